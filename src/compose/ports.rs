@@ -1,0 +1,1 @@
+//! Port mappings: short and long syntax, normalised as Compose normalises them.
