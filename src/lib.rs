@@ -1,13 +1,118 @@
 //! composelint: a linter and auto-fixer for Docker Compose projects.
 //!
 //! The library never prints and never reads the process environment; the binary does that and
-//! passes what it found in as data.
+//! passes what it found in as data ([`Settings`], a [`fs::FileSystem`]).
 
 pub mod compose;
 pub mod diagnostic;
 pub mod dotenv;
 pub mod fs;
 pub mod interpolate;
+pub mod names;
+pub mod output;
+pub mod rules;
 pub mod source;
 pub mod text;
+pub mod workspace;
 pub mod yaml;
+
+use std::path::PathBuf;
+
+use compose::load::{LoadError, LoadOptions, load_project};
+use compose::model::Project;
+use diagnostic::Diagnostic;
+use fs::FileSystem;
+use source::Sources;
+use workspace::{PathError, projects_for_paths};
+
+/// What to lint and where variables come from.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// Files and directories to lint (directories are searched recursively).
+    pub paths: Vec<PathBuf>,
+    /// `-f` files: one project made of exactly these, like `docker compose -f`.
+    pub compose_files: Vec<PathBuf>,
+    pub load: LoadOptions,
+}
+
+/// A run that cannot go on (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunError {
+    Path(PathError),
+    Load(LoadError),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Path(e) => e.fmt(f),
+            RunError::Load(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// A loaded project with the files it read.
+#[derive(Debug)]
+pub struct LoadedProject {
+    pub project: Project,
+    pub sources: Sources,
+}
+
+/// A linted project: what was loaded and what is wrong with it, sorted by place.
+#[derive(Debug)]
+pub struct LintedProject {
+    pub project: Project,
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads every project `settings` names.
+pub fn load(fs: &dyn FileSystem, settings: &Settings) -> Result<Vec<LoadedProject>, RunError> {
+    let file_sets: Vec<Vec<PathBuf>> = if settings.compose_files.is_empty() {
+        projects_for_paths(fs, &settings.paths)
+            .map_err(RunError::Path)?
+            .into_iter()
+            .map(|p| p.files)
+            .collect()
+    } else {
+        vec![settings.compose_files.clone()]
+    };
+    file_sets
+        .iter()
+        .map(|files| {
+            load_project(fs, files, &settings.load)
+                .map(|(project, sources)| LoadedProject { project, sources })
+                .map_err(RunError::Load)
+        })
+        .collect()
+}
+
+/// Loads and lints every project `settings` names.
+pub fn lint(fs: &dyn FileSystem, settings: &Settings) -> Result<Vec<LintedProject>, RunError> {
+    Ok(load(fs, settings)?.into_iter().map(lint_loaded).collect())
+}
+
+/// Runs the rules over one loaded project.
+pub fn lint_loaded(loaded: LoadedProject) -> LintedProject {
+    let LoadedProject { project, sources } = loaded;
+    let ctx = rules::Context {
+        project: &project,
+        sources: &sources,
+    };
+    let mut diagnostics = rules::check(&ctx);
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.primary
+                .map(|s| (sources.get(s.file).path.clone(), s.start, s.end))
+        };
+        key(a).cmp(&key(b)).then_with(|| a.code.cmp(b.code))
+    });
+    diagnostics.dedup();
+    LintedProject {
+        project,
+        sources,
+        diagnostics,
+    }
+}

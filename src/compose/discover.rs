@@ -1,0 +1,192 @@
+//! Which files form which projects: Compose's default file names, override files, overlays,
+//! and the projects that files named on the command line belong to.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::fs::{EntryKind, FileSystem};
+
+/// Compose's default files, in priority order (the legacy name prefers `.yml`).
+pub const DEFAULT_FILES: [&str; 4] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
+
+/// Override files, in priority order (`.yml` first even for the modern name).
+pub const OVERRIDE_FILES: [&str; 4] = [
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+];
+
+/// Directories a recursive search never enters.
+const SKIPPED_DIRS: [&str; 4] = [".git", "node_modules", "target", "vendor"];
+
+/// A file named like a compose file: `compose*.y(a)ml` or `docker-compose*.y(a)ml`.
+pub fn is_compose_file_name(name: &str) -> bool {
+    (name.starts_with("compose") || name.starts_with("docker-compose"))
+        && (name.ends_with(".yml") || name.ends_with(".yaml"))
+}
+
+/// A file named like an env file: `.env`, `*.env`, `.env.*`.
+pub fn is_env_file_name(name: &str) -> bool {
+    name == ".env" || name.ends_with(".env") || name.starts_with(".env.")
+}
+
+/// The compose files of one directory, as Compose would group them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DirectoryFiles {
+    pub directory: PathBuf,
+    /// The default file that wins, if any.
+    pub default: Option<PathBuf>,
+    /// The override file added to it.
+    pub override_file: Option<PathBuf>,
+    /// Other compose-named files (`compose.dev.yaml`, `docker-compose.gpu.yml`, …).
+    pub others: Vec<PathBuf>,
+}
+
+impl DirectoryFiles {
+    /// The files of the directory's main project: the default file plus its override.
+    pub fn main_project(&self) -> Option<Vec<PathBuf>> {
+        let default = self.default.clone()?;
+        Some(std::iter::once(default).chain(self.override_file.clone()).collect())
+    }
+}
+
+/// Groups the compose files of `directory`.
+pub fn directory_files(fs: &dyn FileSystem, directory: &Path) -> DirectoryFiles {
+    let entries = fs.read_dir(directory).unwrap_or_default();
+    let names: BTreeSet<String> = entries
+        .iter()
+        .filter(|p| fs.kind(p) == Some(EntryKind::File))
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    let pick = |candidates: &[&str]| {
+        candidates
+            .iter()
+            .find(|c| names.contains(**c))
+            .map(|c| directory.join(c))
+    };
+    let default = pick(&DEFAULT_FILES);
+    let override_file = default.as_ref().and_then(|_| pick(&OVERRIDE_FILES));
+    let others = names
+        .iter()
+        .filter(|n| is_compose_file_name(n))
+        .map(|n| directory.join(n))
+        .filter(|p| Some(p) != default.as_ref() && Some(p) != override_file.as_ref())
+        // Without a default file, override files are projects of their own like any other.
+        .collect();
+    DirectoryFiles {
+        directory: directory.to_path_buf(),
+        default,
+        override_file,
+        others,
+    }
+}
+
+/// Every directory under `root` (itself included) that holds compose files, in sorted order.
+/// Skips `.git`, `node_modules`, `target`, `vendor`, hidden directories below the root, and
+/// linked directories (which could loop).
+pub fn find_directories(fs: &dyn FileSystem, root: &Path) -> Vec<DirectoryFiles> {
+    let mut out = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let files = directory_files(fs, &dir);
+        if files.default.is_some() || !files.others.is_empty() {
+            out.push(files);
+        }
+        let mut children: Vec<PathBuf> = fs
+            .read_dir(&dir)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| fs.kind(p) == Some(EntryKind::Dir) && !fs.is_symlink(p))
+            .filter(|p| {
+                let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref())
+            })
+            .collect();
+        children.reverse();
+        pending.extend(children);
+    }
+    out.sort_by(|a, b| a.directory.cmp(&b.directory));
+    out
+}
+
+/// The nearest directory at or above `start` that has a default compose file.
+pub fn enclosing_project_directory(fs: &dyn FileSystem, start: &Path) -> Option<DirectoryFiles> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        let files = directory_files(fs, d);
+        if files.default.is_some() {
+            return Some(files);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fs::MemFs;
+
+    fn fs(files: &[&str]) -> MemFs {
+        let mut fs = MemFs::new();
+        for f in files {
+            fs.insert(*f, "services: {}\n");
+        }
+        fs
+    }
+
+    #[test]
+    fn default_file_priority_and_override_are_composes() {
+        let fs = fs(&[
+            "/p/docker-compose.yaml",
+            "/p/docker-compose.yml",
+            "/p/compose.override.yaml",
+            "/p/compose.override.yml",
+            "/p/compose.gpu.yaml",
+        ]);
+        let d = directory_files(&fs, Path::new("/p"));
+        assert_eq!(d.default, Some(PathBuf::from("/p/docker-compose.yml")));
+        assert_eq!(d.override_file, Some(PathBuf::from("/p/compose.override.yml")));
+        assert_eq!(
+            d.others,
+            vec![
+                PathBuf::from("/p/compose.gpu.yaml"),
+                PathBuf::from("/p/compose.override.yaml"),
+                PathBuf::from("/p/docker-compose.yaml"),
+            ]
+        );
+    }
+
+    #[test]
+    fn recursive_search_skips_vendored_and_hidden_directories() {
+        let fs = fs(&[
+            "/r/compose.yaml",
+            "/r/app/docker-compose.yml",
+            "/r/node_modules/x/compose.yaml",
+            "/r/.hidden/compose.yaml",
+            "/r/target/compose.yaml",
+        ]);
+        let dirs: Vec<PathBuf> = find_directories(&fs, Path::new("/r"))
+            .into_iter()
+            .map(|d| d.directory)
+            .collect();
+        assert_eq!(dirs, vec![PathBuf::from("/r"), PathBuf::from("/r/app")]);
+    }
+
+    #[test]
+    fn names() {
+        assert!(is_compose_file_name("docker-compose.gpu.yml"));
+        assert!(is_compose_file_name("compose.yaml"));
+        assert!(!is_compose_file_name("my-compose.yaml"));
+        assert!(is_env_file_name(".env"));
+        assert!(is_env_file_name("app.env"));
+        assert!(is_env_file_name(".env.local"));
+        assert!(!is_env_file_name("env.txt"));
+    }
+}

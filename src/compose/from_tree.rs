@@ -1,0 +1,859 @@
+//! Builds the typed model from the merged document: services with their networking fields,
+//! the container environment (with `env_file` values), top-level networks and volumes.
+
+use std::path::{Path, PathBuf};
+
+use crate::dotenv;
+use crate::fs::{EntryKind, FileSystem};
+use crate::source::{Sources, Span};
+use crate::text::Text;
+use crate::yaml::{Node, NodeKind, ScalarValue};
+
+use super::env::Env;
+use super::extra_hosts;
+use super::issues::LoadIssue;
+use super::load::find_template;
+use super::model::*;
+use super::ports;
+
+pub(super) struct Builder<'a> {
+    pub fs: &'a dyn FileSystem,
+    pub sources: &'a mut Sources,
+    pub issues: &'a mut Vec<LoadIssue>,
+    pub env: &'a Env,
+    pub directory: &'a Path,
+    pub project_name: &'a str,
+    pub templates_used: Vec<TemplateUse>,
+}
+
+impl Builder<'_> {
+    pub fn build(&mut self, root: &Node, project: &mut Project) {
+        for (key, value) in self.mapping(root.get("networks"), "networks") {
+            let (name, external) = self.resource_name(key, value);
+            project.networks.push(Network {
+                key: key.value.clone(),
+                key_span: Some(key_span(root, "networks", &key.value)),
+                name,
+                external,
+            });
+        }
+        for (key, value) in self.mapping(root.get("volumes"), "volumes") {
+            let (name, external) = self.resource_name(key, value);
+            project.volumes.push(Volume {
+                key: key.value.clone(),
+                key_span: Some(key_span(root, "volumes", &key.value)),
+                name,
+                external,
+            });
+        }
+        let services = root.entry("services");
+        match services.map(|e| &e.value) {
+            None => {}
+            Some(node) if node.is_null() => {}
+            Some(node) if node.as_mapping().is_none() => self.structure(
+                node.span,
+                format!("`services` must be a mapping, not {}", node.type_name()),
+            ),
+            Some(node) => {
+                for entry in node.as_mapping().unwrap_or_default() {
+                    let Some(name) = entry.key.as_str() else {
+                        self.structure(entry.key.span, "a service name must be a string".into());
+                        continue;
+                    };
+                    if entry.value.as_mapping().is_none() && !entry.value.is_null() {
+                        self.structure(
+                            entry.value.span,
+                            format!(
+                                "service `{name}` must be a mapping, not {}",
+                                entry.value.type_name()
+                            ),
+                        );
+                        continue;
+                    }
+                    let service = self.service(name, entry.key.span, &entry.value);
+                    project.services.push(service);
+                }
+            }
+        }
+        if project
+            .services
+            .iter()
+            .any(|s| s.networks.iter().any(|n| n.name == "default"))
+            && project.network("default").is_none()
+        {
+            project.networks.push(Network {
+                key: "default".into(),
+                key_span: None,
+                name: format!("{}_default", self.project_name),
+                external: false,
+            });
+        }
+    }
+
+    fn structure(&mut self, span: Span, message: String) {
+        self.issues.push(LoadIssue::Structure { span, message });
+    }
+
+    /// The entries of an optional mapping field; anything else is reported.
+    fn mapping<'n>(&mut self, node: Option<&'n Node>, what: &str) -> Vec<(&'n Text, &'n Node)> {
+        let Some(node) = node else { return Vec::new() };
+        if node.is_null() {
+            return Vec::new();
+        }
+        let Some(entries) = node.as_mapping() else {
+            self.structure(
+                node.span,
+                format!("`{what}` must be a mapping, not {}", node.type_name()),
+            );
+            return Vec::new();
+        };
+        entries
+            .iter()
+            .filter_map(|e| e.key.as_scalar().map(|k| (&k.text, &e.value)))
+            .collect()
+    }
+
+    fn resource_name(&mut self, key: &Text, value: &Node) -> (String, bool) {
+        let external = value
+            .get("external")
+            .and_then(Node::as_scalar)
+            .is_some_and(|s| {
+                matches!(s.value(), ScalarValue::Bool(true)) || s.text.value == "true"
+            })
+            || value.get("external").is_some_and(|e| e.as_mapping().is_some());
+        let name = value
+            .get("name")
+            .and_then(Node::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                if external {
+                    key.value.clone()
+                } else {
+                    format!("{}_{}", self.project_name, key.value)
+                }
+            });
+        (name, external)
+    }
+
+    fn service(&mut self, name: &str, key_span: Span, node: &Node) -> Service {
+        let mut service = Service {
+            name: name.to_string(),
+            key_span,
+            image: self.string(node, "image"),
+            build: self.build_field(node),
+            container_name: self.string(node, "container_name"),
+            hostname: self.string(node, "hostname"),
+            network_mode: self.string(node, "network_mode"),
+            networks: Vec::new(),
+            ports: Vec::new(),
+            expose: self.strings(node, "expose"),
+            environment: Vec::new(),
+            env_files: Vec::new(),
+            extra_hosts: Vec::new(),
+            links: Vec::new(),
+            depends_on: Vec::new(),
+            volumes: Vec::new(),
+            profiles: self.strings(node, "profiles"),
+            command: self.command(node, "command"),
+            entrypoint: self.command(node, "entrypoint"),
+            healthcheck: node.get("healthcheck").map(|h| h.span),
+        };
+        self.networks(node, &mut service);
+        self.ports(node, &mut service);
+        self.extra_hosts(node, &mut service);
+        self.links(node, &mut service);
+        self.depends_on(node, &mut service);
+        self.volumes(node, &mut service);
+        self.environment(node, &mut service);
+        service
+    }
+
+    fn scalar_text(&mut self, node: &Node, field: &str) -> Option<Text> {
+        match &node.kind {
+            NodeKind::Scalar(s) if !node.is_null() => Some(s.text.clone()),
+            NodeKind::Scalar(_) => None,
+            _ => {
+                self.structure(
+                    node.span,
+                    format!("`{field}` must be a string, not {}", node.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, node: &Node, field: &str) -> Option<Text> {
+        let value = node.get(field)?;
+        self.scalar_text(value, field)
+    }
+
+    /// A list of strings (a single string is accepted where Compose accepts one).
+    fn strings(&mut self, node: &Node, field: &str) -> Vec<Text> {
+        let Some(value) = node.get(field) else {
+            return Vec::new();
+        };
+        match &value.kind {
+            NodeKind::Sequence(items) => items
+                .iter()
+                .filter_map(|i| self.scalar_text(i, field))
+                .collect(),
+            NodeKind::Scalar(_) if value.is_null() => Vec::new(),
+            _ => {
+                self.structure(
+                    value.span,
+                    format!("`{field}` must be a list, not {}", value.type_name()),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// `command` / `entrypoint`: a list, or a string split as a shell would.
+    fn command(&mut self, node: &Node, field: &str) -> Option<Vec<Text>> {
+        let value = node.get(field)?;
+        match &value.kind {
+            NodeKind::Sequence(items) => Some(
+                items
+                    .iter()
+                    .filter_map(|i| self.scalar_text(i, field))
+                    .collect(),
+            ),
+            NodeKind::Scalar(s) if !value.is_null() => Some(shell_words(&s.text)),
+            NodeKind::Scalar(_) => None,
+            NodeKind::Mapping(_) => {
+                self.structure(
+                    value.span,
+                    format!("`{field}` must be a string or a list, not a mapping"),
+                );
+                None
+            }
+        }
+    }
+
+    fn build_field(&mut self, node: &Node) -> Option<Build> {
+        let value = node.get("build")?;
+        match &value.kind {
+            NodeKind::Scalar(s) if !value.is_null() => Some(Build {
+                context: s.text.clone(),
+                dockerfile: None,
+                target: None,
+                span: value.span,
+            }),
+            NodeKind::Mapping(_) => Some(Build {
+                context: self
+                    .string(value, "context")
+                    .unwrap_or_else(|| Text::synthetic(".")),
+                dockerfile: self.string(value, "dockerfile"),
+                target: self.string(value, "target"),
+                span: value.span,
+            }),
+            _ => {
+                self.structure(
+                    value.span,
+                    format!(
+                        "`build` must be a path or a mapping, not {}",
+                        value.type_name()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn networks(&mut self, node: &Node, service: &mut Service) {
+        match node.get("networks") {
+            Some(value) if !value.is_null() => match &value.kind {
+                NodeKind::Sequence(items) => {
+                    for item in items {
+                        if let Some(name) = self.scalar_text(item, "networks") {
+                            service.networks.push(ServiceNetwork {
+                                name: name.value,
+                                span: Some(item.span),
+                                aliases: Vec::new(),
+                            });
+                        }
+                    }
+                }
+                NodeKind::Mapping(entries) => {
+                    for entry in entries {
+                        let Some(name) = entry.key.as_str() else { continue };
+                        let aliases = if entry.value.is_null() {
+                            Vec::new()
+                        } else {
+                            self.strings(&entry.value, "aliases")
+                        };
+                        service.networks.push(ServiceNetwork {
+                            name: name.to_string(),
+                            span: Some(entry.key.span),
+                            aliases,
+                        });
+                    }
+                }
+                NodeKind::Scalar(_) => self.structure(
+                    value.span,
+                    format!("`networks` must be a list or a mapping, not {}", value.type_name()),
+                ),
+            },
+            _ => {}
+        }
+        if service.networks.is_empty() && service.network_mode.is_none() {
+            service.networks.push(ServiceNetwork {
+                name: "default".into(),
+                span: None,
+                aliases: Vec::new(),
+            });
+        }
+    }
+
+    fn ports(&mut self, node: &Node, service: &mut Service) {
+        let Some(items) = self.list(node, "ports") else { return };
+        for item in items {
+            match ports::from_node(item) {
+                Ok(mappings) => {
+                    let short = item
+                        .as_scalar()
+                        .filter(|s| matches!(s.value(), ScalarValue::Str(_)))
+                        .map(|s| s.text.clone());
+                    for mapping in mappings {
+                        service.ports.push(Port {
+                            mapping,
+                            span: item.span,
+                            short: short.clone(),
+                        });
+                    }
+                }
+                Err(message) => self.structure(item.span, message),
+            }
+        }
+    }
+
+    /// The items of a list field; a non-list is reported.
+    fn list<'n>(&mut self, node: &'n Node, field: &str) -> Option<&'n [Node]> {
+        let value = node.get(field)?;
+        if value.is_null() {
+            return None;
+        }
+        match value.as_sequence() {
+            Some(items) => Some(items),
+            None => {
+                self.structure(
+                    value.span,
+                    format!("`{field}` must be a list, not {}", value.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    fn extra_hosts(&mut self, node: &Node, service: &mut Service) {
+        let Some(value) = node.get("extra_hosts") else { return };
+        match extra_hosts::from_node(value) {
+            Ok(hosts) => service.extra_hosts = hosts,
+            Err((span, message)) => self.structure(span, message),
+        }
+    }
+
+    fn links(&mut self, node: &Node, service: &mut Service) {
+        let Some(items) = self.list(node, "links") else { return };
+        for item in items {
+            let Some(text) = self.scalar_text(item, "links") else { continue };
+            let (target, alias) = match text.value.split_once(':') {
+                Some((s, a)) => (s.to_string(), Some(a.to_string())),
+                None => (text.value.clone(), None),
+            };
+            service.links.push(Link {
+                service: target.clone(),
+                alias,
+                span: item.span,
+            });
+            service.depends_on.push(Dependency {
+                service: target,
+                span: item.span,
+                condition: "service_started".into(),
+                required: true,
+                implicit: true,
+            });
+        }
+    }
+
+    fn depends_on(&mut self, node: &Node, service: &mut Service) {
+        if let Some(mode) = &service.network_mode {
+            if let Some(target) = mode.value.strip_prefix("service:") {
+                service.depends_on.push(Dependency {
+                    service: target.to_string(),
+                    span: node.get("network_mode").map(|n| n.span).unwrap_or(service.key_span),
+                    condition: "service_started".into(),
+                    required: true,
+                    implicit: true,
+                });
+            }
+        }
+        let Some(value) = node.get("depends_on") else { return };
+        match &value.kind {
+            NodeKind::Sequence(items) => {
+                for item in items {
+                    if let Some(name) = self.scalar_text(item, "depends_on") {
+                        service.depends_on.push(Dependency {
+                            service: name.value,
+                            span: item.span,
+                            condition: "service_started".into(),
+                            required: true,
+                            implicit: false,
+                        });
+                    }
+                }
+            }
+            NodeKind::Mapping(entries) => {
+                for entry in entries {
+                    let Some(name) = entry.key.as_str() else { continue };
+                    let condition = entry
+                        .value
+                        .get("condition")
+                        .and_then(Node::as_str)
+                        .unwrap_or("service_started")
+                        .to_string();
+                    let required = !matches!(
+                        entry.value.get("required").and_then(Node::as_scalar).map(|s| s.value()),
+                        Some(ScalarValue::Bool(false))
+                    );
+                    service.depends_on.push(Dependency {
+                        service: name.to_string(),
+                        span: entry.key.span,
+                        condition,
+                        required,
+                        implicit: false,
+                    });
+                }
+            }
+            NodeKind::Scalar(_) if value.is_null() => {}
+            NodeKind::Scalar(_) => self.structure(
+                value.span,
+                format!("`depends_on` must be a list or a mapping, not {}", value.type_name()),
+            ),
+        }
+    }
+
+    fn volumes(&mut self, node: &Node, service: &mut Service) {
+        let Some(items) = self.list(node, "volumes") else { return };
+        for item in items {
+            match &item.kind {
+                NodeKind::Scalar(s) => {
+                    let (kind, source, target) = parse_short_volume(&s.text.value);
+                    service.volumes.push(Mount {
+                        kind,
+                        source,
+                        target,
+                        span: item.span,
+                    });
+                }
+                NodeKind::Mapping(_) => {
+                    let get = |k: &str| item.get(k).and_then(Node::as_str).map(str::to_string);
+                    let Some(target) = get("target") else {
+                        self.structure(item.span, "a volume needs a `target`".into());
+                        continue;
+                    };
+                    service.volumes.push(Mount {
+                        kind: get("type").unwrap_or_else(|| "volume".into()),
+                        source: get("source"),
+                        target,
+                        span: item.span,
+                    });
+                }
+                NodeKind::Sequence(_) => {
+                    self.structure(item.span, "a volume must be a string or a mapping".into())
+                }
+            }
+        }
+    }
+
+    /// The container environment: `env_file` values first, then `environment:` (which wins,
+    /// even with no value).
+    fn environment(&mut self, node: &Node, service: &mut Service) {
+        let declared = self.declared_environment(node);
+        let mut env_file_values: Vec<EnvVar> = Vec::new();
+        for reference in self.env_file_refs(node) {
+            let mut reference = reference;
+            let path = reference.path.clone();
+            let actual = if self.fs.kind(&path) == Some(EntryKind::File) {
+                Some(path.clone())
+            } else {
+                let template = find_template(self.fs, &path);
+                if let Some(t) = &template {
+                    self.templates_used.push(TemplateUse {
+                        missing: path.clone(),
+                        template: t.clone(),
+                    });
+                }
+                template
+            };
+            let Some(actual) = actual else {
+                if reference.required {
+                    self.issues.push(LoadIssue::EnvFileNotFound {
+                        path: path.clone(),
+                        span: reference.span,
+                    });
+                }
+                service.env_files.push(reference);
+                continue;
+            };
+            let id = match self.fs.read(&actual) {
+                Ok(bytes) => match self.sources.find(&actual) {
+                    Some(id) => id,
+                    None => self
+                        .sources
+                        .add(actual.clone(), String::from_utf8_lossy(&bytes).into_owned()),
+                },
+                Err(e) => {
+                    self.issues.push(LoadIssue::MissingFile {
+                        path: actual,
+                        span: reference.span,
+                        reason: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            reference.file = Some(id);
+            let file = self.sources.get(id);
+            let parsed = if reference.raw {
+                Ok(dotenv::parse_raw(file))
+            } else {
+                let project_env = self.env;
+                let own = &declared;
+                let earlier = &env_file_values;
+                let lookup = |name: &str| {
+                    project_env
+                        .get(name)
+                        .cloned()
+                        .or_else(|| {
+                            own.iter()
+                                .rev()
+                                .find(|v| v.key == name)
+                                .and_then(|v| v.value.clone())
+                        })
+                        .or_else(|| {
+                            earlier
+                                .iter()
+                                .rev()
+                                .find(|v| v.key == name)
+                                .and_then(|v| v.value.clone())
+                        })
+                };
+                dotenv::parse(file, &lookup)
+            };
+            match parsed {
+                Ok(parsed) => {
+                    for (var, span) in &parsed.unset {
+                        self.issues.push(LoadIssue::UndefinedVariable {
+                            name: var.name.clone(),
+                            span: *span,
+                        });
+                    }
+                    for entry in parsed.entries {
+                        let Some(value) = entry.value else { continue };
+                        env_file_values.retain(|v| v.key != entry.key);
+                        env_file_values.push(EnvVar {
+                            key: entry.key,
+                            value: Some(value),
+                            source: EnvSource::EnvFile {
+                                file: id,
+                                span: entry.value_span.unwrap_or(entry.key_span),
+                            },
+                        });
+                    }
+                }
+                Err(e) => self.issues.push(LoadIssue::DotenvSyntax {
+                    span: e.span,
+                    message: e.message,
+                }),
+            }
+            service.env_files.push(reference);
+        }
+        let mut environment = env_file_values;
+        for var in declared {
+            environment.retain(|v| v.key != var.key);
+            environment.push(var);
+        }
+        service.environment = environment;
+    }
+
+    /// `environment:` in list or map form; bare keys resolved from the project environment.
+    fn declared_environment(&mut self, node: &Node) -> Vec<EnvVar> {
+        let Some(value) = node.get("environment") else {
+            return Vec::new();
+        };
+        let mut out: Vec<EnvVar> = Vec::new();
+        let push = |out: &mut Vec<EnvVar>, var: EnvVar| {
+            out.retain(|v| v.key != var.key);
+            out.push(var);
+        };
+        match &value.kind {
+            NodeKind::Sequence(items) => {
+                for item in items {
+                    let Some(text) = self.scalar_text(item, "environment") else { continue };
+                    let source = EnvSource::Environment { span: item.span };
+                    match text.value.find('=') {
+                        Some(eq) => {
+                            let key = text.value[..eq].to_string();
+                            if key.ends_with(char::is_whitespace) {
+                                self.structure(
+                                    item.span,
+                                    format!(
+                                        "environment variable {key} is declared with a trailing space"
+                                    ),
+                                );
+                                continue;
+                            }
+                            let value = text.slice(eq + 1..text.value.len());
+                            push(&mut out, EnvVar {
+                                key,
+                                value: Some(value),
+                                source,
+                            });
+                        }
+                        None => {
+                            let key = text.value.clone();
+                            let value = self.env.get(&key).cloned();
+                            push(&mut out, EnvVar { key, value, source });
+                        }
+                    }
+                }
+            }
+            NodeKind::Mapping(entries) => {
+                for entry in entries {
+                    let Some(key) = entry.key.as_str() else { continue };
+                    let source = EnvSource::Environment {
+                        span: Span::new(
+                            entry.key.span.file,
+                            entry.key.span.start,
+                            entry.value.span.end.max(entry.key.span.end),
+                        ),
+                    };
+                    let value = match &entry.value.kind {
+                        NodeKind::Scalar(_) if entry.value.is_null() => self.env.get(key).cloned(),
+                        NodeKind::Scalar(s) => Some(match s.value() {
+                            ScalarValue::Float(f) => Text::from_file(
+                                go_float(f),
+                                s.text.primary_span().unwrap_or(entry.value.span),
+                                false,
+                            ),
+                            _ => s.text.clone(),
+                        }),
+                        _ => {
+                            self.structure(
+                                entry.value.span,
+                                format!(
+                                    "the value of environment variable {key} must be a string, not {}",
+                                    entry.value.type_name()
+                                ),
+                            );
+                            continue;
+                        }
+                    };
+                    push(&mut out, EnvVar {
+                        key: key.to_string(),
+                        value,
+                        source,
+                    });
+                }
+            }
+            NodeKind::Scalar(_) if value.is_null() => {}
+            NodeKind::Scalar(_) => self.structure(
+                value.span,
+                format!(
+                    "`environment` must be a list or a mapping, not {}",
+                    value.type_name()
+                ),
+            ),
+        }
+        out
+    }
+
+    fn env_file_refs(&mut self, node: &Node) -> Vec<EnvFileRef> {
+        let Some(value) = node.get("env_file") else {
+            return Vec::new();
+        };
+        let items: Vec<&Node> = match &value.kind {
+            NodeKind::Sequence(items) => items.iter().collect(),
+            NodeKind::Scalar(_) if value.is_null() => Vec::new(),
+            NodeKind::Scalar(_) => vec![value],
+            NodeKind::Mapping(_) => {
+                self.structure(value.span, "`env_file` must be a path or a list".into());
+                Vec::new()
+            }
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let (path, required, raw, span) = match &item.kind {
+                NodeKind::Scalar(s) => (s.text.value.clone(), true, false, item.span),
+                NodeKind::Mapping(_) => {
+                    let Some(path) = item.get("path") else {
+                        self.structure(item.span, "an `env_file` entry needs a `path`".into());
+                        continue;
+                    };
+                    let required = !matches!(
+                        item.get("required").and_then(Node::as_scalar).map(|s| s.value()),
+                        Some(ScalarValue::Bool(false))
+                    );
+                    let raw = item.get("format").and_then(Node::as_str) == Some("raw");
+                    (path.as_str().unwrap_or_default().to_string(), required, raw, path.span)
+                }
+                NodeKind::Sequence(_) => {
+                    self.structure(item.span, "an `env_file` entry must be a path".into());
+                    continue;
+                }
+            };
+            out.push(EnvFileRef {
+                path: resolve_path(self.directory, &path),
+                span,
+                required,
+                raw,
+                file: None,
+            });
+        }
+        out
+    }
+}
+
+/// The span of `key` under the top-level mapping `section`.
+fn key_span(root: &Node, section: &str, key: &str) -> Span {
+    root.get(section)
+        .and_then(|s| s.entry(key))
+        .map(|e| e.key.span)
+        .unwrap_or(root.span)
+}
+
+/// A path as Compose resolves it against the project directory (`~` is left alone).
+pub fn resolve_path(directory: &Path, path: &str) -> PathBuf {
+    let p = Path::new(path);
+    if p.is_absolute() {
+        return p.to_path_buf();
+    }
+    let mut out = directory.to_path_buf();
+    for component in p.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Go's `fmt.Sprint` of a float64, for environment values Compose stringifies.
+fn go_float(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e21 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// `SOURCE:TARGET[:MODE]` or `TARGET`: the mount type, source and target.
+fn parse_short_volume(spec: &str) -> (String, Option<String>, String) {
+    let parts: Vec<&str> = spec.split(':').collect();
+    match parts.as_slice() {
+        [target] => ("volume".into(), None, target.to_string()),
+        [source, target, ..] => {
+            let kind = if source.starts_with(['.', '/', '~']) {
+                "bind"
+            } else {
+                "volume"
+            };
+            (kind.into(), Some(source.to_string()), target.to_string())
+        }
+        [] => ("volume".into(), None, String::new()),
+    }
+}
+
+/// Splits a command string into words as a POSIX shell would (quotes and backslashes),
+/// keeping each word's provenance.
+fn shell_words(text: &Text) -> Vec<Text> {
+    let s = text.as_str();
+    let mut words = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match (quote, c) {
+            (_, '\\') if quote != Some('\'') => {
+                escaped = true;
+                start.get_or_insert(i);
+            }
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                start.get_or_insert(i);
+            }
+            (Some(q), c) if c == q => quote = None,
+            (None, c) if c.is_whitespace() => {
+                if let Some(b) = start.take() {
+                    words.push(unquote_word(text, b..i));
+                }
+            }
+            _ => {
+                start.get_or_insert(i);
+            }
+        }
+    }
+    if let Some(b) = start {
+        words.push(unquote_word(text, b..s.len()));
+    }
+    words
+}
+
+fn unquote_word(text: &Text, range: std::ops::Range<usize>) -> Text {
+    let word = &text.value[range.clone()];
+    if word.contains(['\'', '"', '\\']) {
+        let mut value = String::new();
+        let mut quote: Option<char> = None;
+        let mut chars = word.chars();
+        while let Some(c) = chars.next() {
+            match (quote, c) {
+                (Some('\''), '\'') => quote = None,
+                (Some('\''), c) => value.push(c),
+                (_, '\\') => {
+                    if let Some(n) = chars.next() {
+                        value.push(n);
+                    }
+                }
+                (None, '\'' | '"') => quote = Some(c),
+                (Some('"'), '"') => quote = None,
+                (_, c) => value.push(c),
+            }
+        }
+        let mut out = text.slice(range);
+        let span = out.primary_span();
+        out = match span {
+            Some(span) => Text::from_file(value, span, false),
+            None => Text::synthetic(value),
+        };
+        out
+    } else {
+        text.slice(range)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words_split_like_a_shell() {
+        let t = Text::synthetic(r#"serve --host "0.0.0.0 x" 'a b'  c\ d"#);
+        let words: Vec<String> = shell_words(&t).into_iter().map(|w| w.value).collect();
+        assert_eq!(words, vec!["serve", "--host", "0.0.0.0 x", "a b", "c d"]);
+    }
+
+    #[test]
+    fn relative_paths_resolve_against_the_project_directory() {
+        assert_eq!(resolve_path(Path::new("/p"), "./a/../b.env"), PathBuf::from("/p/b.env"));
+        assert_eq!(resolve_path(Path::new("/p"), "/etc/x"), PathBuf::from("/etc/x"));
+    }
+}

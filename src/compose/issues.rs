@@ -1,0 +1,50 @@
+//! What can go wrong while loading a project, recorded as data; the CMP rules word it.
+
+use std::path::PathBuf;
+
+use crate::source::Span;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadIssue {
+    /// The file is not YAML (or not text, or too complex to read safely).
+    Syntax { span: Span, message: String },
+    /// A mapping key appears twice.
+    DuplicateKey { span: Span, first: Span, key: String },
+    /// A field holds the wrong type or an invalid value.
+    Structure { span: Span, message: String },
+    /// `${NAME}` with no value and no default: Compose substitutes an empty string.
+    UndefinedVariable { name: String, span: Span },
+    /// `${` that does not form an expression.
+    InvalidInterpolation { span: Span, message: String },
+    /// `${NAME:?message}` / `${NAME?message}` with NAME missing.
+    RequiredVariable {
+        name: String,
+        message: String,
+        span: Span,
+    },
+    /// A line of a `.env` / `env_file` file that Compose rejects.
+    DotenvSyntax { span: Span, message: String },
+    /// A required `env_file` that does not exist; `span` is the reference to it.
+    EnvFileNotFound { path: PathBuf, span: Span },
+    /// `extends` names a service that does not exist in the named file.
+    UnknownExtends {
+        service: String,
+        span: Span,
+        file: PathBuf,
+    },
+    /// A file referenced by `include:` or `extends.file` cannot be read.
+    MissingFile {
+        path: PathBuf,
+        span: Span,
+        reason: String,
+    },
+    /// `include` or `extends` refers back to itself.
+    Cycle { span: Span, message: String },
+}
+
+impl LoadIssue {
+    /// Whether `docker compose config` would refuse the project for this issue.
+    pub fn is_fatal(&self) -> bool {
+        !matches!(self, LoadIssue::UndefinedVariable { .. })
+    }
+}

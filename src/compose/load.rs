@@ -1,0 +1,882 @@
+//! Loads one project the way Compose does: the project environment, every compose file parsed
+//! and interpolated, `include` and `extends` resolved, the documents merged, the model built.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::dotenv;
+use crate::fs::{EntryKind, FileSystem};
+use crate::interpolate::{InterpolationError, interpolate};
+use crate::source::{FileId, Sources, Span};
+use crate::text::{Origin, Text};
+use crate::yaml::{self, Entry, Limits, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, YamlErrorKind};
+
+use super::env::Env;
+use super::from_tree;
+use super::issues::LoadIssue;
+use super::merge;
+use super::model::{Project, TemplateUse};
+
+/// Files that stand in for a missing `.env` (repositories commit these instead).
+pub const ENV_TEMPLATES: [&str; 5] = [
+    ".env.example",
+    ".env.sample",
+    "example.env",
+    ".env.template",
+    ".env.dist",
+];
+
+/// Where variables come from and how the project directory is chosen.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// `--project-directory`; otherwise the first compose file's directory.
+    pub project_directory: Option<PathBuf>,
+    /// `--env-file`, in order; when empty the project's `.env` (or its template) is read.
+    pub env_files: Vec<PathBuf>,
+    /// `-e KEY=VALUE`: beats every file, like the shell environment does for Compose.
+    pub cli_env: Vec<(String, String)>,
+    /// The process environment, only when the user asked for it (`--process-env`).
+    pub process_env: Option<Vec<(String, String)>>,
+}
+
+/// A failure that stops the whole run (exit 2): the user named something that is not there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+/// Loads the project formed by `files` (in `-f` order).
+pub fn load_project(
+    fs: &dyn FileSystem,
+    files: &[PathBuf],
+    options: &LoadOptions,
+) -> Result<(Project, Sources), LoadError> {
+    let directory = options
+        .project_directory
+        .clone()
+        .or_else(|| files.first().and_then(|f| f.parent().map(Path::to_path_buf)))
+        .unwrap_or_default();
+    let mut loader = Loader {
+        fs,
+        sources: Sources::new(),
+        issues: Vec::new(),
+        parsed: HashMap::new(),
+    };
+    let mut project = Project {
+        directory: directory.clone(),
+        ..Project::default()
+    };
+
+    let mut env = loader.process_env(options);
+    let (env_file_ids, template) = loader.project_env_files(&directory, options, &mut env)?;
+    project.env_files = env_file_ids;
+    project.templates_used.extend(template);
+
+    let mut documents = Vec::new();
+    for path in files {
+        let id = loader.read(path).map_err(|message| LoadError {
+            path: path.clone(),
+            message,
+        })?;
+        project.files.push(id);
+        for doc in loader.parse(id) {
+            documents.push((id, doc));
+        }
+    }
+
+    project.name = project_name(&env, &documents, &directory);
+    env.set_default(
+        "COMPOSE_PROJECT_NAME",
+        Text::new(project.name.clone(), Origin::Synthetic),
+    );
+
+    let mut merged: Option<Node> = None;
+    let mut stack = Vec::new();
+    for (id, mut doc) in documents {
+        let path = loader.sources.get(id).path.clone();
+        loader.interpolate(&mut doc, &env);
+        let doc = loader.resolve_document(doc, &path, &directory, &env, &mut stack);
+        merged = Some(match merged {
+            None => doc,
+            Some(base) => loader.merge(base, doc),
+        });
+    }
+    let mut root = merged.unwrap_or_else(|| empty_mapping(project.files.first().copied()));
+    merge::enforce_unicity(&mut root);
+
+    let project_name = project.name.clone();
+    let mut model = from_tree::Builder {
+        fs,
+        sources: &mut loader.sources,
+        issues: &mut loader.issues,
+        env: &env,
+        directory: &directory,
+        project_name: &project_name,
+        templates_used: Vec::new(),
+    };
+    model.build(&root, &mut project);
+    project.templates_used.extend(model.templates_used);
+    project.merged = Some(root);
+    project.issues = loader.issues;
+    Ok((project, loader.sources))
+}
+
+fn empty_mapping(file: Option<FileId>) -> Node {
+    Node {
+        kind: NodeKind::Mapping(Vec::new()),
+        span: Span::new(file.unwrap_or(FileId(0)), 0, 0),
+        tag: None,
+    }
+}
+
+/// Compose's project name: `COMPOSE_PROJECT_NAME`, else the last top-level `name:`, else the
+/// directory's name, normalised to what Compose accepts.
+fn project_name(env: &Env, documents: &[(FileId, Node)], directory: &Path) -> String {
+    if let Some(name) = env.get("COMPOSE_PROJECT_NAME") {
+        if !name.is_empty() {
+            return normalize_project_name(name.as_str());
+        }
+    }
+    let from_files = documents
+        .iter()
+        .filter_map(|(_, doc)| doc.get("name"))
+        .filter_map(|n| n.as_scalar())
+        .next_back()
+        .map(|s| {
+            interpolate(&s.text, &env.lookup())
+                .map(|i| i.text.value)
+                .unwrap_or_else(|_| s.text.value.clone())
+        });
+    if let Some(name) = from_files {
+        let normalized = normalize_project_name(&name);
+        if !normalized.is_empty() {
+            return normalized;
+        }
+    }
+    let base = directory
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let normalized = normalize_project_name(&base);
+    if normalized.is_empty() {
+        "default".to_string()
+    } else {
+        normalized
+    }
+}
+
+/// Lower case, only `[a-z0-9_-]`, no leading `_` or `-`.
+pub fn normalize_project_name(name: &str) -> String {
+    let kept: String = name
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == '-')
+        .collect();
+    kept.trim_start_matches(['_', '-']).to_string()
+}
+
+/// The first template beside a missing env file, e.g. `.env.example` for `.env`.
+pub(super) fn find_template(fs: &dyn FileSystem, missing: &Path) -> Option<PathBuf> {
+    let dir = missing.parent()?;
+    let name = missing.file_name()?.to_string_lossy().into_owned();
+    let candidates: Vec<String> = if name == ".env" {
+        ENV_TEMPLATES.iter().map(|s| s.to_string()).collect()
+    } else {
+        let stem = name.strip_suffix(".env").unwrap_or(&name).to_string();
+        vec![
+            format!("{name}.example"),
+            format!("{name}.sample"),
+            format!("{name}.template"),
+            format!("{name}.dist"),
+            format!("{stem}.example.env"),
+            format!("{stem}.sample.env"),
+        ]
+    };
+    candidates
+        .into_iter()
+        .map(|c| dir.join(c))
+        .find(|p| fs.kind(p) == Some(EntryKind::File))
+}
+
+
+struct Loader<'a> {
+    fs: &'a dyn FileSystem,
+    sources: Sources,
+    issues: Vec<LoadIssue>,
+    /// Documents of files already parsed (extends and include may name a file twice).
+    parsed: HashMap<PathBuf, (FileId, Vec<Node>)>,
+}
+
+impl Loader<'_> {
+    fn process_env(&self, options: &LoadOptions) -> Env {
+        let mut env = Env::new();
+        for (k, v) in &options.cli_env {
+            env.set_default(k, Text::new(v.clone(), Origin::CommandLine));
+        }
+        for (k, v) in options.process_env.iter().flatten() {
+            env.set_default(k, Text::new(v.clone(), Origin::ProcessEnv));
+        }
+        env
+    }
+
+    /// Reads `--env-file` files, or the project's `.env`, or a template standing in for it,
+    /// into `env` (values already there win).
+    fn project_env_files(
+        &mut self,
+        directory: &Path,
+        options: &LoadOptions,
+        env: &mut Env,
+    ) -> Result<(Vec<FileId>, Option<TemplateUse>), LoadError> {
+        let mut template = None;
+        let paths = if !options.env_files.is_empty() {
+            for path in &options.env_files {
+                if self.fs.kind(path) != Some(EntryKind::File) {
+                    return Err(LoadError {
+                        path: path.clone(),
+                        message: "couldn't find env file".into(),
+                    });
+                }
+            }
+            options.env_files.clone()
+        } else {
+            let dot_env = directory.join(".env");
+            if self.fs.kind(&dot_env) == Some(EntryKind::File) {
+                vec![dot_env]
+            } else if let Some(t) = find_template(self.fs, &dot_env) {
+                template = Some(TemplateUse {
+                    missing: dot_env,
+                    template: t.clone(),
+                });
+                vec![t]
+            } else {
+                Vec::new()
+            }
+        };
+        let outer = env.clone();
+        let mut from_files = Env::new();
+        let mut ids = Vec::new();
+        for path in paths {
+            let Ok(id) = self.read(&path) else { continue };
+            ids.push(id);
+            let lookup = |name: &str| {
+                outer
+                    .get(name)
+                    .or_else(|| from_files.get(name))
+                    .cloned()
+            };
+            let parsed = dotenv::parse(self.sources.get(id), &lookup);
+            match parsed {
+                Ok(parsed) => {
+                    self.record_unset(&parsed.unset);
+                    for entry in parsed.entries {
+                        if let Some(value) = entry.value {
+                            from_files.set(&entry.key, value);
+                        }
+                    }
+                }
+                Err(e) => self.issues.push(LoadIssue::DotenvSyntax {
+                    span: e.span,
+                    message: e.message,
+                }),
+            }
+        }
+        for (k, v) in from_files.iter() {
+            env.set_default(k, v.clone());
+        }
+        Ok((ids, template))
+    }
+
+    pub(super) fn record_unset(&mut self, unset: &[(crate::interpolate::UnsetVariable, Span)]) {
+        for (var, span) in unset {
+            self.issues.push(LoadIssue::UndefinedVariable {
+                name: var.name.clone(),
+                span: *span,
+            });
+        }
+    }
+
+    /// Reads a file once; invalid UTF-8 is read lossily and reported where it starts.
+    fn read(&mut self, path: &Path) -> Result<FileId, String> {
+        if let Some(id) = self.sources.find(path) {
+            return Ok(id);
+        }
+        let bytes = self.fs.read(path).map_err(|e| e.to_string())?;
+        let (text, bad_at) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+            }
+        };
+        let id = self.sources.add(path.to_path_buf(), text);
+        if let Some(at) = bad_at {
+            let at = at.min(self.sources.get(id).text.len());
+            self.issues.push(LoadIssue::Syntax {
+                span: Span::new(id, at, at),
+                message: format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
+            });
+        }
+        Ok(id)
+    }
+
+    /// The YAML documents of a file, with its syntax problems recorded.
+    fn parse(&mut self, id: FileId) -> Vec<Node> {
+        let file = self.sources.get(id);
+        if file.text.contains('\0') {
+            let at = file.text.find('\0').unwrap_or(0);
+            self.issues.push(LoadIssue::Syntax {
+                span: Span::new(id, at, at + 1),
+                message: "the file contains a NUL byte: it is binary, not YAML".into(),
+            });
+            return Vec::new();
+        }
+        let parsed = yaml::parse(id, &file.text, Limits::default());
+        let mut syntax_error = false;
+        for error in parsed.errors {
+            self.issues.push(match error.kind {
+                YamlErrorKind::DuplicateKey { key, first } => LoadIssue::DuplicateKey {
+                    span: error.span,
+                    first,
+                    key,
+                },
+                YamlErrorKind::InvalidMerge => LoadIssue::Structure {
+                    span: error.span,
+                    message: error.message,
+                },
+                YamlErrorKind::Syntax
+                | YamlErrorKind::TooComplex
+                | YamlErrorKind::UnknownAnchor => {
+                    syntax_error = true;
+                    LoadIssue::Syntax {
+                        span: error.span,
+                        message: error.message,
+                    }
+                }
+            });
+        }
+        // A file Compose cannot read contributes nothing, so its half-read tree does not
+        // produce findings of its own.
+        if syntax_error {
+            return Vec::new();
+        }
+        let mut documents = Vec::new();
+        for doc in parsed.documents {
+            if doc.is_null() {
+                continue;
+            }
+            if doc.as_mapping().is_none() {
+                self.issues.push(LoadIssue::Structure {
+                    span: doc.span,
+                    message: format!(
+                        "a compose file must be a mapping at the top level, not {}",
+                        doc.type_name()
+                    ),
+                });
+                continue;
+            }
+            documents.push(doc);
+        }
+        documents
+    }
+
+    /// Parses and interpolates a file referenced by `include` or `extends`, once.
+    fn referenced_documents(
+        &mut self,
+        path: &Path,
+        reference: Span,
+        env: &Env,
+    ) -> Option<(FileId, Vec<Node>)> {
+        if let Some(found) = self.parsed.get(path) {
+            return Some(found.clone());
+        }
+        let id = match self.read(path) {
+            Ok(id) => id,
+            Err(reason) => {
+                self.issues.push(LoadIssue::MissingFile {
+                    path: path.to_path_buf(),
+                    span: reference,
+                    reason,
+                });
+                return None;
+            }
+        };
+        let mut docs = self.parse(id);
+        for doc in &mut docs {
+            self.interpolate(doc, env);
+        }
+        self.parsed.insert(path.to_path_buf(), (id, docs.clone()));
+        Some((id, docs))
+    }
+
+    /// Interpolates every string value (never a key) of a document in place.
+    fn interpolate(&mut self, node: &mut Node, env: &Env) {
+        let lookup = env.lookup();
+        let mut pending: Vec<&mut Node> = vec![node];
+        while let Some(node) = pending.pop() {
+            match &mut node.kind {
+                NodeKind::Mapping(entries) => pending.extend(entries.iter_mut().map(|e| &mut e.value)),
+                NodeKind::Sequence(items) => pending.extend(items.iter_mut()),
+                NodeKind::Scalar(scalar) => {
+                    if !matches!(scalar.value(), ScalarValue::Str(_)) || !scalar.text.value.contains('$') {
+                        continue;
+                    }
+                    let fallback = node.span;
+                    let locate = |text: &Text, range: std::ops::Range<usize>| {
+                        text.exact_span(range.clone())
+                            .or_else(|| text.spans(range).into_iter().next())
+                            .unwrap_or(fallback)
+                    };
+                    match interpolate(&scalar.text, &lookup) {
+                        Ok(done) => {
+                            for var in &done.unset {
+                                self.issues.push(LoadIssue::UndefinedVariable {
+                                    name: var.name.clone(),
+                                    span: locate(&scalar.text, var.range.clone()),
+                                });
+                            }
+                            scalar.text = done.text;
+                        }
+                        Err(error) => {
+                            let message = error.to_string();
+                            self.issues.push(match error {
+                                InterpolationError::Invalid { range, .. } => {
+                                    LoadIssue::InvalidInterpolation {
+                                        span: locate(&scalar.text, range),
+                                        message,
+                                    }
+                                }
+                                InterpolationError::Required {
+                                    name,
+                                    message,
+                                    range,
+                                } => LoadIssue::RequiredVariable {
+                                    name,
+                                    message,
+                                    span: locate(&scalar.text, range),
+                                },
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn merge(&mut self, base: Node, overlay: Node) -> Node {
+        let fallback = base.clone();
+        let span = overlay.span;
+        match merge::merge(base, overlay) {
+            Ok(node) => node,
+            Err(error) => {
+                self.issues.push(LoadIssue::Structure {
+                    span,
+                    message: error.to_string(),
+                });
+                fallback
+            }
+        }
+    }
+
+    /// Applies a document's `include:` and its services' `extends:`.
+    fn resolve_document(
+        &mut self,
+        doc: Node,
+        path: &Path,
+        directory: &Path,
+        env: &Env,
+        stack: &mut Vec<PathBuf>,
+    ) -> Node {
+        stack.push(path.to_path_buf());
+        let (doc, includes) = take_entry(doc, "include");
+        let mut doc = self.resolve_extends(doc, path, directory, env);
+        if let Some(includes) = includes {
+            if let Some(included) = self.load_includes(&includes, directory, env, stack) {
+                // The including file's own definitions win over what it includes.
+                doc = self.merge(included, doc);
+            }
+        }
+        stack.pop();
+        doc
+    }
+
+    fn load_includes(
+        &mut self,
+        includes: &Node,
+        directory: &Path,
+        env: &Env,
+        stack: &mut Vec<PathBuf>,
+    ) -> Option<Node> {
+        let Some(items) = includes.as_sequence() else {
+            self.issues.push(LoadIssue::Structure {
+                span: includes.span,
+                message: format!("`include` must be a list, not {}", includes.type_name()),
+            });
+            return None;
+        };
+        let mut result: Option<Node> = None;
+        for item in items {
+            let Some(include) = IncludeEntry::read(item, &mut self.issues) else {
+                continue;
+            };
+            let paths: Vec<PathBuf> = include.paths.iter().map(|p| directory.join(p)).collect();
+            let Some(first) = paths.first() else { continue };
+            let inc_dir = include
+                .project_directory
+                .map(|d| directory.join(d))
+                .or_else(|| first.parent().map(Path::to_path_buf))
+                .unwrap_or_else(|| directory.to_path_buf());
+            if let Some(pos) = stack.iter().position(|p| paths.contains(p)) {
+                let chain: Vec<String> = stack[pos..]
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect();
+                self.issues.push(LoadIssue::Cycle {
+                    span: item.span,
+                    message: format!(
+                        "include cycle: {} includes {}",
+                        chain.join(" → "),
+                        first.display()
+                    ),
+                });
+                continue;
+            }
+            let inc_env = self.include_env(env, &inc_dir, &include.env_files, directory);
+            let mut inc_root: Option<Node> = None;
+            for path in &paths {
+                let Some((_, docs)) = self.referenced_documents(path, item.span, &inc_env) else {
+                    continue;
+                };
+                for doc in docs {
+                    let doc = self.resolve_document(doc, path, &inc_dir, &inc_env, stack);
+                    inc_root = Some(match inc_root {
+                        None => doc,
+                        Some(base) => self.merge(base, doc),
+                    });
+                }
+            }
+            let Some(inc_root) = inc_root else { continue };
+            let resources = only_resources(inc_root);
+            result = Some(match result {
+                None => resources,
+                Some(base) => self.merge(base, resources),
+            });
+        }
+        result
+    }
+
+    /// The environment of an included project: the parent's, plus its own `.env` (the parent
+    /// wins; nothing leaks back to the parent).
+    fn include_env(
+        &mut self,
+        parent: &Env,
+        inc_dir: &Path,
+        env_files: &[String],
+        directory: &Path,
+    ) -> Env {
+        let paths: Vec<PathBuf> = if env_files.is_empty() {
+            vec![inc_dir.join(".env")]
+        } else {
+            env_files
+                .iter()
+                .filter(|f| f.as_str() != "/dev/null")
+                .map(|f| directory.join(f))
+                .collect()
+        };
+        let mut own = Env::new();
+        for path in paths {
+            if self.fs.kind(&path) != Some(EntryKind::File) {
+                continue;
+            }
+            let Ok(id) = self.read(&path) else { continue };
+            let lookup = |name: &str| parent.get(name).or_else(|| own.get(name)).cloned();
+            match dotenv::parse(self.sources.get(id), &lookup) {
+                Ok(parsed) => {
+                    self.record_unset(&parsed.unset);
+                    for entry in parsed.entries {
+                        if let Some(value) = entry.value {
+                            own.set(&entry.key, value);
+                        }
+                    }
+                }
+                Err(e) => self.issues.push(LoadIssue::DotenvSyntax {
+                    span: e.span,
+                    message: e.message,
+                }),
+            }
+        }
+        parent.with_defaults_from(&own)
+    }
+
+    /// Replaces every service that `extends` another by the merged result.
+    fn resolve_extends(&mut self, mut doc: Node, path: &Path, directory: &Path, env: &Env) -> Node {
+        let Some(services) = doc.get("services").cloned() else {
+            return doc;
+        };
+        let Some(entries) = services.as_mapping() else {
+            return doc;
+        };
+        let names: Vec<String> = entries
+            .iter()
+            .filter(|e| e.value.get("extends").is_some())
+            .filter_map(|e| e.key.as_str().map(str::to_string))
+            .collect();
+        if names.is_empty() {
+            return doc;
+        }
+        let mut resolved = Vec::new();
+        for name in names {
+            let mut chain = Vec::new();
+            if let Some(node) =
+                self.extended_service(&services, &name, path, directory, env, &mut chain)
+            {
+                resolved.push((name, node));
+            }
+        }
+        if let Some(NodeKind::Mapping(entries)) =
+            mapping_value_mut(&mut doc, "services").map(|n| &mut n.kind)
+        {
+            for (name, node) in resolved {
+                if let Some(entry) = entries.iter_mut().find(|e| e.key.as_str() == Some(&name)) {
+                    entry.value = node;
+                }
+            }
+        }
+        doc
+    }
+
+    /// The service `name` of `services` with its `extends` chain merged in.
+    fn extended_service(
+        &mut self,
+        services: &Node,
+        name: &str,
+        path: &Path,
+        directory: &Path,
+        env: &Env,
+        chain: &mut Vec<(PathBuf, String)>,
+    ) -> Option<Node> {
+        let service = services.get(name)?.clone();
+        let (service, extends) = take_entry(service, "extends");
+        let Some(extends) = extends else {
+            return Some(service);
+        };
+        let key = (path.to_path_buf(), name.to_string());
+        if chain.contains(&key) {
+            let names: Vec<&str> = chain.iter().map(|(_, n)| n.as_str()).collect();
+            self.issues.push(LoadIssue::Cycle {
+                span: extends.span,
+                message: format!("circular extends: {} → {name}", names.join(" → ")),
+            });
+            return Some(service);
+        }
+        let (base_name, base_file) = match &extends.kind {
+            NodeKind::Scalar(s) => (s.text.value.clone(), None),
+            NodeKind::Mapping(_) => match extends.get("service").and_then(Node::as_str) {
+                Some(base) => (
+                    base.to_string(),
+                    extends.get("file").and_then(Node::as_str).map(str::to_string),
+                ),
+                None => {
+                    self.issues.push(LoadIssue::Structure {
+                        span: extends.span,
+                        message: "`extends` needs a `service`".into(),
+                    });
+                    return Some(service);
+                }
+            },
+            NodeKind::Sequence(_) => {
+                self.issues.push(LoadIssue::Structure {
+                    span: extends.span,
+                    message: "`extends` must be a service name or a mapping".into(),
+                });
+                return Some(service);
+            }
+        };
+        chain.push(key);
+        let base = match base_file {
+            Some(file) => {
+                let base_path = directory.join(&file);
+                let base_dir = base_path
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| directory.to_path_buf());
+                let docs = self.referenced_documents(&base_path, extends.span, env);
+                let base_services = docs.and_then(|(_, docs)| {
+                    docs.into_iter()
+                        .filter_map(|d| d.get("services").cloned())
+                        .next_back()
+                });
+                match base_services {
+                    Some(s) if s.get(&base_name).is_some() => self.extended_service(
+                        &s, &base_name, &base_path, &base_dir, env, chain,
+                    ),
+                    Some(_) => {
+                        self.issues.push(LoadIssue::UnknownExtends {
+                            service: base_name.clone(),
+                            span: extends.span,
+                            file: base_path.clone(),
+                        });
+                        None
+                    }
+                    None => None,
+                }
+            }
+            None if services.get(&base_name).is_some() => {
+                self.extended_service(services, &base_name, path, directory, env, chain)
+            }
+            None => {
+                self.issues.push(LoadIssue::UnknownExtends {
+                    service: base_name.clone(),
+                    span: extends.span,
+                    file: path.to_path_buf(),
+                });
+                None
+            }
+        };
+        chain.pop();
+        let Some(base) = base else {
+            return Some(service);
+        };
+        let wrap = |node: Node| single_service_document(name, node);
+        let merged = self.merge(wrap(base), wrap(service.clone()));
+        Some(
+            merged
+                .get("services")
+                .and_then(|s| s.get(name))
+                .cloned()
+                .unwrap_or(service),
+        )
+    }
+}
+
+/// A document `{services: {name: service}}`, for merging one service with Compose's rules.
+fn single_service_document(name: &str, service: Node) -> Node {
+    let span = service.span;
+    let key = |k: &str| Node {
+        kind: NodeKind::Scalar(Scalar {
+            text: Text::synthetic(k),
+            style: ScalarStyle::Plain,
+        }),
+        span,
+        tag: None,
+    };
+    let services = Node {
+        kind: NodeKind::Mapping(vec![Entry {
+            key: key(name),
+            value: service,
+        }]),
+        span,
+        tag: None,
+    };
+    Node {
+        kind: NodeKind::Mapping(vec![Entry {
+            key: key("services"),
+            value: services,
+        }]),
+        span,
+        tag: None,
+    }
+}
+
+/// Removes `key` from a mapping node, returning the rest and the removed value.
+fn take_entry(mut node: Node, key: &str) -> (Node, Option<Node>) {
+    let mut taken = None;
+    if let NodeKind::Mapping(entries) = &mut node.kind {
+        if let Some(pos) = entries.iter().position(|e| e.key.as_str() == Some(key)) {
+            taken = Some(entries.remove(pos).value);
+        }
+    }
+    (node, taken)
+}
+
+fn mapping_value_mut<'a>(node: &'a mut Node, key: &str) -> Option<&'a mut Node> {
+    match &mut node.kind {
+        NodeKind::Mapping(entries) => entries
+            .iter_mut()
+            .find(|e| e.key.as_str() == Some(key))
+            .map(|e| &mut e.value),
+        _ => None,
+    }
+}
+
+/// What an included project contributes: its resources, not its name or extensions.
+fn only_resources(mut root: Node) -> Node {
+    const RESOURCES: [&str; 6] = ["services", "volumes", "networks", "secrets", "configs", "models"];
+    if let NodeKind::Mapping(entries) = &mut root.kind {
+        entries.retain(|e| e.key.as_str().is_some_and(|k| RESOURCES.contains(&k)));
+    }
+    root
+}
+
+/// One item of `include:`, short (`- path`) or long form.
+struct IncludeEntry {
+    paths: Vec<String>,
+    project_directory: Option<String>,
+    env_files: Vec<String>,
+}
+
+impl IncludeEntry {
+    fn read(item: &Node, issues: &mut Vec<LoadIssue>) -> Option<IncludeEntry> {
+        let strings = |node: Option<&Node>| -> Vec<String> {
+            match node.map(|n| &n.kind) {
+                Some(NodeKind::Scalar(s)) => vec![s.text.value.clone()],
+                Some(NodeKind::Sequence(items)) => items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        match &item.kind {
+            NodeKind::Scalar(s) => Some(IncludeEntry {
+                paths: vec![s.text.value.clone()],
+                project_directory: None,
+                env_files: Vec::new(),
+            }),
+            NodeKind::Mapping(_) => {
+                let paths = strings(item.get("path"));
+                if paths.is_empty() {
+                    issues.push(LoadIssue::Structure {
+                        span: item.span,
+                        message: "an `include` entry needs a `path`".into(),
+                    });
+                    return None;
+                }
+                Some(IncludeEntry {
+                    paths,
+                    project_directory: item
+                        .get("project_directory")
+                        .and_then(Node::as_str)
+                        .map(str::to_string),
+                    env_files: strings(item.get("env_file")),
+                })
+            }
+            NodeKind::Sequence(_) => {
+                issues.push(LoadIssue::Structure {
+                    span: item.span,
+                    message: "an `include` entry must be a path or a mapping".into(),
+                });
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_project_name;
+
+    #[test]
+    fn project_names_are_normalised_like_compose() {
+        assert_eq!(normalize_project_name("My_App!"), "my_app");
+        assert_eq!(normalize_project_name("My Project.v2"), "myprojectv2");
+        assert_eq!(normalize_project_name("__"), "");
+        assert_eq!(normalize_project_name("-x"), "x");
+    }
+}

@@ -1,0 +1,183 @@
+//! The typed model of a loaded project: services and their networking fields, every value
+//! with the span it was read from.
+
+use std::path::PathBuf;
+
+use crate::compose::extra_hosts::ExtraHost;
+use crate::compose::ports::PortMapping;
+use crate::source::{FileId, Span};
+use crate::text::Text;
+use crate::yaml::Node;
+
+use super::issues::LoadIssue;
+
+/// A project as Compose would run it: the merged files, their variables and the model.
+#[derive(Debug, Default)]
+pub struct Project {
+    pub name: String,
+    pub directory: PathBuf,
+    /// The compose files in merge order (`-f` order, then override / overlay).
+    pub files: Vec<FileId>,
+    /// Files the project environment was read from (`.env`, `--env-file`, or a template).
+    pub env_files: Vec<FileId>,
+    /// Templates read in place of missing env files (`.env.example` for `.env`, …).
+    pub templates_used: Vec<TemplateUse>,
+    pub services: Vec<Service>,
+    pub networks: Vec<Network>,
+    pub volumes: Vec<Volume>,
+    /// What went wrong while loading; rules turn these into diagnostics.
+    pub issues: Vec<LoadIssue>,
+    /// The merged document, for `composelint config`.
+    pub merged: Option<Node>,
+}
+
+impl Project {
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name == name)
+    }
+
+    pub fn network(&self, key: &str) -> Option<&Network> {
+        self.networks.iter().find(|n| n.key == key)
+    }
+}
+
+/// A template read because the env file it stands for is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateUse {
+    pub missing: PathBuf,
+    pub template: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    /// The service's key under `services:`.
+    pub key_span: Span,
+    pub image: Option<Text>,
+    pub build: Option<Build>,
+    pub container_name: Option<Text>,
+    pub hostname: Option<Text>,
+    pub network_mode: Option<Text>,
+    /// Attached networks; the implicit `default` is listed when the service declares none and
+    /// has no `network_mode`.
+    pub networks: Vec<ServiceNetwork>,
+    pub ports: Vec<Port>,
+    pub expose: Vec<Text>,
+    /// The container's environment after `env_file` and `environment` are combined.
+    pub environment: Vec<EnvVar>,
+    pub env_files: Vec<EnvFileRef>,
+    pub extra_hosts: Vec<Spanned<ExtraHost>>,
+    pub links: Vec<Link>,
+    pub depends_on: Vec<Dependency>,
+    pub volumes: Vec<Mount>,
+    pub profiles: Vec<Text>,
+    pub command: Option<Vec<Text>>,
+    pub entrypoint: Option<Vec<Text>>,
+    pub healthcheck: Option<Span>,
+}
+
+impl Service {
+    pub fn env(&self, key: &str) -> Option<&EnvVar> {
+        self.environment.iter().find(|e| e.key == key)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Build {
+    pub context: Text,
+    pub dockerfile: Option<Text>,
+    pub target: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceNetwork {
+    pub name: String,
+    /// None for the implicit default network.
+    pub span: Option<Span>,
+    pub aliases: Vec<Text>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Port {
+    pub mapping: PortMapping,
+    /// The list item the mapping came from.
+    pub span: Span,
+    /// The short-syntax string, when the item was one; its byte ranges match the mapping's.
+    pub short: Option<Text>,
+}
+
+/// Where a container variable's value was written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnvSource {
+    /// `environment:` of the service; the span covers the list item or the map entry.
+    Environment { span: Span },
+    /// A line of an `env_file`.
+    EnvFile { file: FileId, span: Span },
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvVar {
+    pub key: String,
+    /// None: declared without a value that could be resolved (the variable is unset).
+    pub value: Option<Text>,
+    pub source: EnvSource,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvFileRef {
+    pub path: PathBuf,
+    pub span: Span,
+    pub required: bool,
+    pub raw: bool,
+    /// The file the values were read from (the template when the file itself is missing).
+    pub file: Option<FileId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub service: String,
+    pub alias: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dependency {
+    pub service: String,
+    pub span: Span,
+    pub condition: String,
+    pub required: bool,
+    /// Implied by `links` or `network_mode: service:X` rather than written.
+    pub implicit: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mount {
+    /// `volume`, `bind`, `tmpfs`, …
+    pub kind: String,
+    pub source: Option<String>,
+    pub target: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub key: String,
+    pub key_span: Option<Span>,
+    pub name: String,
+    pub external: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Volume {
+    pub key: String,
+    pub key_span: Option<Span>,
+    pub name: String,
+    pub external: bool,
+}

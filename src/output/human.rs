@@ -1,0 +1,171 @@
+//! Human output: each finding drawn by miette's graphical handler, with its source lines.
+
+use std::fmt;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan,
+};
+
+use super::{OutputOptions, display_path, summary};
+use crate::LintedProject;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules;
+use crate::source::{Sources, Span};
+
+/// Every finding, then notes (templates used for missing env files), then the summary line.
+pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_links(false);
+    let mut out = String::new();
+    for project in projects {
+        for d in &project.diagnostics {
+            let report = Report::new(d, &project.sources, options);
+            if handler.render_report(&mut out, &report).is_err() {
+                out.push_str(&format!("{}: {}\n", d.code, d.message));
+            }
+            out.push('\n');
+        }
+    }
+    for project in projects {
+        for used in &project.project.templates_used {
+            out.push_str(&format!(
+                "note: {} does not exist; read {} in its place\n",
+                display_path(&used.missing, &options.cwd),
+                display_path(&used.template, &options.cwd)
+            ));
+        }
+    }
+    out.push_str(&summary(projects));
+    out.push('\n');
+    out
+}
+
+/// One finding in miette's terms. Labels in the primary file are drawn together; a label in
+/// another file becomes a related report with its own source.
+struct Report {
+    code: String,
+    message: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    url: Option<String>,
+    source: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Report>,
+}
+
+impl Report {
+    fn new(d: &Diagnostic, sources: &Sources, options: &OutputOptions) -> Report {
+        let severity = match d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        };
+        let mut report = Report {
+            code: format!("{}({})", d.code, d.rule),
+            message: match &d.service {
+                Some(s) => format!("{} [service `{s}`]", d.message),
+                None => d.message.clone(),
+            },
+            severity,
+            help: d.help.clone(),
+            url: rules::find(d.code).map(|r| r.url()),
+            source: None,
+            labels: Vec::new(),
+            related: Vec::new(),
+        };
+        let Some(primary) = d.primary else {
+            return report;
+        };
+        report.source = Some(named_source(primary, sources, options));
+        report.labels.push(LabeledSpan::new_primary_with_span(
+            d.primary_label.clone(),
+            source_span(primary),
+        ));
+        for label in &d.related {
+            if label.span.file == primary.file {
+                report.labels.push(LabeledSpan::new_with_span(
+                    Some(label.message.clone()),
+                    source_span(label.span),
+                ));
+            } else {
+                report.related.push(Report {
+                    code: String::new(),
+                    message: label.message.clone(),
+                    severity: miette::Severity::Advice,
+                    help: None,
+                    url: None,
+                    source: Some(named_source(label.span, sources, options)),
+                    labels: vec![LabeledSpan::new_primary_with_span(
+                        Some(label.message.clone()),
+                        source_span(label.span),
+                    )],
+                    related: Vec::new(),
+                });
+            }
+        }
+        report
+    }
+}
+
+fn named_source(span: Span, sources: &Sources, options: &OutputOptions) -> NamedSource<String> {
+    let file = sources.get(span.file);
+    NamedSource::new(display_path(&file.path, &options.cwd), file.text.clone())
+}
+
+fn source_span(span: Span) -> SourceSpan {
+    SourceSpan::from((span.start, span.len()))
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Debug for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.url.as_ref().map(|u| Box::new(u) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as _)
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        (!self.related.is_empty())
+            .then(|| Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)) as _)
+    }
+}
+

@@ -1,0 +1,51 @@
+use super::{Context, declare_rule, issues};
+use crate::compose::issues::LoadIssue;
+use crate::diagnostic::Diagnostic;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a compose file that cannot be read as YAML: a syntax error, text that is not
+    /// UTF-8, binary data, or a document too deeply nested or with too many aliases to
+    /// expand safely.
+    ///
+    /// ## Why is this bad?
+    /// Docker Compose refuses the whole project, so nothing in it starts.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///      ports: ["11434:11434"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///     ports: ["11434:11434"]
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix: only the author knows what was meant.
+    ///
+    /// ## Exceptions
+    /// None. The rest of the file is not checked until it parses.
+    pub static RULE = {
+        code: "CMP001",
+        name: "yaml-syntax-error",
+        severity: Error,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    issues(ctx, |issue| match issue {
+        LoadIssue::Syntax { span, message } => {
+            Some(RULE.diagnostic(format!("invalid YAML: {message}"), Some(*span)))
+        }
+        _ => None,
+    })
+    .collect()
+}

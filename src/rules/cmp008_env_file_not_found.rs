@@ -1,0 +1,57 @@
+use super::{Context, declare_rule, issues};
+use crate::compose::issues::LoadIssue;
+use crate::diagnostic::Diagnostic;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `env_file` that does not exist, unless it is marked `required: false`.
+    /// When a template such as `.env.example` stands beside the missing file, composelint
+    /// reads the template instead (and says so) rather than reporting this.
+    ///
+    /// ## Why is this bad?
+    /// Compose refuses to start the service (`env file … not found`).
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   webui:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     env_file: webui.env
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   webui:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     env_file:
+    ///       - path: webui.env
+    ///         required: false
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix: create the file, or mark it optional if the service runs without it.
+    ///
+    /// ## Exceptions
+    /// None.
+    pub static RULE = {
+        code: "CMP008",
+        name: "env-file-not-found",
+        severity: Error,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    issues(ctx, |issue| match issue {
+        LoadIssue::EnvFileNotFound { path, span } => Some(
+            RULE.diagnostic(
+                format!("env file `{}` does not exist", path.display()),
+                Some(*span),
+            )
+            .with_help("create it, or mark it optional with `required: false`"),
+        ),
+        _ => None,
+    })
+    .collect()
+}

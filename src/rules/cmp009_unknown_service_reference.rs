@@ -1,0 +1,108 @@
+use super::{Context, declare_rule};
+use crate::compose::issues::LoadIssue;
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a reference to a service that the project does not define: in `depends_on`,
+    /// `links`, `network_mode: service:NAME` and `extends`.
+    ///
+    /// ## Why is this bad?
+    /// Compose refuses to load the project (`service "X" not found`, `depends on undefined
+    /// service`). A typo here often hides a second mistake: the URL that uses the same name.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///   webui:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     depends_on: [olama]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///   webui:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     depends_on: [ollama]
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix.
+    ///
+    /// ## Exceptions
+    /// A dependency with `required: false` may name a service of another profile or file;
+    /// it is still reported when no file of the project defines it.
+    pub static RULE = {
+        code: "CMP009",
+        name: "unknown-service-reference",
+        severity: Error,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    let project = ctx.project;
+    let mut out = Vec::new();
+    let mut report = |service: &str, target: &str, what: &str, span: Span| {
+        out.push(
+            RULE.diagnostic(
+                format!("service `{service}` refers to undefined service `{target}` in {what}"),
+                Some(span),
+            )
+            .with_service(service)
+            .with_help(suggestion(project, target)),
+        );
+    };
+    for service in &project.services {
+        for link in &service.links {
+            if project.service(&link.service).is_none() {
+                report(&service.name, &link.service, "`links`", link.span);
+            }
+        }
+        for dep in service.depends_on.iter().filter(|d| !d.implicit) {
+            if project.service(&dep.service).is_none() {
+                report(&service.name, &dep.service, "`depends_on`", dep.span);
+            }
+        }
+        if let Some(mode) = &service.network_mode {
+            if let Some(target) = mode.value.strip_prefix("service:") {
+                if project.service(target).is_none() {
+                    let span = mode.primary_span().unwrap_or(service.key_span);
+                    report(&service.name, target, "`network_mode`", span);
+                }
+            }
+        }
+    }
+    for issue in &project.issues {
+        if let LoadIssue::UnknownExtends {
+            service,
+            span,
+            file,
+        } = issue
+        {
+            out.push(RULE.diagnostic(
+                format!(
+                    "`extends` names service `{service}`, which `{}` does not define",
+                    file.display()
+                ),
+                Some(*span),
+            ));
+        }
+    }
+    out
+}
+
+/// "did you mean …?" for the closest service name, if one is close.
+fn suggestion(project: &crate::compose::model::Project, target: &str) -> String {
+    let names: Vec<&str> = project.services.iter().map(|s| s.name.as_str()).collect();
+    match crate::names::closest(target, &names) {
+        Some(name) => format!("did you mean `{name}`?"),
+        None => format!("defined services: {}", names.join(", ")),
+    }
+}

@@ -1,0 +1,72 @@
+use super::{Context, declare_rule};
+use crate::diagnostic::Diagnostic;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a service attached to a network that the top-level `networks:` section does
+    /// not declare.
+    ///
+    /// ## Why is this bad?
+    /// Compose refuses to load the project (`service "X" refers to undefined network Y`).
+    /// Only the implicit `default` network needs no declaration.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///     networks: [ai]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///     networks: [ai]
+    /// networks:
+    ///   ai: {}
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix: the network may be meant to be `external`.
+    ///
+    /// ## Exceptions
+    /// None.
+    pub static RULE = {
+        code: "CMP010",
+        name: "undeclared-network",
+        severity: Error,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    let project = ctx.project;
+    let declared: Vec<&str> = project.networks.iter().map(|n| n.key.as_str()).collect();
+    let mut out = Vec::new();
+    for service in &project.services {
+        for network in &service.networks {
+            let Some(span) = network.span else { continue };
+            if network.name == "default" || declared.contains(&network.name.as_str()) {
+                continue;
+            }
+            let help = match crate::names::closest(&network.name, &declared) {
+                Some(name) => format!("did you mean `{name}`? Otherwise declare it under the top-level `networks:`"),
+                None => "declare it under the top-level `networks:`".to_string(),
+            };
+            out.push(
+                RULE.diagnostic(
+                    format!(
+                        "service `{}` uses network `{}`, which is not declared",
+                        service.name, network.name
+                    ),
+                    Some(span),
+                )
+                .with_service(&service.name)
+                .with_help(help),
+            );
+        }
+    }
+    out
+}

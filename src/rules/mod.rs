@@ -1,0 +1,138 @@
+//! The rules: each file holds one rule's documentation, its check and its fix.
+//!
+//! A rule is a plain function over the loaded project; it does no I/O and parses no text.
+
+use crate::compose::issues::LoadIssue;
+use crate::compose::model::Project;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{Sources, Span};
+
+mod cmp001_yaml_syntax_error;
+mod cmp002_duplicate_key;
+mod cmp003_invalid_structure;
+mod cmp004_undefined_variable;
+mod cmp005_invalid_interpolation;
+mod cmp006_required_variable_unset;
+mod cmp007_dotenv_syntax_error;
+mod cmp008_env_file_not_found;
+mod cmp009_unknown_service_reference;
+mod cmp010_undeclared_network;
+mod cmp011_duplicate_published_port;
+
+/// What a rule sees.
+pub struct Context<'a> {
+    pub project: &'a Project,
+    pub sources: &'a Sources,
+}
+
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// Markdown with the headings *What it does*, *Why is this bad?*, *Example*,
+    /// *Use instead*, *Fix safety*, *Exceptions*.
+    pub docs: &'static str,
+    pub check: fn(&Context) -> Vec<Diagnostic>,
+}
+
+impl Rule {
+    /// A finding of this rule at `span`.
+    pub fn diagnostic(&'static self, message: impl Into<String>, span: Option<Span>) -> Diagnostic {
+        Diagnostic {
+            code: self.code,
+            rule: self.name,
+            severity: self.severity,
+            message: message.into(),
+            help: None,
+            service: None,
+            primary: span,
+            primary_label: None,
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+
+    /// Where the rule's documentation page is.
+    pub fn url(&self) -> String {
+        format!("{DOCS_BASE_URL}/{}.md", self.code)
+    }
+}
+
+/// The rules' documentation pages in the repository.
+pub const DOCS_BASE_URL: &str = "https://github.com/composelint/composelint/blob/main/docs/rules";
+
+/// Declares a rule; its doc comment becomes its documentation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:expr])*
+        pub static $ident:ident = {
+            code: $code:literal,
+            name: $name:literal,
+            severity: $severity:ident,
+            check: $check:path $(,)?
+        };
+    ) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
+            code: $code,
+            name: $name,
+            severity: $crate::diagnostic::Severity::$severity,
+            docs: concat!($($doc, "\n"),*),
+            check: $check,
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every rule, in code order.
+pub static RULES: &[&Rule] = &[
+    &cmp001_yaml_syntax_error::RULE,
+    &cmp002_duplicate_key::RULE,
+    &cmp003_invalid_structure::RULE,
+    &cmp004_undefined_variable::RULE,
+    &cmp005_invalid_interpolation::RULE,
+    &cmp006_required_variable_unset::RULE,
+    &cmp007_dotenv_syntax_error::RULE,
+    &cmp008_env_file_not_found::RULE,
+    &cmp009_unknown_service_reference::RULE,
+    &cmp010_undeclared_network::RULE,
+    &cmp011_duplicate_published_port::RULE,
+];
+
+pub fn find(code: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
+}
+
+/// Runs every rule over a project.
+pub fn check(ctx: &Context) -> Vec<Diagnostic> {
+    RULES.iter().flat_map(|rule| (rule.check)(ctx)).collect()
+}
+
+/// The load issues a rule reports: each `select` picks its own kind.
+pub(crate) fn issues<'a, T>(
+    ctx: &'a Context,
+    select: impl Fn(&'a LoadIssue) -> Option<T> + 'a,
+) -> impl Iterator<Item = T> + 'a {
+    ctx.project.issues.iter().filter_map(select)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_sorted_and_documented() {
+        for pair in RULES.windows(2) {
+            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+        }
+        for rule in RULES {
+            for heading in ["## What it does", "## Why is this bad?", "## Example", "## Use instead"] {
+                assert!(rule.docs.contains(heading), "{} lacks {heading}", rule.code);
+            }
+            assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+        }
+    }
+}

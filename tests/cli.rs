@@ -1,0 +1,264 @@
+//! The binary as users meet it: exit codes, output formats, bad input that must never panic
+//! or hang.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs composelint in `dir`; a run longer than 30 s is a hang and fails the test.
+fn run(dir: &Path, args: &[&str]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_composelint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("composelint starts");
+    let mut stdout_pipe = child.stdout.take().unwrap();
+    let mut stderr_pipe = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        stdout_pipe.read_to_end(&mut s).ok();
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        stderr_pipe.read_to_end(&mut s).ok();
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            child.kill().ok();
+            panic!("composelint {args:?} hung in {}", dir.display());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned();
+    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned();
+    let code = status.code().expect("exited, not killed by a signal (a panic aborts with 101)");
+    assert_ne!(code, 101, "composelint panicked:\n{stderr}");
+    Run {
+        code,
+        stdout,
+        stderr,
+    }
+}
+
+fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, contents) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+    dir
+}
+
+fn json_findings(run: &Run) -> Vec<serde_json::Value> {
+    serde_json::from_str::<serde_json::Value>(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", run.stdout))
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn codes(run: &Run) -> Vec<String> {
+    json_findings(run)
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_missing_path_exits_2_with_one_line() {
+    let dir = project(&[]);
+    let r = run(dir.path(), &["does-not-exist"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("does-not-exist"));
+}
+
+#[test]
+fn a_bad_argument_exits_2() {
+    let dir = project(&[]);
+    assert_eq!(run(dir.path(), &["--no-such-flag"]).code, 2);
+    assert_eq!(run(dir.path(), &["-e", "NOEQUALS"]).code, 2);
+}
+
+#[test]
+fn a_clean_project_exits_0_and_says_so() {
+    let dir = project(&[(
+        "compose.yaml",
+        b"services:\n  ollama:\n    image: ollama/ollama\n",
+    )]);
+    let r = run(dir.path(), &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("All checks passed"), "{}", r.stdout);
+}
+
+#[test]
+fn findings_exit_1_with_source_annotated_output() {
+    let dir = project(&[(
+        "compose.yaml",
+        b"services:\n  app:\n    image: app\n    environment:\n      URL: ${MISSING}\n",
+    )]);
+    let r = run(dir.path(), &["--color", "never"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("CMP004"), "{}", r.stdout);
+    assert!(r.stdout.contains("compose.yaml:5:12"), "{}", r.stdout);
+    assert!(r.stdout.contains("URL: ${MISSING}"), "the source line is shown:\n{}", r.stdout);
+    assert!(r.stdout.contains("Found 1 problem (1 warning)"), "{}", r.stdout);
+    assert!(!r.stdout.contains('\u{1b}'), "no colour when asked for none");
+}
+
+#[test]
+fn json_columns_count_characters_after_non_ascii_text() {
+    // `é` and `ü` take two bytes each; the finding's column must count characters.
+    let dir = project(&[(
+        "compose.yaml",
+        "# Café für alle\nservices:\n  app:\n    image: app\n    environment:\n      TITRE: \"Déjà vu ${MISSING}\"\n"
+            .as_bytes(),
+    )]);
+    let r = run(dir.path(), &["--format", "json"]);
+    let findings = json_findings(&r);
+    assert_eq!(findings.len(), 1, "{}", r.stdout);
+    let loc = &findings[0]["location"];
+    assert_eq!(loc["file"], "compose.yaml");
+    assert_eq!(loc["line"], 6);
+    // `      TITRE: "Déjà vu ` is 21 characters; `${MISSING}` starts at column 22.
+    assert_eq!(loc["column"], 22);
+    assert_eq!(loc["end_column"], 32);
+    assert_eq!(findings[0]["rule"], "undefined-variable");
+    assert_eq!(findings[0]["severity"], "warning");
+}
+
+#[test]
+fn a_value_from_dotenv_is_located_in_dotenv() {
+    let dir = project(&[
+        (
+            "compose.yaml",
+            b"services:\n  app:\n    image: app\n    ports:\n      - \"${PORT}:80\"\n",
+        ),
+        (".env", b"# the port\nPORT=99999\n"),
+    ]);
+    let r = run(dir.path(), &["--format", "json"]);
+    let findings = json_findings(&r);
+    assert_eq!(codes(&r), vec!["CMP003"], "{}", r.stdout);
+    // The wrong text is the port in .env; the compose line that uses it is related.
+    assert_eq!(findings[0]["location"]["file"], ".env");
+    assert_eq!(findings[0]["location"]["line"], 2);
+    assert_eq!(findings[0]["location"]["column"], 6);
+    assert_eq!(findings[0]["related"][0]["file"], "compose.yaml");
+    assert_eq!(findings[0]["related"][0]["line"], 5);
+    assert!(findings[0]["message"].as_str().unwrap().contains("99999"));
+}
+
+#[test]
+fn bad_input_yields_a_diagnostic_never_a_panic_or_a_hang() {
+    let deep_flow = format!("services: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let mut deep_block = String::from("services:\n");
+    for i in 0..10_000 {
+        deep_block.push_str(&" ".repeat(2 * (i + 1)));
+        deep_block.push_str("a:\n");
+    }
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let p = i - 1;
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    bomb.push_str("services:\n  s:\n    image: x\n    command: *a11\n");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("invalid YAML", b"services:\n  a: [\n".to_vec(), "CMP001"),
+        ("invalid UTF-8", b"services:\n  a:\n    image: \xff\xfe\n".to_vec(), "CMP001"),
+        ("non-mapping root", b"- a\n- b\n".to_vec(), "CMP003"),
+        ("deep flow nesting", deep_flow.into_bytes(), "CMP001"),
+        ("deep block nesting", deep_block.into_bytes(), "CMP001"),
+        ("alias bomb", bomb.into_bytes(), "CMP001"),
+        ("binary", b"\x00\x01\x02ELF\x00\x00services".to_vec(), "CMP001"),
+        ("scalar root", b"just a string\n".to_vec(), "CMP003"),
+    ];
+    for (what, contents, code) in cases {
+        let dir = project(&[("compose.yaml", &contents)]);
+        let r = run(dir.path(), &["--format", "json"]);
+        assert_eq!(r.code, 1, "{what}: {}{}", r.stdout, r.stderr);
+        assert!(codes(&r).contains(&code.to_string()), "{what}: {}", r.stdout);
+    }
+    let empty = project(&[("compose.yaml", b"")]);
+    let r = run(empty.path(), &["--format", "json"]);
+    assert_eq!(r.code, 0, "an empty file is an empty project: {}", r.stdout);
+}
+
+#[test]
+fn a_broken_file_does_not_stop_other_projects() {
+    let dir = project(&[
+        ("a/compose.yaml", b"services: [\n"),
+        ("b/compose.yaml", b"services:\n  s:\n    depends_on: [nope]\n"),
+    ]);
+    let r = run(dir.path(), &["--format", "json"]);
+    let mut c = codes(&r);
+    c.sort();
+    assert_eq!(c, vec!["CMP001", "CMP009"], "{}", r.stdout);
+}
+
+#[test]
+fn config_prints_the_resolved_project() {
+    let dir = project(&[
+        (
+            "compose.yaml",
+            b"name: demo\nservices:\n  webui:\n    image: ghcr.io/open-webui/open-webui:${TAG:-main}\n    ports: [\"3000:8080\"]\n    environment:\n      - OLLAMA_BASE_URL=${URL}\n      - BARE\n    env_file: webui.env\n",
+        ),
+        (".env", b"URL=http://ollama:11434\n"),
+        ("webui.env", b"FROM_FILE=1\nOLLAMA_BASE_URL=overridden-by-environment\n"),
+    ]);
+    let r = run(dir.path(), &["config", "-e", "TAG=v1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["name"], "demo");
+    let webui = &v["services"]["webui"];
+    assert_eq!(webui["image"], "ghcr.io/open-webui/open-webui:v1");
+    assert_eq!(webui["environment"]["OLLAMA_BASE_URL"], "http://ollama:11434");
+    assert_eq!(webui["environment"]["FROM_FILE"], "1");
+    assert!(webui["environment"]["BARE"].is_null());
+    assert_eq!(webui["ports"][0]["target"], 8080);
+    assert_eq!(webui["ports"][0]["published"], "3000");
+}
+
+#[test]
+fn config_fails_like_compose_when_the_project_cannot_load() {
+    let dir = project(&[(
+        "compose.yaml",
+        b"services:\n  app:\n    image: ${IMAGE:?image is required}\n",
+    )]);
+    let r = run(dir.path(), &["config"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.is_empty(), "nothing on stdout: {}", r.stdout);
+    assert!(r.stderr.contains("CMP006"), "{}", r.stderr);
+    let ok = run(dir.path(), &["config", "-e", "IMAGE=x"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+}
+
+#[test]
+fn rules_and_rule_pages() {
+    let dir = project(&[]);
+    let r = run(dir.path(), &["rules"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("CMP011"));
+    let r = run(dir.path(), &["rule", "CMP004"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("## Why is this bad?"));
+    assert_eq!(run(dir.path(), &["rule", "XYZ999"]).code, 2);
+}
