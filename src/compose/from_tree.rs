@@ -307,14 +307,26 @@ impl Builder<'_> {
 
     fn ports(&mut self, node: &Node, service: &mut Service) {
         let Some(items) = self.list(node, "ports") else { return };
+        let list_path = format!("services.{}.ports", service.name);
         for item in items {
-            match ports::from_node(item) {
+            let port_item = match port_item(item) {
+                Ok(p) => p,
+                Err(message) => {
+                    self.structure(item.span, message);
+                    continue;
+                }
+            };
+            let short = match &port_item {
+                ports::PortItem::Str(_) => item.as_scalar().map(|s| s.text.clone()),
+                _ => None,
+            };
+            match ports::canonicalize(std::slice::from_ref(&port_item), &list_path) {
                 Ok(mappings) => {
-                    let short = item
-                        .as_scalar()
-                        .filter(|s| matches!(s.value(), ScalarValue::Str(_)))
-                        .map(|s| s.text.clone());
                     for mapping in mappings {
+                        // Compose de-duplicates equal bindings within a service.
+                        if service.ports.iter().any(|p| p.mapping == mapping) {
+                            continue;
+                        }
                         service.ports.push(Port {
                             mapping,
                             span: item.span,
@@ -322,8 +334,36 @@ impl Builder<'_> {
                         });
                     }
                 }
-                Err(message) => self.structure(item.span, message),
+                Err(error) => {
+                    let message = format!("invalid port: {}", error.message);
+                    self.invalid_value(item, short.as_ref(), message);
+                }
             }
+        }
+    }
+
+    /// Reports an invalid value at the text the message names: for `"${PORT}:80"` with
+    /// `PORT=99999` in `.env`, the `.env` value, with the compose item as where it is used.
+    fn invalid_value(&mut self, item: &Node, text: Option<&Text>, message: String) {
+        let culprit = text.and_then(|text| {
+            text.pieces
+                .iter()
+                .filter(|p| !p.range.is_empty())
+                .filter(|p| message.contains(&text.value[p.range.clone()]))
+                .find_map(|p| match p.origin {
+                    crate::text::Origin::File { span, .. } if span.file != item.span.file => {
+                        Some(span)
+                    }
+                    _ => None,
+                })
+        });
+        match culprit {
+            Some(span) => self.issues.push(LoadIssue::InvalidValue {
+                span,
+                used_at: item.span,
+                message,
+            }),
+            None => self.structure(item.span, message),
         }
     }
 
@@ -347,9 +387,58 @@ impl Builder<'_> {
 
     fn extra_hosts(&mut self, node: &Node, service: &mut Service) {
         let Some(value) = node.get("extra_hosts") else { return };
-        match extra_hosts::from_node(value) {
-            Ok(hosts) => service.extra_hosts = hosts,
-            Err((span, message)) => self.structure(span, message),
+        match &value.kind {
+            NodeKind::Sequence(items) => {
+                for item in items {
+                    let Some(text) = self.scalar_text(item, "extra_hosts") else { continue };
+                    match extra_hosts::parse_list_item(&text.value) {
+                        Ok(hosts) => service.extra_hosts.extend(hosts.into_iter().map(|h| Spanned {
+                            value: h,
+                            span: item.span,
+                        })),
+                        Err(e) => self.structure(item.span, e.to_string()),
+                    }
+                }
+            }
+            NodeKind::Mapping(entries) => {
+                for entry in entries {
+                    let Some(host) = entry.key.as_str() else { continue };
+                    let ips: Vec<&str>;
+                    let map_value = match &entry.value.kind {
+                        NodeKind::Scalar(_) if entry.value.is_null() => extra_hosts::MapValue::Null,
+                        NodeKind::Scalar(s) => extra_hosts::MapValue::One(s.text.as_str()),
+                        NodeKind::Sequence(items) => {
+                            ips = items.iter().filter_map(Node::as_str).collect();
+                            extra_hosts::MapValue::Many(ips)
+                        }
+                        NodeKind::Mapping(_) => {
+                            self.structure(
+                                entry.value.span,
+                                format!("the address of extra host `{host}` must be a string or a list"),
+                            );
+                            continue;
+                        }
+                    };
+                    match extra_hosts::parse_map_entry(host, &map_value) {
+                        Ok(hosts) => {
+                            let span = Span::new(
+                                entry.key.span.file,
+                                entry.key.span.start,
+                                entry.value.span.end.max(entry.key.span.end),
+                            );
+                            service
+                                .extra_hosts
+                                .extend(hosts.into_iter().map(|h| Spanned { value: h, span }));
+                        }
+                        Err(e) => self.structure(entry.key.span, e.to_string()),
+                    }
+                }
+            }
+            NodeKind::Scalar(_) if value.is_null() => {}
+            NodeKind::Scalar(_) => self.structure(
+                value.span,
+                format!("`extra_hosts` must be a list or a mapping, not {}", value.type_name()),
+            ),
         }
     }
 
@@ -711,6 +800,46 @@ impl Builder<'_> {
             });
         }
         out
+    }
+}
+
+/// A `ports:` item in the parser's terms; YAML types Compose rejects are reported.
+fn port_item(item: &Node) -> Result<ports::PortItem, String> {
+    match &item.kind {
+        NodeKind::Scalar(s) => match s.value() {
+            ScalarValue::Str(text) => Ok(ports::PortItem::Str(text.to_string())),
+            ScalarValue::Int(i) => Ok(ports::PortItem::Int(i)),
+            ScalarValue::Float(f) => Ok(ports::PortItem::Float(f)),
+            ScalarValue::Bool(_) | ScalarValue::Null => {
+                Err(format!("invalid port: {} is not a port", item.type_name()))
+            }
+        },
+        NodeKind::Mapping(_) => {
+            let string = |k: &str| item.get(k).and_then(Node::as_str).map(str::to_string);
+            let number_or_string = |k: &str| -> Option<Result<i64, String>> {
+                let scalar = item.get(k)?.as_scalar()?;
+                Some(match scalar.value() {
+                    ScalarValue::Int(i) => Ok(i),
+                    _ => Err(scalar.text.value.clone()),
+                })
+            };
+            Ok(ports::PortItem::Long(ports::LongPort {
+                target: number_or_string("target").map(|v| match v {
+                    Ok(i) => ports::TargetValue::Int(i),
+                    Err(s) => ports::TargetValue::Str(s),
+                }),
+                published: number_or_string("published").map(|v| match v {
+                    Ok(i) => ports::PublishedValue::Int(i),
+                    Err(s) => ports::PublishedValue::Str(s),
+                }),
+                host_ip: string("host_ip"),
+                protocol: string("protocol"),
+                mode: string("mode"),
+                name: string("name"),
+                app_protocol: string("app_protocol"),
+            }))
+        }
+        NodeKind::Sequence(_) => Err("invalid port: a port must be a string, a number or a mapping".into()),
     }
 }
 

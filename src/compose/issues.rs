@@ -12,6 +12,13 @@ pub enum LoadIssue {
     DuplicateKey { span: Span, first: Span, key: String },
     /// A field holds the wrong type or an invalid value.
     Structure { span: Span, message: String },
+    /// A value Compose rejects, written in one place (`span`, e.g. a `.env` line) and used in
+    /// another (`used_at`, the compose item).
+    InvalidValue {
+        span: Span,
+        used_at: Span,
+        message: String,
+    },
     /// `${NAME}` with no value and no default: Compose substitutes an empty string.
     UndefinedVariable { name: String, span: Span },
     /// `${` that does not form an expression.

@@ -46,6 +46,14 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         LoadIssue::Structure { span, message } | LoadIssue::Cycle { span, message } => {
             Some(RULE.diagnostic(message.clone(), Some(*span)))
         }
+        LoadIssue::InvalidValue {
+            span,
+            used_at,
+            message,
+        } => Some(
+            RULE.diagnostic(message.clone(), Some(*span))
+                .with_related(*used_at, "used here"),
+        ),
         LoadIssue::MissingFile { path, span, reason } => Some(RULE.diagnostic(
             format!("cannot read `{}`: {reason}", path.display()),
             Some(*span),
