@@ -33,11 +33,5 @@ pub struct DotenvError {
 /// defined earlier in the same file come second.
 pub fn parse(file: &SourceFile, lookup: &dyn Fn(&str) -> Option<Text>) -> Result<Dotenv, DotenvError> {
     let _ = (file, lookup);
-    Err(DotenvError { message: "dotenv parser not yet merged".into(), span: file.span(0, 0) })
-}
-
-/// Placeholder until the raw env_file parser lands.
-pub fn parse_raw(file: &SourceFile) -> Dotenv {
-    let _ = file;
-    Dotenv::default()
+    todo!()
 }
