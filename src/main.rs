@@ -66,26 +66,27 @@ fn absolute(path: &Path, cwd: &Path) -> PathBuf {
 
 /// Settings from the arguments and, only with `--process-env`, the environment.
 fn settings(args: &ProjectArgs, cwd: &Path) -> Settings {
-    let process_env: Option<Vec<(String, String)>> = args.process_env.then(|| std::env::vars().collect());
+    let process_env: Option<Vec<(String, String)>> =
+        args.process_env.then(|| std::env::vars().collect());
     let mut compose_files: Vec<PathBuf> = args.files.iter().map(|f| absolute(f, cwd)).collect();
-    if compose_files.is_empty() && args.paths.is_empty() {
-        if let Some(list) = process_env
+    if compose_files.is_empty()
+        && args.paths.is_empty()
+        && let Some(list) = process_env
             .as_ref()
             .and_then(|env| env.iter().find(|(k, _)| k == "COMPOSE_FILE"))
             .map(|(_, v)| v.clone())
-        {
-            let separator = process_env
-                .as_ref()
-                .and_then(|env| env.iter().find(|(k, _)| k == "COMPOSE_PATH_SEPARATOR"))
-                .map(|(_, v)| v.clone())
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| ":".into());
-            compose_files = list
-                .split(separator.as_str())
-                .filter(|s| !s.is_empty())
-                .map(|s| absolute(Path::new(s), cwd))
-                .collect();
-        }
+    {
+        let separator = process_env
+            .as_ref()
+            .and_then(|env| env.iter().find(|(k, _)| k == "COMPOSE_PATH_SEPARATOR"))
+            .map(|(_, v)| v.clone())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| ":".into());
+        compose_files = list
+            .split(separator.as_str())
+            .filter(|s| !s.is_empty())
+            .map(|s| absolute(Path::new(s), cwd))
+            .collect();
     }
     let paths = if args.paths.is_empty() {
         vec![cwd.to_path_buf()]
@@ -108,7 +109,9 @@ fn output_options(args: &ProjectArgs, cwd: PathBuf, stream_is_terminal: bool) ->
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     OutputOptions {
         cwd,
@@ -149,7 +152,9 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     let options = output_options(args, cwd, std::io::stderr().is_terminal());
     // Like `docker compose config`: diagnostics about loading go to stderr; a project that
     // cannot be loaded prints nothing on stdout.
-    let fatal = linted.iter().any(|p| p.project.issues.iter().any(|i| i.is_fatal()));
+    let fatal = linted
+        .iter()
+        .any(|p| p.project.issues.iter().any(|i| i.is_fatal()));
     let mut stderr = String::new();
     for p in &linted {
         if !p.diagnostics.is_empty() {
@@ -193,7 +198,8 @@ fn list_rules() -> Result<u8, String> {
 }
 
 fn show_rule(code: &str) -> Result<u8, String> {
-    let rule = rules::find(code).ok_or_else(|| format!("unknown rule `{code}` (see `composelint rules`)"))?;
+    let rule = rules::find(code)
+        .ok_or_else(|| format!("unknown rule `{code}` (see `composelint rules`)"))?;
     let mut text = format!(
         "# {} ({})\n\nDefault severity: {}\n\n",
         rule.code,

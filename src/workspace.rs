@@ -84,12 +84,12 @@ fn add_directory(
 ) {
     let main = dir.main_project();
     let wants = |p: &Path| only.is_none_or(|o| o == p);
-    if let Some(main) = &main {
-        if only.is_none_or(|o| main.iter().any(|m| m == o)) {
-            out.insert(ProjectFiles {
-                files: main.clone(),
-            });
-        }
+    if let Some(main) = &main
+        && only.is_none_or(|o| main.iter().any(|m| m == o))
+    {
+        out.insert(ProjectFiles {
+            files: main.clone(),
+        });
     }
     for other in &dir.others {
         if !wants(other) {
@@ -141,10 +141,19 @@ mod tests {
     #[test]
     fn overlays_that_amend_join_the_default_file_and_others_stand_alone() {
         let mut fs = MemFs::new();
-        fs.insert("/p/compose.yaml", "services:\n  ollama:\n    image: ollama/ollama\n");
+        fs.insert(
+            "/p/compose.yaml",
+            "services:\n  ollama:\n    image: ollama/ollama\n",
+        );
         fs.insert("/p/compose.override.yml", "services:\n  ollama: {}\n");
-        fs.insert("/p/compose.gpu.yaml", "services:\n  ollama:\n    runtime: nvidia\n");
-        fs.insert("/p/compose.other.yaml", "services:\n  web:\n    image: nginx\n");
+        fs.insert(
+            "/p/compose.gpu.yaml",
+            "services:\n  ollama:\n    runtime: nvidia\n",
+        );
+        fs.insert(
+            "/p/compose.other.yaml",
+            "services:\n  web:\n    image: nginx\n",
+        );
         fs.insert("/p/.env", "A=1\n");
         let projects = projects_for_paths(&fs, &[PathBuf::from("/p")]).unwrap();
         let files: Vec<Vec<&str>> = projects
@@ -162,7 +171,10 @@ mod tests {
         // A changed .env or override file maps to the main project, once.
         let projects = projects_for_paths(
             &fs,
-            &[PathBuf::from("/p/.env"), PathBuf::from("/p/compose.override.yml")],
+            &[
+                PathBuf::from("/p/.env"),
+                PathBuf::from("/p/compose.override.yml"),
+            ],
         )
         .unwrap();
         assert_eq!(projects.len(), 1);

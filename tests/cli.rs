@@ -47,7 +47,9 @@ fn run(dir: &Path, args: &[&str]) -> Run {
     };
     let stdout = String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned();
     let stderr = String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned();
-    let code = status.code().expect("exited, not killed by a signal (a panic aborts with 101)");
+    let code = status
+        .code()
+        .expect("exited, not killed by a signal (a panic aborts with 101)");
     assert_ne!(code, 101, "composelint panicked:\n{stderr}");
     Run {
         code,
@@ -118,9 +120,20 @@ fn findings_exit_1_with_source_annotated_output() {
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("CMP004"), "{}", r.stdout);
     assert!(r.stdout.contains("compose.yaml:5:12"), "{}", r.stdout);
-    assert!(r.stdout.contains("URL: ${MISSING}"), "the source line is shown:\n{}", r.stdout);
-    assert!(r.stdout.contains("Found 1 problem (1 warning)"), "{}", r.stdout);
-    assert!(!r.stdout.contains('\u{1b}'), "no colour when asked for none");
+    assert!(
+        r.stdout.contains("URL: ${MISSING}"),
+        "the source line is shown:\n{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("Found 1 problem (1 warning)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains('\u{1b}'),
+        "no colour when asked for none"
+    );
 }
 
 #[test]
@@ -183,19 +196,31 @@ fn bad_input_yields_a_diagnostic_never_a_panic_or_a_hang() {
     bomb.push_str("services:\n  s:\n    image: x\n    command: *a11\n");
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("invalid YAML", b"services:\n  a: [\n".to_vec(), "CMP001"),
-        ("invalid UTF-8", b"services:\n  a:\n    image: \xff\xfe\n".to_vec(), "CMP001"),
+        (
+            "invalid UTF-8",
+            b"services:\n  a:\n    image: \xff\xfe\n".to_vec(),
+            "CMP001",
+        ),
         ("non-mapping root", b"- a\n- b\n".to_vec(), "CMP003"),
         ("deep flow nesting", deep_flow.into_bytes(), "CMP001"),
         ("deep block nesting", deep_block.into_bytes(), "CMP001"),
         ("alias bomb", bomb.into_bytes(), "CMP001"),
-        ("binary", b"\x00\x01\x02ELF\x00\x00services".to_vec(), "CMP001"),
+        (
+            "binary",
+            b"\x00\x01\x02ELF\x00\x00services".to_vec(),
+            "CMP001",
+        ),
         ("scalar root", b"just a string\n".to_vec(), "CMP003"),
     ];
     for (what, contents, code) in cases {
         let dir = project(&[("compose.yaml", &contents)]);
         let r = run(dir.path(), &["--format", "json"]);
         assert_eq!(r.code, 1, "{what}: {}{}", r.stdout, r.stderr);
-        assert!(codes(&r).contains(&code.to_string()), "{what}: {}", r.stdout);
+        assert!(
+            codes(&r).contains(&code.to_string()),
+            "{what}: {}",
+            r.stdout
+        );
     }
     let empty = project(&[("compose.yaml", b"")]);
     let r = run(empty.path(), &["--format", "json"]);
@@ -206,7 +231,10 @@ fn bad_input_yields_a_diagnostic_never_a_panic_or_a_hang() {
 fn a_broken_file_does_not_stop_other_projects() {
     let dir = project(&[
         ("a/compose.yaml", b"services: [\n"),
-        ("b/compose.yaml", b"services:\n  s:\n    depends_on: [nope]\n"),
+        (
+            "b/compose.yaml",
+            b"services:\n  s:\n    depends_on: [nope]\n",
+        ),
     ]);
     let r = run(dir.path(), &["--format", "json"]);
     let mut c = codes(&r);
@@ -230,7 +258,10 @@ fn config_prints_the_resolved_project() {
     assert_eq!(v["name"], "demo");
     let webui = &v["services"]["webui"];
     assert_eq!(webui["image"], "ghcr.io/open-webui/open-webui:v1");
-    assert_eq!(webui["environment"]["OLLAMA_BASE_URL"], "http://ollama:11434");
+    assert_eq!(
+        webui["environment"]["OLLAMA_BASE_URL"],
+        "http://ollama:11434"
+    );
     assert_eq!(webui["environment"]["FROM_FILE"], "1");
     assert!(webui["environment"]["BARE"].is_null());
     assert_eq!(webui["ports"][0]["target"], 8080);

@@ -15,7 +15,9 @@ use composelint::{Settings, compose, lint};
 fn repositories(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for kind in ["ollama", "general"] {
-        let Ok(entries) = std::fs::read_dir(root.join(kind)) else { continue };
+        let Ok(entries) = std::fs::read_dir(root.join(kind)) else {
+            continue;
+        };
         for e in entries {
             let path = e.unwrap().path();
             if path.is_dir() {
@@ -71,7 +73,11 @@ fn check_corpus(root: &Path) -> (usize, Vec<String>) {
 fn vendored_corpus_loads_without_syntax_errors_or_panics() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus");
     let (projects, problems) = check_corpus(&root);
-    assert!(projects > 100, "only {projects} projects found under {}", root.display());
+    assert!(
+        projects > 100,
+        "only {projects} projects found under {}",
+        root.display()
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -85,6 +91,10 @@ fn shared_corpus_loads_without_syntax_errors_or_panics() {
         return;
     }
     let (projects, problems) = check_corpus(&root);
-    assert!(projects > 200, "only {projects} projects found under {}", root.display());
+    assert!(
+        projects > 200,
+        "only {projects} projects found under {}",
+        root.display()
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

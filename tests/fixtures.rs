@@ -88,9 +88,18 @@ fn every_fixture_reports_what_its_expect_file_says() {
             .collect();
         expected.sort();
         let name = case.file_name().unwrap().to_string_lossy();
-        let code = case.parent().unwrap().file_name().unwrap().to_string_lossy();
+        let code = case
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy();
         if name.starts_with("ok-") {
-            assert!(expected.is_empty(), "{}: an ok- case must expect `clean`", case.display());
+            assert!(
+                expected.is_empty(),
+                "{}: an ok- case must expect `clean`",
+                case.display()
+            );
         } else {
             assert!(
                 expected.iter().any(|e| e.starts_with(code.as_ref())),
@@ -106,7 +115,12 @@ fn every_fixture_reports_what_its_expect_file_says() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} cases differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -101,13 +101,13 @@ fn check_spans(file: &SourceFile, d: &Dotenv) -> Result<(), String> {
                 ));
             }
             at = piece.range.end;
-            if let Origin::File { span, exact: true } = piece.origin {
-                if Some(file.slice(span)) != value.value.get(piece.range.clone()) {
-                    return Err(format!(
-                        "exact piece {piece:?} of {} does not match the file",
-                        e.key
-                    ));
-                }
+            if let Origin::File { span, exact: true } = piece.origin
+                && Some(file.slice(span)) != value.value.get(piece.range.clone())
+            {
+                return Err(format!(
+                    "exact piece {piece:?} of {} does not match the file",
+                    e.key
+                ));
             }
         }
         if at != value.value.len() {

@@ -66,10 +66,10 @@ fn check(v: &Vector) -> Result<(), String> {
                     err.to_string()
                 ));
             }
-            if let Some(part) = &v.expected_error_contains {
-                if !err.to_string().contains(part.as_str()) {
-                    return Err(format!("error {err} does not contain {part:?}"));
-                }
+            if let Some(part) = &v.expected_error_contains
+                && !err.to_string().contains(part.as_str())
+            {
+                return Err(format!("error {err} does not contain {part:?}"));
             }
             if v.template
                 .get(err.range())

@@ -52,7 +52,11 @@ impl DirectoryFiles {
     /// The files of the directory's main project: the default file plus its override.
     pub fn main_project(&self) -> Option<Vec<PathBuf>> {
         let default = self.default.clone()?;
-        Some(std::iter::once(default).chain(self.override_file.clone()).collect())
+        Some(
+            std::iter::once(default)
+                .chain(self.override_file.clone())
+                .collect(),
+        )
     }
 }
 
@@ -104,7 +108,10 @@ pub fn find_directories(fs: &dyn FileSystem, root: &Path) -> Vec<DirectoryFiles>
             .into_iter()
             .filter(|p| fs.kind(p) == Some(EntryKind::Dir) && !fs.is_symlink(p))
             .filter(|p| {
-                let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
                 !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref())
             })
             .collect();
@@ -152,7 +159,10 @@ mod tests {
         ]);
         let d = directory_files(&fs, Path::new("/p"));
         assert_eq!(d.default, Some(PathBuf::from("/p/docker-compose.yml")));
-        assert_eq!(d.override_file, Some(PathBuf::from("/p/compose.override.yml")));
+        assert_eq!(
+            d.override_file,
+            Some(PathBuf::from("/p/compose.override.yml"))
+        );
         assert_eq!(
             d.others,
             vec![

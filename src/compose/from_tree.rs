@@ -120,7 +120,9 @@ impl Builder<'_> {
             .is_some_and(|s| {
                 matches!(s.value(), ScalarValue::Bool(true)) || s.text.value == "true"
             })
-            || value.get("external").is_some_and(|e| e.as_mapping().is_some());
+            || value
+                .get("external")
+                .is_some_and(|e| e.as_mapping().is_some());
         let name = value
             .get("name")
             .and_then(Node::as_str)
@@ -276,7 +278,9 @@ impl Builder<'_> {
                 }
                 NodeKind::Mapping(entries) => {
                     for entry in entries {
-                        let Some(name) = entry.key.as_str() else { continue };
+                        let Some(name) = entry.key.as_str() else {
+                            continue;
+                        };
                         let aliases = if entry.value.is_null() {
                             Vec::new()
                         } else {
@@ -291,7 +295,10 @@ impl Builder<'_> {
                 }
                 NodeKind::Scalar(_) => self.structure(
                     value.span,
-                    format!("`networks` must be a list or a mapping, not {}", value.type_name()),
+                    format!(
+                        "`networks` must be a list or a mapping, not {}",
+                        value.type_name()
+                    ),
                 ),
             },
             _ => {}
@@ -306,7 +313,9 @@ impl Builder<'_> {
     }
 
     fn ports(&mut self, node: &Node, service: &mut Service) {
-        let Some(items) = self.list(node, "ports") else { return };
+        let Some(items) = self.list(node, "ports") else {
+            return;
+        };
         let list_path = format!("services.{}.ports", service.name);
         for item in items {
             let port_item = match port_item(item) {
@@ -386,23 +395,33 @@ impl Builder<'_> {
     }
 
     fn extra_hosts(&mut self, node: &Node, service: &mut Service) {
-        let Some(value) = node.get("extra_hosts") else { return };
+        let Some(value) = node.get("extra_hosts") else {
+            return;
+        };
         match &value.kind {
             NodeKind::Sequence(items) => {
                 for item in items {
-                    let Some(text) = self.scalar_text(item, "extra_hosts") else { continue };
+                    let Some(text) = self.scalar_text(item, "extra_hosts") else {
+                        continue;
+                    };
                     match extra_hosts::parse_list_item(&text.value) {
-                        Ok(hosts) => service.extra_hosts.extend(hosts.into_iter().map(|h| Spanned {
-                            value: h,
-                            span: item.span,
-                        })),
+                        Ok(hosts) => {
+                            service
+                                .extra_hosts
+                                .extend(hosts.into_iter().map(|h| Spanned {
+                                    value: h,
+                                    span: item.span,
+                                }))
+                        }
                         Err(e) => self.structure(item.span, e.to_string()),
                     }
                 }
             }
             NodeKind::Mapping(entries) => {
                 for entry in entries {
-                    let Some(host) = entry.key.as_str() else { continue };
+                    let Some(host) = entry.key.as_str() else {
+                        continue;
+                    };
                     let ips: Vec<&str>;
                     let map_value = match &entry.value.kind {
                         NodeKind::Scalar(_) if entry.value.is_null() => extra_hosts::MapValue::Null,
@@ -414,7 +433,9 @@ impl Builder<'_> {
                         NodeKind::Mapping(_) => {
                             self.structure(
                                 entry.value.span,
-                                format!("the address of extra host `{host}` must be a string or a list"),
+                                format!(
+                                    "the address of extra host `{host}` must be a string or a list"
+                                ),
                             );
                             continue;
                         }
@@ -437,15 +458,22 @@ impl Builder<'_> {
             NodeKind::Scalar(_) if value.is_null() => {}
             NodeKind::Scalar(_) => self.structure(
                 value.span,
-                format!("`extra_hosts` must be a list or a mapping, not {}", value.type_name()),
+                format!(
+                    "`extra_hosts` must be a list or a mapping, not {}",
+                    value.type_name()
+                ),
             ),
         }
     }
 
     fn links(&mut self, node: &Node, service: &mut Service) {
-        let Some(items) = self.list(node, "links") else { return };
+        let Some(items) = self.list(node, "links") else {
+            return;
+        };
         for item in items {
-            let Some(text) = self.scalar_text(item, "links") else { continue };
+            let Some(text) = self.scalar_text(item, "links") else {
+                continue;
+            };
             let (target, alias) = match text.value.split_once(':') {
                 Some((s, a)) => (s.to_string(), Some(a.to_string())),
                 None => (text.value.clone(), None),
@@ -466,18 +494,23 @@ impl Builder<'_> {
     }
 
     fn depends_on(&mut self, node: &Node, service: &mut Service) {
-        if let Some(mode) = &service.network_mode {
-            if let Some(target) = mode.value.strip_prefix("service:") {
-                service.depends_on.push(Dependency {
-                    service: target.to_string(),
-                    span: node.get("network_mode").map(|n| n.span).unwrap_or(service.key_span),
-                    condition: "service_started".into(),
-                    required: true,
-                    implicit: true,
-                });
-            }
+        if let Some(mode) = &service.network_mode
+            && let Some(target) = mode.value.strip_prefix("service:")
+        {
+            service.depends_on.push(Dependency {
+                service: target.to_string(),
+                span: node
+                    .get("network_mode")
+                    .map(|n| n.span)
+                    .unwrap_or(service.key_span),
+                condition: "service_started".into(),
+                required: true,
+                implicit: true,
+            });
         }
-        let Some(value) = node.get("depends_on") else { return };
+        let Some(value) = node.get("depends_on") else {
+            return;
+        };
         match &value.kind {
             NodeKind::Sequence(items) => {
                 for item in items {
@@ -494,7 +527,9 @@ impl Builder<'_> {
             }
             NodeKind::Mapping(entries) => {
                 for entry in entries {
-                    let Some(name) = entry.key.as_str() else { continue };
+                    let Some(name) = entry.key.as_str() else {
+                        continue;
+                    };
                     let condition = entry
                         .value
                         .get("condition")
@@ -502,7 +537,11 @@ impl Builder<'_> {
                         .unwrap_or("service_started")
                         .to_string();
                     let required = !matches!(
-                        entry.value.get("required").and_then(Node::as_scalar).map(|s| s.value()),
+                        entry
+                            .value
+                            .get("required")
+                            .and_then(Node::as_scalar)
+                            .map(|s| s.value()),
                         Some(ScalarValue::Bool(false))
                     );
                     service.depends_on.push(Dependency {
@@ -517,13 +556,18 @@ impl Builder<'_> {
             NodeKind::Scalar(_) if value.is_null() => {}
             NodeKind::Scalar(_) => self.structure(
                 value.span,
-                format!("`depends_on` must be a list or a mapping, not {}", value.type_name()),
+                format!(
+                    "`depends_on` must be a list or a mapping, not {}",
+                    value.type_name()
+                ),
             ),
         }
     }
 
     fn volumes(&mut self, node: &Node, service: &mut Service) {
-        let Some(items) = self.list(node, "volumes") else { return };
+        let Some(items) = self.list(node, "volumes") else {
+            return;
+        };
         for item in items {
             match &item.kind {
                 NodeKind::Scalar(s) => {
@@ -604,7 +648,7 @@ impl Builder<'_> {
             reference.file = Some(id);
             let file = self.sources.get(id);
             let parsed = if reference.raw {
-                Ok(dotenv::parse_raw(file))
+                dotenv::parse_raw(file)
             } else {
                 let project_env = self.env;
                 let own = &declared;
@@ -678,7 +722,9 @@ impl Builder<'_> {
         match &value.kind {
             NodeKind::Sequence(items) => {
                 for item in items {
-                    let Some(text) = self.scalar_text(item, "environment") else { continue };
+                    let Some(text) = self.scalar_text(item, "environment") else {
+                        continue;
+                    };
                     let source = EnvSource::Environment { span: item.span };
                     match text.value.find('=') {
                         Some(eq) => {
@@ -693,11 +739,14 @@ impl Builder<'_> {
                                 continue;
                             }
                             let value = text.slice(eq + 1..text.value.len());
-                            push(&mut out, EnvVar {
-                                key,
-                                value: Some(value),
-                                source,
-                            });
+                            push(
+                                &mut out,
+                                EnvVar {
+                                    key,
+                                    value: Some(value),
+                                    source,
+                                },
+                            );
                         }
                         None => {
                             let key = text.value.clone();
@@ -709,7 +758,9 @@ impl Builder<'_> {
             }
             NodeKind::Mapping(entries) => {
                 for entry in entries {
-                    let Some(key) = entry.key.as_str() else { continue };
+                    let Some(key) = entry.key.as_str() else {
+                        continue;
+                    };
                     let source = EnvSource::Environment {
                         span: Span::new(
                             entry.key.span.file,
@@ -738,11 +789,14 @@ impl Builder<'_> {
                             continue;
                         }
                     };
-                    push(&mut out, EnvVar {
-                        key: key.to_string(),
-                        value,
-                        source,
-                    });
+                    push(
+                        &mut out,
+                        EnvVar {
+                            key: key.to_string(),
+                            value,
+                            source,
+                        },
+                    );
                 }
             }
             NodeKind::Scalar(_) if value.is_null() => {}
@@ -780,11 +834,18 @@ impl Builder<'_> {
                         continue;
                     };
                     let required = !matches!(
-                        item.get("required").and_then(Node::as_scalar).map(|s| s.value()),
+                        item.get("required")
+                            .and_then(Node::as_scalar)
+                            .map(|s| s.value()),
                         Some(ScalarValue::Bool(false))
                     );
                     let raw = item.get("format").and_then(Node::as_str) == Some("raw");
-                    (path.as_str().unwrap_or_default().to_string(), required, raw, path.span)
+                    (
+                        path.as_str().unwrap_or_default().to_string(),
+                        required,
+                        raw,
+                        path.span,
+                    )
                 }
                 NodeKind::Sequence(_) => {
                     self.structure(item.span, "an `env_file` entry must be a path".into());
@@ -839,7 +900,9 @@ fn port_item(item: &Node) -> Result<ports::PortItem, String> {
                 app_protocol: string("app_protocol"),
             }))
         }
-        NodeKind::Sequence(_) => Err("invalid port: a port must be a string, a number or a mapping".into()),
+        NodeKind::Sequence(_) => {
+            Err("invalid port: a port must be a string, a number or a mapping".into())
+        }
     }
 }
 
@@ -982,7 +1045,13 @@ mod tests {
 
     #[test]
     fn relative_paths_resolve_against_the_project_directory() {
-        assert_eq!(resolve_path(Path::new("/p"), "./a/../b.env"), PathBuf::from("/p/b.env"));
-        assert_eq!(resolve_path(Path::new("/p"), "/etc/x"), PathBuf::from("/etc/x"));
+        assert_eq!(
+            resolve_path(Path::new("/p"), "./a/../b.env"),
+            PathBuf::from("/p/b.env")
+        );
+        assert_eq!(
+            resolve_path(Path::new("/p"), "/etc/x"),
+            PathBuf::from("/etc/x")
+        );
     }
 }

@@ -9,7 +9,11 @@ pub enum LoadIssue {
     /// The file is not YAML (or not text, or too complex to read safely).
     Syntax { span: Span, message: String },
     /// A mapping key appears twice.
-    DuplicateKey { span: Span, first: Span, key: String },
+    DuplicateKey {
+        span: Span,
+        first: Span,
+        key: String,
+    },
     /// A field holds the wrong type or an invalid value.
     Structure { span: Span, message: String },
     /// A value Compose rejects, written in one place (`span`, e.g. a `.env` line) and used in

@@ -9,7 +9,9 @@ use crate::fs::{EntryKind, FileSystem};
 use crate::interpolate::{InterpolationError, interpolate};
 use crate::source::{FileId, Sources, Span};
 use crate::text::{Origin, Text};
-use crate::yaml::{self, Entry, Limits, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, YamlErrorKind};
+use crate::yaml::{
+    self, Entry, Limits, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, YamlErrorKind,
+};
 
 use super::env::Env;
 use super::from_tree;
@@ -61,7 +63,11 @@ pub fn load_project(
     let directory = options
         .project_directory
         .clone()
-        .or_else(|| files.first().and_then(|f| f.parent().map(Path::to_path_buf)))
+        .or_else(|| {
+            files
+                .first()
+                .and_then(|f| f.parent().map(Path::to_path_buf))
+        })
         .unwrap_or_default();
     let mut loader = Loader {
         fs,
@@ -139,10 +145,10 @@ fn empty_mapping(file: Option<FileId>) -> Node {
 /// Compose's project name: `COMPOSE_PROJECT_NAME`, else the last top-level `name:`, else the
 /// directory's name, normalised to what Compose accepts.
 fn project_name(env: &Env, documents: &[(FileId, Node)], directory: &Path) -> String {
-    if let Some(name) = env.get("COMPOSE_PROJECT_NAME") {
-        if !name.is_empty() {
-            return normalize_project_name(name.as_str());
-        }
+    if let Some(name) = env.get("COMPOSE_PROJECT_NAME")
+        && !name.is_empty()
+    {
+        return normalize_project_name(name.as_str());
     }
     let from_files = documents
         .iter()
@@ -205,7 +211,6 @@ pub(super) fn find_template(fs: &dyn FileSystem, missing: &Path) -> Option<PathB
         .find(|p| fs.kind(p) == Some(EntryKind::File))
 }
 
-
 struct Loader<'a> {
     fs: &'a dyn FileSystem,
     sources: Sources,
@@ -265,12 +270,7 @@ impl Loader<'_> {
         for path in paths {
             let Ok(id) = self.read(&path) else { continue };
             ids.push(id);
-            let lookup = |name: &str| {
-                outer
-                    .get(name)
-                    .or_else(|| from_files.get(name))
-                    .cloned()
-            };
+            let lookup = |name: &str| outer.get(name).or_else(|| from_files.get(name)).cloned();
             let parsed = dotenv::parse(self.sources.get(id), &lookup);
             match parsed {
                 Ok(parsed) => {
@@ -421,10 +421,14 @@ impl Loader<'_> {
         let mut pending: Vec<&mut Node> = vec![node];
         while let Some(node) = pending.pop() {
             match &mut node.kind {
-                NodeKind::Mapping(entries) => pending.extend(entries.iter_mut().map(|e| &mut e.value)),
+                NodeKind::Mapping(entries) => {
+                    pending.extend(entries.iter_mut().map(|e| &mut e.value))
+                }
                 NodeKind::Sequence(items) => pending.extend(items.iter_mut()),
                 NodeKind::Scalar(scalar) => {
-                    if !matches!(scalar.value(), ScalarValue::Str(_)) || !scalar.text.value.contains('$') {
+                    if !matches!(scalar.value(), ScalarValue::Str(_))
+                        || !scalar.text.value.contains('$')
+                    {
                         continue;
                     }
                     let fallback = node.span;
@@ -496,11 +500,11 @@ impl Loader<'_> {
         stack.push(path.to_path_buf());
         let (doc, includes) = take_entry(doc, "include");
         let mut doc = self.resolve_extends(doc, path, directory, env);
-        if let Some(includes) = includes {
-            if let Some(included) = self.load_includes(&includes, directory, env, stack) {
-                // The including file's own definitions win over what it includes.
-                doc = self.merge(included, doc);
-            }
+        if let Some(includes) = includes
+            && let Some(included) = self.load_includes(&includes, directory, env, stack)
+        {
+            // The including file's own definitions win over what it includes.
+            doc = self.merge(included, doc);
         }
         stack.pop();
         doc
@@ -680,7 +684,10 @@ impl Loader<'_> {
             NodeKind::Mapping(_) => match extends.get("service").and_then(Node::as_str) {
                 Some(base) => (
                     base.to_string(),
-                    extends.get("file").and_then(Node::as_str).map(str::to_string),
+                    extends
+                        .get("file")
+                        .and_then(Node::as_str)
+                        .map(str::to_string),
                 ),
                 None => {
                     self.issues.push(LoadIssue::Structure {
@@ -713,9 +720,9 @@ impl Loader<'_> {
                         .next_back()
                 });
                 match base_services {
-                    Some(s) if s.get(&base_name).is_some() => self.extended_service(
-                        &s, &base_name, &base_path, &base_dir, env, chain,
-                    ),
+                    Some(s) if s.get(&base_name).is_some() => {
+                        self.extended_service(&s, &base_name, &base_path, &base_dir, env, chain)
+                    }
                     Some(_) => {
                         self.issues.push(LoadIssue::UnknownExtends {
                             service: base_name.clone(),
@@ -787,10 +794,10 @@ fn single_service_document(name: &str, service: Node) -> Node {
 /// Removes `key` from a mapping node, returning the rest and the removed value.
 fn take_entry(mut node: Node, key: &str) -> (Node, Option<Node>) {
     let mut taken = None;
-    if let NodeKind::Mapping(entries) = &mut node.kind {
-        if let Some(pos) = entries.iter().position(|e| e.key.as_str() == Some(key)) {
-            taken = Some(entries.remove(pos).value);
-        }
+    if let NodeKind::Mapping(entries) = &mut node.kind
+        && let Some(pos) = entries.iter().position(|e| e.key.as_str() == Some(key))
+    {
+        taken = Some(entries.remove(pos).value);
     }
     (node, taken)
 }
@@ -807,7 +814,9 @@ fn mapping_value_mut<'a>(node: &'a mut Node, key: &str) -> Option<&'a mut Node> 
 
 /// What an included project contributes: its resources, not its name or extensions.
 fn only_resources(mut root: Node) -> Node {
-    const RESOURCES: [&str; 6] = ["services", "volumes", "networks", "secrets", "configs", "models"];
+    const RESOURCES: [&str; 6] = [
+        "services", "volumes", "networks", "secrets", "configs", "models",
+    ];
     if let NodeKind::Mapping(entries) = &mut root.kind {
         entries.retain(|e| e.key.as_str().is_some_and(|k| RESOURCES.contains(&k)));
     }

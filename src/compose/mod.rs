@@ -1,5 +1,7 @@
 //! Compose projects: which files form one, how they merge, and the typed model.
 
+pub mod canonical;
+pub mod config;
 pub mod discover;
 pub mod env;
 pub mod extra_hosts;
@@ -7,7 +9,5 @@ mod from_tree;
 pub mod issues;
 pub mod load;
 pub mod merge;
-pub mod canonical;
-pub mod config;
 pub mod model;
 pub mod ports;

@@ -152,7 +152,9 @@ impl miette::Diagnostic for Report {
     }
 
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.url.as_ref().map(|u| Box::new(u) as Box<dyn fmt::Display>)
+        self.url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -168,4 +170,3 @@ impl miette::Diagnostic for Report {
             .then(|| Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)) as _)
     }
 }
-

@@ -14,7 +14,10 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
         for d in &p.diagnostics {
             let value = diagnostic(d, &p.sources, options);
             let key = (
-                value["location"]["file"].as_str().unwrap_or_default().to_string(),
+                value["location"]["file"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
                 value["location"]["line"].as_u64().unwrap_or(0) as usize,
                 value["location"]["column"].as_u64().unwrap_or(0) as usize,
             );

@@ -66,7 +66,14 @@ pub fn summary(projects: &[LintedProject]) -> String {
         (counts.infos, "info"),
     ] {
         if count > 0 {
-            parts.push(format!("{count} {word}{}", if count == 1 || word == "info" { "" } else { "s" }));
+            parts.push(format!(
+                "{count} {word}{}",
+                if count == 1 || word == "info" {
+                    ""
+                } else {
+                    "s"
+                }
+            ));
         }
     }
     let total = counts.total();

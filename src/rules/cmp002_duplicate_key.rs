@@ -49,9 +49,12 @@ declare_rule! {
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     issues(ctx, |issue| match issue {
         LoadIssue::DuplicateKey { span, first, key } => Some(
-            RULE.diagnostic(format!("key `{key}` is defined twice in this mapping"), Some(*span))
-                .with_label("defined again here")
-                .with_related(*first, "first defined here"),
+            RULE.diagnostic(
+                format!("key `{key}` is defined twice in this mapping"),
+                Some(*span),
+            )
+            .with_label("defined again here")
+            .with_related(*first, "first defined here"),
         ),
         _ => None,
     })

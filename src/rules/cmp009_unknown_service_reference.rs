@@ -70,13 +70,12 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 report(&service.name, &dep.service, "`depends_on`", dep.span);
             }
         }
-        if let Some(mode) = &service.network_mode {
-            if let Some(target) = mode.value.strip_prefix("service:") {
-                if project.service(target).is_none() {
-                    let span = mode.primary_span().unwrap_or(service.key_span);
-                    report(&service.name, target, "`network_mode`", span);
-                }
-            }
+        if let Some(mode) = &service.network_mode
+            && let Some(target) = mode.value.strip_prefix("service:")
+            && project.service(target).is_none()
+        {
+            let span = mode.primary_span().unwrap_or(service.key_span);
+            report(&service.name, target, "`network_mode`", span);
         }
     }
     for issue in &project.issues {

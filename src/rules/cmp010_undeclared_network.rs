@@ -52,7 +52,9 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 continue;
             }
             let help = match crate::names::closest(&network.name, &declared) {
-                Some(name) => format!("did you mean `{name}`? Otherwise declare it under the top-level `networks:`"),
+                Some(name) => format!(
+                    "did you mean `{name}`? Otherwise declare it under the top-level `networks:`"
+                ),
                 None => "declare it under the top-level `networks:`".to_string(),
             };
             out.push(

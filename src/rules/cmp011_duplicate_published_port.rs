@@ -65,12 +65,20 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
     // Bindings grouped by (protocol, fixed host port), so only plausible pairs are compared.
     let mut by_port: HashMap<(String, u16), Vec<Binding>> = HashMap::new();
     for service in &ctx.project.services {
-        if service.network_mode.as_ref().is_some_and(|m| m.value == "host") {
+        if service
+            .network_mode
+            .as_ref()
+            .is_some_and(|m| m.value == "host")
+        {
             continue;
         }
         for port in &service.ports {
-            let Some(host) = port.mapping.host_binding() else { continue };
-            let HostPorts::Fixed(number) = host.ports else { continue };
+            let Some(host) = port.mapping.host_binding() else {
+                continue;
+            };
+            let HostPorts::Fixed(number) = host.ports else {
+                continue;
+            };
             by_port
                 .entry((host.protocol.clone(), number))
                 .or_default()
@@ -116,8 +124,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
 fn may_run_together(a: &Service, b: &Service) -> bool {
     a.profiles.is_empty()
         || b.profiles.is_empty()
-        || a
-            .profiles
+        || a.profiles
             .iter()
             .any(|p| b.profiles.iter().any(|q| q.value == p.value))
 }

@@ -126,13 +126,27 @@ mod tests {
     #[test]
     fn codes_are_unique_sorted_and_documented() {
         for pair in RULES.windows(2) {
-            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} before {}",
+                pair[0].code,
+                pair[1].code
+            );
         }
         for rule in RULES {
-            for heading in ["## What it does", "## Why is this bad?", "## Example", "## Use instead"] {
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
                 assert!(rule.docs.contains(heading), "{} lacks {heading}", rule.code);
             }
-            assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            assert!(
+                rule.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-')
+            );
         }
     }
 }

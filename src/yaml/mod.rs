@@ -147,10 +147,10 @@ impl Scalar {
         if let Some(i) = parse_int(s) {
             return ScalarValue::Int(i);
         }
-        if looks_like_float(s) {
-            if let Ok(f) = s.parse::<f64>() {
-                return ScalarValue::Float(f);
-            }
+        if looks_like_float(s)
+            && let Ok(f) = s.parse::<f64>()
+        {
+            return ScalarValue::Float(f);
         }
         ScalarValue::Str(s)
     }
@@ -181,7 +181,10 @@ fn parse_int(s: &str) -> Option<i64> {
 fn looks_like_float(s: &str) -> bool {
     let body = s.trim_start_matches(['-', '+']);
     !body.is_empty()
-        && body.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '.')
+        && body
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '.')
         && body
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
