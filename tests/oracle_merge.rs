@@ -4,7 +4,7 @@
 mod support;
 
 use composelint::compose::canonical::{CanonicalContext, to_config_json};
-use composelint::compose::merge::{enforce_unicity, merge, merge_documents};
+use composelint::compose::merge::{enforce_unicity, merge, merge_at, merge_documents};
 use serde::Deserialize;
 use serde_json::Value;
 use support::yaml_from_serde::{node_to_json, parse};
@@ -457,4 +457,53 @@ fn inactive_profiles_hide_services() {
         json.pointer("/services/a/profiles"),
         Some(&serde_json::json!(["debug"]))
     );
+}
+
+#[test]
+fn a_service_extending_another_merges_with_the_service_rules() {
+    let base = parse("image: x\nenvironment: {A: '1'}\nports: ['80:80']\ncommand: [a]\n");
+    let extending =
+        parse("environment: [B=2]\nports: !override ['81:81']\ncommand: [b]\nbuild: !reset\n");
+    let merged = merge_at(base, extending, &["services", "web"]).unwrap();
+    assert_eq!(
+        node_to_json(&merged),
+        serde_json::json!({
+            "image": "x",
+            "environment": ["A=1", "B=2"],
+            "ports": ["81:81"],
+            "command": ["b"]
+        })
+    );
+    assert!(merged.get("ports").is_some_and(|p| p.tag.is_none()));
+}
+
+#[test]
+fn odd_inputs_give_errors_not_panics() {
+    let documents = [
+        "services: {s: {ports: [1.5]}}",
+        "services: {s: {ports: null}}",
+        "services: {s: null, t: [1], u: 5}",
+        "services: [a, b]",
+        "services: {s: {environment: [1, {a: b}], labels: 5, volumes: [5, {}], build: 5}}",
+        "services: {s: {environment: {A: [1, 2], B: {c: d}}, annotations: [x]}}",
+        "networks: {n: {ipam: {config: 5}}}",
+        "networks: {n: {ipam: {config: [1, {subnet: null}, {subnet: a}]}}}",
+        "services: {s: {depends_on: {a: 5}}}",
+        "services: {s: {ports: [':', '::', '[', '0:0:0:0:0', '65535-0', '1-2-3', '/udp', '80/']}}",
+        "services: {s: {volumes: [':', '::::', 'a', 'é:/x', 'é', 'a:b:c:d', '~/x:/y']}}",
+        "services: {s: {extra_hosts: ['=1', 'a', ':', {}], devices: ['a:b:c:d']}}",
+        "services: {s: {healthcheck: {interval: '-', timeout: 1.5.5}, mem_limit: '.', shm_size: 1e400}}",
+        "services: {s: {command: '\"', entrypoint: {a: b}, logging: 5, ulimits: {a: x}}}",
+        "services: {s: {secrets: [5, {target: 5}], configs: [{mode: '9'}], expose: [1.5, {}]}}",
+        "services: {s: {env_file: [5, {}, {path: 5}], networks: [a, a], links: ['a:b:c']}}",
+        "name: 5\nvolumes: {v: {external: {name: x}}}\nx-a: [1]",
+    ];
+    for (i, a) in documents.iter().enumerate() {
+        for b in documents.iter().skip(i) {
+            let merged = merge_documents([parse(a), parse(b)]);
+            if let Ok(Some(merged)) = merged {
+                let _ = to_config_json(&merged, &CanonicalContext::new("p", "/proj"));
+            }
+        }
+    }
 }

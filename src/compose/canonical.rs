@@ -1544,6 +1544,21 @@ fn object_with(
     Ok(out)
 }
 
+/// Like [`object_with`], for conversions that cannot fail.
+fn plain_object(node: &Node, field: impl Fn(&str, &Node) -> Option<Value>) -> Value {
+    let mut out = Map::new();
+    for e in node.as_mapping().unwrap_or(&[]) {
+        if e.value.is_null() {
+            continue;
+        }
+        let key = key_text(&e.key);
+        if let Some(value) = field(key, &e.value) {
+            out.insert(key.to_string(), value);
+        }
+    }
+    Value::Object(out)
+}
+
 // --- paths -----------------------------------------------------------------------------------
 
 fn abs_path(dir: &str, p: &str) -> String {
@@ -1560,6 +1575,20 @@ fn expand_home(p: &str, ctx: &CanonicalContext) -> Option<String> {
         return Some(home.clone());
     }
     p.strip_prefix("~/").map(|rest| format!("{home}/{rest}"))
+}
+
+/// A bind-mount source as Compose resolves it: `~` is the home directory, a relative path is
+/// below the project directory; Windows paths are left alone.
+fn bind_source(source: String, ctx: &CanonicalContext) -> String {
+    if let Some(expanded) = expand_home(&source, ctx) {
+        return expanded;
+    }
+    let windows = source.starts_with("\\\\")
+        || (is_file_path(&source) && !source.starts_with(['.', '/', '~']));
+    if source.starts_with('~') || windows {
+        return source;
+    }
+    abs_path(&ctx.project_dir, &source)
 }
 
 fn is_remote_context(context: &str) -> bool {
@@ -1976,18 +2005,11 @@ fn volumes_json(node: &Node, ctx: &CanonicalContext) -> JsonResult {
         let volume = object_with(item, |key, v| {
             Ok(match key {
                 "source" => string(v).filter(|s| !s.is_empty()).map(|s| {
-                    if kind != "bind" {
-                        return Value::String(s);
-                    }
-                    if let Some(home) = expand_home(&s, ctx) {
-                        return Value::String(home);
-                    }
-                    if s.starts_with('~')
-                        || is_file_path(&s) && !s.starts_with('.') && !s.starts_with('/')
-                    {
-                        return Value::String(s);
-                    }
-                    Value::String(abs_path(&ctx.project_dir, &s))
+                    Value::String(if kind == "bind" {
+                        bind_source(s, ctx)
+                    } else {
+                        s
+                    })
                 }),
                 "target" => string(v)
                     .filter(|s| !s.is_empty())
@@ -2017,7 +2039,6 @@ fn volumes_json(node: &Node, ctx: &CanonicalContext) -> JsonResult {
                 _ => generic(v),
             })
         })?;
-        // A `bind: {}` / `volume: {}` given as null is still an (empty) options block.
         out.push(Value::Object(volume));
     }
     Ok((!out.is_empty()).then_some(Value::Array(out)))
@@ -2111,19 +2132,12 @@ fn service_networks_json(service: &Node) -> Option<Value> {
                 let value = if e.value.is_null() {
                     Value::Null
                 } else {
-                    Value::Object(
-                        object_with(&e.value, |key, v| {
-                            Ok(match key {
-                                "aliases" | "link_local_ips" => string_list(v),
-                                "driver_opts" => labels(v),
-                                "priority" | "gw_priority" => {
-                                    int(v).filter(|i| *i != 0).map(Value::from)
-                                }
-                                _ => generic(v),
-                            })
-                        })
-                        .unwrap_or_default(),
-                    )
+                    plain_object(&e.value, |key, v| match key {
+                        "aliases" | "link_local_ips" => string_list(v),
+                        "driver_opts" => labels(v),
+                        "priority" | "gw_priority" => int(v).filter(|i| *i != 0).map(Value::from),
+                        _ => generic(v),
+                    })
                 };
                 out.insert(key_text(&e.key).to_string(), value);
             }
@@ -2163,15 +2177,10 @@ fn network_json(key: &str, node: &Node, ctx: &CanonicalContext) -> Result<Value,
                             pools
                                 .iter()
                                 .map(|pool| {
-                                    Value::Object(
-                                        object_with(pool, |k, v| {
-                                            Ok(match k {
-                                                "aux_addresses" => labels(v),
-                                                _ => generic(v),
-                                            })
-                                        })
-                                        .unwrap_or_default(),
-                                    )
+                                    plain_object(pool, |k, v| match k {
+                                        "aux_addresses" => labels(v),
+                                        _ => generic(v),
+                                    })
                                 })
                                 .collect(),
                         )

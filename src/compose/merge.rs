@@ -134,7 +134,8 @@ fn collect_tags(
             if record {
                 out.push(path.clone());
             }
-            node.tag = None;
+            // Compose does not look for tags inside a replaced value; they mean nothing there.
+            strip_merge_tags(node, depth);
             return false;
         }
         _ => {}
@@ -158,6 +159,26 @@ fn collect_tags(
         NodeKind::Scalar(_) => {}
     }
     false
+}
+
+fn strip_merge_tags(node: &mut Node, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    node.tag = strip_merge_tag(node.tag.take());
+    match &mut node.kind {
+        NodeKind::Mapping(entries) => {
+            for entry in entries.iter_mut() {
+                strip_merge_tags(&mut entry.value, depth + 1);
+            }
+        }
+        NodeKind::Sequence(items) => {
+            for item in items.iter_mut() {
+                strip_merge_tags(item, depth + 1);
+            }
+        }
+        NodeKind::Scalar(_) => {}
+    }
 }
 
 fn strip_merge_tag(tag: Option<Tag>) -> Option<Tag> {
