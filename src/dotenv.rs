@@ -31,10 +31,7 @@ pub struct DotenvError {
 
 /// Parses a dotenv file. `lookup` is consulted first for interpolation and bare keys; values
 /// defined earlier in the same file come second.
-pub fn parse(
-    file: &SourceFile,
-    lookup: &dyn Fn(&str) -> Option<Text>,
-) -> Result<Dotenv, DotenvError> {
+pub fn parse(file: &SourceFile, lookup: &dyn Fn(&str) -> Option<Text>) -> Result<Dotenv, DotenvError> {
     let _ = (file, lookup);
     todo!()
 }

@@ -200,13 +200,7 @@ mod tests {
     fn pieces_from_two_files_stay_apart() {
         let mut t = Text::from_file("http://", span(0, 5, 12), true);
         t.push_text(&Text::from_file("ollama", span(1, 4, 10), true));
-        t.push_str(
-            ":11434",
-            Origin::File {
-                span: span(0, 20, 26),
-                exact: true,
-            },
-        );
+        t.push_str(":11434", Origin::File { span: span(0, 20, 26), exact: true });
         assert_eq!(t.value, "http://ollama:11434");
         assert_eq!(t.exact_span(7..13), Some(span(1, 4, 10)));
         assert_eq!(t.exact_span(5..9), None);
@@ -224,13 +218,7 @@ mod tests {
     #[test]
     fn inexact_pieces_keep_their_whole_span() {
         let t = Text::from_file("a\nb", span(0, 3, 11), false);
-        assert_eq!(
-            t.slice(2..3).pieces[0].origin,
-            Origin::File {
-                span: span(0, 3, 11),
-                exact: false
-            }
-        );
+        assert_eq!(t.slice(2..3).pieces[0].origin, Origin::File { span: span(0, 3, 11), exact: false });
         assert_eq!(t.exact_span(0..1), None);
     }
 }

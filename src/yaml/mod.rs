@@ -181,10 +181,7 @@ fn parse_int(s: &str) -> Option<i64> {
 fn looks_like_float(s: &str) -> bool {
     let body = s.trim_start_matches(['-', '+']);
     !body.is_empty()
-        && body
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit() || c == '.')
+        && body.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '.')
         && body
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
