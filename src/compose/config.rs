@@ -12,10 +12,12 @@ pub fn render(project: &Project) -> Result<Value, String> {
     let Some(root) = &project.merged else {
         return Ok(Value::Object(Map::new()));
     };
-    let ctx = CanonicalContext {
-        project_name: project.name.clone(),
-        project_dir: project.directory.clone(),
-    };
+    let mut ctx = CanonicalContext::new(
+        project.name.clone(),
+        project.directory.to_string_lossy().into_owned(),
+    );
+    // composelint lints every service, so `config` shows them all, whatever their profiles.
+    ctx.profiles = vec!["*".into()];
     let mut value = to_config_json(root, &ctx).map_err(|e| e.to_string())?;
     if let Some(services) = value.get_mut("services").and_then(Value::as_object_mut) {
         for service in &project.services {

@@ -11,7 +11,7 @@ use crate::yaml::{Node, NodeKind, ScalarValue};
 
 use super::env::Env;
 use super::extra_hosts;
-use super::issues::LoadIssue;
+use super::issues::{self, LoadIssue};
 use super::load::find_template;
 use super::model::*;
 use super::ports;
@@ -329,6 +329,7 @@ impl Builder<'_> {
                 ports::PortItem::Str(_) => item.as_scalar().map(|s| s.text.clone()),
                 _ => None,
             };
+            let field = |k: &str| item.get(k).and_then(Node::as_scalar).map(|s| s.text.clone());
             match ports::canonicalize(std::slice::from_ref(&port_item), &list_path) {
                 Ok(mappings) => {
                     for mapping in mappings {
@@ -336,43 +337,34 @@ impl Builder<'_> {
                         if service.ports.iter().any(|p| p.mapping == mapping) {
                             continue;
                         }
+                        let part = |range: &Option<std::ops::Range<usize>>, long: &str| match (&short, range) {
+                            (Some(text), Some(r)) => text.value.get(r.clone()).map(|_| text.slice(r.clone())),
+                            (Some(_), None) => None,
+                            (None, _) => field(long),
+                        };
                         service.ports.push(Port {
+                            published: part(&mapping.published_range, "published"),
+                            target: part(&mapping.target_range, "target"),
+                            host_ip: part(&mapping.host_ip_range, "host_ip"),
                             mapping,
                             span: item.span,
-                            short: short.clone(),
                         });
                     }
                 }
                 Err(error) => {
-                    let message = format!("invalid port: {}", error.message);
-                    self.invalid_value(item, short.as_ref(), message);
+                    // The merge pipeline may have reported this item already.
+                    let reported = self.issues.iter().any(|i| match i {
+                        LoadIssue::Structure { span, .. } => *span == item.span,
+                        LoadIssue::InvalidValue { used_at, .. } => *used_at == item.span,
+                        _ => false,
+                    });
+                    if !reported {
+                        let message = format!("invalid port: {}", error.message);
+                        self.issues
+                            .push(issues::invalid_value(short.as_ref(), item.span, message));
+                    }
                 }
             }
-        }
-    }
-
-    /// Reports an invalid value at the text the message names: for `"${PORT}:80"` with
-    /// `PORT=99999` in `.env`, the `.env` value, with the compose item as where it is used.
-    fn invalid_value(&mut self, item: &Node, text: Option<&Text>, message: String) {
-        let culprit = text.and_then(|text| {
-            text.pieces
-                .iter()
-                .filter(|p| !p.range.is_empty())
-                .filter(|p| message.contains(&text.value[p.range.clone()]))
-                .find_map(|p| match p.origin {
-                    crate::text::Origin::File { span, .. } if span.file != item.span.file => {
-                        Some(span)
-                    }
-                    _ => None,
-                })
-        });
-        match culprit {
-            Some(span) => self.issues.push(LoadIssue::InvalidValue {
-                span,
-                used_at: item.span,
-                message,
-            }),
-            None => self.structure(item.span, message),
         }
     }
 

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::source::Span;
+use crate::text::{Origin, Text};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoadIssue {
@@ -57,5 +58,28 @@ impl LoadIssue {
     /// Whether `docker compose config` would refuse the project for this issue.
     pub fn is_fatal(&self) -> bool {
         !matches!(self, LoadIssue::UndefinedVariable { .. })
+    }
+}
+
+/// An invalid value used at `at`: located where its offending text was written (a `.env`
+/// line) when it came from a variable, with the compose item as where it is used.
+pub fn invalid_value(text: Option<&Text>, at: Span, message: String) -> LoadIssue {
+    let culprit = text.and_then(|text| {
+        text.pieces
+            .iter()
+            .filter(|p| !p.range.is_empty())
+            .filter(|p| message.contains(&text.value[p.range.clone()]))
+            .find_map(|p| match p.origin {
+                Origin::File { span, .. } if span.file != at.file => Some(span),
+                _ => None,
+            })
+    });
+    match culprit {
+        Some(span) => LoadIssue::InvalidValue {
+            span,
+            used_at: at,
+            message,
+        },
+        None => LoadIssue::Structure { span: at, message },
     }
 }

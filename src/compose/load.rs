@@ -15,7 +15,8 @@ use crate::yaml::{
 
 use super::env::Env;
 use super::from_tree;
-use super::issues::LoadIssue;
+use super::issues::{self, LoadIssue};
+use super::canonical;
 use super::merge;
 use super::model::{Project, TemplateUse};
 
@@ -109,13 +110,11 @@ pub fn load_project(
         let path = loader.sources.get(id).path.clone();
         loader.interpolate(&mut doc, &env);
         let doc = loader.resolve_document(doc, &path, &directory, &env, &mut stack);
-        merged = Some(match merged {
-            None => doc,
-            Some(base) => loader.merge(base, doc),
-        });
+        let base = merged.unwrap_or_else(|| empty_mapping(Some(id)));
+        merged = Some(loader.merge(base, doc));
     }
-    let mut root = merged.unwrap_or_else(|| empty_mapping(project.files.first().copied()));
-    merge::enforce_unicity(&mut root);
+    // Every document went through the merge pipeline, the first merged into an empty one.
+    let root = merged.unwrap_or_else(|| empty_mapping(project.files.first().copied()));
 
     let project_name = project.name.clone();
     let mut model = from_tree::Builder {
@@ -473,17 +472,39 @@ impl Loader<'_> {
         }
     }
 
+    /// One step of Compose's per-file pipeline: merge, de-duplicate, short syntax to long
+    /// syntax, drop empty values, de-duplicate again. A step that fails is reported and the
+    /// project goes on with what merged so far.
     fn merge(&mut self, base: Node, overlay: Node) -> Node {
         let fallback = base.clone();
         let span = overlay.span;
-        match merge::merge(base, overlay) {
+        let mut merged = match merge::merge(base, overlay) {
             Ok(node) => node,
             Err(error) => {
                 self.issues.push(LoadIssue::Structure {
-                    span,
-                    message: error.to_string(),
+                    span: error.span.unwrap_or(span),
+                    message: error.message,
                 });
-                fallback
+                return fallback;
+            }
+        };
+        let canonical = merge::enforce_unicity(&mut merged).and_then(|()| {
+            let mut long = merged.clone();
+            canonical::to_long_syntax(&mut long).map_err(|e| merge::MergeError {
+                message: e.message,
+                span: e.span,
+            })?;
+            canonical::omit_empty(&mut long);
+            merge::enforce_unicity(&mut long)?;
+            Ok(long)
+        });
+        match canonical {
+            Ok(long) => long,
+            Err(error) => {
+                // The value stays as written; the model reports it where it was written.
+                let at = error.span.unwrap_or(span);
+                self.issues.push(value_issue(&merged, at, error.message));
+                merged
             }
         }
     }
@@ -789,6 +810,28 @@ fn single_service_document(name: &str, service: Node) -> Node {
         span,
         tag: None,
     }
+}
+
+/// An invalid value at the node spanning `at` in `root`.
+fn value_issue(root: &Node, at: Span, message: String) -> LoadIssue {
+    let text = find_node(root, at).and_then(Node::as_scalar).map(|s| &s.text);
+    issues::invalid_value(text, at, message)
+}
+
+/// The node whose span is `span`, searched without recursion.
+fn find_node(root: &Node, span: Span) -> Option<&Node> {
+    let mut pending = vec![root];
+    while let Some(node) = pending.pop() {
+        if node.span == span {
+            return Some(node);
+        }
+        match &node.kind {
+            NodeKind::Mapping(entries) => pending.extend(entries.iter().map(|e| &e.value)),
+            NodeKind::Sequence(items) => pending.extend(items.iter()),
+            NodeKind::Scalar(_) => {}
+        }
+    }
+    None
 }
 
 /// Removes `key` from a mapping node, returning the rest and the removed value.

@@ -109,8 +109,11 @@ pub struct Port {
     pub mapping: PortMapping,
     /// The list item the mapping came from.
     pub span: Span,
-    /// The short-syntax string, when the item was one; its byte ranges match the mapping's.
-    pub short: Option<Text>,
+    /// Where each part was written (inside the short-syntax string, or the long-syntax
+    /// field), for pointing at and editing exactly that part.
+    pub published: Option<Text>,
+    pub target: Option<Text>,
+    pub host_ip: Option<Text>,
 }
 
 /// Where a container variable's value was written.
