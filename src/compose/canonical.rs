@@ -795,117 +795,25 @@ impl PortBinding {
     }
 }
 
-/// `[[IP:]HOST:]CONTAINER[/PROTO]` with ranges, as Docker's port-spec parser reads it.
-///
-/// Kept small and private: the full port model lives with the port rules, and this can be
-/// swapped for it.
+/// `[[IP:]HOST:]CONTAINER[/PROTO]` with ranges, read by the port parser, with the byte
+/// ranges of each part so the long-syntax nodes keep pointing at the short string.
 fn parse_port(spec: &str) -> Result<Vec<PortBinding>, String> {
-    let parts = split_ranges(spec, ':');
-    let n = parts.len();
-    let container = parts.get(n.wrapping_sub(1)).cloned().unwrap_or(0..0);
-    let (ip, host) = match n {
-        1 => (None, None),
-        2 => (None, parts.first().cloned()),
-        3 => (parts.first().cloned(), parts.get(1).cloned()),
-        _ => (
-            Some(0..parts.get(n - 3).map_or(0, |r| r.end)),
-            parts.get(n - 2).cloned(),
-        ),
+    let unbracket = |r: Range<usize>| match spec.get(r.clone()) {
+        Some(ip) if ip.len() >= 2 && ip.starts_with('[') && ip.ends_with(']') => {
+            r.start + 1..r.end - 1
+        }
+        _ => r,
     };
-    let get = |r: &Range<usize>| spec.get(r.clone()).unwrap_or("");
-    let mut ip = ip.filter(|r| !r.is_empty());
-    if let Some(r) = &ip {
-        let s = get(r);
-        if s.len() >= 2 && s.starts_with('[') && s.ends_with(']') {
-            ip = Some(r.start + 1..r.end - 1);
-        }
-    }
-    if let Some(r) = &ip
-        && get(r).parse::<std::net::IpAddr>().is_err()
-    {
-        return Err(format!("invalid IP address: {}", get(r)));
-    }
-    if container.is_empty() {
-        return Err(format!("no port specified: {spec}<empty>"));
-    }
-    // Split `PORT/PROTO`; an empty protocol means tcp.
-    let raw = get(&container);
-    let slash_parts = split_ranges(raw, '/');
-    let shift = |r: &Range<usize>| container.start + r.start..container.start + r.end;
-    let (port_range, protocol) = match slash_parts.as_slice() {
-        [only] => (shift(only), ("tcp".to_string(), None)),
-        [first, second, ..] if first.is_empty() => {
-            (shift(first), (String::new(), Some(shift(second))))
-        }
-        [first, second, ..] if second.is_empty() => (shift(first), ("tcp".to_string(), None)),
-        [first, second, ..] => (
-            shift(first),
-            (get(&shift(second)).to_lowercase(), Some(shift(second))),
-        ),
-        [] => (container.clone(), ("tcp".to_string(), None)),
-    };
-    if !matches!(protocol.0.as_str(), "tcp" | "udp" | "sctp") {
-        return Err(format!("invalid proto: {}", protocol.0));
-    }
-    let container_text = get(&port_range);
-    let (start, end) = port_range_of(container_text)
-        .ok_or_else(|| format!("invalid containerPort: {container_text}"))?;
-    let host = host.filter(|r| !r.is_empty());
-    let host_ports = match &host {
-        Some(r) => {
-            Some(port_range_of(get(r)).ok_or_else(|| format!("invalid hostPort: {}", get(r)))?)
-        }
-        None => None,
-    };
-    if let Some((host_start, host_end)) = host_ports
-        && end - start != host_end - host_start
-        && end != start
-    {
-        return Err(format!(
-            "invalid ranges specified for container and host Ports: {container_text} and {}",
-            host.as_ref().map_or("", get)
-        ));
-    }
-    let count = end - start + 1;
-    let mut bindings = Vec::new();
-    for i in 0..count {
-        let published = match (host_ports, &host) {
-            (Some((host_start, host_end)), Some(r)) => {
-                let mut value = (host_start + i).to_string();
-                if count == 1 && host_start != host_end {
-                    value = format!("{value}-{host_end}");
-                }
-                Some((value, r.clone()))
-            }
-            _ => None,
-        };
-        bindings.push(PortBinding {
-            host_ip: ip.clone().map(|r| (get(&r).to_string(), r)),
-            published,
-            target: (start + i, port_range.clone()),
-            protocol: protocol.clone(),
-        });
-    }
-    // Docker keys the result by "PORT/PROTO" and Compose sorts those keys as strings.
-    bindings.sort_by_key(|b| format!("{}/{}", b.target.0, b.protocol.0));
-    Ok(bindings)
-}
-
-fn port_range_of(s: &str) -> Option<(u64, u64)> {
-    let number = |s: &str| -> Option<u64> {
-        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        s.parse::<u16>().ok().map(u64::from)
-    };
-    match s.split_once('-') {
-        None => number(s).map(|n| (n, n)),
-        Some((a, b)) => {
-            let b = b.split('-').next().unwrap_or("");
-            let (start, end) = (number(a)?, number(b)?);
-            (end >= start).then_some((start, end))
-        }
-    }
+    let mappings = super::ports::parse_short(spec).map_err(|e| e.message)?;
+    Ok(mappings
+        .into_iter()
+        .map(|m| PortBinding {
+            host_ip: m.host_ip.zip(m.host_ip_range.map(unbracket)),
+            published: m.published.zip(m.published_range),
+            target: (u64::from(m.target), m.target_range.unwrap_or(0..0)),
+            protocol: (m.protocol, m.protocol_range),
+        })
+        .collect())
 }
 
 // =============================================================================================
