@@ -15,14 +15,21 @@ const PROJECT_DIR: &str = "/p";
 fn vectors(name: &str) -> Vec<Value> {
     let path = format!("{}/fixtures/oracle/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap();
-    serde_json::from_str::<Value>(&text).unwrap().as_array().unwrap().clone()
+    serde_json::from_str::<Value>(&text)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 /// Loads the files (in order) as one project and renders it; Err when loading fails.
 fn config(files: &[(String, String)], env: &[(String, String)]) -> Result<Value, String> {
     let mut fs = MemFs::new();
     for (name, text) in files {
-        fs.insert(PathBuf::from(PROJECT_DIR).join(name), text.as_bytes().to_vec());
+        fs.insert(
+            PathBuf::from(PROJECT_DIR).join(name),
+            text.as_bytes().to_vec(),
+        );
     }
     let settings = Settings {
         paths: Vec::new(),
@@ -57,7 +64,9 @@ fn placeholders(value: Value) -> Value {
             Value::String(format!("<project_dir>{}", &s[PROJECT_DIR.len()..]))
         }
         Value::Array(items) => Value::Array(items.into_iter().map(placeholders).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, placeholders(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, placeholders(v))).collect())
+        }
         other => other,
     }
 }
@@ -74,17 +83,26 @@ fn port_vectors_through_config() {
         );
         let env: Vec<(String, String)> = v["env"]
             .as_object()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                    .collect()
+            })
             .unwrap_or_default();
         let result = config(&[("compose.yaml".into(), compose)], &env);
         match (&v["expected_normalised_list"], result) {
             (Value::Array(expected), Ok(out)) => {
                 let actual = &out["services"]["s"]["ports"];
                 if actual != &Value::Array(expected.clone()) {
-                    failures.push(format!("{source}: input {}: expected {expected:?}, got {actual}", v["input"]));
+                    failures.push(format!(
+                        "{source}: input {}: expected {expected:?}, got {actual}",
+                        v["input"]
+                    ));
                 }
             }
-            (Value::Array(_), Err(e)) => failures.push(format!("{source}: input {}: failed: {e}", v["input"])),
+            (Value::Array(_), Err(e)) => {
+                failures.push(format!("{source}: input {}: failed: {e}", v["input"]))
+            }
             (_, Ok(out)) => failures.push(format!(
                 "{source}: input {}: expected the error {}, got {}",
                 v["input"], v["expected_error"], out["services"]["s"]["ports"]
@@ -92,12 +110,20 @@ fn port_vectors_through_config() {
             (_, Err(e)) => {
                 let expected = v["expected_error"].as_str().unwrap();
                 if !e.contains(expected) {
-                    failures.push(format!("{source}: input {}: expected the error {expected}, got {e}", v["input"]));
+                    failures.push(format!(
+                        "{source}: input {}: expected the error {expected}, got {e}",
+                        v["input"]
+                    ));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} port vectors fail:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} port vectors fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -123,7 +149,9 @@ fn merge_vectors_through_config() {
         let result = config(&files, &[]);
         if let Some(error) = v.get("expected_error") {
             if result.is_ok() {
-                failures.push(format!("{source}: expected the error {error}, but the project loaded"));
+                failures.push(format!(
+                    "{source}: expected the error {error}, but the project loaded"
+                ));
             }
             checked += 1;
             continue;
@@ -139,17 +167,27 @@ fn merge_vectors_through_config() {
         for (name, expected) in v["expected_service_fields"].as_object().unwrap() {
             let actual = &out["services"][name];
             if actual != expected {
-                failures.push(format!("{source}: service {name}:\n    expected {expected}\n    actual   {actual}"));
+                failures.push(format!(
+                    "{source}: service {name}:\n    expected {expected}\n    actual   {actual}"
+                ));
             }
         }
         if let Some(top) = v.get("expected_top_level").and_then(Value::as_object) {
             for (key, expected) in top {
                 if &out[key] != expected {
-                    failures.push(format!("{source}: top-level {key}:\n    expected {expected}\n    actual   {}", out[key]));
+                    failures.push(format!(
+                        "{source}: top-level {key}:\n    expected {expected}\n    actual   {}",
+                        out[key]
+                    ));
                 }
             }
         }
     }
     assert_eq!(checked, 67);
-    assert!(failures.is_empty(), "{} merge vectors fail:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} merge vectors fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

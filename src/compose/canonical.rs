@@ -1334,61 +1334,7 @@ fn shell_command(node: &Node) -> Result<Value, CanonicalError> {
 }
 
 fn shell_words(s: &str) -> Option<Vec<String>> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut in_word = false;
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' | '\n' | '\r' => {
-                if in_word {
-                    words.push(std::mem::take(&mut current));
-                    in_word = false;
-                }
-            }
-            '\\' => {
-                in_word = true;
-                match chars.next() {
-                    Some(next) => current.push(next),
-                    None => current.push('\\'),
-                }
-            }
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next()? {
-                        '\'' => break,
-                        other => current.push(other),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next()? {
-                        '"' => break,
-                        '\\' => match chars.next()? {
-                            escaped @ ('"' | '\\' | '$' | '`') => current.push(escaped),
-                            '\n' => {}
-                            other => {
-                                current.push('\\');
-                                current.push(other);
-                            }
-                        },
-                        other => current.push(other),
-                    }
-                }
-            }
-            other => {
-                in_word = true;
-                current.push(other);
-            }
-        }
-    }
-    if in_word {
-        words.push(current);
-    }
-    Some(words)
+    super::shell::split(s).map(|words| words.into_iter().map(|(w, _)| w).collect())
 }
 
 /// Any node as JSON, with YAML types kept.

@@ -15,6 +15,7 @@ use super::issues::{self, LoadIssue};
 use super::load::find_template;
 use super::model::*;
 use super::ports;
+use super::shell;
 
 pub(super) struct Builder<'a> {
     pub fs: &'a dyn FileSystem,
@@ -220,7 +221,7 @@ impl Builder<'_> {
                     .filter_map(|i| self.scalar_text(i, field))
                     .collect(),
             ),
-            NodeKind::Scalar(s) if !value.is_null() => Some(shell_words(&s.text)),
+            NodeKind::Scalar(s) if !value.is_null() => Some(shell::split_text(&s.text)),
             NodeKind::Scalar(_) => None,
             NodeKind::Mapping(_) => {
                 self.structure(
@@ -329,7 +330,11 @@ impl Builder<'_> {
                 ports::PortItem::Str(_) => item.as_scalar().map(|s| s.text.clone()),
                 _ => None,
             };
-            let field = |k: &str| item.get(k).and_then(Node::as_scalar).map(|s| s.text.clone());
+            let field = |k: &str| {
+                item.get(k)
+                    .and_then(Node::as_scalar)
+                    .map(|s| s.text.clone())
+            };
             match ports::canonicalize(std::slice::from_ref(&port_item), &list_path) {
                 Ok(mappings) => {
                     for mapping in mappings {
@@ -337,8 +342,12 @@ impl Builder<'_> {
                         if service.ports.iter().any(|p| p.mapping == mapping) {
                             continue;
                         }
-                        let part = |range: &Option<std::ops::Range<usize>>, long: &str| match (&short, range) {
-                            (Some(text), Some(r)) => text.value.get(r.clone()).map(|_| text.slice(r.clone())),
+                        let part = |range: &Option<std::ops::Range<usize>>, long: &str| match (
+                            &short, range,
+                        ) {
+                            (Some(text), Some(r)) => {
+                                text.value.get(r.clone()).map(|_| text.slice(r.clone()))
+                            }
                             (Some(_), None) => None,
                             (None, _) => field(long),
                         };
@@ -953,87 +962,9 @@ fn parse_short_volume(spec: &str) -> (String, Option<String>, String) {
     }
 }
 
-/// Splits a command string into words as a POSIX shell would (quotes and backslashes),
-/// keeping each word's provenance.
-fn shell_words(text: &Text) -> Vec<Text> {
-    let s = text.as_str();
-    let mut words = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for (i, c) in s.char_indices() {
-        if escaped {
-            escaped = false;
-            continue;
-        }
-        match (quote, c) {
-            (_, '\\') if quote != Some('\'') => {
-                escaped = true;
-                start.get_or_insert(i);
-            }
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                start.get_or_insert(i);
-            }
-            (Some(q), c) if c == q => quote = None,
-            (None, c) if c.is_whitespace() => {
-                if let Some(b) = start.take() {
-                    words.push(unquote_word(text, b..i));
-                }
-            }
-            _ => {
-                start.get_or_insert(i);
-            }
-        }
-    }
-    if let Some(b) = start {
-        words.push(unquote_word(text, b..s.len()));
-    }
-    words
-}
-
-fn unquote_word(text: &Text, range: std::ops::Range<usize>) -> Text {
-    let word = &text.value[range.clone()];
-    if word.contains(['\'', '"', '\\']) {
-        let mut value = String::new();
-        let mut quote: Option<char> = None;
-        let mut chars = word.chars();
-        while let Some(c) = chars.next() {
-            match (quote, c) {
-                (Some('\''), '\'') => quote = None,
-                (Some('\''), c) => value.push(c),
-                (_, '\\') => {
-                    if let Some(n) = chars.next() {
-                        value.push(n);
-                    }
-                }
-                (None, '\'' | '"') => quote = Some(c),
-                (Some('"'), '"') => quote = None,
-                (_, c) => value.push(c),
-            }
-        }
-        let mut out = text.slice(range);
-        let span = out.primary_span();
-        out = match span {
-            Some(span) => Text::from_file(value, span, false),
-            None => Text::synthetic(value),
-        };
-        out
-    } else {
-        text.slice(range)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shell_words_split_like_a_shell() {
-        let t = Text::synthetic(r#"serve --host "0.0.0.0 x" 'a b'  c\ d"#);
-        let words: Vec<String> = shell_words(&t).into_iter().map(|w| w.value).collect();
-        assert_eq!(words, vec!["serve", "--host", "0.0.0.0 x", "a b", "c d"]);
-    }
 
     #[test]
     fn relative_paths_resolve_against_the_project_directory() {

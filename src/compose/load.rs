@@ -13,10 +13,10 @@ use crate::yaml::{
     self, Entry, Limits, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, YamlErrorKind,
 };
 
+use super::canonical;
 use super::env::Env;
 use super::from_tree;
 use super::issues::{self, LoadIssue};
-use super::canonical;
 use super::merge;
 use super::model::{Project, TemplateUse};
 
@@ -814,7 +814,9 @@ fn single_service_document(name: &str, service: Node) -> Node {
 
 /// An invalid value at the node spanning `at` in `root`.
 fn value_issue(root: &Node, at: Span, message: String) -> LoadIssue {
-    let text = find_node(root, at).and_then(Node::as_scalar).map(|s| &s.text);
+    let text = find_node(root, at)
+        .and_then(Node::as_scalar)
+        .map(|s| &s.text);
     issues::invalid_value(text, at, message)
 }
 

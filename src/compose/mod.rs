@@ -11,3 +11,4 @@ pub mod load;
 pub mod merge;
 pub mod model;
 pub mod ports;
+pub mod shell;
