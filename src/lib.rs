@@ -9,6 +9,7 @@ pub mod dotenv;
 pub mod fs;
 pub mod interpolate;
 pub mod names;
+pub mod net;
 pub mod output;
 pub mod rules;
 pub mod source;
