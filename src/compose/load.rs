@@ -116,6 +116,9 @@ pub fn load_project(
     // Every document went through the merge pipeline, the first merged into an empty one.
     let root = merged.unwrap_or_else(|| empty_mapping(project.files.first().copied()));
 
+    for (span, message) in super::schema::violations(&root) {
+        loader.issues.push(LoadIssue::Structure { span, message });
+    }
     let project_name = project.name.clone();
     let mut model = from_tree::Builder {
         fs,
@@ -129,8 +132,21 @@ pub fn load_project(
     model.build(&root, &mut project);
     project.templates_used.extend(model.templates_used);
     project.merged = Some(root);
-    project.issues = loader.issues;
+    project.issues = without_repeats(loader.issues);
     Ok((project, loader.sources))
+}
+
+/// The issues with at most one structure problem per place: the schema, the merge pipeline
+/// and the model may each notice the same wrong value.
+fn without_repeats(issues: Vec<LoadIssue>) -> Vec<LoadIssue> {
+    let mut seen = std::collections::HashSet::new();
+    issues
+        .into_iter()
+        .filter(|issue| match issue {
+            LoadIssue::Structure { span, .. } => seen.insert(*span),
+            _ => true,
+        })
+        .collect()
 }
 
 fn empty_mapping(file: Option<FileId>) -> Node {

@@ -11,4 +11,5 @@ pub mod load;
 pub mod merge;
 pub mod model;
 pub mod ports;
+mod schema;
 pub mod shell;
