@@ -200,6 +200,15 @@ fn ollama_host_parts() {
         "http://ollama.com:80"
     );
     assert_eq!(parse_ollama_host("https://h/a/").path, "/a/");
+    // Go's ParseIP rejects leading zeros, so the text stays a host name.
+    assert_eq!(
+        parse_ollama_host("01.2.3.4").to_url(),
+        "http://01.2.3.4:11434"
+    );
+    assert_eq!(
+        parse_ollama_host("::ffff:1.2.3.4").to_url(),
+        "http://1.2.3.4:11434"
+    );
     assert_eq!(parse_ollama_host("http://h:8/").path, "");
 }
 
