@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod dotenv;
 pub mod fs;
 pub mod interpolate;
+pub mod knowledge;
 pub mod names;
 pub mod net;
 pub mod output;

@@ -1,0 +1,354 @@
+//! What composelint knows about the servers and clients at either end of a reference, as data.
+//!
+//! The network engine knows Docker only; everything it needs to know about Ollama comes from
+//! here, and everything here comes from compiled-in tables (`data/*.yaml`, parsed once):
+//!
+//! - [`servers`]: images that run a server ([`ServerProfile`]), where it listens and how its
+//!   environment moves that ([`parse_ollama_host`]). [`ollama()`] is the Ollama profile;
+//!   [`server_for_image`] finds the server behind an image, bundles included.
+//! - [`clients`]: applications that call Ollama ([`ClientProfile`]), found by image with
+//!   [`client_for_image`] / [`client_match`], with the settings that carry the URL and what
+//!   each expects (scheme, path, list separator, default, browser or server side).
+//! - [`generic`]: variable-name patterns for services no profile knows, [`proxy`]: proxy
+//!   variables and `NO_PROXY` matching, [`dockerfile`]: the final base image of a Dockerfile.
+//!
+//! Every profile carries a `source` (for rule documentation) and a [`Confidence`]; facts the
+//! research marked as inferred or unverified are marked so here too.
+
+pub mod client;
+pub mod dockerfile;
+pub mod generic;
+pub mod image;
+pub mod ollama_host;
+pub mod proxy;
+pub mod server;
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+pub use client::{ClientImage, ClientMatch, ClientProfile, Reference, UrlVar};
+pub use dockerfile::dockerfile_final_base;
+pub use generic::{GenericVar, VarKind};
+pub use image::ImageRef;
+pub use ollama_host::{ListenAddress, parse_ollama_host};
+pub use server::{ServerImage, ServerMatch, ServerProfile};
+
+/// How well a piece of knowledge is established.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Read in the project's code or official documentation.
+    Verified,
+    /// Seen in issue threads or maintainer answers, or in real projects.
+    Reported,
+    /// Reasoned from other facts, not confirmed.
+    Inference,
+    /// Stated by a secondary source and not checked.
+    Unverified,
+}
+
+/// Who makes a request: the container's own process or the user's browser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// The container makes the request: container DNS and namespaces apply.
+    Server,
+    /// The user's browser makes it: only host-reachable URLs work, CORS applies (F-OLL-6).
+    Browser,
+    /// Either, depending on a mode of the app (LobeChat's client request mode).
+    Both,
+}
+
+/// A container's environment as the knowledge layer sees it; `None` means unset, `Some("")`
+/// set to the empty string (an empty value replaces an image default).
+pub trait Env {
+    fn var(&self, name: &str) -> Option<&str>;
+}
+
+impl<S: BuildHasher> Env for HashMap<String, String, S> {
+    fn var(&self, name: &str) -> Option<&str> {
+        self.get(name).map(String::as_str)
+    }
+}
+
+impl Env for BTreeMap<String, String> {
+    fn var(&self, name: &str) -> Option<&str> {
+        self.get(name).map(String::as_str)
+    }
+}
+
+impl Env for [(&str, &str)] {
+    fn var(&self, name: &str) -> Option<&str> {
+        self.iter().rev().find(|(k, _)| *k == name).map(|(_, v)| *v)
+    }
+}
+
+impl<const N: usize> Env for [(&str, &str); N] {
+    fn var(&self, name: &str) -> Option<&str> {
+        self.as_slice().var(name)
+    }
+}
+
+impl Env for [(String, String)] {
+    fn var(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Env for Vec<(String, String)> {
+    fn var(&self, name: &str) -> Option<&str> {
+        self.as_slice().var(name)
+    }
+}
+
+/// The compose environment over the environment baked into an image.
+pub struct Layered<'a> {
+    pub top: &'a dyn Env,
+    pub image: &'a BTreeMap<String, String>,
+}
+
+impl Env for Layered<'_> {
+    fn var(&self, name: &str) -> Option<&str> {
+        self.top.var(name).or_else(|| self.image.var(name))
+    }
+}
+
+/// A test on one variable. Every clause given must hold.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub env: String,
+    /// `true`: set and non-empty; `false`: unset or empty.
+    #[serde(default)]
+    pub set: Option<bool>,
+    /// The value is one of these.
+    #[serde(default, rename = "in")]
+    pub one_of: Vec<String>,
+    /// The value is set and none of these.
+    #[serde(default)]
+    pub not_in: Vec<String>,
+    /// The value the application assumes when the variable is unset.
+    #[serde(default)]
+    pub default: Option<String>,
+    #[serde(default)]
+    pub ignore_case: bool,
+}
+
+impl Condition {
+    pub fn holds(&self, env: &dyn Env) -> bool {
+        let value = env.var(&self.env).or(self.default.as_deref());
+        let eq = |a: &str, b: &str| {
+            if self.ignore_case {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                a == b
+            }
+        };
+        if let Some(want_set) = self.set {
+            let is_set = value.is_some_and(|v| !v.is_empty());
+            if is_set != want_set {
+                return false;
+            }
+        }
+        if !self.one_of.is_empty() && !value.is_some_and(|v| self.one_of.iter().any(|o| eq(v, o))) {
+            return false;
+        }
+        if !self.not_in.is_empty() && value.is_none_or(|v| self.not_in.iter().any(|o| eq(v, o))) {
+            return false;
+        }
+        true
+    }
+}
+
+/// Every condition holds (an empty list always does).
+pub fn all_hold(conditions: &[Condition], env: &dyn Env) -> bool {
+    conditions.iter().all(|c| c.holds(env))
+}
+
+/// All compiled-in tables.
+#[derive(Debug)]
+pub struct Knowledge {
+    pub servers: Vec<ServerProfile>,
+    pub clients: Vec<ClientProfile>,
+    /// Apps the research lists that no image identifies (documentation only).
+    pub unmatched: Vec<client::UnmatchedApp>,
+    pub generic: generic::Patterns,
+}
+
+const SERVERS_YAML: &str = include_str!("data/servers.yaml");
+const CLIENTS_YAML: &str = include_str!("data/clients.yaml");
+const GENERIC_YAML: &str = include_str!("data/generic.yaml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServersFile {
+    servers: Vec<ServerProfile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientsFile {
+    clients: Vec<ClientProfile>,
+    #[serde(default)]
+    unmatched: Vec<client::UnmatchedApp>,
+}
+
+impl Knowledge {
+    /// Parses and checks the compiled-in tables. Errors name the file and the problem.
+    pub fn load() -> Result<Knowledge, String> {
+        let servers: ServersFile =
+            serde_yaml::from_str(SERVERS_YAML).map_err(|e| format!("servers.yaml: {e}"))?;
+        let clients: ClientsFile =
+            serde_yaml::from_str(CLIENTS_YAML).map_err(|e| format!("clients.yaml: {e}"))?;
+        let generic: generic::Patterns =
+            serde_yaml::from_str(GENERIC_YAML).map_err(|e| format!("generic.yaml: {e}"))?;
+        let knowledge = Knowledge {
+            servers: servers.servers,
+            clients: clients.clients,
+            unmatched: clients.unmatched,
+            generic,
+        };
+        let problems = knowledge.problems();
+        if problems.is_empty() {
+            Ok(knowledge)
+        } else {
+            Err(problems.join("\n"))
+        }
+    }
+
+    /// Consistency problems in the tables (empty when they are sound).
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if !self.servers.iter().any(|s| s.id == OLLAMA_ID) {
+            problems.push(format!("no server profile with id {OLLAMA_ID}"));
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        for server in &self.servers {
+            if !ids.insert(format!("server:{}", server.id)) {
+                problems.push(format!("duplicate server id {}", server.id));
+            }
+            problems.extend(server.problems(&self.clients));
+        }
+        for client in &self.clients {
+            if !ids.insert(format!("client:{}", client.id)) {
+                problems.push(format!("duplicate client id {}", client.id));
+            }
+            problems.extend(client.problems());
+        }
+        problems.extend(self.generic.problems());
+        problems
+    }
+}
+
+const OLLAMA_ID: &str = "ollama";
+
+/// The compiled-in tables, parsed on first use.
+pub fn knowledge() -> &'static Knowledge {
+    static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
+    // The tables are part of the program, not input; `tests/knowledge.rs` proves they load.
+    KNOWLEDGE.get_or_init(|| match Knowledge::load() {
+        Ok(k) => k,
+        Err(e) => panic!("compiled-in knowledge tables are invalid: {e}"),
+    })
+}
+
+/// The Ollama server profile.
+pub fn ollama() -> &'static ServerProfile {
+    let k = knowledge();
+    match k.servers.iter().find(|s| s.id == OLLAMA_ID) {
+        Some(server) => server,
+        // `Knowledge::load` refuses tables without it.
+        None => panic!("compiled-in knowledge has no {OLLAMA_ID} server profile"),
+    }
+}
+
+/// The server an image runs, official or bundled, across all server profiles.
+pub fn server_for_image(image: &str) -> Option<ServerMatch> {
+    knowledge()
+        .servers
+        .iter()
+        .find_map(|s| s.matches_image(image))
+}
+
+/// The client profile of an image.
+pub fn client_for_image(image: &str) -> Option<&'static ClientProfile> {
+    client_match(image).map(|m| m.profile)
+}
+
+/// The client profile of an image together with the image entry that matched (its baked-in
+/// environment differs between tags, e.g. Open WebUI `:ollama`).
+pub fn client_match(image: &str) -> Option<ClientMatch> {
+    let image = ImageRef::parse(image)?;
+    knowledge()
+        .clients
+        .iter()
+        .find_map(|profile| profile.match_image(&image))
+}
+
+/// A client profile by id (`open-webui`, `anythingllm`, …).
+pub fn client(id: &str) -> Option<&'static ClientProfile> {
+    knowledge().clients.iter().find(|c| c.id == id)
+}
+
+/// A server profile by id (`ollama`, `lightrag`).
+pub fn server(id: &str) -> Option<&'static ServerProfile> {
+    knowledge().servers.iter().find(|s| s.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cond(yaml: &str) -> Condition {
+        serde_yaml::from_str(yaml).unwrap()
+    }
+
+    #[test]
+    fn conditions() {
+        let set = cond("{env: K8S_FLAG, set: true}");
+        assert!(!set.holds(&[("K8S_FLAG", "")]));
+        assert!(set.holds(&[("K8S_FLAG", "1")]));
+        assert!(!set.holds(&[("OTHER", "1")]));
+
+        let unset = cond("{env: X, set: false}");
+        assert!(unset.holds(&[("X", "")]));
+        assert!(unset.holds(&[("Y", "1")]));
+
+        let one_of = cond("{env: B, in: [ollama], default: ollama}");
+        assert!(one_of.holds(&[("Z", "")]));
+        assert!(one_of.holds(&[("B", "ollama")]));
+        assert!(!one_of.holds(&[("B", "openai")]));
+        assert!(!one_of.holds(&[("B", "")]));
+
+        let not_in = cond("{env: E, not_in: [\"true\"], ignore_case: true}");
+        assert!(!not_in.holds(&[("E", "True")]));
+        assert!(not_in.holds(&[("E", "false")]));
+        assert!(not_in.holds(&[("E", "")]));
+        assert!(!not_in.holds(&[("Z", "x")]));
+    }
+
+    #[test]
+    fn layered_env_prefers_compose_values() {
+        let image: BTreeMap<String, String> = [("A".to_string(), "image".to_string())].into();
+        let top = [("A", ""), ("B", "top")];
+        let env = Layered {
+            top: &top,
+            image: &image,
+        };
+        assert_eq!(env.var("A"), Some(""));
+        assert_eq!(env.var("B"), Some("top"));
+        assert_eq!(env.var("C"), None);
+        let top: [(&str, &str); 0] = [];
+        let env = Layered {
+            top: &top,
+            image: &image,
+        };
+        assert_eq!(env.var("A"), Some("image"));
+    }
+}

@@ -1,0 +1,1387 @@
+//! The Ollama knowledge tables: compiled-in data, `OLLAMA_HOST` parsing, image matching,
+//! Dockerfile bases, `NO_PROXY` coverage, name patterns and client settings.
+//!
+//! Expected values come from the research notes (facts F-OLL-2 with Ollama's `TestHost` table,
+//! clients.json, scenarios, corpus verdicts), not from running the code.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use composelint::knowledge::client::{Api, Location, PathKind, SchemeRule, Status, ValueOrigin};
+use composelint::knowledge::generic::{self, VarKind};
+use composelint::knowledge::proxy::{self, ProxyClient, ProxyKind};
+use composelint::knowledge::server::ImageKind;
+use composelint::knowledge::{
+    self, Knowledge, Side, client_for_image, client_match, dockerfile_final_base, ollama,
+    parse_ollama_host, server_for_image,
+};
+
+fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data
+
+#[test]
+fn compiled_in_tables_load_and_are_consistent() {
+    let k = Knowledge::load().expect("tables load");
+    assert_eq!(k.problems(), Vec::<String>::new());
+    assert!(k.servers.len() >= 2);
+    assert!(k.clients.len() >= 30);
+}
+
+#[test]
+fn every_client_has_images_and_distinct_url_settings() {
+    for client in &knowledge::knowledge().clients {
+        assert!(!client.images.is_empty(), "{}: no image", client.id);
+        assert!(
+            !client.url_settings.is_empty(),
+            "{}: no URL setting",
+            client.id
+        );
+        assert!(!client.source.trim().is_empty(), "{}: no source", client.id);
+        let mut names = BTreeSet::new();
+        for var in &client.url_settings {
+            assert!(names.insert(&var.name), "{}: {} twice", client.id, var.name);
+            assert!(
+                !var.source.trim().is_empty(),
+                "{}: {} no source",
+                client.id,
+                var.name
+            );
+            // The path kinds the research uses; `unknown` only where it says so.
+            assert!(
+                matches!(
+                    var.path,
+                    PathKind::None | PathKind::Api | PathKind::V1 | PathKind::Any
+                ) || ["fastgpt", "linkwarden"].contains(&client.id.as_str()),
+                "{}: {} has path {:?}",
+                client.id,
+                var.name,
+                var.path
+            );
+            if var.api == Api::Openai {
+                assert_eq!(var.path, PathKind::V1, "{}: {}", client.id, var.name);
+            }
+        }
+        for image in &client.images {
+            assert!(
+                ImageRefCheck::is_bare(&image.repository),
+                "{}: {}",
+                client.id,
+                image.repository
+            );
+        }
+    }
+}
+
+struct ImageRefCheck;
+impl ImageRefCheck {
+    fn is_bare(repo: &str) -> bool {
+        !repo.is_empty()
+            && repo == repo.to_ascii_lowercase()
+            && !repo.contains(':')
+            && !repo.split('/').next().unwrap_or("").contains('.')
+    }
+}
+
+#[test]
+fn no_repository_belongs_to_two_clients() {
+    let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
+    for client in &knowledge::knowledge().clients {
+        for image in &client.images {
+            if let Some(previous) = owner.insert(&image.repository, &client.id) {
+                assert_eq!(previous, client.id, "{} claimed twice", image.repository);
+            }
+        }
+    }
+}
+
+#[test]
+fn profiles_cite_their_sources_and_mark_uncertainty() {
+    let k = knowledge::knowledge();
+    let dify = knowledge::client("dify").unwrap();
+    assert_eq!(
+        dify.url_settings[0].confidence,
+        knowledge::Confidence::Unverified
+    );
+    assert_eq!(dify.url_settings[0].location, Location::Ui);
+    let fastgpt = knowledge::client("fastgpt").unwrap();
+    assert_eq!(fastgpt.url_settings[0].path, PathKind::Unknown);
+    let verba = knowledge::client("verba").unwrap();
+    assert_eq!(
+        verba.images[0].confidence,
+        knowledge::Confidence::Unverified
+    );
+    for server in &k.servers {
+        assert!(!server.source.is_empty());
+    }
+    let bundle = server_for_image("ghcr.io/open-webui/open-webui:ollama").unwrap();
+    assert_eq!(bundle.listen_confidence(), knowledge::Confidence::Inference);
+}
+
+// ---------------------------------------------------------------------------------------------
+// F-OLL-2: OLLAMA_HOST, entry by entry (Ollama envconfig/config_test.go TestHost)
+
+#[test]
+fn ollama_host_table() {
+    let table = [
+        ("", "http://127.0.0.1:11434"),
+        ("1.2.3.4", "http://1.2.3.4:11434"),
+        (":1234", "http://:1234"),
+        ("1.2.3.4:1234", "http://1.2.3.4:1234"),
+        ("example.com", "http://example.com:11434"),
+        ("example.com:1234", "http://example.com:1234"),
+        (":0", "http://:0"),
+        (":66000", "http://:11434"),
+        (":-1", "http://:11434"),
+        ("[::1]", "http://[::1]:11434"),
+        ("[::]", "http://[::]:11434"),
+        ("::1", "http://[::1]:11434"),
+        ("[::1]:1337", "http://[::1]:1337"),
+        (" 1.2.3.4 ", "http://1.2.3.4:11434"),
+        ("\"1.2.3.4\"", "http://1.2.3.4:11434"),
+        (" \" 1.2.3.4 \" ", "http://1.2.3.4:11434"),
+        ("'1.2.3.4'", "http://1.2.3.4:11434"),
+        ("http://1.2.3.4", "http://1.2.3.4:80"),
+        ("http://1.2.3.4:4321", "http://1.2.3.4:4321"),
+        ("https://1.2.3.4", "https://1.2.3.4:443"),
+        ("https://1.2.3.4:4321", "https://1.2.3.4:4321"),
+        (
+            "https://example.com/ollama",
+            "https://example.com:443/ollama",
+        ),
+        ("ollama.com", "https://ollama.com:443"),
+    ];
+    for (value, want) in table {
+        assert_eq!(
+            parse_ollama_host(value).to_url(),
+            want,
+            "OLLAMA_HOST={value:?}"
+        );
+    }
+}
+
+#[test]
+fn ollama_host_parts() {
+    let a = parse_ollama_host("https://example.com/ollama");
+    assert_eq!(
+        (a.scheme.as_str(), a.host.as_str(), a.port, a.path.as_str()),
+        ("https", "example.com", 443, "/ollama")
+    );
+    let a = parse_ollama_host(":8080");
+    assert_eq!((a.host.as_str(), a.port), ("", 8080));
+    assert!(a.binds_all_interfaces());
+    let a = parse_ollama_host(":66000");
+    assert!(a.port_invalid);
+    assert_eq!(a.port, 11434);
+    assert!(!parse_ollama_host(":1234").port_invalid);
+    // Derived in F-OLL-2.
+    assert_eq!(
+        parse_ollama_host("0.0.0.0").to_url(),
+        "http://0.0.0.0:11434"
+    );
+    assert_eq!(parse_ollama_host("0.0.0.0:8080").port, 8080);
+    assert_eq!(parse_ollama_host("http://0.0.0.0").port, 80);
+    assert_eq!(
+        parse_ollama_host("http://ollama").to_url(),
+        "http://ollama:80"
+    );
+    assert_eq!(
+        parse_ollama_host("ollama:11434").to_url(),
+        "http://ollama:11434"
+    );
+    // `ollama.com` is special only without a scheme.
+    assert_eq!(
+        parse_ollama_host("http://ollama.com").to_url(),
+        "http://ollama.com:80"
+    );
+    assert_eq!(parse_ollama_host("https://h/a/").path, "/a/");
+    // Go's ParseIP rejects leading zeros, so the text stays a host name.
+    assert_eq!(
+        parse_ollama_host("01.2.3.4").to_url(),
+        "http://01.2.3.4:11434"
+    );
+    assert_eq!(
+        parse_ollama_host("::ffff:1.2.3.4").to_url(),
+        "http://1.2.3.4:11434"
+    );
+    assert_eq!(parse_ollama_host("http://h:8/").path, "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+#[test]
+fn official_image_on_any_registry_and_tag() {
+    for image in [
+        "ollama/ollama",
+        "ollama/ollama:latest",
+        "ollama/ollama:rocm",
+        "docker.io/ollama/ollama:0.5",
+        "index.docker.io/ollama/ollama",
+        "registry.example.com/ollama/ollama",
+        "localhost:5000/ollama/ollama:0.1.42",
+        "ollama/ollama:0.32.14@sha256:9d30908e41144b1f1da89b9d8e33c07e4aeb43ff41a8660241b1686e2cc330ad",
+        "ollama/ollama:${OLLAMA_DOCKER_TAG-rocm}",
+    ] {
+        let m = ollama()
+            .matches_image(image)
+            .unwrap_or_else(|| panic!("{image}"));
+        assert_eq!(m.image.kind, ImageKind::Official, "{image}");
+        assert!(!m.is_bundled());
+        assert_eq!(m.server.id, "ollama");
+    }
+    for image in [
+        "ollama/ollama-python",
+        "ollama",
+        "myollama/ollama",
+        "nginx",
+        "postgres:16-alpine",
+        "ghcr.io/open-webui/open-webui:main",
+        "zylonai/private-gpt:0.6.2-ollama",
+        "ghcr.io/cinnamon/kotaemon:main-full",
+    ] {
+        assert!(ollama().matches_image(image).is_none(), "{image}");
+    }
+}
+
+#[test]
+fn official_image_listen_address() {
+    let m = server_for_image("ollama/ollama:latest").unwrap();
+    let none: [(&str, &str); 0] = [];
+    let listen = m.listen_address(&none);
+    assert_eq!(listen.to_url(), "http://0.0.0.0:11434");
+    assert!(listen.binds_all_interfaces());
+
+    let cases = [
+        ("127.0.0.1", "http://127.0.0.1:11434", true),
+        ("localhost", "http://localhost:11434", true),
+        ("0.0.0.0", "http://0.0.0.0:11434", false),
+        ("0.0.0.0:8080", "http://0.0.0.0:8080", false),
+        ("http://0.0.0.0", "http://0.0.0.0:80", false),
+        ("", "http://127.0.0.1:11434", true),
+    ];
+    for (value, want, loopback) in cases {
+        let a = m.listen_address(&[("OLLAMA_HOST", value)]);
+        assert_eq!(a.to_url(), want, "{value:?}");
+        assert_eq!(a.is_loopback(), loopback, "{value:?}");
+    }
+    assert_eq!(ollama().default_port, 11434);
+    assert_eq!(ollama().listen.env.as_deref(), Some("OLLAMA_HOST"));
+    assert!(!ollama().tls);
+    assert_eq!(ollama().api_paths.native, "/api");
+    assert_eq!(ollama().api_paths.openai.as_deref(), Some("/v1"));
+    assert!(ollama().server_env.iter().any(|v| v == "OLLAMA_ORIGINS"));
+    assert!(ollama().ignored_env.iter().any(|v| v == "OLLAMA_PORT"));
+}
+
+#[test]
+fn models_directory() {
+    let m = server_for_image("ollama/ollama").unwrap();
+    assert_eq!(m.image.data_dir.as_deref(), Some("/root/.ollama"));
+    assert_eq!(
+        m.models_dir(&env(&[])).as_deref(),
+        Some("/root/.ollama/models")
+    );
+    assert_eq!(
+        m.models_dir(&env(&[("OLLAMA_MODELS", "/models")]))
+            .as_deref(),
+        Some("/models")
+    );
+    assert_eq!(
+        m.models_dir(&env(&[("OLLAMA_MODELS", "")])).as_deref(),
+        Some("/root/.ollama/models")
+    );
+}
+
+#[test]
+fn bundled_images_are_client_and_server() {
+    for image in [
+        "ghcr.io/open-webui/open-webui:ollama",
+        "ghcr.io/open-webui/open-webui:v0.6.5-ollama",
+        "ghcr.io/open-webui/open-webui:main-ollama",
+        "open-webui/open-webui:latest-ollama",
+    ] {
+        let server = server_for_image(image).unwrap_or_else(|| panic!("{image}"));
+        assert!(server.is_bundled(), "{image}");
+        assert_eq!(server.server.id, "ollama");
+        assert_eq!(server.image.client.as_deref(), Some("open-webui"));
+        let client = client_match(image).unwrap();
+        assert_eq!(client.profile.id, "open-webui");
+        assert_eq!(
+            client
+                .image
+                .env
+                .get("USE_OLLAMA_DOCKER")
+                .map(String::as_str),
+            Some("true")
+        );
+        // The bundled `ollama serve` gets no OLLAMA_HOST: container loopback (F-BUNDLE-1).
+        let listen = server.listen_address(&env(&[]));
+        assert_eq!(listen.to_url(), "http://127.0.0.1:11434");
+        assert!(listen.is_loopback());
+    }
+    for image in [
+        "ghcr.io/open-webui/open-webui:main",
+        "ghcr.io/open-webui/open-webui:cuda",
+        "ghcr.io/open-webui/open-webui",
+        "ghcr.io/open-webui/open-webui:ollamax",
+    ] {
+        assert!(server_for_image(image).is_none(), "{image}");
+        let client = client_match(image).unwrap();
+        assert_eq!(client.profile.id, "open-webui");
+        assert_eq!(
+            client
+                .image
+                .env
+                .get("USE_OLLAMA_DOCKER")
+                .map(String::as_str),
+            Some("false")
+        );
+    }
+
+    let k = server_for_image("ghcr.io/cinnamon/kotaemon:main-ollama").unwrap();
+    assert!(k.is_bundled());
+    assert_eq!(
+        client_for_image("ghcr.io/cinnamon/kotaemon:main-ollama")
+            .unwrap()
+            .id,
+        "kotaemon"
+    );
+    assert!(server_for_image("ghcr.io/cinnamon/kotaemon:main-full").is_none());
+    assert!(server_for_image("ghcr.io/cinnamon/kotaemon:main-lite").is_none());
+
+    let p = server_for_image("ghcr.io/presenton/presenton:latest").unwrap();
+    assert!(p.is_bundled());
+    assert!(p.listen_address(&env(&[])).is_loopback());
+
+    // privateGPT's `-ollama` tag is a mode, not a bundle.
+    assert!(server_for_image("zylonai/private-gpt:0.6.2-ollama").is_none());
+    assert_eq!(
+        client_for_image("zylonai/private-gpt:0.6.2-ollama")
+            .unwrap()
+            .id,
+        "private-gpt"
+    );
+}
+
+#[test]
+fn lightrag_serves_an_ollama_compatible_api_on_9621() {
+    let m = server_for_image("ghcr.io/hkuds/lightrag:latest").unwrap();
+    assert_eq!(m.server.id, "lightrag");
+    assert_eq!(m.listen_address(&env(&[])).port, 9621);
+    assert_eq!(m.server.api_paths.native, "/api");
+    assert_eq!(
+        client_for_image("ghcr.io/hkuds/lightrag:latest")
+            .unwrap()
+            .id,
+        "lightrag"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients: every app of clients.json with its listed images
+
+/// (clients.json app, its images — prose entries replaced as noted, profile id or None when
+/// the app is in the unmatched list).
+const CLIENTS_JSON: &[(&str, &[&str], Option<&str>)] = &[
+    (
+        "Open WebUI",
+        &[
+            "ghcr.io/open-webui/open-webui:main",
+            "ghcr.io/open-webui/open-webui:cuda",
+            "ghcr.io/open-webui/open-webui:ollama",
+        ],
+        Some("open-webui"),
+    ),
+    (
+        "AnythingLLM",
+        &["mintplexlabs/anythingllm"],
+        Some("anythingllm"),
+    ),
+    (
+        "Dify",
+        &[
+            "langgenius/dify-api",
+            "langgenius/dify-web",
+            "langgenius/dify-plugin-daemon",
+        ],
+        Some("dify"),
+    ),
+    (
+        "n8n (self-hosted-ai-starter-kit)",
+        &["n8nio/n8n", "docker.n8n.io/n8nio/n8n"],
+        Some("n8n"),
+    ),
+    (
+        "LibreChat",
+        &[
+            "ghcr.io/danny-avila/librechat",
+            "ghcr.io/danny-avila/librechat-dev",
+        ],
+        Some("librechat"),
+    ),
+    ("Flowise", &["flowiseai/flowise"], Some("flowise")),
+    (
+        "LiteLLM",
+        &[
+            "ghcr.io/berriai/litellm",
+            "ghcr.io/berriai/litellm-database",
+        ],
+        Some("litellm"),
+    ),
+    (
+        "Perplexica",
+        &[
+            "itzcrazykns1337/perplexica:latest",
+            "itzcrazykns1337/perplexica-backend",
+            "itzcrazykns1337/perplexica-frontend",
+        ],
+        Some("perplexica"),
+    ),
+    (
+        "LobeChat",
+        &["lobehub/lobe-chat", "lobehub/lobe-chat-database"],
+        Some("lobechat"),
+    ),
+    (
+        "privateGPT",
+        &["zylonai/private-gpt:0.6.2-ollama", "zylonai/private-gpt"],
+        Some("private-gpt"),
+    ),
+    ("RAGFlow", &["infiniflow/ragflow"], Some("ragflow")),
+    (
+        "Khoj",
+        &["ghcr.io/khoj-ai/khoj", "ghcr.io/khoj-ai/khoj-cloud"],
+        Some("khoj"),
+    ),
+    ("Langflow", &["langflowai/langflow"], Some("langflow")),
+    (
+        "Onyx (Danswer)",
+        &[
+            "onyxdotapp/onyx-backend",
+            "onyxdotapp/onyx-web-server",
+            "onyxdotapp/onyx-model-server",
+            "danswer/danswer-backend",
+        ],
+        Some("onyx"),
+    ),
+    (
+        "MaxKB",
+        &["1panel/maxkb", "registry.fit2cloud.com/maxkb/maxkb"],
+        Some("maxkb"),
+    ),
+    ("FastGPT", &["ghcr.io/labring/fastgpt"], Some("fastgpt")),
+    ("big-AGI", &["ghcr.io/enricoros/big-agi"], Some("big-agi")),
+    ("Hollama", &["ghcr.io/fmaclen/hollama"], Some("hollama")),
+    ("Continue (IDE extension)", &[], None),
+    (
+        "chatbot-ollama",
+        &["ghcr.io/ivanfioravanti/chatbot-ollama:main"],
+        Some("chatbot-ollama"),
+    ),
+    ("ollama-webui-lite", &[], None),
+    // clients.json names no image; the OpenMemory image is the one in the corpus.
+    ("mem0", &["mem0/openmemory-mcp"], Some("openmemory")),
+    ("Quivr", &[], None),
+    ("Verba", &["semitechnologies/verba"], Some("verba")),
+    (
+        "Kotaemon",
+        &[
+            "ghcr.io/cinnamon/kotaemon:main-full",
+            "ghcr.io/cinnamon/kotaemon:main-ollama",
+            "ghcr.io/cinnamon/kotaemon:main-lite",
+        ],
+        Some("kotaemon"),
+    ),
+    (
+        "GPT Researcher",
+        &["gptresearcher/gpt-researcher"],
+        Some("gpt-researcher"),
+    ),
+    ("Letta (MemGPT)", &["letta/letta"], Some("letta")),
+    ("LightRAG", &["ghcr.io/hkuds/lightrag"], Some("lightrag")),
+    ("Docker GenAI Stack", &[], None),
+    (
+        "LLocalSearch",
+        &[
+            "nilsherzig/llocalsearch-backend",
+            "nilsherzig/llocalsearch-frontend",
+        ],
+        Some("llocalsearch"),
+    ),
+    ("OpenUI (wandb)", &["ghcr.io/wandb/openui"], Some("openui")),
+    (
+        "Open Notebook",
+        &["lfnovo/open_notebook:v1-latest"],
+        Some("open-notebook"),
+    ),
+    // clients.json says "(compose builds)"; the corpus shows the published image.
+    (
+        "bolt.diy",
+        &["ghcr.io/stackblitz-labs/bolt.diy:latest"],
+        Some("bolt-diy"),
+    ),
+];
+
+#[test]
+fn every_clients_json_app_is_matched_or_listed_unmatched() {
+    assert_eq!(CLIENTS_JSON.len(), 33);
+    let unmatched: BTreeSet<&str> = knowledge::knowledge()
+        .unmatched
+        .iter()
+        .map(|u| u.app.as_str())
+        .collect();
+    for (app, images, id) in CLIENTS_JSON {
+        match id {
+            Some(id) => {
+                assert!(!images.is_empty(), "{app}");
+                for image in *images {
+                    let got = client_for_image(image).map(|c| c.id.as_str());
+                    assert_eq!(got, Some(*id), "{app}: {image}");
+                }
+            }
+            None => assert!(unmatched.contains(app), "{app} is not listed as unmatched"),
+        }
+    }
+    assert_eq!(
+        unmatched.len(),
+        CLIENTS_JSON.iter().filter(|c| c.2.is_none()).count()
+    );
+}
+
+#[test]
+fn registry_and_tag_are_ignored_for_clients() {
+    for image in [
+        "open-webui/open-webui",
+        "docker.io/mintplexlabs/anythingllm:1.8",
+        "mintplexlabs/anythingllm:latest@sha256:abcd",
+        "harbor.corp.example/hub/lobehub/lobe-chat:1.94",
+        "ghcr.io/linkwarden/linkwarden:latest",
+        "ghcr.io/wandb/openui:latest",
+        "nilsherzig/llocalsearch-backend:latest",
+    ] {
+        assert!(client_for_image(image).is_some(), "{image}");
+    }
+}
+
+#[test]
+fn non_client_images_match_nothing() {
+    for image in [
+        "nginx",
+        "nginx:1.27-alpine",
+        "postgres",
+        "postgres:16-alpine",
+        "docker.io/library/redis:alpine",
+        "qdrant/qdrant",
+        "chromadb/chroma",
+        "traefik:v2.10",
+        "searxng/searxng:latest",
+        "ollama/ollama",
+        "ollama/ollama:latest",
+        "ghcr.io/open-webui/pipelines:main",
+        "bolt-ai:production",
+        "",
+        "   ",
+        "::",
+    ] {
+        assert!(client_for_image(image).is_none(), "{image:?}");
+    }
+    for image in ["nginx", "postgres:16-alpine", "redis", "qdrant/qdrant", ""] {
+        assert!(server_for_image(image).is_none(), "{image:?}");
+    }
+}
+
+#[test]
+fn frontends_that_never_call_ollama_are_marked() {
+    let fe = client_match("itzcrazykns1337/perplexica-frontend:main").unwrap();
+    assert_eq!(fe.makes_requests(), Some(false));
+    let be = client_match("itzcrazykns1337/perplexica-backend:main").unwrap();
+    assert_ne!(be.makes_requests(), Some(false));
+    let web = client_match("langgenius/dify-web:1.0").unwrap();
+    assert_eq!(web.makes_requests(), Some(false));
+    let daemon = client_match("langgenius/dify-plugin-daemon:0.1").unwrap();
+    assert_eq!(daemon.makes_requests(), Some(true));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client settings
+
+#[test]
+fn open_webui_settings() {
+    let p = knowledge::client("open-webui").unwrap();
+    let base = p.url_var("OLLAMA_BASE_URL").unwrap();
+    assert_eq!(base.scheme, SchemeRule::Required);
+    assert_eq!(base.path, PathKind::None);
+    assert_eq!(base.side(p), Side::Server);
+    let urls = p.url_var("OLLAMA_BASE_URLS").unwrap();
+    assert_eq!(urls.list_separator.as_deref(), Some(";"));
+    assert_eq!(urls.overrides, ["OLLAMA_BASE_URL"]);
+    assert!(urls.persistent);
+    assert_eq!(base.items("http://a:11434;x"), ["http://a:11434;x"]);
+    assert_eq!(
+        urls.items(" http://a:11434 ;http://b:11434; "),
+        ["http://a:11434", "http://b:11434", ""]
+    );
+    let deprecated = p.url_var("OLLAMA_API_BASE_URL").unwrap();
+    assert_eq!(deprecated.path, PathKind::Api);
+    assert!(deprecated.deprecated);
+    let openai = p.url_var("OPENAI_API_BASE_URL").unwrap();
+    assert_eq!((openai.api, openai.path), (Api::Openai, PathKind::V1));
+    assert_eq!(p.url_vars().count(), 5);
+}
+
+#[test]
+fn open_webui_default_without_url_is_host_docker_internal() {
+    // Scenario C14: nothing set, `:main` image.
+    let m = client_match("ghcr.io/open-webui/open-webui:main").unwrap();
+    let refs = m.references(&env(&[]));
+    assert_eq!(refs.len(), 2, "{refs:?}");
+    let base = refs
+        .iter()
+        .find(|r| r.var.name == "OLLAMA_BASE_URL")
+        .unwrap();
+    assert_eq!(
+        base.value.as_deref(),
+        Some("http://host.docker.internal:11434")
+    );
+    assert!(matches!(base.origin, ValueOrigin::Default(_)));
+    assert_eq!(base.status, Status::Active);
+    let openai = refs
+        .iter()
+        .find(|r| r.var.name == "OPENAI_API_BASE_URL")
+        .unwrap();
+    assert_eq!(openai.value.as_deref(), Some("https://api.openai.com/v1"));
+}
+
+#[test]
+fn open_webui_bundle_default_is_localhost() {
+    // Scenario C01.
+    let m = client_match("ghcr.io/open-webui/open-webui:ollama").unwrap();
+    let refs = m.references(&env(&[]));
+    let base = refs
+        .iter()
+        .find(|r| r.var.name == "OLLAMA_BASE_URL")
+        .unwrap();
+    assert_eq!(base.value.as_deref(), Some("http://localhost:11434"));
+}
+
+#[test]
+fn open_webui_explicit_and_empty_values() {
+    let m = client_match("ghcr.io/open-webui/open-webui:main").unwrap();
+    let refs = m.references(&env(&[("OLLAMA_BASE_URL", "http://ollama:11434")]));
+    let base = refs
+        .iter()
+        .find(|r| r.var.name == "OLLAMA_BASE_URL")
+        .unwrap();
+    assert_eq!(base.value.as_deref(), Some("http://ollama:11434"));
+    assert!(matches!(base.origin, ValueOrigin::Compose));
+
+    // K8S_FLAG only rewrites the placeholder.
+    let refs = m.references(&env(&[("K8S_FLAG", "1")]));
+    let base = refs
+        .iter()
+        .find(|r| r.var.name == "OLLAMA_BASE_URL")
+        .unwrap();
+    assert_eq!(
+        base.value.as_deref(),
+        Some("http://ollama-service.open-webui.svc.cluster.local:11434")
+    );
+
+    // An empty OLLAMA_BASE_URL takes OLLAMA_API_BASE_URL without its /api.
+    let refs = m.references(&env(&[("OLLAMA_BASE_URL", "")]));
+    let base = refs
+        .iter()
+        .find(|r| r.var.name == "OLLAMA_BASE_URL")
+        .unwrap();
+    assert_eq!(base.value.as_deref(), Some("http://localhost:11434"));
+    let refs = m.references(&env(&[
+        ("OLLAMA_BASE_URL", ""),
+        ("OLLAMA_API_BASE_URL", "http://10.0.0.5:11434/api"),
+    ]));
+    let base = refs
+        .iter()
+        .find(|r| r.var.name == "OLLAMA_BASE_URL")
+        .unwrap();
+    assert_eq!(base.value.as_deref(), Some("http://10.0.0.5:11434"));
+    let api = refs
+        .iter()
+        .find(|r| r.var.name == "OLLAMA_API_BASE_URL")
+        .unwrap();
+    assert_eq!(api.status, Status::Active);
+}
+
+#[test]
+fn open_webui_deprecated_variable_is_ignored_in_the_image() {
+    // Scenario M15.
+    let m = client_match("ghcr.io/open-webui/open-webui:main").unwrap();
+    let refs = m.references(&env(&[(
+        "OLLAMA_API_BASE_URL",
+        "http://10.10.1.201:11434/api",
+    )]));
+    let api = refs
+        .iter()
+        .find(|r| r.var.name == "OLLAMA_API_BASE_URL")
+        .unwrap();
+    assert_eq!(api.status, Status::Ignored);
+    assert!(matches!(api.origin, ValueOrigin::Compose));
+    let base = refs
+        .iter()
+        .find(|r| r.var.name == "OLLAMA_BASE_URL")
+        .unwrap();
+    assert_eq!(
+        base.value.as_deref(),
+        Some("http://host.docker.internal:11434")
+    );
+    assert_eq!(base.status, Status::Active);
+}
+
+#[test]
+fn open_webui_precedence_and_switch() {
+    let m = client_match("ghcr.io/open-webui/open-webui:main").unwrap();
+    let refs = m.references(&env(&[
+        ("OLLAMA_BASE_URL", "http://a:11434"),
+        ("OLLAMA_BASE_URLS", "http://b:11434;http://c:11434"),
+    ]));
+    let base = refs
+        .iter()
+        .find(|r| r.var.name == "OLLAMA_BASE_URL")
+        .unwrap();
+    assert_eq!(
+        base.status,
+        Status::Overridden {
+            by: "OLLAMA_BASE_URLS"
+        }
+    );
+    let urls = refs
+        .iter()
+        .find(|r| r.var.name == "OLLAMA_BASE_URLS")
+        .unwrap();
+    assert_eq!(urls.status, Status::Active);
+
+    for value in ["false", "False", "0", ""] {
+        let refs = m.references(&env(&[
+            ("ENABLE_OLLAMA_API", value),
+            ("OLLAMA_BASE_URL", "http://a:11434"),
+        ]));
+        let base = refs
+            .iter()
+            .find(|r| r.var.name == "OLLAMA_BASE_URL")
+            .unwrap();
+        assert_eq!(base.status, Status::Disabled, "ENABLE_OLLAMA_API={value:?}");
+    }
+    let refs = m.references(&env(&[
+        ("ENABLE_OLLAMA_API", "TRUE"),
+        ("OLLAMA_BASE_URL", "http://a:11434"),
+    ]));
+    assert_eq!(refs[0].status, Status::Active);
+}
+
+#[test]
+fn chatbot_ollama_empty_value_clobbers_the_image_default() {
+    // Corpus verdict §17: `OLLAMA_HOST=` makes the app fall back to 127.0.0.1.
+    let m = client_match("ghcr.io/ivanfioravanti/chatbot-ollama:main").unwrap();
+    let refs = m.references(&env(&[("OLLAMA_HOST", "")]));
+    assert_eq!(refs[0].value.as_deref(), Some("http://127.0.0.1:11434"));
+    let refs = m.references(&env(&[]));
+    assert_eq!(
+        refs[0].value.as_deref(),
+        Some("http://host.docker.internal:11434")
+    );
+    assert!(matches!(refs[0].origin, ValueOrigin::Image));
+}
+
+#[test]
+fn activation_conditions() {
+    let m = client_match("mintplexlabs/anythingllm").unwrap();
+    let refs = m.references(&env(&[(
+        "OLLAMA_BASE_PATH",
+        "http://host.docker.internal:11434",
+    )]));
+    assert_eq!(refs[0].status, Status::Inactive);
+    let refs = m.references(&env(&[
+        ("LLM_PROVIDER", "ollama"),
+        ("OLLAMA_BASE_PATH", "http://host.docker.internal:11434"),
+    ]));
+    assert_eq!(refs[0].status, Status::Active);
+    // Unset with no default: no reference at all.
+    assert!(m.references(&env(&[("LLM_PROVIDER", "ollama")])).is_empty());
+
+    // LightRAG's binding defaults to ollama; an OpenAI binding expects /v1.
+    let m = client_match("ghcr.io/hkuds/lightrag").unwrap();
+    let var = m.profile.url_var("LLM_BINDING_HOST").unwrap();
+    let refs = m.references(&env(&[]));
+    assert!(refs.iter().all(|r| r.status == Status::Active));
+    assert_eq!(refs.len(), 2);
+    assert_eq!(var.expectation(&env(&[])).path, PathKind::None);
+    let openai = var.expectation(&env(&[("LLM_BINDING", "openai")]));
+    assert_eq!((openai.api, openai.path), (Api::Openai, PathKind::V1));
+    let refs = m.references(&env(&[
+        ("LLM_BINDING", "azure_openai"),
+        ("LLM_BINDING_HOST", "https://x.openai.azure.com"),
+    ]));
+    let llm = refs
+        .iter()
+        .find(|r| r.var.name == "LLM_BINDING_HOST")
+        .unwrap();
+    assert_eq!(llm.status, Status::Inactive);
+    // Unwritten and not in use: not listed.
+    let refs = m.references(&env(&[("LLM_BINDING", "azure_openai")]));
+    assert!(refs.iter().all(|r| r.var.name != "LLM_BINDING_HOST"));
+
+    // Kotaemon reads KH_OLLAMA_URL only with LOCAL_MODEL.
+    let m = client_match("ghcr.io/cinnamon/kotaemon:main-full").unwrap();
+    assert!(m.references(&env(&[])).is_empty());
+    let refs = m.references(&env(&[("LOCAL_MODEL", "qwen2.5:7b")]));
+    assert_eq!(refs[0].value.as_deref(), Some("http://localhost:11434/v1/"));
+    assert_eq!(refs[0].status, Status::Active);
+    let refs = m.references(&env(&[("KH_OLLAMA_URL", "http://ollama:11434/v1/")]));
+    assert_eq!(refs[0].status, Status::Inactive);
+}
+
+#[test]
+fn sides_and_browser_overrides() {
+    let hollama = knowledge::client("hollama").unwrap();
+    assert_eq!(hollama.url_settings[0].side(hollama), Side::Browser);
+    let lobe = knowledge::client("lobechat").unwrap();
+    assert_eq!(
+        lobe.url_var("OLLAMA_PROXY_URL").unwrap().side(lobe),
+        Side::Both
+    );
+    // Linkwarden reads a NEXT_PUBLIC_ variable server-side (verdict §32).
+    let lw = client_match("ghcr.io/linkwarden/linkwarden:latest").unwrap();
+    let var = lw
+        .profile
+        .url_var("NEXT_PUBLIC_OLLAMA_ENDPOINT_URL")
+        .unwrap();
+    assert_eq!(var.side(lw.profile), Side::Server);
+    assert_eq!(
+        generic::classify("NEXT_PUBLIC_OLLAMA_ENDPOINT_URL")
+            .unwrap()
+            .side,
+        Side::Browser
+    );
+}
+
+#[test]
+fn loopback_rewrites() {
+    // bolt.diy rewrites 127.0.0.1 when RUNNING_IN_DOCKER=true (verdict §19).
+    let m = client_match("ghcr.io/stackblitz-labs/bolt.diy:latest").unwrap();
+    let refs = m.references(&env(&[
+        ("OLLAMA_API_BASE_URL", "http://127.0.0.1:11434"),
+        ("RUNNING_IN_DOCKER", "true"),
+    ]));
+    assert_eq!(
+        refs[0].loopback_rewrite.map(|r| r.to.as_str()),
+        Some("host.docker.internal")
+    );
+    let refs = m.references(&env(&[("OLLAMA_API_BASE_URL", "http://127.0.0.1:11434")]));
+    assert!(refs[0].loopback_rewrite.is_none());
+    // OpenMemory always rewrites inside Docker (verdict §11).
+    let m = client_match("mem0/openmemory-mcp").unwrap();
+    let refs = m.references(&env(&[("OLLAMA_BASE_URL", "http://localhost:11434")]));
+    assert!(refs[0].loopback_rewrite.is_some());
+}
+
+/// Whether a URL fits a setting's scheme and path rules.
+fn fits(var: &knowledge::UrlVar, value: &str, env_: &BTreeMap<String, String>) -> bool {
+    let has_scheme = value.contains("://");
+    let scheme_ok = match var.scheme {
+        SchemeRule::Required => has_scheme,
+        SchemeRule::Optional | SchemeRule::Unknown => true,
+        SchemeRule::HttpsIfMissing => value.starts_with("http"),
+    };
+    let with_scheme = if has_scheme {
+        value.to_string()
+    } else {
+        format!("http://{value}")
+    };
+    let path = url::Url::parse(&with_scheme).map(|u| u.path().to_string());
+    let path = match path {
+        Ok(p) if p == "/" && !with_scheme.ends_with('/') => String::new(),
+        Ok(p) => p,
+        Err(_) => return false,
+    };
+    scheme_ok && var.expectation(env_).accepts_path(&path) == Some(true)
+}
+
+#[test]
+fn corpus_references_rated_ok_fit_their_profiles() {
+    // (image, variable, value, extra env): references the corpus verdicts rate ok.
+    let ok = [
+        (
+            "ghcr.io/wandb/openui",
+            "OLLAMA_HOST",
+            "http://ollama:11434",
+            vec![],
+        ),
+        (
+            "lfnovo/open_notebook:v1-latest",
+            "OLLAMA_API_BASE",
+            "http://ollama:11434",
+            vec![],
+        ),
+        (
+            "nilsherzig/llocalsearch-backend:latest",
+            "OLLAMA_HOST",
+            "host.docker.internal:11434",
+            vec![],
+        ),
+        (
+            "ghcr.io/khoj-ai/khoj",
+            "OPENAI_BASE_URL",
+            "http://host.docker.internal:11434/v1/",
+            vec![],
+        ),
+        ("n8nio/n8n:latest", "OLLAMA_HOST", "ollama:11434", vec![]),
+        (
+            "ghcr.io/open-webui/open-webui:main",
+            "OLLAMA_BASE_URL",
+            "http://ollama-api:11434",
+            vec![],
+        ),
+        (
+            "mintplexlabs/anythingllm",
+            "OLLAMA_BASE_PATH",
+            "http://host.docker.internal:11434",
+            vec![("LLM_PROVIDER", "ollama")],
+        ),
+        (
+            "ghcr.io/cinnamon/kotaemon:main-full",
+            "KH_OLLAMA_URL",
+            "http://host.docker.internal:11434/v1/",
+            vec![],
+        ),
+        (
+            "letta/letta",
+            "OLLAMA_BASE_URL",
+            "http://ollama:11434/v1",
+            vec![],
+        ),
+        (
+            "lobehub/lobe-chat",
+            "OLLAMA_PROXY_URL",
+            "http://host.docker.internal:11434",
+            vec![],
+        ),
+        (
+            "ghcr.io/stackblitz-labs/bolt.diy:latest",
+            "OLLAMA_API_BASE_URL",
+            "http://127.0.0.1:11434",
+            vec![("RUNNING_IN_DOCKER", "true")],
+        ),
+    ];
+    for (image, name, value, extra) in ok {
+        let m = client_match(image).unwrap();
+        let var = m
+            .profile
+            .url_var(name)
+            .unwrap_or_else(|| panic!("{image} {name}"));
+        assert!(fits(var, value, &env(&extra)), "{image} {name}={value}");
+    }
+    // And the mistakes of the scenarios do not fit.
+    let wrong = [
+        // M29: LobeChat with /v1.
+        (
+            "lobehub/lobe-chat",
+            "OLLAMA_PROXY_URL",
+            "http://host.docker.internal:11434/v1",
+        ),
+        // M32: Open WebUI with /api.
+        (
+            "ghcr.io/open-webui/open-webui:main",
+            "OLLAMA_BASE_URL",
+            "http://192.168.1.10/api",
+        ),
+        // Khoj without /v1 (F-CLI-3).
+        (
+            "ghcr.io/khoj-ai/khoj",
+            "OPENAI_BASE_URL",
+            "http://ollama:11434",
+        ),
+        // M09-like: no scheme where one is required.
+        (
+            "ghcr.io/open-webui/open-webui:main",
+            "OLLAMA_BASE_URL",
+            "ollama:11434",
+        ),
+    ];
+    for (image, name, value) in wrong {
+        let m = client_match(image).unwrap();
+        let var = m.profile.url_var(name).unwrap();
+        assert!(!fits(var, value, &env(&[])), "{image} {name}={value}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic name patterns
+
+#[test]
+fn ollama_names() {
+    for name in [
+        "OLLAMA_BASE_URL",
+        "OLLAMA_URL",
+        "OLLAMA_API_BASE",
+        "OLLAMA_API_BASE_URL",
+        "OLLAMA_ENDPOINT",
+        "OLLAMA_SERVER_URL",
+        "OLLAMA_API_URL",
+        "OLLAMA_BASE_PATH",
+        "OLLAMA_API",
+        "OLLAMA_URI",
+        "PGPT_OLLAMA_API_BASE",
+        "IMAGE_GEN_OLLAMA_BASE_PATH",
+        "OPENWEBUI_OLLAMA_URL",
+        "APP_OLLAMA_URL",
+        "MEM0_OLLAMA_BASE_URL",
+        "OLLAMA_EMBEDDING_BASE_URL",
+        "ollama_base_url",
+    ] {
+        let v = generic::classify(name).unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(v.kind, VarKind::OllamaUrl, "{name}");
+        assert_eq!(v.scheme, SchemeRule::Required, "{name}");
+        assert_eq!(v.path, PathKind::None, "{name}");
+        assert_eq!(v.side, Side::Server, "{name}");
+    }
+    for name in ["OLLAMA_API_HOST", "OLLAMA_ADDR", "OLLAMA_SERVER_ADDRESS"] {
+        let v = generic::classify(name).unwrap();
+        assert_eq!(v.kind, VarKind::OllamaUrl);
+        assert_eq!(v.scheme, SchemeRule::Unknown, "{name}");
+    }
+    let urls = generic::classify("OLLAMA_BASE_URLS").unwrap();
+    assert!(urls.is_list);
+
+    let host = generic::classify("OLLAMA_HOST").unwrap();
+    assert_eq!(host.kind, VarKind::OllamaHost);
+    assert_eq!(host.scheme, SchemeRule::Optional);
+    assert_eq!(
+        generic::is_ollama_url_var("OLLAMA_HOST"),
+        Some(VarKind::OllamaHost)
+    );
+
+    for name in [
+        "OLLAMA_ORIGINS",
+        "OLLAMA_HOSTNAME",
+        "OLLAMA_PORT",
+        "OLLAMA_MODEL",
+        "OLLAMA_KEEP_ALIVE",
+        "OLLAMA_API_KEY",
+        "OLLAMA_VOLUME_PATH",
+        "OLLAMA_DATA_DIR",
+        "OLLAMA_DOCKER_TAG",
+        "OLLAMA_WEBAPI_PORT",
+        "ENABLE_OLLAMA_API",
+        "ENABLED_OLLAMA",
+        "USE_OLLAMA_DOCKER",
+        "SERVICE_URL_OLLAMA_8080",
+        "SERVICE_FQDN_OLLAMA",
+        "OLLAMA",
+        "LOCAL_OLLAMA_RECOVERY_ENABLED",
+        "DATABASE_URL",
+        "AZURE_OPENAI_ENDPOINT",
+        "OPENAI_API_KEY",
+        "OPENAI_API_VERSION",
+    ] {
+        assert_eq!(generic::classify(name), None, "{name}");
+    }
+}
+
+#[test]
+fn openai_and_browser_names() {
+    for name in [
+        "OPENAI_API_BASE",
+        "OPENAI_BASE_URL",
+        "OPENAI_API_BASE_URL",
+        "OPENAI_API_BASE_URLS",
+        "OPENAI_ENDPOINT",
+        "OPENAI_PROXY_URL",
+        "CUSTOM_OPENAI_BASE_URL",
+        "OPENAI_COMPATIBLE_API_BASE",
+        "OPENAI_LIKE_API_BASE_URL",
+    ] {
+        let v = generic::classify(name).unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(v.kind, VarKind::OpenAiBase, "{name}");
+        assert_eq!(v.path, PathKind::V1, "{name}");
+    }
+    for (name, prefix) in [
+        ("NEXT_PUBLIC_OLLAMA_URL", "NEXT_PUBLIC_"),
+        ("VITE_OLLAMA_BASE_URL", "VITE_"),
+        ("PUBLIC_OLLAMA_ENDPOINT", "PUBLIC_"),
+        ("REACT_APP_OLLAMA_HOST", "REACT_APP_"),
+    ] {
+        let v = generic::classify(name).unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(v.side, Side::Browser, "{name}");
+        assert_eq!(v.browser_prefix, Some(prefix));
+        assert_eq!(v.kind, VarKind::OllamaUrl, "{name}");
+        assert_eq!(generic::browser_prefix(name), Some(prefix));
+    }
+    let v = generic::classify("NEXT_PUBLIC_OPENAI_BASE_URL").unwrap();
+    assert_eq!((v.kind, v.side), (VarKind::OpenAiBase, Side::Browser));
+    assert_eq!(generic::browser_prefix("OLLAMA_URL"), None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proxies
+
+#[test]
+fn proxy_variable_names() {
+    let p = proxy::proxy_var("HTTP_PROXY").unwrap();
+    assert_eq!((p.kind, p.lowercase), (ProxyKind::Http, false));
+    let p = proxy::proxy_var("http_proxy").unwrap();
+    assert_eq!((p.kind, p.lowercase), (ProxyKind::Http, true));
+    assert_eq!(
+        proxy::proxy_var("Https_Proxy").unwrap().kind,
+        ProxyKind::Https
+    );
+    assert_eq!(proxy::proxy_var("all_proxy").unwrap().kind, ProxyKind::All);
+    assert_eq!(
+        proxy::proxy_var("no_proxy").unwrap().kind,
+        ProxyKind::NoProxy
+    );
+    assert_eq!(proxy::proxy_var("FTP_PROXY"), None);
+    assert_eq!(proxy::proxy_var("PROXY"), None);
+    assert!(ProxyKind::Http.applies_to_scheme("http"));
+    assert!(!ProxyKind::Https.applies_to_scheme("http"));
+    assert!(ProxyKind::All.applies_to_scheme("http"));
+    assert!(!ProxyKind::NoProxy.applies_to_scheme("http"));
+}
+
+#[test]
+fn no_proxy_coverage_common_to_all_clients() {
+    let covered = [
+        ("ollama", "ollama"),
+        ("ollama,localhost,127.0.0.1", "localhost"),
+        ("localhost, 127.0.0.1 , ollama", "ollama"),
+        ("OLLAMA", "ollama"),
+        ("ollama", "OLLAMA"),
+        ("host.docker.internal", "host.docker.internal"),
+        ("*", "anything.example"),
+        (".example.com", "api.example.com"),
+        ("example.com", "api.example.com"),
+        ("example.com", "example.com"),
+        ("172.17.0.1", "172.17.0.1"),
+    ];
+    for (list, host) in covered {
+        assert!(
+            proxy::no_proxy_covers(list, host),
+            "NO_PROXY={list} host={host}"
+        );
+    }
+    let not_covered = [
+        ("", "ollama"),
+        ("localhost,127.0.0.1", "ollama"),
+        ("ollama", "ollama-gpu"),
+        ("ollama", "myollama"),
+        ("example.com", "notexample.com"),
+        // Honoured by some clients only.
+        ("172.16.0.0/12", "172.17.0.1"),
+        ("*.example.com", "api.example.com"),
+        (".example.com", "example.com"),
+        ("ollama:11434", "ollama"),
+        (" *", "ollama"),
+        ("ollama,*", "other"),
+    ];
+    for (list, host) in not_covered {
+        assert!(
+            !proxy::no_proxy_covers(list, host),
+            "NO_PROXY={list} host={host}"
+        );
+    }
+}
+
+#[test]
+fn no_proxy_where_clients_differ() {
+    let go = ProxyClient::Go;
+    let py = ProxyClient::PythonUrllib;
+    // CIDR: Go only (F-502-2).
+    assert!(go.no_proxy_matches("172.16.0.0/12", "172.17.0.1", None));
+    assert!(!py.no_proxy_matches("172.16.0.0/12", "172.17.0.1", None));
+    assert!(!go.no_proxy_matches("172.16.0.0/12", "ollama", None));
+    // `.domain`: subdomains only for Go, the name too for Python.
+    assert!(!go.no_proxy_matches(".example.com", "example.com", None));
+    assert!(py.no_proxy_matches(".example.com", "example.com", None));
+    // `*.domain`: Go only.
+    assert!(go.no_proxy_matches("*.example.com", "a.example.com", None));
+    assert!(!py.no_proxy_matches("*.example.com", "a.example.com", None));
+    // `*` inside a list: Go only.
+    assert!(go.no_proxy_matches("ollama,*", "other", None));
+    assert!(!py.no_proxy_matches("ollama,*", "other", None));
+    // Ports.
+    assert!(go.no_proxy_matches("ollama:11434", "ollama", Some(11434)));
+    assert!(!go.no_proxy_matches("ollama:11434", "ollama", Some(80)));
+    assert!(py.no_proxy_matches("ollama:11434", "ollama", Some(11434)));
+    assert!(go.no_proxy_matches("ollama", "ollama", Some(11434)));
+    // Go never proxies loopback; Python does unless exempted.
+    assert!(go.skips_proxy(None, "localhost", Some(11434)));
+    assert!(go.skips_proxy(None, "127.0.0.1", None));
+    assert!(go.skips_proxy(None, "[::1]", None));
+    assert!(!py.skips_proxy(None, "localhost", Some(11434)));
+    assert!(!go.skips_proxy(None, "ollama", None));
+    assert!(py.skips_proxy(Some("ollama"), "ollama", None));
+    // IPv6 literals.
+    assert!(go.no_proxy_matches("::1", "[::1]", None));
+    assert!(go.no_proxy_matches("fd00::/8", "fd00::5", None));
+}
+
+#[test]
+fn which_no_proxy_spelling_each_client_reads() {
+    let both = env(&[("NO_PROXY", "upper"), ("no_proxy", "lower")]);
+    assert_eq!(ProxyClient::Go.no_proxy_value(&both), Some("upper"));
+    assert_eq!(
+        ProxyClient::PythonUrllib.no_proxy_value(&both),
+        Some("lower")
+    );
+    let lower_empty = env(&[("NO_PROXY", "upper"), ("no_proxy", "")]);
+    assert_eq!(ProxyClient::Go.no_proxy_value(&lower_empty), Some("upper"));
+    assert_eq!(ProxyClient::PythonUrllib.no_proxy_value(&lower_empty), None);
+    let only_lower = env(&[("no_proxy", "ollama")]);
+    assert_eq!(ProxyClient::Go.no_proxy_value(&only_lower), Some("ollama"));
+    assert_eq!(ProxyClient::Go.no_proxy_value(&env(&[])), None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dockerfiles
+
+#[test]
+fn dockerfile_final_stage_base() {
+    let cases: &[(&str, Option<&str>)] = &[
+        ("FROM ollama/ollama\n", Some("ollama/ollama")),
+        (
+            "from ollama/ollama:0.5.7\nRUN true\n",
+            Some("ollama/ollama:0.5.7"),
+        ),
+        (
+            "FROM golang:1.22 AS build\nRUN go build\nFROM ollama/ollama:latest\nCOPY --from=build /x /x\n",
+            Some("ollama/ollama:latest"),
+        ),
+        (
+            "FROM ollama/ollama:latest\nFROM python:3.12-slim\n",
+            Some("python:3.12-slim"),
+        ),
+        (
+            "FROM --platform=$BUILDPLATFORM ollama/ollama:0.5 AS base\nRUN ollama --version\nFROM base AS final\nENV OLLAMA_HOST=0.0.0.0:8080\n",
+            Some("ollama/ollama:0.5"),
+        ),
+        (
+            "FROM ollama/ollama AS Base\nFROM base AS middle\nFROM MIDDLE\n",
+            Some("ollama/ollama"),
+        ),
+        (
+            "ARG OLLAMA_VERSION=0.5.7\nFROM ollama/ollama:${OLLAMA_VERSION}\n",
+            Some("ollama/ollama:${OLLAMA_VERSION}"),
+        ),
+        ("ARG BASE=ollama/ollama\nFROM ${BASE}\n", Some("${BASE}")),
+        // A stage cannot refer to itself or to a later stage: the name is an image then.
+        (
+            "FROM later AS first\nFROM ollama/ollama AS later\nFROM first\n",
+            Some("later"),
+        ),
+        (
+            "# syntax=docker/dockerfile:1\n# comment\nFROM \\\n  ollama/ollama\n",
+            Some("ollama/ollama"),
+        ),
+        ("FROM scratch\n", Some("scratch")),
+        ("RUN echo no from\n", None),
+        ("", None),
+        ("FROM\n", None),
+    ];
+    for (text, want) in cases {
+        assert_eq!(dockerfile_final_base(text).as_deref(), *want, "{text:?}");
+    }
+    let base = dockerfile_final_base("ARG V\nFROM docker.io/ollama/ollama:${V} AS srv\n").unwrap();
+    assert!(ollama().matches_image(&base).is_some());
+}
+
+#[test]
+fn odd_inputs_do_not_panic() {
+    for text in [
+        "\\",
+        "FROM \\",
+        "# escape=`\n`",
+        "FROM a AS",
+        "FROM --platform=x",
+        "é\u{0}",
+    ] {
+        let _ = dockerfile_final_base(text);
+    }
+    for value in [
+        "[", "]", "[::1", "::1]", "://", "http://", "a:b:c", "[a]:b", "\u{a0}", "''",
+    ] {
+        let _ = parse_ollama_host(value);
+        let _ = server_for_image(value);
+        let _ = client_for_image(value);
+        let _ = generic::classify(value);
+        let _ = proxy::no_proxy_covers(value, value);
+    }
+}
+
+#[test]
+fn consistency_checks_catch_broken_profiles() {
+    let broken: knowledge::ClientProfile = serde_yaml::from_str(
+        r#"
+id: broken
+name: Broken
+side: server
+source: ""
+images:
+  - {repository: example/app, confidence: verified}
+  - {repository: example/app, tags: ["x"], confidence: verified}
+  - {repository: "ghcr.io/example/app:1", confidence: verified}
+url_settings:
+  - {name: A_URL, api: ollama, scheme: required, path: none, appends: api,
+     confidence: verified, source: s, overrides: [MISSING],
+     defaults: [{url: "not a url"}, {url: "http://x", none: true}]}
+  - {name: A_URL, api: ollama, scheme: required, path: none, appends: api,
+     confidence: verified, source: s, active_when: [{env: X}]}
+switches:
+  - {when: [{env: E, set: false}], disables: [NOPE], confidence: verified, source: s}
+"#,
+    )
+    .unwrap();
+    let problems = broken.problems().join("\n");
+    for expected in [
+        "empty source",
+        "shadowed by an earlier catch-all",
+        "not a bare lower-case repository path",
+        "duplicate setting A_URL",
+        "overrides unknown variable MISSING",
+        "is not an http(s) URL",
+        "exactly one of url, from_var, none",
+        "tests nothing",
+        "switch disables unknown variable NOPE",
+    ] {
+        assert!(
+            problems.contains(expected),
+            "missing {expected:?} in:\n{problems}"
+        );
+    }
+    // Unknown fields are refused when the tables are parsed.
+    let typo = serde_yaml::from_str::<knowledge::ClientProfile>(
+        "{id: a, name: a, side: server, source: s, images: [], url_settings: [], sidee: x}",
+    );
+    assert!(typo.is_err());
+}
+
+#[test]
+fn empty_list_variable_falls_back_to_the_single_one() {
+    let m = client_match("ghcr.io/open-webui/open-webui:main").unwrap();
+    let refs = m.references(&env(&[
+        ("OLLAMA_BASE_URLS", ""),
+        ("OLLAMA_BASE_URL", "http://ollama:11434"),
+    ]));
+    let base = refs
+        .iter()
+        .find(|r| r.var.name == "OLLAMA_BASE_URL")
+        .unwrap();
+    assert_eq!(base.status, Status::Active);
+    let urls = refs
+        .iter()
+        .find(|r| r.var.name == "OLLAMA_BASE_URLS")
+        .unwrap();
+    assert_eq!(urls.value.as_deref(), Some("http://ollama:11434"));
+    assert!(matches!(urls.origin, ValueOrigin::Default(_)));
+}
