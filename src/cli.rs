@@ -54,6 +54,9 @@ pub struct ProjectArgs {
     /// Also use the process environment (and `COMPOSE_FILE`), as Compose does.
     #[arg(long)]
     pub process_env: bool,
+    /// Which Docker the project must work on (any: both Linux Engine and Desktop).
+    #[arg(long, value_enum, default_value_t = PlatformChoice::Any)]
+    pub platform: PlatformChoice,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -73,6 +76,14 @@ pub enum Format {
     #[default]
     Human,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum PlatformChoice {
+    #[default]
+    Any,
+    Linux,
+    Desktop,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

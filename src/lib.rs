@@ -11,7 +11,9 @@ pub mod interpolate;
 pub mod knowledge;
 pub mod names;
 pub mod net;
+pub mod ollama;
 pub mod output;
+pub mod reachability;
 pub mod rules;
 pub mod source;
 pub mod text;
@@ -35,6 +37,8 @@ pub struct Settings {
     /// `-f` files: one project made of exactly these, like `docker compose -f`.
     pub compose_files: Vec<PathBuf>,
     pub load: LoadOptions,
+    /// Which Docker the project must work on.
+    pub platform: net::Platform,
 }
 
 /// A run that cannot go on (exit 2).
@@ -93,17 +97,16 @@ pub fn load(fs: &dyn FileSystem, settings: &Settings) -> Result<Vec<LoadedProjec
 
 /// Loads and lints every project `settings` names.
 pub fn lint(fs: &dyn FileSystem, settings: &Settings) -> Result<Vec<LintedProject>, RunError> {
-    Ok(load(fs, settings)?.into_iter().map(lint_loaded).collect())
+    Ok(load(fs, settings)?
+        .into_iter()
+        .map(|p| lint_loaded(p, settings.platform))
+        .collect())
 }
 
 /// Runs the rules over one loaded project.
-pub fn lint_loaded(loaded: LoadedProject) -> LintedProject {
+pub fn lint_loaded(loaded: LoadedProject, platform: net::Platform) -> LintedProject {
     let LoadedProject { project, sources } = loaded;
-    let ctx = rules::Context {
-        project: &project,
-        sources: &sources,
-    };
-    let mut diagnostics = rules::check(&ctx);
+    let mut diagnostics = rules::check_project(&project, &sources, platform);
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             d.primary

@@ -12,6 +12,7 @@ use cli::{CheckArgs, Cli, ColorChoice, Command, Format, ProjectArgs};
 use composelint::compose::load::LoadOptions;
 use composelint::diagnostic::Severity;
 use composelint::fs::OsFs;
+use composelint::net::Platform;
 use composelint::output::{self, OutputOptions};
 use composelint::{LintedProject, Settings, rules};
 
@@ -102,6 +103,11 @@ fn settings(args: &ProjectArgs, cwd: &Path) -> Settings {
             cli_env: args.env.clone(),
             process_env,
         },
+        platform: match args.platform {
+            cli::PlatformChoice::Any => Platform::Any,
+            cli::PlatformChoice::Linux => Platform::Linux,
+            cli::PlatformChoice::Desktop => Platform::Desktop,
+        },
     }
 }
 
@@ -148,7 +154,10 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     let cwd = cwd();
     let settings = settings(args, &cwd);
     let loaded = composelint::load(&OsFs, &settings).map_err(|e| e.to_string())?;
-    let linted: Vec<LintedProject> = loaded.into_iter().map(composelint::lint_loaded).collect();
+    let linted: Vec<LintedProject> = loaded
+        .into_iter()
+        .map(|p| composelint::lint_loaded(p, settings.platform))
+        .collect();
     let options = output_options(args, cwd, std::io::stderr().is_terminal());
     // Like `docker compose config`: diagnostics about loading go to stderr; a project that
     // cannot be loaded prints nothing on stdout.

@@ -48,6 +48,7 @@ fn settings(case: &Path) -> Settings {
         paths: vec![case.to_path_buf()],
         compose_files: Vec::new(),
         load,
+        ..Settings::default()
     }
 }
 

@@ -42,6 +42,7 @@ fn config(files: &[(String, String)], env: &[(String, String)]) -> Result<Value,
             cli_env: env.to_vec(),
             ..LoadOptions::default()
         },
+        ..Settings::default()
     };
     let mut projects = load(&fs, &settings).map_err(|e| e.to_string())?;
     let project = projects.remove(0).project;

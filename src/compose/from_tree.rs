@@ -236,20 +236,25 @@ impl Builder<'_> {
     fn build_field(&mut self, node: &Node) -> Option<Build> {
         let value = node.get("build")?;
         match &value.kind {
-            NodeKind::Scalar(s) if !value.is_null() => Some(Build {
+            NodeKind::Scalar(s) if !value.is_null() => Some(self.with_dockerfile(Build {
                 context: s.text.clone(),
                 dockerfile: None,
                 target: None,
                 span: value.span,
-            }),
-            NodeKind::Mapping(_) => Some(Build {
-                context: self
-                    .string(value, "context")
-                    .unwrap_or_else(|| Text::synthetic(".")),
-                dockerfile: self.string(value, "dockerfile"),
-                target: self.string(value, "target"),
-                span: value.span,
-            }),
+                dockerfile_file: None,
+            })),
+            NodeKind::Mapping(_) => {
+                let build = Build {
+                    context: self
+                        .string(value, "context")
+                        .unwrap_or_else(|| Text::synthetic(".")),
+                    dockerfile: self.string(value, "dockerfile"),
+                    target: self.string(value, "target"),
+                    span: value.span,
+                    dockerfile_file: None,
+                };
+                Some(self.with_dockerfile(build))
+            }
             _ => {
                 self.structure(
                     value.span,
@@ -261,6 +266,29 @@ impl Builder<'_> {
                 None
             }
         }
+    }
+
+    /// Reads the build's Dockerfile when it is a local file (a remote context is not read).
+    fn with_dockerfile(&mut self, mut build: Build) -> Build {
+        let context = build.context.value.as_str();
+        if context.contains("://") || context.starts_with("git@") {
+            return build;
+        }
+        let dir = resolve_path(self.directory, context);
+        let name = build
+            .dockerfile
+            .as_ref()
+            .map_or("Dockerfile", |d| d.value.as_str());
+        let path = resolve_path(&dir, name);
+        if let Some(id) = self.sources.find(&path) {
+            build.dockerfile_file = Some(id);
+        } else if self.fs.kind(&path) == Some(EntryKind::File)
+            && let Ok(bytes) = self.fs.read(&path)
+            && let Ok(text) = String::from_utf8(bytes)
+        {
+            build.dockerfile_file = Some(self.sources.add(path, text));
+        }
+        build
     }
 
     fn networks(&mut self, node: &Node, service: &mut Service) {

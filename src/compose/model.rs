@@ -94,6 +94,8 @@ pub struct Build {
     pub dockerfile: Option<Text>,
     pub target: Option<Text>,
     pub span: Span,
+    /// The Dockerfile, when it could be read (to tell what the image is built from).
+    pub dockerfile_file: Option<FileId>,
 }
 
 #[derive(Debug, Clone)]

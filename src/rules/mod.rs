@@ -5,6 +5,9 @@
 use crate::compose::issues::LoadIssue;
 use crate::compose::model::Project;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::net::{Network, Platform};
+use crate::ollama::{Catalog, Reference, Servers, references};
+use crate::reachability::{Verdict, judge};
 use crate::source::{Sources, Span};
 
 mod cmp001_yaml_syntax_error;
@@ -18,11 +21,44 @@ mod cmp008_env_file_not_found;
 mod cmp009_unknown_service_reference;
 mod cmp010_undeclared_network;
 mod cmp011_duplicate_published_port;
+mod oll001_loopback_in_container;
+mod reference_report;
 
-/// What a rule sees.
+/// What a rule sees: the project, and the Ollama analysis every OLL rule shares (computed
+/// once: the servers, the network, each reference with its one verdict).
 pub struct Context<'a> {
     pub project: &'a Project,
     pub sources: &'a Sources,
+    pub platform: Platform,
+    pub servers: &'a Servers,
+    pub net: &'a Network<'a>,
+    pub references: &'a [(Reference, Verdict)],
+}
+
+/// Runs every rule over a loaded project.
+pub fn check_project(project: &Project, sources: &Sources, platform: Platform) -> Vec<Diagnostic> {
+    let servers = Servers::of(project, sources);
+    let catalog = Catalog {
+        servers: &servers,
+        project,
+    };
+    let net = Network::new(project, &catalog);
+    let judged: Vec<(Reference, Verdict)> = references(project, &servers)
+        .into_iter()
+        .map(|r| {
+            let verdict = judge(&r, &net, &servers, platform);
+            (r, verdict)
+        })
+        .collect();
+    let ctx = Context {
+        project,
+        sources,
+        platform,
+        servers: &servers,
+        net: &net,
+        references: &judged,
+    };
+    check(&ctx)
 }
 
 pub struct Rule {
@@ -97,6 +133,7 @@ pub static RULES: &[&Rule] = &[
     &cmp009_unknown_service_reference::RULE,
     &cmp010_undeclared_network::RULE,
     &cmp011_duplicate_published_port::RULE,
+    &oll001_loopback_in_container::RULE,
 ];
 
 pub fn find(code: &str) -> Option<&'static Rule> {

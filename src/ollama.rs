@@ -1,0 +1,594 @@
+//! The project's Ollama wiring: which services run an Ollama server (and where it listens),
+//! and every reference to one — the service that makes it, the variable or argument, the URL
+//! and where each part of it was written.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::compose::model::{EnvSource, Project, Service};
+use crate::knowledge::client::{Api, ClientProfile, PathKind, SchemeRule, Status, UrlVar, ValueOrigin};
+use crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT;
+use crate::knowledge::{self, ServerMatch, Side};
+use crate::knowledge::generic::{self, VarKind};
+use crate::net::{BindScope, Listener, ServerCatalog};
+use crate::source::{Sources, Span};
+use crate::text::Text;
+
+/// The server kind the Ollama rules follow.
+pub const OLLAMA: &str = "ollama";
+
+/// A service's container environment as plain strings (unset variables left out).
+pub fn container_env(service: &Service) -> BTreeMap<String, String> {
+    service
+        .environment
+        .iter()
+        .filter_map(|v| v.value.as_ref().map(|t| (v.key.clone(), t.value.clone())))
+        .collect()
+}
+
+/// How a service runs Ollama, if it does.
+#[derive(Clone, Debug)]
+pub struct OllamaServer {
+    pub server: ServerMatch,
+    pub listen: knowledge::ListenAddress,
+    /// The models directory inside the container.
+    pub models_dir: Option<String>,
+    /// Built from a Dockerfile whose final stage is an Ollama image.
+    pub built: bool,
+}
+
+/// The Ollama server a service runs: by image, or by the final stage of its Dockerfile.
+pub fn ollama_server(service: &Service, sources: &Sources) -> Option<OllamaServer> {
+    let profile = knowledge::ollama();
+    let (server, built) = match service.image.as_ref().and_then(|i| profile.matches_image(&i.value)) {
+        Some(m) => (m, false),
+        None => {
+            let build = service.build.as_ref()?;
+            let text = &sources.get(build.dockerfile_file?).text;
+            let base = match &build.target {
+                Some(t) => knowledge::dockerfile::dockerfile_stage_base(text, &t.value),
+                None => knowledge::dockerfile_final_base(text),
+            }?;
+            (profile.matches_image(&base)?, true)
+        }
+    };
+    let env = container_env(service);
+    Some(OllamaServer {
+        listen: server.server.listen_address(server.image, &env),
+        models_dir: server.server.models_dir(server.image, &env),
+        server,
+        built,
+    })
+}
+
+/// The servers of a project, per service index.
+pub struct Servers {
+    pub by_service: Vec<Option<OllamaServer>>,
+}
+
+impl Servers {
+    pub fn of(project: &Project, sources: &Sources) -> Servers {
+        Servers {
+            by_service: project
+                .services
+                .iter()
+                .map(|s| ollama_server(s, sources))
+                .collect(),
+        }
+    }
+
+    pub fn get(&self, service: usize) -> Option<&OllamaServer> {
+        self.by_service.get(service).and_then(Option::as_ref)
+    }
+
+    pub fn any(&self) -> bool {
+        self.by_service.iter().any(Option::is_some)
+    }
+}
+
+/// The catalog the network engine uses: where each service's Ollama listens.
+pub struct Catalog<'a> {
+    pub servers: &'a Servers,
+    pub project: &'a Project,
+}
+
+impl ServerCatalog for Catalog<'_> {
+    fn listeners(&self, service: &Service) -> Vec<Listener> {
+        let Some(i) = self.project.services.iter().position(|s| std::ptr::eq(s, service)) else {
+            return Vec::new();
+        };
+        match self.servers.get(i) {
+            Some(server) if !server.listen.port_invalid => vec![Listener {
+                kind: OLLAMA,
+                port: server.listen.port,
+                scope: if server.listen.is_loopback() {
+                    BindScope::Loopback
+                } else {
+                    BindScope::All
+                },
+            }],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A URL (or `host:port`) as written, with the byte range of each part in the written text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetUrl {
+    pub scheme: Option<String>,
+    pub host: String,
+    /// The port as written; None when left out.
+    pub port: Option<u16>,
+    pub path: String,
+    pub scheme_range: Option<Range<usize>>,
+    pub host_range: Range<usize>,
+    pub port_range: Option<Range<usize>>,
+    pub path_range: Range<usize>,
+}
+
+impl TargetUrl {
+    /// Reads `http://host:port/path`, `host:port` or `host`. None for text that is not an
+    /// address (a model name, a boolean, a sentence).
+    pub fn parse(s: &str) -> Option<TargetUrl> {
+        let (scheme, scheme_range, rest_start) = match s.find("://") {
+            Some(i) => {
+                let scheme = &s[..i];
+                if scheme.is_empty()
+                    || !scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                {
+                    return None;
+                }
+                (Some(scheme.to_ascii_lowercase()), Some(0..i), i + 3)
+            }
+            None => (None, None, 0),
+        };
+        let rest = &s[rest_start..];
+        let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let authority = &rest[..authority_len];
+        let path_start = rest_start + authority_len;
+        let path_end = s[path_start..]
+            .find(['?', '#'])
+            .map_or(s.len(), |i| path_start + i);
+        // Credentials before `@` are not part of the address.
+        let host_start_in_auth = authority.rfind('@').map_or(0, |i| i + 1);
+        let hostport = &authority[host_start_in_auth..];
+        let base = rest_start + host_start_in_auth;
+        let (host_range, port_text) = if let Some(stripped) = hostport.strip_prefix('[') {
+            let close = stripped.find(']')?;
+            let after = &stripped[close + 1..];
+            let port = after.strip_prefix(':');
+            if !after.is_empty() && port.is_none() {
+                return None;
+            }
+            (base + 1..base + 1 + close, port.map(|p| (p, base + 2 + close + 1)))
+        } else {
+            match hostport.rfind(':') {
+                Some(i) => (base..base + i, Some((&hostport[i + 1..], base + i + 1))),
+                None => (base..base + hostport.len(), None),
+            }
+        };
+        let host = &s[host_range.clone()];
+        let valid_host = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '%'));
+        if !valid_host || (host.contains(':') && !hostport.starts_with('[')) {
+            return None;
+        }
+        let (port, port_range) = match port_text {
+            None | Some(("", _)) => (None, None),
+            Some((p, at)) => {
+                if !p.chars().all(|c| c.is_ascii_digit()) {
+                    return None;
+                }
+                (p.parse::<u16>().ok(), Some(at..at + p.len()))
+            }
+        };
+        // Without a scheme, only `host:port` reads as an address; a lone word does not.
+        if scheme.is_none() && port_range.is_none() {
+            return None;
+        }
+        Some(TargetUrl {
+            scheme,
+            host: host.to_string(),
+            port,
+            path: s[path_start..path_end].to_string(),
+            scheme_range,
+            host_range,
+            port_range,
+            path_range: path_start..path_end,
+        })
+    }
+
+    /// Reads a value an Ollama-style parser takes (`OLLAMA_HOST`): also a bare host.
+    pub fn parse_lenient(s: &str) -> Option<TargetUrl> {
+        TargetUrl::parse(s).or_else(|| {
+            let valid = !s.is_empty()
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+            valid.then(|| TargetUrl {
+                scheme: None,
+                host: s.to_string(),
+                port: None,
+                path: String::new(),
+                scheme_range: None,
+                host_range: 0..s.len(),
+                port_range: None,
+                path_range: s.len()..s.len(),
+            })
+        })
+    }
+
+    /// The port a client connects to: the written one, else the scheme's default (Ollama's
+    /// own parsers use 11434 when there is no scheme either).
+    pub fn effective_port(&self, scheme_rule: SchemeRule) -> u16 {
+        if let Some(p) = self.port {
+            return p;
+        }
+        match self.scheme.as_deref() {
+            Some("https") => 443,
+            Some(_) => 80,
+            None if scheme_rule == SchemeRule::Optional => OLLAMA_DEFAULT_PORT,
+            None => 80,
+        }
+    }
+}
+
+/// Where a reference's value was written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Written {
+    /// An environment variable (`environment:` or an `env_file`).
+    Env { key: String, source: EnvSource },
+    /// A word of `command:`.
+    Command { index: usize },
+    /// Not written: the app's default applies (`var` unset, or set to a value the image
+    /// ignores).
+    AppDefault { var: String },
+}
+
+/// What a client expects of the URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Expectation {
+    pub scheme: SchemeRule,
+    pub api: Api,
+    pub path: PathKind,
+    pub side: Side,
+    /// How sure the expectation is: judged only when the knowledge is verified or reported.
+    pub firm: bool,
+}
+
+/// One reference to an Ollama server.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    /// The service that makes the request.
+    pub client: usize,
+    pub written: Written,
+    /// The URL text, with provenance (for an app default: the default itself, unlocated).
+    pub text: Text,
+    pub url: TargetUrl,
+    pub expect: Expectation,
+    /// The client application, when the image is a known one.
+    pub profile: Option<&'static ClientProfile>,
+    /// The setting of the profile, when the reference is one.
+    pub setting: Option<&'static UrlVar>,
+    /// The variable is set to a value the image ignores (so `text` is the app default).
+    pub ignored_var: Option<String>,
+}
+
+impl Reference {
+    /// The file span of the URL part `range` (bytes of `url`), if it was written in a file.
+    pub fn span_of(&self, range: Range<usize>) -> Option<Span> {
+        if let Written::AppDefault { .. } = self.written {
+            return None;
+        }
+        self.text.exact_span(range.clone()).or_else(|| self.text.spans(range).into_iter().next())
+    }
+
+    /// Where the whole value was written.
+    pub fn value_span(&self) -> Option<Span> {
+        self.span_of(0..self.text.value.len())
+    }
+
+    pub fn var_name(&self) -> &str {
+        match &self.written {
+            Written::Env { key, .. } => key,
+            Written::Command { .. } => "command",
+            Written::AppDefault { var } => var,
+        }
+    }
+}
+
+/// Every reference to an Ollama server in the project.
+pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
+    let server_names: Vec<&str> = project
+        .services
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| servers.get(*i).is_some())
+        .flat_map(|(_, s)| {
+            std::iter::once(s.name.as_str())
+                .chain(s.container_name.iter().map(|c| c.value.as_str()))
+                .chain(s.networks.iter().flat_map(|n| n.aliases.iter().map(|a| a.value.as_str())))
+        })
+        .collect();
+    let mut server_ports: Vec<u16> = servers
+        .by_service
+        .iter()
+        .flatten()
+        .map(|s| s.listen.port)
+        .collect();
+    server_ports.push(OLLAMA_DEFAULT_PORT);
+    let looks_like_ollama = |url: &TargetUrl| {
+        url.port.is_some_and(|p| server_ports.contains(&p))
+            || server_names.iter().any(|n| n.eq_ignore_ascii_case(&url.host))
+    };
+
+    let mut out = Vec::new();
+    for (i, service) in project.services.iter().enumerate() {
+        let is_server = servers.get(i).is_some();
+        let env = container_env(service);
+        let client = service
+            .image
+            .as_ref()
+            .and_then(|image| knowledge::client_match(&image.value));
+        let mut claimed: Vec<&str> = Vec::new();
+        if let Some(client) = &client {
+            for r in client.references(&env) {
+                claimed.push(r.var.name.as_str());
+                if matches!(r.status, Status::Disabled | Status::Inactive | Status::Overridden { .. }) {
+                    continue;
+                }
+                let expect = Expectation {
+                    scheme: r.var.scheme,
+                    api: r.var.expectation(&client.env(&env)).api,
+                    path: r.var.expectation(&client.env(&env)).path,
+                    side: r.side,
+                    firm: !matches!(
+                        r.var.confidence,
+                        knowledge::Confidence::Inference | knowledge::Confidence::Unverified
+                    ),
+                };
+                let written_var = service.env(&r.var.name);
+                match (r.origin, r.status) {
+                    (ValueOrigin::Compose, Status::Active) => {
+                        let Some(var) = written_var else { continue };
+                        let Some(text) = &var.value else { continue };
+                        push_items(&mut out, i, text, Some(r.var), var.key.clone(), &var.source, expect, Some(client.profile));
+                    }
+                    (ValueOrigin::Default(_), Status::Active) | (_, Status::Ignored) => {
+                        // The app's own default: the written value (if any) does not count.
+                        let Some(value) = default_value(client.profile, r.var, &env, &r) else { continue };
+                        let Some(url) = TargetUrl::parse(&value) else { continue };
+                        out.push(Reference {
+                            client: i,
+                            written: Written::AppDefault { var: r.var.name.clone() },
+                            text: Text::synthetic(value),
+                            url,
+                            expect,
+                            profile: Some(client.profile),
+                            setting: Some(r.var),
+                            ignored_var: (r.status == Status::Ignored).then(|| r.var.name.clone()),
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for var in &service.environment {
+            if claimed.contains(&var.key.as_str()) {
+                continue;
+            }
+            let Some(text) = &var.value else { continue };
+            if text.value.is_empty() {
+                continue;
+            }
+            let classified = generic::classify(&var.key);
+            // In a server, OLLAMA_HOST says where it listens, not where it connects.
+            if is_server && matches!(classified.as_ref().map(|c| c.kind), Some(VarKind::OllamaHost)) {
+                continue;
+            }
+            match classified {
+                Some(c) => {
+                    let expect = Expectation {
+                        scheme: c.scheme,
+                        api: c.api,
+                        path: c.path,
+                        side: c.side,
+                        firm: !matches!(
+                            c.confidence,
+                            knowledge::Confidence::Inference | knowledge::Confidence::Unverified
+                        ),
+                    };
+                    let lenient = c.kind == VarKind::OllamaHost;
+                    push_generic(&mut out, i, text, var.key.clone(), &var.source, expect, lenient, c.is_list, None);
+                }
+                None if !is_server => {
+                    // Any other URL aimed at an Ollama port or server name.
+                    let Some(url) = TargetUrl::parse(&text.value) else { continue };
+                    if !looks_like_ollama(&url) || url.scheme.as_deref().is_some_and(|s| s != "http" && s != "https") {
+                        continue;
+                    }
+                    let side = generic::browser_prefix(&var.key).map_or(Side::Server, |_| Side::Browser);
+                    out.push(Reference {
+                        client: i,
+                        written: Written::Env { key: var.key.clone(), source: var.source.clone() },
+                        text: text.clone(),
+                        url,
+                        expect: Expectation {
+                            scheme: SchemeRule::Unknown,
+                            api: Api::Ollama,
+                            path: PathKind::Unknown,
+                            side,
+                            firm: false,
+                        },
+                        profile: None,
+                        setting: None,
+                        ignored_var: None,
+                    });
+                }
+                None => {}
+            }
+        }
+        if !is_server {
+            for (index, word) in service.command.iter().flatten().enumerate() {
+                // `--ollama-url=http://…` carries the URL after `=`.
+                let (offset, value) = match word.value.find('=') {
+                    Some(eq) if word.value[..eq].starts_with('-') => (eq + 1, &word.value[eq + 1..]),
+                    _ => (0, word.value.as_str()),
+                };
+                let Some(url) = TargetUrl::parse(value) else { continue };
+                if !looks_like_ollama(&url) {
+                    continue;
+                }
+                out.push(Reference {
+                    client: i,
+                    written: Written::Command { index },
+                    text: word.slice(offset..word.value.len()),
+                    url,
+                    expect: Expectation {
+                        scheme: SchemeRule::Unknown,
+                        api: Api::Ollama,
+                        path: PathKind::Unknown,
+                        side: Side::Server,
+                        firm: false,
+                    },
+                    profile: None,
+                    setting: None,
+                    ignored_var: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The app default a reference falls back to.
+fn default_value(
+    _profile: &ClientProfile,
+    _var: &UrlVar,
+    _env: &BTreeMap<String, String>,
+    resolved: &knowledge::client::Reference,
+) -> Option<String> {
+    match resolved.origin {
+        ValueOrigin::Default(rule) => rule.url.clone().or_else(|| resolved.value.clone()),
+        _ => resolved.value.clone(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_items(
+    out: &mut Vec<Reference>,
+    client: usize,
+    text: &Text,
+    setting: Option<&'static UrlVar>,
+    key: String,
+    source: &EnvSource,
+    expect: Expectation,
+    profile: Option<&'static ClientProfile>,
+) {
+    let separator = setting.and_then(|s| s.list_separator.clone());
+    let lenient = expect.scheme == SchemeRule::Optional;
+    for (range, item) in list_items(&text.value, separator.as_deref()) {
+        let parsed = if lenient { TargetUrl::parse_lenient(item) } else { TargetUrl::parse(item) };
+        let Some(url) = parsed else { continue };
+        out.push(Reference {
+            client,
+            written: Written::Env { key: key.clone(), source: source.clone() },
+            text: text.slice(range),
+            url,
+            expect,
+            profile,
+            setting,
+            ignored_var: None,
+        });
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_generic(
+    out: &mut Vec<Reference>,
+    client: usize,
+    text: &Text,
+    key: String,
+    source: &EnvSource,
+    expect: Expectation,
+    lenient: bool,
+    is_list: bool,
+    profile: Option<&'static ClientProfile>,
+) {
+    let separator = is_list.then_some(",");
+    for (range, item) in list_items(&text.value, separator) {
+        let parsed = if lenient { TargetUrl::parse_lenient(item) } else { TargetUrl::parse(item) };
+        let Some(url) = parsed else { continue };
+        out.push(Reference {
+            client,
+            written: Written::Env { key: key.clone(), source: source.clone() },
+            text: text.slice(range),
+            url,
+            expect,
+            profile,
+            setting: None,
+            ignored_var: None,
+        });
+    }
+}
+
+/// The trimmed items of a list value with their byte ranges (the whole value when there is
+/// no separator).
+fn list_items<'a>(value: &'a str, separator: Option<&str>) -> Vec<(Range<usize>, &'a str)> {
+    let Some(sep) = separator.filter(|s| !s.is_empty()) else {
+        let trimmed = value.trim();
+        let start = value.len() - value.trim_start().len();
+        return vec![(start..start + trimmed.len(), trimmed)];
+    };
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for part in value.split(sep) {
+        let lead = part.len() - part.trim_start().len();
+        let trimmed = part.trim();
+        if !trimmed.is_empty() {
+            out.push((offset + lead..offset + lead + trimmed.len(), trimmed));
+        }
+        offset += part.len() + sep.len();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_keep_the_ranges_of_their_parts() {
+        let s = "http://user:pw@ollama:11434/api";
+        let u = TargetUrl::parse(s).unwrap();
+        assert_eq!(u.scheme.as_deref(), Some("http"));
+        assert_eq!(&s[u.host_range.clone()], "ollama");
+        assert_eq!(&s[u.port_range.clone().unwrap()], "11434");
+        assert_eq!(u.path, "/api");
+        let v6 = TargetUrl::parse("http://[::1]:11434").unwrap();
+        assert_eq!(v6.host, "::1");
+        assert_eq!(v6.port, Some(11434));
+        let bare = TargetUrl::parse("ollama:11434").unwrap();
+        assert_eq!(bare.scheme, None);
+        assert_eq!(bare.host, "ollama");
+        assert!(TargetUrl::parse("llama3").is_none());
+        assert!(TargetUrl::parse("true").is_none());
+        assert!(TargetUrl::parse("a sentence: with colon").is_none());
+        assert_eq!(TargetUrl::parse_lenient("ollama").unwrap().host, "ollama");
+        assert_eq!(TargetUrl::parse("http://ollama").unwrap().effective_port(SchemeRule::Required), 80);
+        assert_eq!(
+            TargetUrl::parse_lenient("ollama").unwrap().effective_port(SchemeRule::Optional),
+            11434
+        );
+    }
+
+    #[test]
+    fn list_items_are_trimmed_with_ranges() {
+        let items = list_items(" http://a:1 ; http://b:2;", Some(";"));
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[1].1, "http://b:2");
+        assert_eq!(&" http://a:1 ; http://b:2;"[items[1].0.clone()], "http://b:2");
+    }
+}

@@ -1,0 +1,104 @@
+use super::reference_report::{Part, edit_part, report, safe_fix, subject, working_url};
+use super::{Context, declare_rule};
+use crate::diagnostic::Diagnostic;
+use crate::reachability::{Verdict, sole_reachable_server};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an Ollama URL whose host is `localhost`, `127.0.0.1` (any `127.x`) or `::1`
+    /// in a container where no Ollama listens on that port.
+    ///
+    /// ## Why is this bad?
+    /// Inside a container, loopback is the container itself — not the Docker host and not
+    /// another service. Open WebUI with `OLLAMA_BASE_URL=http://localhost:11434` talks to
+    /// Open WebUI, is refused, and shows "Ollama: connection refused" or a 502 from its own
+    /// backend.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///   open-webui:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     environment:
+    ///       OLLAMA_BASE_URL: http://localhost:11434
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///   open-webui:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     environment:
+    ///       OLLAMA_BASE_URL: http://ollama:11434
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Safe when the project has exactly one Ollama service the client shares a network
+    /// with: the host (and port) are rewritten to it. Otherwise no fix: an Ollama on the
+    /// Docker host needs `host.docker.internal` and, on Linux, an `extra_hosts` mapping.
+    ///
+    /// ## Exceptions
+    /// Loopback is right where an Ollama listens in the same namespace: an image that
+    /// bundles Ollama (`ghcr.io/open-webui/open-webui:ollama`), `network_mode:
+    /// service:ollama`, or `network_mode: host` with Ollama on the host.
+    pub static RULE = {
+        code: "OLL001",
+        name: "loopback-in-container",
+        severity: Error,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (r, verdict) in ctx.references {
+        if *verdict != Verdict::Loopback {
+            continue;
+        }
+        let service = &ctx.project.services[r.client].name;
+        let target = sole_reachable_server(ctx.net, ctx.servers, r.client);
+        let (help, fix) = match &target {
+            Some((server, name)) => {
+                let port = ctx.servers.get(*server).map_or(11434, |s| s.listen.port);
+                let url = working_url(ctx, r, name, port);
+                let edits = vec![
+                    edit_part(r, Part::Host, name.clone()),
+                    (r.url.port != Some(port)).then(|| match r.url.port {
+                        Some(_) => edit_part(r, Part::Port, port.to_string()),
+                        None => edit_part(r, Part::Port, format!(":{port}")),
+                    }).flatten(),
+                ];
+                let edits = edits.into_iter().filter(|e| e.is_some()).collect::<Vec<_>>();
+                (
+                    format!("use the Ollama service by name: `{url}`"),
+                    safe_fix(format!("point at service `{name}`"), edits),
+                )
+            }
+            None => (
+                "for an Ollama on the Docker host use `http://host.docker.internal:11434` and add `extra_hosts: [\"host.docker.internal:host-gateway\"]`".to_string(),
+                None,
+            ),
+        };
+        let mut d = report(
+            ctx,
+            &RULE,
+            r,
+            Part::Host,
+            format!(
+                "{}: `{}` is the `{service}` container itself, where no Ollama listens",
+                subject(ctx, r),
+                r.url.host
+            ),
+        )
+        .with_help(help);
+        if let Some(fix) = fix {
+            d = d.with_fix(fix);
+        }
+        out.push(d);
+    }
+    out
+}

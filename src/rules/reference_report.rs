@@ -1,0 +1,129 @@
+//! What the OLL rules share when they report a reference: where it points, how it names the
+//! reference, and the in-place edits of a URL part.
+
+use std::ops::Range;
+
+use super::Context;
+use crate::compose::model::EnvSource;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::knowledge::client::PathKind;
+use crate::ollama::{Reference, TargetUrl, Written};
+use crate::source::Span;
+
+/// A part of a reference's URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Host,
+    Port,
+    Scheme,
+    Path,
+    Whole,
+}
+
+fn range_of(url: &TargetUrl, text_len: usize, part: Part) -> Range<usize> {
+    match part {
+        Part::Host => url.host_range.clone(),
+        Part::Port => url
+            .port_range
+            .clone()
+            .unwrap_or(url.host_range.end..url.host_range.end),
+        Part::Scheme => url.scheme_range.clone().unwrap_or(0..0),
+        Part::Path => url.path_range.clone(),
+        Part::Whole => 0..text_len,
+    }
+}
+
+/// The span of a part of the reference, where it was written.
+pub fn part_span(r: &Reference, part: Part) -> Option<Span> {
+    let range = range_of(&r.url, r.text.value.len(), part);
+    if range.is_empty() {
+        return r.value_span();
+    }
+    r.span_of(range)
+}
+
+/// `variable `X` of service `s``, or `the default of `X` in service `s``.
+pub fn subject(ctx: &Context, r: &Reference) -> String {
+    let service = &ctx.project.services[r.client].name;
+    match &r.written {
+        Written::Env { key, .. } => format!("`{key}={}` in service `{service}`", r.text.value),
+        Written::Command { .. } => format!("`{}` in the command of service `{service}`", r.text.value),
+        Written::AppDefault { var } => {
+            format!("the default `{var}={}` of service `{service}`", r.text.value)
+        }
+    }
+}
+
+/// A finding about a reference at `part`, with the line that uses the value as a related
+/// label when the value was written elsewhere (`.env`, an `env_file`).
+pub fn report(
+    ctx: &Context,
+    rule: &'static super::Rule,
+    r: &Reference,
+    part: Part,
+    message: String,
+) -> Diagnostic {
+    let service = &ctx.project.services[r.client];
+    let primary = part_span(r, part).or(Some(service.key_span));
+    let mut d = rule.diagnostic(message, primary).with_service(&service.name);
+    if let Written::Env {
+        source: EnvSource::Environment { span },
+        key,
+    } = &r.written
+        && primary.is_some_and(|p| p.file != span.file)
+    {
+        d = d.with_related(*span, format!("`{key}` is used here"));
+    }
+    if let Written::AppDefault { var } = &r.written {
+        d = d.with_label(format!("`{var}` is not set here"));
+    }
+    d
+}
+
+/// Replaces one part of the URL in place, when it was written exactly there.
+pub fn edit_part(r: &Reference, part: Part, content: impl Into<String>) -> Option<Edit> {
+    let range = range_of(&r.url, r.text.value.len(), part);
+    let span = if range.is_empty() {
+        // Inserting (a port after the host): an empty span right after the host.
+        let host = r.text.exact_span(r.url.host_range.clone())?;
+        Span::new(host.file, host.end, host.end)
+    } else {
+        r.text.exact_span(range)?
+    };
+    Some(Edit {
+        span,
+        content: content.into(),
+    })
+}
+
+/// A safe fix from edits that could all be made.
+pub fn safe_fix(message: String, edits: Vec<Option<Edit>>) -> Option<Fix> {
+    let edits: Option<Vec<Edit>> = edits.into_iter().collect();
+    let edits = edits?;
+    (!edits.is_empty()).then_some(Fix {
+        applicability: Applicability::Safe,
+        message,
+        edits,
+    })
+}
+
+/// The URL that works for this reference against service `server` listening on `port`: the
+/// client's scheme and path kept (the path rule is another finding's business).
+pub fn working_url(ctx: &Context, r: &Reference, host: &str, port: u16) -> String {
+    let _ = ctx;
+    // A scheme-less `host:port` stays scheme-less where the client accepts that.
+    let scheme = if r.url.scheme.is_none()
+        && r.expect.scheme != crate::knowledge::client::SchemeRule::Required
+    {
+        ""
+    } else {
+        "http://"
+    };
+    let path = match r.expect.path {
+        PathKind::Api if !r.url.path.trim_end_matches('/').ends_with("/api") => "/api".to_string(),
+        PathKind::V1 if !r.url.path.trim_end_matches('/').ends_with("/v1") => "/v1".to_string(),
+        PathKind::None => String::new(),
+        _ => r.url.path.clone(),
+    };
+    format!("{scheme}{host}:{port}{path}")
+}
