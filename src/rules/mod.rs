@@ -22,6 +22,8 @@ mod cmp009_unknown_service_reference;
 mod cmp010_undeclared_network;
 mod cmp011_duplicate_published_port;
 mod oll001_loopback_in_container;
+mod oll002_unspecified_address;
+mod oll003_detour_through_host;
 mod reference_report;
 
 /// What a rule sees: the project, and the Ollama analysis every OLL rule shares (computed
@@ -134,6 +136,8 @@ pub static RULES: &[&Rule] = &[
     &cmp010_undeclared_network::RULE,
     &cmp011_duplicate_published_port::RULE,
     &oll001_loopback_in_container::RULE,
+    &oll002_unspecified_address::RULE,
+    &oll003_detour_through_host::RULE,
 ];
 
 pub fn find(code: &str) -> Option<&'static Rule> {

@@ -1,4 +1,4 @@
-use super::reference_report::{Part, edit_part, report, safe_fix, subject, working_url};
+use super::reference_report::{Part, report, retarget, safe_fix, subject, working_url};
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::reachability::{Verdict, sole_reachable_server};
@@ -65,14 +65,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             Some((server, name)) => {
                 let port = ctx.servers.get(*server).map_or(11434, |s| s.listen.port);
                 let url = working_url(ctx, r, name, port);
-                let edits = vec![
-                    edit_part(r, Part::Host, name.clone()),
-                    (r.url.port != Some(port)).then(|| match r.url.port {
-                        Some(_) => edit_part(r, Part::Port, port.to_string()),
-                        None => edit_part(r, Part::Port, format!(":{port}")),
-                    }).flatten(),
-                ];
-                let edits = edits.into_iter().filter(|e| e.is_some()).collect::<Vec<_>>();
+                let edits = retarget(r, name, port);
                 (
                     format!("use the Ollama service by name: `{url}`"),
                     safe_fix(format!("point at service `{name}`"), edits),

@@ -127,3 +127,19 @@ pub fn working_url(ctx: &Context, r: &Reference, host: &str, port: u16) -> Strin
     };
     format!("{scheme}{host}:{port}{path}")
 }
+
+/// The edits that point a reference at `host:port`: the host, and the port when it differs
+/// (inserted after the host when the URL left it out). An edit that cannot be made (the text
+/// was not written verbatim) is None, which makes the whole fix unavailable.
+pub fn retarget(r: &Reference, host: &str, port: u16) -> Vec<Option<Edit>> {
+    let mut edits = Vec::new();
+    if !r.url.host.eq_ignore_ascii_case(host) {
+        edits.push(edit_part(r, Part::Host, host));
+    }
+    match r.url.port {
+        Some(p) if p == port => {}
+        Some(_) => edits.push(edit_part(r, Part::Port, port.to_string())),
+        None => edits.push(edit_part(r, Part::Port, format!(":{port}"))),
+    }
+    edits
+}

@@ -1,0 +1,86 @@
+use super::reference_report::{Part, report, retarget, safe_fix, subject, working_url};
+use super::{Context, declare_rule};
+use crate::diagnostic::Diagnostic;
+use crate::reachability::{Verdict, sole_reachable_server};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an Ollama URL whose host is `0.0.0.0` or `::`.
+    ///
+    /// ## Why is this bad?
+    /// `0.0.0.0` is an address a server *binds* to ("every interface"), not one a client can
+    /// connect to. On Linux a connection to it goes to the client's own loopback — the
+    /// client container itself — and Windows refuses it outright. `OLLAMA_HOST=0.0.0.0` on
+    /// the *server* is right; the same value in a client is not.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///   app:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     environment:
+    ///       OLLAMA_BASE_URL: http://0.0.0.0:11434
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///   app:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     environment:
+    ///       OLLAMA_BASE_URL: http://ollama:11434
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Safe when exactly one Ollama service shares a network with the client: the host is
+    /// replaced by its name.
+    ///
+    /// ## Exceptions
+    /// None.
+    pub static RULE = {
+        code: "OLL002",
+        name: "unspecified-address",
+        severity: Error,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (r, verdict) in ctx.references {
+        if *verdict != Verdict::Unspecified {
+            continue;
+        }
+        let mut d = report(
+            ctx,
+            &RULE,
+            r,
+            Part::Host,
+            format!(
+                "{}: `{}` is a bind address, not a destination; a client connecting to it reaches its own container",
+                subject(ctx, r),
+                r.url.host
+            ),
+        );
+        match sole_reachable_server(ctx.net, ctx.servers, r.client) {
+            Some((server, name)) => {
+                let port = ctx.servers.get(server).map_or(11434, |s| s.listen.port);
+                d = d.with_help(format!("use `{}`", working_url(ctx, r, &name, port)));
+                if let Some(fix) =
+                    safe_fix(format!("point at service `{name}`"), retarget(r, &name, port))
+                {
+                    d = d.with_fix(fix);
+                }
+            }
+            None => {
+                d = d.with_help("use the Ollama service's name, or `host.docker.internal` for an Ollama on the host");
+            }
+        }
+        out.push(d);
+    }
+    out
+}

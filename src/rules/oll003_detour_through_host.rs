@@ -1,0 +1,89 @@
+use super::reference_report::{Part, report, retarget, safe_fix, subject, working_url};
+use super::{Context, declare_rule};
+use crate::diagnostic::Diagnostic;
+use crate::net::Resolution;
+use crate::reachability::Verdict;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a URL that reaches an Ollama service of the same project through the Docker
+    /// host — `host.docker.internal` (or `172.17.0.1`) and the port the service publishes —
+    /// instead of by the service's name.
+    ///
+    /// ## Why is this bad?
+    /// It works only by a detour: out to the host and back in through the published port.
+    /// It breaks as soon as the `ports:` mapping goes (it is often removed to keep Ollama
+    /// off the network), on Linux without `extra_hosts: ["host.docker.internal:host-gateway"]`,
+    /// behind a host firewall that drops bridge traffic, or when the port is published on
+    /// `127.0.0.1` only. Services of one project reach each other directly by name.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///     ports: ["11434:11434"]
+    ///   open-webui:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     environment:
+    ///       OLLAMA_BASE_URL: http://host.docker.internal:11434
+    ///     extra_hosts: ["host.docker.internal:host-gateway"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///     ports: ["11434:11434"]
+    ///   open-webui:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     environment:
+    ///       OLLAMA_BASE_URL: http://ollama:11434
+    ///     extra_hosts: ["host.docker.internal:host-gateway"]
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: the service is certain (the one publishing that port) and the client shares a
+    /// network with it; host and port are rewritten to its name and container port.
+    ///
+    /// ## Exceptions
+    /// When the client cannot share a network with the Ollama service (another project,
+    /// `network_mode: host`), the detour is the only way; suppress the finding there.
+    pub static RULE = {
+        code: "OLL003",
+        name: "detour-through-host",
+        severity: Warning,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (r, verdict) in ctx.references {
+        let Verdict::DetourThroughHost { server } = verdict else { continue };
+        let server_name = ctx.project.services[*server].name.clone();
+        let port = ctx.servers.get(*server).map_or(11434, |s| s.listen.port);
+        let direct = matches!(ctx.net.resolve(r.client, &server_name), Resolution::Sibling { .. });
+        let url = working_url(ctx, r, &server_name, port);
+        let mut d = report(
+            ctx,
+            &RULE,
+            r,
+            Part::Host,
+            format!(
+                "{}: reaches service `{server_name}` only through the Docker host and its published port",
+                subject(ctx, r)
+            ),
+        );
+        if direct {
+            d = d.with_help(format!("reach it directly: `{url}`"));
+            let edits = retarget(r, &server_name, port);
+            if let Some(fix) = safe_fix(format!("point at service `{server_name}` directly"), edits) {
+                d = d.with_fix(fix);
+            }
+        }
+        out.push(d);
+    }
+    out
+}

@@ -1,0 +1,93 @@
+use super::reference_report::{Part, report, subject};
+use super::{Context, declare_rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::net::{HostRoute, Platform};
+use crate::reachability::Verdict;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `host.docker.internal` (or Podman's `host.containers.internal`) used to reach
+    /// an Ollama on the Docker host from a service without the mapping
+    /// `extra_hosts: ["host.docker.internal:host-gateway"]`.
+    ///
+    /// ## Why is this bad?
+    /// Docker Desktop (macOS, Windows) provides the name; Docker Engine on Linux does not, so
+    /// the same file fails there with "no such host" / `ENOTFOUND`. With the mapping it
+    /// resolves everywhere (on Desktop too). On Linux the host's Ollama must then also
+    /// listen beyond loopback (`OLLAMA_HOST=0.0.0.0`, e.g. in a systemd override), because a
+    /// server bound to 127.0.0.1 is not reachable through the bridge gateway.
+    /// `host.containers.internal` is provided by Podman only.
+    ///
+    /// Severity: warning with `--platform any` (the default), error with `--platform
+    /// linux`; with `--platform desktop` the rule does not fire.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   open-webui:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     environment:
+    ///       OLLAMA_BASE_URL: http://host.docker.internal:11434
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   open-webui:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     environment:
+    ///       OLLAMA_BASE_URL: http://host.docker.internal:11434
+    ///     extra_hosts:
+    ///       - "host.docker.internal:host-gateway"
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Adding `extra_hosts` is a structural change (unsafe); no fix is offered yet.
+    ///
+    /// ## Exceptions
+    /// A project meant only for Docker Desktop: run with `--platform desktop`.
+    pub static RULE = {
+        code: "OLL004",
+        name: "host-gateway-unmapped",
+        severity: Warning,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (r, verdict) in ctx.references {
+        let Verdict::HostGatewayUnmapped { route } = verdict else { continue };
+        let (name, why) = match route {
+            HostRoute::ContainersInternal => (
+                "host.containers.internal",
+                "Docker provides that name on no platform (it is Podman's)",
+            ),
+            HostRoute::GatewayAddress => (
+                "172.17.0.1",
+                "the default bridge gateway exists only on Linux Docker Engine",
+            ),
+            _ => (
+                "host.docker.internal",
+                "Docker Desktop provides the name, but Linux Docker Engine only with the mapping",
+            ),
+        };
+        let mut d = report(
+            ctx,
+            &RULE,
+            r,
+            Part::Host,
+            format!("{}: `{name}` does not resolve on every platform — {why}", subject(ctx, r)),
+        )
+        .with_help(format!(
+            "add `extra_hosts: [\"{}:host-gateway\"]` to service `{}`; on Linux the host's Ollama must listen on 0.0.0.0",
+            if *route == HostRoute::ContainersInternal { "host.containers.internal" } else { "host.docker.internal" },
+            ctx.project.services[r.client].name
+        ));
+        if ctx.platform == Platform::Linux {
+            d.severity = Severity::Error;
+        }
+        out.push(d);
+    }
+    out
+}

@@ -1,0 +1,94 @@
+use super::reference_report::{Part, report, retarget, safe_fix, subject};
+use super::{Context, declare_rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::reachability::Verdict;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an Ollama URL whose host name nothing resolves: no service, `container_name`,
+    /// network alias or `links` alias of the project, no `extra_hosts` entry, not a domain.
+    ///
+    /// ## Why is this bad?
+    /// The request fails with "Name or service not known" / `ENOTFOUND` / "no such host".
+    /// Typical causes: a typo (`olama`), the name of a service in another file or profile,
+    /// `hostname:` (which is not a DNS name for other containers), or `host-gateway` (which
+    /// only means something inside `extra_hosts`).
+    ///
+    /// When the client is attached to an `external` network the name may belong to another
+    /// project's container there, so the finding is only `info`.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///   open-webui:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     environment:
+    ///       OLLAMA_BASE_URL: http://olama:11434
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///   open-webui:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     environment:
+    ///       OLLAMA_BASE_URL: http://ollama:11434
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Safe when the name is a near-miss of an Ollama service's name that the client
+    /// shares a network with (a typo); otherwise no fix.
+    ///
+    /// ## Exceptions
+    /// Names provided outside Compose (a DNS server of your own, a container started by
+    /// hand on a shared network): suppress the finding.
+    pub static RULE = {
+        code: "OLL005",
+        name: "unknown-host",
+        severity: Error,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (r, verdict) in ctx.references {
+        let Verdict::UnknownHost {
+            suggestion,
+            maybe_external,
+        } = verdict
+        else {
+            continue;
+        };
+        let mut message = format!("{}: nothing resolves the name `{}`", subject(ctx, r), r.url.host);
+        if r.url.host.eq_ignore_ascii_case("host-gateway") {
+            message.push_str(" (`host-gateway` is only a value for `extra_hosts`, not a host name)");
+        }
+        let mut d = report(ctx, &RULE, r, Part::Host, message);
+        if *maybe_external {
+            d.severity = Severity::Info;
+            d = d.with_help("the client is on an external network: the name may belong to a container of another project");
+        }
+        if let Some(name) = suggestion {
+            let index = ctx.project.services.iter().position(|s| &s.name == name);
+            let port = index
+                .and_then(|i| ctx.servers.get(i))
+                .map_or(11434, |s| s.listen.port);
+            if !*maybe_external {
+                d = d.with_help(format!("did you mean `{name}`?"));
+            }
+            let near_miss = crate::names::closest(&r.url.host, &[name.as_str()]).is_some();
+            if near_miss
+                && let Some(fix) = safe_fix(format!("use service `{name}`"), retarget(r, name, port))
+            {
+                d = d.with_fix(fix);
+            }
+        }
+        out.push(d);
+    }
+    out
+}
