@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::compose::model::{EnvSource, Project, Service};
-use crate::knowledge::client::{Api, ClientProfile, PathKind, SchemeRule, Status, UrlVar, ValueOrigin};
+use crate::knowledge::client::{
+    Api, ClientProfile, PathKind, SchemeRule, Status, UrlVar, ValueOrigin,
+};
+use crate::knowledge::generic::{self, VarKind};
 use crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT;
 use crate::knowledge::{self, ServerMatch, Side};
-use crate::knowledge::generic::{self, VarKind};
 use crate::net::{BindScope, Listener, ServerCatalog};
 use crate::source::{Sources, Span};
 use crate::text::Text;
@@ -40,7 +42,11 @@ pub struct OllamaServer {
 /// The Ollama server a service runs: by image, or by the final stage of its Dockerfile.
 pub fn ollama_server(service: &Service, sources: &Sources) -> Option<OllamaServer> {
     let profile = knowledge::ollama();
-    let (server, built) = match service.image.as_ref().and_then(|i| profile.matches_image(&i.value)) {
+    let (server, built) = match service
+        .image
+        .as_ref()
+        .and_then(|i| profile.matches_image(&i.value))
+    {
         Some(m) => (m, false),
         None => {
             let build = service.build.as_ref()?;
@@ -94,7 +100,12 @@ pub struct Catalog<'a> {
 
 impl ServerCatalog for Catalog<'_> {
     fn listeners(&self, service: &Service) -> Vec<Listener> {
-        let Some(i) = self.project.services.iter().position(|s| std::ptr::eq(s, service)) else {
+        let Some(i) = self
+            .project
+            .services
+            .iter()
+            .position(|s| std::ptr::eq(s, service))
+        else {
             return Vec::new();
         };
         match self.servers.get(i) {
@@ -162,7 +173,10 @@ impl TargetUrl {
             if !after.is_empty() && port.is_none() {
                 return None;
             }
-            (base + 1..base + 1 + close, port.map(|p| (p, base + 2 + close + 1)))
+            (
+                base + 1..base + 1 + close,
+                port.map(|p| (p, base + 2 + close + 1)),
+            )
         } else {
             match hostport.rfind(':') {
                 Some(i) => (base..base + i, Some((&hostport[i + 1..], base + i + 1))),
@@ -206,7 +220,8 @@ impl TargetUrl {
     pub fn parse_lenient(s: &str) -> Option<TargetUrl> {
         TargetUrl::parse(s).or_else(|| {
             let valid = !s.is_empty()
-                && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
             valid.then(|| TargetUrl {
                 scheme: None,
                 host: s.to_string(),
@@ -282,7 +297,9 @@ impl Reference {
         if let Written::AppDefault { .. } = self.written {
             return None;
         }
-        self.text.exact_span(range.clone()).or_else(|| self.text.spans(range).into_iter().next())
+        self.text
+            .exact_span(range.clone())
+            .or_else(|| self.text.spans(range).into_iter().next())
     }
 
     /// Where the whole value was written.
@@ -309,7 +326,11 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
         .flat_map(|(_, s)| {
             std::iter::once(s.name.as_str())
                 .chain(s.container_name.iter().map(|c| c.value.as_str()))
-                .chain(s.networks.iter().flat_map(|n| n.aliases.iter().map(|a| a.value.as_str())))
+                .chain(
+                    s.networks
+                        .iter()
+                        .flat_map(|n| n.aliases.iter().map(|a| a.value.as_str())),
+                )
         })
         .collect();
     let mut server_ports: Vec<u16> = servers
@@ -321,7 +342,9 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
     server_ports.push(OLLAMA_DEFAULT_PORT);
     let looks_like_ollama = |url: &TargetUrl| {
         url.port.is_some_and(|p| server_ports.contains(&p))
-            || server_names.iter().any(|n| n.eq_ignore_ascii_case(&url.host))
+            || server_names
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(&url.host))
     };
 
     let mut out = Vec::new();
@@ -336,7 +359,10 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
         if let Some(client) = &client {
             for r in client.references(&env) {
                 claimed.push(r.var.name.as_str());
-                if matches!(r.status, Status::Disabled | Status::Inactive | Status::Overridden { .. }) {
+                if matches!(
+                    r.status,
+                    Status::Disabled | Status::Inactive | Status::Overridden { .. }
+                ) {
                     continue;
                 }
                 let expect = Expectation {
@@ -354,15 +380,33 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                     (ValueOrigin::Compose, Status::Active) => {
                         let Some(var) = written_var else { continue };
                         let Some(text) = &var.value else { continue };
-                        push_items(&mut out, i, text, Some(r.var), var.key.clone(), &var.source, expect, Some(client.profile));
+                        push_items(
+                            &mut out,
+                            i,
+                            text,
+                            Some(r.var),
+                            var.key.clone(),
+                            &var.source,
+                            expect,
+                            Some(client.profile),
+                        );
                     }
+                    // An empty value from an unset variable is CMP004's finding alone.
+                    (ValueOrigin::Default(_), Status::Active)
+                        if written_var.is_some_and(|v| v.value.as_ref().is_none_or(|t| t.value.is_empty())) => {}
                     (ValueOrigin::Default(_), Status::Active) | (_, Status::Ignored) => {
                         // The app's own default: the written value (if any) does not count.
-                        let Some(value) = default_value(client.profile, r.var, &env, &r) else { continue };
-                        let Some(url) = TargetUrl::parse(&value) else { continue };
+                        let Some(value) = default_value(client.profile, r.var, &env, &r) else {
+                            continue;
+                        };
+                        let Some(url) = TargetUrl::parse(&value) else {
+                            continue;
+                        };
                         out.push(Reference {
                             client: i,
-                            written: Written::AppDefault { var: r.var.name.clone() },
+                            written: Written::AppDefault {
+                                var: r.var.name.clone(),
+                            },
                             text: Text::synthetic(value),
                             url,
                             expect,
@@ -385,7 +429,12 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
             }
             let classified = generic::classify(&var.key);
             // In a server, OLLAMA_HOST says where it listens, not where it connects.
-            if is_server && matches!(classified.as_ref().map(|c| c.kind), Some(VarKind::OllamaHost)) {
+            if is_server
+                && matches!(
+                    classified.as_ref().map(|c| c.kind),
+                    Some(VarKind::OllamaHost)
+                )
+            {
                 continue;
             }
             match classified {
@@ -401,18 +450,39 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                         ),
                     };
                     let lenient = c.kind == VarKind::OllamaHost;
-                    push_generic(&mut out, i, text, var.key.clone(), &var.source, expect, lenient, c.is_list, None);
+                    push_generic(
+                        &mut out,
+                        i,
+                        text,
+                        var.key.clone(),
+                        &var.source,
+                        expect,
+                        lenient,
+                        c.is_list,
+                        None,
+                    );
                 }
                 None if !is_server => {
                     // Any other URL aimed at an Ollama port or server name.
-                    let Some(url) = TargetUrl::parse(&text.value) else { continue };
-                    if !looks_like_ollama(&url) || url.scheme.as_deref().is_some_and(|s| s != "http" && s != "https") {
+                    let Some(url) = TargetUrl::parse(&text.value) else {
+                        continue;
+                    };
+                    if !looks_like_ollama(&url)
+                        || url
+                            .scheme
+                            .as_deref()
+                            .is_some_and(|s| s != "http" && s != "https")
+                    {
                         continue;
                     }
-                    let side = generic::browser_prefix(&var.key).map_or(Side::Server, |_| Side::Browser);
+                    let side =
+                        generic::browser_prefix(&var.key).map_or(Side::Server, |_| Side::Browser);
                     out.push(Reference {
                         client: i,
-                        written: Written::Env { key: var.key.clone(), source: var.source.clone() },
+                        written: Written::Env {
+                            key: var.key.clone(),
+                            source: var.source.clone(),
+                        },
                         text: text.clone(),
                         url,
                         expect: Expectation {
@@ -434,10 +504,14 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
             for (index, word) in service.command.iter().flatten().enumerate() {
                 // `--ollama-url=http://…` carries the URL after `=`.
                 let (offset, value) = match word.value.find('=') {
-                    Some(eq) if word.value[..eq].starts_with('-') => (eq + 1, &word.value[eq + 1..]),
+                    Some(eq) if word.value[..eq].starts_with('-') => {
+                        (eq + 1, &word.value[eq + 1..])
+                    }
                     _ => (0, word.value.as_str()),
                 };
-                let Some(url) = TargetUrl::parse(value) else { continue };
+                let Some(url) = TargetUrl::parse(value) else {
+                    continue;
+                };
                 if !looks_like_ollama(&url) {
                     continue;
                 }
@@ -490,11 +564,18 @@ fn push_items(
     let separator = setting.and_then(|s| s.list_separator.clone());
     let lenient = expect.scheme == SchemeRule::Optional;
     for (range, item) in list_items(&text.value, separator.as_deref()) {
-        let parsed = if lenient { TargetUrl::parse_lenient(item) } else { TargetUrl::parse(item) };
+        let parsed = if lenient {
+            TargetUrl::parse_lenient(item)
+        } else {
+            TargetUrl::parse(item)
+        };
         let Some(url) = parsed else { continue };
         out.push(Reference {
             client,
-            written: Written::Env { key: key.clone(), source: source.clone() },
+            written: Written::Env {
+                key: key.clone(),
+                source: source.clone(),
+            },
             text: text.slice(range),
             url,
             expect,
@@ -519,11 +600,18 @@ fn push_generic(
 ) {
     let separator = is_list.then_some(",");
     for (range, item) in list_items(&text.value, separator) {
-        let parsed = if lenient { TargetUrl::parse_lenient(item) } else { TargetUrl::parse(item) };
+        let parsed = if lenient {
+            TargetUrl::parse_lenient(item)
+        } else {
+            TargetUrl::parse(item)
+        };
         let Some(url) = parsed else { continue };
         out.push(Reference {
             client,
-            written: Written::Env { key: key.clone(), source: source.clone() },
+            written: Written::Env {
+                key: key.clone(),
+                source: source.clone(),
+            },
             text: text.slice(range),
             url,
             expect,
@@ -577,9 +665,16 @@ mod tests {
         assert!(TargetUrl::parse("true").is_none());
         assert!(TargetUrl::parse("a sentence: with colon").is_none());
         assert_eq!(TargetUrl::parse_lenient("ollama").unwrap().host, "ollama");
-        assert_eq!(TargetUrl::parse("http://ollama").unwrap().effective_port(SchemeRule::Required), 80);
         assert_eq!(
-            TargetUrl::parse_lenient("ollama").unwrap().effective_port(SchemeRule::Optional),
+            TargetUrl::parse("http://ollama")
+                .unwrap()
+                .effective_port(SchemeRule::Required),
+            80
+        );
+        assert_eq!(
+            TargetUrl::parse_lenient("ollama")
+                .unwrap()
+                .effective_port(SchemeRule::Optional),
             11434
         );
     }
@@ -589,6 +684,9 @@ mod tests {
         let items = list_items(" http://a:1 ; http://b:2;", Some(";"));
         assert_eq!(items.len(), 2);
         assert_eq!(items[1].1, "http://b:2");
-        assert_eq!(&" http://a:1 ; http://b:2;"[items[1].0.clone()], "http://b:2");
+        assert_eq!(
+            &" http://a:1 ; http://b:2;"[items[1].0.clone()],
+            "http://b:2"
+        );
     }
 }

@@ -2,11 +2,11 @@
 //! specific one. The OLL rules word the verdicts; this module decides them.
 
 use crate::compose::model::Project;
+use crate::knowledge::Side;
 use crate::knowledge::client::{PathKind, SchemeRule};
 use crate::knowledge::proxy::{ProxyClient, proxy_var};
-use crate::knowledge::Side;
 use crate::net::{BindScope, HostRoute, Namespace, Network, Platform, Resolution};
-use crate::ollama::{OLLAMA, Reference, Servers, container_env};
+use crate::ollama::{OLLAMA, Reference, Servers, Written, container_env};
 
 /// What is wrong with a reference (or `Works`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,13 +54,25 @@ pub enum Verdict {
     ProxyIntercepts { proxy_var: String },
     /// OLL016: a URL the browser uses names something only containers can resolve.
     BrowserSide,
+    /// OLL014: the app's default (its variable unset, or set to one the image ignores) does
+    /// not reach the project's Ollama; `why` is what the default runs into.
+    ClientDefaultMisses { why: Box<Verdict> },
 }
 
 /// The server a working or fixable reference is aimed at, when certain: the only Ollama
 /// service the client shares a network with.
-pub fn sole_reachable_server(net: &Network, servers: &Servers, client: usize) -> Option<(usize, String)> {
+pub fn sole_reachable_server(
+    net: &Network,
+    servers: &Servers,
+    client: usize,
+) -> Option<(usize, String)> {
     let mut found = None;
-    for (i, _) in servers.by_service.iter().enumerate().filter(|(_, s)| s.is_some()) {
+    for (i, _) in servers
+        .by_service
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_some())
+    {
         if i == client {
             continue;
         }
@@ -82,6 +94,26 @@ pub fn judge(
     servers: &Servers,
     platform: Platform,
 ) -> Verdict {
+    let verdict = judge_target(reference, net, servers, platform);
+    // An app default beside a project Ollama: the fix is to set the variable, whatever the
+    // default runs into.
+    if matches!(reference.written, Written::AppDefault { .. })
+        && servers.any()
+        && !matches!(verdict, Verdict::Works)
+    {
+        return Verdict::ClientDefaultMisses {
+            why: Box::new(verdict),
+        };
+    }
+    verdict
+}
+
+fn judge_target(
+    reference: &Reference,
+    net: &Network,
+    servers: &Servers,
+    platform: Platform,
+) -> Verdict {
     let project = net.project();
     let url = &reference.url;
     let expect = reference.expect;
@@ -90,9 +122,9 @@ pub fn judge(
 
     if expect.side == Side::Browser {
         return match resolution {
-            Resolution::Sibling { .. } | Resolution::Unreachable { .. } | Resolution::Host { .. } => {
-                Verdict::BrowserSide
-            }
+            Resolution::Sibling { .. }
+            | Resolution::Unreachable { .. }
+            | Resolution::Host { .. } => Verdict::BrowserSide,
             _ => Verdict::Works,
         };
     }
@@ -146,13 +178,11 @@ pub fn judge(
                 Verdict::Works
             }
         }
-        Resolution::Host { route, available } => {
-            match through_host(net, servers, port) {
-                Some(v) => v,
-                None if !available.on(platform) => Verdict::HostGatewayUnmapped { route },
-                None => Verdict::Works,
-            }
-        }
+        Resolution::Host { route, available } => match through_host(net, servers, port) {
+            Some(v) => v,
+            None if !available.on(platform) => Verdict::HostGatewayUnmapped { route },
+            None => Verdict::Works,
+        },
         Resolution::MappedAddress(_) | Resolution::External => Verdict::Works,
         Resolution::Unknown { maybe_external } => Verdict::UnknownHost {
             suggestion: suggest_server(net, servers, reference.client, &url.host),
@@ -256,7 +286,8 @@ fn through_host(net: &Network, servers: &Servers, port: u16) -> Option<Verdict> 
     }
     // A project Ollama exists but publishes nothing on this port: the host has nothing there
     // from this project, and the likely intent is that Ollama.
-    let server = (0..servers.by_service.len()).find(|&i| servers.get(i).is_some_and(|s| !s.server.is_bundled()))?;
+    let server = (0..servers.by_service.len())
+        .find(|&i| servers.get(i).is_some_and(|s| !s.server.is_bundled()))?;
     let listening = servers.get(server)?.listen.port;
     (listening == port || port == crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT).then_some(
         Verdict::PortNotPublished {
@@ -278,7 +309,11 @@ fn intercepting_proxy(project: &Project, reference: &Reference) -> Option<String
         .find(|v| proxy_var(&v.key).is_some_and(|p| p.kind.applies_to_scheme(scheme)))?;
     // Both common HTTP stacks must skip the proxy for the request to go direct.
     let skipped = ProxyClient::ALL.iter().all(|client| {
-        client.skips_proxy(client.no_proxy_value(&env), &reference.url.host, reference.url.port)
+        client.skips_proxy(
+            client.no_proxy_value(&env),
+            &reference.url.host,
+            reference.url.port,
+        )
     });
     (!skipped).then(|| proxy.key.clone())
 }

@@ -75,62 +75,141 @@ pub fn projects_for_paths(
     Ok(out.into_iter().collect())
 }
 
-/// Adds the projects of one directory; with `only`, just the project that file belongs to.
+/// Adds the projects of one directory; with `only`, just the projects that read that file.
 fn add_directory(
     fs: &dyn FileSystem,
     dir: &DirectoryFiles,
     only: Option<&Path>,
     out: &mut BTreeSet<ProjectFiles>,
 ) {
-    let main = dir.main_project();
-    let wants = |p: &Path| only.is_none_or(|o| o == p);
-    if let Some(main) = &main
-        && only.is_none_or(|o| main.iter().any(|m| m == o))
-    {
-        out.insert(ProjectFiles {
-            files: main.clone(),
-        });
-    }
-    for other in &dir.others {
-        if !wants(other) {
-            continue;
-        }
-        let files = match (&dir.default, amends_only(fs, dir.default.as_deref(), other)) {
+    let summaries: Vec<(PathBuf, Option<FileSummary>)> = dir
+        .default
+        .iter()
+        .chain(&dir.override_file)
+        .chain(&dir.others)
+        .map(|p| (p.clone(), summarize(fs, p)))
+        .collect();
+    let summary = |p: &Path| {
+        summaries
+            .iter()
+            .find(|(q, _)| q == p)
+            .and_then(|(_, s)| s.as_ref())
+    };
+    // A file another compose file includes or extends is part of that project, not one of
+    // its own.
+    let referenced: BTreeSet<&PathBuf> = summaries
+        .iter()
+        .filter_map(|(_, s)| s.as_ref())
+        .flat_map(|s| &s.references)
+        .collect();
+    let mut projects: Vec<Vec<PathBuf>> = dir.main_project().into_iter().collect();
+    let base = dir.default.as_deref().and_then(summary);
+    for other in dir.others.iter().filter(|o| !referenced.contains(o)) {
+        let amends = match (base, summary(other)) {
+            (Some(base), Some(overlay)) => overlay.amends(base),
+            _ => false,
+        };
+        projects.push(match (&dir.default, amends) {
             (Some(default), true) => vec![default.clone(), other.clone()],
             _ => vec![other.clone()],
-        };
-        out.insert(ProjectFiles { files });
+        });
+    }
+    for files in projects {
+        if only.is_none_or(|o| files.iter().any(|f| f == o)) {
+            out.insert(ProjectFiles { files });
+        }
     }
 }
 
-/// Whether every service `overlay` defines is already a service of `base`: then the overlay
-/// only amends the base (`docker-compose.gpu.yml` adding devices to `ollama`).
-fn amends_only(fs: &dyn FileSystem, base: Option<&Path>, overlay: &Path) -> bool {
-    let Some(base) = base else { return false };
-    let (Some(base_services), Some(overlay_services)) =
-        (service_names(fs, base), service_names(fs, overlay))
-    else {
-        return false;
-    };
-    !overlay_services.is_empty() && overlay_services.is_subset(&base_services)
+/// What discovery needs to know of a compose file, read cheaply (no interpolation, no merge).
+struct FileSummary {
+    /// Service names, and whether each says what it runs (`image` or `build`).
+    services: Vec<(String, bool)>,
+    /// Files it pulls in with `include` or `extends.file`.
+    references: Vec<PathBuf>,
 }
 
-/// The service names of a file, read cheaply (no interpolation, no merge).
-fn service_names(fs: &dyn FileSystem, path: &Path) -> Option<BTreeSet<String>> {
+impl FileSummary {
+    /// An overlay only amends the base: every service it names is the base's, and at least
+    /// one of them does not say what it runs (`ollama: {deploy: …}` in a GPU overlay). A file
+    /// that redefines every service with an image is an alternative, linted on its own.
+    fn amends(&self, base: &FileSummary) -> bool {
+        !self.services.is_empty()
+            && self
+                .services
+                .iter()
+                .all(|(name, _)| base.services.iter().any(|(b, _)| b == name))
+            && self.services.iter().any(|(_, runs)| !runs)
+    }
+}
+
+fn summarize(fs: &dyn FileSystem, path: &Path) -> Option<FileSummary> {
     let bytes = fs.read(path).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let parsed = yaml::parse(FileId(0), &text, Limits::default());
-    let mut names = BTreeSet::new();
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let mut summary = FileSummary {
+        services: Vec::new(),
+        references: Vec::new(),
+    };
     for doc in &parsed.documents {
-        if let Some(services) = doc.get("services").and_then(|s| s.as_mapping()) {
-            names.extend(
-                services
-                    .iter()
-                    .filter_map(|e| e.key.as_str().map(str::to_string)),
-            );
+        for item in doc
+            .get("include")
+            .and_then(|i| i.as_sequence())
+            .unwrap_or_default()
+        {
+            let paths: Vec<&str> = match item.as_str() {
+                Some(p) => vec![p],
+                None => match item.get("path") {
+                    Some(p) => match p.as_sequence() {
+                        Some(list) => list.iter().filter_map(|n| n.as_str()).collect(),
+                        None => p.as_str().into_iter().collect(),
+                    },
+                    None => Vec::new(),
+                },
+            };
+            summary
+                .references
+                .extend(paths.into_iter().map(|p| normalize(&dir.join(p))));
+        }
+        for entry in doc
+            .get("services")
+            .and_then(|s| s.as_mapping())
+            .unwrap_or_default()
+        {
+            let Some(name) = entry.key.as_str() else {
+                continue;
+            };
+            let runs = entry.value.get("image").is_some() || entry.value.get("build").is_some();
+            summary.services.push((name.to_string(), runs));
+            if let Some(file) = entry
+                .value
+                .get("extends")
+                .and_then(|e| e.get("file"))
+                .and_then(|f| f.as_str())
+            {
+                summary.references.push(normalize(&dir.join(file)));
+            }
         }
     }
-    Some(names)
+    Some(summary)
+}
+
+/// `a/./b/../c` as `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -154,6 +233,18 @@ mod tests {
             "/p/compose.other.yaml",
             "services:\n  web:\n    image: nginx\n",
         );
+        fs.insert(
+            "/p/compose.alt.yaml",
+            "services:\n  ollama:\n    image: ollama/ollama:rocm\n",
+        );
+        fs.insert(
+            "/p/compose.base.yaml",
+            "services:\n  ollama:\n    deploy: {}\n",
+        );
+        fs.insert(
+            "/p/compose.main.yaml",
+            "include: [compose.base.yaml]\nservices:\n  x:\n    image: x\n",
+        );
         fs.insert("/p/.env", "A=1\n");
         let projects = projects_for_paths(&fs, &[PathBuf::from("/p")]).unwrap();
         let files: Vec<Vec<&str>> = projects
@@ -163,22 +254,28 @@ mod tests {
         assert_eq!(
             files,
             vec![
+                vec!["/p/compose.alt.yaml"],
+                vec!["/p/compose.main.yaml"],
                 vec!["/p/compose.other.yaml"],
                 vec!["/p/compose.yaml", "/p/compose.gpu.yaml"],
                 vec!["/p/compose.yaml", "/p/compose.override.yml"],
             ]
         );
-        // A changed .env or override file maps to the main project, once.
-        let projects = projects_for_paths(
-            &fs,
-            &[
-                PathBuf::from("/p/.env"),
-                PathBuf::from("/p/compose.override.yml"),
-            ],
-        )
-        .unwrap();
-        assert_eq!(projects.len(), 1);
-        assert_eq!(projects[0].files.len(), 2);
+        // A changed override file maps to the main project only; a changed default file
+        // to every project that reads it; a changed .env to every project of its directory.
+        let count = |paths: &[&str]| {
+            let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+            projects_for_paths(&fs, &paths).unwrap().len()
+        };
+        assert_eq!(count(&["/p/compose.override.yml"]), 1);
+        assert_eq!(
+            count(&["/p/compose.override.yml", "/p/compose.gpu.yaml"]),
+            2
+        );
+        assert_eq!(count(&["/p/compose.yaml"]), 2);
+        assert_eq!(count(&["/p/.env"]), 5);
+        // An included file is part of the project that includes it.
+        assert_eq!(count(&["/p/compose.base.yaml"]), 0);
     }
 
     #[test]

@@ -150,9 +150,10 @@ fn json_columns_count_characters_after_non_ascii_text() {
     let loc = &findings[0]["location"];
     assert_eq!(loc["file"], "compose.yaml");
     assert_eq!(loc["line"], 6);
-    // `      TITRE: "Déjà vu ` is 21 characters; `${MISSING}` starts at column 22.
-    assert_eq!(loc["column"], 22);
-    assert_eq!(loc["end_column"], 32);
+    // `      TITRE: "Déjà vu ` is 6 + 6 + 1 + 1 + 4 + 1 + 2 + 1 = 22 characters (26 bytes), so
+    // `${MISSING}` (10 characters) spans columns 23 to 33.
+    assert_eq!(loc["column"], 23);
+    assert_eq!(loc["end_column"], 33);
     assert_eq!(findings[0]["rule"], "undefined-variable");
     assert_eq!(findings[0]["severity"], "warning");
 }

@@ -833,3 +833,27 @@ fn json_style_flow_mappings_and_empty_flow_values() {
         ("http://x:80", true)
     );
 }
+
+#[test]
+fn a_closing_bracket_indented_less_than_its_block_is_accepted_like_compose() {
+    // go-yaml accepts this (seen in real compose files); yaml-rust2 alone would not.
+    let text =
+        "services:\n  s:\n    command: [\n      \"tunnel\",\n      \"run\"\n    ]\n    image: x\n";
+    let parsed = composelint::yaml::parse(
+        composelint::source::FileId(0),
+        text,
+        composelint::yaml::Limits::default(),
+    );
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let service = parsed.documents[0]
+        .get("services")
+        .unwrap()
+        .get("s")
+        .unwrap();
+    let image = service.get("image").unwrap();
+    assert_eq!(&text[image.span.start..image.span.end], "x");
+    assert_eq!(
+        service.get("command").unwrap().as_sequence().unwrap().len(),
+        2
+    );
+}

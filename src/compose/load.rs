@@ -461,6 +461,11 @@ impl Loader<'_> {
                                 });
                             }
                             scalar.text = done.text;
+                            // Compose interpolates strings and keeps them strings: an unset
+                            // `${X}` is "", not null; `${PORT}` is "8080", not a number.
+                            if scalar.style == ScalarStyle::Plain {
+                                scalar.style = ScalarStyle::DoubleQuoted;
+                            }
                         }
                         Err(error) => {
                             let message = error.to_string();

@@ -24,6 +24,8 @@ mod cmp011_duplicate_published_port;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
 mod oll003_detour_through_host;
+mod oll004_host_gateway_unmapped;
+mod oll005_unknown_host;
 mod reference_report;
 
 /// What a rule sees: the project, and the Ollama analysis every OLL rule shares (computed
@@ -138,6 +140,8 @@ pub static RULES: &[&Rule] = &[
     &oll001_loopback_in_container::RULE,
     &oll002_unspecified_address::RULE,
     &oll003_detour_through_host::RULE,
+    &oll004_host_gateway_unmapped::RULE,
+    &oll005_unknown_host::RULE,
 ];
 
 pub fn find(code: &str) -> Option<&'static Rule> {

@@ -70,9 +70,10 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             Some((server, name)) => {
                 let port = ctx.servers.get(server).map_or(11434, |s| s.listen.port);
                 d = d.with_help(format!("use `{}`", working_url(ctx, r, &name, port)));
-                if let Some(fix) =
-                    safe_fix(format!("point at service `{name}`"), retarget(r, &name, port))
-                {
+                if let Some(fix) = safe_fix(
+                    format!("point at service `{name}`"),
+                    retarget(r, &name, port),
+                ) {
                     d = d.with_fix(fix);
                 }
             }

@@ -61,10 +61,15 @@ declare_rule! {
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (r, verdict) in ctx.references {
-        let Verdict::DetourThroughHost { server } = verdict else { continue };
+        let Verdict::DetourThroughHost { server } = verdict else {
+            continue;
+        };
         let server_name = ctx.project.services[*server].name.clone();
         let port = ctx.servers.get(*server).map_or(11434, |s| s.listen.port);
-        let direct = matches!(ctx.net.resolve(r.client, &server_name), Resolution::Sibling { .. });
+        let direct = matches!(
+            ctx.net.resolve(r.client, &server_name),
+            Resolution::Sibling { .. }
+        );
         let url = working_url(ctx, r, &server_name, port);
         let mut d = report(
             ctx,
@@ -79,7 +84,8 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         if direct {
             d = d.with_help(format!("reach it directly: `{url}`"));
             let edits = retarget(r, &server_name, port);
-            if let Some(fix) = safe_fix(format!("point at service `{server_name}` directly"), edits) {
+            if let Some(fix) = safe_fix(format!("point at service `{server_name}` directly"), edits)
+            {
                 d = d.with_fix(fix);
             }
         }

@@ -57,7 +57,9 @@ declare_rule! {
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (r, verdict) in ctx.references {
-        let Verdict::HostGatewayUnmapped { route } = verdict else { continue };
+        let Verdict::HostGatewayUnmapped { route } = verdict else {
+            continue;
+        };
         let (name, why) = match route {
             HostRoute::ContainersInternal => (
                 "host.containers.internal",

@@ -64,9 +64,14 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         else {
             continue;
         };
-        let mut message = format!("{}: nothing resolves the name `{}`", subject(ctx, r), r.url.host);
+        let mut message = format!(
+            "{}: nothing resolves the name `{}`",
+            subject(ctx, r),
+            r.url.host
+        );
         if r.url.host.eq_ignore_ascii_case("host-gateway") {
-            message.push_str(" (`host-gateway` is only a value for `extra_hosts`, not a host name)");
+            message
+                .push_str(" (`host-gateway` is only a value for `extra_hosts`, not a host name)");
         }
         let mut d = report(ctx, &RULE, r, Part::Host, message);
         if *maybe_external {
@@ -83,7 +88,8 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             }
             let near_miss = crate::names::closest(&r.url.host, &[name.as_str()]).is_some();
             if near_miss
-                && let Some(fix) = safe_fix(format!("use service `{name}`"), retarget(r, name, port))
+                && let Some(fix) =
+                    safe_fix(format!("use service `{name}`"), retarget(r, name, port))
             {
                 d = d.with_fix(fix);
             }

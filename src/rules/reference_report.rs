@@ -47,9 +47,14 @@ pub fn subject(ctx: &Context, r: &Reference) -> String {
     let service = &ctx.project.services[r.client].name;
     match &r.written {
         Written::Env { key, .. } => format!("`{key}={}` in service `{service}`", r.text.value),
-        Written::Command { .. } => format!("`{}` in the command of service `{service}`", r.text.value),
+        Written::Command { .. } => {
+            format!("`{}` in the command of service `{service}`", r.text.value)
+        }
         Written::AppDefault { var } => {
-            format!("the default `{var}={}` of service `{service}`", r.text.value)
+            format!(
+                "the default `{var}={}` of service `{service}`",
+                r.text.value
+            )
         }
     }
 }
@@ -65,7 +70,9 @@ pub fn report(
 ) -> Diagnostic {
     let service = &ctx.project.services[r.client];
     let primary = part_span(r, part).or(Some(service.key_span));
-    let mut d = rule.diagnostic(message, primary).with_service(&service.name);
+    let mut d = rule
+        .diagnostic(message, primary)
+        .with_service(&service.name);
     if let Written::Env {
         source: EnvSource::Environment { span },
         key,

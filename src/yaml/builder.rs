@@ -77,6 +77,53 @@ pub struct ParsedYaml {
 /// completed before are kept, the one in progress is dropped. Duplicate keys (the first entry
 /// is kept), bad merges and unknown aliases (read as null) are reported and parsing goes on.
 pub fn parse(file: FileId, text: &str, limits: Limits) -> ParsedYaml {
+    // yaml-rust2 rejects a closing `]` / `}` on its own line indented less than the block
+    // around it; go-yaml, which Compose uses, accepts it. Joining that line to the one before
+    // (a line break becomes a space) keeps every byte offset, so spans stay right.
+    let mut patched: Option<String> = None;
+    for _ in 0..MAX_FLOW_PATCHES {
+        let current = patched.as_deref().unwrap_or(text);
+        let out = parse_once(file, current, limits);
+        let Some(newline) = underindented_flow_close(current, &out) else {
+            return out;
+        };
+        let mut bytes = current.as_bytes().to_vec();
+        bytes[newline] = b' ';
+        if newline > 0 && bytes[newline - 1] == b'\r' {
+            bytes[newline - 1] = b' ';
+        }
+        patched = Some(String::from_utf8(bytes).unwrap_or_else(|_| current.to_string()));
+    }
+    parse_once(file, patched.as_deref().unwrap_or(text), limits)
+}
+
+/// How many under-indented closing brackets one file may have joined.
+const MAX_FLOW_PATCHES: usize = 32;
+
+/// The line break before a closing bracket that yaml-rust2 rejected as under-indented, when
+/// the line before can take it (it holds no comment).
+fn underindented_flow_close(text: &str, out: &ParsedYaml) -> Option<usize> {
+    let error = out.errors.iter().find(|e| {
+        e.kind == YamlErrorKind::Syntax && e.message.starts_with("invalid indentation")
+    })?;
+    let at = error.span.start;
+    let line_start = text.get(..at)?.rfind('\n')? + 1;
+    let line = text.get(line_start..)?;
+    let first = line.trim_start_matches([' ', '\t']).chars().next()?;
+    if !matches!(first, ']' | '}')
+        || line_start + (line.len() - line.trim_start_matches([' ', '\t']).len()) != at
+    {
+        return None;
+    }
+    let newline = line_start - 1;
+    let previous_start = text[..newline].rfind('\n').map_or(0, |i| i + 1);
+    if text[previous_start..newline].contains('#') {
+        return None;
+    }
+    Some(newline)
+}
+
+fn parse_once(file: FileId, text: &str, limits: Limits) -> ParsedYaml {
     // yaml-rust2 reads a BOM as content and a NUL as the end of the input, so the BOM is cut
     // off here and the text is handed over only up to the first NUL, which is an error.
     let base = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
