@@ -85,14 +85,37 @@ pub fn load(fs: &dyn FileSystem, settings: &Settings) -> Result<Vec<LoadedProjec
     } else {
         vec![settings.compose_files.clone()]
     };
+    let explicit = !settings.compose_files.is_empty();
     file_sets
         .iter()
-        .map(|files| {
-            load_project(fs, files, &settings.load)
-                .map(|(project, sources)| LoadedProject { project, sources })
-                .map_err(RunError::Load)
+        .map(|files| match load_project(fs, files, &settings.load) {
+            Ok((project, sources)) => Ok(LoadedProject { project, sources }),
+            // A file found by the search that cannot be read is a finding in that project;
+            // a file the user named is a failed run.
+            Err(error) if !explicit && files.contains(&error.path) => Ok(unreadable(files, error)),
+            Err(error) => Err(RunError::Load(error)),
         })
         .collect()
+}
+
+/// A project whose compose file could not be read: one CMP001 finding at its start.
+fn unreadable(files: &[PathBuf], error: LoadError) -> LoadedProject {
+    let mut sources = Sources::new();
+    let id = sources.add(error.path.clone(), String::new());
+    let project = Project {
+        directory: files
+            .first()
+            .and_then(|f| f.parent())
+            .map(PathBuf::from)
+            .unwrap_or_default(),
+        files: vec![id],
+        issues: vec![compose::issues::LoadIssue::Syntax {
+            span: source::Span::new(id, 0, 0),
+            message: format!("cannot read the file: {}", error.message),
+        }],
+        ..Project::default()
+    };
+    LoadedProject { project, sources }
 }
 
 /// Loads and lints every project `settings` names.

@@ -14,8 +14,13 @@ struct Run {
 
 /// Runs composelint in `dir`; a run longer than 30 s is a hang and fails the test.
 fn run(dir: &Path, args: &[&str]) -> Run {
+    run_with_env(dir, args, &[])
+}
+
+fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_composelint"))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .env_remove("NO_COLOR")
         .stdout(Stdio::piped())
@@ -293,4 +298,76 @@ fn rules_and_rule_pages() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("## Why is this bad?"));
     assert_eq!(run(dir.path(), &["rule", "XYZ999"]).code, 2);
+}
+
+#[test]
+fn an_unreadable_file_is_a_finding_and_other_projects_are_still_linted() {
+    let dir = project(&[(
+        "b/compose.yaml",
+        b"services:\n  s:\n    depends_on: [nope]\n",
+    )]);
+    // A FIFO named compose.yaml: reading it would block forever; it must be refused.
+    std::fs::create_dir(dir.path().join("a")).unwrap();
+    let status = Command::new("mkfifo")
+        .arg(dir.path().join("a/compose.yaml"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let r = run(dir.path(), &["--format", "json"]);
+    let mut c = codes(&r);
+    c.sort();
+    assert_eq!(c, vec!["CMP001", "CMP009"], "{}", r.stdout);
+    // Named explicitly, the same file stops the run.
+    let r = run(dir.path(), &["-f", "a/compose.yaml"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("a/compose.yaml"), "{}", r.stderr);
+}
+
+#[test]
+fn a_template_stands_in_for_a_missing_dotenv_and_says_so_once() {
+    let dir = project(&[
+        (
+            "compose.yaml",
+            b"services:\n  app:\n    image: app\n    environment:\n      A: ${A}\n      B: ${B}\n",
+        ),
+        (".env.example", b"A=1\nB=2\n"),
+    ]);
+    let r = run(dir.path(), &["--color", "never"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(
+        r.stdout.matches("read .env.example in its place").count(),
+        1,
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn the_process_environment_is_read_only_when_asked() {
+    let dir = project(&[(
+        "compose.yaml",
+        b"services:\n  app:\n    image: app\n    environment:\n      A: ${FROM_SHELL}\n",
+    )]);
+    let env = [("FROM_SHELL", "x")];
+    let r = run_with_env(dir.path(), &["--format", "json"], &env);
+    assert_eq!(
+        codes(&r),
+        vec!["CMP004"],
+        "deterministic by default: {}",
+        r.stdout
+    );
+    let r = run_with_env(dir.path(), &["--format", "json", "--process-env"], &env);
+    assert!(codes(&r).is_empty(), "{}", r.stdout);
+    // COMPOSE_FILE names the files, as for Compose.
+    std::fs::write(
+        dir.path().join("other.yaml"),
+        "services:\n  o:\n    depends_on: [nope]\n",
+    )
+    .unwrap();
+    let r = run_with_env(
+        dir.path(),
+        &["--format", "json", "--process-env"],
+        &[("COMPOSE_FILE", "other.yaml")],
+    );
+    assert_eq!(codes(&r), vec!["CMP009"], "{}", r.stdout);
 }

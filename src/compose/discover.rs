@@ -65,7 +65,9 @@ pub fn directory_files(fs: &dyn FileSystem, directory: &Path) -> DirectoryFiles 
     let entries = fs.read_dir(directory).unwrap_or_default();
     let names: BTreeSet<String> = entries
         .iter()
-        .filter(|p| fs.kind(p) == Some(EntryKind::File))
+        // A FIFO or device with a compose name is listed too: reading it is refused with a
+        // finding, rather than the file silently passed over.
+        .filter(|p| matches!(fs.kind(p), Some(EntryKind::File | EntryKind::Other)))
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
     let pick = |candidates: &[&str]| {
