@@ -16,7 +16,8 @@
 
 use std::collections::HashMap;
 
-use crate::interpolate::{UnsetVariable, covering_span, go_quote, interpolate};
+use crate::go_format::go_quote;
+use crate::interpolate::{UnsetVariable, covering_span, interpolate};
 use crate::source::{SourceFile, Span};
 use crate::text::{Origin, Text};
 

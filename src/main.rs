@@ -46,23 +46,7 @@ fn cwd() -> PathBuf {
 }
 
 fn absolute(path: &Path, cwd: &Path) -> PathBuf {
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        let joined = cwd.join(path);
-        // Keep links as they are (a linked compose file belongs to the link's directory).
-        let mut out = PathBuf::new();
-        for c in joined.components() {
-            match c {
-                std::path::Component::CurDir => {}
-                std::path::Component::ParentDir => {
-                    out.pop();
-                }
-                other => out.push(other),
-            }
-        }
-        out
-    }
+    composelint::paths::resolve(cwd, path)
 }
 
 /// Settings from the arguments and, only with `--process-env`, the environment.

@@ -168,9 +168,11 @@ fn summarize(fs: &dyn FileSystem, path: &Path) -> Option<FileSummary> {
                     None => Vec::new(),
                 },
             };
-            summary
-                .references
-                .extend(paths.into_iter().map(|p| normalize(&dir.join(p))));
+            summary.references.extend(
+                paths
+                    .into_iter()
+                    .map(|p| crate::paths::normalize(&dir.join(p))),
+            );
         }
         for entry in doc
             .get("services")
@@ -188,28 +190,13 @@ fn summarize(fs: &dyn FileSystem, path: &Path) -> Option<FileSummary> {
                 .and_then(|e| e.get("file"))
                 .and_then(|f| f.as_str())
             {
-                summary.references.push(normalize(&dir.join(file)));
+                summary
+                    .references
+                    .push(crate::paths::normalize(&dir.join(file)));
             }
         }
     }
     Some(summary)
-}
-
-/// `a/./b/../c` as `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -19,21 +19,42 @@ fn load(files: &[(&str, &str)], compose: &[&str]) -> (Project, Sources) {
 }
 
 fn env<'a>(p: &'a Project, service: &str, key: &str) -> Option<&'a str> {
-    p.service(service)?.env(key)?.value.as_ref().map(|t| t.as_str())
+    p.service(service)?
+        .env(key)?
+        .value
+        .as_ref()
+        .map(|t| t.as_str())
 }
 
 #[test]
 fn include_brings_services_with_their_own_env_which_does_not_leak() {
     let (p, _) = load(
         &[
-            ("/p/compose.yaml", "include:\n  - sub/compose.yaml\nservices:\n  web:\n    image: web:${TAG:-none}\n"),
-            ("/p/sub/compose.yaml", "services:\n  ollama:\n    image: ollama/ollama:${TAG}\n"),
+            (
+                "/p/compose.yaml",
+                "include:\n  - sub/compose.yaml\nservices:\n  web:\n    image: web:${TAG:-none}\n",
+            ),
+            (
+                "/p/sub/compose.yaml",
+                "services:\n  ollama:\n    image: ollama/ollama:${TAG}\n",
+            ),
             ("/p/sub/.env", "TAG=0.5\n"),
         ],
         &["/p/compose.yaml"],
     );
-    assert_eq!(p.service("ollama").unwrap().image.as_ref().unwrap().as_str(), "ollama/ollama:0.5");
-    assert_eq!(p.service("web").unwrap().image.as_ref().unwrap().as_str(), "web:none");
+    assert_eq!(
+        p.service("ollama")
+            .unwrap()
+            .image
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "ollama/ollama:0.5"
+    );
+    assert_eq!(
+        p.service("web").unwrap().image.as_ref().unwrap().as_str(),
+        "web:none"
+    );
     assert!(p.issues.is_empty(), "{:?}", p.issues);
 }
 
@@ -41,13 +62,28 @@ fn include_brings_services_with_their_own_env_which_does_not_leak() {
 fn include_cycles_are_reported_not_followed() {
     let (p, _) = load(
         &[
-            ("/p/compose.yaml", "include: [a.yaml]\nservices:\n  x:\n    image: x\n"),
-            ("/p/a.yaml", "include: [b.yaml]\nservices:\n  a:\n    image: a\n"),
-            ("/p/b.yaml", "include: [a.yaml]\nservices:\n  b:\n    image: b\n"),
+            (
+                "/p/compose.yaml",
+                "include: [a.yaml]\nservices:\n  x:\n    image: x\n",
+            ),
+            (
+                "/p/a.yaml",
+                "include: [b.yaml]\nservices:\n  a:\n    image: a\n",
+            ),
+            (
+                "/p/b.yaml",
+                "include: [a.yaml]\nservices:\n  b:\n    image: b\n",
+            ),
         ],
         &["/p/compose.yaml"],
     );
-    assert!(p.issues.iter().any(|i| matches!(i, LoadIssue::Cycle { .. })), "{:?}", p.issues);
+    assert!(
+        p.issues
+            .iter()
+            .any(|i| matches!(i, LoadIssue::Cycle { .. })),
+        "{:?}",
+        p.issues
+    );
     assert!(p.service("a").is_some() && p.service("b").is_some());
 }
 
@@ -59,13 +95,24 @@ fn extends_merges_the_base_from_the_same_or_another_file() {
                 "/p/compose.yaml",
                 "services:\n  base:\n    image: app\n    environment: [A=1, B=1]\n  worker:\n    extends: base\n    environment: [B=2]\n  remote:\n    extends:\n      file: common.yaml\n      service: gpu\n",
             ),
-            ("/p/common.yaml", "services:\n  gpu:\n    image: ollama/ollama\n    environment:\n      OLLAMA_HOST: 0.0.0.0:9999\n"),
+            (
+                "/p/common.yaml",
+                "services:\n  gpu:\n    image: ollama/ollama\n    environment:\n      OLLAMA_HOST: 0.0.0.0:9999\n",
+            ),
         ],
         &["/p/compose.yaml"],
     );
     assert_eq!(env(&p, "worker", "A"), Some("1"));
     assert_eq!(env(&p, "worker", "B"), Some("2"));
-    assert_eq!(p.service("worker").unwrap().image.as_ref().unwrap().as_str(), "app");
+    assert_eq!(
+        p.service("worker")
+            .unwrap()
+            .image
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "app"
+    );
     assert_eq!(env(&p, "remote", "OLLAMA_HOST"), Some("0.0.0.0:9999"));
     assert!(p.issues.is_empty(), "{:?}", p.issues);
 }
@@ -73,10 +120,19 @@ fn extends_merges_the_base_from_the_same_or_another_file() {
 #[test]
 fn extends_cycles_are_reported() {
     let (p, _) = load(
-        &[("/p/compose.yaml", "services:\n  a:\n    extends: b\n  b:\n    extends: a\n    image: x\n")],
+        &[(
+            "/p/compose.yaml",
+            "services:\n  a:\n    extends: b\n  b:\n    extends: a\n    image: x\n",
+        )],
         &["/p/compose.yaml"],
     );
-    assert!(p.issues.iter().any(|i| matches!(i, LoadIssue::Cycle { .. })), "{:?}", p.issues);
+    assert!(
+        p.issues
+            .iter()
+            .any(|i| matches!(i, LoadIssue::Cycle { .. })),
+        "{:?}",
+        p.issues
+    );
 }
 
 #[test]
@@ -87,16 +143,25 @@ fn environment_beats_env_file_even_without_a_value_and_keeps_where_it_was_writte
                 "/p/compose.yaml",
                 "services:\n  app:\n    image: app\n    env_file: [a.env, b.env]\n    environment:\n      - MASKED\n      - EMPTY=\n",
             ),
-            ("/p/a.env", "URL=http://first\nMASKED=from-file\nEMPTY=from-file\n"),
+            (
+                "/p/a.env",
+                "URL=http://first\nMASKED=from-file\nEMPTY=from-file\n",
+            ),
             ("/p/b.env", "URL=http://second:11434\n"),
         ],
         &["/p/compose.yaml"],
     );
     assert_eq!(env(&p, "app", "URL"), Some("http://second:11434"));
-    assert_eq!(env(&p, "app", "MASKED"), None, "a bare key masks the env_file value");
+    assert_eq!(
+        env(&p, "app", "MASKED"),
+        None,
+        "a bare key masks the env_file value"
+    );
     assert_eq!(env(&p, "app", "EMPTY"), Some(""));
     let url = p.service("app").unwrap().env("URL").unwrap();
-    let EnvSource::EnvFile { file, .. } = url.source else { panic!("{:?}", url.source) };
+    let EnvSource::EnvFile { file, .. } = url.source else {
+        panic!("{:?}", url.source)
+    };
     assert_eq!(sources.get(file).path, PathBuf::from("/p/b.env"));
     let text = url.value.as_ref().unwrap();
     let host = text.exact_span(7..13).unwrap();
@@ -107,15 +172,31 @@ fn environment_beats_env_file_even_without_a_value_and_keeps_where_it_was_writte
 fn an_override_file_value_points_into_the_override_file() {
     let (p, sources) = load(
         &[
-            ("/p/compose.yaml", "services:\n  ui:\n    image: ui\n    environment:\n      URL: http://a:1\n"),
-            ("/p/compose.override.yaml", "services:\n  ui:\n    environment:\n      URL: http://b:2\n"),
+            (
+                "/p/compose.yaml",
+                "services:\n  ui:\n    image: ui\n    environment:\n      URL: http://a:1\n",
+            ),
+            (
+                "/p/compose.override.yaml",
+                "services:\n  ui:\n    environment:\n      URL: http://b:2\n",
+            ),
         ],
         &["/p/compose.yaml", "/p/compose.override.yaml"],
     );
-    let url = p.service("ui").unwrap().env("URL").unwrap().value.as_ref().unwrap();
+    let url = p
+        .service("ui")
+        .unwrap()
+        .env("URL")
+        .unwrap()
+        .value
+        .as_ref()
+        .unwrap();
     assert_eq!(url.as_str(), "http://b:2");
     let span = url.primary_span().unwrap();
-    assert_eq!(sources.get(span.file).path, PathBuf::from("/p/compose.override.yaml"));
+    assert_eq!(
+        sources.get(span.file).path,
+        PathBuf::from("/p/compose.override.yaml")
+    );
     assert_eq!(sources.slice(span), "http://b:2");
 }
 
@@ -123,17 +204,30 @@ fn an_override_file_value_points_into_the_override_file() {
 fn a_dotenv_value_keeps_its_place_in_dotenv_through_interpolation() {
     let (p, sources) = load(
         &[
-            ("/p/compose.yaml", "services:\n  ui:\n    image: ui\n    environment:\n      URL: ${BASE}/api\n"),
+            (
+                "/p/compose.yaml",
+                "services:\n  ui:\n    image: ui\n    environment:\n      URL: ${BASE}/api\n",
+            ),
             ("/p/.env", "# base\nBASE=http://localhost:11434\n"),
         ],
         &["/p/compose.yaml"],
     );
-    let url = p.service("ui").unwrap().env("URL").unwrap().value.as_ref().unwrap();
+    let url = p
+        .service("ui")
+        .unwrap()
+        .env("URL")
+        .unwrap()
+        .value
+        .as_ref()
+        .unwrap();
     assert_eq!(url.as_str(), "http://localhost:11434/api");
     let host = url.exact_span(7..16).unwrap();
     assert_eq!(sources.get(host.file).path, PathBuf::from("/p/.env"));
     assert_eq!(sources.slice(host), "localhost");
     let suffix = url.exact_span(22..26).unwrap();
     assert_eq!(sources.slice(suffix), "/api");
-    assert_eq!(sources.get(suffix.file).path, PathBuf::from("/p/compose.yaml"));
+    assert_eq!(
+        sources.get(suffix.file).path,
+        PathBuf::from("/p/compose.yaml")
+    );
 }

@@ -1,10 +1,11 @@
 //! Builds the typed model from the merged document: services with their networking fields,
 //! the container environment (with `env_file` values), top-level networks and volumes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::dotenv;
 use crate::fs::{EntryKind, FileSystem};
+use crate::go_format::go_float;
 use crate::source::{Sources, Span};
 use crate::text::Text;
 use crate::yaml::{Node, NodeKind, ScalarValue};
@@ -274,12 +275,12 @@ impl Builder<'_> {
         if context.contains("://") || context.starts_with("git@") {
             return build;
         }
-        let dir = resolve_path(self.directory, context);
+        let dir = crate::paths::resolve(self.directory, context);
         let name = build
             .dockerfile
             .as_ref()
             .map_or("Dockerfile", |d| d.value.as_str());
-        let path = resolve_path(&dir, name);
+        let path = crate::paths::resolve(&dir, name);
         if let Some(id) = self.sources.find(&path) {
             build.dockerfile_file = Some(id);
         } else if self.fs.kind(&path) == Some(EntryKind::File)
@@ -882,7 +883,7 @@ impl Builder<'_> {
                 }
             };
             out.push(EnvFileRef {
-                path: resolve_path(self.directory, &path),
+                path: crate::paths::resolve(self.directory, &path),
                 span,
                 required,
                 raw,
@@ -943,36 +944,6 @@ fn key_span(root: &Node, section: &str, key: &str) -> Span {
         .unwrap_or(root.span)
 }
 
-/// A path as Compose resolves it against the project directory (`~` is left alone).
-pub fn resolve_path(directory: &Path, path: &str) -> PathBuf {
-    let p = Path::new(path);
-    if p.is_absolute() {
-        return p.to_path_buf();
-    }
-    let mut out = directory.to_path_buf();
-    for component in p.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// Go's `fmt.Sprint` of a float64, for environment values Compose stringifies.
-fn go_float(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e21 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    }
-}
-
 /// `SOURCE:TARGET[:MODE]` or `TARGET`: the mount type, source and target.
 fn parse_short_volume(spec: &str) -> (String, Option<String>, String) {
     let parts: Vec<&str> = spec.split(':').collect();
@@ -987,22 +958,5 @@ fn parse_short_volume(spec: &str) -> (String, Option<String>, String) {
             (kind.into(), Some(source.to_string()), target.to_string())
         }
         [] => ("volume".into(), None, String::new()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_paths_resolve_against_the_project_directory() {
-        assert_eq!(
-            resolve_path(Path::new("/p"), "./a/../b.env"),
-            PathBuf::from("/p/b.env")
-        );
-        assert_eq!(
-            resolve_path(Path::new("/p"), "/etc/x"),
-            PathBuf::from("/etc/x")
-        );
     }
 }

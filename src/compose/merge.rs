@@ -11,6 +11,7 @@
 use std::fmt;
 
 use super::canonical;
+use crate::go_format::go_float;
 use crate::source::Span;
 use crate::text::{Origin, Text};
 use crate::yaml::{Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, Tag};
@@ -925,58 +926,6 @@ pub(crate) fn go_percent_d(node: &Node) -> String {
         Some(ScalarValue::Null) => "%!d(<nil>)".to_string(),
         _ => format!("%!d({}={})", go_type_name(node), go_sprint(node)),
     }
-}
-
-/// Go's `%v` of a float64: the shortest digits, in exponent form below 1e-4 and from 1e6.
-pub(crate) fn go_float(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".to_string();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.to_string();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.to_string();
-    }
-    let scientific = format!("{f:e}");
-    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let mut out = String::new();
-    if negative {
-        out.push('-');
-    }
-    if !(-4..6).contains(&exponent) {
-        let (first, rest) = digits.split_at(1.min(digits.len()));
-        out.push_str(first);
-        if !rest.is_empty() {
-            out.push('.');
-            out.push_str(rest);
-        }
-        out.push('e');
-        out.push(if exponent < 0 { '-' } else { '+' });
-        out.push_str(&format!("{:02}", exponent.unsigned_abs()));
-    } else if exponent < 0 {
-        out.push_str("0.");
-        for _ in 0..(-exponent - 1) {
-            out.push('0');
-        }
-        out.push_str(&digits);
-    } else {
-        let point = exponent as usize + 1;
-        if digits.len() <= point {
-            out.push_str(&digits);
-            for _ in digits.len()..point {
-                out.push('0');
-            }
-        } else {
-            out.push_str(&digits[..point]);
-            out.push('.');
-            out.push_str(&digits[point..]);
-        }
-    }
-    out
 }
 
 /// The span from `a`'s start to `b`'s end when both are in one file and in that order.

@@ -17,6 +17,7 @@
 //!   string, which also raises the "missing a target port" error;
 //! * defaults: `protocol: tcp`, `mode: ingress` when the key is absent.
 
+use crate::go_format::{go_float, go_quote};
 use std::fmt;
 use std::net::IpAddr;
 use std::ops::Range;
@@ -786,7 +787,7 @@ pub fn expose_from_int(entry: i64) -> String {
 pub fn expose_float_error(entry: f64, item_path: &str) -> PortError {
     PortError::new(format!(
         "{item_path}: unsupported expose value %!s(float64={})",
-        go_format_float(entry)
+        go_float(entry)
     ))
 }
 
@@ -821,55 +822,6 @@ pub fn parse_expose(entry: &str) -> Option<ExposedPorts> {
 // ---------------------------------------------------------------------------------------------
 // Go formatting helpers (only for reproducing Compose's error texts)
 // ---------------------------------------------------------------------------------------------
-
-/// Go's `strconv.Quote` for the texts that reach it here: `"` and `\` escaped, control
-/// characters as `\n`, `\t`, … or `\xNN` / `\uNNNN`.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Go's `%v` for a float64: shortest digits, exponent form below 1e-4 or from 1e21 on.
-fn go_format_float(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".to_string();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.to_string();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.to_string();
-    }
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if (-4..21).contains(&exp) {
-        format!("{f}")
-    } else {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{mantissa}e{sign}{:02}", exp.unsigned_abs())
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -1423,12 +1375,11 @@ mod tests {
 
     #[test]
     fn go_formatting_helpers() {
-        assert_eq!(go_format_float(56.0), "56");
-        assert_eq!(go_format_float(0.0001), "0.0001");
-        assert_eq!(go_format_float(0.00001), "1e-05");
-        assert_eq!(go_format_float(1.5e21), "1.5e+21");
-        assert_eq!(go_format_float(1e20), "100000000000000000000");
-        assert_eq!(go_format_float(f64::NAN), "NaN");
+        assert_eq!(go_float(56.0), "56");
+        assert_eq!(go_float(0.0001), "0.0001");
+        assert_eq!(go_float(0.00001), "1e-05");
+        assert_eq!(go_float(1.5e21), "1.5e+21");
+        assert_eq!(go_float(f64::NAN), "NaN");
         assert_eq!(go_quote("a\"b\\\n\u{1}"), "\"a\\\"b\\\\\\n\\x01\"");
     }
 }
