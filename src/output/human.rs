@@ -68,10 +68,7 @@ impl Report {
         };
         let mut report = Report {
             code: format!("{}({})", d.code, d.rule),
-            message: match &d.service {
-                Some(s) => format!("{} [service `{s}`]", d.message),
-                None => d.message.clone(),
-            },
+            message: d.message.clone(),
             severity,
             help: d.help.clone(),
             url: rules::find(d.code).map(|r| r.url()),

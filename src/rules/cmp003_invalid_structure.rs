@@ -55,7 +55,10 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 .with_related(*used_at, "used here"),
         ),
         LoadIssue::MissingFile { path, span, reason } => Some(RULE.diagnostic(
-            format!("cannot read `{}`: {reason}", path.display()),
+            format!(
+                "cannot read `{}`: {reason}",
+                super::cmp008_env_file_not_found::written_or(ctx, *span, path)
+            ),
             Some(*span),
         )),
         _ => None,

@@ -46,7 +46,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
     issues(ctx, |issue| match issue {
         LoadIssue::EnvFileNotFound { path, span } => Some(
             RULE.diagnostic(
-                format!("env file `{}` does not exist", path.display()),
+                format!("env file `{}` does not exist", written_or(ctx, *span, path)),
                 Some(*span),
             )
             .with_help("create it, or mark it optional with `required: false`"),
@@ -54,4 +54,18 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         _ => None,
     })
     .collect()
+}
+
+/// The path as the compose file writes it (what the user recognises), else the resolved one.
+pub(super) fn written_or(
+    ctx: &Context,
+    span: crate::source::Span,
+    path: &std::path::Path,
+) -> String {
+    let written = ctx.sources.slice(span).trim_matches(['"', '\'']);
+    if written.is_empty() || written.contains(['\n', '{', '[']) {
+        path.display().to_string()
+    } else {
+        written.to_string()
+    }
 }
