@@ -192,14 +192,10 @@ fn judge_target(
     if verdict != Verdict::Works && !matches!(verdict, Verdict::DetourThroughHost { .. }) {
         return verdict;
     }
-    if aimed_at_ollama && expect.firm {
-        if let Some(ok) = reference_path_fits(reference) {
-            if !ok {
-                return Verdict::WrongPath {
-                    expected: expect.path,
-                };
-            }
-        }
+    if aimed_at_ollama && expect.firm && reference_path_fits(reference) == Some(false) {
+        return Verdict::WrongPath {
+            expected: expect.path,
+        };
     }
     if let Some(proxy) = intercepting_proxy(project, reference) {
         return Verdict::ProxyIntercepts { proxy_var: proxy };

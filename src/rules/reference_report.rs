@@ -89,18 +89,30 @@ pub fn report(
 
 /// Replaces one part of the URL in place, when it was written exactly there.
 pub fn edit_part(r: &Reference, part: Part, content: impl Into<String>) -> Option<Edit> {
-    let range = range_of(&r.url, r.text.value.len(), part);
+    let content = content.into();
+    let mut range = range_of(&r.url, r.text.value.len(), part);
+    // An IPv6 literal's brackets go with it when a name replaces it (`[::1]` → `ollama`).
+    let value = r.text.value.as_bytes();
+    if part == Part::Host
+        && !content.contains(':')
+        && range.start > 0
+        && value.get(range.start - 1) == Some(&b'[')
+        && value.get(range.end) == Some(&b']')
+    {
+        range = range.start - 1..range.end + 1;
+    }
     let span = if range.is_empty() {
-        // Inserting (a port after the host): an empty span right after the host.
-        let host = r.text.exact_span(r.url.host_range.clone())?;
+        // Inserting (a port after the host, past an IPv6 literal's `]`): an empty span there.
+        let mut host = r.url.host_range.clone();
+        if value.get(host.end) == Some(&b']') {
+            host.end += 1;
+        }
+        let host = r.text.exact_span(host)?;
         Span::new(host.file, host.end, host.end)
     } else {
         r.text.exact_span(range)?
     };
-    Some(Edit {
-        span,
-        content: content.into(),
-    })
+    Some(Edit { span, content })
 }
 
 /// A safe fix from edits that could all be made.
