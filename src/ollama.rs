@@ -58,6 +58,9 @@ pub fn ollama_server(service: &Service, sources: &Sources) -> Option<OllamaServe
             (profile.matches_image(&base)?, true)
         }
     };
+    if !runs_server(service, server.image) {
+        return None;
+    }
     let env = container_env(service);
     Some(OllamaServer {
         listen: server.server.listen_address(server.image, &env),
@@ -65,6 +68,45 @@ pub fn ollama_server(service: &Service, sources: &Sources) -> Option<OllamaServe
         server,
         built,
     })
+}
+
+/// Whether the container's process is the server, as far as `entrypoint:` and `command:`
+/// tell. The Ollama image also serves as the CLI (scenario C07: an init container with
+/// `entrypoint: /bin/sh` and `ollama pull …`); such a container runs no server. A command
+/// naming `serve` anywhere, or a script this tool cannot read, keeps the server.
+fn runs_server(service: &Service, image: &knowledge::server::ServerImage) -> bool {
+    // A bundle starts its server from its own start script; overrides are not followed.
+    if image.entrypoint.is_empty() {
+        return true;
+    }
+    let words: Vec<&str> = match (&service.entrypoint, &service.command) {
+        (None, None) => return true,
+        // A new entrypoint drops the image's command.
+        (Some(entry), command) => entry
+            .iter()
+            .chain(command.iter().flatten())
+            .map(|t| t.value.as_str())
+            .collect(),
+        (None, Some(command)) => image
+            .entrypoint
+            .iter()
+            .map(String::as_str)
+            .chain(command.iter().map(|t| t.value.as_str()))
+            .collect(),
+    };
+    let tokens: Vec<&str> = words
+        .iter()
+        .flat_map(|w| w.split(|c: char| c.is_whitespace() || ";&|()'\"`".contains(c)))
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tokens.contains(&"serve") {
+        return true;
+    }
+    let is_binary = |t: &str| t == "ollama" || t.ends_with("/ollama");
+    let cli = tokens
+        .windows(2)
+        .any(|pair| is_binary(pair[0]) && !pair[1].starts_with('-'));
+    !cli
 }
 
 /// The servers of a project, per service index.
@@ -287,7 +329,8 @@ pub struct Reference {
     pub profile: Option<&'static ClientProfile>,
     /// The setting of the profile, when the reference is one.
     pub setting: Option<&'static UrlVar>,
-    /// The variable is set to a value the image ignores (so `text` is the app default).
+    /// For an app default: a variable the compose file sets but the image ignores, which is
+    /// why the default applies (Open WebUI's `OLLAMA_API_BASE_URL`).
     pub ignored_var: Option<String>,
 }
 
@@ -357,8 +400,17 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
             .and_then(|image| knowledge::client_match(&image.value));
         let mut claimed: Vec<&str> = Vec::new();
         if let Some(client) = &client {
+            let first_of_client = out.len();
+            let mut ignored: Option<String> = None;
             for r in client.references(&env) {
                 claimed.push(r.var.name.as_str());
+                if r.status == Status::Ignored {
+                    // Its value is never used: the app falls back to the default of the
+                    // variable it reads instead, which is a reference of its own (scenario
+                    // M15). Judging the ignored value would judge a URL nobody connects to.
+                    ignored.get_or_insert_with(|| r.var.name.clone());
+                    continue;
+                }
                 if matches!(
                     r.status,
                     Status::Disabled | Status::Inactive | Status::Overridden { .. }
@@ -396,7 +448,7 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                         if written_var.is_some_and(|v| {
                             v.value.as_ref().is_none_or(|t| t.value.is_empty())
                         }) => {}
-                    (ValueOrigin::Default(_), Status::Active) | (_, Status::Ignored) => {
+                    (ValueOrigin::Default(_), Status::Active) => {
                         // The app's own default: the written value (if any) does not count.
                         let Some(value) = default_value(client.profile, r.var, &env, &r) else {
                             continue;
@@ -414,10 +466,17 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                             expect,
                             profile: Some(client.profile),
                             setting: Some(r.var),
-                            ignored_var: (r.status == Status::Ignored).then(|| r.var.name.clone()),
+                            ignored_var: None,
                         });
                     }
                     _ => {}
+                }
+            }
+            if let Some(name) = ignored {
+                for reference in out.iter_mut().skip(first_of_client) {
+                    if matches!(reference.written, Written::AppDefault { .. }) {
+                        reference.ignored_var = Some(name.clone());
+                    }
                 }
             }
         }

@@ -96,10 +96,14 @@ pub fn judge(
 ) -> Verdict {
     let verdict = judge_target(reference, net, servers, platform);
     // An app default beside a project Ollama: the fix is to set the variable, whatever the
-    // default runs into.
+    // default runs into. A default that reaches the project's Ollama (through the host, or
+    // but for a proxy) is not missing it; its own finding says what to change.
     if matches!(reference.written, Written::AppDefault { .. })
         && servers.any()
-        && !matches!(verdict, Verdict::Works)
+        && !matches!(
+            verdict,
+            Verdict::Works | Verdict::DetourThroughHost { .. } | Verdict::ProxyIntercepts { .. }
+        )
     {
         return Verdict::ClientDefaultMisses {
             why: Box::new(verdict),
@@ -121,10 +125,13 @@ fn judge_target(
     let resolution = net.resolve(reference.client, &url.host);
 
     if expect.side == Side::Browser {
+        // Names only containers resolve. The literal gateway address is not a name: a
+        // browser on a Linux Docker host reaches it.
         return match resolution {
-            Resolution::Sibling { .. }
-            | Resolution::Unreachable { .. }
-            | Resolution::Host { .. } => Verdict::BrowserSide,
+            Resolution::Sibling { .. } | Resolution::Unreachable { .. } => Verdict::BrowserSide,
+            Resolution::Host { route, .. } if route != HostRoute::GatewayAddress => {
+                Verdict::BrowserSide
+            }
             _ => Verdict::Works,
         };
     }
@@ -145,6 +152,9 @@ fn judge_target(
         }
     }
 
+    // A forward proxy reaches public names; only names and addresses that exist inside Docker
+    // (or the client's own loopback) are lost when the request goes through it (F-502-2).
+    let proxy_loses_it = !matches!(resolution, Resolution::External);
     let verdict = match resolution {
         Resolution::Unspecified(_) => Verdict::Unspecified,
         Resolution::Loopback(namespace) => loopback(net, servers, &namespace, port),
@@ -197,7 +207,7 @@ fn judge_target(
             expected: expect.path,
         };
     }
-    if let Some(proxy) = intercepting_proxy(project, reference) {
+    if proxy_loses_it && let Some(proxy) = intercepting_proxy(project, reference) {
         return Verdict::ProxyIntercepts { proxy_var: proxy };
     }
     verdict

@@ -108,7 +108,7 @@ fn a_bad_argument_exits_2() {
 fn a_clean_project_exits_0_and_says_so() {
     let dir = project(&[(
         "compose.yaml",
-        b"services:\n  ollama:\n    image: ollama/ollama\n",
+        b"services:\n  ollama:\n    image: ollama/ollama\n    volumes: [\"./ollama:/root/.ollama\"]\n",
     )]);
     let r = run(dir.path(), &[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);

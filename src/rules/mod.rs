@@ -21,11 +21,18 @@ mod cmp008_env_file_not_found;
 mod cmp009_unknown_service_reference;
 mod cmp010_undeclared_network;
 mod cmp011_duplicate_published_port;
+mod cmp012_ports_with_host_network;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
 mod oll003_detour_through_host;
 mod oll004_host_gateway_unmapped;
 mod oll005_unknown_host;
+mod oll012_missing_depends_on;
+mod oll013_models_not_persisted;
+mod oll014_client_default_misses;
+mod oll015_proxy_intercepts;
+mod oll016_browser_side_reference;
+mod oll017_ollama_port_on_non_server;
 mod reference_report;
 
 /// What a rule sees: the project, and the Ollama analysis every OLL rule shares (computed
@@ -137,11 +144,18 @@ pub static RULES: &[&Rule] = &[
     &cmp009_unknown_service_reference::RULE,
     &cmp010_undeclared_network::RULE,
     &cmp011_duplicate_published_port::RULE,
+    &cmp012_ports_with_host_network::RULE,
     &oll001_loopback_in_container::RULE,
     &oll002_unspecified_address::RULE,
     &oll003_detour_through_host::RULE,
     &oll004_host_gateway_unmapped::RULE,
     &oll005_unknown_host::RULE,
+    &oll012_missing_depends_on::RULE,
+    &oll013_models_not_persisted::RULE,
+    &oll014_client_default_misses::RULE,
+    &oll015_proxy_intercepts::RULE,
+    &oll016_browser_side_reference::RULE,
+    &oll017_ollama_port_on_non_server::RULE,
 ];
 
 pub fn find(code: &str) -> Option<&'static Rule> {

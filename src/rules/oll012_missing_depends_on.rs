@@ -1,0 +1,228 @@
+use std::collections::{HashMap, HashSet};
+
+use super::{Context, declare_rule};
+use crate::compose::model::Project;
+use crate::diagnostic::Diagnostic;
+use crate::net::Resolution;
+use crate::ollama::{Reference, Written};
+use crate::reachability::Verdict;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a service that uses an Ollama service of the same project — by a URL that
+    /// works — but does not list it under `depends_on` (directly or through the services it
+    /// depends on).
+    ///
+    /// ## Why is this bad?
+    /// Without `depends_on`, Compose starts both containers at the same time. A client that
+    /// checks its Ollama connection at startup (loads the model list, pulls a model, runs a
+    /// migration) finds nothing listening yet, logs "connection refused" and may keep an
+    /// empty model list or exit. `depends_on` makes Compose start Ollama first; with a
+    /// `healthcheck` on the Ollama service and `condition: service_healthy` it also waits
+    /// until the API answers.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///     volumes: ["ollama:/root/.ollama"]
+    ///   open-webui:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     environment:
+    ///       OLLAMA_BASE_URL: http://ollama:11434
+    /// volumes:
+    ///   ollama: {}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///     volumes: ["ollama:/root/.ollama"]
+    ///   open-webui:
+    ///     image: ghcr.io/open-webui/open-webui:main
+    ///     environment:
+    ///       OLLAMA_BASE_URL: http://ollama:11434
+    ///     depends_on: [ollama]
+    /// volumes:
+    ///   ollama: {}
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix yet: adding `depends_on` changes the structure of the file; the help names the
+    /// service to add.
+    ///
+    /// ## Exceptions
+    /// Reported only for a reference that otherwise works and names a sibling Ollama service;
+    /// a broken reference has its own finding first. `links` and `network_mode:
+    /// service:ollama` imply the dependency, and so does depending on a service that itself
+    /// depends on Ollama (an init container that pulls the models). Clients that retry
+    /// until Ollama answers do not strictly need it; the finding is informational.
+    pub static RULE = {
+        code: "OLL012",
+        name: "missing-depends-on",
+        severity: Info,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    let mut graph = Graph::new(ctx.project);
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, s) in ctx.project.services.iter().enumerate() {
+        if let Some(c) = &s.container_name {
+            by_name
+                .entry(c.value.to_ascii_lowercase())
+                .or_default()
+                .push(i);
+        }
+        for alias in s.networks.iter().flat_map(|n| &n.aliases) {
+            by_name
+                .entry(alias.value.to_ascii_lowercase())
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut reported: HashSet<(usize, usize)> = HashSet::new();
+    let mut out = Vec::new();
+    for (r, verdict) in ctx.references {
+        if *verdict != Verdict::Works {
+            continue;
+        }
+        let Resolution::Sibling {
+            service: server, ..
+        } = ctx.net.resolve(r.client, &r.url.host)
+        else {
+            continue;
+        };
+        if server == r.client || ctx.servers.get(server).is_none() {
+            continue;
+        }
+        // Services sharing the name (alternatives in profiles with one `container_name`):
+        // depending on any of them is what the author meant.
+        let host = r.url.host.to_ascii_lowercase();
+        let named: &[usize] = by_name.get(host.as_str()).map_or(&[], Vec::as_slice);
+        if reported.contains(&(r.client, server))
+            || graph.depends_on(r.client, server)
+            || named
+                .iter()
+                .any(|&other| other != server && graph.depends_on(r.client, other))
+        {
+            continue;
+        }
+        reported.insert((r.client, server));
+        let client = &ctx.project.services[r.client];
+        let server_name = &ctx.project.services[server].name;
+        let alternatives: Vec<usize> = std::iter::once(server)
+            .chain(
+                named
+                    .iter()
+                    .copied()
+                    .filter(|&o| o != server && ctx.servers.get(o).is_some()),
+            )
+            .collect();
+        let by_profile = alternatives.len() > 1
+            && alternatives
+                .iter()
+                .all(|&i| !ctx.project.services[i].profiles.is_empty());
+        let alternatives: Vec<&str> = alternatives
+            .iter()
+            .map(|&i| ctx.project.services[i].name.as_str())
+            .collect();
+        let help = if by_profile {
+            format!(
+                "`{}` all answer to `{}` (only one runs, by profile): list each under `depends_on` of service `{}` with `required: false`",
+                alternatives.join("`, `"),
+                r.url.host,
+                client.name
+            )
+        } else {
+            format!(
+                "add `depends_on: [{server_name}]` to service `{}` (with a healthcheck on `{server_name}`, `condition: service_healthy` waits until the API answers)",
+                client.name
+            )
+        };
+        let mut d = RULE
+            .diagnostic(
+                format!(
+                    "service `{}` uses Ollama service `{server_name}` ({}) but does not depend on it: Compose may start it before Ollama listens",
+                    client.name,
+                    how(r)
+                ),
+                Some(client.key_span),
+            )
+            .with_service(&client.name)
+            .with_label(format!("no `depends_on: [{server_name}]`"))
+            .with_help(help);
+        if let Some(span) = r.value_span() {
+            d = d.with_related(span, format!("`{server_name}` is used here"));
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// The `depends_on` graph, answering "does A start after B?" (directly or through other
+/// dependencies: Compose starts the whole chain in order). For each server asked about, every
+/// service that depends on it is found once, walking the edges backwards, so the whole check
+/// stays linear in the size of the project.
+struct Graph {
+    /// For each service, the services that list it under `depends_on`.
+    dependents: Vec<Vec<usize>>,
+    /// Per server: which services depend on it.
+    after: HashMap<usize, Vec<bool>>,
+}
+
+impl Graph {
+    fn new(project: &Project) -> Graph {
+        let index: HashMap<&str, usize> = project
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.as_str(), i))
+            .collect();
+        let mut dependents = vec![Vec::new(); project.services.len()];
+        for (i, service) in project.services.iter().enumerate() {
+            for dependency in &service.depends_on {
+                if let Some(&target) = index.get(dependency.service.as_str()) {
+                    dependents[target].push(i);
+                }
+            }
+        }
+        Graph {
+            dependents,
+            after: HashMap::new(),
+        }
+    }
+
+    fn depends_on(&mut self, client: usize, server: usize) -> bool {
+        let dependents = &self.dependents;
+        let after = self.after.entry(server).or_insert_with(|| {
+            let mut seen = vec![false; dependents.len()];
+            let mut todo = vec![server];
+            while let Some(current) = todo.pop() {
+                for &next in dependents.get(current).into_iter().flatten() {
+                    if let Some(flag) = seen.get_mut(next)
+                        && !*flag
+                    {
+                        *flag = true;
+                        todo.push(next);
+                    }
+                }
+            }
+            seen
+        });
+        after.get(client).copied().unwrap_or(false)
+    }
+}
+
+/// How the client names the server, for the message.
+fn how(r: &Reference) -> String {
+    match &r.written {
+        Written::Env { key, .. } => format!("`{key}={}`", r.text.value),
+        Written::Command { .. } => format!("`{}` in its command", r.text.value),
+        Written::AppDefault { var } => format!("its default `{var}={}`", r.text.value),
+    }
+}

@@ -1,0 +1,170 @@
+use super::{Context, declare_rule};
+use crate::compose::model::Mount;
+use crate::diagnostic::Diagnostic;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an Ollama server container with no volume or bind mount at its models
+    /// directory: `/root/.ollama/models` in the official image (its data directory is
+    /// `/root/.ollama`), or the directory `OLLAMA_MODELS` names. A mount at that directory or
+    /// at any parent of it counts.
+    ///
+    /// ## Why is this bad?
+    /// Without a mount the models live in the container's writable layer. Every time Compose
+    /// recreates the container — a new image, a changed environment, `docker compose down` —
+    /// they are gone, and the next start downloads gigabytes again. A common near miss is a
+    /// volume at the wrong path (`/home/ollama/.ollama`, or `/root/.ollama` while
+    /// `OLLAMA_MODELS` points elsewhere).
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///     volumes:
+    ///       - ollama:/root/.ollama
+    /// volumes:
+    ///   ollama: {}
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix yet: adding a volume changes the structure of the file (and a top-level
+    /// `volumes:` entry); the help gives the mount.
+    ///
+    /// ## Exceptions
+    /// Images that bundle Ollama are checked only when their data directory is known (Open
+    /// WebUI `:ollama`: `/root/.ollama`). Services built from a Dockerfile are skipped: the
+    /// build may bake the models into the image. A relative `OLLAMA_MODELS` is skipped.
+    /// `tmpfs` mounts do not persist anything and do not count.
+    pub static RULE = {
+        code: "OLL013",
+        name: "models-not-persisted",
+        severity: Warning,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, service) in ctx.project.services.iter().enumerate() {
+        let Some(server) = ctx.servers.get(i) else {
+            continue;
+        };
+        if server.built {
+            continue;
+        }
+        let Some(models) = server.models_dir.as_deref() else {
+            continue;
+        };
+        let models = models.trim_end_matches('/');
+        if !models.starts_with('/') {
+            continue;
+        }
+        if service.volumes.iter().any(|m| persists(m, models)) {
+            continue;
+        }
+        let data_dir = server.server.image.data_dir.as_deref();
+        // Mount the data directory when the models sit in their default place under it, so
+        // the keys Ollama keeps there survive too.
+        let mount_at = match data_dir {
+            Some(d) if models == format!("{}/models", d.trim_end_matches('/')) => d,
+            _ => models,
+        };
+        let moved = server
+            .server
+            .server
+            .models_env
+            .as_deref()
+            .and_then(|var| service.env(var))
+            .is_some_and(|v| v.value.as_ref().is_some_and(|t| !t.value.trim().is_empty()));
+        let near_miss = service
+            .volumes
+            .iter()
+            .find(|m| m.kind != "tmpfs" && m.target.trim_end_matches('/').ends_with("/.ollama"));
+        let mut d = RULE
+            .diagnostic(
+                format!(
+                    "Ollama service `{}` keeps its models in `{models}`{}, which no volume holds: every recreate of the container downloads them again",
+                    service.name,
+                    if moved { " (`OLLAMA_MODELS`)" } else { "" }
+                ),
+                Some(service.key_span),
+            )
+            .with_service(&service.name)
+            .with_label(format!("no volume at `{mount_at}`"))
+            // A volume at the wrong path moves; one at the data directory while
+            // `OLLAMA_MODELS` points elsewhere still keeps the keys, so another is added.
+            .with_help(match near_miss.and_then(|m| m.source.as_deref()) {
+                Some(source) if !moved => format!("mount `{source}` at `{mount_at}` instead"),
+                _ => {
+                    let volume = if moved { "ollama-models" } else { "ollama" };
+                    format!(
+                        "mount a volume there: `volumes: [\"{volume}:{mount_at}\"]` and a top-level `volumes: {{{volume}: {{}}}}`"
+                    )
+                }
+            });
+        if let Some(m) = near_miss {
+            d = d.with_related(
+                m.span,
+                format!(
+                    "this mount is at `{}`, not at the models directory",
+                    m.target
+                ),
+            );
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// Whether a mount keeps `dir`: a volume or bind mount at it or at a parent of it.
+fn persists(mount: &Mount, dir: &str) -> bool {
+    if mount.kind == "tmpfs" {
+        return false;
+    }
+    let target = mount.target.trim_end_matches('/');
+    // `/` itself trims to the empty string: every directory is under it.
+    dir == target
+        || dir
+            .strip_prefix(target)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileId, Span};
+
+    fn mount(kind: &str, target: &str) -> Mount {
+        Mount {
+            kind: kind.into(),
+            source: Some("ollama".into()),
+            target: target.into(),
+            span: Span::new(FileId(0), 0, 0),
+        }
+    }
+
+    #[test]
+    fn a_mount_at_the_directory_or_a_parent_persists_it() {
+        let models = "/root/.ollama/models";
+        assert!(persists(&mount("volume", "/root/.ollama"), models));
+        assert!(persists(&mount("volume", "/root/.ollama/"), models));
+        assert!(persists(&mount("bind", "/root/.ollama/models"), models));
+        assert!(persists(&mount("volume", "/root"), models));
+        assert!(persists(&mount("volume", "/"), models));
+        assert!(!persists(
+            &mount("volume", "/root/.ollama/models/blobs"),
+            models
+        ));
+        assert!(!persists(&mount("volume", "/root/.oll"), models));
+        assert!(!persists(&mount("volume", "/home/node/.ollama"), models));
+        assert!(!persists(&mount("tmpfs", "/root/.ollama"), models));
+    }
+}

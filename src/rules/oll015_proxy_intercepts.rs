@@ -1,0 +1,158 @@
+use super::{Context, declare_rule};
+use crate::compose::model::EnvSource;
+use crate::diagnostic::Diagnostic;
+use crate::ollama::Reference;
+use crate::reachability::Verdict;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a forward-proxy variable (`HTTP_PROXY`, `HTTPS_PROXY` for `https://` URLs,
+    /// `ALL_PROXY`, in any case) in a service whose Ollama URL names a host only Docker knows
+    /// — a service name, `host.docker.internal`, an `extra_hosts` name, loopback — when no
+    /// `NO_PROXY`/`no_proxy` entry exempts that host for both Go's and Python's HTTP clients.
+    ///
+    /// ## Why is this bad?
+    /// HTTP clients send every request to the proxy unless `NO_PROXY` exempts the host. The
+    /// proxy cannot resolve `ollama` or reach the container's network, so it answers itself —
+    /// usually `502 Bad Gateway`, sometimes an HTML error page — while Ollama never sees the
+    /// request (ollama#5437, ollama-python#14). Ollama's own FAQ warns against setting
+    /// `HTTP_PROXY` for this reason. `NO_PROXY` must name the host as the URL writes it; a
+    /// CIDR range or `*.domain` entry is honoured by Go but not by Python's `urllib`.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///     volumes: ["ollama:/root/.ollama"]
+    ///   app:
+    ///     image: example/python-app
+    ///     environment:
+    ///       HTTP_PROXY: http://proxy.corp:3128
+    ///       OLLAMA_HOST: http://ollama:11434
+    ///     depends_on: [ollama]
+    /// volumes:
+    ///   ollama: {}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///     volumes: ["ollama:/root/.ollama"]
+    ///   app:
+    ///     image: example/python-app
+    ///     environment:
+    ///       HTTP_PROXY: http://proxy.corp:3128
+    ///       NO_PROXY: ollama,localhost,127.0.0.1
+    ///       no_proxy: ollama,localhost,127.0.0.1
+    ///       OLLAMA_HOST: http://ollama:11434
+    ///     depends_on: [ollama]
+    /// volumes:
+    ///   ollama: {}
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix yet: the proxy may be needed for other hosts, so the variable stays; adding
+    /// `NO_PROXY` changes the file's structure. The help names the hosts to exempt.
+    ///
+    /// ## Exceptions
+    /// Public host names and IP addresses are not reported: a proxy can reach those. Proxy
+    /// variables that Docker injects from `~/.docker/config.json` are not in the compose
+    /// file and cannot be seen. Go's HTTP client never proxies `localhost` and loopback
+    /// addresses, Python's does; this rule reports what fails for either.
+    pub static RULE = {
+        code: "OLL015",
+        name: "proxy-intercepts",
+        severity: Warning,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    // One finding per proxy variable of a service, listing every reference it intercepts.
+    let mut groups: Vec<((usize, &str), Vec<&Reference>)> = Vec::new();
+    for (r, verdict) in ctx.references {
+        let Verdict::ProxyIntercepts { proxy_var } = verdict else {
+            continue;
+        };
+        let key = (r.client, proxy_var.as_str());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, refs)) => refs.push(r),
+            None => groups.push((key, vec![r])),
+        }
+    }
+    let mut out = Vec::new();
+    for ((client, proxy_key), refs) in groups {
+        let service = &ctx.project.services[client];
+        let Some(proxy) = service.env(proxy_key) else {
+            continue;
+        };
+        let proxy_value = proxy.value.as_ref().map_or("", |t| t.value.as_str());
+        let mut hosts: Vec<&str> = Vec::new();
+        for r in &refs {
+            if !hosts.contains(&r.url.host.as_str()) {
+                hosts.push(r.url.host.as_str());
+            }
+        }
+        let quoted = hosts
+            .iter()
+            .map(|h| format!("`{h}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let urls = refs
+            .iter()
+            .map(|r| format!("`{}` (`{}`)", r.text.value, r.var_name()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let entry_span = match &proxy.source {
+            EnvSource::Environment { span } | EnvSource::EnvFile { span, .. } => *span,
+        };
+        let primary = proxy
+            .value
+            .as_ref()
+            .and_then(|t| t.exact_span(0..t.value.len()).or_else(|| t.primary_span()))
+            .or(Some(entry_span));
+        let no_proxy = ["NO_PROXY", "no_proxy"]
+            .iter()
+            .find(|k| {
+                service
+                    .env(k)
+                    .is_some_and(|v| v.value.as_ref().is_some_and(|t| !t.value.is_empty()))
+            })
+            .copied();
+        let joined = hosts.join(",");
+        let help = match no_proxy {
+            Some(existing) => format!(
+                "add {quoted} to `{existing}` (and set `NO_PROXY` and `no_proxy` alike: Python reads the lower-case one first), or remove `{proxy_key}` if nothing needs the proxy"
+            ),
+            None => format!(
+                "add `NO_PROXY: {joined}` and `no_proxy: {joined}` to service `{}`, or remove `{proxy_key}` if nothing needs the proxy",
+                service.name
+            ),
+        };
+        let mut d = RULE
+            .diagnostic(
+                format!(
+                    "`{proxy_key}={proxy_value}` in service `{}` sends the {} for {urls} to the proxy: no `NO_PROXY` entry covers {quoted}, which the proxy cannot reach, so it answers itself (typically 502 Bad Gateway)",
+                    service.name,
+                    if refs.len() == 1 { "request" } else { "requests" }
+                ),
+                primary,
+            )
+            .with_service(&service.name)
+            .with_label("proxy for every request not exempted by `NO_PROXY`")
+            .with_help(help);
+        if primary.is_some_and(|p| p.file != entry_span.file) {
+            d = d.with_related(entry_span, format!("`{proxy_key}` is used here"));
+        }
+        for r in &refs {
+            if let Some(span) = r.value_span() {
+                d = d.with_related(span, format!("request to `{}`", r.url.host));
+            }
+        }
+        out.push(d);
+    }
+    out
+}
