@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use crate::compose::model::{EnvSource, Project, Service};
 use crate::knowledge::client::{
-    Api, ClientProfile, PathKind, SchemeRule, Status, UrlVar, ValueOrigin,
+    Api, ClientProfile, LoopbackRewrite, PathKind, SchemeRule, Status, UrlVar, ValueOrigin,
 };
 use crate::knowledge::generic::{self, VarKind};
 use crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT;
@@ -289,6 +289,9 @@ pub struct Reference {
     pub setting: Option<&'static UrlVar>,
     /// The variable is set to a value the image ignores (so `text` is the app default).
     pub ignored_var: Option<String>,
+    /// The app replaces a loopback host by this one itself (bolt.diy with
+    /// `RUNNING_IN_DOCKER=true`), so loopback there is not the container.
+    pub loopback_rewrite: Option<&'static LoopbackRewrite>,
 }
 
 impl Reference {
@@ -355,6 +358,14 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
             .image
             .as_ref()
             .and_then(|image| knowledge::client_match(&image.value));
+        // A part of an app that never calls Ollama (a web frontend) makes no reference,
+        // whatever its environment says.
+        if client
+            .as_ref()
+            .is_some_and(|c| c.makes_requests() == Some(false))
+        {
+            continue;
+        }
         let mut claimed: Vec<&str> = Vec::new();
         if let Some(client) = &client {
             for r in client.references(&env) {
@@ -380,6 +391,7 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                     (ValueOrigin::Compose, Status::Active) => {
                         let Some(var) = written_var else { continue };
                         let Some(text) = &var.value else { continue };
+                        let first = out.len();
                         push_items(
                             &mut out,
                             i,
@@ -390,6 +402,9 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                             expect,
                             Some(client.profile),
                         );
+                        for pushed in out.iter_mut().skip(first) {
+                            pushed.loopback_rewrite = r.loopback_rewrite;
+                        }
                     }
                     // An empty value from an unset variable is CMP004's finding alone.
                     (ValueOrigin::Default(_), Status::Active)
@@ -415,6 +430,7 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                             profile: Some(client.profile),
                             setting: Some(r.var),
                             ignored_var: (r.status == Status::Ignored).then(|| r.var.name.clone()),
+                            loopback_rewrite: r.loopback_rewrite,
                         });
                     }
                     _ => {}
@@ -497,6 +513,7 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                         profile: None,
                         setting: None,
                         ignored_var: None,
+                        loopback_rewrite: None,
                     });
                 }
                 None => {}
@@ -532,6 +549,7 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                     profile: None,
                     setting: None,
                     ignored_var: None,
+                    loopback_rewrite: None,
                 });
             }
         }
@@ -584,6 +602,7 @@ fn push_items(
             profile,
             setting,
             ignored_var: None,
+            loopback_rewrite: None,
         });
     }
 }
@@ -620,6 +639,7 @@ fn push_generic(
             profile,
             setting: None,
             ignored_var: None,
+            loopback_rewrite: None,
         });
     }
 }
