@@ -86,6 +86,9 @@ struct Reference {
     /// The service using the value, when the line feeds several that the verdict tells
     /// apart.
     service: Option<&'static str>,
+    /// Any line of `file` for that service counts: for a finding about a service rather
+    /// than a value, whose exact line the verdict does not fix.
+    any_line: bool,
     rating: Rating,
     /// The verdict's words.
     words: &'static str,
@@ -112,6 +115,7 @@ const fn row(
         line: at.1,
         text: at.2,
         service: None,
+        any_line: false,
         rating,
         words,
         expect,
@@ -122,6 +126,12 @@ const fn row(
 impl Reference {
     const fn of(mut self, service: &'static str) -> Self {
         self.service = Some(service);
+        self
+    }
+
+    const fn any_line_of(mut self, service: &'static str) -> Self {
+        self.service = Some(service);
+        self.any_line = true;
         self
     }
 
@@ -354,6 +364,13 @@ static REFERENCES: &[Reference] = &[
         "ok on the network side (`ollama:11434`)", NO_FINDING),
     row("24", "Dokploy__templates", AS_IS, ("blueprints/n8n-runner-postgres-ollama/docker-compose.yml", 109, "OLLAMA_HOST=ollama:11434"), OK,
         "init-ollama uses `OLLAMA_HOST=ollama:11434`", NO_FINDING),
+    row("24", "Dokploy__templates", AS_IS, ("blueprints/n8n-runner-postgres-ollama/docker-compose.yml", 101, "ollama_storage:/home/node/.ollama"), BUGGY,
+        "side bug: the model volume is mounted at /home/node/.ollama, but the image stores models in /root/.ollama, so models are not persisted",
+        &["OLL013"])
+        .any_line_of("ollama"),
+    row("24", "Dokploy__templates", AS_IS, ("blueprints/n8n-runner-postgres-ollama/docker-compose.yml", 106, "ollama_storage:/home/node/.ollama"), BUGGY,
+        "same mount in init-ollama, which pulls the models", &["OLL013"])
+        .any_line_of("init-ollama"),
     row("24", "Dokploy__templates", DOKPLOY_BOLT_ENV, ("blueprints/bolt.diy/.env", 1, "OLLAMA_API_BASE_URL=http://127.0.0.1:11434"), OK,
         "template.toml sets `http://127.0.0.1:11434`; the app rewrites it (RUNNING_IN_DOCKER=true) and `extra_hosts` is set",
         NO_FINDING),
@@ -510,6 +527,10 @@ static NOT_CHECKED: &[(&str, &str)] = &[
         "Dokploy firecrawl, ollama-chat-tone, open-fiesta, openclaw: unclear placeholders",
     ),
     ("27", "runtipi openclaw: unclear passthrough"),
+    (
+        "28",
+        "Open Notebook docker-compose-full-local.yml:136-137: a hairpin to `speaches` in a comment, not Ollama",
+    ),
     (
         "31",
         "devika: the real bug (the app ignores OLLAMA_HOST for config.toml) needs app knowledge no rule has",
@@ -670,7 +691,7 @@ fn findings(dir: &Path, setup: &Setup) -> Vec<Finding> {
 impl Reference {
     fn matches(&self, f: &Finding) -> bool {
         f.file == self.file
-            && f.line == self.line
+            && (self.any_line || f.line == self.line)
             && self.service.is_none_or(|s| f.service.as_deref() == Some(s))
     }
 
