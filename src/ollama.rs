@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use crate::compose::model::{EnvSource, Project, Service};
 use crate::knowledge::client::{
-    Api, ClientProfile, PathKind, SchemeRule, Status, UrlVar, ValueOrigin,
+    Api, ClientProfile, LoopbackRewrite, PathKind, SchemeRule, Status, UrlVar, ValueOrigin,
 };
 use crate::knowledge::generic::{self, VarKind};
 use crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT;
@@ -332,6 +332,9 @@ pub struct Reference {
     /// For an app default: a variable the compose file sets but the image ignores, which is
     /// why the default applies (Open WebUI's `OLLAMA_API_BASE_URL`).
     pub ignored_var: Option<String>,
+    /// The app replaces a loopback host by this one itself (bolt.diy with
+    /// `RUNNING_IN_DOCKER=true`), so loopback there is not the container.
+    pub loopback_rewrite: Option<&'static LoopbackRewrite>,
 }
 
 impl Reference {
@@ -398,6 +401,14 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
             .image
             .as_ref()
             .and_then(|image| knowledge::client_match(&image.value));
+        // A part of an app that never calls Ollama (a web frontend) makes no reference,
+        // whatever its environment says.
+        if client
+            .as_ref()
+            .is_some_and(|c| c.makes_requests() == Some(false))
+        {
+            continue;
+        }
         let mut claimed: Vec<&str> = Vec::new();
         if let Some(client) = &client {
             let first_of_client = out.len();
@@ -432,6 +443,7 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                     (ValueOrigin::Compose, Status::Active) => {
                         let Some(var) = written_var else { continue };
                         let Some(text) = &var.value else { continue };
+                        let first = out.len();
                         push_items(
                             &mut out,
                             i,
@@ -442,6 +454,9 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                             expect,
                             Some(client.profile),
                         );
+                        for pushed in out.iter_mut().skip(first) {
+                            pushed.loopback_rewrite = r.loopback_rewrite;
+                        }
                     }
                     // An empty value from an unset variable is CMP004's finding alone.
                     (ValueOrigin::Default(_), Status::Active)
@@ -467,6 +482,7 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                             profile: Some(client.profile),
                             setting: Some(r.var),
                             ignored_var: None,
+                            loopback_rewrite: r.loopback_rewrite,
                         });
                     }
                     _ => {}
@@ -556,6 +572,7 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                         profile: None,
                         setting: None,
                         ignored_var: None,
+                        loopback_rewrite: None,
                     });
                 }
                 None => {}
@@ -591,6 +608,7 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                     profile: None,
                     setting: None,
                     ignored_var: None,
+                    loopback_rewrite: None,
                 });
             }
         }
@@ -643,6 +661,7 @@ fn push_items(
             profile,
             setting,
             ignored_var: None,
+            loopback_rewrite: None,
         });
     }
 }
@@ -679,6 +698,7 @@ fn push_generic(
             profile,
             setting: None,
             ignored_var: None,
+            loopback_rewrite: None,
         });
     }
 }

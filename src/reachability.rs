@@ -5,7 +5,9 @@ use crate::compose::model::Project;
 use crate::knowledge::Side;
 use crate::knowledge::client::{PathKind, SchemeRule};
 use crate::knowledge::proxy::{ProxyClient, proxy_var};
-use crate::net::{BindScope, HostRoute, Namespace, Network, Platform, Resolution};
+use crate::net::{
+    BindScope, HostAvailability, HostRoute, Namespace, Network, Platform, Resolution,
+};
 use crate::ollama::{OLLAMA, Reference, Servers, Written, container_env};
 
 /// What is wrong with a reference (or `Works`).
@@ -122,7 +124,7 @@ fn judge_target(
     let url = &reference.url;
     let expect = reference.expect;
     let port = url.effective_port(expect.scheme);
-    let resolution = net.resolve(reference.client, &url.host);
+    let resolution = after_rewrite(reference, net, net.resolve(reference.client, &url.host));
 
     if expect.side == Side::Browser {
         // Names only containers resolve. The literal gateway address is not a name: a
@@ -157,7 +159,9 @@ fn judge_target(
     let proxy_loses_it = !matches!(resolution, Resolution::External);
     let verdict = match resolution {
         Resolution::Unspecified(_) => Verdict::Unspecified,
-        Resolution::Loopback(namespace) => loopback(net, servers, &namespace, port),
+        Resolution::Loopback(namespace) => {
+            loopback(net, servers, reference.client, &namespace, port)
+        }
         Resolution::Sibling { service, .. } => match servers.get(service) {
             None => Verdict::Works,
             Some(server) => {
@@ -188,11 +192,13 @@ fn judge_target(
                 Verdict::Works
             }
         }
-        Resolution::Host { route, available } => match through_host(net, servers, port) {
-            Some(v) => v,
-            None if !available.on(platform) => Verdict::HostGatewayUnmapped { route },
-            None => Verdict::Works,
-        },
+        Resolution::Host { route, available } => {
+            match through_host(net, servers, reference.client, port) {
+                Some(v) => v,
+                None if !available.on(platform) => Verdict::HostGatewayUnmapped { route },
+                None => Verdict::Works,
+            }
+        }
         Resolution::MappedAddress(_) | Resolution::External => Verdict::Works,
         Resolution::Unknown { maybe_external } => Verdict::UnknownHost {
             suggestion: suggest_server(net, servers, reference.client, &url.host),
@@ -228,12 +234,63 @@ fn reference_path_fits(reference: &Reference) -> Option<bool> {
     reference.expect.path.accepts(path)
 }
 
+/// The app's own loopback rewrite (bolt.diy, OpenMemory): it swaps a loopback host of its
+/// container for another name before connecting, so the URL reaches what that name reaches.
+fn after_rewrite(reference: &Reference, net: &Network, resolution: Resolution) -> Resolution {
+    let Some(rewrite) = reference.loopback_rewrite else {
+        return resolution;
+    };
+    if !matches!(
+        resolution,
+        Resolution::Loopback(Namespace::Own { .. } | Namespace::DefaultBridge { .. })
+    ) {
+        return resolution;
+    }
+    match net.resolve(reference.client, &rewrite.to) {
+        // Where the name does not resolve the app falls back to the default gateway, which
+        // is the host on every platform.
+        Resolution::Host { route, .. } if rewrite.fallback.is_some() => Resolution::Host {
+            route,
+            available: HostAvailability {
+                linux: true,
+                desktop: true,
+            },
+        },
+        other => other,
+    }
+}
+
+/// Whether service `server` runs whenever `client` does: it has no profile (or the empty
+/// one, which Compose enables by default), or every profile that starts the client starts
+/// it too.
+fn runs_with(net: &Network, server: usize, client: usize) -> bool {
+    let services = &net.project().services;
+    let profiles = |i: usize| -> Vec<&str> {
+        services
+            .get(i)
+            .map(|s| s.profiles.iter().map(|p| p.value.as_str()).collect())
+            .unwrap_or_default()
+    };
+    let of_server = profiles(server);
+    if of_server.is_empty() || of_server.contains(&"") {
+        return true;
+    }
+    let of_client = profiles(client);
+    !of_client.is_empty() && of_client.iter().all(|p| of_server.contains(p))
+}
+
 /// Loopback reaches the client's own namespace: an Ollama must listen there.
-fn loopback(net: &Network, servers: &Servers, namespace: &Namespace, port: u16) -> Verdict {
+fn loopback(
+    net: &Network,
+    servers: &Servers,
+    client: usize,
+    namespace: &Namespace,
+    port: u16,
+) -> Verdict {
     match namespace {
         Namespace::Host => {
             // The host's loopback: a port published by a project service, or a host Ollama.
-            match through_host(net, servers, port) {
+            match through_host(net, servers, client, port) {
                 Some(Verdict::DetourThroughHost { .. }) => Verdict::Works,
                 Some(Verdict::PortNotPublished {
                     loopback_only: true,
@@ -265,8 +322,13 @@ fn loopback(net: &Network, servers: &Servers, namespace: &Namespace, port: u16) 
 
 /// A path through the host to port `port`: what the project publishes there. None when no
 /// Ollama service of the project is concerned (the host may run its own Ollama).
-fn through_host(net: &Network, servers: &Servers, port: u16) -> Option<Verdict> {
-    let published = net.published_on(port);
+///
+/// Only services that run whenever the client runs count: an Ollama behind a profile the
+/// client does not need (`--profile with-ollama`) is absent in the default setup, where the
+/// host's own Ollama answers on that port.
+fn through_host(net: &Network, servers: &Servers, client: usize, port: u16) -> Option<Verdict> {
+    let mut published = net.published_on(port);
+    published.retain(|p| runs_with(net, p.service, client));
     let ollama_published: Vec<_> = published
         .iter()
         .filter(|p| {
@@ -292,8 +354,9 @@ fn through_host(net: &Network, servers: &Servers, port: u16) -> Option<Verdict> 
     }
     // A project Ollama exists but publishes nothing on this port: the host has nothing there
     // from this project, and the likely intent is that Ollama.
-    let server = (0..servers.by_service.len())
-        .find(|&i| servers.get(i).is_some_and(|s| !s.server.is_bundled()))?;
+    let server = (0..servers.by_service.len()).find(|&i| {
+        servers.get(i).is_some_and(|s| !s.server.is_bundled()) && runs_with(net, i, client)
+    })?;
     let listening = servers.get(server)?.listen.port;
     (listening == port || port == crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT).then_some(
         Verdict::PortNotPublished {

@@ -44,7 +44,9 @@ declare_rule! {
     /// ## Exceptions
     /// Loopback is right where an Ollama listens in the same namespace: an image that
     /// bundles Ollama (`ghcr.io/open-webui/open-webui:ollama`), `network_mode:
-    /// service:ollama`, or `network_mode: host` with Ollama on the host.
+    /// service:ollama`, or `network_mode: host` with Ollama on the host. Apps known to
+    /// rewrite a loopback host themselves (bolt.diy with `RUNNING_IN_DOCKER=true`, mem0
+    /// OpenMemory) are judged by the host they rewrite it to.
     pub static RULE = {
         code: "OLL001",
         name: "loopback-in-container",

@@ -50,6 +50,9 @@ declare_rule! {
     /// ## Exceptions
     /// When the client cannot share a network with the Ollama service (another project,
     /// `network_mode: host`), the detour is the only way; suppress the finding there.
+    /// An Ollama service behind a profile the client does not need (`profiles:
+    /// [with-ollama]`) is absent by default, when the host's own Ollama answers on that
+    /// port: no finding.
     pub static RULE = {
         code: "OLL003",
         name: "detour-through-host",
