@@ -370,7 +370,8 @@ static REFERENCES: &[Reference] = &[
         .any_line_of("ollama"),
     row("24", "Dokploy__templates", AS_IS, ("blueprints/n8n-runner-postgres-ollama/docker-compose.yml", 106, "ollama_storage:/home/node/.ollama"), BUGGY,
         "same mount in init-ollama, which pulls the models", &["OLL013"])
-        .any_line_of("init-ollama"),
+        .any_line_of("init-ollama")
+        .gap("init-ollama runs `ollama pull` against the server (`OLLAMA_HOST=ollama:11434`), so the models land in the server's storage and its own mount holds nothing: it is no server, and OLL013 fires on `ollama` (the row above); what it gets is OLL012 (info), the `sleep 3` standing in for `depends_on`"),
     row("24", "Dokploy__templates", DOKPLOY_BOLT_ENV, ("blueprints/bolt.diy/.env", 1, "OLLAMA_API_BASE_URL=http://127.0.0.1:11434"), OK,
         "template.toml sets `http://127.0.0.1:11434`; the app rewrites it (RUNNING_IN_DOCKER=true) and `extra_hosts` is set",
         NO_FINDING),
@@ -545,8 +546,12 @@ static NOT_CHECKED: &[(&str, &str)] = &[
 
 // ---- running --------------------------------------------------------------------------------
 
+/// Spelled without `..`: the loader resolves paths lexically, and the in-memory copy is
+/// keyed by the paths it is given.
 fn shared_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/ollama")
+    composelint::paths::normalize(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/ollama"),
+    )
 }
 
 fn vendored_root() -> PathBuf {
