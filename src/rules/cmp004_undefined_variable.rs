@@ -16,6 +16,8 @@ declare_rule! {
     /// ## Example
     /// ```yaml
     /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
     ///   webui:
     ///     image: ghcr.io/open-webui/open-webui:main
     ///     environment:
@@ -25,6 +27,8 @@ declare_rule! {
     /// ## Use instead
     /// ```yaml
     /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
     ///   webui:
     ///     image: ghcr.io/open-webui/open-webui:main
     ///     environment:

@@ -15,6 +15,8 @@ declare_rule! {
     /// ## Example
     /// ```yaml
     /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
     ///   app:
     ///     image: app
     ///     environment:
@@ -24,6 +26,8 @@ declare_rule! {
     /// ## Use instead
     /// ```yaml
     /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
     ///   app:
     ///     image: app
     ///     environment:

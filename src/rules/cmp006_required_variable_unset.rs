@@ -13,6 +13,8 @@ declare_rule! {
     /// ## Example
     /// ```yaml
     /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
     ///   app:
     ///     image: app
     ///     environment:
@@ -23,6 +25,8 @@ declare_rule! {
     /// Set the variable in `.env` (or pass `--env-file`), or give a default:
     /// ```yaml
     /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
     ///   app:
     ///     image: app
     ///     environment:

@@ -19,6 +19,8 @@ declare_rule! {
     ///     image: ollama/ollama
     ///   webui:
     ///     image: ghcr.io/open-webui/open-webui:main
+    ///     environment:
+    ///       OLLAMA_BASE_URL: http://ollama:11434
     ///     depends_on: [olama]
     /// ```
     ///
@@ -29,6 +31,8 @@ declare_rule! {
     ///     image: ollama/ollama
     ///   webui:
     ///     image: ghcr.io/open-webui/open-webui:main
+    ///     environment:
+    ///       OLLAMA_BASE_URL: http://ollama:11434
     ///     depends_on: [ollama]
     /// ```
     ///
