@@ -393,7 +393,9 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                     }
                     // An empty value from an unset variable is CMP004's finding alone.
                     (ValueOrigin::Default(_), Status::Active)
-                        if written_var.is_some_and(|v| v.value.as_ref().is_none_or(|t| t.value.is_empty())) => {}
+                        if written_var.is_some_and(|v| {
+                            v.value.as_ref().is_none_or(|t| t.value.is_empty())
+                        }) => {}
                     (ValueOrigin::Default(_), Status::Active) | (_, Status::Ignored) => {
                         // The app's own default: the written value (if any) does not count.
                         let Some(value) = default_value(client.profile, r.var, &env, &r) else {

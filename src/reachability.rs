@@ -3,7 +3,7 @@
 
 use crate::compose::model::Project;
 use crate::knowledge::Side;
-use crate::knowledge::client::{PathKind, SchemeRule};
+use crate::knowledge::client::{PathKind, SchemeRule, TrailingSlash};
 use crate::knowledge::proxy::{ProxyClient, proxy_var};
 use crate::net::{BindScope, HostRoute, Namespace, Network, Platform, Resolution};
 use crate::ollama::{OLLAMA, Reference, Servers, Written, container_env};
@@ -129,25 +129,21 @@ fn judge_target(
         };
     }
 
-    let aimed_at_ollama = match &resolution {
-        Resolution::Sibling { service, .. } | Resolution::Unreachable { service, .. } => {
-            servers.get(*service).is_some()
-        }
-        Resolution::External | Resolution::MappedAddress(_) => false,
-        _ => true,
-    };
-    if aimed_at_ollama {
-        if url.scheme.as_deref() == Some("https") {
-            return Verdict::WrongScheme { https: true };
-        }
-        if url.scheme.is_none() && expect.scheme == SchemeRule::Required && expect.firm {
-            return Verdict::WrongScheme { https: false };
-        }
-    }
+    // Scheme and path are judged only where an Ollama answers for certain; elsewhere a TLS
+    // proxy or a path prefix may be deliberate.
+    let aimed_at_ollama = aimed_at_ollama(net, servers, &resolution, url.port);
+    let https = url.scheme.as_deref() == Some("https");
 
     let verdict = match resolution {
         Resolution::Unspecified(_) => Verdict::Unspecified,
-        Resolution::Loopback(namespace) => loopback(net, servers, &namespace, port),
+        Resolution::Loopback(namespace) => loopback(
+            net,
+            servers,
+            reference.client,
+            &namespace,
+            port,
+            url.port.is_none(),
+        ),
         Resolution::Sibling { service, .. } => match servers.get(service) {
             None => Verdict::Works,
             Some(server) => {
@@ -178,28 +174,61 @@ fn judge_target(
                 Verdict::Works
             }
         }
-        Resolution::Host { route, available } => match through_host(net, servers, port) {
-            Some(v) => v,
-            None if !available.on(platform) => Verdict::HostGatewayUnmapped { route },
-            None => Verdict::Works,
-        },
+        Resolution::Host { route, available } => {
+            match through_host(net, servers, reference.client, port, false) {
+                Some(v) => v,
+                None if !available.on(platform) => Verdict::HostGatewayUnmapped { route },
+                None => Verdict::Works,
+            }
+        }
         Resolution::MappedAddress(_) | Resolution::External => Verdict::Works,
         Resolution::Unknown { maybe_external } => Verdict::UnknownHost {
             suggestion: suggest_server(net, servers, reference.client, &url.host),
             maybe_external,
         },
     };
-    if verdict != Verdict::Works && !matches!(verdict, Verdict::DetourThroughHost { .. }) {
+    // `https://ollama` without a port goes to 443 because of the scheme: the scheme is the
+    // mistake (its fix also writes the port).
+    if https
+        && matches!(
+            verdict,
+            Verdict::WrongPort {
+                port_left_out: true,
+                ..
+            }
+        )
+    {
+        return Verdict::WrongScheme { https: true };
+    }
+    // An address that reaches no Ollama is the first thing to fix. A detour, or a host name
+    // only some platforms provide, still reaches one: a wrong scheme or path, which fails
+    // everywhere, comes first there.
+    let reaches = matches!(
+        verdict,
+        Verdict::Works | Verdict::DetourThroughHost { .. } | Verdict::HostGatewayUnmapped { .. }
+    );
+    if !reaches {
         return verdict;
     }
-    if aimed_at_ollama && expect.firm {
-        if let Some(ok) = reference_path_fits(reference) {
-            if !ok {
-                return Verdict::WrongPath {
-                    expected: expect.path,
-                };
-            }
+    if aimed_at_ollama {
+        if https {
+            return Verdict::WrongScheme { https: true };
         }
+        let needs_scheme = matches!(
+            expect.scheme,
+            SchemeRule::Required | SchemeRule::HttpsIfMissing
+        );
+        if url.scheme.is_none() && needs_scheme && expect.firm {
+            return Verdict::WrongScheme { https: false };
+        }
+        if expect.firm && reference_path_fits(reference) == Some(false) {
+            return Verdict::WrongPath {
+                expected: expect.path,
+            };
+        }
+    }
+    if matches!(verdict, Verdict::HostGatewayUnmapped { .. }) {
+        return verdict;
     }
     if let Some(proxy) = intercepting_proxy(project, reference) {
         return Verdict::ProxyIntercepts { proxy_var: proxy };
@@ -210,24 +239,82 @@ fn judge_target(
 /// Whether the path fits what the client expects; None when that is not known.
 fn reference_path_fits(reference: &Reference) -> Option<bool> {
     let path = reference.url.path.as_str();
-    if let (Some(profile), Some(setting)) = (reference.profile, reference.setting) {
-        let _ = profile;
-        if let Some(strip) = &setting.strip_suffix {
-            let trimmed = path.trim_end_matches('/');
-            if trimmed.ends_with(strip.as_str()) {
-                return Some(true);
-            }
-        }
+    let Some(setting) = reference.setting else {
+        return reference.expect.path.accepts(path);
+    };
+    if let Some(strip) = &setting.strip_suffix
+        && path.trim_end_matches('/').ends_with(strip.as_str())
+    {
+        return Some(true);
+    }
+    // A trailing `/` matters where the app concatenates (`//api/...`) or cuts at `v1/`.
+    match setting.trailing_slash {
+        TrailingSlash::Avoid if path.ends_with('/') => return Some(false),
+        TrailingSlash::Required if !path.ends_with('/') => return Some(false),
+        _ => {}
+    }
+    let also_fits = setting
+        .variants
+        .iter()
+        .filter(|v| v.when.is_empty() && v.also_accepted)
+        .any(|v| v.path.accepts(path) == Some(true));
+    if also_fits {
+        return Some(true);
     }
     reference.expect.path.accepts(path)
 }
 
+/// Whether an Ollama answers at this address for certain: a server service, a namespace
+/// where one listens, or a port an Ollama uses (11434, a server's port, a port a server
+/// publishes) on the host or in a namespace without a server of the project.
+fn aimed_at_ollama(
+    net: &Network,
+    servers: &Servers,
+    resolution: &Resolution,
+    written_port: Option<u16>,
+) -> bool {
+    let ollama_port = |port: Option<u16>| {
+        port.is_some_and(|p| {
+            p == crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT
+                || servers
+                    .by_service
+                    .iter()
+                    .flatten()
+                    .any(|s| s.listen.port == p)
+                || net
+                    .published_on(p)
+                    .iter()
+                    .any(|published| servers.get(published.service).is_some())
+        })
+    };
+    match resolution {
+        Resolution::Sibling { service, .. } | Resolution::Unreachable { service, .. } => {
+            servers.get(*service).is_some()
+        }
+        Resolution::Loopback(
+            namespace @ (Namespace::Own { .. } | Namespace::DefaultBridge { .. }),
+        ) => !net.listeners_in(namespace, OLLAMA).is_empty() || ollama_port(written_port),
+        Resolution::Loopback(_) | Resolution::Host { .. } => ollama_port(written_port),
+        Resolution::Unspecified(_)
+        | Resolution::Unknown { .. }
+        | Resolution::MappedAddress(_)
+        | Resolution::External => false,
+    }
+}
+
 /// Loopback reaches the client's own namespace: an Ollama must listen there.
-fn loopback(net: &Network, servers: &Servers, namespace: &Namespace, port: u16) -> Verdict {
+fn loopback(
+    net: &Network,
+    servers: &Servers,
+    client: usize,
+    namespace: &Namespace,
+    port: u16,
+    port_left_out: bool,
+) -> Verdict {
     match namespace {
         Namespace::Host => {
             // The host's loopback: a port published by a project service, or a host Ollama.
-            match through_host(net, servers, port) {
+            match through_host(net, servers, client, port, true) {
                 Some(Verdict::DetourThroughHost { .. }) => Verdict::Works,
                 Some(Verdict::PortNotPublished {
                     loopback_only: true,
@@ -248,7 +335,7 @@ fn loopback(net: &Network, servers: &Servers, namespace: &Namespace, port: u16) 
                     used: port,
                     listening: l.port,
                     published_port: false,
-                    port_left_out: false,
+                    port_left_out,
                 }
             } else {
                 Verdict::Loopback
@@ -259,7 +346,28 @@ fn loopback(net: &Network, servers: &Servers, namespace: &Namespace, port: u16) 
 
 /// A path through the host to port `port`: what the project publishes there. None when no
 /// Ollama service of the project is concerned (the host may run its own Ollama).
-fn through_host(net: &Network, servers: &Servers, port: u16) -> Option<Verdict> {
+fn through_host(
+    net: &Network,
+    servers: &Servers,
+    client: usize,
+    port: u16,
+    from_host_namespace: bool,
+) -> Option<Verdict> {
+    // An Ollama service with `network_mode: host` listens on the host itself; the gateway
+    // reaches it only when it listens beyond loopback.
+    let on_host = |i: &usize| *net.namespace(*i) == Namespace::Host && servers.get(*i).is_some();
+    if let Some((server, listener)) = (0..servers.by_service.len()).filter(on_host).find_map(|i| {
+        net.listeners(i)
+            .iter()
+            .find(|l| l.port == port)
+            .map(|l| (i, l))
+    }) {
+        return Some(if listener.scope == BindScope::All || from_host_namespace {
+            Verdict::Works
+        } else {
+            Verdict::ServerOnLoopback { server }
+        });
+    }
     let published = net.published_on(port);
     let ollama_published: Vec<_> = published
         .iter()
@@ -280,21 +388,55 @@ fn through_host(net: &Network, servers: &Servers, port: u16) -> Option<Verdict> 
             loopback_only: true,
         });
     }
+    // Published to the port an Ollama listens on, but that Ollama accepts only its own
+    // loopback: the forwarded connection is refused.
+    if let Some(p) = published.iter().find(|p| {
+        net.listeners(p.service)
+            .iter()
+            .any(|l| l.port as u32 == p.port.mapping.target && l.scope == BindScope::Loopback)
+            && servers.get(p.service).is_some()
+    }) {
+        return Some(Verdict::ServerOnLoopback { server: p.service });
+    }
     if !published.is_empty() {
         // Something else of the project answers there; not an Ollama question.
         return None;
     }
     // A project Ollama exists but publishes nothing on this port: the host has nothing there
     // from this project, and the likely intent is that Ollama.
-    let server = (0..servers.by_service.len())
-        .find(|&i| servers.get(i).is_some_and(|s| !s.server.is_bundled()))?;
-    let listening = servers.get(server)?.listen.port;
-    (listening == port || port == crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT).then_some(
+    // A server that may be down while the client runs (another profile) leaves room for an
+    // Ollama on the host.
+    let services = &net.project().services;
+    let runs_with_client = |i: &usize| {
+        let (Some(server), Some(client)) = (services.get(*i), services.get(client)) else {
+            return false;
+        };
+        // `profiles: [""]` is enabled by default (compose's default profile list is `[""]`).
+        server.profiles.is_empty()
+            || server.profiles.iter().any(|p| p.value.is_empty())
+            || server
+                .profiles
+                .iter()
+                .any(|p| client.profiles.iter().any(|q| q.value == p.value))
+    };
+    let server = (0..servers.by_service.len()).find(|i| {
+        servers.get(*i).is_some_and(|s| !s.server.is_bundled())
+            && !on_host(i)
+            && runs_with_client(i)
+    })?;
+    let listen = &servers.get(server)?.listen;
+    if listen.port != port && port != crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT {
+        return None;
+    }
+    // Publishing would not help an Ollama that listens on its loopback only.
+    Some(if listen.is_loopback() {
+        Verdict::ServerOnLoopback { server }
+    } else {
         Verdict::PortNotPublished {
             server,
             loopback_only: false,
-        },
-    )
+        }
+    })
 }
 
 /// The proxy variable that would carry this request, when `NO_PROXY` does not exempt it.
