@@ -3,7 +3,7 @@
 
 use crate::compose::model::Project;
 use crate::knowledge::Side;
-use crate::knowledge::client::{PathKind, SchemeRule};
+use crate::knowledge::client::{PathKind, SchemeRule, TrailingSlash};
 use crate::knowledge::proxy::{ProxyClient, proxy_var};
 use crate::net::{
     BindScope, HostAvailability, HostRoute, Namespace, Network, Platform, Resolution,
@@ -138,30 +138,24 @@ fn judge_target(
         };
     }
 
-    let aimed_at_ollama = match &resolution {
-        Resolution::Sibling { service, .. } | Resolution::Unreachable { service, .. } => {
-            servers.get(*service).is_some()
-        }
-        Resolution::External | Resolution::MappedAddress(_) => false,
-        _ => true,
-    };
-    if aimed_at_ollama {
-        if url.scheme.as_deref() == Some("https") {
-            return Verdict::WrongScheme { https: true };
-        }
-        if url.scheme.is_none() && expect.scheme == SchemeRule::Required && expect.firm {
-            return Verdict::WrongScheme { https: false };
-        }
-    }
+    // Scheme and path are judged only where an Ollama answers for certain; elsewhere a TLS
+    // proxy or a path prefix may be deliberate.
+    let aimed_at_ollama = aimed_at_ollama(net, servers, &resolution, url.port);
+    let https = url.scheme.as_deref() == Some("https");
 
     // A forward proxy reaches public names; only names and addresses that exist inside Docker
     // (or the client's own loopback) are lost when the request goes through it (F-502-2).
     let proxy_loses_it = !matches!(resolution, Resolution::External);
     let verdict = match resolution {
         Resolution::Unspecified(_) => Verdict::Unspecified,
-        Resolution::Loopback(namespace) => {
-            loopback(net, servers, reference.client, &namespace, port)
-        }
+        Resolution::Loopback(namespace) => loopback(
+            net,
+            servers,
+            reference.client,
+            &namespace,
+            port,
+            url.port.is_none(),
+        ),
         Resolution::Sibling { service, .. } => match servers.get(service) {
             None => Verdict::Works,
             Some(server) => {
@@ -193,7 +187,7 @@ fn judge_target(
             }
         }
         Resolution::Host { route, available } => {
-            match through_host(net, servers, reference.client, port) {
+            match through_host(net, servers, reference.client, port, false) {
                 Some(v) => v,
                 None if !available.on(platform) => Verdict::HostGatewayUnmapped { route },
                 None => Verdict::Works,
@@ -205,13 +199,48 @@ fn judge_target(
             maybe_external,
         },
     };
-    if verdict != Verdict::Works && !matches!(verdict, Verdict::DetourThroughHost { .. }) {
+    // `https://ollama` without a port goes to 443 because of the scheme: the scheme is the
+    // mistake (its fix also writes the port).
+    if https
+        && matches!(
+            verdict,
+            Verdict::WrongPort {
+                port_left_out: true,
+                ..
+            }
+        )
+    {
+        return Verdict::WrongScheme { https: true };
+    }
+    // An address that reaches no Ollama is the first thing to fix. A detour, or a host name
+    // only some platforms provide, still reaches one: a wrong scheme or path, which fails
+    // everywhere, comes first there.
+    let reaches = matches!(
+        verdict,
+        Verdict::Works | Verdict::DetourThroughHost { .. } | Verdict::HostGatewayUnmapped { .. }
+    );
+    if !reaches {
         return verdict;
     }
-    if aimed_at_ollama && expect.firm && reference_path_fits(reference) == Some(false) {
-        return Verdict::WrongPath {
-            expected: expect.path,
-        };
+    if aimed_at_ollama {
+        if https {
+            return Verdict::WrongScheme { https: true };
+        }
+        let needs_scheme = matches!(
+            expect.scheme,
+            SchemeRule::Required | SchemeRule::HttpsIfMissing
+        );
+        if url.scheme.is_none() && needs_scheme && expect.firm {
+            return Verdict::WrongScheme { https: false };
+        }
+        if expect.firm && reference_path_fits(reference) == Some(false) {
+            return Verdict::WrongPath {
+                expected: expect.path,
+            };
+        }
+    }
+    if matches!(verdict, Verdict::HostGatewayUnmapped { .. }) {
+        return verdict;
     }
     if proxy_loses_it && let Some(proxy) = intercepting_proxy(project, reference) {
         return Verdict::ProxyIntercepts { proxy_var: proxy };
@@ -222,14 +251,27 @@ fn judge_target(
 /// Whether the path fits what the client expects; None when that is not known.
 fn reference_path_fits(reference: &Reference) -> Option<bool> {
     let path = reference.url.path.as_str();
-    if let (Some(profile), Some(setting)) = (reference.profile, reference.setting) {
-        let _ = profile;
-        if let Some(strip) = &setting.strip_suffix {
-            let trimmed = path.trim_end_matches('/');
-            if trimmed.ends_with(strip.as_str()) {
-                return Some(true);
-            }
-        }
+    let Some(setting) = reference.setting else {
+        return reference.expect.path.accepts(path);
+    };
+    if let Some(strip) = &setting.strip_suffix
+        && path.trim_end_matches('/').ends_with(strip.as_str())
+    {
+        return Some(true);
+    }
+    // A trailing `/` matters where the app concatenates (`//api/...`) or cuts at `v1/`.
+    match setting.trailing_slash {
+        TrailingSlash::Avoid if path.ends_with('/') => return Some(false),
+        TrailingSlash::Required if !path.ends_with('/') => return Some(false),
+        _ => {}
+    }
+    let also_fits = setting
+        .variants
+        .iter()
+        .filter(|v| v.when.is_empty() && v.also_accepted)
+        .any(|v| v.path.accepts(path) == Some(true));
+    if also_fits {
+        return Some(true);
     }
     reference.expect.path.accepts(path)
 }
@@ -279,6 +321,44 @@ fn runs_with(net: &Network, server: usize, client: usize) -> bool {
     !of_client.is_empty() && of_client.iter().all(|p| of_server.contains(p))
 }
 
+/// Whether an Ollama answers at this address for certain: a server service, a namespace
+/// where one listens, or a port an Ollama uses (11434, a server's port, a port a server
+/// publishes) on the host or in a namespace without a server of the project.
+fn aimed_at_ollama(
+    net: &Network,
+    servers: &Servers,
+    resolution: &Resolution,
+    written_port: Option<u16>,
+) -> bool {
+    let ollama_port = |port: Option<u16>| {
+        port.is_some_and(|p| {
+            p == crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT
+                || servers
+                    .by_service
+                    .iter()
+                    .flatten()
+                    .any(|s| s.listen.port == p)
+                || net
+                    .published_on(p)
+                    .iter()
+                    .any(|published| servers.get(published.service).is_some())
+        })
+    };
+    match resolution {
+        Resolution::Sibling { service, .. } | Resolution::Unreachable { service, .. } => {
+            servers.get(*service).is_some()
+        }
+        Resolution::Loopback(
+            namespace @ (Namespace::Own { .. } | Namespace::DefaultBridge { .. }),
+        ) => !net.listeners_in(namespace, OLLAMA).is_empty() || ollama_port(written_port),
+        Resolution::Loopback(_) | Resolution::Host { .. } => ollama_port(written_port),
+        Resolution::Unspecified(_)
+        | Resolution::Unknown { .. }
+        | Resolution::MappedAddress(_)
+        | Resolution::External => false,
+    }
+}
+
 /// Loopback reaches the client's own namespace: an Ollama must listen there.
 fn loopback(
     net: &Network,
@@ -286,11 +366,12 @@ fn loopback(
     client: usize,
     namespace: &Namespace,
     port: u16,
+    port_left_out: bool,
 ) -> Verdict {
     match namespace {
         Namespace::Host => {
             // The host's loopback: a port published by a project service, or a host Ollama.
-            match through_host(net, servers, client, port) {
+            match through_host(net, servers, client, port, true) {
                 Some(Verdict::DetourThroughHost { .. }) => Verdict::Works,
                 Some(Verdict::PortNotPublished {
                     loopback_only: true,
@@ -311,7 +392,7 @@ fn loopback(
                     used: port,
                     listening: l.port,
                     published_port: false,
-                    port_left_out: false,
+                    port_left_out,
                 }
             } else {
                 Verdict::Loopback
@@ -326,7 +407,28 @@ fn loopback(
 /// Only services that run whenever the client runs count: an Ollama behind a profile the
 /// client does not need (`--profile with-ollama`) is absent in the default setup, where the
 /// host's own Ollama answers on that port.
-fn through_host(net: &Network, servers: &Servers, client: usize, port: u16) -> Option<Verdict> {
+fn through_host(
+    net: &Network,
+    servers: &Servers,
+    client: usize,
+    port: u16,
+    from_host_namespace: bool,
+) -> Option<Verdict> {
+    // An Ollama service with `network_mode: host` listens on the host itself; the gateway
+    // reaches it only when it listens beyond loopback.
+    let on_host = |i: &usize| *net.namespace(*i) == Namespace::Host && servers.get(*i).is_some();
+    if let Some((server, listener)) = (0..servers.by_service.len()).filter(on_host).find_map(|i| {
+        net.listeners(i)
+            .iter()
+            .find(|l| l.port == port)
+            .map(|l| (i, l))
+    }) {
+        return Some(if listener.scope == BindScope::All || from_host_namespace {
+            Verdict::Works
+        } else {
+            Verdict::ServerOnLoopback { server }
+        });
+    }
     let mut published = net.published_on(port);
     published.retain(|p| runs_with(net, p.service, client));
     let ollama_published: Vec<_> = published
@@ -348,22 +450,40 @@ fn through_host(net: &Network, servers: &Servers, client: usize, port: u16) -> O
             loopback_only: true,
         });
     }
+    // Published to the port an Ollama listens on, but that Ollama accepts only its own
+    // loopback: the forwarded connection is refused.
+    if let Some(p) = published.iter().find(|p| {
+        net.listeners(p.service)
+            .iter()
+            .any(|l| l.port as u32 == p.port.mapping.target && l.scope == BindScope::Loopback)
+            && servers.get(p.service).is_some()
+    }) {
+        return Some(Verdict::ServerOnLoopback { server: p.service });
+    }
     if !published.is_empty() {
         // Something else of the project answers there; not an Ollama question.
         return None;
     }
     // A project Ollama exists but publishes nothing on this port: the host has nothing there
     // from this project, and the likely intent is that Ollama.
-    let server = (0..servers.by_service.len()).find(|&i| {
-        servers.get(i).is_some_and(|s| !s.server.is_bundled()) && runs_with(net, i, client)
+    let server = (0..servers.by_service.len()).find(|i| {
+        servers.get(*i).is_some_and(|s| !s.server.is_bundled())
+            && !on_host(i)
+            && runs_with(net, *i, client)
     })?;
-    let listening = servers.get(server)?.listen.port;
-    (listening == port || port == crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT).then_some(
+    let listen = &servers.get(server)?.listen;
+    if listen.port != port && port != crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT {
+        return None;
+    }
+    // Publishing would not help an Ollama that listens on its loopback only.
+    Some(if listen.is_loopback() {
+        Verdict::ServerOnLoopback { server }
+    } else {
         Verdict::PortNotPublished {
             server,
             loopback_only: false,
-        },
-    )
+        }
+    })
 }
 
 /// The proxy variable that would carry this request, when `NO_PROXY` does not exempt it.

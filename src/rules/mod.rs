@@ -27,6 +27,12 @@ mod oll002_unspecified_address;
 mod oll003_detour_through_host;
 mod oll004_host_gateway_unmapped;
 mod oll005_unknown_host;
+mod oll006_wrong_port;
+mod oll007_no_shared_network;
+mod oll008_ollama_listens_on_loopback;
+mod oll009_port_not_published;
+mod oll010_wrong_scheme;
+mod oll011_wrong_path;
 mod oll012_missing_depends_on;
 mod oll013_models_not_persisted;
 mod oll014_client_default_misses;
@@ -150,6 +156,12 @@ pub static RULES: &[&Rule] = &[
     &oll003_detour_through_host::RULE,
     &oll004_host_gateway_unmapped::RULE,
     &oll005_unknown_host::RULE,
+    &oll006_wrong_port::RULE,
+    &oll007_no_shared_network::RULE,
+    &oll008_ollama_listens_on_loopback::RULE,
+    &oll009_port_not_published::RULE,
+    &oll010_wrong_scheme::RULE,
+    &oll011_wrong_path::RULE,
     &oll012_missing_depends_on::RULE,
     &oll013_models_not_persisted::RULE,
     &oll014_client_default_misses::RULE,

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::Context;
-use crate::compose::model::EnvSource;
+use crate::compose::model::{EnvSource, EnvVar};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::client::PathKind;
 use crate::ollama::{Reference, TargetUrl, Written};
@@ -161,4 +161,137 @@ pub fn retarget(r: &Reference, host: &str, port: u16) -> Vec<Option<Edit>> {
         None => edits.push(edit_part(r, Part::Port, format!(":{port}"))),
     }
     edits
+}
+
+/// An insertion at byte `at` of the reference's value (`http://` before the host, `/v1`
+/// after the port), where the neighbouring text was written verbatim.
+pub fn insert_at(r: &Reference, at: usize, content: impl Into<String>) -> Option<Edit> {
+    let value = &r.text.value;
+    if at > value.len() || !value.is_char_boundary(at) {
+        return None;
+    }
+    let point = match value[at..].chars().next() {
+        Some(c) => {
+            let next = r.text.exact_span(at..at + c.len_utf8())?;
+            Span::new(next.file, next.start, next.start)
+        }
+        None => {
+            let c = value[..at].chars().next_back()?;
+            let previous = r.text.exact_span(at - c.len_utf8()..at)?;
+            Span::new(previous.file, previous.end, previous.end)
+        }
+    };
+    Some(Edit {
+        span: point,
+        content: content.into(),
+    })
+}
+
+/// Replaces bytes `range` of the reference's value (empty: inserts there).
+pub fn replace_range(
+    r: &Reference,
+    range: Range<usize>,
+    content: impl Into<String>,
+) -> Option<Edit> {
+    if range.is_empty() {
+        return insert_at(r, range.start, content);
+    }
+    Some(Edit {
+        span: r.text.exact_span(range)?,
+        content: content.into(),
+    })
+}
+
+/// The variable that sets where server `server` listens (`OLLAMA_HOST`), when the service's
+/// environment sets it.
+pub fn listen_var<'a>(ctx: &Context<'a>, server: usize) -> Option<&'a EnvVar> {
+    let var = ctx
+        .servers
+        .get(server)?
+        .server
+        .server
+        .listen
+        .env
+        .as_deref()?;
+    ctx.project.services.get(server)?.env(var)
+}
+
+/// Where a variable's value was written (the `.env` line when it came from there), else the
+/// variable's own entry.
+pub fn env_value_span(var: &EnvVar) -> Span {
+    let entry = match &var.source {
+        EnvSource::Environment { span } | EnvSource::EnvFile { span, .. } => *span,
+    };
+    var.value
+        .as_ref()
+        .filter(|t| !t.value.is_empty())
+        .and_then(|t| t.exact_span(0..t.value.len()).or_else(|| t.primary_span()))
+        .unwrap_or(entry)
+}
+
+/// Lints one compose file held in memory (for the rules' documentation tests).
+#[cfg(test)]
+pub fn lint_yaml(yaml: &str) -> Vec<Diagnostic> {
+    use crate::compose::load::{LoadOptions, load_project};
+    use crate::fs::MemFs;
+    let mut fs = MemFs::new();
+    fs.insert("/p/compose.yaml", yaml);
+    let Ok((project, sources)) = load_project(
+        &fs,
+        &[std::path::PathBuf::from("/p/compose.yaml")],
+        &LoadOptions::default(),
+    ) else {
+        return Vec::new();
+    };
+    super::check_project(&project, &sources, crate::net::Platform::Any)
+}
+
+/// The YAML blocks under a heading of a rule's documentation.
+#[cfg(test)]
+pub fn doc_yaml(docs: &str, heading: &str) -> Vec<String> {
+    // Doc comments keep the space after `///`.
+    let docs: String = docs
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let Some(start) = docs.find(heading) else {
+        return Vec::new();
+    };
+    let section = &docs[start + heading.len()..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    section
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Checks a rule's documentation: its Example fires the rule, its Use-instead is silent.
+#[cfg(test)]
+pub fn assert_docs_hold(rule: &super::Rule) {
+    let examples = doc_yaml(rule.docs, "## Example");
+    let fixed = doc_yaml(rule.docs, "## Use instead");
+    assert!(
+        !examples.is_empty() && !fixed.is_empty(),
+        "{}: no YAML",
+        rule.code
+    );
+    for yaml in &examples {
+        let codes: Vec<_> = lint_yaml(yaml).iter().map(|d| d.code).collect();
+        assert!(
+            codes.contains(&rule.code),
+            "{} example: {codes:?}\n{yaml}",
+            rule.code
+        );
+    }
+    for yaml in &fixed {
+        let codes: Vec<_> = lint_yaml(yaml).iter().map(|d| d.code).collect();
+        assert!(
+            !codes.contains(&rule.code),
+            "{} fixed: {codes:?}\n{yaml}",
+            rule.code
+        );
+    }
 }
