@@ -48,7 +48,11 @@ fn main() {
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
-    let sizes = if sizes.is_empty() { vec![100, 1000, 4000] } else { sizes };
+    let sizes = if sizes.is_empty() {
+        vec![100, 1000, 4000]
+    } else {
+        sizes
+    };
     println!("services  findings  total ms  µs/service");
     for n in sizes {
         let mut fs = MemFs::new();
