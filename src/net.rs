@@ -214,12 +214,25 @@ impl<'p> Network<'p> {
             .iter()
             .map(|s| catalog.listeners(s))
             .collect();
-        let external_networks = project
+        // External networks, and networks a service uses that the project does not declare
+        // (CMP010): a platform such as Umbrel or Runtipi provides those, with containers of
+        // other apps on them.
+        let mut external_networks: Vec<String> = project
             .networks
             .iter()
             .filter(|n| n.external)
             .map(|n| n.key.clone())
             .collect();
+        for service in &project.services {
+            for network in &service.networks {
+                if network.span.is_some()
+                    && project.network(&network.name).is_none()
+                    && !external_networks.contains(&network.name)
+                {
+                    external_networks.push(network.name.clone());
+                }
+            }
+        }
         Network {
             project,
             namespaces,

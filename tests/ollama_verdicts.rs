@@ -381,14 +381,14 @@ static REFERENCES: &[Reference] = &[
     row("26", "getumbrel__umbrel-apps", UMBREL_EXPORTS, ("open-webui/.env", 1, "APP_OLLAMA_URL=http://ollama_ollama_1:11434"), OK,
         "`http://ollama_ollama_1:11434`, a cross-project container name on Umbrel's shared network: correct on the platform",
         NO_FINDING)
-        .gap("the name belongs to a container of another app on a network the platform injects; nothing in the project declares it, so the name resolves to nothing (OLL005)"),
+        .gap("the name belongs to a container of another app on a network the platform injects; nothing in the project declares it, so nothing in the files resolves the name: OLL005 is reported, at info level because the client is on a network from outside the project"),
     // §27 runtipi: ok on the platform.
     row("27", "runtipi__runtipi-appstore", AS_IS, ("apps/open-webui/docker-compose.yml", 11, "OLLAMA_BASE_URL=${OPENWEBUI_OLLAMA_URL}"), OK,
         "standalone, the variable is unset", NO_FINDING),
     row("27", "runtipi__runtipi-appstore", RUNTIPI_FORM, ("apps/open-webui/.env", 1, "OPENWEBUI_OLLAMA_URL=http://ollama-cpu:11434"), OK,
         "placeholder `http://ollama-cpu:11434`: container name and container port on the shared `tipi_main_network`. OK",
         NO_FINDING)
-        .gap("`ollama-cpu` is another app's container on a network the platform provides and the file does not declare, so the name resolves to nothing here (OLL005)"),
+        .gap("`ollama-cpu` is another app's container on a network the platform provides and the file does not declare, so nothing in the files resolves the name: OLL005 is reported, at info level because the client is on a network from outside the project"),
     // §28 Open Notebook: ok.
     row("28", "lfnovo__open-notebook", AS_IS, ("examples/docker-compose-ollama.yml", 55, "OLLAMA_API_BASE=http://ollama:11434"), OK,
         "`OLLAMA_API_BASE=http://ollama:11434`. OK", NO_FINDING),
