@@ -130,7 +130,8 @@ pub struct Listener {
 
 /// Tells the engine which servers each service runs (data, e.g. the Ollama profile).
 pub trait ServerCatalog {
-    fn listeners(&self, service: &Service) -> Vec<Listener>;
+    /// The servers service number `index` of the project runs.
+    fn listeners(&self, index: usize, service: &Service) -> Vec<Listener>;
 }
 
 /// A port published on the host, and the service and container port behind it.
@@ -154,6 +155,10 @@ pub struct Network<'p> {
     /// Host port (tcp) → the mappings that publish it.
     published: HashMap<u16, Vec<(usize, usize)>>,
     external_networks: Vec<String>,
+    /// Owner of an own namespace → the services in it (itself and `network_mode: service:`).
+    members_of: HashMap<usize, Vec<usize>>,
+    /// Network key → the services attached to it.
+    attached: HashMap<String, Vec<usize>>,
 }
 
 const LOOPBACK_NAMES: [&str; 3] = ["localhost", "localhost.localdomain", "ip6-localhost"];
@@ -166,7 +171,7 @@ impl<'p> Network<'p> {
             .enumerate()
             .map(|(i, s)| (s.name.as_str(), i))
             .collect();
-        let namespaces = (0..project.services.len())
+        let namespaces: Vec<Namespace> = (0..project.services.len())
             .map(|i| namespace_of(project, &index, i))
             .collect();
         let mut names: HashMap<String, Vec<(usize, NameKind, Option<String>)>> = HashMap::new();
@@ -212,7 +217,8 @@ impl<'p> Network<'p> {
         let listeners = project
             .services
             .iter()
-            .map(|s| catalog.listeners(s))
+            .enumerate()
+            .map(|(i, s)| catalog.listeners(i, s))
             .collect();
         // External networks, and networks a service uses that the project does not declare
         // (CMP010): a platform such as Umbrel or Runtipi provides those, with containers of
@@ -233,8 +239,27 @@ impl<'p> Network<'p> {
                 }
             }
         }
+        let mut members_of: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, namespace) in namespaces.iter().enumerate() {
+            if let Namespace::Own { service, .. } | Namespace::DefaultBridge { service } = namespace
+            {
+                members_of.entry(*service).or_default().push(i);
+            }
+        }
+        let mut attached: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, namespace) in namespaces.iter().enumerate() {
+            if let Namespace::Own { networks, .. } = namespace
+                && matches!(project.services[i].network_mode, None)
+            {
+                for network in networks {
+                    attached.entry(network.clone()).or_default().push(i);
+                }
+            }
+        }
         Network {
             project,
+            members_of,
+            attached,
             namespaces,
             names,
             listeners,
@@ -251,6 +276,22 @@ impl<'p> Network<'p> {
         &self.namespaces[service]
     }
 
+    /// The services that share a network with `client` (itself excluded), each once: the
+    /// only ones it can reach by name.
+    pub fn neighbours(&self, client: usize) -> Vec<usize> {
+        let Namespace::Own { networks, .. } = &self.namespaces[client] else {
+            return Vec::new();
+        };
+        let mut out: Vec<usize> = networks
+            .iter()
+            .flat_map(|n| self.attached.get(n).into_iter().flatten().copied())
+            .filter(|&i| i != client)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The servers a service runs.
     pub fn listeners(&self, service: usize) -> &[Listener] {
         &self.listeners[service]
@@ -265,9 +306,15 @@ impl<'p> Network<'p> {
     /// The services whose own namespace `namespace` is: for `Own`, that service plus every
     /// service that shares it with `network_mode: service:…`.
     pub fn members(&self, namespace: &Namespace) -> Vec<usize> {
-        (0..self.namespaces.len())
-            .filter(|&i| &self.namespaces[i] == namespace)
-            .collect()
+        match namespace {
+            // Services sharing a namespace all name its owner: look the owner's group up.
+            Namespace::Own { service, .. } | Namespace::DefaultBridge { service } => {
+                self.members_of.get(service).cloned().unwrap_or_default()
+            }
+            other => (0..self.namespaces.len())
+                .filter(|&i| &self.namespaces[i] == other)
+                .collect(),
+        }
     }
 
     /// Listeners of `kind` in a namespace, on `port` (any port when None).
@@ -516,7 +563,7 @@ mod tests {
 
     struct NoServers;
     impl ServerCatalog for NoServers {
-        fn listeners(&self, _: &Service) -> Vec<Listener> {
+        fn listeners(&self, _: usize, _: &Service) -> Vec<Listener> {
             Vec::new()
         }
     }

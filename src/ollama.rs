@@ -112,16 +112,27 @@ fn runs_server(service: &Service, image: &knowledge::server::ServerImage) -> boo
 /// The servers of a project, per service index.
 pub struct Servers {
     pub by_service: Vec<Option<OllamaServer>>,
+    /// The services that run one, in order (few, even in a large project).
+    pub indices: Vec<usize>,
+    /// Every port a server of the project listens on.
+    pub ports: std::collections::HashSet<u16>,
 }
 
 impl Servers {
     pub fn of(project: &Project, sources: &Sources) -> Servers {
+        let by_service: Vec<Option<OllamaServer>> = project
+            .services
+            .iter()
+            .map(|s| ollama_server(s, sources))
+            .collect();
+        let indices = (0..by_service.len())
+            .filter(|&i| by_service[i].is_some())
+            .collect();
+        let ports = by_service.iter().flatten().map(|s| s.listen.port).collect();
         Servers {
-            by_service: project
-                .services
-                .iter()
-                .map(|s| ollama_server(s, sources))
-                .collect(),
+            by_service,
+            indices,
+            ports,
         }
     }
 
@@ -130,7 +141,7 @@ impl Servers {
     }
 
     pub fn any(&self) -> bool {
-        self.by_service.iter().any(Option::is_some)
+        !self.indices.is_empty()
     }
 }
 
@@ -141,15 +152,7 @@ pub struct Catalog<'a> {
 }
 
 impl ServerCatalog for Catalog<'_> {
-    fn listeners(&self, service: &Service) -> Vec<Listener> {
-        let Some(i) = self
-            .project
-            .services
-            .iter()
-            .position(|s| std::ptr::eq(s, service))
-        else {
-            return Vec::new();
-        };
+    fn listeners(&self, i: usize, _service: &Service) -> Vec<Listener> {
         match self.servers.get(i) {
             Some(server) if !server.listen.port_invalid => vec![Listener {
                 kind: OLLAMA,
@@ -364,7 +367,8 @@ impl Reference {
 
 /// Every reference to an Ollama server in the project.
 pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
-    let server_names: Vec<&str> = project
+    // Sets, so that looking at every URL of a large project stays linear.
+    let server_names: std::collections::HashSet<String> = project
         .services
         .iter()
         .enumerate()
@@ -377,20 +381,19 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                         .iter()
                         .flat_map(|n| n.aliases.iter().map(|a| a.value.as_str())),
                 )
+                .map(str::to_ascii_lowercase)
         })
         .collect();
-    let mut server_ports: Vec<u16> = servers
+    let mut server_ports: std::collections::HashSet<u16> = servers
         .by_service
         .iter()
         .flatten()
         .map(|s| s.listen.port)
         .collect();
-    server_ports.push(OLLAMA_DEFAULT_PORT);
+    server_ports.insert(OLLAMA_DEFAULT_PORT);
     let looks_like_ollama = |url: &TargetUrl| {
         url.port.is_some_and(|p| server_ports.contains(&p))
-            || server_names
-                .iter()
-                .any(|n| n.eq_ignore_ascii_case(&url.host))
+            || server_names.contains(&url.host.to_ascii_lowercase())
     };
 
     let mut out = Vec::new();

@@ -69,11 +69,11 @@ pub fn sole_reachable_server(
     client: usize,
 ) -> Option<(usize, String)> {
     let mut found = None;
-    for (i, _) in servers
-        .by_service
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.is_some())
+    // Only services on a network the client shares can be reached by name.
+    for i in net
+        .neighbours(client)
+        .into_iter()
+        .filter(|&i| servers.get(i).is_some())
     {
         if i == client {
             continue;
@@ -333,11 +333,7 @@ fn aimed_at_ollama(
     let ollama_port = |port: Option<u16>| {
         port.is_some_and(|p| {
             p == crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT
-                || servers
-                    .by_service
-                    .iter()
-                    .flatten()
-                    .any(|s| s.listen.port == p)
+                || servers.ports.contains(&p)
                 || net
                     .published_on(p)
                     .iter()
@@ -417,12 +413,19 @@ fn through_host(
     // An Ollama service with `network_mode: host` listens on the host itself; the gateway
     // reaches it only when it listens beyond loopback.
     let on_host = |i: &usize| *net.namespace(*i) == Namespace::Host && servers.get(*i).is_some();
-    if let Some((server, listener)) = (0..servers.by_service.len()).filter(on_host).find_map(|i| {
-        net.listeners(i)
+    if let Some((server, listener)) =
+        servers
+            .indices
             .iter()
-            .find(|l| l.port == port)
-            .map(|l| (i, l))
-    }) {
+            .copied()
+            .filter(on_host)
+            .find_map(|i| {
+                net.listeners(i)
+                    .iter()
+                    .find(|l| l.port == port)
+                    .map(|l| (i, l))
+            })
+    {
         return Some(if listener.scope == BindScope::All || from_host_namespace {
             Verdict::Works
         } else {
@@ -466,7 +469,7 @@ fn through_host(
     }
     // A project Ollama exists but publishes nothing on this port: the host has nothing there
     // from this project, and the likely intent is that Ollama.
-    let server = (0..servers.by_service.len()).find(|i| {
+    let server = servers.indices.iter().copied().find(|i| {
         servers.get(*i).is_some_and(|s| !s.server.is_bundled())
             && !on_host(i)
             && runs_with(net, *i, client)
@@ -511,12 +514,21 @@ fn intercepting_proxy(project: &Project, reference: &Reference) -> Option<String
 /// nothing.
 fn suggest_server(net: &Network, servers: &Servers, client: usize, host: &str) -> Option<String> {
     let project = net.project();
-    let names: Vec<&str> = project
-        .services
+    // Near misses among the servers the client could reach first, so a large project does not
+    // compare every typo with every server.
+    let reachable: Vec<&str> = net
+        .neighbours(client)
+        .into_iter()
+        .filter(|&i| servers.get(i).is_some())
+        .map(|i| project.services[i].name.as_str())
+        .collect();
+    if let Some(name) = crate::names::closest(host, &reachable) {
+        return Some(name.to_string());
+    }
+    let names: Vec<&str> = servers
+        .indices
         .iter()
-        .enumerate()
-        .filter(|(i, _)| servers.get(*i).is_some())
-        .map(|(_, s)| s.name.as_str())
+        .map(|&i| project.services[i].name.as_str())
         .collect();
     crate::names::closest(host, &names)
         .map(str::to_string)

@@ -77,6 +77,12 @@ impl Builder<'_> {
                 }
             }
         }
+        project.service_index = project
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), i))
+            .collect();
         if project
             .services
             .iter()

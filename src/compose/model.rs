@@ -29,11 +29,15 @@ pub struct Project {
     pub issues: Vec<LoadIssue>,
     /// The merged document, for `composelint config`.
     pub merged: Option<Node>,
+    /// Service name → index in `services`, so lookups by name stay cheap on large projects.
+    pub service_index: std::collections::HashMap<String, usize>,
 }
 
 impl Project {
     pub fn service(&self, name: &str) -> Option<&Service> {
-        self.services.iter().find(|s| s.name == name)
+        self.service_index
+            .get(name)
+            .and_then(|&i| self.services.get(i))
     }
 
     pub fn network(&self, key: &str) -> Option<&Network> {
