@@ -249,7 +249,7 @@ impl<'p> Network<'p> {
         let mut attached: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, namespace) in namespaces.iter().enumerate() {
             if let Namespace::Own { networks, .. } = namespace
-                && matches!(project.services[i].network_mode, None)
+                && project.services[i].network_mode.is_none()
             {
                 for network in networks {
                     attached.entry(network.clone()).or_default().push(i);
