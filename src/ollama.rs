@@ -447,15 +447,20 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                         let Some(var) = written_var else { continue };
                         let Some(text) = &var.value else { continue };
                         let first = out.len();
-                        push_items(
+                        push_urls(
                             &mut out,
+                            Written::Env {
+                                key: var.key.clone(),
+                                source: var.source.clone(),
+                            },
                             i,
                             text,
-                            Some(r.var),
-                            var.key.clone(),
-                            &var.source,
+                            UrlForm {
+                                separator: r.var.list_separator.as_deref(),
+                                lenient: expect.scheme == SchemeRule::Optional,
+                            },
                             expect,
-                            Some(client.profile),
+                            (Some(client.profile), Some(r.var)),
                         );
                         for pushed in out.iter_mut().skip(first) {
                             pushed.loopback_rewrite = r.loopback_rewrite;
@@ -468,7 +473,7 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                         }) => {}
                     (ValueOrigin::Default(_), Status::Active) => {
                         // The app's own default: the written value (if any) does not count.
-                        let Some(value) = default_value(client.profile, r.var, &env, &r) else {
+                        let Some(value) = default_value(&r) else {
                             continue;
                         };
                         let Some(url) = TargetUrl::parse(&value) else {
@@ -530,16 +535,20 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                         ),
                     };
                     let lenient = c.kind == VarKind::OllamaHost;
-                    push_generic(
+                    push_urls(
                         &mut out,
+                        Written::Env {
+                            key: var.key.clone(),
+                            source: var.source.clone(),
+                        },
                         i,
                         text,
-                        var.key.clone(),
-                        &var.source,
+                        UrlForm {
+                            separator: c.is_list.then_some(","),
+                            lenient,
+                        },
                         expect,
-                        lenient,
-                        c.is_list,
-                        None,
+                        (None, None),
                     );
                 }
                 None if !is_server => {
@@ -620,33 +629,33 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
 }
 
 /// The app default a reference falls back to.
-fn default_value(
-    _profile: &ClientProfile,
-    _var: &UrlVar,
-    _env: &BTreeMap<String, String>,
-    resolved: &knowledge::client::Reference,
-) -> Option<String> {
+fn default_value(resolved: &knowledge::client::Reference) -> Option<String> {
     match resolved.origin {
         ValueOrigin::Default(rule) => rule.url.clone().or_else(|| resolved.value.clone()),
         _ => resolved.value.clone(),
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn push_items(
+/// How a value holds its URLs: a list separator, and whether a bare host is read as an
+/// address (Ollama's own parsers do that).
+#[derive(Clone, Copy)]
+struct UrlForm<'a> {
+    separator: Option<&'a str>,
+    lenient: bool,
+}
+
+/// One reference per URL of a written value.
+fn push_urls(
     out: &mut Vec<Reference>,
+    written: Written,
     client: usize,
     text: &Text,
-    setting: Option<&'static UrlVar>,
-    key: String,
-    source: &EnvSource,
+    form: UrlForm,
     expect: Expectation,
-    profile: Option<&'static ClientProfile>,
+    (profile, setting): (Option<&'static ClientProfile>, Option<&'static UrlVar>),
 ) {
-    let separator = setting.and_then(|s| s.list_separator.clone());
-    let lenient = expect.scheme == SchemeRule::Optional;
-    for (range, item) in list_items(&text.value, separator.as_deref()) {
-        let parsed = if lenient {
+    for (range, item) in list_items(&text.value, form.separator) {
+        let parsed = if form.lenient {
             TargetUrl::parse_lenient(item)
         } else {
             TargetUrl::parse(item)
@@ -654,52 +663,12 @@ fn push_items(
         let Some(url) = parsed else { continue };
         out.push(Reference {
             client,
-            written: Written::Env {
-                key: key.clone(),
-                source: source.clone(),
-            },
+            written: written.clone(),
             text: text.slice(range),
             url,
             expect,
             profile,
             setting,
-            ignored_var: None,
-            loopback_rewrite: None,
-        });
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn push_generic(
-    out: &mut Vec<Reference>,
-    client: usize,
-    text: &Text,
-    key: String,
-    source: &EnvSource,
-    expect: Expectation,
-    lenient: bool,
-    is_list: bool,
-    profile: Option<&'static ClientProfile>,
-) {
-    let separator = is_list.then_some(",");
-    for (range, item) in list_items(&text.value, separator) {
-        let parsed = if lenient {
-            TargetUrl::parse_lenient(item)
-        } else {
-            TargetUrl::parse(item)
-        };
-        let Some(url) = parsed else { continue };
-        out.push(Reference {
-            client,
-            written: Written::Env {
-                key: key.clone(),
-                source: source.clone(),
-            },
-            text: text.slice(range),
-            url,
-            expect,
-            profile,
-            setting: None,
             ignored_var: None,
             loopback_rewrite: None,
         });
