@@ -297,12 +297,7 @@ fn networks_of(namespace: &Namespace) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::reference_report::{assert_docs_hold, lint_yaml};
-
-    #[test]
-    fn docs_hold() {
-        assert_docs_hold(&RULE);
-    }
+    use crate::rules::reference_report::lint_yaml;
 
     #[test]
     fn an_alias_of_another_network_is_replaced_by_the_service_name() {

@@ -149,20 +149,10 @@ fn why(r: &Reference, expected: PathKind) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::reference_report::{assert_docs_hold, lint_yaml};
-
-    #[test]
-    fn docs_hold() {
-        assert_docs_hold(&RULE);
-    }
+    use crate::rules::reference_report::{lint_yaml, only_finding};
 
     fn only(yaml: &str) -> Diagnostic {
-        let found: Vec<Diagnostic> = lint_yaml(yaml)
-            .into_iter()
-            .filter(|d| d.code == "OLL011")
-            .collect();
-        assert_eq!(found.len(), 1, "{found:?}");
-        found.into_iter().next().unwrap()
+        only_finding("OLL011", yaml)
     }
 
     #[test]

@@ -246,52 +246,13 @@ pub fn lint_yaml(yaml: &str) -> Vec<Diagnostic> {
     super::check_project(&project, &sources, crate::net::Platform::Any)
 }
 
-/// The YAML blocks under a heading of a rule's documentation.
+/// The one finding of rule `code` when linting `yaml` (tests of the rules' fixes).
 #[cfg(test)]
-pub fn doc_yaml(docs: &str, heading: &str) -> Vec<String> {
-    // Doc comments keep the space after `///`.
-    let docs: String = docs
-        .lines()
-        .map(|l| l.strip_prefix(' ').unwrap_or(l))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let Some(start) = docs.find(heading) else {
-        return Vec::new();
-    };
-    let section = &docs[start + heading.len()..];
-    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
-    section
-        .split("```yaml\n")
-        .skip(1)
-        .filter_map(|block| block.split("```").next())
-        .map(str::to_string)
-        .collect()
-}
-
-/// Checks a rule's documentation: its Example fires the rule, its Use-instead is silent.
-#[cfg(test)]
-pub fn assert_docs_hold(rule: &super::Rule) {
-    let examples = doc_yaml(rule.docs, "## Example");
-    let fixed = doc_yaml(rule.docs, "## Use instead");
-    assert!(
-        !examples.is_empty() && !fixed.is_empty(),
-        "{}: no YAML",
-        rule.code
-    );
-    for yaml in &examples {
-        let codes: Vec<_> = lint_yaml(yaml).iter().map(|d| d.code).collect();
-        assert!(
-            codes.contains(&rule.code),
-            "{} example: {codes:?}\n{yaml}",
-            rule.code
-        );
-    }
-    for yaml in &fixed {
-        let codes: Vec<_> = lint_yaml(yaml).iter().map(|d| d.code).collect();
-        assert!(
-            !codes.contains(&rule.code),
-            "{} fixed: {codes:?}\n{yaml}",
-            rule.code
-        );
-    }
+pub fn only_finding(code: &str, yaml: &str) -> Diagnostic {
+    let found: Vec<Diagnostic> = lint_yaml(yaml)
+        .into_iter()
+        .filter(|d| d.code == code)
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found.into_iter().next().expect("one finding")
 }
