@@ -120,10 +120,12 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             ctx,
             &RULE,
             r,
-            if loopback_only {
-                Part::Host
-            } else {
+            // The port is what is wrong when the service publishes another one; otherwise it
+            // is the route through the host, and the fix rewrites the host.
+            if !loopback_only && !mappings.is_empty() {
                 Part::Port
+            } else {
+                Part::Host
             },
             format!("{}: {route}, and {what}", subject(ctx, r)),
         );
