@@ -93,7 +93,12 @@ fn the_readme_lists_every_rule_with_its_name_and_severity() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
         .expect("README.md");
     for rule in RULES {
-        let row = format!("| {} | {} | {} |", rule.code, rule.name, rule.severity.as_str());
+        let row = format!(
+            "| {} | {} | {} |",
+            rule.code,
+            rule.name,
+            rule.severity.as_str()
+        );
         assert!(readme.contains(&row), "README.md lacks the row `{row} …`");
     }
 }
