@@ -105,7 +105,7 @@ fn rule(rule: &Rule) -> Value {
     json!({
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": first_sentence(&what)},
+        "shortDescription": {"text": first_sentence(&lead(&markdown, "What it does"))},
         "fullDescription": {"text": terminated(&what)},
         "help": {"text": markdown, "markdown": markdown},
         "helpUri": rule.url(),
@@ -136,6 +136,26 @@ fn section(markdown: &str, heading: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect();
     words.join(" ")
+}
+
+/// The opening of a section: its first paragraph, up to a list if one starts in it.
+fn lead(markdown: &str, heading: &str) -> String {
+    let mut lines = markdown.lines().skip_while(|l| {
+        l.strip_prefix("## ")
+            .is_none_or(|h| !h.trim().eq_ignore_ascii_case(heading))
+    });
+    lines.next();
+    let words: Vec<&str> = lines
+        .map(str::trim)
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.is_empty() && !l.starts_with("- ") && !l.starts_with("## "))
+        .collect();
+    let text = words.join(" ");
+    // "…is not the one Ollama listens on there:" introduces the list cut off above.
+    match text.strip_suffix(':') {
+        Some(t) => format!("{t}."),
+        None => text,
+    }
 }
 
 /// Up to and including the first `.` followed by a space or the end.
@@ -282,6 +302,13 @@ mod tests {
             "Finds e.g.x things."
         );
         assert_eq!(first_sentence("No period"), "No period.");
+        assert_eq!(
+            lead(
+                "## What it does\n\nReports x\nthere:\n- a;\n- b.\n",
+                "What it does"
+            ),
+            "Reports x there."
+        );
         assert_eq!(terminated("Why?"), "Why?");
     }
 
