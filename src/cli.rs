@@ -73,9 +73,21 @@ pub struct CheckArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
+    /// Findings drawn with their source lines.
     #[default]
     Human,
+    /// One line per finding: `path:line:col: CODE message`.
+    Concise,
+    /// A JSON array of findings.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// The GitLab Code Quality report.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -120,7 +120,12 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     let options = output_options(&args.project, cwd, std::io::stdout().is_terminal());
     let text = match args.format {
         Format::Human => output::human::render(&projects, &options),
+        Format::Concise => output::concise::render(&projects, &options),
         Format::Json => output::json::render(&projects, &options),
+        Format::Sarif => output::sarif::render(&projects, &options),
+        Format::Github => output::github::render(&projects, &options),
+        Format::Gitlab => output::gitlab::render(&projects, &options),
+        Format::Junit => output::junit::render(&projects, &options),
     };
     print(&text)?;
     Ok(exit_code(&projects))

@@ -1,12 +1,18 @@
-//! Presentation of findings: human (miette), JSON. Computes nothing but presentation.
+//! Presentation of findings in every output format. Computes nothing but presentation.
 
+pub mod concise;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use std::path::{Path, PathBuf};
 
 use crate::LintedProject;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{LineCol, SourceFile, Sources, Span};
 
 /// What the presentation needs to know about the terminal and the working directory.
 #[derive(Clone, Debug)]
@@ -82,4 +88,193 @@ pub fn summary(projects: &[LintedProject]) -> String {
         if total == 1 { "" } else { "s" },
         parts.join(", ")
     )
+}
+
+/// Where a span is, as the machine formats print it.
+#[derive(Clone, Debug)]
+pub struct Location<'a> {
+    pub file: &'a SourceFile,
+    /// Shown relative to the working directory when below it.
+    pub path: String,
+    pub start: LineCol,
+    /// Exclusive: the position just after the last character.
+    pub end: LineCol,
+    pub span: Span,
+}
+
+impl Location<'_> {
+    /// The text of the line the span starts on, without its line break.
+    pub fn line_text(&self) -> &str {
+        let start = self.file.line_start(self.start.line);
+        let rest = self.file.text.get(start..).unwrap_or("");
+        let line = rest.split('\n').next().unwrap_or("");
+        line.strip_suffix('\r').unwrap_or(line)
+    }
+}
+
+pub fn locate<'a>(span: Span, sources: &'a Sources, options: &OutputOptions) -> Location<'a> {
+    let file = sources.get(span.file);
+    Location {
+        file,
+        path: display_path(&file.path, &options.cwd),
+        start: file.line_col(span.start),
+        end: file.line_col(span.end),
+        span,
+    }
+}
+
+/// One finding with its project and resolved primary location.
+pub struct Finding<'a> {
+    pub diagnostic: &'a Diagnostic,
+    pub project: &'a LintedProject,
+    pub location: Option<Location<'a>>,
+}
+
+impl Finding<'_> {
+    /// The path the finding belongs to: its location's, else the project's first compose file,
+    /// else the project directory; the formats that need a path for every finding use it.
+    pub fn path(&self, options: &OutputOptions) -> String {
+        if let Some(location) = &self.location {
+            return location.path.clone();
+        }
+        let project = &self.project.project;
+        let path = match project.files.first() {
+            Some(&id) => display_path(&self.project.sources.get(id).path, &options.cwd),
+            None => display_path(&project.directory, &options.cwd),
+        };
+        if path.is_empty() { ".".into() } else { path }
+    }
+}
+
+/// Every finding of every project, ordered by file, line and column (findings without a
+/// location first, as in the JSON output); equal keys keep the rules' order.
+pub fn findings<'a>(projects: &'a [LintedProject], options: &OutputOptions) -> Vec<Finding<'a>> {
+    let mut all: Vec<Finding<'a>> = projects
+        .iter()
+        .flat_map(|project| {
+            project.diagnostics.iter().map(move |diagnostic| Finding {
+                diagnostic,
+                project,
+                location: diagnostic
+                    .primary
+                    .map(|span| locate(span, &project.sources, options)),
+            })
+        })
+        .collect();
+    all.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    all
+}
+
+fn sort_key<'a>(f: &'a Finding) -> (&'a str, usize, usize) {
+    match &f.location {
+        Some(l) => (l.path.as_str(), l.start.line, l.start.column),
+        None => ("", 0, 0),
+    }
+}
+
+/// A path with forward slashes, as URIs and CI reports expect on every platform.
+pub fn forward_slashes(path: &str) -> String {
+    path.replace('\\', "/")
+}
+
+/// 64-bit FNV-1a over the parts, each followed by a 0 byte so that ("ab", "c") and ("a", "bc")
+/// differ. Stable across versions and platforms, which is all a fingerprint needs.
+pub fn fnv1a(parts: &[&str]) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = OFFSET;
+    for part in parts {
+        for &byte in part.as_bytes().iter().chain(std::iter::once(&0u8)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(PRIME);
+        }
+    }
+    hash
+}
+
+/// Builders of small hand-made projects for the formats' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::PathBuf;
+
+    use super::OutputOptions;
+    use crate::LintedProject;
+    use crate::compose::model::Project;
+    use crate::diagnostic::{Diagnostic, Severity};
+    use crate::source::{Sources, Span};
+
+    pub fn options() -> OutputOptions {
+        OutputOptions {
+            cwd: PathBuf::from("/repo"),
+            color: false,
+            width: 100,
+        }
+    }
+
+    /// A project "demo" in /repo whose only compose file is `path` (below /repo) with `text`.
+    pub fn project(path: &str, text: &str) -> LintedProject {
+        let mut sources = Sources::new();
+        let id = sources.add(PathBuf::from("/repo").join(path), text.to_string());
+        LintedProject {
+            project: Project {
+                name: "demo".into(),
+                directory: PathBuf::from("/repo"),
+                files: vec![id],
+                ..Project::default()
+            },
+            sources,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The span of the first occurrence of `needle` in the project's first file.
+    pub fn span_of(project: &LintedProject, needle: &str) -> Span {
+        let file = project.sources.iter().next().expect("a file");
+        let start = file.text.find(needle).expect("needle in text");
+        file.span(start, start + needle.len())
+    }
+
+    pub fn diagnostic(
+        code: &'static str,
+        rule: &'static str,
+        severity: Severity,
+        message: &str,
+        primary: Option<Span>,
+    ) -> Diagnostic {
+        Diagnostic {
+            code,
+            rule,
+            severity,
+            message: message.into(),
+            help: None,
+            service: None,
+            primary,
+            primary_label: None,
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_matches_the_published_vectors() {
+        // FNV-1a 64 of "" is the offset basis; of "a" is af63dc4c8601ec8c. Our separator byte
+        // is appended, so hash the bytes by hand through the same steps for "a" then 0.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        h ^= 0x61;
+        h = h.wrapping_mul(0x100_0000_01b3);
+        assert_eq!(h, 0xaf63_dc4c_8601_ec8c);
+        h = h.wrapping_mul(0x100_0000_01b3);
+        assert_eq!(fnv1a(&["a"]), h);
+        assert_ne!(fnv1a(&["ab", "c"]), fnv1a(&["a", "bc"]));
+    }
+
+    #[test]
+    fn forward_slashes_on_windows_paths() {
+        assert_eq!(forward_slashes("a\\b/c.yaml"), "a/b/c.yaml");
+    }
 }

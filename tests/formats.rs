@@ -1,0 +1,406 @@
+//! The CI output formats as the binary prints them: SARIF, GitLab, JUnit, GitHub and concise
+//! output of a small project, parsed and checked field by field.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    stdout: String,
+}
+
+fn run(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_composelint"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("composelint runs");
+    let code = out.status.code().expect("exited normally");
+    assert_ne!(
+        code,
+        101,
+        "panicked: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Run {
+        code,
+        stdout: String::from_utf8(out.stdout).expect("UTF-8 output"),
+    }
+}
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, contents) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, contents).expect("write");
+    }
+    dir
+}
+
+/// One CMP004 (undefined variable, a warning) at line 5, columns 12..22 of `app/compose.yaml`.
+const UNDEFINED: &str =
+    "services:\n  app:\n    image: app\n    environment:\n      URL: ${MISSING}\n";
+
+/// One OLL010 (https to Ollama, an error, with a safe fix) in `compose.yaml`.
+const WRONG_SCHEME: &str = "services:\n  ollama:\n    image: ollama/ollama\n  open-webui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: https://ollama:11434\n";
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+#[test]
+fn github_lines_exactly() {
+    let dir = project(&[("app/compose.yaml", UNDEFINED)]);
+    let r = run(dir.path(), &["--format", "github"]);
+    assert_eq!(r.code, 1);
+    // The message text comes from the JSON output; everything around it, and its escaping,
+    // is the workflow-command format.
+    let findings = json(&run(dir.path(), &["--format", "json"]).stdout);
+    let f = &findings[0];
+    let mut message = f["message"].as_str().expect("message").to_string();
+    if let Some(help) = f["help"].as_str() {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    let escaped = message
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    let expected = format!(
+        "::warning file=app/compose.yaml,line=5,col=12,endLine=5,endColumn=22,title=CMP004 {}::{escaped}",
+        f["rule"].as_str().expect("rule")
+    );
+    assert_eq!(
+        r.stdout.lines().next(),
+        Some(expected.as_str()),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+    assert_eq!(
+        r.stdout.lines().nth(1),
+        Some("Found 1 problem (1 warning) in 1 project.")
+    );
+}
+
+#[test]
+fn concise_line() {
+    let dir = project(&[("app/compose.yaml", UNDEFINED)]);
+    let r = run(dir.path(), &["--format", "concise"]);
+    assert_eq!(r.code, 1);
+    let first = r.stdout.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("app/compose.yaml:5:12: CMP004 "),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn gitlab_report() {
+    let dir = project(&[("app/compose.yaml", UNDEFINED)]);
+    let r = run(dir.path(), &["--format", "gitlab"]);
+    assert_eq!(r.code, 1);
+    let report = json(&r.stdout);
+    let issues = report.as_array().expect("array");
+    assert_eq!(issues.len(), 1);
+    let issue = &issues[0];
+    assert_eq!(issue["check_name"], "CMP004");
+    assert_eq!(issue["severity"], "minor");
+    assert_eq!(issue["location"]["path"], "app/compose.yaml");
+    assert_eq!(issue["location"]["lines"]["begin"], 5);
+    assert_eq!(issue["location"]["lines"]["end"], 5);
+    assert!(
+        issue["description"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("CMP004 ")
+    );
+    let fingerprint = issue["fingerprint"].as_str().expect("fingerprint");
+    assert_eq!(fingerprint.len(), 16);
+    // The same finding two lines lower keeps its fingerprint.
+    let moved = project(&[("app/compose.yaml", &format!("# a\n# b\n{UNDEFINED}"))]);
+    let again = json(&run(moved.path(), &["--format", "gitlab"]).stdout);
+    assert_eq!(again[0]["fingerprint"], fingerprint);
+    assert_eq!(again[0]["location"]["lines"]["begin"], 7);
+}
+
+#[test]
+fn sarif_log() {
+    let dir = project(&[("compose.yaml", WRONG_SCHEME)]);
+    let r = run(dir.path(), &["--format", "sarif"]);
+    assert_eq!(r.code, 1);
+    let log = json(&r.stdout);
+    assert_eq!(log["version"], "2.1.0");
+    assert!(
+        log["$schema"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("sarif-schema-2.1.0.json")
+    );
+    let run0 = &log["runs"][0];
+    let driver = &run0["tool"]["driver"];
+    assert_eq!(driver["name"], "composelint");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let rules = driver["rules"].as_array().expect("rules");
+    assert!(rules.len() >= 20, "every rule is listed: {}", rules.len());
+    for rule in rules {
+        for key in ["id", "name", "helpUri"] {
+            assert!(rule[key].is_string(), "{key} in {rule}");
+        }
+        assert!(rule["shortDescription"]["text"].is_string());
+        assert!(rule["fullDescription"]["text"].is_string());
+        assert!(
+            rule["help"]["markdown"]
+                .as_str()
+                .unwrap_or("")
+                .contains("## What it does")
+        );
+        let level = rule["defaultConfiguration"]["level"].as_str().unwrap_or("");
+        assert!(["error", "warning", "note"].contains(&level), "{level}");
+    }
+    let results = run0["results"].as_array().expect("results");
+    let result = results
+        .iter()
+        .find(|r| r["ruleId"] == "OLL010")
+        .unwrap_or_else(|| panic!("an OLL010 result:\n{}", r.stdout));
+    assert_eq!(result["level"], "error");
+    let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+    assert_eq!(rules[index]["id"], "OLL010");
+    let physical = &result["locations"][0]["physicalLocation"];
+    assert_eq!(physical["artifactLocation"]["uri"], "compose.yaml");
+    assert_eq!(physical["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(physical["region"]["startLine"], 7);
+    assert!(result["partialFingerprints"]["primaryLocationLineHash"].is_string());
+    // The fix edits the same places the JSON output names.
+    let findings = json(&run(dir.path(), &["--format", "json"]).stdout);
+    let finding = findings
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["code"] == "OLL010"))
+        .expect("OLL010 in JSON");
+    assert_eq!(
+        physical["region"]["startColumn"],
+        finding["location"]["column"]
+    );
+    assert_eq!(
+        physical["region"]["endColumn"],
+        finding["location"]["end_column"]
+    );
+    let edit = &finding["fix"]["edits"][0];
+    let replacement = &result["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(
+        replacement["deletedRegion"]["startLine"],
+        edit["start"]["line"]
+    );
+    assert_eq!(
+        replacement["deletedRegion"]["startColumn"],
+        edit["start"]["column"]
+    );
+    assert_eq!(
+        replacement["deletedRegion"]["endColumn"],
+        edit["end"]["column"]
+    );
+    assert_eq!(replacement["insertedContent"]["text"], edit["content"]);
+    assert!(
+        edit["content"].as_str().unwrap_or("").contains("http"),
+        "{edit}"
+    );
+}
+
+#[test]
+fn junit_report() {
+    let dir = project(&[("app/compose.yaml", UNDEFINED)]);
+    let r = run(dir.path(), &["--format", "junit"]);
+    assert_eq!(r.code, 1);
+    let root = xml::parse(&r.stdout).unwrap_or_else(|e| panic!("bad XML ({e}):\n{}", r.stdout));
+    assert_eq!(root.name, "testsuites");
+    assert_eq!(root.attr("failures"), Some("1"));
+    let suite = &root.children[0];
+    assert_eq!(suite.name, "testsuite");
+    let case = &suite.children[0];
+    assert_eq!(case.name, "testcase");
+    assert_eq!(case.attr("name"), Some("CMP004 app/compose.yaml:5:12"));
+    assert_eq!(case.attr("classname"), Some("app/compose.yaml"));
+    let failure = &case.children[0];
+    assert_eq!(failure.name, "failure");
+    assert_eq!(failure.attr("type"), Some("warning"));
+    assert!(
+        failure.text.starts_with("app/compose.yaml:5:12: CMP004 "),
+        "{}",
+        failure.text
+    );
+    assert!(failure.text.contains("${MISSING}") || failure.text.contains("MISSING"));
+
+    let clean = project(&[(
+        "compose.yaml",
+        "services:\n  ollama:\n    image: ollama/ollama\n    volumes: [\"./ollama:/root/.ollama\"]\n",
+    )]);
+    let r = run(clean.path(), &["--format", "junit"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let root = xml::parse(&r.stdout).unwrap_or_else(|e| panic!("bad XML ({e}):\n{}", r.stdout));
+    assert_eq!(root.attr("failures"), Some("0"));
+    let case = &root.children[0].children[0];
+    assert_eq!(case.name, "testcase");
+    assert!(case.children.is_empty());
+}
+
+/// A small strict XML reader for the tests: elements, attributes, text and the five
+/// predefined entities plus numeric references; anything else is an error.
+mod xml {
+    #[derive(Debug)]
+    pub struct Element {
+        pub name: String,
+        pub attributes: Vec<(String, String)>,
+        pub children: Vec<Element>,
+        pub text: String,
+    }
+
+    impl Element {
+        pub fn attr(&self, key: &str) -> Option<&str> {
+            self.attributes
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Element, String> {
+        let rest = input.trim_start();
+        let rest = match rest.strip_prefix("<?xml") {
+            Some(r) => &r[r.find("?>").ok_or("unterminated declaration")? + 2..],
+            None => rest,
+        };
+        let mut p = Parser {
+            s: rest.trim_start(),
+        };
+        let root = p.element()?;
+        if !p.s.trim().is_empty() {
+            return Err(format!("content after the root: {:?}", p.s));
+        }
+        Ok(root)
+    }
+
+    struct Parser<'a> {
+        s: &'a str,
+    }
+
+    impl Parser<'_> {
+        fn eat(&mut self, token: &str) -> Result<(), String> {
+            self.s = self.s.strip_prefix(token).ok_or_else(|| {
+                format!(
+                    "expected {token:?} at {:?}",
+                    &self.s[..self.s.len().min(30)]
+                )
+            })?;
+            Ok(())
+        }
+
+        fn name(&mut self) -> Result<String, String> {
+            let end = self
+                .s
+                .find(|c: char| {
+                    !(c.is_alphanumeric() || c == '_' || c == '-' || c == ':' || c == '.')
+                })
+                .unwrap_or(self.s.len());
+            if end == 0 {
+                return Err(format!(
+                    "expected a name at {:?}",
+                    &self.s[..self.s.len().min(30)]
+                ));
+            }
+            let name = self.s[..end].to_string();
+            self.s = &self.s[end..];
+            Ok(name)
+        }
+
+        fn element(&mut self) -> Result<Element, String> {
+            self.eat("<")?;
+            let name = self.name()?;
+            let mut attributes = Vec::new();
+            loop {
+                self.s = self.s.trim_start();
+                if self.s.starts_with("/>") {
+                    self.eat("/>")?;
+                    return Ok(Element {
+                        name,
+                        attributes,
+                        children: Vec::new(),
+                        text: String::new(),
+                    });
+                }
+                if self.s.starts_with('>') {
+                    self.eat(">")?;
+                    break;
+                }
+                let key = self.name()?;
+                self.eat("=\"")?;
+                let end = self.s.find('"').ok_or("unterminated attribute")?;
+                let raw = &self.s[..end];
+                if raw.contains('<') {
+                    return Err(format!("`<` in attribute {key}"));
+                }
+                attributes.push((key, unescape(raw)?));
+                self.s = &self.s[end + 1..];
+            }
+            let mut children = Vec::new();
+            let mut text = String::new();
+            loop {
+                if self.s.starts_with("</") {
+                    self.eat("</")?;
+                    let close = self.name()?;
+                    if close != name {
+                        return Err(format!("</{close}> closes <{name}>"));
+                    }
+                    self.s = self.s.trim_start();
+                    self.eat(">")?;
+                    return Ok(Element {
+                        name,
+                        attributes,
+                        children,
+                        text,
+                    });
+                }
+                if self.s.starts_with('<') {
+                    children.push(self.element()?);
+                    continue;
+                }
+                let end = self.s.find('<').ok_or("unterminated element")?;
+                text.push_str(&unescape(&self.s[..end])?);
+                self.s = &self.s[end..];
+            }
+        }
+    }
+
+    fn unescape(raw: &str) -> Result<String, String> {
+        let mut out = String::new();
+        let mut rest = raw;
+        while let Some(amp) = rest.find('&') {
+            out.push_str(&rest[..amp]);
+            let semi = rest[amp..].find(';').ok_or("unterminated entity")? + amp;
+            let entity = &rest[amp + 1..semi];
+            let c = match entity {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                _ => {
+                    let code = entity
+                        .strip_prefix("#x")
+                        .map(|h| u32::from_str_radix(h, 16))
+                        .or_else(|| entity.strip_prefix('#').map(str::parse))
+                        .ok_or_else(|| format!("unknown entity &{entity};"))?
+                        .map_err(|e| e.to_string())?;
+                    char::from_u32(code).ok_or("bad character reference")?
+                }
+            };
+            out.push(c);
+            rest = &rest[semi + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
