@@ -28,6 +28,9 @@ use crate::yaml::{Node, NodeKind, ScalarStyle};
 ///
 /// A flow mapping (`{}`, `{a: 1}`) takes the entry inside its braces when the value is one
 /// line; otherwise `None`. A key already present gives `None` (it would be a duplicate).
+///
+/// `mapping` must be written where it is used: the copy an alias (`web: *base`) makes carries
+/// the anchored original's span, and an edit there would change every alias of it.
 pub fn insert_key(
     text: &str,
     file: FileId,
@@ -56,14 +59,21 @@ pub fn insert_key(
         };
         return Some(match entries.last() {
             None => insert_at(file, mapping.span.end.checked_sub(1)?, entry),
-            Some(last) => insert_at(
-                file,
-                entry_end(&last.key, &last.value),
-                format!(", {entry}"),
-            ),
+            Some(last) => {
+                let end = entry_end(&last.key, &last.value);
+                if end >= mapping.span.end || last.value.span.start < last.key.span.end {
+                    // The last value is an alias's copy, spanning its anchored original.
+                    return None;
+                }
+                insert_at(file, end, format!(", {entry}"))
+            }
         });
     }
-    let key_col = column(text, entries.first()?.key.span.start)?;
+    // Entries brought in by a `<<` merge have their spans where they were written.
+    let own = entries
+        .iter()
+        .find(|e| (mapping.span.start..=mapping.span.end).contains(&e.key.span.start))?;
+    let key_col = column(text, own.key.span.start)?;
     let lines = key_lines(text, key_col, &key_text, value_yaml, block);
     Some(insert_lines_after(text, file, mapping, &lines))
 }
@@ -95,10 +105,18 @@ pub fn append_item(text: &str, file: FileId, sequence: &Node, item_yaml: &str) -
                 sequence.span.end.checked_sub(1)?,
                 item_yaml.to_string(),
             ),
-            Some(last) => insert_at(file, last.span.end, format!(", {item_yaml}")),
+            Some(last)
+                if last.span.end < sequence.span.end && last.span.start > sequence.span.start =>
+            {
+                insert_at(file, last.span.end, format!(", {item_yaml}"))
+            }
+            Some(_) => return None,
         });
     }
-    let first = items.first()?;
+    // An alias item's copy carries its anchored original's span.
+    let first = items
+        .iter()
+        .find(|i| (sequence.span.start..=sequence.span.end).contains(&i.span.start))?;
     let line_start = line_start(text, first.span.start);
     let prefix = text.get(line_start..first.span.start)?;
     let dash = prefix
@@ -106,7 +124,7 @@ pub fn append_item(text: &str, file: FileId, sequence: &Node, item_yaml: &str) -
         .filter(|&(i, c)| c == '-' && prefix[i + 1..].starts_with([' ', '\t']))
         .map(|(i, _)| i)
         .next_back()?;
-    let dash_col = strip_bom(&prefix[..dash])?.chars().count();
+    let dash_col = strip_bom(&prefix[..dash]).chars().count();
     let pad = " ".repeat(dash_col);
     let lines = item_yaml
         .split('\n')
@@ -137,6 +155,11 @@ pub fn set_env(text: &str, file: FileId, service: &Node, key: &str, value: &str)
         return insert_key(text, file, service, "environment", &[&line]);
     };
     let env = &entry.value;
+    if env.span.start < entry.key.span.end {
+        // An alias: its copy carries the anchored original's span, and an edit there would
+        // change every alias of it.
+        return None;
+    }
     match &env.kind {
         NodeKind::Mapping(_) => insert_key(text, file, env, key, &[&yaml_scalar(value)]),
         NodeKind::Sequence(items) => {
@@ -290,6 +313,7 @@ fn insert_lines_after(text: &str, file: FileId, node: &Node, lines: &[String]) -
 
 /// Whether the last scalar inside `node` is a block scalar with keep chomping (`|+`, `>+`).
 fn keeps_trailing_blank_lines(text: &str, node: &Node) -> bool {
+    let end = node.span.end;
     let mut node = node;
     // Each step goes one level down; the tree's depth is bounded by the parser's limits.
     loop {
@@ -303,7 +327,9 @@ fn keeps_trailing_blank_lines(text: &str, node: &Node) -> bool {
                 None => return false,
             },
             NodeKind::Scalar(s) => {
-                if !matches!(s.style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                if !matches!(s.style, ScalarStyle::Literal | ScalarStyle::Folded)
+                    || node.span.end != end
+                {
                     return false;
                 }
                 let header = text.get(node.span.start..node.span.end).unwrap_or("");
@@ -328,14 +354,14 @@ fn line_start(text: &str, at: usize) -> usize {
         .map_or(0, |i| i + 1)
 }
 
-fn strip_bom(prefix: &str) -> Option<&str> {
-    Some(prefix.strip_prefix('\u{feff}').unwrap_or(prefix))
+fn strip_bom(prefix: &str) -> &str {
+    prefix.strip_prefix('\u{feff}').unwrap_or(prefix)
 }
 
 /// The column (in characters, from 0) of a block node's first byte; `None` when something
 /// other than indentation and sequence dashes precedes it on its line.
 fn column(text: &str, at: usize) -> Option<usize> {
-    let prefix = strip_bom(text.get(line_start(text, at)..at)?)?;
+    let prefix = strip_bom(text.get(line_start(text, at)..at)?);
     prefix
         .chars()
         .all(|c| matches!(c, ' ' | '-' | '?'))
@@ -401,4 +427,46 @@ fn indentless_sequences(text: &str) -> bool {
         prev = Some((indent, body));
     }
     indentless > indented
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indent_width_is_the_most_common_step() {
+        assert_eq!(indent_step("a: 1\n"), 2);
+        assert_eq!(indent_step("a:\n    b:\n        c: 1\n"), 4);
+        assert_eq!(indent_step("\u{feff}a:\n   b: 1\n"), 3);
+        // Lines inside a sequence item do not count; comments neither.
+        assert_eq!(
+            indent_step("a:\n    - x:\n      y: 1\n# c:\n        z\n"),
+            4
+        );
+        assert_eq!(indent_step("a:  # why\n  b:\n    c: 1\nd:\n    e: 1\n"), 2);
+    }
+
+    #[test]
+    fn sequence_style_follows_the_majority() {
+        assert!(indentless_sequences("a:\n- 1\nb:\n  c:\n  - 2\n"));
+        assert!(!indentless_sequences(
+            "a:\n  - 1\nb:\n  c:\n  - 2\nd:\n    - 3\n"
+        ));
+        assert!(!indentless_sequences("a: 1\n"));
+    }
+
+    #[test]
+    fn line_ending_is_the_first_lines() {
+        assert_eq!(line_ending("a: 1\r\nb: 2\n"), "\r\n");
+        assert_eq!(line_ending("a: 1\nb: 2\r\n"), "\n");
+        assert_eq!(line_ending("a: 1"), "\n");
+        assert_eq!(line_ending("\n"), "\n");
+    }
+
+    #[test]
+    fn column_counts_characters_after_a_bom() {
+        assert_eq!(column("\u{feff}a: 1", 3), Some(0));
+        assert_eq!(column("x:\n  - - a: 1", 9), Some(6));
+        assert_eq!(column("x: {a: 1}", 4), None);
+    }
 }

@@ -706,3 +706,63 @@ fn scalars_read_back_as_the_same_string() {
         }
     }
 }
+
+#[test]
+fn merged_keys_and_aliases() {
+    let input =
+        "x: &b\n  a: 1\nservices:\n  web:\n    <<: *b\n    image: y\n  db:\n    environment: *b\n";
+    let d = doc(input);
+    let out = check(
+        input,
+        insert_key(
+            input,
+            F,
+            at(&d, &["services", "web"]),
+            "restart",
+            &["always"],
+        ),
+        "x: &b\n  a: 1\nservices:\n  web:\n    <<: *b\n    image: y\n    restart: always\n  db:\n    environment: *b\n",
+    );
+    assert_eq!(
+        at(&out, &["services", "web", "restart"]).as_str(),
+        Some("always")
+    );
+    assert_eq!(at(&out, &["services", "web", "a"]).as_str(), Some("1"));
+    // Adding to an aliased mapping would change the anchored original and every alias.
+    assert_eq!(
+        set_env(input, F, at(&d, &["services", "db"]), "K", "v"),
+        None
+    );
+}
+
+#[test]
+fn aliases_at_the_end_of_collections() {
+    let input = "x: &b y\nservices:\n  web:\n    image: *b\n  db:\n    image: z\n";
+    let d = doc(input);
+    let out = check(
+        input,
+        insert_key(
+            input,
+            F,
+            at(&d, &["services", "web"]),
+            "restart",
+            &["always"],
+        ),
+        "x: &b y\nservices:\n  web:\n    image: *b\n    restart: always\n  db:\n    image: z\n",
+    );
+    assert_eq!(
+        at(&out, &["services", "web", "restart"]).as_str(),
+        Some("always")
+    );
+
+    let input = "x: &b y\nl: [a, *b]\nm: {a: *b}\ns:\n  - *b\n  - a\n";
+    let d = doc(input);
+    assert_eq!(append_item(input, F, at(&d, &["l"]), "c"), None);
+    assert_eq!(insert_key(input, F, at(&d, &["m"]), "c", &["1"]), None);
+    let out = check(
+        input,
+        append_item(input, F, at(&d, &["s"]), "c"),
+        "x: &b y\nl: [a, *b]\nm: {a: *b}\ns:\n  - *b\n  - a\n  - c\n",
+    );
+    assert_eq!(strs(at(&out, &["s"])), ["y", "a", "c"]);
+}
