@@ -15,7 +15,7 @@
 
 use crate::diagnostic::Edit;
 use crate::source::{FileId, Span};
-use crate::yaml::{Node, NodeKind, ScalarStyle};
+use crate::yaml::{Entry, Node, NodeKind, ScalarStyle};
 
 /// Inserts `key` into `mapping` after its last entry.
 ///
@@ -171,18 +171,83 @@ pub fn set_env(text: &str, file: FileId, service: &Node, key: &str, value: &str)
             }
             append_item(text, file, env, &yaml_scalar(&format!("{key}={value}")))
         }
-        NodeKind::Scalar(_) if env.span.is_empty() && env.is_null() => {
-            let key_col = column(text, entry.key.span.start)?;
-            let pad = " ".repeat(key_col + indent_step(text));
-            Some(insert_lines_after(
-                text,
-                file,
-                &entry.key,
-                &[format!("{pad}{map_entry}")],
-            ))
-        }
-        NodeKind::Scalar(_) => None,
+        NodeKind::Scalar(_) => fill_empty(text, file, entry, &[&map_entry]),
     }
+}
+
+/// The form a new list-or-map field takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `field:` with `- name` items (`depends_on`, a service's `networks`).
+    List,
+    /// `field:` with `name:` keys (top-level `volumes` and `networks`).
+    Map,
+}
+
+/// Adds `name` to a field that Compose takes as a list of names or a map keyed by them
+/// (`depends_on`, `networks`, top-level `volumes`), in the form that is there: an item in a
+/// list, a key in a map with `map_value` as its value (see [`insert_key`]; e.g.
+/// `["condition: service_started"]` for `depends_on`, empty for a null). An absent or empty
+/// field is created in `absent` form. `None` when `name` is already there.
+pub fn add_name(
+    text: &str,
+    file: FileId,
+    parent: &Node,
+    field: &str,
+    name: &str,
+    map_value: &[&str],
+    absent: Form,
+) -> Option<Edit> {
+    parent.as_mapping()?;
+    let quoted = yaml_scalar(name);
+    let first_key = match map_value.first() {
+        Some(v) if !is_block_value(map_value) => format!("{quoted}: {v}"),
+        _ => format!("{quoted}:"),
+    };
+    let mut created: Vec<String> = match absent {
+        Form::List => vec![format!("- {quoted}")],
+        Form::Map => vec![first_key],
+    };
+    if absent == Form::Map && is_block_value(map_value) {
+        created.extend(map_value.iter().map(|l| format!("  {l}")));
+    }
+    let created: Vec<&str> = created.iter().map(String::as_str).collect();
+    let Some(entry) = parent.entry(field) else {
+        if text.get(parent.span.start..)?.starts_with('{') {
+            let inline = match absent {
+                Form::List => format!("[{quoted}]"),
+                Form::Map if map_value.is_empty() => format!("{{{quoted}}}"),
+                Form::Map if !is_block_value(map_value) => format!("{{{}}}", created.first()?),
+                Form::Map => return None,
+            };
+            return insert_key(text, file, parent, field, &[&inline]);
+        }
+        return insert_key(text, file, parent, field, &created);
+    };
+    let value = &entry.value;
+    if value.span.start < entry.key.span.end {
+        return None;
+    }
+    match &value.kind {
+        NodeKind::Sequence(items) => {
+            if items.iter().any(|i| i.as_str() == Some(name)) {
+                return None;
+            }
+            append_item(text, file, value, &quoted)
+        }
+        NodeKind::Mapping(_) => insert_key(text, file, value, name, map_value),
+        NodeKind::Scalar(_) => fill_empty(text, file, entry, &created),
+    }
+}
+
+/// Puts a block value under a key written with no value (`key:` and nothing after it).
+fn fill_empty(text: &str, file: FileId, entry: &Entry, value: &[&str]) -> Option<Edit> {
+    if !entry.value.span.is_empty() || !entry.value.is_null() || !is_block_value(value) {
+        return None;
+    }
+    let key_col = column(text, entry.key.span.start)?;
+    let lines = key_lines(text, key_col, "", value, true);
+    Some(insert_lines_after(text, file, &entry.key, lines.get(1..)?))
 }
 
 /// `value` as a YAML scalar that reads back as exactly this string in block and flow context:

@@ -3,7 +3,7 @@
 use composelint::diagnostic::Edit;
 use composelint::source::FileId;
 use composelint::yaml::{Limits, Node, NodeKind, ScalarValue, parse};
-use composelint::yaml_edit::{append_item, insert_key, set_env, yaml_scalar};
+use composelint::yaml_edit::{Form, add_name, append_item, insert_key, set_env, yaml_scalar};
 
 const F: FileId = FileId(0);
 
@@ -765,4 +765,133 @@ fn aliases_at_the_end_of_collections() {
         "x: &b y\nl: [a, *b]\nm: {a: *b}\ns:\n  - *b\n  - a\n  - c\n",
     );
     assert_eq!(strs(at(&out, &["s"])), ["y", "a", "c"]);
+}
+
+// ---- add_name ----
+
+const STARTED: &[&str] = &["condition: service_started"];
+
+#[test]
+fn name_added_in_the_form_that_is_there() {
+    let input = "services:\n  web:\n    depends_on:\n    - db\n  db: {}\n";
+    let d = doc(input);
+    let web = at(&d, &["services", "web"]);
+    let out = check(
+        input,
+        add_name(input, F, web, "depends_on", "ollama", STARTED, Form::List),
+        "services:\n  web:\n    depends_on:\n    - db\n    - ollama\n  db: {}\n",
+    );
+    assert_eq!(
+        strs(at(&out, &["services", "web", "depends_on"])),
+        ["db", "ollama"]
+    );
+    assert_eq!(
+        add_name(input, F, web, "depends_on", "db", STARTED, Form::List),
+        None
+    );
+
+    let input =
+        "services:\n  web:\n    depends_on:\n      db:\n        condition: service_healthy\n";
+    let d = doc(input);
+    let web = at(&d, &["services", "web"]);
+    let out = check(
+        input,
+        add_name(input, F, web, "depends_on", "ollama", STARTED, Form::List),
+        "services:\n  web:\n    depends_on:\n      db:\n        condition: service_healthy\n      ollama:\n        condition: service_started\n",
+    );
+    assert_eq!(
+        at(
+            &out,
+            &["services", "web", "depends_on", "ollama", "condition"]
+        )
+        .as_str(),
+        Some("service_started")
+    );
+    assert_eq!(
+        add_name(input, F, web, "depends_on", "db", STARTED, Form::List),
+        None
+    );
+}
+
+#[test]
+fn name_field_created_when_absent_or_empty() {
+    let input = "services:\n  web:\n    image: x\n";
+    let d = doc(input);
+    let out = check(
+        input,
+        add_name(
+            input,
+            F,
+            at(&d, &["services", "web"]),
+            "depends_on",
+            "ollama",
+            STARTED,
+            Form::List,
+        ),
+        "services:\n  web:\n    image: x\n    depends_on:\n      - ollama\n",
+    );
+    assert_eq!(
+        strs(at(&out, &["services", "web", "depends_on"])),
+        ["ollama"]
+    );
+    let out = check(
+        input,
+        add_name(input, F, &d, "volumes", "ollama", &[], Form::Map),
+        "services:\n  web:\n    image: x\nvolumes:\n  ollama:\n",
+    );
+    assert!(at(&out, &["volumes", "ollama"]).is_null());
+    let out = check(
+        input,
+        add_name(
+            input,
+            F,
+            &d,
+            "networks",
+            "edge",
+            &["external: true"],
+            Form::Map,
+        ),
+        "services:\n  web:\n    image: x\nnetworks:\n  edge:\n    external: true\n",
+    );
+    assert_eq!(
+        at(&out, &["networks", "edge", "external"]).as_str(),
+        Some("true")
+    );
+
+    let input = "services:\r\n    web:\r\n        networks:\r\n    db:\r\n        image: y\r\n";
+    let d = doc(input);
+    let out = check(
+        input,
+        add_name(
+            input,
+            F,
+            at(&d, &["services", "web"]),
+            "networks",
+            "default",
+            &[],
+            Form::List,
+        ),
+        "services:\r\n    web:\r\n        networks:\r\n            - default\r\n    db:\r\n        image: y\r\n",
+    );
+    assert_eq!(
+        strs(at(&out, &["services", "web", "networks"])),
+        ["default"]
+    );
+
+    let input = "services:\n  web: {image: x}\n";
+    let d = doc(input);
+    let web = at(&d, &["services", "web"]);
+    let out = check(
+        input,
+        add_name(input, F, web, "depends_on", "ollama", STARTED, Form::List),
+        "services:\n  web: {image: x, depends_on: [ollama]}\n",
+    );
+    assert_eq!(
+        strs(at(&out, &["services", "web", "depends_on"])),
+        ["ollama"]
+    );
+    assert_eq!(
+        add_name(input, F, web, "networks", "a", &["x: 1", "y: 2"], Form::Map),
+        None
+    );
 }
