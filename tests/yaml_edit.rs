@@ -895,3 +895,109 @@ fn name_field_created_when_absent_or_empty() {
         None
     );
 }
+
+// ---- every collection of every fixture ----
+
+/// Paths to every collection in `node`, breadth first, bounded.
+fn collections(root: &Node) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut queue = vec![(Vec::<String>::new(), root)];
+    while let Some((path, node)) = queue.pop() {
+        if out.len() >= 30 {
+            break;
+        }
+        match &node.kind {
+            NodeKind::Mapping(entries) => {
+                out.push(path.clone());
+                for e in entries {
+                    if let Some(k) = e.key.as_str() {
+                        let mut p = path.clone();
+                        p.push(k.to_string());
+                        queue.push((p, &e.value));
+                    }
+                }
+            }
+            NodeKind::Sequence(items) => {
+                out.push(path.clone());
+                for (i, item) in items.iter().enumerate() {
+                    let mut p = path.clone();
+                    p.push(i.to_string());
+                    queue.push((p, item));
+                }
+            }
+            NodeKind::Scalar(_) => {}
+        }
+    }
+    out
+}
+
+fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            yaml_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            out.push(path);
+        }
+    }
+}
+
+/// Every edit made on any collection of a fixture that parses yields a file that parses, with
+/// the new key or item in that collection — or no edit at all.
+#[test]
+fn edits_on_every_fixture_collection_parse() {
+    let mut files = Vec::new();
+    yaml_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        &mut files,
+    );
+    let mut edited = 0;
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        // Large generated projects add time, not cases.
+        if text.len() > 16 * 1024 {
+            continue;
+        }
+        let parsed = parse(F, &text, Limits::default());
+        let Some(root) = parsed.documents.first() else {
+            continue;
+        };
+        if !parsed.errors.is_empty() || parsed.documents.len() != 1 {
+            continue;
+        }
+        for p in collections(root) {
+            let steps: Vec<&str> = p.iter().map(String::as_str).collect();
+            let node = at(root, &steps);
+            let edit = match &node.kind {
+                NodeKind::Mapping(_) => insert_key(&text, F, node, "zz_new", &["\"z:1\""]),
+                _ => append_item(&text, F, node, "\"z:1\""),
+            };
+            let Some(edit) = edit else { continue };
+            let out = apply(&text, &edit);
+            let reparsed = parse(F, &out, Limits::default());
+            assert!(
+                reparsed.errors.is_empty(),
+                "{path:?} at {p:?}: {:?}\n{out}",
+                reparsed.errors
+            );
+            let new_root = &reparsed.documents[0];
+            let node = at(new_root, &steps);
+            let added = match &node.kind {
+                NodeKind::Mapping(_) => node.get("zz_new"),
+                _ => node.as_sequence().and_then(|s| s.last()),
+            };
+            assert_eq!(
+                added.and_then(Node::as_str),
+                Some("z:1"),
+                "{path:?} at {p:?}\n{out}"
+            );
+            edited += 1;
+        }
+    }
+    assert!(edited > 100, "only {edited} edits");
+}
