@@ -21,6 +21,7 @@ pub mod source;
 pub mod text;
 pub mod workspace;
 pub mod yaml;
+pub mod yaml_edit;
 
 use std::path::PathBuf;
 
