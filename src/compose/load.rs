@@ -97,6 +97,9 @@ pub fn load_project(
             documents.push((id, doc));
         }
     }
+    // Kept as written (before interpolation and merge): fixes edit the file a service is
+    // written in, at that file's own structure.
+    project.documents = documents.clone();
 
     project.name = project_name(&env, &documents, &directory);
     env.set_default(

@@ -29,6 +29,8 @@ pub struct Project {
     pub issues: Vec<LoadIssue>,
     /// The merged document, for `composelint config`.
     pub merged: Option<Node>,
+    /// Each compose file's documents as written, for fixes that add structure.
+    pub documents: Vec<(FileId, Node)>,
     /// Service name → index in `services`, so lookups by name stay cheap on large projects.
     pub service_index: std::collections::HashMap<String, usize>,
 }
@@ -38,6 +40,25 @@ impl Project {
         self.service_index
             .get(name)
             .and_then(|&i| self.services.get(i))
+    }
+
+    /// The mapping of service `name` in the file where its key is written.
+    pub fn written_service(&self, name: &str) -> Option<(FileId, &Node)> {
+        let service = self.service(name)?;
+        let file = service.key_span.file;
+        self.documents
+            .iter()
+            .filter(|(f, _)| *f == file)
+            .find_map(|(_, doc)| doc.get("services")?.get(name))
+            .map(|node| (file, node))
+    }
+
+    /// The first document of a file as written.
+    pub fn written_document(&self, file: FileId) -> Option<&Node> {
+        self.documents
+            .iter()
+            .find(|(f, _)| *f == file)
+            .map(|(_, doc)| doc)
     }
 
     pub fn network(&self, key: &str) -> Option<&Network> {

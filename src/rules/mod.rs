@@ -40,6 +40,7 @@ mod oll015_proxy_intercepts;
 mod oll016_browser_side_reference;
 mod oll017_ollama_port_on_non_server;
 mod reference_report;
+mod structural_fix;
 
 /// What a rule sees: the project, and the Ollama analysis every OLL rule shares (computed
 /// once: the servers, the network, each reference with its one verdict).

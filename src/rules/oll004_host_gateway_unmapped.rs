@@ -1,4 +1,5 @@
 use super::reference_report::{Part, report, subject};
+use super::structural_fix::{map_to_host_gateway, unsafe_fix};
 use super::{Context, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::net::{HostRoute, Platform};
@@ -88,6 +89,18 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         ));
         if ctx.platform == Platform::Linux {
             d.severity = Severity::Error;
+        }
+        if *route != HostRoute::GatewayAddress
+            && let Some(fix) = unsafe_fix(
+                format!("map `{name}` to the Docker host with `extra_hosts`"),
+                vec![map_to_host_gateway(
+                    ctx,
+                    &ctx.project.services[r.client].name,
+                    name,
+                )],
+            )
+        {
+            d = d.with_fix(fix);
         }
         out.push(d);
     }

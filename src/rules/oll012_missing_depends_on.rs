@@ -1,3 +1,4 @@
+use super::structural_fix::{depend_on, unsafe_fix};
 use std::collections::{HashMap, HashSet};
 
 use super::{Context, declare_rule};
@@ -158,6 +159,17 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             .with_help(help);
         if let Some(span) = r.value_span() {
             d = d.with_related(span, format!("`{server_name}` is used here"));
+        }
+        if !by_profile
+            && let Some(fix) = unsafe_fix(
+                format!(
+                    "add `{server_name}` to the `depends_on` of `{}`",
+                    client.name
+                ),
+                vec![depend_on(ctx, &client.name, server_name)],
+            )
+        {
+            d = d.with_fix(fix);
         }
         out.push(d);
     }

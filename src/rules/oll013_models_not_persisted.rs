@@ -1,3 +1,4 @@
+use super::structural_fix::{persist_models, unsafe_fix};
 use super::{Context, declare_rule};
 use crate::compose::model::Mount;
 use crate::diagnostic::Diagnostic;
@@ -110,6 +111,20 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                     )
                 }
             });
+        // A mount already at that path (a tmpfs) must be changed, not joined by another.
+        let occupied = service
+            .volumes
+            .iter()
+            .any(|m| m.target.trim_end_matches('/') == mount_at.trim_end_matches('/'));
+        if near_miss.is_none()
+            && !occupied
+            && let Some(fix) = unsafe_fix(
+                format!("mount a named volume at `{mount_at}`"),
+                persist_models(ctx, &service.name, mount_at),
+            )
+        {
+            d = d.with_fix(fix);
+        }
         if let Some(m) = near_miss {
             d = d.with_related(
                 m.span,

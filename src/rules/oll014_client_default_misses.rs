@@ -1,4 +1,5 @@
 use super::reference_report::{Part, report, working_url};
+use super::structural_fix::{set_variable, unsafe_fix};
 use super::{Context, declare_rule};
 use crate::compose::model::EnvSource;
 use crate::diagnostic::Diagnostic;
@@ -86,10 +87,15 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             r.text.value,
             misses(ctx, r, why)
         );
+        let mut set = None;
         let help = match target(ctx, r.client) {
             Some((server, name)) => {
                 let port = ctx.servers.get(server).map_or(11434, |s| s.listen.port);
                 let url = working_url(ctx, r, &name, port);
+                set = unsafe_fix(
+                    format!("set `{var}` to `{url}`"),
+                    vec![set_variable(ctx, service, var, &url)],
+                );
                 match &r.ignored_var {
                     Some(ignored) => format!(
                         "set `{var}: {url}` on service `{service}` (in place of `{ignored}`)"
@@ -102,6 +108,9 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             ),
         };
         let mut d = report(ctx, &RULE, r, Part::Whole, message).with_help(help);
+        if let Some(fix) = set {
+            d = d.with_fix(fix);
+        }
         let ignored_at = r
             .ignored_var
             .as_deref()

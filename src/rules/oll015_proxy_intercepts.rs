@@ -1,3 +1,4 @@
+use super::structural_fix::{exempt_from_proxy, unsafe_fix};
 use super::{Context, declare_rule};
 use crate::compose::model::EnvSource;
 use crate::diagnostic::Diagnostic;
@@ -151,6 +152,26 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             if let Some(span) = r.value_span() {
                 d = d.with_related(span, format!("request to `{}`", r.url.host));
             }
+        }
+        // Exempt the hosts in every spelling of NO_PROXY the service has (Go reads the
+        // upper-case one first, Python the lower-case one), or add NO_PROXY, which both read
+        // when it is the only one.
+        let existing: Vec<(&str, Option<crate::source::Span>)> = ["NO_PROXY", "no_proxy"]
+            .iter()
+            .filter_map(|k| service.env(k))
+            .filter_map(|v| v.value.as_ref())
+            .map(|t| (t.as_str(), t.exact_span(0..t.value.len())))
+            .collect();
+        let edits = if existing.is_empty() {
+            vec![exempt_from_proxy(ctx, &service.name, None, &joined)]
+        } else {
+            existing
+                .into_iter()
+                .map(|e| exempt_from_proxy(ctx, &service.name, Some(e), &joined))
+                .collect()
+        };
+        if let Some(fix) = unsafe_fix(format!("exempt {quoted} from the proxy"), edits) {
+            d = d.with_fix(fix);
         }
         out.push(d);
     }

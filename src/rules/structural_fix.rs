@@ -1,0 +1,125 @@
+//! Unsafe fixes that add structure to the file a service is written in: `extra_hosts`,
+//! `depends_on`, a models volume, a `NO_PROXY` entry. Built on `yaml_edit`, at the file's own
+//! indentation, quoting and line endings.
+
+use super::Context;
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::source::Span;
+use crate::yaml::NodeKind;
+use crate::yaml_edit::{Form, add_name, insert_key, set_env};
+
+/// An unsafe fix from edits that could all be made.
+pub fn unsafe_fix(message: String, edits: Vec<Option<Edit>>) -> Option<Fix> {
+    let edits: Vec<Edit> = edits.into_iter().collect::<Option<_>>()?;
+    (!edits.is_empty()).then_some(Fix {
+        applicability: Applicability::Unsafe,
+        message,
+        edits,
+    })
+}
+
+fn text<'a>(ctx: &'a Context, file: crate::source::FileId) -> &'a str {
+    &ctx.sources.get(file).text
+}
+
+/// `extra_hosts: ["host.docker.internal:host-gateway"]` on a service (or the entry added to
+/// its list or map), mapping `name` to the Docker host.
+pub fn map_to_host_gateway(ctx: &Context, service: &str, name: &str) -> Option<Edit> {
+    let (file, node) = ctx.project.written_service(service)?;
+    let text = text(ctx, file);
+    match node.get("extra_hosts").map(|n| &n.kind) {
+        Some(NodeKind::Mapping(_)) => insert_key(
+            text,
+            file,
+            node.get("extra_hosts")?,
+            name,
+            &["host-gateway"],
+        ),
+        _ => add_name(
+            text,
+            file,
+            node,
+            "extra_hosts",
+            &format!("{name}:host-gateway"),
+            &[],
+            Form::List,
+        ),
+    }
+}
+
+/// `server` added to the `depends_on` of `client`, in the form that is there.
+pub fn depend_on(ctx: &Context, client: &str, server: &str) -> Option<Edit> {
+    let (file, node) = ctx.project.written_service(client)?;
+    add_name(
+        text(ctx, file),
+        file,
+        node,
+        "depends_on",
+        server,
+        &["condition: service_started"],
+        Form::List,
+    )
+}
+
+/// A named volume `<service>-models` mounted at `dir` in the service, and declared at the top
+/// level of the same file.
+pub fn persist_models(ctx: &Context, service: &str, dir: &str) -> Vec<Option<Edit>> {
+    let Some((file, node)) = ctx.project.written_service(service) else {
+        return vec![None];
+    };
+    let text = text(ctx, file);
+    let volume = format!("{service}-models");
+    let mount = add_name(
+        text,
+        file,
+        node,
+        "volumes",
+        &format!("{volume}:{dir}"),
+        &[],
+        Form::List,
+    );
+    let declared = ctx
+        .project
+        .written_document(file)
+        .and_then(|doc| add_name(text, file, doc, "volumes", &volume, &[], Form::Map));
+    // Both may be inserted at one place (the service is the file's last entry): one edit,
+    // the service's lines first.
+    match (mount, declared) {
+        (Some(a), Some(b)) if a.span == b.span && a.span.is_empty() => vec![Some(Edit {
+            span: a.span,
+            content: a.content + &b.content,
+        })],
+        (a, b) => vec![a, b],
+    }
+}
+
+/// `var: value` added to the environment of a service.
+pub fn set_variable(ctx: &Context, service: &str, var: &str, value: &str) -> Option<Edit> {
+    let (file, node) = ctx.project.written_service(service)?;
+    set_env(text(ctx, file), file, node, var, value)
+}
+
+/// `host` added to the service's `NO_PROXY` (appended to the value where it is written, or a
+/// new `NO_PROXY` entry).
+pub fn exempt_from_proxy(
+    ctx: &Context,
+    service: &str,
+    existing: Option<(&str, Option<Span>)>,
+    host: &str,
+) -> Option<Edit> {
+    match existing {
+        Some((value, Some(span))) => Some(Edit {
+            span: Span::new(span.file, span.end, span.end),
+            content: if value.trim().is_empty() {
+                host.to_string()
+            } else {
+                format!(",{host}")
+            },
+        }),
+        Some((_, None)) => None,
+        None => {
+            let (file, node) = ctx.project.written_service(service)?;
+            set_env(text(ctx, file), file, node, "NO_PROXY", host)
+        }
+    }
+}
