@@ -13,7 +13,6 @@ use crate::yaml::{
     self, Entry, Limits, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, YamlErrorKind,
 };
 
-use super::canonical;
 use super::env::Env;
 use super::from_tree;
 use super::issues::{self, LoadIssue};
@@ -502,7 +501,7 @@ impl Loader<'_> {
     fn merge(&mut self, base: Node, overlay: Node) -> Node {
         let fallback = base.clone();
         let span = overlay.span;
-        let mut merged = match merge::merge(base, overlay) {
+        let merged = match merge::merge(base, overlay) {
             Ok(node) => node,
             Err(error) => {
                 self.issues.push(LoadIssue::Structure {
@@ -512,17 +511,7 @@ impl Loader<'_> {
                 return fallback;
             }
         };
-        let canonical = merge::enforce_unicity(&mut merged).and_then(|()| {
-            let mut long = merged.clone();
-            canonical::to_long_syntax(&mut long).map_err(|e| merge::MergeError {
-                message: e.message,
-                span: e.span,
-            })?;
-            canonical::omit_empty(&mut long);
-            merge::enforce_unicity(&mut long)?;
-            Ok(long)
-        });
-        match canonical {
+        match merge::normalize(merged.clone()) {
             Ok(long) => long,
             Err(error) => {
                 // The value stays as written; the model reports it where it was written.

@@ -99,14 +99,20 @@ pub fn merge_documents(
             span: Span::new(document.span.file, document.span.start, document.span.start),
             tag: None,
         });
-        let mut next = merge(base, document)?;
-        enforce_unicity(&mut next)?;
-        canonical::to_long_syntax(&mut next)?;
-        canonical::omit_empty(&mut next);
-        // Long syntax can reveal duplicates, e.g. a port range against a single port.
-        enforce_unicity(&mut next)?;
-        merged = Some(next);
+        let next = merge(base, document)?;
+        merged = Some(normalize(next)?);
     }
+    Ok(merged)
+}
+
+/// What Compose does after each merge step: de-duplicate, short syntax to long syntax, drop
+/// empty values, de-duplicate again (long syntax can reveal duplicates, e.g. a port range
+/// against a single port).
+pub fn normalize(mut merged: Node) -> Result<Node, MergeError> {
+    enforce_unicity(&mut merged)?;
+    canonical::to_long_syntax(&mut merged)?;
+    canonical::omit_empty(&mut merged);
+    enforce_unicity(&mut merged)?;
     Ok(merged)
 }
 
