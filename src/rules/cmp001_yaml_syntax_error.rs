@@ -43,7 +43,15 @@ declare_rule! {
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     issues(ctx, |issue| match issue {
         LoadIssue::Syntax { span, message } => {
-            Some(RULE.diagnostic(format!("invalid YAML: {message}"), Some(*span)))
+            // Messages about the file itself (unreadable, not UTF-8, binary) say so already.
+            let about_the_file =
+                message.starts_with("the file") || message.starts_with("cannot read");
+            let text = if about_the_file {
+                message.clone()
+            } else {
+                format!("invalid YAML: {message}")
+            };
+            Some(RULE.diagnostic(text, Some(*span)))
         }
         _ => None,
     })
