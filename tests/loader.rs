@@ -231,3 +231,37 @@ fn a_dotenv_value_keeps_its_place_in_dotenv_through_interpolation() {
         PathBuf::from("/p/compose.yaml")
     );
 }
+
+#[test]
+fn paths_in_included_and_extended_files_are_relative_to_those_files() {
+    let (p, _) = load(
+        &[
+            (
+                "/p/compose.yaml",
+                "include: [sub/compose.yaml]\nservices:\n  web:\n    extends:\n      file: common/base.yaml\n      service: base\n",
+            ),
+            (
+                "/p/sub/compose.yaml",
+                "services:\n  ollama:\n    image: ollama/ollama\n    env_file: ollama.env\n    volumes: [\"./models:/root/.ollama\", \"named:/data\"]\n",
+            ),
+            ("/p/sub/ollama.env", "OLLAMA_KEEP_ALIVE=5m\n"),
+            (
+                "/p/common/base.yaml",
+                "services:\n  base:\n    image: web\n    env_file: [./base.env]\n    build: ./app\n",
+            ),
+            ("/p/common/base.env", "URL=http://ollama:11434\n"),
+        ],
+        &["/p/compose.yaml"],
+    );
+    assert!(p.issues.is_empty(), "{:?}", p.issues);
+    assert_eq!(env(&p, "ollama", "OLLAMA_KEEP_ALIVE"), Some("5m"));
+    assert_eq!(env(&p, "web", "URL"), Some("http://ollama:11434"));
+    let web = p.service("web").unwrap();
+    assert_eq!(
+        web.build.as_ref().unwrap().context.as_str(),
+        "/p/common/app"
+    );
+    let ollama = p.service("ollama").unwrap();
+    let sources: Vec<Option<&str>> = ollama.volumes.iter().map(|v| v.source.as_deref()).collect();
+    assert_eq!(sources, vec![Some("/p/sub/models"), Some("named")]);
+}

@@ -592,7 +592,15 @@ impl Loader<'_> {
                     continue;
                 };
                 for doc in docs {
-                    let doc = self.resolve_document(doc, path, &inc_dir, &inc_env, stack);
+                    let mut doc = self.resolve_document(doc, path, &inc_dir, &inc_env, stack);
+                    // An included project's paths are relative to its own directory.
+                    if let Some(NodeKind::Mapping(services)) =
+                        mapping_value_mut(&mut doc, "services").map(|n| &mut n.kind)
+                    {
+                        for service in services {
+                            rebase_service_paths(&mut service.value, &inc_dir);
+                        }
+                    }
                     inc_root = Some(match inc_root {
                         None => doc,
                         Some(base) => self.merge(base, doc),
@@ -754,9 +762,13 @@ impl Loader<'_> {
                         .next_back()
                 });
                 match base_services {
-                    Some(s) if s.get(&base_name).is_some() => {
-                        self.extended_service(&s, &base_name, &base_path, &base_dir, env, chain)
-                    }
+                    // Paths in a base from another file are relative to that file.
+                    Some(s) if s.get(&base_name).is_some() => self
+                        .extended_service(&s, &base_name, &base_path, &base_dir, env, chain)
+                        .map(|mut base| {
+                            rebase_service_paths(&mut base, &base_dir);
+                            base
+                        }),
                     Some(_) => {
                         self.issues.push(LoadIssue::UnknownExtends {
                             service: base_name.clone(),
@@ -847,6 +859,95 @@ fn find_node(root: &Node, span: Span) -> Option<&Node> {
         }
     }
     None
+}
+
+/// Makes the relative paths of a service absolute against `dir` (`env_file`, `build`
+/// context, bind-mount sources), for a service read from a file whose paths are relative to
+/// another directory than the project's.
+fn rebase_service_paths(service: &mut Node, dir: &Path) {
+    let NodeKind::Mapping(entries) = &mut service.kind else {
+        return;
+    };
+    for entry in entries {
+        match entry.key.as_str() {
+            Some("env_file") => match &mut entry.value.kind {
+                NodeKind::Scalar(_) => rebase_scalar(&mut entry.value, dir, |v| Some((v, ""))),
+                NodeKind::Sequence(items) => {
+                    for item in items {
+                        match &mut item.kind {
+                            NodeKind::Mapping(_) => {
+                                if let Some(path) = mapping_value_mut(item, "path") {
+                                    rebase_scalar(path, dir, |v| Some((v, "")));
+                                }
+                            }
+                            _ => rebase_scalar(item, dir, |v| Some((v, ""))),
+                        }
+                    }
+                }
+                NodeKind::Mapping(_) => {}
+            },
+            Some("build") => {
+                let context = match &mut entry.value.kind {
+                    NodeKind::Scalar(_) => Some(&mut entry.value),
+                    NodeKind::Mapping(_) => mapping_value_mut(&mut entry.value, "context"),
+                    NodeKind::Sequence(_) => None,
+                };
+                if let Some(context) = context {
+                    rebase_scalar(context, dir, |v| {
+                        (!v.contains("://") && !v.starts_with("git@")).then_some((v, ""))
+                    });
+                }
+            }
+            Some("volumes") => {
+                let NodeKind::Sequence(items) = &mut entry.value.kind else {
+                    continue;
+                };
+                for item in items {
+                    match &mut item.kind {
+                        // `./data:/data[:ro]`: the source before the first `:`.
+                        // A source without `.` is a named volume, not a path.
+                        NodeKind::Scalar(_) => rebase_scalar(item, dir, |v| {
+                            let (source, rest) = v.split_at(v.find(':')?);
+                            source.starts_with('.').then_some((source, rest))
+                        }),
+                        NodeKind::Mapping(_) => {
+                            if let Some(source) = mapping_value_mut(item, "source") {
+                                rebase_scalar(source, dir, |v| {
+                                    v.starts_with('.').then_some((v, ""))
+                                });
+                            }
+                        }
+                        NodeKind::Sequence(_) => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Rewrites the path part of a string scalar (`split` gives the path and what follows it)
+/// when it is relative (`.`-prefixed for mounts, as Compose reads them).
+fn rebase_scalar(node: &mut Node, dir: &Path, split: impl Fn(&str) -> Option<(&str, &str)>) {
+    let span = node.span;
+    let NodeKind::Scalar(scalar) = &mut node.kind else {
+        return;
+    };
+    let value = scalar.text.value.clone();
+    let Some((path, rest)) = split(&value) else {
+        return;
+    };
+    if path.is_empty()
+        || Path::new(path).is_absolute()
+        || path.starts_with('~')
+        || path.starts_with('$')
+    {
+        return;
+    }
+    let resolved = crate::paths::resolve(dir, path);
+    let rebased = format!("{}{rest}", resolved.display());
+    let at = scalar.text.primary_span().unwrap_or(span);
+    scalar.text = Text::from_file(rebased, at, false);
 }
 
 /// Removes `key` from a mapping node, returning the rest and the removed value.
