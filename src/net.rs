@@ -165,14 +165,8 @@ const LOOPBACK_NAMES: [&str; 3] = ["localhost", "localhost.localdomain", "ip6-lo
 
 impl<'p> Network<'p> {
     pub fn new(project: &'p Project, catalog: &dyn ServerCatalog) -> Self {
-        let index: HashMap<&str, usize> = project
-            .services
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.name.as_str(), i))
-            .collect();
         let namespaces: Vec<Namespace> = (0..project.services.len())
-            .map(|i| namespace_of(project, &index, i))
+            .map(|i| namespace_of(project, i))
             .collect();
         let mut names: HashMap<String, Vec<(usize, NameKind, Option<String>)>> = HashMap::new();
         for (i, s) in project.services.iter().enumerate() {
@@ -507,7 +501,7 @@ impl<'p> Network<'p> {
 pub const DOCKER0_GATEWAY: Ipv4Addr = Ipv4Addr::new(172, 17, 0, 1);
 
 /// The namespace of service `i`, following `network_mode: service:X` chains.
-fn namespace_of(project: &Project, index: &HashMap<&str, usize>, i: usize) -> Namespace {
+fn namespace_of(project: &Project, i: usize) -> Namespace {
     let mut current = i;
     for _ in 0..=project.services.len() {
         let s = &project.services[current];
@@ -525,7 +519,7 @@ fn namespace_of(project: &Project, index: &HashMap<&str, usize>, i: usize) -> Na
             _ => {}
         }
         if let Some(target) = mode.strip_prefix("service:") {
-            match index.get(target) {
+            match project.service_index.get(target) {
                 Some(&t) => {
                     current = t;
                     continue;

@@ -436,10 +436,7 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                     api: r.var.expectation(&client.env(&env)).api,
                     path: r.var.expectation(&client.env(&env)).path,
                     side: r.side,
-                    firm: !matches!(
-                        r.var.confidence,
-                        knowledge::Confidence::Inference | knowledge::Confidence::Unverified
-                    ),
+                    firm: is_firm(r.var.confidence),
                 };
                 let written_var = service.env(&r.var.name);
                 match (r.origin, r.status) {
@@ -529,10 +526,7 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
                         api: c.api,
                         path: c.path,
                         side: c.side,
-                        firm: !matches!(
-                            c.confidence,
-                            knowledge::Confidence::Inference | knowledge::Confidence::Unverified
-                        ),
+                        firm: is_firm(c.confidence),
                     };
                     let lenient = c.kind == VarKind::OllamaHost;
                     push_urls(
@@ -626,6 +620,14 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
         }
     }
     out
+}
+
+/// Knowledge good enough to judge a URL by: verified or reported, not inferred.
+fn is_firm(confidence: knowledge::Confidence) -> bool {
+    !matches!(
+        confidence,
+        knowledge::Confidence::Inference | knowledge::Confidence::Unverified
+    )
 }
 
 /// The app default a reference falls back to.

@@ -189,16 +189,10 @@ struct Graph {
 
 impl Graph {
     fn new(project: &Project) -> Graph {
-        let index: HashMap<&str, usize> = project
-            .services
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.name.as_str(), i))
-            .collect();
         let mut dependents = vec![Vec::new(); project.services.len()];
         for (i, service) in project.services.iter().enumerate() {
             for dependency in &service.depends_on {
-                if let Some(&target) = index.get(dependency.service.as_str()) {
+                if let Some(&target) = project.service_index.get(&dependency.service) {
                     dependents[target].push(i);
                 }
             }
