@@ -69,6 +69,32 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    #[command(flatten)]
+    pub fix: FixArgs,
+}
+
+/// Applying the rules' fixes.
+#[derive(Debug, Args, Default, Clone)]
+pub struct FixArgs {
+    /// Apply safe fixes in place, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply unsafe fixes with `--fix` or `--diff`; alone, show them as available.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the changes the fixes would make as a unified diff, and write nothing.
+    #[arg(long, conflicts_with = "fix_only")]
+    pub diff: bool,
+    /// Apply fixes like `--fix` and print no remaining findings.
+    #[arg(long)]
+    pub fix_only: bool,
+}
+
+impl FixArgs {
+    /// Whether this run changes files or prints a diff instead of only checking.
+    pub fn fixing(&self) -> bool {
+        self.fix || self.diff || self.fix_only
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

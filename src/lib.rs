@@ -6,6 +6,7 @@
 pub mod compose;
 pub mod diagnostic;
 pub mod dotenv;
+pub mod fix;
 pub mod fs;
 pub mod go_format;
 pub mod interpolate;

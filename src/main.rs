@@ -2,6 +2,7 @@
 //! and exits 0 (clean), 1 (findings) or 2 (the run itself failed).
 
 mod cli;
+mod fixing;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -116,19 +117,51 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         return Err("give either PATHS or -f FILE, not both".into());
     }
     let settings = settings(&args.project, &cwd);
+    if args.fix.fixing() {
+        return check_and_fix(args, &settings, cwd);
+    }
     let projects = composelint::lint(&OsFs, &settings).map_err(|e| e.to_string())?;
-    let options = output_options(&args.project, cwd, std::io::stdout().is_terminal());
-    let text = match args.format {
-        Format::Human => output::human::render(&projects, &options),
-        Format::Concise => output::concise::render(&projects, &options),
-        Format::Json => output::json::render(&projects, &options),
-        Format::Sarif => output::sarif::render(&projects, &options),
-        Format::Github => output::github::render(&projects, &options),
-        Format::Gitlab => output::gitlab::render(&projects, &options),
-        Format::Junit => output::junit::render(&projects, &options),
-    };
-    print(&text)?;
+    report(args, &projects, cwd)?;
     Ok(exit_code(&projects))
+}
+
+/// Prints the findings in the chosen format; the human formats end with what is fixable.
+fn report(args: &CheckArgs, projects: &[LintedProject], cwd: PathBuf) -> Result<(), String> {
+    let options = output_options(&args.project, cwd, std::io::stdout().is_terminal());
+    let mut text = match args.format {
+        Format::Human => output::human::render(projects, &options),
+        Format::Concise => output::concise::render(projects, &options),
+        Format::Json => output::json::render(projects, &options),
+        Format::Sarif => output::sarif::render(projects, &options),
+        Format::Github => output::github::render(projects, &options),
+        Format::Gitlab => output::gitlab::render(projects, &options),
+        Format::Junit => output::junit::render(projects, &options),
+    };
+    if matches!(args.format, Format::Human | Format::Concise)
+        && let Some(line) = output::fix_summary(projects, args.fix.unsafe_fixes)
+    {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    print(&text)
+}
+
+fn check_and_fix(args: &CheckArgs, settings: &Settings, cwd: PathBuf) -> Result<u8, String> {
+    let fixed = fixing::run(&args.fix, settings, &cwd)?;
+    for message in &fixed.messages {
+        eprintln!("composelint: {message}");
+    }
+    if let Some(diff) = &fixed.diff {
+        print(diff)?;
+        return Ok(u8::from(!diff.is_empty()));
+    }
+    if !args.fix.fix_only {
+        report(args, &fixed.projects, cwd)?;
+    }
+    if fixed.write_failed {
+        return Ok(2);
+    }
+    Ok(exit_code(&fixed.projects))
 }
 
 fn exit_code(projects: &[LintedProject]) -> u8 {

@@ -11,7 +11,7 @@ pub mod sarif;
 use std::path::{Path, PathBuf};
 
 use crate::LintedProject;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::source::{LineCol, SourceFile, Sources, Span};
 
 /// What the presentation needs to know about the terminal and the working directory.
@@ -88,6 +88,38 @@ pub fn summary(projects: &[LintedProject]) -> String {
         if total == 1 { "" } else { "s" },
         parts.join(", ")
     )
+}
+
+/// "2 fixable with --fix, 1 more with --unsafe-fixes." — None when nothing is fixable. With
+/// `unsafe_shown` (the user passed `--unsafe-fixes`), unsafe fixes count as fixable.
+pub fn fix_summary(projects: &[LintedProject], unsafe_shown: bool) -> Option<String> {
+    let fixes = projects
+        .iter()
+        .flat_map(|p| &p.diagnostics)
+        .filter_map(|d| d.fix.as_ref());
+    let (mut safe, mut unsafe_) = (0, 0);
+    for fix in fixes {
+        match fix.applicability {
+            Applicability::Safe => safe += 1,
+            Applicability::Unsafe => unsafe_ += 1,
+        }
+    }
+    match (safe + unsafe_, unsafe_shown) {
+        (0, _) => None,
+        (all, true) => Some(format!("{all} fixable with --fix --unsafe-fixes.")),
+        (_, false) if unsafe_ == 0 => Some(format!("{safe} fixable with --fix.")),
+        (_, false) => Some(format!(
+            "{safe} fixable with --fix, {unsafe_} more with --unsafe-fixes."
+        )),
+    }
+}
+
+/// `[*]` for a finding with a safe fix, `[~]` for one with an unsafe fix.
+pub fn fix_marker(d: &Diagnostic) -> Option<&'static str> {
+    d.fix.as_ref().map(|f| match f.applicability {
+        Applicability::Safe => "[*]",
+        Applicability::Unsafe => "[~]",
+    })
 }
 
 /// Where a span is, as the machine formats print it.

@@ -22,6 +22,7 @@ mod cmp009_unknown_service_reference;
 mod cmp010_undeclared_network;
 mod cmp011_duplicate_published_port;
 mod cmp012_ports_with_host_network;
+mod fix_conflicts;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
 mod oll003_detour_through_host;
@@ -180,7 +181,11 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 
 /// Runs every rule over a project.
 pub fn check(ctx: &Context) -> Vec<Diagnostic> {
-    RULES.iter().flat_map(|rule| (rule.check)(ctx)).collect()
+    let mut diagnostics: Vec<Diagnostic> =
+        RULES.iter().flat_map(|rule| (rule.check)(ctx)).collect();
+    fix_conflicts::withdraw_conflicting_fixes(&mut diagnostics, ctx.sources);
+    fix_conflicts::withdraw_fixes_breaking_working_references(&mut diagnostics, ctx);
+    diagnostics
 }
 
 /// The load issues a rule reports: each `select` picks its own kind.
