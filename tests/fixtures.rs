@@ -409,3 +409,26 @@ fn every_rule_has_firing_and_silent_fixtures() {
         assert!(of_rule.len() > ok, "{} has no firing fixture", rule.code);
     }
 }
+
+#[test]
+fn every_rule_that_offers_a_fix_has_a_fixed_fixture() {
+    let cases = cases();
+    let mut offering = std::collections::BTreeSet::new();
+    for case in &cases {
+        for p in lint_case(case) {
+            for d in p.diagnostics.iter().filter(|d| d.fix.is_some()) {
+                offering.insert(d.code);
+            }
+        }
+    }
+    assert!(offering.len() >= 10, "only {offering:?} offer fixes");
+    for code in offering {
+        let covered = cases.iter().any(|c| {
+            c.join(FIXED_DIR).is_dir() && c.parent().unwrap().file_name().unwrap() == code
+        });
+        assert!(
+            covered,
+            "{code} offers fixes but no {code} fixture has a fixed/ project"
+        );
+    }
+}

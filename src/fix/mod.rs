@@ -267,7 +267,7 @@ fn fixes_touching<'a>(
 }
 
 /// Every fix the options allow whose files can be edited: files read exactly as they are on
-/// disk (valid UTF-8) and without a syntax error, and not blocked for its rule.
+/// disk (valid UTF-8), in a project without a syntax error, and not blocked for its rule.
 fn candidates(
     projects: &[LintedProject],
     overlay: &Overlay,
@@ -277,12 +277,11 @@ fn candidates(
     let mut editable: HashMap<PathBuf, bool> = HashMap::new();
     let mut out = Vec::new();
     for p in projects {
-        let broken: BTreeSet<PathBuf> = p
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "CMP001")
-            .filter_map(|d| d.primary.map(|s| p.sources.get(s.file).path.clone()))
-            .collect();
+        // A project with a file that does not parse is not fixed at all: the model built
+        // from the rest is partial, so its fixes could be wrong.
+        if p.diagnostics.iter().any(|d| d.code == "CMP001") {
+            continue;
+        }
         for d in &p.diagnostics {
             let Some(fix) = d.fix.as_ref().filter(|f| options.allows(f.applicability)) else {
                 continue;
@@ -296,10 +295,7 @@ fn candidates(
                         .read(&file.path)
                         .is_ok_and(|bytes| bytes == file.text.as_bytes())
                 });
-                if !can_edit
-                    || broken.contains(&file.path)
-                    || state.blocked.contains(&(d.code, file.path.clone()))
-                {
+                if !can_edit || state.blocked.contains(&(d.code, file.path.clone())) {
                     ok = false;
                     break;
                 }

@@ -43,7 +43,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Adding `extra_hosts` is a structural change (unsafe); no fix is offered yet.
+    /// Unsafe (`--unsafe-fixes`): adds `host.docker.internal:host-gateway` to the service's
+    /// `extra_hosts` (creating the key, or adding to the list or map that is there). It
+    /// changes the service's structure, and is needless where only Docker Desktop is used.
     ///
     /// ## Exceptions
     /// A project meant only for Docker Desktop: run with `--platform desktop`.

@@ -52,8 +52,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No fix yet: adding `depends_on` changes the structure of the file; the help names the
-    /// service to add.
+    /// Unsafe (`--unsafe-fixes`): adds the Ollama service to `depends_on`, in the list or map
+    /// form already there (`condition: service_started` in a map). It changes the start
+    /// order, which a deployment may arrange otherwise.
     ///
     /// ## Exceptions
     /// Reported only for a reference that otherwise works and names a sibling Ollama service;

@@ -36,8 +36,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No fix yet: adding a volume changes the structure of the file (and a top-level
-    /// `volumes:` entry); the help gives the mount.
+    /// Unsafe (`--unsafe-fixes`): mounts a named volume `<service>-models` at the models
+    /// directory and declares it under the top-level `volumes:` of the same file. It adds
+    /// storage on the host; a bind mount or an existing volume may be preferred.
     ///
     /// ## Exceptions
     /// Images that bundle Ollama are checked only when their data directory is known (Open

@@ -50,8 +50,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No fix yet: setting the variable adds to the file; the help gives the variable and
-    /// the URL that works.
+    /// Unsafe (`--unsafe-fixes`): sets the variable to the URL that works in the service's
+    /// `environment` (list or map form, as written). It adds configuration the author
+    /// left to the image.
     ///
     /// ## Exceptions
     /// Not reported when the default works: an image that bundles Ollama

@@ -55,8 +55,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No fix yet: the proxy may be needed for other hosts, so the variable stays; adding
-    /// `NO_PROXY` changes the file's structure. The help names the hosts to exempt.
+    /// Unsafe (`--unsafe-fixes`): the proxy may be needed for other hosts, so it stays; the
+    /// Ollama host is added to the `NO_PROXY` value where it is written, or a `NO_PROXY`
+    /// entry is added to the service's `environment`.
     ///
     /// ## Exceptions
     /// Public host names and IP addresses are not reported: a proxy can reach those. Proxy

@@ -1,0 +1,336 @@
+//! `composelint --fix`, `--diff` and `--fix-only` as users run them: what is written, what is
+//! left alone, and the protections that keep a file from being damaged.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_composelint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("composelint runs");
+    let run = Run {
+        code: out.status.code().expect("exited normally"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert_ne!(run.code, 101, "composelint panicked:\n{}", run.stderr);
+    run
+}
+
+fn write(dir: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// An Open WebUI that calls `localhost` for an Ollama service of its project: one OLL001,
+/// fixed safely by pointing at `ollama`. `{nl}` is the line ending.
+fn broken(nl: &str) -> String {
+    [
+        "# Ollama and its web UI.",
+        "services:",
+        "  ollama:",
+        "    image: ollama/ollama",
+        "    volumes: [\"ollama:/root/.ollama\"]  # models survive",
+        "  open-webui:",
+        "    image: ghcr.io/open-webui/open-webui:main",
+        "    environment:",
+        "      # the UI calls Ollama here",
+        "      OLLAMA_BASE_URL: 'http://localhost:11434'",
+        "    depends_on: [ollama]",
+        "volumes:",
+        "  ollama: {}",
+    ]
+    .join(nl)
+}
+
+fn fixed(nl: &str) -> String {
+    broken(nl).replace("localhost", "ollama")
+}
+
+#[test]
+fn fix_edits_only_the_host_and_a_second_fix_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "compose.yaml",
+        format!("{}\n", broken("\n")).as_bytes(),
+    );
+    let first = run(dir.path(), &["--fix"]);
+    assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
+    assert!(
+        first.stderr.contains("Fixed 1 problem in 1 file."),
+        "{}",
+        first.stderr
+    );
+    assert!(
+        first.stdout.contains("All checks passed"),
+        "{}",
+        first.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("{}\n", fixed("\n"))
+    );
+    let second = run(dir.path(), &["--fix"]);
+    assert_eq!(second.code, 0);
+    assert!(!second.stderr.contains("Fixed"), "{}", second.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("{}\n", fixed("\n"))
+    );
+}
+
+#[test]
+fn crlf_bom_and_a_missing_final_newline_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let crlf = write(
+        dir.path(),
+        "crlf/compose.yaml",
+        format!("{}\r\n", broken("\r\n")).as_bytes(),
+    );
+    let bom = write(
+        dir.path(),
+        "bom/compose.yaml",
+        format!("\u{feff}{}\n", broken("\n")).as_bytes(),
+    );
+    let bare = write(dir.path(), "bare/compose.yaml", broken("\n").as_bytes());
+    let out = run(dir.path(), &["--fix"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read(&crlf).unwrap(),
+        format!("{}\r\n", fixed("\r\n")).into_bytes()
+    );
+    assert_eq!(
+        std::fs::read(&bom).unwrap(),
+        format!("\u{feff}{}\n", fixed("\n")).into_bytes()
+    );
+    assert_eq!(std::fs::read(&bare).unwrap(), fixed("\n").into_bytes());
+}
+
+#[test]
+fn a_symlinked_compose_file_stays_a_link_and_its_target_is_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = write(dir.path(), "shared/ollama.yaml", broken("\n").as_bytes());
+    std::fs::create_dir(dir.path().join("app")).unwrap();
+    let link = dir.path().join("app/compose.yaml");
+    std::os::unix::fs::symlink("../shared/ollama.yaml", &link).unwrap();
+    let out = run(&dir.path().join("app"), &["--fix"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), fixed("\n"));
+}
+
+#[test]
+fn a_read_only_file_is_an_error_and_the_other_files_are_still_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let locked = write(dir.path(), "locked/compose.yaml", broken("\n").as_bytes());
+    let open = write(dir.path(), "open/compose.yaml", broken("\n").as_bytes());
+    let mut permissions = std::fs::metadata(&locked).unwrap().permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(&locked, permissions).unwrap();
+    let out = run(dir.path(), &["--fix"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("cannot write locked/compose.yaml: the file is read-only"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&locked).unwrap(), broken("\n"));
+    assert_eq!(std::fs::read_to_string(&open).unwrap(), fixed("\n"));
+    // The report describes the disk: the locked file's finding is still there.
+    assert!(out.stdout.contains("locked/compose.yaml"), "{}", out.stdout);
+    assert!(!out.stdout.contains("open/compose.yaml"), "{}", out.stdout);
+}
+
+#[test]
+fn a_file_with_a_syntax_error_is_never_written_nor_its_project_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    // One project: compose.yaml is fixable, its override does not parse.
+    let base = write(dir.path(), "a/compose.yaml", broken("\n").as_bytes());
+    let bad_override = "services:\n  open-webui:\n    environment: [unclosed\n";
+    let override_path = write(
+        dir.path(),
+        "a/compose.override.yaml",
+        bad_override.as_bytes(),
+    );
+    // Another project, fine apart from the fixable finding.
+    let other = write(dir.path(), "b/compose.yaml", broken("\n").as_bytes());
+    let out = run(dir.path(), &["--fix"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("CMP001"), "{}", out.stdout);
+    assert_eq!(
+        std::fs::read_to_string(&override_path).unwrap(),
+        bad_override
+    );
+    assert_eq!(std::fs::read_to_string(&base).unwrap(), broken("\n"));
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), fixed("\n"));
+}
+
+#[test]
+fn fix_only_prints_no_findings_and_the_exit_code_says_what_remains() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "compose.yaml", broken("\n").as_bytes());
+    // An undefined variable stays: nothing can fix it.
+    write(
+        dir.path(),
+        "other/compose.yaml",
+        b"services:\n  app:\n    image: example/app:${TAG}\n",
+    );
+    let out = run(dir.path(), &["--fix-only"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains("Fixed 1 problem in 1 file."),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn check_marks_fixable_findings_and_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "compose.yaml", broken("\n").as_bytes());
+    // Open WebUI without a URL beside an Ollama service: OLL014, fixable only unsafely.
+    write(
+        dir.path(),
+        "default/compose.yaml",
+        b"services:\n  ollama:\n    image: ollama/ollama\n    volumes: [\"ollama:/root/.ollama\"]\n  open-webui:\n    image: ghcr.io/open-webui/open-webui:main\n    depends_on: [ollama]\nvolumes:\n  ollama: {}\n",
+    );
+    let out = run(dir.path(), &["--format", "concise"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("compose.yaml:10:32: OLL001 [*] "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("default/compose.yaml:5:3: OLL014 [~] "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .ends_with("1 fixable with --fix, 1 more with --unsafe-fixes.\n"),
+        "{}",
+        out.stdout
+    );
+    let shown = run(dir.path(), &["--unsafe-fixes", "--format", "concise"]);
+    assert!(
+        shown
+            .stdout
+            .ends_with("2 fixable with --fix --unsafe-fixes.\n"),
+        "{}",
+        shown.stdout
+    );
+    // `--unsafe-fixes` alone writes nothing.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("compose.yaml")).unwrap(),
+        broken("\n")
+    );
+    let human = run(dir.path(), &["--color", "never"]);
+    assert!(
+        human.stdout.contains("OLL001(loopback-in-container) [*]"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("[~] unsafe fix: "),
+        "{}",
+        human.stdout
+    );
+}
+
+/// Copies a directory tree (no links in the sources used here).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+            let mut permissions = std::fs::metadata(&target).unwrap().permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            permissions.set_readonly(false);
+            std::fs::set_permissions(&target, permissions).unwrap();
+        }
+    }
+}
+
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().is_some_and(|n| n == ".git") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().to_path_buf();
+                out.push((rel, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?} failed");
+}
+
+/// `--diff` applied with `git apply` gives exactly what `--fix` writes, over the demo and the
+/// vendored corpus (with unsafe fixes, so structural edits are in the patch too).
+#[test]
+fn the_diff_applied_with_git_apply_equals_what_fix_writes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let work = tempfile::tempdir().unwrap();
+    let patched = work.path().join("patched");
+    let fixed = work.path().join("fixed");
+    for dir in [&patched, &fixed] {
+        copy_tree(&root.join("demo"), &dir.join("demo"));
+        copy_tree(&root.join("corpus"), &dir.join("corpus"));
+    }
+    let diff = run(&patched, &["--diff", "--unsafe-fixes"]);
+    assert_eq!(diff.code, 1, "{}", diff.stderr);
+    assert!(diff.stdout.contains("--- a/demo/.env\n+++ b/demo/.env\n"));
+    // --diff writes nothing.
+    assert_eq!(tree(&patched), tree(&fixed));
+    std::fs::write(work.path().join("fix.patch"), &diff.stdout).unwrap();
+    git(&patched, &["init", "-q"]);
+    git(&patched, &["apply", "../fix.patch"]);
+    let out = run(&fixed, &["--fix", "--unsafe-fixes", "--fix-only"]);
+    assert!(out.stderr.contains("Fixed "), "{}", out.stderr);
+    assert!(!out.stderr.contains("internal error"), "{}", out.stderr);
+    assert_eq!(tree(&patched), tree(&fixed));
+    // Nothing is left to change.
+    let again = run(&fixed, &["--diff", "--unsafe-fixes"]);
+    assert_eq!(again.code, 0, "{}", again.stdout);
+    assert_eq!(again.stdout, "");
+}
