@@ -584,6 +584,15 @@ impl Default for Resolved {
     }
 }
 
+impl Resolved {
+    /// Puts the configuration into the settings of a run.
+    pub fn apply_to(&self, settings: &mut crate::Settings) {
+        settings.platform = self.platform;
+        settings.load.env_files = self.env_files.clone();
+        settings.options = self.options.clone();
+    }
+}
+
 /// Merges the file (if any) with the flags: a flag given beats the file.
 ///
 /// Rule selection works as in ruff: a `select` list starts over from the rules it names, an
