@@ -491,3 +491,50 @@ fn the_fixture_configs_discover_themselves() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/config/in-house-server");
     assert_eq!(discover(&OsFs, &dir), Some(dir.join(".composelint.yaml")));
 }
+
+#[test]
+fn the_readme_example_is_a_valid_configuration() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let section = readme
+        .split("\n## Configuration\n")
+        .nth(1)
+        .expect("a Configuration section");
+    let example = section
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a YAML example in it");
+    let fs = memfs(&[("/r/.composelint.yaml", example)]);
+    let (settings, resolved) = configured(&fs, "/r", &Overrides::default());
+    assert!(!settings.options.is_enabled("CMP011"));
+    assert!(settings.options.is_enabled("OLL001"));
+    assert_eq!(
+        settings.options.severity.get("OLL013"),
+        Some(&Severity::Info)
+    );
+    assert_eq!(
+        settings.options.severity.get("CMP004"),
+        Some(&Severity::Error)
+    );
+    assert_eq!(resolved.platform, Platform::Linux);
+    assert_eq!(resolved.env_files, vec![PathBuf::from("/r/ci.env")]);
+    assert_eq!(settings.options.ollama.server_images.len(), 2);
+    let names: Vec<&str> = settings
+        .options
+        .ollama
+        .client_variables
+        .iter()
+        .map(|v| v.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["CHATBOT_LLM_URL", "NEXT_PUBLIC_LLM_URL", "LLM_POOL_URLS"]
+    );
+    assert!(
+        settings
+            .options
+            .exclude
+            .is_excluded(Path::new("/r/vendor/a/compose.yaml"))
+    );
+}
