@@ -543,6 +543,27 @@ pub fn parse_config(text: &str) -> Result<ConfigFile, ConfigError> {
             ));
         }
     }
+    let variables = node("ollama").and_then(|o| o.get("client-variables"));
+    for (index, variable) in config.ollama.client_variables.iter().enumerate() {
+        let earlier = config
+            .ollama
+            .client_variables
+            .get(..index)
+            .unwrap_or_default();
+        let problem = if variable.name.trim().is_empty() {
+            Some("a variable needs a name".to_string())
+        } else if earlier.iter().any(|v| v.name == variable.name) {
+            Some(format!("`{}` is declared twice", variable.name))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(at(
+                item_span(variables, index),
+                format!("ollama.client-variables: {problem}"),
+            ));
+        }
+    }
     Ok(config)
 }
 
@@ -820,6 +841,13 @@ mod tests {
             "{}",
             e.message
         );
+
+        let e = parse_config(
+            "ollama:\n  client-variables:\n    - name: A\n    - name: B\n    - name: A\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(5));
+        assert!(e.message.contains("`A` is declared twice"), "{}", e.message);
 
         let e = parse_config("select: [OLL\n").unwrap_err();
         assert!(e.line.is_some());

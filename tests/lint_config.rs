@@ -538,3 +538,34 @@ fn the_readme_example_is_a_valid_configuration() {
             .is_excluded(Path::new("/r/vendor/a/compose.yaml"))
     );
 }
+
+#[test]
+fn a_client_variable_carries_its_side_and_path() {
+    let compose = "services:\n  ollama:\n    image: ollama/ollama:0.5.7\n    volumes:\n      - models:/root/.ollama\n  ui:\n    image: registry.corp/apps/ui:1\n    environment:\n      UI_LLM: http://ollama:11434\n    depends_on:\n      - ollama\nvolumes:\n  models:\n";
+    let run = |config: &str| {
+        let fs = memfs(&[
+            ("/r/compose.yaml", compose),
+            ("/r/.composelint.yaml", config),
+        ]);
+        let (settings, _) = configured(&fs, "/r", &Overrides::default());
+        findings(&lint(&fs, &settings).unwrap())
+            .into_iter()
+            .map(|(_, line, code, _)| (line, code))
+            .collect::<Vec<_>>()
+    };
+    // A service name is right for the container, so with the default form all is well.
+    assert_eq!(
+        run("ollama:\n  client-variables: [{name: UI_LLM}]\n"),
+        vec![]
+    );
+    // The user's browser cannot resolve `ollama` (OLL016).
+    assert_eq!(
+        run("ollama:\n  client-variables: [{name: UI_LLM, side: browser}]\n"),
+        vec![(9, "OLL016")]
+    );
+    // An OpenAI-compatible base needs `/v1` (OLL011).
+    assert_eq!(
+        run("ollama:\n  client-variables: [{name: UI_LLM, path: /v1}]\n"),
+        vec![(9, "OLL011")]
+    );
+}
