@@ -73,6 +73,7 @@ fn settings(case: &Path, dir: &Path) -> Settings {
         compose_files: Vec::new(),
         load,
         platform,
+        ..Settings::default()
     }
 }
 

@@ -5,8 +5,9 @@
 use crate::compose::issues::LoadIssue;
 use crate::compose::model::Project;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::knowledge::Extensions;
 use crate::net::{Network, Platform};
-use crate::ollama::{Catalog, Reference, Servers, references};
+use crate::ollama::{Catalog, Reference, Servers, references_with};
 use crate::reachability::{Verdict, judge};
 use crate::source::{Sources, Span};
 
@@ -56,13 +57,23 @@ pub struct Context<'a> {
 
 /// Runs every rule over a loaded project.
 pub fn check_project(project: &Project, sources: &Sources, platform: Platform) -> Vec<Diagnostic> {
-    let servers = Servers::of(project, sources);
+    check_project_with(project, sources, platform, &Extensions::default())
+}
+
+/// [`check_project`] with what the configuration adds to the knowledge tables.
+pub fn check_project_with(
+    project: &Project,
+    sources: &Sources,
+    platform: Platform,
+    extensions: &Extensions,
+) -> Vec<Diagnostic> {
+    let servers = Servers::of_with(project, sources, extensions);
     let catalog = Catalog {
         servers: &servers,
         project,
     };
     let net = Network::new(project, &catalog);
-    let judged: Vec<(Reference, Verdict)> = references(project, &servers)
+    let judged: Vec<(Reference, Verdict)> = references_with(project, &servers, extensions)
         .into_iter()
         .map(|r| {
             let verdict = judge(&r, &net, &servers, platform);
