@@ -18,6 +18,7 @@ pub mod paths;
 pub mod reachability;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod text;
 pub mod workspace;
 pub mod yaml;
@@ -75,6 +76,8 @@ pub struct LintedProject {
     pub project: Project,
     pub sources: Sources,
     pub diagnostics: Vec<Diagnostic>,
+    /// What suppression comments dropped, and how many directives lack a reason.
+    pub suppressions: suppress::Suppressions,
 }
 
 /// Loads every project `settings` names.
@@ -132,7 +135,12 @@ pub fn lint(fs: &dyn FileSystem, settings: &Settings) -> Result<Vec<LintedProjec
 /// Runs the rules over one loaded project.
 pub fn lint_loaded(loaded: LoadedProject, platform: net::Platform) -> LintedProject {
     let LoadedProject { project, sources } = loaded;
-    let mut diagnostics = rules::check_project(&project, &sources, platform);
+    let (mut diagnostics, suppressions) = suppress::apply(
+        rules::check_project(&project, &sources, platform),
+        &project,
+        &sources,
+        &suppress::all_enabled,
+    );
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             d.primary
@@ -145,5 +153,6 @@ pub fn lint_loaded(loaded: LoadedProject, platform: net::Platform) -> LintedProj
         project,
         sources,
         diagnostics,
+        suppressions,
     }
 }

@@ -57,8 +57,21 @@ impl Counts {
     }
 }
 
-/// "Found 3 problems (2 errors, 1 warning) in 2 projects." or "All checks passed (…)".
+/// "Found 3 problems (2 errors, 1 warning) in 2 projects." or "All checks passed (…)",
+/// followed by " 2 suppressions without a reason." when directives lack one.
 pub fn summary(projects: &[LintedProject]) -> String {
+    let mut line = findings_summary(projects);
+    let unexplained: usize = projects.iter().map(|p| p.suppressions.without_reason).sum();
+    if unexplained > 0 {
+        line.push_str(&format!(
+            " {unexplained} suppression{} without a reason.",
+            if unexplained == 1 { "" } else { "s" }
+        ));
+    }
+    line
+}
+
+fn findings_summary(projects: &[LintedProject]) -> String {
     let counts = Counts::of(projects.iter().flat_map(|p| &p.diagnostics));
     let n = projects.len();
     let projects_word = if n == 1 { "project" } else { "projects" };
@@ -224,6 +237,7 @@ pub(crate) mod testing {
             },
             sources,
             diagnostics: Vec::new(),
+            suppressions: Default::default(),
         }
     }
 
