@@ -20,8 +20,8 @@ use std::collections::{HashMap, HashSet};
 use crate::compose::model::Project;
 use crate::diagnostic::Diagnostic;
 use crate::dotenv;
-use crate::rules::{self, cmp900_unknown_code_in_suppression as cmp900};
 use crate::rules::cmp901_unused_suppression as cmp901;
+use crate::rules::{self, cmp900_unknown_code_in_suppression as cmp900};
 use crate::source::{FileId, SourceFile, Sources, Span};
 use crate::text::Text;
 use crate::yaml::{self, Limits, Node, NodeKind, ScalarStyle, YamlErrorKind};
@@ -80,7 +80,7 @@ pub fn apply(
         for comment in &comments {
             match parse_directive(file, comment, &next_lines) {
                 None => {}
-                Some(Err(d)) => problems.push(d),
+                Some(Err(m)) => problems.push(cmp900::malformed(&m.problem, m.span)),
                 Some(Ok(d)) => directives.push(d),
             }
         }
@@ -201,12 +201,7 @@ fn unused(d: &Directive, file: &SourceFile, enabled: &dyn Fn(&str) -> bool) -> O
         .map(|c| c.text.as_str())
         .collect();
     let at = Span::new(d.file, first.span.start, last.span.end);
-    Some(cmp901::unused_codes(
-        at,
-        &names,
-        list,
-        kept.join(separator),
-    ))
+    Some(cmp901::unused_codes(at, &names, list, kept.join(separator)))
 }
 
 const MARKER: &str = "composelint:";
@@ -230,9 +225,9 @@ fn file_kinds(project: &Project, sources: &Sources) -> Vec<(FileId, FileKind)> {
     for service in &project.services {
         for reference in &service.env_files {
             if let Some(id) = reference.file {
-                kinds.entry(id).or_insert(FileKind::Env {
-                    raw: reference.raw,
-                });
+                kinds
+                    .entry(id)
+                    .or_insert(FileKind::Env { raw: reference.raw });
             }
         }
         if let Some(id) = service.build.as_ref().and_then(|b| b.dockerfile_file) {
@@ -365,7 +360,10 @@ fn scan_comments(text: &str, mut excluded: Vec<(usize, usize)>, after_blank: boo
             i += 1;
             continue;
         }
-        while excluded.get(next_excluded).is_some_and(|&(_, end)| end <= i) {
+        while excluded
+            .get(next_excluded)
+            .is_some_and(|&(_, end)| end <= i)
+        {
             next_excluded += 1;
         }
         // Ranges may nest (a key inside its flow mapping is not listed, but alias copies
@@ -424,10 +422,10 @@ impl NextCodeLine {
             }
             let start = file.line_start(line);
             let end = file.line_start(line + 1);
-            let blank = file
-                .text
-                .get(start..end)
-                .is_none_or(|t| t.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty());
+            let blank = file.text.get(start..end).is_none_or(|t| {
+                t.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                    .is_empty()
+            });
             if !blank && !comment_lines.contains(&line) {
                 following = Some(line);
             }
@@ -477,13 +475,19 @@ struct Directive {
     reason: Option<String>,
 }
 
-/// The directive in `comment`: None when the comment is not one, Err with a CMP900 finding
-/// when it is malformed.
+/// What is wrong with a `# composelint:` comment that is not a well-formed directive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Malformed {
+    problem: String,
+    span: Span,
+}
+
+/// The directive in `comment`: None when the comment is not one, Err when it is malformed.
 fn parse_directive(
     file: &SourceFile,
     comment: &Comment,
     next_lines: &NextCodeLine,
-) -> Option<Result<Directive, Diagnostic>> {
+) -> Option<Result<Directive, Malformed>> {
     let text = file.text.get(comment.start..comment.end)?;
     let blanks = |s: &str| s.len() - s.trim_start_matches([' ', '\t']).len();
     let mut pos = 1 + blanks(text.get(1..)?);
@@ -520,7 +524,7 @@ fn parse_directive(
                 at(pos, pos + word),
             )
         };
-        return Some(Err(cmp900::malformed(&problem, span)));
+        return Some(Err(Malformed { problem, span }));
     };
     pos += keyword.len();
     let tail = text.get(pos..)?;
@@ -558,13 +562,16 @@ fn parse_directive(
             } else {
                 span
             };
-            return Some(Err(cmp900::malformed(&problem, where_)));
+            return Some(Err(Malformed {
+                problem,
+                span: where_,
+            }));
         }
         if token.contains([' ', '\t']) {
-            return Some(Err(cmp900::malformed(
-                "codes are separated by `,` and the reason follows ` -- `",
+            return Some(Err(Malformed {
+                problem: "codes are separated by `,` and the reason follows ` -- `".into(),
                 span,
-            )));
+            }));
         }
         let status = match rules::RULES
             .iter()
@@ -639,10 +646,7 @@ mod tests {
     #[test]
     fn yaml_comments_after_blanks_and_at_line_starts() {
         let text = "# top\nservices:  # after a key\n  app:\n    image: x # after a value\n";
-        assert_eq!(
-            yaml(text),
-            ["# top", "# after a key", "# after a value"]
-        );
+        assert_eq!(yaml(text), ["# top", "# after a key", "# after a value"]);
     }
 
     #[test]
@@ -705,7 +709,7 @@ mod tests {
         assert_eq!(got, ["# c"]);
     }
 
-    fn directive(text: &str) -> Result<Directive, Diagnostic> {
+    fn directive(text: &str) -> Result<Directive, Malformed> {
         let f = file(text);
         let comments = yaml_comments(&f).unwrap();
         let next = NextCodeLine::new(&f, &comments);
@@ -720,10 +724,17 @@ mod tests {
         let d = directive("a: 1  # composelint: disable=OLL003, oll009 -- proxied\n").unwrap();
         assert_eq!(d.scope, Scope::Line(1));
         assert_eq!(d.reason.as_deref(), Some("proxied"));
-        let codes: Vec<(&str, Status)> = d.codes.iter().map(|c| (c.text.as_str(), c.status)).collect();
+        let codes: Vec<(&str, Status)> = d
+            .codes
+            .iter()
+            .map(|c| (c.text.as_str(), c.status))
+            .collect();
         assert_eq!(
             codes,
-            [("OLL003", Status::Rule("OLL003")), ("oll009", Status::Rule("OLL009"))]
+            [
+                ("OLL003", Status::Rule("OLL003")),
+                ("oll009", Status::Rule("OLL009"))
+            ]
         );
         // The removal takes the blanks before the comment and stops before the line break.
         assert_eq!((d.removal.start, d.removal.end), (4, 54));
@@ -746,20 +757,109 @@ mod tests {
 
     #[test]
     fn malformed_directives_are_findings() {
-        for text in [
-            "a: 1 # composelint: disabel=OLL001\n",
-            "a: 1 # composelint: disable=\n",
-            "a: 1 # composelint: disable=OLL001,,OLL003\n",
-            "a: 1 # composelint: disable=OLL001 because\n",
-            "a: 1 # composelint:\n",
+        for (text, at) in [
+            ("a: 1 # composelint: disabel=OLL001\n", "disabel=OLL001"),
+            ("a: 1 # composelint: disable=\n", "disable="),
+            ("a: 1 # composelint: disable=OLL001,,OLL003\n", ""),
+            (
+                "a: 1 # composelint: disable=OLL001 because\n",
+                "OLL001 because",
+            ),
+            ("a: 1 # composelint:\n", "composelint:"),
         ] {
             let e = directive(text).expect_err(text);
-            assert_eq!(e.code, "CMP900", "{text}");
+            assert_eq!(&text[e.span.start..e.span.end], at, "{text}: {}", e.problem);
         }
         // Mentioning composelint elsewhere in a comment is no directive.
         let f = file("a: 1 # checked by composelint: disable=nothing\n");
         let comments = yaml_comments(&f).unwrap();
         let next = NextCodeLine::new(&f, &comments);
         assert!(parse_directive(&f, &comments[0], &next).is_none());
+    }
+
+    /// Lints an in-memory project and runs the pass again over the rules' raw findings with
+    /// `enabled`, returning the codes reported and the summary.
+    fn run(
+        files: &[(&str, &str)],
+        enabled: &dyn Fn(&str) -> bool,
+    ) -> (Vec<&'static str>, Suppressions) {
+        let mut fs = crate::fs::MemFs::new();
+        for (path, text) in files {
+            fs.insert(PathBuf::from("/p").join(path), text.as_bytes().to_vec());
+        }
+        let settings = crate::Settings {
+            paths: vec![PathBuf::from("/p")],
+            ..crate::Settings::default()
+        };
+        let loaded = crate::load(&fs, &settings).expect("loads");
+        let project = loaded.into_iter().next().expect("one project");
+        let raw = rules::check_project(&project.project, &project.sources, Default::default());
+        let (out, summary) = apply(raw, &project.project, &project.sources, enabled);
+        let mut codes: Vec<&'static str> = out.iter().map(|d| d.code).collect();
+        codes.sort_unstable();
+        (codes, summary)
+    }
+
+    const CLIENT: &str = "services:\n  ollama:\n    image: ollama/ollama\n    volumes: [\"models:/root/.ollama\"]\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n    depends_on: [ollama]\n    environment:\n";
+
+    #[test]
+    fn suppressed_findings_are_kept_aside_with_their_reason() {
+        let compose = format!(
+            "{CLIENT}      OLLAMA_BASE_URL: http://localhost:11434 # composelint: disable=OLL001 -- socat\n      A: b # composelint: disable=OLL003\nvolumes: {{models: {{}}}}\n"
+        );
+        let (codes, summary) = run(&[("compose.yaml", &compose)], &all_enabled);
+        assert_eq!(
+            codes,
+            ["CMP901"],
+            "OLL001 suppressed, the second directive unused"
+        );
+        assert_eq!(summary.directives, 2);
+        assert_eq!(summary.without_reason, 1);
+        assert_eq!(summary.suppressed.len(), 1);
+        assert_eq!(summary.suppressed[0].diagnostic.code, "OLL001");
+        assert_eq!(summary.suppressed[0].reason.as_deref(), Some("socat"));
+    }
+
+    #[test]
+    fn disabled_rules_are_neither_used_nor_unused() {
+        let compose = format!(
+            "{CLIENT}      OLLAMA_BASE_URL: http://ollama:11434 # composelint: disable=OLL003,NOPE\nvolumes: {{models: {{}}}}\n"
+        );
+        let files = [("compose.yaml", compose.as_str())];
+        assert_eq!(run(&files, &all_enabled).0, ["CMP900", "CMP901"]);
+        // OLL003 turned off in the configuration: its directive is not known to be stale.
+        assert_eq!(run(&files, &|c: &str| c != "OLL003").0, ["CMP900"]);
+        // CMP900 and CMP901 themselves can be turned off.
+        assert!(run(&files, &|c: &str| !c.starts_with("CMP9")).0.is_empty());
+    }
+
+    #[test]
+    fn unsuppressible_findings_stay() {
+        let compose = format!(
+            "{CLIENT}      OLLAMA_BASE_URL: http://ollama:11434\n      A: ${{X:?set X}} # composelint: disable=CMP006 -- fine\nvolumes: {{models: {{}}}}\n"
+        );
+        let (codes, _) = run(&[("compose.yaml", &compose)], &all_enabled);
+        assert_eq!(codes, Vec::<&str>::new(), "CMP006 can be suppressed");
+        let bare = compose.replace(" # composelint: disable=CMP006 -- fine", "");
+        assert_eq!(run(&[("compose.yaml", &bare)], &all_enabled).0, ["CMP006"]);
+        let env = "A=\"unterminated # composelint: disable=CMP007\n";
+        let (codes, summary) = run(
+            &[
+                (
+                    "compose.yaml",
+                    &format!(
+                        "{CLIENT}      OLLAMA_BASE_URL: http://ollama:11434\nvolumes: {{models: {{}}}}\n"
+                    ),
+                ),
+                (".env", env),
+            ],
+            &all_enabled,
+        );
+        assert_eq!(
+            codes,
+            ["CMP007"],
+            "a file that does not parse has no directives"
+        );
+        assert_eq!(summary.directives, 0);
     }
 }

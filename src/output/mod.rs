@@ -288,6 +288,32 @@ mod tests {
     }
 
     #[test]
+    fn the_summary_counts_suppressions_without_a_reason() {
+        let mut p = testing::project("compose.yaml", "services: {}\n");
+        assert_eq!(
+            summary(std::slice::from_ref(&p)),
+            "All checks passed (1 project checked)."
+        );
+        p.suppressions.without_reason = 2;
+        assert_eq!(
+            summary(std::slice::from_ref(&p)),
+            "All checks passed (1 project checked). 2 suppressions without a reason."
+        );
+        p.suppressions.without_reason = 1;
+        p.diagnostics.push(testing::diagnostic(
+            "OLL001",
+            "loopback-in-container",
+            Severity::Error,
+            "m",
+            None,
+        ));
+        assert_eq!(
+            summary(std::slice::from_ref(&p)),
+            "Found 1 problem (1 error) in 1 project. 1 suppression without a reason."
+        );
+    }
+
+    #[test]
     fn forward_slashes_on_windows_paths() {
         assert_eq!(forward_slashes("a\\b/c.yaml"), "a/b/c.yaml");
     }

@@ -89,7 +89,9 @@ pub(crate) fn unknown_code(code: &str, span: Span) -> Diagnostic {
 pub(crate) fn unsuppressible_code(code: &str, span: Span) -> Diagnostic {
     let why = match code {
         "CMP001" | "CMP007" => "a file that does not parse has no reliable comments",
-        _ => "a suppression must not hide its own mistakes; turn the rule off in the configuration instead",
+        _ => {
+            "a suppression must not hide its own mistakes; turn the rule off in the configuration instead"
+        }
     };
     RULE.diagnostic(
         format!("`{code}` cannot be suppressed by a comment: {why}"),
