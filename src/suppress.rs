@@ -17,6 +17,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::compose::issues::LoadIssue;
 use crate::compose::model::Project;
 use crate::diagnostic::Diagnostic;
 use crate::dotenv;
@@ -72,7 +73,11 @@ pub fn apply(
             continue;
         }
         let comments = match kind {
-            FileKind::Yaml => yaml_comments(file),
+            FileKind::Yaml => match loader_tree(project, id) {
+                Tree::Unreliable => None,
+                Tree::Loaded(documents) => Some(tree_comments(file, &documents)),
+                Tree::NotKept => yaml_comments(file),
+            },
             FileKind::Env { raw } => env_comments(file, raw),
         };
         let Some(comments) = comments else { continue };
@@ -273,7 +278,48 @@ struct Comment {
     own_line: bool,
 }
 
-/// The comments of a YAML file; None when it does not parse.
+/// What the loader kept of a YAML file's tree.
+enum Tree<'a> {
+    /// The file did not parse (or could not be read as text): its comments are unreliable.
+    Unreliable,
+    /// Every document of the file as written.
+    Loaded(Vec<&'a Node>),
+    /// The loader kept no complete tree of it (an included or extended file, or a root
+    /// dropped for not being a mapping): parse it again.
+    NotKept,
+}
+
+fn loader_tree(project: &Project, id: FileId) -> Tree<'_> {
+    let documents: Vec<&Node> = project
+        .documents
+        .iter()
+        .filter(|(file, _)| *file == id)
+        .map(|(_, node)| node)
+        .collect();
+    let mut complete = project.files.contains(&id);
+    for issue in &project.issues {
+        match issue {
+            LoadIssue::Syntax { span, .. } if span.file == id => return Tree::Unreliable,
+            // A problem outside every kept document is a root the loader dropped.
+            LoadIssue::Structure { span, .. }
+                if span.file == id
+                    && !documents
+                        .iter()
+                        .any(|d| d.span.start <= span.start && span.end <= d.span.end) =>
+            {
+                complete = false;
+            }
+            _ => {}
+        }
+    }
+    if complete {
+        Tree::Loaded(documents)
+    } else {
+        Tree::NotKept
+    }
+}
+
+/// The comments of a YAML file, parsed here; None when it does not parse.
 fn yaml_comments(file: &SourceFile) -> Option<Vec<Comment>> {
     let parsed = yaml::parse(file.id, &file.text, Limits::default());
     if parsed.errors.iter().any(|e| {
@@ -284,8 +330,15 @@ fn yaml_comments(file: &SourceFile) -> Option<Vec<Comment>> {
     }) {
         return None;
     }
+    let documents: Vec<&Node> = parsed.documents.iter().collect();
+    Some(tree_comments(file, &documents))
+}
+
+/// The comments of a YAML file whose documents are `documents`: each `#` outside their
+/// scalars.
+fn tree_comments(file: &SourceFile, documents: &[&Node]) -> Vec<Comment> {
     let mut scalars = Vec::new();
-    let mut pending: Vec<&Node> = parsed.documents.iter().collect();
+    let mut pending: Vec<&Node> = documents.to_vec();
     while let Some(node) = pending.pop() {
         match &node.kind {
             NodeKind::Scalar(s) => {
@@ -311,7 +364,7 @@ fn yaml_comments(file: &SourceFile) -> Option<Vec<Comment>> {
             }
         }
     }
-    Some(scan_comments(&file.text, scalars, true))
+    scan_comments(&file.text, scalars, true)
 }
 
 /// The comments of an env file; None when it does not parse.
