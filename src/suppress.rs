@@ -915,4 +915,16 @@ mod tests {
         );
         assert_eq!(summary.directives, 0);
     }
+
+    #[test]
+    fn a_dropped_root_document_is_read_again() {
+        // The loader drops the second document (not a mapping); its scalar must still hide
+        // the directive-like text inside its quotes.
+        let compose = format!(
+            "{CLIENT}      OLLAMA_BASE_URL: http://ollama:11434\nvolumes: {{models: {{}}}}\n---\n\"x # composelint: disable=OLL001\"\n"
+        );
+        let (codes, summary) = run(&[("compose.yaml", &compose)], &all_enabled);
+        assert_eq!(codes, ["CMP003"]);
+        assert_eq!(summary.directives, 0);
+    }
 }
