@@ -20,6 +20,7 @@ pub mod paths;
 pub mod reachability;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod text;
 pub mod workspace;
 pub mod yaml;
@@ -80,6 +81,8 @@ pub struct LintedProject {
     pub project: Project,
     pub sources: Sources,
     pub diagnostics: Vec<Diagnostic>,
+    /// What suppression comments dropped, and how many directives lack a reason.
+    pub suppressions: suppress::Suppressions,
 }
 
 /// Loads every project `settings` names.
@@ -152,7 +155,12 @@ pub fn lint_loaded_with(
     options: &lint_config::LintOptions,
 ) -> LintedProject {
     let LoadedProject { project, sources } = loaded;
-    let mut diagnostics = rules::check_project_with(&project, &sources, platform, &options.ollama);
+    let (mut diagnostics, suppressions) = suppress::apply(
+        rules::check_project_with(&project, &sources, platform, &options.ollama),
+        &project,
+        &sources,
+        &|code: &str| options.is_enabled(code),
+    );
     options.apply(&mut diagnostics);
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
@@ -166,5 +174,6 @@ pub fn lint_loaded_with(
         project,
         sources,
         diagnostics,
+        suppressions,
     }
 }

@@ -57,8 +57,21 @@ impl Counts {
     }
 }
 
-/// "Found 3 problems (2 errors, 1 warning) in 2 projects." or "All checks passed (…)".
+/// "Found 3 problems (2 errors, 1 warning) in 2 projects." or "All checks passed (…)",
+/// followed by " 2 suppressions without a reason." when directives lack one.
 pub fn summary(projects: &[LintedProject]) -> String {
+    let mut line = findings_summary(projects);
+    let unexplained: usize = projects.iter().map(|p| p.suppressions.without_reason).sum();
+    if unexplained > 0 {
+        line.push_str(&format!(
+            " {unexplained} suppression{} without a reason.",
+            if unexplained == 1 { "" } else { "s" }
+        ));
+    }
+    line
+}
+
+fn findings_summary(projects: &[LintedProject]) -> String {
     let counts = Counts::of(projects.iter().flat_map(|p| &p.diagnostics));
     let n = projects.len();
     let projects_word = if n == 1 { "project" } else { "projects" };
@@ -256,6 +269,7 @@ pub(crate) mod testing {
             },
             sources,
             diagnostics: Vec::new(),
+            suppressions: Default::default(),
         }
     }
 
@@ -303,6 +317,32 @@ mod tests {
         h = h.wrapping_mul(0x100_0000_01b3);
         assert_eq!(fnv1a(&["a"]), h);
         assert_ne!(fnv1a(&["ab", "c"]), fnv1a(&["a", "bc"]));
+    }
+
+    #[test]
+    fn the_summary_counts_suppressions_without_a_reason() {
+        let mut p = testing::project("compose.yaml", "services: {}\n");
+        assert_eq!(
+            summary(std::slice::from_ref(&p)),
+            "All checks passed (1 project checked)."
+        );
+        p.suppressions.without_reason = 2;
+        assert_eq!(
+            summary(std::slice::from_ref(&p)),
+            "All checks passed (1 project checked). 2 suppressions without a reason."
+        );
+        p.suppressions.without_reason = 1;
+        p.diagnostics.push(testing::diagnostic(
+            "OLL001",
+            "loopback-in-container",
+            Severity::Error,
+            "m",
+            None,
+        ));
+        assert_eq!(
+            summary(std::slice::from_ref(&p)),
+            "Found 1 problem (1 error) in 1 project. 1 suppression without a reason."
+        );
     }
 
     #[test]

@@ -23,6 +23,8 @@ mod cmp009_unknown_service_reference;
 mod cmp010_undeclared_network;
 mod cmp011_duplicate_published_port;
 mod cmp012_ports_with_host_network;
+pub(crate) mod cmp900_unknown_code_in_suppression;
+pub(crate) mod cmp901_unused_suppression;
 mod fix_conflicts;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
@@ -164,6 +166,8 @@ pub static RULES: &[&Rule] = &[
     &cmp010_undeclared_network::RULE,
     &cmp011_duplicate_published_port::RULE,
     &cmp012_ports_with_host_network::RULE,
+    &cmp900_unknown_code_in_suppression::RULE,
+    &cmp901_unused_suppression::RULE,
     &oll001_loopback_in_container::RULE,
     &oll002_unspecified_address::RULE,
     &oll003_detour_through_host::RULE,
