@@ -110,9 +110,27 @@ fn problems(run: &FixRun, cwd: &Path) -> Vec<String> {
     out
 }
 
+/// `path` relative to `cwd`, going up with `..` when it is not below it (both absolute).
+fn relative(path: &Path, cwd: &Path) -> String {
+    let path_parts: Vec<_> = path.components().collect();
+    let cwd_parts: Vec<_> = cwd.components().collect();
+    let common = path_parts
+        .iter()
+        .zip(&cwd_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<String> = vec!["..".to_string(); cwd_parts.len() - common];
+    parts.extend(
+        path_parts[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
 /// A unified diff with `a/` and `b/` paths relative to the working directory.
 fn unified_diff(path: &Path, original: &[u8], fixed: &[u8], cwd: &Path) -> String {
-    let name = composelint::output::forward_slashes(&display(path, cwd));
+    let name = relative(path, cwd);
     let old = String::from_utf8_lossy(original);
     let new = String::from_utf8_lossy(fixed);
     let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
