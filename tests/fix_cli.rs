@@ -334,3 +334,65 @@ fn the_diff_applied_with_git_apply_equals_what_fix_writes() {
     assert_eq!(again.code, 0, "{}", again.stdout);
     assert_eq!(again.stdout, "");
 }
+
+/// One `.env` value read by two services: `open-webui` (own network: needs `ollama`) and
+/// `n8n` (host network). `ports` decides what `n8n` needs.
+fn shared_value_project(dir: &Path, ports: &str) {
+    write(
+        dir,
+        "compose.yaml",
+        format!(
+            "services:\n  ollama:\n    image: ollama/ollama\n    ports: [\"{ports}\"]\n    volumes: [\"ollama:/root/.ollama\"]\n  open-webui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: ${{OLLAMA_URL}}\n    depends_on: [ollama]\n  n8n:\n    image: n8nio/n8n\n    network_mode: host\n    environment:\n      OLLAMA_HOST: ${{OLLAMA_URL}}\nvolumes:\n  ollama: {{}}\n"
+        )
+        .as_bytes(),
+    );
+    write(dir, ".env", b"OLLAMA_URL=http://localhost:11434\n");
+}
+
+#[test]
+fn a_shared_env_value_that_services_need_changed_differently_gets_no_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    // Published on 11435: `open-webui` needs the host `ollama`, `n8n` the port 11435. Both
+    // edits together would give `http://ollama:11435`, wrong for both.
+    shared_value_project(dir.path(), "11435:11434");
+    let out = run(dir.path(), &["--color", "never"]);
+    assert!(out.stdout.contains("OLL001"), "{}", out.stdout);
+    assert!(out.stdout.contains("OLL009"), "{}", out.stdout);
+    assert!(!out.stdout.contains("[*]"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("No fix is offered: the text at .env:1 is used by `n8n` and `open-webui`"),
+        "{}",
+        out.stdout
+    );
+    let fixed = run(dir.path(), &["--fix", "--unsafe-fixes"]);
+    assert_eq!(fixed.code, 1);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".env")).unwrap(),
+        "OLLAMA_URL=http://localhost:11434\n"
+    );
+}
+
+#[test]
+fn a_shared_env_value_that_works_for_another_service_is_not_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    // Published on 11434: `localhost:11434` is right for `n8n` on the host network.
+    shared_value_project(dir.path(), "11434:11434");
+    let out = run(dir.path(), &["--color", "never", "--format", "concise"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains(".env:1:19: OLL001 `"), "{}", out.stdout);
+    assert!(!out.stdout.contains("OLL009"), "{}", out.stdout);
+    let human = run(dir.path(), &["--color", "never"]);
+    assert!(
+        human
+            .stdout
+            .contains("No fix is offered: the text at .env:1 is also used by `n8n`"),
+        "{}",
+        human.stdout
+    );
+    run(dir.path(), &["--fix", "--unsafe-fixes"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".env")).unwrap(),
+        "OLLAMA_URL=http://localhost:11434\n"
+    );
+}

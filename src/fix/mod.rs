@@ -151,6 +151,18 @@ pub fn fix(
     settings: &Settings,
     options: &FixOptions,
 ) -> Result<FixRun, RunError> {
+    fix_with(fs, settings, options, &lint)
+}
+
+/// How the fixer lints: the library's `lint`, or in tests one that adds fixes of its own.
+type Linter = dyn Fn(&dyn FileSystem, &Settings) -> Result<Vec<LintedProject>, RunError>;
+
+fn fix_with(
+    fs: &dyn FileSystem,
+    settings: &Settings,
+    options: &FixOptions,
+    lint: &Linter,
+) -> Result<FixRun, RunError> {
     let mut overlay = Overlay::new(fs);
     let mut originals: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
     let mut state = State::default();
@@ -387,4 +399,138 @@ fn judge_round(
         }
     }
     wrong
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
+    use crate::fs::MemFs;
+    use crate::source::Span;
+
+    const COMPOSE: &str = "services:\n  ollama:\n    image: ollama/ollama\n    volumes: [\"m:/root/.ollama\"]\n  web:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: http://localhost:11434\n    depends_on: [ollama]\nvolumes:\n  m: {}\n";
+    const PATH: &str = "/p/compose.yaml";
+
+    fn setup() -> (MemFs, Settings) {
+        let mut fs = MemFs::new();
+        fs.insert(PATH, COMPOSE);
+        let settings = Settings {
+            paths: vec![PathBuf::from("/p")],
+            ..Settings::default()
+        };
+        (fs, settings)
+    }
+
+    /// A finding of a made-up rule with a safe fix replacing `find` by `with` in the compose
+    /// file, while `find` is there.
+    fn with_fake_fix(
+        find: &'static str,
+        with: &'static str,
+        service: impl Fn(&str) -> String,
+    ) -> impl Fn(&dyn FileSystem, &Settings) -> Result<Vec<LintedProject>, RunError> {
+        move |fs, settings| {
+            let mut projects = lint(fs, settings)?;
+            for p in &mut projects {
+                let Some(file) = p.sources.iter().find(|f| f.path == Path::new(PATH)) else {
+                    continue;
+                };
+                let Some(at) = file.text.find(find) else {
+                    continue;
+                };
+                let span = Span::new(file.id, at, at + find.len());
+                let service = service(&file.text);
+                p.diagnostics.push(Diagnostic {
+                    code: "TST001",
+                    rule: "test",
+                    severity: Severity::Warning,
+                    message: "made up".into(),
+                    help: None,
+                    service: Some(service),
+                    primary: Some(span),
+                    primary_label: None,
+                    related: Vec::new(),
+                    fix: Some(Fix {
+                        applicability: Applicability::Safe,
+                        message: format!("replace `{find}`"),
+                        edits: vec![Edit {
+                            span,
+                            content: with.into(),
+                        }],
+                    }),
+                });
+            }
+            Ok(projects)
+        }
+    }
+
+    fn fixed_text(run: &FixRun) -> String {
+        let change = run.changes.iter().find(|c| c.path == Path::new(PATH));
+        String::from_utf8(change.expect("the file changed").fixed.clone()).unwrap()
+    }
+
+    #[test]
+    fn a_fix_that_breaks_the_file_is_dropped_and_named_and_the_others_stay() {
+        let (fs, settings) = setup();
+        // Turns `volumes: [` into `volumes: [[`: the file no longer parses.
+        let linter = with_fake_fix("volumes: [", "volumes: [[", |_| "ollama".into());
+        let run = fix_with(&fs, &settings, &FixOptions::default(), &linter).unwrap();
+        assert_eq!(run.failures.len(), 1, "{:?}", run.failures);
+        assert_eq!(run.failures[0].code, "TST001");
+        assert_eq!(run.failures[0].path, Path::new(PATH));
+        assert!(run.failures[0].reason.contains("no longer loads"));
+        // The real fix in the same file is still applied; the breaking edit is not.
+        let text = fixed_text(&run);
+        assert!(
+            text.contains("OLLAMA_BASE_URL: http://ollama:11434"),
+            "{text}"
+        );
+        assert!(text.contains("volumes: [\"m:"), "{text}");
+        assert!(run.applied.iter().any(|a| a.code == "OLL001"));
+        assert!(!run.applied.iter().any(|a| a.code == "TST001"));
+    }
+
+    #[test]
+    fn a_fix_whose_finding_stays_is_dropped() {
+        let (fs, settings) = setup();
+        // The finding is reported wherever `ollama/ollama` is, and the fix keeps it there.
+        let linter = with_fake_fix("ollama/ollama", "ollama/ollama:0.9", |_| "ollama".into());
+        let run = fix_with(&fs, &settings, &FixOptions::default(), &linter).unwrap();
+        assert_eq!(run.failures.len(), 1, "{:?}", run.failures);
+        assert!(run.failures[0].reason.contains("still reported"));
+        let text = fixed_text(&run);
+        assert!(text.contains("    image: ollama/ollama\n"), "{text}");
+        assert!(text.contains("http://ollama:11434"), "{text}");
+    }
+
+    #[test]
+    fn fixes_that_never_settle_are_reported_after_the_last_round() {
+        let (fs, settings) = setup();
+        // Each round's fix works (its finding is gone) but makes a new one.
+        let linter = with_fake_fix("m: {}", "m: {}\n#", |text| {
+            format!("s{}", text.matches('#').count())
+        });
+        let run = fix_with(&fs, &settings, &FixOptions::default(), &linter).unwrap();
+        assert_eq!(run.unconverged, ["TST001"]);
+        assert!(run.failures.is_empty(), "{:?}", run.failures);
+        assert_eq!(
+            run.applied.iter().filter(|a| a.code == "TST001").count(),
+            MAX_ROUNDS
+        );
+    }
+
+    #[test]
+    fn unsafe_fixes_wait_for_the_option() {
+        let (fs, settings) = setup();
+        let safe_only = fix(&fs, &settings, &FixOptions::default()).unwrap();
+        assert!(
+            safe_only
+                .applied
+                .iter()
+                .all(|a| a.applicability == Applicability::Safe)
+        );
+        let all = fix(&fs, &settings, &FixOptions { unsafe_fixes: true }).unwrap();
+        assert!(all.applied.len() >= safe_only.applied.len());
+        // Nothing is written: the in-memory file is as it was.
+        assert_eq!(fs.read(Path::new(PATH)).unwrap(), COMPOSE.as_bytes());
+    }
 }

@@ -1,11 +1,11 @@
 //! Withdraws fixes that contradict each other: one value (typically a `.env` line) used by
 //! several services that each need it changed differently cannot be fixed for all of them.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Diagnostic;
 use crate::reachability::Verdict;
-use crate::source::{Sources, Span};
+use crate::source::{FileId, Sources, Span};
 
 use super::Context;
 
@@ -68,49 +68,56 @@ pub fn withdraw_fixes_breaking_working_references(diagnostics: &mut [Diagnostic]
     }
 }
 
-/// Removes the fixes of two services that replace the same text differently, and says why
-/// in their help. Identical edits do not conflict (one value fixed once for everyone who
-/// uses it), nor do insertions at one place (the fixer takes them in turns), nor two fixes
-/// for one service (the second is computed again after the first).
+/// Removes the fixes of services that would change one line differently, and says why in
+/// their help. A line holds one value, so two services with edits on it share that value
+/// (a `.env` line, an anchor, an `extends` base): fixing it for one changes it for the other,
+/// and two different fixes would combine into a value that works for neither (one moving the
+/// host, the other the port). Identical edits do not conflict: that is one value fixed once
+/// for everyone who uses it. Two fixes for one service do not either: the fixer applies one,
+/// and the next is computed again.
 pub fn withdraw_conflicting_fixes(diagnostics: &mut [Diagnostic], sources: &Sources) {
-    // Each edit with the finding it belongs to.
-    let mut edits: Vec<(Span, usize, &str)> = Vec::new();
+    type Edits = BTreeSet<(usize, usize, String)>;
+    // (file, line) → service → (its edits on that line, the findings they come from)
+    let mut lines: BTreeMap<(FileId, usize), BTreeMap<Option<String>, (Edits, Vec<usize>)>> =
+        BTreeMap::new();
     for (i, d) in diagnostics.iter().enumerate() {
-        if let Some(fix) = &d.fix {
-            edits.extend(fix.edits.iter().map(|e| (e.span, i, e.content.as_str())));
-        }
-    }
-    edits.sort_by_key(|(span, i, _)| (span.file, span.start, span.end, *i));
-    let mut conflicting: BTreeSet<(usize, usize, Span)> = BTreeSet::new();
-    for (a_index, (a, i, a_content)) in edits.iter().enumerate() {
-        for (b, j, b_content) in edits.iter().skip(a_index + 1) {
-            if b.file != a.file || b.start > a.end || (b.start == a.end && a.start != a.end) {
-                break;
-            }
-            let replacements = !a.is_empty() && !b.is_empty();
-            let services_differ = diagnostics[*i].service != diagnostics[*j].service;
-            if replacements && services_differ && (a, a_content) != (b, b_content) {
-                conflicting.insert((*i, *j, *a));
+        let Some(fix) = &d.fix else { continue };
+        for e in &fix.edits {
+            let line = sources.get(e.span.file).line_col(e.span.start).line;
+            let (edits, findings) = lines
+                .entry((e.span.file, line))
+                .or_default()
+                .entry(d.service.clone())
+                .or_default();
+            edits.insert((e.span.start, e.span.end, e.content.clone()));
+            if !findings.contains(&i) {
+                findings.push(i);
             }
         }
     }
     let mut notes: Vec<(usize, String)> = Vec::new();
-    for (i, j, span) in &conflicting {
-        let place = place(sources, *span);
-        let who = |k: usize| {
-            diagnostics[k]
-                .service
-                .as_deref()
-                .map(|s| format!("`{s}`"))
-                .unwrap_or_else(|| "another finding".into())
-        };
+    for ((file, line), by_service) in &lines {
+        let mut edit_sets = by_service.values().map(|(edits, _)| edits);
+        let first = edit_sets.next();
+        if by_service.len() < 2 || edit_sets.all(|e| Some(e) == first) {
+            continue;
+        }
+        let names: Vec<String> = by_service
+            .keys()
+            .map(|s| match s {
+                Some(s) => format!("`{s}`"),
+                None => "another finding".to_string(),
+            })
+            .collect();
+        let start = sources.get(*file).line_start(*line);
         let note = format!(
-            "No fix is offered: the text at {place} is used by {} and {}, which need it changed differently; give each its own value.",
-            who(*i),
-            who(*j)
+            "No fix is offered: the text at {} is used by {}, which need it changed differently; give each service its own value.",
+            place(sources, Span::new(*file, start, start)),
+            names.join(" and ")
         );
-        notes.push((*i, note.clone()));
-        notes.push((*j, note));
+        for (_, findings) in by_service.values() {
+            notes.extend(findings.iter().map(|&i| (i, note.clone())));
+        }
     }
     for (k, note) in notes {
         add_note(&mut diagnostics[k], note);
