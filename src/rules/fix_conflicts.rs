@@ -77,9 +77,9 @@ pub fn withdraw_fixes_breaking_working_references(diagnostics: &mut [Diagnostic]
 /// and the next is computed again.
 pub fn withdraw_conflicting_fixes(diagnostics: &mut [Diagnostic], sources: &Sources) {
     type Edits = BTreeSet<(usize, usize, String)>;
-    // (file, line) → service → (its edits on that line, the findings they come from)
-    let mut lines: BTreeMap<(FileId, usize), BTreeMap<Option<String>, (Edits, Vec<usize>)>> =
-        BTreeMap::new();
+    /// Per service: its edits on one line, and the findings they come from.
+    type ByService = BTreeMap<Option<String>, (Edits, Vec<usize>)>;
+    let mut lines: BTreeMap<(FileId, usize), ByService> = BTreeMap::new();
     for (i, d) in diagnostics.iter().enumerate() {
         let Some(fix) = &d.fix else { continue };
         for e in &fix.edits {
