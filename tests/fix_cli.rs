@@ -396,3 +396,29 @@ fn a_shared_env_value_that_works_for_another_service_is_not_changed() {
         "OLLAMA_URL=http://localhost:11434\n"
     );
 }
+
+#[test]
+fn env_file_values_are_fixed_inside_their_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        b"services:\n  ollama:\n    image: ollama/ollama\n    volumes: [\"ollama:/root/.ollama\"]\n  open-webui:\n    image: ghcr.io/open-webui/open-webui:main\n    env_file: [webui.env]\n    environment:\n      OLLAMA_BASE_URL: ${OLLAMA_URL}\n    depends_on: [ollama]\n  n8n:\n    image: n8nio/n8n\n    environment:\n      OLLAMA_HOST: ${N8N_OLLAMA}\n    depends_on: [ollama]\nvolumes:\n  ollama: {}\n",
+    );
+    write(
+        dir.path(),
+        ".env",
+        b"# quoted values\nOLLAMA_URL=\"http://localhost:11434\"   # the UI\nexport N8N_OLLAMA='http://127.0.0.1:11434'\n",
+    );
+    write(dir.path(), "webui.env", b"WEBUI_NAME=\"Local AI\"\n");
+    let out = run(dir.path(), &["--fix"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".env")).unwrap(),
+        "# quoted values\nOLLAMA_URL=\"http://ollama:11434\"   # the UI\nexport N8N_OLLAMA='http://ollama:11434'\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("webui.env")).unwrap(),
+        "WEBUI_NAME=\"Local AI\"\n"
+    );
+}
