@@ -305,21 +305,19 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?} failed");
 }
 
-/// `--diff` applied with `git apply` gives exactly what `--fix` writes, over the demo and the
-/// vendored corpus (with unsafe fixes, so structural edits are in the patch too).
-#[test]
-fn the_diff_applied_with_git_apply_equals_what_fix_writes() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+/// `--diff --unsafe-fixes` applied with `git apply` to one copy of `sources` (name → tree)
+/// gives exactly what `--fix --unsafe-fixes` writes to another, and nothing is left after.
+fn diff_applies_like_fix(sources: &[(&str, PathBuf)]) {
     let work = tempfile::tempdir().unwrap();
     let patched = work.path().join("patched");
     let fixed = work.path().join("fixed");
     for dir in [&patched, &fixed] {
-        copy_tree(&root.join("demo"), &dir.join("demo"));
-        copy_tree(&root.join("corpus"), &dir.join("corpus"));
+        for (name, source) in sources {
+            copy_tree(source, &dir.join(name));
+        }
     }
     let diff = run(&patched, &["--diff", "--unsafe-fixes"]);
     assert_eq!(diff.code, 1, "{}", diff.stderr);
-    assert!(diff.stdout.contains("--- a/demo/.env\n+++ b/demo/.env\n"));
     // --diff writes nothing.
     assert_eq!(tree(&patched), tree(&fixed));
     std::fs::write(work.path().join("fix.patch"), &diff.stdout).unwrap();
@@ -329,10 +327,29 @@ fn the_diff_applied_with_git_apply_equals_what_fix_writes() {
     assert!(out.stderr.contains("Fixed "), "{}", out.stderr);
     assert!(!out.stderr.contains("internal error"), "{}", out.stderr);
     assert_eq!(tree(&patched), tree(&fixed));
-    // Nothing is left to change.
     let again = run(&fixed, &["--diff", "--unsafe-fixes"]);
     assert_eq!(again.code, 0, "{}", again.stdout);
     assert_eq!(again.stdout, "");
+}
+
+/// Over the demo and the vendored corpus, so structural edits are in the patch too.
+#[test]
+fn the_diff_applied_with_git_apply_equals_what_fix_writes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    diff_applies_like_fix(&[("demo", root.join("demo")), ("corpus", root.join("corpus"))]);
+}
+
+/// Over the whole shared corpus where it exists (required by `.ci/run`).
+#[test]
+fn the_diff_of_the_shared_corpus_applies_like_fix() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !root.is_dir() {
+        let required = std::env::var("COMPOSELINT_REQUIRE_SHARED_CORPUS").is_ok_and(|v| v == "1");
+        assert!(!required, "{} is missing but required", root.display());
+        eprintln!("skipped: {} not present", root.display());
+        return;
+    }
+    diff_applies_like_fix(&[("corpus", root)]);
 }
 
 /// One `.env` value read by two services: `open-webui` (own network: needs `ollama`) and
