@@ -181,34 +181,17 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     Ok(0)
 }
 
+/// `composelint rules`: code, name, default severity and fixes of every rule.
 fn list_rules() -> Result<u8, String> {
-    let mut text = String::from("code    name                              severity\n");
-    for rule in rules::RULES {
-        text.push_str(&format!(
-            "{:<7} {:<33} {}\n",
-            rule.code,
-            rule.name,
-            rule.severity.as_str()
-        ));
-    }
-    print(&text)?;
+    print(&rules::docs::text_table())?;
     Ok(0)
 }
 
+/// `composelint rule CODE`: the rule's page, as in `docs/rules/CODE.md`.
 fn show_rule(code: &str) -> Result<u8, String> {
     let rule = rules::find(code)
         .ok_or_else(|| format!("unknown rule `{code}` (see `composelint rules`)"))?;
-    let mut text = format!(
-        "# {} ({})\n\nDefault severity: {}\n\n",
-        rule.code,
-        rule.name,
-        rule.severity.as_str()
-    );
-    for line in rule.docs.lines() {
-        text.push_str(line.strip_prefix(' ').unwrap_or(line));
-        text.push('\n');
-    }
-    print(&text)?;
+    print(&rules::docs::page(rule))?;
     Ok(0)
 }
 
