@@ -2,6 +2,7 @@
 //! and exits 0 (clean), 1 (findings) or 2 (the run itself failed).
 
 mod cli;
+mod stdin;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use clap::Parser;
 use cli::{CheckArgs, Cli, ColorChoice, Command, Format, ProjectArgs};
 use composelint::compose::load::LoadOptions;
 use composelint::diagnostic::Severity;
-use composelint::fs::OsFs;
+use composelint::fs::{FileSystem, OsFs};
 use composelint::net::Platform;
 use composelint::output::{self, OutputOptions};
 use composelint::{LintedProject, Settings, rules};
@@ -115,8 +116,13 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     if !args.project.files.is_empty() && !args.project.paths.is_empty() {
         return Err("give either PATHS or -f FILE, not both".into());
     }
+    let (args, overlay) = with_stdin(args, &cwd)?;
+    let fs: &dyn FileSystem = match &overlay {
+        Some(overlay) => overlay,
+        None => &OsFs,
+    };
     let settings = settings(&args.project, &cwd);
-    let projects = composelint::lint(&OsFs, &settings).map_err(|e| e.to_string())?;
+    let projects = composelint::lint(fs, &settings).map_err(|e| e.to_string())?;
     let options = output_options(&args.project, cwd, std::io::stdout().is_terminal());
     let text = match args.format {
         Format::Human => output::human::render(&projects, &options),
@@ -129,6 +135,20 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     };
     print(&text)?;
     Ok(exit_code(&projects))
+}
+
+/// With `-` (or `--stdin-filename`), the arguments naming the path standard input stands
+/// for, and a file system serving what was read from it there.
+fn with_stdin(
+    args: &CheckArgs,
+    cwd: &Path,
+) -> Result<(CheckArgs, Option<stdin::OverlayFs<'static>>), String> {
+    let Some(path) = stdin::stdin_path(args, cwd) else {
+        return Ok((args.clone(), None));
+    };
+    let text = stdin::read_stdin()?;
+    let args = stdin::substitute(args, &path);
+    Ok((args, Some(stdin::OverlayFs::new(&OsFs, path, text))))
 }
 
 fn exit_code(projects: &[LintedProject]) -> u8 {
