@@ -70,6 +70,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// The path standard input stands for, with `-` as PATH (default: compose.yaml); it is
+    /// linted as if written there, beside the files on disk.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     #[command(flatten)]
     pub fix: FixArgs,
     #[command(flatten)]

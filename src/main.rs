@@ -3,6 +3,7 @@
 
 mod cli;
 mod fixing;
+mod stdin;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ use clap::Parser;
 use cli::{CheckArgs, Cli, ColorChoice, Command, ConfigArgs, Format, ProjectArgs};
 use composelint::compose::load::LoadOptions;
 use composelint::diagnostic::Severity;
-use composelint::fs::OsFs;
+use composelint::fs::{FileSystem, OsFs};
 use composelint::lint_config::{self, ConfigError, LintOptions, Overrides, Resolved};
 use composelint::net::Platform;
 use composelint::output::{self, OutputOptions};
@@ -122,12 +123,21 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     if !args.project.files.is_empty() && !args.project.paths.is_empty() {
         return Err("give either PATHS or -f FILE, not both".into());
     }
+    let (args, overlay) = with_stdin(args, &cwd)?;
+    let args = &args;
+    let fs: &dyn FileSystem = match &overlay {
+        Some(overlay) => overlay,
+        None => &OsFs,
+    };
     let mut settings = settings(&args.project, &cwd);
     let resolved = configure(&mut settings, &args.project, &args.config, &cwd)?;
     if args.fix.fixing() {
+        if overlay.is_some() {
+            return Err("--fix, --fix-only and --diff change files on disk; they cannot read standard input".into());
+        }
         return check_and_fix(args, &settings, &resolved, &cwd);
     }
-    let projects = composelint::lint(&OsFs, &settings).map_err(|e| e.to_string())?;
+    let projects = composelint::lint(fs, &settings).map_err(|e| e.to_string())?;
     report(args, &projects, &cwd)?;
     Ok(check_exit_code(&projects, &resolved, &args.config))
 }
@@ -160,6 +170,20 @@ fn report(args: &CheckArgs, projects: &[LintedProject], cwd: &Path) -> Result<()
         text.push('\n');
     }
     emit(&text, output_file, cwd)
+}
+
+/// With `-` (or `--stdin-filename`), the arguments naming the path standard input stands
+/// for, and a file system serving what was read from it there.
+fn with_stdin(
+    args: &CheckArgs,
+    cwd: &Path,
+) -> Result<(CheckArgs, Option<stdin::OverlayFs<'static>>), String> {
+    let Some(path) = stdin::stdin_path(args, cwd) else {
+        return Ok((args.clone(), None));
+    };
+    let text = stdin::read_stdin()?;
+    let args = stdin::substitute(args, &path);
+    Ok((args, Some(stdin::OverlayFs::new(&OsFs, path, text))))
 }
 
 fn check_and_fix(
@@ -345,34 +369,17 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     Ok(0)
 }
 
+/// `composelint rules`: code, name, default severity and fixes of every rule.
 fn list_rules() -> Result<u8, String> {
-    let mut text = String::from("code    name                              severity\n");
-    for rule in rules::RULES {
-        text.push_str(&format!(
-            "{:<7} {:<33} {}\n",
-            rule.code,
-            rule.name,
-            rule.severity.as_str()
-        ));
-    }
-    print(&text)?;
+    print(&rules::docs::text_table())?;
     Ok(0)
 }
 
+/// `composelint rule CODE`: the rule's page, as in `docs/rules/CODE.md`.
 fn show_rule(code: &str) -> Result<u8, String> {
     let rule = rules::find(code)
         .ok_or_else(|| format!("unknown rule `{code}` (see `composelint rules`)"))?;
-    let mut text = format!(
-        "# {} ({})\n\nDefault severity: {}\n\n",
-        rule.code,
-        rule.name,
-        rule.severity.as_str()
-    );
-    for line in rule.docs.lines() {
-        text.push_str(line.strip_prefix(' ').unwrap_or(line));
-        text.push('\n');
-    }
-    print(&text)?;
+    print(&rules::docs::page(rule))?;
     Ok(0)
 }
 

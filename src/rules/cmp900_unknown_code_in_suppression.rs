@@ -3,6 +3,8 @@ use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
 declare_rule! {
+    /// A suppression comment that names no rule, or is not a directive.
+    ///
     /// ## What it does
     /// Reports a suppression comment (`# composelint: disable=…` or `disable-file=…`) that
     /// names a code that is not a rule, names a code that a comment cannot suppress, or is
@@ -53,6 +55,7 @@ declare_rule! {
         code: "CMP900",
         name: "unknown-code-in-suppression",
         severity: Warning,
+        fix: None,
         check: check,
     };
 }

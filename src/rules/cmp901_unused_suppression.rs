@@ -3,6 +3,8 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::source::Span;
 
 declare_rule! {
+    /// A suppression comment that suppresses nothing.
+    ///
     /// ## What it does
     /// Reports a suppression comment (`# composelint: disable=…` or `disable-file=…`) that
     /// suppressed no finding, or the codes of a directive that suppressed nothing.
@@ -60,6 +62,7 @@ declare_rule! {
         code: "CMP901",
         name: "unused-suppression",
         severity: Warning,
+        fix: Safe,
         check: check,
     };
 }

@@ -4,7 +4,7 @@
 
 use crate::compose::issues::LoadIssue;
 use crate::compose::model::Project;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::knowledge::Extensions;
 use crate::net::{Network, Platform};
 use crate::ollama::{Catalog, Reference, Servers, references_with};
@@ -25,6 +25,7 @@ mod cmp011_duplicate_published_port;
 mod cmp012_ports_with_host_network;
 pub(crate) mod cmp900_unknown_code_in_suppression;
 pub(crate) mod cmp901_unused_suppression;
+pub mod docs;
 mod fix_conflicts;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
@@ -97,10 +98,14 @@ pub struct Rule {
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,
-    /// Markdown with the headings *What it does*, *Why is this bad?*, *Example*,
+    /// Which fixes the rule offers (each only where its target is certain).
+    pub fix: FixAvailability,
+    /// Markdown: a one-paragraph summary, then the headings the headings *What it does*, *Why is this bad?*, *Example*,
     /// *Use instead*, *Fix safety*, *Exceptions*.
     pub docs: &'static str,
     pub check: fn(&Context) -> Vec<Diagnostic>,
+    /// The file the rule is written in, relative to the crate root.
+    pub source: &'static str,
 }
 
 impl Rule {
@@ -120,9 +125,53 @@ impl Rule {
         }
     }
 
+    /// The first paragraph of the documentation: what the rule finds, in one line.
+    pub fn summary(&self) -> String {
+        let first = self.docs.split("\n\n").next().unwrap_or_default();
+        if first.trim_start().starts_with('#') {
+            return String::new();
+        }
+        first.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     /// Where the rule's documentation page is.
     pub fn url(&self) -> String {
         format!("{DOCS_BASE_URL}/{}.md", self.code)
+    }
+}
+
+/// The kinds of fix a rule offers. Declared per rule; a test checks the declaration against
+/// the rule's *Fix safety* section and against the fixes its fixtures produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    /// No fix: only the author can decide.
+    None,
+    /// Safe fixes, applied by `--fix`.
+    Safe,
+    /// Unsafe fixes, applied only with `--unsafe-fixes`.
+    Unsafe,
+    /// Safe fixes for some findings, unsafe ones for others.
+    Mixed,
+}
+
+impl FixAvailability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::None => "none",
+            FixAvailability::Safe => "safe",
+            FixAvailability::Unsafe => "unsafe",
+            FixAvailability::Mixed => "safe or unsafe",
+        }
+    }
+
+    /// Whether a fix of this applicability may come from a rule declared so.
+    pub fn allows(self, applicability: Applicability) -> bool {
+        match self {
+            FixAvailability::None => false,
+            FixAvailability::Safe => applicability == Applicability::Safe,
+            FixAvailability::Unsafe => applicability == Applicability::Unsafe,
+            FixAvailability::Mixed => true,
+        }
     }
 }
 
@@ -137,6 +186,7 @@ macro_rules! declare_rule {
             code: $code:literal,
             name: $name:literal,
             severity: $severity:ident,
+            fix: $fix:ident,
             check: $check:path $(,)?
         };
     ) => {
@@ -145,8 +195,10 @@ macro_rules! declare_rule {
             code: $code,
             name: $name,
             severity: $crate::diagnostic::Severity::$severity,
+            fix: $crate::rules::FixAvailability::$fix,
             docs: concat!($($doc, "\n"),*),
             check: $check,
+            source: file!(),
         };
     };
 }

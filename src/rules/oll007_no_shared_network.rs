@@ -6,6 +6,9 @@ use crate::net::{Namespace, Resolution};
 use crate::reachability::Verdict;
 
 declare_rule! {
+    /// A service name the client cannot reach: no shared network, or its `network_mode` cuts it
+    /// off.
+    ///
     /// ## What it does
     /// Reports an Ollama URL that names a service of the project (by its name,
     /// `container_name`, a network alias or a `links` alias) which the client cannot reach:
@@ -68,6 +71,7 @@ declare_rule! {
         code: "OLL007",
         name: "no-shared-network",
         severity: Error,
+        fix: Mixed,
         check: check,
     };
 }

@@ -6,6 +6,9 @@ use crate::ollama::Reference;
 use crate::reachability::Verdict;
 
 declare_rule! {
+    /// `HTTP_PROXY` & co. without a `NO_PROXY` entry for the Ollama host (the proxy answers
+    /// 502).
+    ///
     /// ## What it does
     /// Reports a forward-proxy variable (`HTTP_PROXY`, `HTTPS_PROXY` for `https://` URLs,
     /// `ALL_PROXY`, in any case) in a service whose Ollama URL names a host only Docker knows
@@ -55,9 +58,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Unsafe (`--unsafe-fixes`): the proxy may be needed for other hosts, so it stays; the
-    /// Ollama host is added to the `NO_PROXY` value where it is written, or a `NO_PROXY`
-    /// entry is added to the service's `environment`.
+    /// Unsafe: the Ollama host is added to the service's `NO_PROXY` (appended to the value
+    /// where it is written, or a new `NO_PROXY` entry). The proxy stays, since it may be
+    /// needed for other hosts; the change adds to the file.
     ///
     /// ## Exceptions
     /// Public host names and IP addresses are not reported: a proxy can reach those. Proxy
@@ -68,6 +71,7 @@ declare_rule! {
         code: "OLL015",
         name: "proxy-intercepts",
         severity: Warning,
+        fix: Unsafe,
         check: check,
     };
 }
