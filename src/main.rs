@@ -116,7 +116,9 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         return Err("give either PATHS or -f FILE, not both".into());
     }
     let settings = settings(&args.project, &cwd);
-    let projects = composelint::lint(&OsFs, &settings).map_err(|e| e.to_string())?;
+    // Only what the output shows is kept of each project, as soon as it is linted.
+    let projects = composelint::lint_map(&OsFs, &settings, LintedProject::for_output)
+        .map_err(|e| e.to_string())?;
     let options = output_options(&args.project, cwd, std::io::stdout().is_terminal());
     let text = match args.format {
         Format::Human => output::human::render(&projects, &options),
