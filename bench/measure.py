@@ -50,6 +50,7 @@ def commands(case, target):
     """The command line of each tool for one input. `target` is a file or a directory."""
     if case == "small":
         # The pre-commit case: the hook passes the changed file, default output format.
+        # (The recorded run, which counts findings, uses the JSON format of the general case.)
         return {
             "composelint": [COMPOSELINT, target],
             "dclint": [DCLINT, target],
@@ -110,16 +111,23 @@ def single_run(argv, label):
     """One run under /usr/bin/time -v: exit code, output, wall seconds, peak RSS in KB."""
     os.makedirs(WORK, exist_ok=True)
     report = os.path.join(WORK, label + ".time")
-    start = time.monotonic()
-    proc = subprocess.run(["/usr/bin/time", "-v", "-o", report] + argv,
-                          capture_output=True, text=True, errors="replace", cwd=ROOT)
-    wall = time.monotonic() - start
+    out_path, err_path = os.path.join(WORK, label + ".out"), os.path.join(WORK, label + ".err")
+    # Output goes to files, not pipes: node truncates piped output at exit past 64 KB.
+    with open(out_path, "w") as out, open(err_path, "w") as err:
+        start = time.monotonic()
+        proc = subprocess.run(["/usr/bin/time", "-v", "-o", report] + argv,
+                              stdout=out, stderr=err, cwd=ROOT)
+        wall = time.monotonic() - start
+    with open(out_path, encoding="utf-8", errors="replace") as f:
+        stdout = f.read()
+    with open(err_path, encoding="utf-8", errors="replace") as f:
+        stderr = f.read()
     rss = None
     with open(report, encoding="utf-8", errors="replace") as f:
         for line in f:
             if "Maximum resident set size" in line:
                 rss = int(line.rsplit(":", 1)[1])
-    return {"rc": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr,
+    return {"rc": proc.returncode, "stdout": stdout, "stderr": stderr,
             "wall": wall, "rss_kb": rss}
 
 
@@ -129,7 +137,7 @@ def hyperfine(argv, label, fast):
         ["--warmup", "0", "--min-runs", "2", "--max-runs", "5"]
     subprocess.run(["hyperfine", "-N", "-i", "--style", "none", "--export-json", out] + options
                    + ["--", shlex.join(argv)], check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with open(out, encoding="utf-8") as f:
         r = json.load(f)["results"][0]
     return {"mean": r["mean"], "stddev": r["stddev"] or 0.0, "runs": len(r["times"])}
@@ -137,10 +145,11 @@ def hyperfine(argv, label, fast):
 
 def measure(case, target):
     results = {}
+    recorded = commands("json", target)
     for tool, argv in commands(case, target).items():
         label = f"{case}-{tool}"
         print(f"  {label}", file=sys.stderr, flush=True)
-        run = single_run(argv, label)
+        run = single_run(recorded[tool] if case == "small" else argv, label)
         if run["wall"] > SLOW_SECONDS:
             run["time"] = {"mean": run["wall"], "stddev": 0.0, "runs": 1}
         else:
@@ -206,7 +215,7 @@ def write_report(cases, data, load_before, load_after):
     w("Written by `bench/run`; do not edit by hand. Times are hyperfine means (± standard")
     w("deviation) of process start to exit; \"1 run\" marks a tool so slow on that input that one")
     w(f"run over {SLOW_SECONDS:.0f} s was taken as the measurement. Memory is the maximum resident set")
-    w("size from `/usr/bin/time -v`. Ratios are the peer's time divided by composelint's on the")
+    w("size from `/usr/bin/time -v` in one run with JSON output. Ratios are the peer's time divided by composelint's on the")
     w("same input, in the same run, on the same machine.")
     w("")
     w("## Machine")
