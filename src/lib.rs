@@ -85,10 +85,71 @@ pub struct LintedProject {
     pub suppressions: suppress::Suppressions,
 }
 
+impl LintedProject {
+    /// The project reduced to what the output formats show: its name, directory, file list,
+    /// templates used and diagnostics, and the text of only the files the diagnostics point
+    /// into (every other file keeps its path and id, with no text). The trees and the typed
+    /// model — most of a linted project's memory — are let go, so a run over many projects
+    /// holds little more than its findings.
+    pub fn for_output(self) -> LintedProject {
+        let LintedProject {
+            project,
+            sources,
+            diagnostics,
+            suppressions,
+        } = self;
+        let mut shown = vec![false; sources.iter().count()];
+        let spans = diagnostics.iter().flat_map(|d| {
+            d.primary
+                .into_iter()
+                .chain(d.related.iter().map(|l| l.span))
+                .chain(d.fix.iter().flat_map(|f| f.edits.iter().map(|e| e.span)))
+        });
+        for span in spans {
+            if let Some(flag) = shown.get_mut(span.file.0 as usize) {
+                *flag = true;
+            }
+        }
+        let mut kept = Sources::new();
+        for (file, shown) in sources.iter().zip(shown) {
+            let text = if shown {
+                file.text.clone()
+            } else {
+                String::new()
+            };
+            kept.add(file.path.clone(), text);
+        }
+        LintedProject {
+            project: Project {
+                name: project.name,
+                directory: project.directory,
+                files: project.files,
+                env_files: project.env_files,
+                templates_used: project.templates_used,
+                ..Project::default()
+            },
+            sources: kept,
+            diagnostics,
+            suppressions,
+        }
+    }
+}
+
 /// Loads every project `settings` names.
 pub fn load(fs: &dyn FileSystem, settings: &Settings) -> Result<Vec<LoadedProject>, RunError> {
-    let file_sets: Vec<Vec<PathBuf>> = if settings.compose_files.is_empty() {
-        projects_for_paths(fs, &settings.paths)
+    project_file_sets(fs, settings)?
+        .iter()
+        .map(|files| load_one(fs, files, settings))
+        .collect()
+}
+
+/// The files of each project `settings` names, in the order the projects are reported.
+fn project_file_sets(
+    fs: &dyn FileSystem,
+    settings: &Settings,
+) -> Result<Vec<Vec<PathBuf>>, RunError> {
+    if settings.compose_files.is_empty() {
+        Ok(projects_for_paths(fs, &settings.paths)
             .map_err(RunError::Path)?
             .into_iter()
             .map(|p| p.files)
@@ -98,21 +159,26 @@ pub fn load(fs: &dyn FileSystem, settings: &Settings) -> Result<Vec<LoadedProjec
                     .first()
                     .is_none_or(|f| !settings.options.exclude.is_excluded(f))
             })
-            .collect()
+            .collect())
     } else {
-        vec![settings.compose_files.clone()]
-    };
+        Ok(vec![settings.compose_files.clone()])
+    }
+}
+
+/// Loads the project made of `files`.
+fn load_one(
+    fs: &dyn FileSystem,
+    files: &[PathBuf],
+    settings: &Settings,
+) -> Result<LoadedProject, RunError> {
     let explicit = !settings.compose_files.is_empty();
-    file_sets
-        .iter()
-        .map(|files| match load_project(fs, files, &settings.load) {
-            Ok((project, sources)) => Ok(LoadedProject { project, sources }),
-            // A file found by the search that cannot be read is a finding in that project;
-            // a file the user named is a failed run.
-            Err(error) if !explicit && files.contains(&error.path) => Ok(unreadable(files, error)),
-            Err(error) => Err(RunError::Load(error)),
-        })
-        .collect()
+    match load_project(fs, files, &settings.load) {
+        Ok((project, sources)) => Ok(LoadedProject { project, sources }),
+        // A file found by the search that cannot be read is a finding in that project;
+        // a file the user named is a failed run.
+        Err(error) if !explicit && files.contains(&error.path) => Ok(unreadable(files, error)),
+        Err(error) => Err(RunError::Load(error)),
+    }
 }
 
 /// A project whose compose file could not be read: one CMP001 finding at its start.
@@ -135,12 +201,73 @@ fn unreadable(files: &[PathBuf], error: LoadError) -> LoadedProject {
     LoadedProject { project, sources }
 }
 
-/// Loads and lints every project `settings` names.
+/// Loads and lints every project `settings` names, in parallel; the projects come back in the
+/// order a sequential run gives.
 pub fn lint(fs: &dyn FileSystem, settings: &Settings) -> Result<Vec<LintedProject>, RunError> {
-    Ok(load(fs, settings)?
-        .into_iter()
-        .map(|p| lint_loaded_with(p, settings.platform, &settings.options))
-        .collect())
+    lint_map(fs, settings, |linted| linted)
+}
+
+/// Loads and lints every project `settings` names across the available cores, and passes
+/// each linted project through `keep` on the thread that linted it, so that a caller who
+/// needs less than the whole project (the check command needs only what the output shows)
+/// can let the rest go at once instead of holding every tree until the end. The results
+/// are in the order of the projects, whatever the scheduling; the first error in that order
+/// ends the run, as in a sequential run.
+pub fn lint_map<T: Send>(
+    fs: &dyn FileSystem,
+    settings: &Settings,
+    keep: impl Fn(LintedProject) -> T + Sync,
+) -> Result<Vec<T>, RunError> {
+    let file_sets = project_file_sets(fs, settings)?;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(file_sets.len());
+    let one = |files: &Vec<PathBuf>| {
+        load_one(fs, files, settings).map(|loaded| {
+            keep(lint_loaded_with(
+                loaded,
+                settings.platform,
+                &settings.options,
+            ))
+        })
+    };
+    if workers <= 1 {
+        return file_sets.iter().map(one).collect();
+    }
+    // Workers take the next project from a shared counter (projects differ a lot in size, so
+    // a fixed split would leave cores idle) and put each result in its project's slot.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut slots: Vec<Option<Result<T, RunError>>> = Vec::new();
+    slots.resize_with(file_sets.len(), || None);
+    let done: Vec<Vec<(usize, Result<T, RunError>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(files) = file_sets.get(i) else { break };
+                        out.push((i, one(files)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    for (i, result) in done.into_iter().flatten() {
+        if let Some(slot) = slots.get_mut(i) {
+            *slot = Some(result);
+        }
+    }
+    // Every index below the length was taken by exactly one worker, so every slot is full.
+    slots.into_iter().flatten().collect()
 }
 
 /// Runs the rules over one loaded project.

@@ -137,7 +137,9 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         }
         return check_and_fix(args, &settings, &resolved, &cwd);
     }
-    let projects = composelint::lint(fs, &settings).map_err(|e| e.to_string())?;
+    // Only what the output shows is kept of each project, as soon as it is linted.
+    let projects = composelint::lint_map(fs, &settings, LintedProject::for_output)
+        .map_err(|e| e.to_string())?;
     report(args, &projects, &cwd)?;
     Ok(check_exit_code(&projects, &resolved, &args.config))
 }
