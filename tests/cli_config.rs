@@ -1,30 +1,8 @@
 //! The configuration and the check flags as users meet them in the binary: exit codes, error
 //! messages that point into the file, `--statistics`, `--quiet`, `--output-file`.
 
-use std::path::Path;
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_composelint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("composelint runs");
-    let run = Run {
-        code: out.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert_ne!(run.code, 101, "composelint panicked:\n{}", run.stderr);
-    run
-}
+mod common;
+use common::run;
 
 /// Open WebUI aimed at its own `localhost` (OLL001, error, line 11 column 31) and an unset
 /// variable in a label (CMP004, warning, line 9 column 14).

@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 use composelint::fs::OsFs;
 use composelint::{Settings, compose, lint};
 
+mod common;
+use common::shared_corpus;
+
 /// Every `<kind>/<owner>__<repo>` directory under a corpus root.
 fn repositories(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -83,13 +86,9 @@ fn vendored_corpus_loads_without_syntax_errors_or_panics() {
 
 #[test]
 fn shared_corpus_loads_without_syntax_errors_or_panics() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !root.is_dir() {
-        let required = std::env::var("COMPOSELINT_REQUIRE_SHARED_CORPUS").is_ok_and(|v| v == "1");
-        assert!(!required, "{} is missing but required", root.display());
-        eprintln!("skipped: {} not present", root.display());
+    let Some(root) = shared_corpus() else {
         return;
-    }
+    };
     let (projects, problems) = check_corpus(&root);
     assert!(
         projects > 200,

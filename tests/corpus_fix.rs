@@ -15,25 +15,8 @@ use composelint::fix::{FixOptions, fix};
 use composelint::fs::OsFs;
 use composelint::{LintedProject, Settings, compose, lint};
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        let meta = std::fs::symlink_metadata(&path).unwrap();
-        if meta.file_type().is_symlink() {
-            continue;
-        } else if meta.is_dir() {
-            copy_tree(&path, &target);
-        } else if meta.is_file() {
-            std::fs::copy(&path, &target).unwrap();
-            let mut permissions = std::fs::metadata(&target).unwrap().permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            permissions.set_readonly(false);
-            std::fs::set_permissions(&target, permissions).unwrap();
-        }
-    }
-}
+mod common;
+use common::{copy_tree, shared_corpus};
 
 /// (code, service) → how many findings.
 fn counts(projects: &[LintedProject]) -> HashMap<(String, Option<String>), usize> {
@@ -216,13 +199,9 @@ fn fixing_the_vendored_corpus_keeps_every_promise() {
 
 #[test]
 fn fixing_the_shared_corpus_keeps_every_promise() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !root.is_dir() {
-        let required = std::env::var("COMPOSELINT_REQUIRE_SHARED_CORPUS").is_ok_and(|v| v == "1");
-        assert!(!required, "{} is missing but required", root.display());
-        eprintln!("skipped: {} not present", root.display());
+    let Some(root) = shared_corpus() else {
         return;
-    }
+    };
     let (applied, problems) = fix_corpus_copy(&root);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(applied >= 20, "only {applied} fixes applied");

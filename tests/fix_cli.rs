@@ -4,27 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_composelint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("composelint runs");
-    let run = Run {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert_ne!(run.code, 101, "composelint panicked:\n{}", run.stderr);
-    run
-}
+mod common;
+use common::{copy_tree, run, shared_corpus};
 
 fn write(dir: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(rel);
@@ -257,24 +238,6 @@ fn check_marks_fixable_findings_and_counts_them() {
     );
 }
 
-/// Copies a directory tree (no links in the sources used here).
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-            let mut permissions = std::fs::metadata(&target).unwrap().permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            permissions.set_readonly(false);
-            std::fs::set_permissions(&target, permissions).unwrap();
-        }
-    }
-}
-
 fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -342,14 +305,9 @@ fn the_diff_applied_with_git_apply_equals_what_fix_writes() {
 /// Over the whole shared corpus where it exists (required by `.ci/run`).
 #[test]
 fn the_diff_of_the_shared_corpus_applies_like_fix() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !root.is_dir() {
-        let required = std::env::var("COMPOSELINT_REQUIRE_SHARED_CORPUS").is_ok_and(|v| v == "1");
-        assert!(!required, "{} is missing but required", root.display());
-        eprintln!("skipped: {} not present", root.display());
-        return;
+    if let Some(root) = shared_corpus() {
+        diff_applies_like_fix(&[("corpus", root)]);
     }
-    diff_applies_like_fix(&[("corpus", root)]);
 }
 
 /// One `.env` value read by two services: `open-webui` (own network: needs `ollama`) and

@@ -8,18 +8,8 @@ use composelint::diagnostic::Applicability;
 use composelint::fs::OsFs;
 use composelint::{Settings, lint};
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
+mod common;
+use common::copy_tree;
 
 fn settings(dir: &Path) -> Settings {
     let mut s = Settings {
@@ -81,7 +71,7 @@ fn every_unsafe_fix_removes_its_finding_and_breaks_nothing() {
                         continue;
                     };
                     let copy = tempfile::tempdir().unwrap();
-                    copy_dir(&case, copy.path());
+                    copy_tree(&case, copy.path());
                     // Edits sorted from the end, so earlier offsets stay valid.
                     let mut edits = fix.edits.clone();
                     edits.sort_by_key(|e| std::cmp::Reverse((e.span.file, e.span.start)));
