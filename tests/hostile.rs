@@ -301,11 +301,7 @@ fn check_case(case: &Path) -> Result<(), String> {
     copy_dir(case, dir);
     let unreadable = setup(dir, &expect.setup);
     let big = walk_size(dir) > 1 << 20;
-    let mut wanted: Vec<String> = expect
-        .findings
-        .iter()
-        .map(|f| last_line(dir, f))
-        .collect();
+    let mut wanted: Vec<String> = expect.findings.iter().map(|f| last_line(dir, f)).collect();
     if unreadable {
         wanted.extend(expect.if_unreadable.iter().cloned());
     }
