@@ -54,9 +54,10 @@ pub struct ProjectArgs {
     /// Also use the process environment (and `COMPOSE_FILE`), as Compose does.
     #[arg(long)]
     pub process_env: bool,
-    /// Which Docker the project must work on (any: both Linux Engine and Desktop).
-    #[arg(long, value_enum, default_value_t = PlatformChoice::Any)]
-    pub platform: PlatformChoice,
+    /// Which Docker the project must work on (any: both Linux Engine and Desktop; default:
+    /// the configuration's `platform`, else any).
+    #[arg(long, value_enum)]
+    pub platform: Option<PlatformChoice>,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -69,6 +70,76 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// The path standard input stands for, with `-` as PATH (default: compose.yaml); it is
+    /// linted as if written there, beside the files on disk.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    #[command(flatten)]
+    pub fix: FixArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Applying the rules' fixes.
+#[derive(Debug, Args, Default, Clone)]
+pub struct FixArgs {
+    /// Apply safe fixes in place, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply unsafe fixes with `--fix` or `--diff`; alone, show them as available.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the changes the fixes would make as a unified diff, and write nothing.
+    #[arg(long, conflicts_with = "fix_only")]
+    pub diff: bool,
+    /// Apply fixes like `--fix` and print no remaining findings.
+    #[arg(long)]
+    pub fix_only: bool,
+}
+
+impl FixArgs {
+    /// Whether this run changes files or prints a diff instead of only checking.
+    pub fn fixing(&self) -> bool {
+        self.fix || self.diff || self.fix_only
+    }
+}
+
+/// The configuration file and the flags that override it.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ConfigArgs {
+    /// Read the configuration from FILE instead of the `.composelint.yaml` found in the linted
+    /// directory or above it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Report only these rules: codes, prefixes (`OLL`, `CMP00`) or ALL (replaces the
+    /// configuration's `select`).
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Do not report these rules: codes or prefixes (added to the configuration's `ignore`).
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Exit 1 when a finding at or above this severity remains (default: warning).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityChoice>,
+    /// Exit 0 even when findings remain (2 still means the run failed).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print how often each rule fired instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print only the findings: no summary line, nothing at all when there are none.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityChoice {
+    Error,
+    Warning,
+    Info,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -6,10 +6,12 @@
 pub mod compose;
 pub mod diagnostic;
 pub mod dotenv;
+pub mod fix;
 pub mod fs;
 pub mod go_format;
 pub mod interpolate;
 pub mod knowledge;
+pub mod lint_config;
 pub mod names;
 pub mod net;
 pub mod ollama;
@@ -19,6 +21,7 @@ pub mod reachability;
 pub mod redact;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod text;
 pub mod workspace;
 pub mod yaml;
@@ -43,6 +46,9 @@ pub struct Settings {
     pub load: LoadOptions,
     /// Which Docker the project must work on.
     pub platform: net::Platform,
+    /// What the configuration file and flags change: rules, severities, excluded paths,
+    /// in-house Ollama images and variables.
+    pub options: lint_config::LintOptions,
 }
 
 /// A run that cannot go on (exit 2).
@@ -76,6 +82,8 @@ pub struct LintedProject {
     pub project: Project,
     pub sources: Sources,
     pub diagnostics: Vec<Diagnostic>,
+    /// What suppression comments dropped, and how many directives lack a reason.
+    pub suppressions: suppress::Suppressions,
 }
 
 /// Loads every project `settings` names.
@@ -85,6 +93,12 @@ pub fn load(fs: &dyn FileSystem, settings: &Settings) -> Result<Vec<LoadedProjec
             .map_err(RunError::Path)?
             .into_iter()
             .map(|p| p.files)
+            // A project is excluded by its main file; `-f` files are linted as named.
+            .filter(|files| {
+                files
+                    .first()
+                    .is_none_or(|f| !settings.options.exclude.is_excluded(f))
+            })
             .collect()
     } else {
         vec![settings.compose_files.clone()]
@@ -126,14 +140,29 @@ fn unreadable(files: &[PathBuf], error: LoadError) -> LoadedProject {
 pub fn lint(fs: &dyn FileSystem, settings: &Settings) -> Result<Vec<LintedProject>, RunError> {
     Ok(load(fs, settings)?
         .into_iter()
-        .map(|p| lint_loaded(p, settings.platform))
+        .map(|p| lint_loaded_with(p, settings.platform, &settings.options))
         .collect())
 }
 
 /// Runs the rules over one loaded project.
 pub fn lint_loaded(loaded: LoadedProject, platform: net::Platform) -> LintedProject {
+    lint_loaded_with(loaded, platform, &lint_config::LintOptions::default())
+}
+
+/// Runs the rules over one loaded project as `options` configure them.
+pub fn lint_loaded_with(
+    loaded: LoadedProject,
+    platform: net::Platform,
+    options: &lint_config::LintOptions,
+) -> LintedProject {
     let LoadedProject { project, sources } = loaded;
-    let mut diagnostics = rules::check_project(&project, &sources, platform);
+    let (mut diagnostics, suppressions) = suppress::apply(
+        rules::check_project_with(&project, &sources, platform, &options.ollama),
+        &project,
+        &sources,
+        &|code: &str| options.is_enabled(code),
+    );
+    options.apply(&mut diagnostics);
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             d.primary
@@ -146,5 +175,6 @@ pub fn lint_loaded(loaded: LoadedProject, platform: net::Platform) -> LintedProj
         project,
         sources,
         diagnostics,
+        suppressions,
     }
 }

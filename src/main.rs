@@ -2,16 +2,19 @@
 //! and exits 0 (clean), 1 (findings) or 2 (the run itself failed).
 
 mod cli;
+mod fixing;
+mod stdin;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use cli::{CheckArgs, Cli, ColorChoice, Command, Format, ProjectArgs};
+use cli::{CheckArgs, Cli, ColorChoice, Command, ConfigArgs, Format, ProjectArgs};
 use composelint::compose::load::LoadOptions;
 use composelint::diagnostic::Severity;
-use composelint::fs::OsFs;
+use composelint::fs::{FileSystem, OsFs};
+use composelint::lint_config::{self, ConfigError, LintOptions, Overrides, Resolved};
 use composelint::net::Platform;
 use composelint::output::{self, OutputOptions};
 use composelint::{LintedProject, Settings, rules};
@@ -87,11 +90,16 @@ fn settings(args: &ProjectArgs, cwd: &Path) -> Settings {
             cli_env: args.env.clone(),
             process_env,
         },
-        platform: match args.platform {
-            cli::PlatformChoice::Any => Platform::Any,
-            cli::PlatformChoice::Linux => Platform::Linux,
-            cli::PlatformChoice::Desktop => Platform::Desktop,
-        },
+        platform: args.platform.map(platform).unwrap_or_default(),
+        options: LintOptions::default(),
+    }
+}
+
+fn platform(choice: cli::PlatformChoice) -> Platform {
+    match choice {
+        cli::PlatformChoice::Any => Platform::Any,
+        cli::PlatformChoice::Linux => Platform::Linux,
+        cli::PlatformChoice::Desktop => Platform::Desktop,
     }
 }
 
@@ -115,37 +123,217 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     if !args.project.files.is_empty() && !args.project.paths.is_empty() {
         return Err("give either PATHS or -f FILE, not both".into());
     }
-    let settings = settings(&args.project, &cwd);
-    let projects = composelint::lint(&OsFs, &settings).map_err(|e| e.to_string())?;
-    let options = output_options(&args.project, cwd, std::io::stdout().is_terminal());
-    let text = match args.format {
-        Format::Human => output::human::render(&projects, &options),
-        Format::Concise => output::concise::render(&projects, &options),
-        Format::Json => output::json::render(&projects, &options),
-        Format::Sarif => output::sarif::render(&projects, &options),
-        Format::Github => output::github::render(&projects, &options),
-        Format::Gitlab => output::gitlab::render(&projects, &options),
-        Format::Junit => output::junit::render(&projects, &options),
+    let (args, overlay) = with_stdin(args, &cwd)?;
+    let args = &args;
+    let fs: &dyn FileSystem = match &overlay {
+        Some(overlay) => overlay,
+        None => &OsFs,
     };
-    print(&text)?;
-    Ok(exit_code(&projects))
+    let mut settings = settings(&args.project, &cwd);
+    let resolved = configure(&mut settings, &args.project, &args.config, &cwd)?;
+    if args.fix.fixing() {
+        if overlay.is_some() {
+            return Err("--fix, --fix-only and --diff change files on disk; they cannot read standard input".into());
+        }
+        return check_and_fix(args, &settings, &resolved, &cwd);
+    }
+    let projects = composelint::lint(fs, &settings).map_err(|e| e.to_string())?;
+    report(args, &projects, &cwd)?;
+    Ok(check_exit_code(&projects, &resolved, &args.config))
 }
 
-fn exit_code(projects: &[LintedProject]) -> u8 {
-    let failing = projects
-        .iter()
-        .flat_map(|p| &p.diagnostics)
-        .any(|d| d.severity >= Severity::Warning);
-    u8::from(failing)
+/// Prints the findings in the chosen format (or the statistics); the human formats end with
+/// what is fixable.
+fn report(args: &CheckArgs, projects: &[LintedProject], cwd: &Path) -> Result<(), String> {
+    let output_file = args.config.output_file.as_deref();
+    if args.config.statistics {
+        let text = statistics(projects, args.format, args.config.quiet)?;
+        return emit(&text, output_file, cwd);
+    }
+    let to_terminal = output_file.is_none() && std::io::stdout().is_terminal();
+    let options = output_options(&args.project, cwd.to_path_buf(), to_terminal);
+    let mut text = match args.format {
+        Format::Human => output::human::render(projects, &options),
+        Format::Concise => output::concise::render(projects, &options),
+        Format::Json => output::json::render(projects, &options),
+        Format::Sarif => output::sarif::render(projects, &options),
+        Format::Github => output::github::render(projects, &options),
+        Format::Gitlab => output::gitlab::render(projects, &options),
+        Format::Junit => output::junit::render(projects, &options),
+    };
+    if args.config.quiet {
+        text = quiet(text, projects, args.format);
+    } else if matches!(args.format, Format::Human | Format::Concise)
+        && let Some(line) = output::fix_summary(projects, args.fix.unsafe_fixes)
+    {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    emit(&text, output_file, cwd)
 }
+
+/// With `-` (or `--stdin-filename`), the arguments naming the path standard input stands
+/// for, and a file system serving what was read from it there.
+fn with_stdin(
+    args: &CheckArgs,
+    cwd: &Path,
+) -> Result<(CheckArgs, Option<stdin::OverlayFs<'static>>), String> {
+    let Some(path) = stdin::stdin_path(args, cwd) else {
+        return Ok((args.clone(), None));
+    };
+    let text = stdin::read_stdin()?;
+    let args = stdin::substitute(args, &path);
+    Ok((args, Some(stdin::OverlayFs::new(&OsFs, path, text))))
+}
+
+fn check_and_fix(
+    args: &CheckArgs,
+    settings: &Settings,
+    resolved: &Resolved,
+    cwd: &Path,
+) -> Result<u8, String> {
+    let fixed = fixing::run(&args.fix, settings, cwd)?;
+    for message in &fixed.messages {
+        eprintln!("composelint: {message}");
+    }
+    if let Some(diff) = &fixed.diff {
+        emit(diff, args.config.output_file.as_deref(), cwd)?;
+        return Ok(u8::from(!diff.is_empty()));
+    }
+    if !args.fix.fix_only {
+        report(args, &fixed.projects, cwd)?;
+    }
+    if fixed.write_failed {
+        return Ok(2);
+    }
+    Ok(check_exit_code(&fixed.projects, resolved, &args.config))
+}
+
+// --- Configuration and the flags over it (issue 5) ---------------------------------------
+
+/// Reads the configuration (`--config`, or the file found from the linted paths upward),
+/// merges the flags over it and puts the result into `settings`.
+fn configure(
+    settings: &mut Settings,
+    project: &ProjectArgs,
+    flags: &ConfigArgs,
+    cwd: &Path,
+) -> Result<Resolved, String> {
+    let shown = |e: ConfigError| {
+        let path = e.path.as_deref().map(|p| output::display_path(p, cwd));
+        match path {
+            Some(path) => ConfigError {
+                path: Some(PathBuf::from(path)),
+                ..e
+            }
+            .to_string(),
+            None => e.to_string(),
+        }
+    };
+    let path = match &flags.config {
+        Some(file) => Some(absolute(file, cwd)),
+        None => {
+            let linted: &[PathBuf] = if settings.compose_files.is_empty() {
+                &settings.paths
+            } else {
+                &settings.compose_files
+            };
+            lint_config::discovery_start(&OsFs, linted)
+                .and_then(|start| lint_config::discover(&OsFs, &start))
+        }
+    };
+    let file = match path {
+        Some(path) => Some(lint_config::load_config(&OsFs, &path).map_err(shown)?),
+        None => None,
+    };
+    let overrides = Overrides {
+        select: flags.select.clone(),
+        ignore: flags.ignore.clone(),
+        fail_on: flags.fail_on.map(|s| match s {
+            cli::SeverityChoice::Error => Severity::Error,
+            cli::SeverityChoice::Warning => Severity::Warning,
+            cli::SeverityChoice::Info => Severity::Info,
+        }),
+        platform: project.platform.map(platform),
+        env_files: settings.load.env_files.clone(),
+    };
+    let resolved = lint_config::resolve(file.as_ref(), &overrides).map_err(shown)?;
+    resolved.apply_to(settings);
+    Ok(resolved)
+}
+
+/// 1 when a finding at or above the threshold remains, unless `--exit-zero`.
+fn check_exit_code(projects: &[LintedProject], resolved: &Resolved, flags: &ConfigArgs) -> u8 {
+    u8::from(!flags.exit_zero && lint_config::fails(projects, resolved.fail_on))
+}
+
+/// `--statistics`: one line per rule, `count  code  name`, most frequent first (a JSON array
+/// with `--format json`).
+fn statistics(projects: &[LintedProject], format: Format, quiet: bool) -> Result<String, String> {
+    let rows = lint_config::statistics(projects);
+    if format == Format::Json {
+        let mut text = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?;
+        text.push('\n');
+        return Ok(text);
+    }
+    let width = rows
+        .iter()
+        .map(|r| r.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut text = String::new();
+    for row in &rows {
+        text.push_str(&format!(
+            "{:>width$}  {:<6}  {}\n",
+            row.count, row.code, row.name
+        ));
+    }
+    if !quiet && rows.is_empty() {
+        text.push_str(&output::summary(projects));
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// `--quiet`: the text formats lose their summary line, and print nothing without findings.
+/// Machine formats are left whole: their readers expect a complete document.
+fn quiet(text: String, projects: &[LintedProject], format: Format) -> String {
+    if !matches!(format, Format::Human | Format::Concise | Format::Github) {
+        return text;
+    }
+    if projects.iter().all(|p| p.diagnostics.is_empty()) {
+        return String::new();
+    }
+    let summary = format!("{}\n", output::summary(projects));
+    match text.strip_suffix(&summary) {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
+}
+
+/// Writes the report to `--output-file` (its directory created if needed) or stdout.
+fn emit(text: &str, output_file: Option<&Path>, cwd: &Path) -> Result<(), String> {
+    let Some(file) = output_file else {
+        return print(text);
+    };
+    let file = absolute(file, cwd);
+    if let Some(parent) = file.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))
+}
+
+// --- end of configuration ------------------------------------------------------------------
 
 fn config(args: &ProjectArgs) -> Result<u8, String> {
     let cwd = cwd();
-    let settings = settings(args, &cwd);
+    let mut settings = settings(args, &cwd);
+    // The same configuration as `check`: its env files change what the project resolves to.
+    configure(&mut settings, args, &ConfigArgs::default(), &cwd)?;
     let loaded = composelint::load(&OsFs, &settings).map_err(|e| e.to_string())?;
     let linted: Vec<LintedProject> = loaded
         .into_iter()
-        .map(|p| composelint::lint_loaded(p, settings.platform))
+        .map(|p| composelint::lint_loaded_with(p, settings.platform, &settings.options))
         .collect();
     let options = output_options(args, cwd, std::io::stderr().is_terminal());
     // Like `docker compose config`: diagnostics about loading go to stderr; a project that
@@ -181,34 +369,17 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     Ok(0)
 }
 
+/// `composelint rules`: code, name, default severity and fixes of every rule.
 fn list_rules() -> Result<u8, String> {
-    let mut text = String::from("code    name                              severity\n");
-    for rule in rules::RULES {
-        text.push_str(&format!(
-            "{:<7} {:<33} {}\n",
-            rule.code,
-            rule.name,
-            rule.severity.as_str()
-        ));
-    }
-    print(&text)?;
+    print(&rules::docs::text_table())?;
     Ok(0)
 }
 
+/// `composelint rule CODE`: the rule's page, as in `docs/rules/CODE.md`.
 fn show_rule(code: &str) -> Result<u8, String> {
     let rule = rules::find(code)
         .ok_or_else(|| format!("unknown rule `{code}` (see `composelint rules`)"))?;
-    let mut text = format!(
-        "# {} ({})\n\nDefault severity: {}\n\n",
-        rule.code,
-        rule.name,
-        rule.severity.as_str()
-    );
-    for line in rule.docs.lines() {
-        text.push_str(line.strip_prefix(' ').unwrap_or(line));
-        text.push('\n');
-    }
-    print(&text)?;
+    print(&rules::docs::page(rule))?;
     Ok(0)
 }
 

@@ -9,9 +9,10 @@ use crate::compose::model::{EnvSource, Project, Service};
 use crate::knowledge::client::{
     Api, ClientProfile, LoopbackRewrite, PathKind, SchemeRule, Status, UrlVar, ValueOrigin,
 };
+use crate::knowledge::extensions::ClientVariable;
 use crate::knowledge::generic::{self, VarKind};
 use crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT;
-use crate::knowledge::{self, ServerMatch, Side};
+use crate::knowledge::{self, Extensions, ServerMatch, Side};
 use crate::net::{BindScope, Listener, ServerCatalog};
 use crate::source::{Sources, Span};
 use crate::text::Text;
@@ -41,12 +42,22 @@ pub struct OllamaServer {
 
 /// The Ollama server a service runs: by image, or by the final stage of its Dockerfile.
 pub fn ollama_server(service: &Service, sources: &Sources) -> Option<OllamaServer> {
+    ollama_server_with(service, sources, &Extensions::default())
+}
+
+/// [`ollama_server`], also recognising the in-house images of `extensions`.
+pub fn ollama_server_with(
+    service: &Service,
+    sources: &Sources,
+    extensions: &Extensions,
+) -> Option<OllamaServer> {
     let profile = knowledge::ollama();
-    let (server, built) = match service
-        .image
-        .as_ref()
-        .and_then(|i| profile.matches_image(&i.value))
-    {
+    let by_image = |image: &str| {
+        profile
+            .matches_image(image)
+            .or_else(|| extensions.server_for_image(image))
+    };
+    let (server, built) = match service.image.as_ref().and_then(|i| by_image(&i.value)) {
         Some(m) => (m, false),
         None => {
             let build = service.build.as_ref()?;
@@ -55,7 +66,7 @@ pub fn ollama_server(service: &Service, sources: &Sources) -> Option<OllamaServe
                 Some(t) => knowledge::dockerfile::dockerfile_stage_base(text, &t.value),
                 None => knowledge::dockerfile_final_base(text),
             }?;
-            (profile.matches_image(&base)?, true)
+            (by_image(&base)?, true)
         }
     };
     if !runs_server(service, server.image) {
@@ -120,10 +131,15 @@ pub struct Servers {
 
 impl Servers {
     pub fn of(project: &Project, sources: &Sources) -> Servers {
+        Servers::of_with(project, sources, &Extensions::default())
+    }
+
+    /// [`Servers::of`], also recognising the in-house images of `extensions`.
+    pub fn of_with(project: &Project, sources: &Sources, extensions: &Extensions) -> Servers {
         let by_service: Vec<Option<OllamaServer>> = project
             .services
             .iter()
-            .map(|s| ollama_server(s, sources))
+            .map(|s| ollama_server_with(s, sources, extensions))
             .collect();
         let indices = (0..by_service.len())
             .filter(|&i| by_service[i].is_some())
@@ -367,6 +383,15 @@ impl Reference {
 
 /// Every reference to an Ollama server in the project.
 pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
+    references_with(project, servers, &Extensions::default())
+}
+
+/// [`references`], also following the in-house variables of `extensions`.
+pub fn references_with(
+    project: &Project,
+    servers: &Servers,
+    extensions: &Extensions,
+) -> Vec<Reference> {
     // Sets, so that looking at every URL of a large project stays linear.
     let server_names: std::collections::HashSet<String> = project
         .services
@@ -509,6 +534,10 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
             if text.value.is_empty() {
                 continue;
             }
+            if let Some(custom) = extensions.client_variable(&var.key) {
+                push_custom(&mut out, i, var, text, custom);
+                continue;
+            }
             let classified = generic::classify(&var.key);
             // In a server, OLLAMA_HOST says where it listens, not where it connects.
             if is_server
@@ -620,6 +649,42 @@ pub fn references(project: &Project, servers: &Servers) -> Vec<Reference> {
         }
     }
     out
+}
+
+/// The references of a variable the configuration declares: the user's word is firm.
+fn push_custom(
+    out: &mut Vec<Reference>,
+    client: usize,
+    var: &crate::compose::model::EnvVar,
+    text: &Text,
+    custom: &ClientVariable,
+) {
+    let expect = Expectation {
+        scheme: custom.scheme,
+        api: if custom.path == PathKind::V1 {
+            Api::Openai
+        } else {
+            Api::Ollama
+        },
+        path: custom.path,
+        side: custom.side,
+        firm: true,
+    };
+    push_urls(
+        out,
+        Written::Env {
+            key: var.key.clone(),
+            source: var.source.clone(),
+        },
+        client,
+        text,
+        UrlForm {
+            separator: custom.list_separator.as_deref(),
+            lenient: custom.scheme == SchemeRule::Optional,
+        },
+        expect,
+        (None, None),
+    );
 }
 
 /// Knowledge good enough to judge a URL by: verified or reported, not inferred.

@@ -4,8 +4,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::compose::discover::{
-    DirectoryFiles, directory_files, enclosing_project_directory, find_directories,
-    is_compose_file_name,
+    DirectoryFiles, directory_files, find_directories, is_compose_file_name,
 };
 use crate::fs::{EntryKind, FileSystem};
 use crate::source::FileId;
@@ -53,8 +52,8 @@ pub fn projects_for_paths(
                 if is_compose_file_name(&name) {
                     let dir = directory_files(fs, parent);
                     add_directory(fs, &dir, Some(path), &mut out);
-                } else if let Some(dir) = enclosing_project_directory(fs, parent) {
-                    // An env file, or anything a project reads: lint the project around it.
+                } else if let Some(dir) = enclosing_compose_directory(fs, parent) {
+                    // An env file, or anything a project reads: lint the projects around it.
                     add_directory(fs, &dir, None, &mut out);
                 }
             }
@@ -75,7 +74,23 @@ pub fn projects_for_paths(
     Ok(out.into_iter().collect())
 }
 
-/// Adds the projects of one directory; with `only`, just the projects that read that file.
+/// The nearest directory at or above `start` with a compose file of any name: the projects
+/// that a `.env` or another file there belongs to. A directory with only `compose.dev.yaml`
+/// is a project directory too, so the search must not climb past it to a default file above.
+fn enclosing_compose_directory(fs: &dyn FileSystem, start: &Path) -> Option<DirectoryFiles> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        let files = directory_files(fs, d);
+        if files.default.is_some() || !files.others.is_empty() {
+            return Some(files);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Adds the projects of one directory; with `only`, just the projects that read that file
+/// (as one of their compose files, or through `include`/`extends` from one of them).
 fn add_directory(
     fs: &dyn FileSystem,
     dir: &DirectoryFiles,
@@ -114,8 +129,13 @@ fn add_directory(
             _ => vec![other.clone()],
         });
     }
+    let reads = |files: &[PathBuf], o: &Path| {
+        files.iter().any(|f| {
+            f == o || summary(f).is_some_and(|s| s.references.iter().any(|r| r.as_path() == o))
+        })
+    };
     for files in projects {
-        if only.is_none_or(|o| files.iter().any(|f| f == o)) {
+        if only.is_none_or(|o| reads(&files, o)) {
             out.insert(ProjectFiles { files });
         }
     }
@@ -261,8 +281,67 @@ mod tests {
         );
         assert_eq!(count(&["/p/compose.yaml"]), 2);
         assert_eq!(count(&["/p/.env"]), 5);
-        // An included file is part of the project that includes it.
-        assert_eq!(count(&["/p/compose.base.yaml"]), 0);
+        // An included file is part of the project that includes it: a change to it re-lints
+        // that project.
+        assert_eq!(count(&["/p/compose.base.yaml"]), 1);
+        assert_eq!(count(&["/p/compose.base.yaml", "/p/compose.main.yaml"]), 1);
+    }
+
+    fn files_of(fs: &MemFs, paths: &[&str]) -> Vec<Vec<String>> {
+        let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+        projects_for_paths(fs, &paths)
+            .unwrap()
+            .into_iter()
+            .map(|p| {
+                p.files
+                    .iter()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// What pre-commit passes: only the changed files, each project linted once.
+    #[test]
+    fn changed_files_map_to_each_affected_project_once() {
+        let mut fs = MemFs::new();
+        fs.insert("/r/a/compose.yaml", "services:\n  x:\n    image: x\n");
+        fs.insert("/r/a/.env", "A=1\n");
+        fs.insert("/r/a/config/ollama.env", "OLLAMA_HOST=0.0.0.0\n");
+        fs.insert("/r/b/docker-compose.yml", "services:\n  y:\n    image: y\n");
+        fs.insert("/r/b/.env.local", "B=1\n");
+        // A directory with no default file: its `.env` belongs to its own compose file, not to
+        // a project further up.
+        fs.insert(
+            "/r/a/dev/compose.dev.yaml",
+            "services:\n  z:\n    image: z\n",
+        );
+        fs.insert("/r/a/dev/.env", "C=1\n");
+        let a = vec![vec!["/r/a/compose.yaml".to_string()]];
+        assert_eq!(files_of(&fs, &["/r/a/.env"]), a);
+        assert_eq!(files_of(&fs, &["/r/a/compose.yaml", "/r/a/.env"]), a);
+        assert_eq!(files_of(&fs, &["/r/a/config/ollama.env"]), a);
+        assert_eq!(
+            files_of(
+                &fs,
+                &["/r/a/.env", "/r/a/config/ollama.env", "/r/a/compose.yaml"]
+            ),
+            a
+        );
+        assert_eq!(
+            files_of(&fs, &["/r/a/dev/.env"]),
+            vec![vec!["/r/a/dev/compose.dev.yaml".to_string()]]
+        );
+        assert_eq!(
+            files_of(
+                &fs,
+                &["/r/b/.env.local", "/r/a/.env", "/r/b/docker-compose.yml"]
+            ),
+            vec![a[0].clone(), vec!["/r/b/docker-compose.yml".to_string()]]
+        );
+        // An env file outside every project lints nothing.
+        fs.insert("/elsewhere/.env", "D=1\n");
+        assert!(files_of(&fs, &["/elsewhere/.env"]).is_empty());
     }
 
     #[test]

@@ -1,23 +1,24 @@
 //! Runs every rule fixture under `fixtures/<CODE>/<case>/` and compares the findings with the
 //! case's `expect` file (`CODE path:line` per finding, or `clean`).
 //!
-//! A case may hold an `args` file with `-e KEY=VALUE`, `--env-file FILE` and `--platform P`
-//! lines. A case may hold a `fixed/` directory: the project as it must read after every safe
-//! fix of the case is applied. The harness applies the safe fixes' edits to in-memory copies
-//! of the case's files and compares them with `fixed/` byte for byte, then lints `fixed/` and
-//! checks that exactly the fixed findings are gone.
+//! A case may hold an `args` file with `-e KEY=VALUE`, `--env-file FILE`, `--platform P` and
+//! `--unsafe-fixes` lines. A case may hold a `fixed/` directory: the project as it must read
+//! after `composelint --fix` (with `--unsafe-fixes` when `args` says so), written by hand,
+//! and a `changes` file listing the `composelint config` fields the fixes are meant to
+//! change. See `check_fixed` for what is checked.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use composelint::compose::config;
 use composelint::compose::load::LoadOptions;
-use composelint::diagnostic::{Applicability, Edit};
+use composelint::fix::{FileChange, FixOptions, fix};
 use composelint::fs::OsFs;
 use composelint::net::Platform;
 use composelint::{LintedProject, Settings, lint};
 
 /// The files of a case that are not project files.
-const HARNESS_FILES: [&str; 2] = ["expect", "args"];
+const HARNESS_FILES: [&str; 3] = ["expect", "args", "changes"];
 const FIXED_DIR: &str = "fixed";
 
 fn cases() -> Vec<PathBuf> {
@@ -46,13 +47,15 @@ fn settings(case: &Path, dir: &Path) -> Settings {
     let mut platform = Platform::default();
     if let Ok(args) = std::fs::read_to_string(case.join("args")) {
         for line in args.lines().filter(|l| !l.trim().is_empty()) {
-            let (flag, value) = line.split_once(' ').expect("`flag value` per line");
+            let (flag, value) = line.split_once(' ').unwrap_or((line, ""));
             match flag {
                 "-e" => {
                     let (k, v) = value.split_once('=').expect("-e KEY=VALUE");
                     load.cli_env.push((k.into(), v.into()));
                 }
                 "--env-file" => load.env_files.push(dir.join(value)),
+                // Read by `wants_unsafe_fixes`.
+                "--unsafe-fixes" => {}
                 "--platform" => {
                     platform = match value {
                         "any" => Platform::Any,
@@ -70,6 +73,7 @@ fn settings(case: &Path, dir: &Path) -> Settings {
         compose_files: Vec::new(),
         load,
         platform,
+        ..Settings::default()
     }
 }
 
@@ -187,75 +191,48 @@ fn project_files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
-/// Applies edits to one file's bytes: sorted by position, refusing overlaps and edits that
-/// do not fall on character boundaries.
-fn apply(text: &str, mut edits: Vec<Edit>) -> Result<String, String> {
-    edits.sort_by_key(|e| (e.span.start, e.span.end));
-    for pair in edits.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
-        if a.span.end > b.span.start || a.span.start == b.span.start {
-            return Err(format!("overlapping edits {a:?} and {b:?}"));
-        }
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for e in &edits {
-        let kept = text
-            .get(at..e.span.start)
-            .ok_or_else(|| format!("edit {e:?} is outside the file or splits a character"))?;
-        text.get(e.span.start..e.span.end)
-            .ok_or_else(|| format!("edit {e:?} is outside the file or splits a character"))?;
-        out.push_str(kept);
-        out.push_str(&e.content);
-        at = e.span.end;
-    }
-    out.push_str(&text[at..]);
-    Ok(out)
+/// Whether the case's `args` ask for unsafe fixes too.
+fn wants_unsafe_fixes(case: &Path) -> bool {
+    std::fs::read_to_string(case.join("args"))
+        .is_ok_and(|a| a.lines().any(|l| l.trim() == "--unsafe-fixes"))
 }
 
-/// Applies every safe fix of the case and compares with `fixed/`; then lints `fixed/` and
-/// checks that the fixed findings, and only they, are gone.
+/// Runs the fixer over the case and checks, against the hand-written `fixed/` project and
+/// the `changes` file (the `composelint config` fields the fix is meant to change):
+/// - the fixed files are byte for byte those of `fixed/`, and the fixer reports no failure;
+/// - `fixed/` loads, and lints to exactly what the fixer says remains, without the fixed
+///   findings;
+/// - fixing `fixed/` again changes nothing;
+/// - every comment line of a changed file is still there;
+/// - `composelint config` differs from the original's in the listed fields only.
 fn check_fixed(case: &Path, projects: &[LintedProject]) -> Result<(), String> {
     let fixed_dir = case.join(FIXED_DIR);
-    let mut edits: BTreeMap<PathBuf, Vec<Edit>> = BTreeMap::new();
-    let mut fixed_findings = Vec::new();
-    let mut texts: BTreeMap<PathBuf, String> = BTreeMap::new();
-    for p in projects {
-        for d in &p.diagnostics {
-            let Some(fix) = d
-                .fix
-                .as_ref()
-                .filter(|f| f.applicability == Applicability::Safe)
-            else {
-                continue;
-            };
-            fixed_findings.push(place(p, d, case));
-            for e in &fix.edits {
-                let file = p.sources.get(e.span.file);
-                let rel = file
-                    .path
-                    .strip_prefix(case)
-                    .map_err(|_| format!("an edit is outside the case: {}", file.path.display()))?
-                    .to_path_buf();
-                texts.insert(rel.clone(), file.text.clone());
-                edits.entry(rel).or_default().push(e.clone());
-            }
-        }
+    let options = FixOptions {
+        unsafe_fixes: wants_unsafe_fixes(case),
+    };
+    let run = fix(&OsFs, &settings(case, case), &options).map_err(|e| e.to_string())?;
+    if !run.failures.is_empty() || !run.unconverged.is_empty() {
+        return Err(format!(
+            "the fixer failed: {:?}, did not converge: {:?}",
+            run.failures, run.unconverged
+        ));
     }
-    if fixed_findings.is_empty() {
-        return Err("has a fixed/ directory but no safe fix".into());
+    let changes: Vec<&FileChange> = run
+        .changes
+        .iter()
+        .filter(|c| !c.path.starts_with(&fixed_dir))
+        .collect();
+    if changes.is_empty() {
+        return Err("has a fixed/ directory but the fixer changes nothing".into());
     }
     let mut expected = project_files(case);
-    for (rel, file_edits) in edits {
-        // Two findings may carry the same edit (one value, two references): apply it once.
-        let mut unique: Vec<Edit> = Vec::new();
-        for e in file_edits {
-            if !unique.contains(&e) {
-                unique.push(e);
-            }
-        }
-        let edited = apply(&texts[&rel], unique).map_err(|e| format!("{}: {e}", rel.display()))?;
-        expected.insert(rel, edited.into_bytes());
+    for c in &changes {
+        let rel = c
+            .path
+            .strip_prefix(case)
+            .map_err(|_| format!("an edit is outside the case: {}", c.path.display()))?;
+        expected.insert(rel.to_path_buf(), c.fixed.clone());
+        comments_kept(&c.original, &c.fixed).map_err(|e| format!("{}: {e}", rel.display()))?;
     }
     let actual = project_files(&fixed_dir);
     if expected.keys().ne(actual.keys()) {
@@ -268,50 +245,154 @@ fn check_fixed(case: &Path, projects: &[LintedProject]) -> Result<(), String> {
     for (rel, want) in &expected {
         if actual[rel] != *want {
             return Err(format!(
-                "fixed/{} differs from the fixed case:\n--- after the fixes\n{}\n--- fixed/\n{}",
+                "fixed/{} differs from what the fixer wrote:\n--- fixer\n{}\n--- fixed/\n{}",
                 rel.display(),
                 String::from_utf8_lossy(want),
                 String::from_utf8_lossy(&actual[rel])
             ));
         }
     }
-    let after = lint(&OsFs, &settings(case, &fixed_dir)).map_err(|e| e.to_string())?;
-    let after = findings(&after, &fixed_dir);
-    let mut remaining = findings(projects, case);
-    for f in &fixed_findings {
-        if let Some(i) = remaining.iter().position(|r| r == f) {
-            remaining.remove(i);
+
+    // What the fixer says remains is what linting fixed/ finds, and no fixed finding is left.
+    let fixed_settings = settings(case, &fixed_dir);
+    let after_projects = lint(&OsFs, &fixed_settings).map_err(|e| e.to_string())?;
+    let after = findings(&after_projects, &fixed_dir);
+    let remaining: Vec<LintedProject> = run
+        .projects
+        .into_iter()
+        .filter(|p| !p.sources.iter().any(|f| f.path.starts_with(&fixed_dir)))
+        .collect();
+    if findings(&remaining, case) != after {
+        return Err(format!(
+            "the fixer says {:?} remain, linting fixed/ finds {after:?}",
+            findings(&remaining, case)
+        ));
+    }
+    if after
+        .iter()
+        .any(|f| f.starts_with("CMP001") || f.starts_with("CMP003"))
+    {
+        return Err(format!("fixed/ does not load cleanly: {after:?}"));
+    }
+    let before = findings(projects, case);
+    for applied in &run.applied {
+        let count = |fs: &[String]| fs.iter().filter(|f| f.starts_with(applied.code)).count();
+        let fixed_here = run
+            .applied
+            .iter()
+            .filter(|a| a.code == applied.code)
+            .count();
+        if count(&after) + fixed_here > count(&before) {
+            return Err(format!(
+                "{} is still reported after `{}`: {after:?}",
+                applied.code, applied.message
+            ));
         }
     }
-    if after != remaining {
+
+    let again = fix(&OsFs, &fixed_settings, &options).map_err(|e| e.to_string())?;
+    if !again.changes.is_empty() {
         return Err(format!(
-            "after the fixes: expected {remaining:?} (the fixed {fixed_findings:?} gone), found {after:?}"
+            "fixing fixed/ again changes {:?}",
+            again.changes.iter().map(|c| &c.path).collect::<Vec<_>>()
+        ));
+    }
+
+    let want: Vec<String> = std::fs::read_to_string(case.join("changes"))
+        .map_err(|_| "a case with fixed/ needs a `changes` file".to_string())?
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut changed = Vec::new();
+    for (old, new) in projects.iter().zip(&remaining) {
+        let old = config::render(&old.project)?;
+        let new = config::render(&new.project)?;
+        json_differences(&old, &new, String::new(), &mut changed);
+    }
+    changed.sort();
+    let mut want_sorted = want.clone();
+    want_sorted.sort();
+    if changed != want_sorted {
+        return Err(format!(
+            "`composelint config` changed in {changed:?}; `changes` says {want_sorted:?}"
         ));
     }
     Ok(())
 }
 
-#[test]
-fn the_edit_applier_refuses_overlaps() {
-    use composelint::source::{FileId, Span};
-    let edit = |start, end, content: &str| Edit {
-        span: Span::new(FileId(0), start, end),
-        content: content.into(),
+/// Every line of `original` that is a comment is still a line of `fixed`, as often. The
+/// exception is a suppression directive, which CMP901 removes when it suppresses nothing.
+fn comments_kept(original: &[u8], fixed: &[u8]) -> Result<(), String> {
+    let lines = |b: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(b)
+            .lines()
+            .map(|l| l.trim_end_matches('\r').to_string())
+            .collect()
     };
-    assert_eq!(
-        apply("http://localhost:11434", vec![edit(7, 16, "ollama")]).unwrap(),
-        "http://ollama:11434"
+    let mut fixed = lines(fixed);
+    for line in lines(original)
+        .into_iter()
+        .filter(|l| l.trim_start().starts_with('#') && !l.contains("composelint:"))
+    {
+        match fixed.iter().position(|f| *f == line) {
+            Some(i) => {
+                fixed.remove(i);
+            }
+            None => return Err(format!("the comment line `{line}` is gone")),
+        }
+    }
+    Ok(())
+}
+
+/// The paths (`services.web.environment.X`, `a.b[2]`) where two JSON values differ.
+fn json_differences(
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+    at: String,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    let join = |key: &str| {
+        if at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{at}.{key}")
+        }
+    };
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for key in keys {
+                match (a.get(key), b.get(key)) {
+                    (Some(x), Some(y)) => json_differences(x, y, join(key), out),
+                    _ => out.push(join(key)),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                json_differences(x, y, format!("{at}[{i}]"), out);
+            }
+        }
+        _ if old != new => out.push(at),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_comment_check_and_the_config_diff_can_fail() {
+    assert!(comments_kept(b"# a\nx: 1\n# b\n", b"# a\r\nx: 2\n# b\n").is_ok());
+    assert!(comments_kept(b"# a\nx: 1\n", b"x: 1\n").is_err());
+    let mut out = Vec::new();
+    json_differences(
+        &serde_json::json!({"s": {"w": {"e": {"A": "1", "B": "2"}, "p": [1, 2]}}}),
+        &serde_json::json!({"s": {"w": {"e": {"A": "3", "B": "2"}, "p": [1, 3], "d": {}}}}),
+        String::new(),
+        &mut out,
     );
-    assert_eq!(
-        apply(
-            "a:1",
-            vec![edit(2, 3, "2"), edit(0, 1, "b")] // out of order on purpose
-        )
-        .unwrap(),
-        "b:2"
-    );
-    assert!(apply("abcdef", vec![edit(0, 3, "x"), edit(2, 4, "y")]).is_err());
-    assert!(apply("abc", vec![edit(2, 9, "x")]).is_err());
+    assert_eq!(out, ["s.w.d", "s.w.e.A", "s.w.p[1]"]);
 }
 
 #[test]
@@ -328,5 +409,28 @@ fn every_rule_has_firing_and_silent_fixtures() {
             .count();
         assert!(ok >= 1, "{} has no ok- fixture", rule.code);
         assert!(of_rule.len() > ok, "{} has no firing fixture", rule.code);
+    }
+}
+
+#[test]
+fn every_rule_that_offers_a_fix_has_a_fixed_fixture() {
+    let cases = cases();
+    let mut offering = std::collections::BTreeSet::new();
+    for case in &cases {
+        for p in lint_case(case) {
+            for d in p.diagnostics.iter().filter(|d| d.fix.is_some()) {
+                offering.insert(d.code);
+            }
+        }
+    }
+    assert!(offering.len() >= 10, "only {offering:?} offer fixes");
+    for code in offering {
+        let covered = cases.iter().any(|c| {
+            c.join(FIXED_DIR).is_dir() && c.parent().unwrap().file_name().unwrap() == code
+        });
+        assert!(
+            covered,
+            "{code} offers fixes but no {code} fixture has a fixed/ project"
+        );
     }
 }

@@ -9,6 +9,8 @@
 //! - [`clients`]: applications that call Ollama ([`ClientProfile`]), found by image with
 //!   [`client_for_image`] / [`client_match`], with the settings that carry the URL and what
 //!   each expects (scheme, path, list separator, default, browser or server side).
+//! - [`extensions`]: in-house server images and client variables the user's configuration
+//!   adds ([`Extensions`]).
 //! - [`generic`]: variable-name patterns for services no profile knows, [`proxy`]: proxy
 //!   variables and `NO_PROXY` matching, [`dockerfile`]: the final base image of a Dockerfile.
 //!
@@ -17,6 +19,7 @@
 
 pub mod client;
 pub mod dockerfile;
+pub mod extensions;
 pub mod generic;
 pub mod image;
 pub mod ollama_host;
@@ -31,6 +34,7 @@ use serde::Deserialize;
 
 pub use client::{ClientImage, ClientMatch, ClientProfile, Reference, UrlVar};
 pub use dockerfile::dockerfile_final_base;
+pub use extensions::Extensions;
 pub use generic::{GenericVar, VarKind};
 pub use image::ImageRef;
 pub use ollama_host::{ListenAddress, parse_ollama_host};

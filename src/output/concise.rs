@@ -13,7 +13,11 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
         };
         // A message is one line here; a multi-line one would break `path:line:col` parsers.
         let message = d.message.replace(['\r', '\n'], " ");
-        out.push_str(&format!("{place}: {} {message}\n", d.code));
+        let marker = match super::fix_marker(d) {
+            Some(m) => format!(" {m}"),
+            None => String::new(),
+        };
+        out.push_str(&format!("{place}: {}{marker} {message}\n", d.code));
     }
     out.push_str(&summary(projects));
     out.push('\n');

@@ -9,7 +9,7 @@ use miette::{
 
 use super::{OutputOptions, display_path, summary};
 use crate::LintedProject;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::rules;
 use crate::source::{FileId, Sources, Span};
 
@@ -73,11 +73,15 @@ impl Report {
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         };
+        let marker = match super::fix_marker(d) {
+            Some(m) => format!(" {m}"),
+            None => String::new(),
+        };
         let mut report = Report {
-            code: format!("{}({})", d.code, d.rule),
+            code: format!("{}({}){marker}", d.code, d.rule),
             message: d.message.clone(),
             severity,
-            help: d.help.clone(),
+            help: help_with_fix(d),
             url: rules::find(d.code).map(|r| r.url()),
             source: None,
             labels: Vec::new(),
@@ -114,6 +118,20 @@ impl Report {
             }
         }
         report
+    }
+}
+
+/// The rule's help, then what its fix would do and how to apply it.
+fn help_with_fix(d: &Diagnostic) -> Option<String> {
+    let fix = d.fix.as_ref().map(|f| match f.applicability {
+        Applicability::Safe => format!("[*] fix: {} (--fix)", f.message),
+        Applicability::Unsafe => {
+            format!("[~] unsafe fix: {} (--fix --unsafe-fixes)", f.message)
+        }
+    });
+    match (d.help.clone(), fix) {
+        (Some(help), Some(fix)) => Some(format!("{help}\n{fix}")),
+        (help, fix) => help.or(fix),
     }
 }
 

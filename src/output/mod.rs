@@ -11,7 +11,7 @@ pub mod sarif;
 use std::path::{Path, PathBuf};
 
 use crate::LintedProject;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::source::{LineCol, SourceFile, Sources, Span};
 
 /// What the presentation needs to know about the terminal and the working directory.
@@ -57,8 +57,21 @@ impl Counts {
     }
 }
 
-/// "Found 3 problems (2 errors, 1 warning) in 2 projects." or "All checks passed (…)".
+/// "Found 3 problems (2 errors, 1 warning) in 2 projects." or "All checks passed (…)",
+/// followed by " 2 suppressions without a reason." when directives lack one.
 pub fn summary(projects: &[LintedProject]) -> String {
+    let mut line = findings_summary(projects);
+    let unexplained: usize = projects.iter().map(|p| p.suppressions.without_reason).sum();
+    if unexplained > 0 {
+        line.push_str(&format!(
+            " {unexplained} suppression{} without a reason.",
+            if unexplained == 1 { "" } else { "s" }
+        ));
+    }
+    line
+}
+
+fn findings_summary(projects: &[LintedProject]) -> String {
     let counts = Counts::of(projects.iter().flat_map(|p| &p.diagnostics));
     let n = projects.len();
     let projects_word = if n == 1 { "project" } else { "projects" };
@@ -88,6 +101,38 @@ pub fn summary(projects: &[LintedProject]) -> String {
         if total == 1 { "" } else { "s" },
         parts.join(", ")
     )
+}
+
+/// "2 fixable with --fix, 1 more with --unsafe-fixes." — None when nothing is fixable. With
+/// `unsafe_shown` (the user passed `--unsafe-fixes`), unsafe fixes count as fixable.
+pub fn fix_summary(projects: &[LintedProject], unsafe_shown: bool) -> Option<String> {
+    let fixes = projects
+        .iter()
+        .flat_map(|p| &p.diagnostics)
+        .filter_map(|d| d.fix.as_ref());
+    let (mut safe, mut unsafe_) = (0, 0);
+    for fix in fixes {
+        match fix.applicability {
+            Applicability::Safe => safe += 1,
+            Applicability::Unsafe => unsafe_ += 1,
+        }
+    }
+    match (safe + unsafe_, unsafe_shown) {
+        (0, _) => None,
+        (all, true) => Some(format!("{all} fixable with --fix --unsafe-fixes.")),
+        (_, false) if unsafe_ == 0 => Some(format!("{safe} fixable with --fix.")),
+        (_, false) => Some(format!(
+            "{safe} fixable with --fix, {unsafe_} more with --unsafe-fixes."
+        )),
+    }
+}
+
+/// `[*]` for a finding with a safe fix, `[~]` for one with an unsafe fix.
+pub fn fix_marker(d: &Diagnostic) -> Option<&'static str> {
+    d.fix.as_ref().map(|f| match f.applicability {
+        Applicability::Safe => "[*]",
+        Applicability::Unsafe => "[~]",
+    })
 }
 
 /// Where a span is, as the machine formats print it.
@@ -224,6 +269,7 @@ pub(crate) mod testing {
             },
             sources,
             diagnostics: Vec::new(),
+            suppressions: Default::default(),
         }
     }
 
@@ -271,6 +317,32 @@ mod tests {
         h = h.wrapping_mul(0x100_0000_01b3);
         assert_eq!(fnv1a(&["a"]), h);
         assert_ne!(fnv1a(&["ab", "c"]), fnv1a(&["a", "bc"]));
+    }
+
+    #[test]
+    fn the_summary_counts_suppressions_without_a_reason() {
+        let mut p = testing::project("compose.yaml", "services: {}\n");
+        assert_eq!(
+            summary(std::slice::from_ref(&p)),
+            "All checks passed (1 project checked)."
+        );
+        p.suppressions.without_reason = 2;
+        assert_eq!(
+            summary(std::slice::from_ref(&p)),
+            "All checks passed (1 project checked). 2 suppressions without a reason."
+        );
+        p.suppressions.without_reason = 1;
+        p.diagnostics.push(testing::diagnostic(
+            "OLL001",
+            "loopback-in-container",
+            Severity::Error,
+            "m",
+            None,
+        ));
+        assert_eq!(
+            summary(std::slice::from_ref(&p)),
+            "Found 1 problem (1 error) in 1 project. 1 suppression without a reason."
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::{Location, OutputOptions, findings, fnv1a, forward_slashes, locate};
 use crate::LintedProject;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::{RULES, Rule};
+use crate::rules::{RULES, Rule, docs};
 use crate::source::Sources;
 
 pub const SCHEMA: &str =
@@ -34,10 +34,11 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
                 "artifactLocation": artifact(&l.path),
                 "region": region(l),
             }),
-            // GitHub rejects results without a location: point at the project's file.
+            // GitHub rejects results without a location: point at the start of the project's
+            // file, with the end given too (the Multitool warns about a region without one).
             None => json!({
                 "artifactLocation": artifact(&path),
-                "region": {"startLine": 1},
+                "region": {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1},
             }),
         };
         result["locations"] = json!([{"physicalLocation": physical}]);
@@ -99,15 +100,24 @@ fn driver() -> Value {
     })
 }
 
+/// A rule's descriptor, from the same source as its documentation page: the summary line is
+/// the short description, the page is the help.
 fn rule(rule: &Rule) -> Value {
     let markdown = docs_markdown(rule.docs);
     let what = section(&markdown, "What it does");
+    let summary = rule.summary();
+    let short = if summary.is_empty() {
+        first_sentence(&lead(&markdown, "What it does"))
+    } else {
+        terminated(&summary)
+    };
+    let page = docs::page(rule);
     json!({
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": first_sentence(&lead(&markdown, "What it does"))},
+        "shortDescription": {"text": short},
         "fullDescription": {"text": terminated(&what)},
-        "help": {"text": markdown, "markdown": markdown},
+        "help": {"text": page, "markdown": page},
         "helpUri": rule.url(),
         "defaultConfiguration": {"level": level(rule.severity)},
     })
@@ -401,6 +411,26 @@ mod tests {
     }
 
     #[test]
+    fn a_result_without_a_location_points_at_the_start_of_the_projects_file() {
+        let mut p = project("compose.yaml", "services: {}\n");
+        p.diagnostics = vec![diagnostic(
+            "CMP003",
+            "invalid-structure",
+            Severity::Error,
+            "m",
+            None,
+        )];
+        let log: Value =
+            serde_json::from_str(&render(std::slice::from_ref(&p), &options())).expect("JSON");
+        let location = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+        assert_eq!(
+            location["region"],
+            json!({"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1})
+        );
+        assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    }
+
+    #[test]
     fn every_rule_is_described() {
         let log: Value = serde_json::from_str(&render(&[], &options())).expect("JSON");
         let rules = log["runs"][0]["tool"]["driver"]["rules"]
@@ -418,6 +448,9 @@ mod tests {
                 rule.code
             );
             assert!(!short.contains("##"), "{}: {short:?}", rule.code);
+            assert_eq!(short, rule.summary(), "{}", rule.code);
+            assert_eq!(r["help"]["markdown"], docs::page(rule));
+            assert_eq!(r["defaultConfiguration"]["level"], level(rule.severity));
         }
     }
 }

@@ -3,6 +3,8 @@ use crate::compose::issues::LoadIssue;
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
+    /// A compose file that is not YAML (or not UTF-8, binary, too deeply nested or aliased).
+    ///
     /// ## What it does
     /// Reports a compose file that cannot be read as YAML: a syntax error, text that is not
     /// UTF-8, binary data, or a document too deeply nested or with too many aliases to
@@ -36,6 +38,7 @@ declare_rule! {
         code: "CMP001",
         name: "yaml-syntax-error",
         severity: Error,
+        fix: None,
         check: check,
     };
 }

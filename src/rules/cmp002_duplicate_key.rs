@@ -3,6 +3,8 @@ use crate::compose::issues::LoadIssue;
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
+    /// A key twice in one mapping.
+    ///
     /// ## What it does
     /// Reports a key that appears twice in the same YAML mapping.
     ///
@@ -46,6 +48,7 @@ declare_rule! {
         code: "CMP002",
         name: "duplicate-key",
         severity: Error,
+        fix: None,
         check: check,
     };
 }

@@ -3,6 +3,9 @@ use crate::compose::issues::LoadIssue;
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
+    /// A field of the wrong type or form (Compose's JSON schema), an invalid port, an
+    /// `include`/`extends` cycle.
+    ///
     /// ## What it does
     /// Reports a field whose value has the wrong type or form for Compose: `services` that is
     /// not a mapping, a port that is not a valid port, an `environment` entry with a trailing
@@ -37,6 +40,7 @@ declare_rule! {
         code: "CMP003",
         name: "invalid-structure",
         severity: Error,
+        fix: None,
         check: check,
     };
 }

@@ -3,6 +3,8 @@ use crate::compose::issues::LoadIssue;
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
+    /// `${VAR}` with no value and no default.
+    ///
     /// ## What it does
     /// Reports `${NAME}` or `$NAME` where NAME has no value in the project environment
     /// (`.env`, `--env-file`, `-e`) and no default is given.
@@ -46,6 +48,7 @@ declare_rule! {
         code: "CMP004",
         name: "undefined-variable",
         severity: Warning,
+        fix: None,
         check: check,
     };
 }

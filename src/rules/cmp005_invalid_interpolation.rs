@@ -3,6 +3,8 @@ use crate::compose::issues::LoadIssue;
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
+    /// A `${…}` Compose cannot parse.
+    ///
     /// ## What it does
     /// Reports a `${…}` expression that Compose cannot parse, such as `${}`, `${VAR/a/b}`,
     /// `${VAR:=x}` or an unclosed `${VAR`.
@@ -43,6 +45,7 @@ declare_rule! {
         code: "CMP005",
         name: "invalid-interpolation",
         severity: Error,
+        fix: None,
         check: check,
     };
 }

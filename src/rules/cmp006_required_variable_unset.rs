@@ -3,6 +3,8 @@ use crate::compose::issues::LoadIssue;
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
+    /// `${VAR:?message}` with VAR unset.
+    ///
     /// ## What it does
     /// Reports `${NAME:?message}` (or `${NAME?message}`) where NAME has no value (for `:?`,
     /// also an empty one) in the project environment.
@@ -43,6 +45,7 @@ declare_rule! {
         code: "CMP006",
         name: "required-variable-unset",
         severity: Error,
+        fix: None,
         check: check,
     };
 }

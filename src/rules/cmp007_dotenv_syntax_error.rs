@@ -3,6 +3,8 @@ use crate::compose::issues::LoadIssue;
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
+    /// A `.env` / `env_file` line Compose rejects.
+    ///
     /// ## What it does
     /// Reports a line of a `.env` or `env_file` file that Compose rejects: a key with a
     /// space, a character not allowed in a key, an unterminated quoted value.
@@ -29,6 +31,7 @@ declare_rule! {
         code: "CMP007",
         name: "dotenv-syntax-error",
         severity: Error,
+        fix: None,
         check: check,
     };
 }

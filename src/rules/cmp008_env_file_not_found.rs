@@ -3,6 +3,8 @@ use crate::compose::issues::LoadIssue;
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
+    /// A required `env_file` that does not exist.
+    ///
     /// ## What it does
     /// Reports an `env_file` that does not exist, unless it is marked `required: false`.
     /// When a template such as `.env.example` stands beside the missing file, composelint
@@ -38,6 +40,7 @@ declare_rule! {
         code: "CMP008",
         name: "env-file-not-found",
         severity: Error,
+        fix: None,
         check: check,
     };
 }

@@ -4,6 +4,8 @@ use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
 declare_rule! {
+    /// `depends_on`, `links`, `network_mode: service:X`, `extends` naming no service.
+    ///
     /// ## What it does
     /// Reports a reference to a service that the project does not define: in `depends_on`,
     /// `links`, `network_mode: service:NAME` and `extends`.
@@ -46,6 +48,7 @@ declare_rule! {
         code: "CMP009",
         name: "unknown-service-reference",
         severity: Error,
+        fix: None,
         check: check,
     };
 }

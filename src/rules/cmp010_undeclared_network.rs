@@ -2,6 +2,8 @@ use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
+    /// A service on a network the project does not declare.
+    ///
     /// ## What it does
     /// Reports a service attached to a network that the top-level `networks:` section does
     /// not declare.
@@ -37,6 +39,7 @@ declare_rule! {
         code: "CMP010",
         name: "undeclared-network",
         severity: Error,
+        fix: None,
         check: check,
     };
 }

@@ -6,6 +6,8 @@ use crate::compose::ports::{HostBinding, HostPorts, Overlap, overlap};
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
+    /// The same host address, port and protocol published twice.
+    ///
     /// ## What it does
     /// Reports two port mappings that publish the same host port with the same protocol on
     /// overlapping host addresses — in two services, or twice in one.
@@ -51,6 +53,7 @@ declare_rule! {
         code: "CMP011",
         name: "duplicate-published-port",
         severity: Error,
+        fix: None,
         check: check,
     };
 }

@@ -2,6 +2,8 @@ use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
+    /// `ports:` on a `network_mode: host` service (Docker discards them).
+    ///
     /// ## What it does
     /// Reports `ports:` on a service with `network_mode: host`.
     ///
@@ -44,6 +46,7 @@ declare_rule! {
         code: "CMP012",
         name: "ports-with-host-network",
         severity: Warning,
+        fix: None,
         check: check,
     };
 }

@@ -4,9 +4,10 @@
 
 use crate::compose::issues::LoadIssue;
 use crate::compose::model::Project;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::knowledge::Extensions;
 use crate::net::{Network, Platform};
-use crate::ollama::{Catalog, Reference, Servers, references};
+use crate::ollama::{Catalog, Reference, Servers, references_with};
 use crate::reachability::{Verdict, judge};
 use crate::source::{Sources, Span};
 
@@ -22,6 +23,10 @@ mod cmp009_unknown_service_reference;
 mod cmp010_undeclared_network;
 mod cmp011_duplicate_published_port;
 mod cmp012_ports_with_host_network;
+pub(crate) mod cmp900_unknown_code_in_suppression;
+pub(crate) mod cmp901_unused_suppression;
+pub mod docs;
+mod fix_conflicts;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
 mod oll003_detour_through_host;
@@ -55,13 +60,23 @@ pub struct Context<'a> {
 
 /// Runs every rule over a loaded project.
 pub fn check_project(project: &Project, sources: &Sources, platform: Platform) -> Vec<Diagnostic> {
-    let servers = Servers::of(project, sources);
+    check_project_with(project, sources, platform, &Extensions::default())
+}
+
+/// [`check_project`] with what the configuration adds to the knowledge tables.
+pub fn check_project_with(
+    project: &Project,
+    sources: &Sources,
+    platform: Platform,
+    extensions: &Extensions,
+) -> Vec<Diagnostic> {
+    let servers = Servers::of_with(project, sources, extensions);
     let catalog = Catalog {
         servers: &servers,
         project,
     };
     let net = Network::new(project, &catalog);
-    let judged: Vec<(Reference, Verdict)> = references(project, &servers)
+    let judged: Vec<(Reference, Verdict)> = references_with(project, &servers, extensions)
         .into_iter()
         .map(|r| {
             let verdict = judge(&r, &net, &servers, platform);
@@ -83,10 +98,14 @@ pub struct Rule {
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,
-    /// Markdown with the headings *What it does*, *Why is this bad?*, *Example*,
+    /// Which fixes the rule offers (each only where its target is certain).
+    pub fix: FixAvailability,
+    /// Markdown: a one-paragraph summary, then the headings the headings *What it does*, *Why is this bad?*, *Example*,
     /// *Use instead*, *Fix safety*, *Exceptions*.
     pub docs: &'static str,
     pub check: fn(&Context) -> Vec<Diagnostic>,
+    /// The file the rule is written in, relative to the crate root.
+    pub source: &'static str,
 }
 
 impl Rule {
@@ -106,9 +125,53 @@ impl Rule {
         }
     }
 
+    /// The first paragraph of the documentation: what the rule finds, in one line.
+    pub fn summary(&self) -> String {
+        let first = self.docs.split("\n\n").next().unwrap_or_default();
+        if first.trim_start().starts_with('#') {
+            return String::new();
+        }
+        first.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     /// Where the rule's documentation page is.
     pub fn url(&self) -> String {
         format!("{DOCS_BASE_URL}/{}.md", self.code)
+    }
+}
+
+/// The kinds of fix a rule offers. Declared per rule; a test checks the declaration against
+/// the rule's *Fix safety* section and against the fixes its fixtures produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    /// No fix: only the author can decide.
+    None,
+    /// Safe fixes, applied by `--fix`.
+    Safe,
+    /// Unsafe fixes, applied only with `--unsafe-fixes`.
+    Unsafe,
+    /// Safe fixes for some findings, unsafe ones for others.
+    Mixed,
+}
+
+impl FixAvailability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::None => "none",
+            FixAvailability::Safe => "safe",
+            FixAvailability::Unsafe => "unsafe",
+            FixAvailability::Mixed => "safe or unsafe",
+        }
+    }
+
+    /// Whether a fix of this applicability may come from a rule declared so.
+    pub fn allows(self, applicability: Applicability) -> bool {
+        match self {
+            FixAvailability::None => false,
+            FixAvailability::Safe => applicability == Applicability::Safe,
+            FixAvailability::Unsafe => applicability == Applicability::Unsafe,
+            FixAvailability::Mixed => true,
+        }
     }
 }
 
@@ -123,6 +186,7 @@ macro_rules! declare_rule {
             code: $code:literal,
             name: $name:literal,
             severity: $severity:ident,
+            fix: $fix:ident,
             check: $check:path $(,)?
         };
     ) => {
@@ -131,8 +195,10 @@ macro_rules! declare_rule {
             code: $code,
             name: $name,
             severity: $crate::diagnostic::Severity::$severity,
+            fix: $crate::rules::FixAvailability::$fix,
             docs: concat!($($doc, "\n"),*),
             check: $check,
+            source: file!(),
         };
     };
 }
@@ -152,6 +218,8 @@ pub static RULES: &[&Rule] = &[
     &cmp010_undeclared_network::RULE,
     &cmp011_duplicate_published_port::RULE,
     &cmp012_ports_with_host_network::RULE,
+    &cmp900_unknown_code_in_suppression::RULE,
+    &cmp901_unused_suppression::RULE,
     &oll001_loopback_in_container::RULE,
     &oll002_unspecified_address::RULE,
     &oll003_detour_through_host::RULE,
@@ -180,7 +248,11 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 
 /// Runs every rule over a project.
 pub fn check(ctx: &Context) -> Vec<Diagnostic> {
-    RULES.iter().flat_map(|rule| (rule.check)(ctx)).collect()
+    let mut diagnostics: Vec<Diagnostic> =
+        RULES.iter().flat_map(|rule| (rule.check)(ctx)).collect();
+    fix_conflicts::withdraw_conflicting_fixes(&mut diagnostics, ctx.sources);
+    fix_conflicts::withdraw_fixes_breaking_working_references(&mut diagnostics, ctx);
+    diagnostics
 }
 
 /// The load issues a rule reports: each `select` picks its own kind.

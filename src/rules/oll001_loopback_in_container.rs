@@ -4,6 +4,8 @@ use crate::diagnostic::Diagnostic;
 use crate::reachability::{Verdict, sole_reachable_server};
 
 declare_rule! {
+    /// `localhost` / `127.x` / `::1` where no Ollama listens in that container.
+    ///
     /// ## What it does
     /// Reports an Ollama URL whose host is `localhost`, `127.0.0.1` (any `127.x`) or `::1`
     /// in a container where no Ollama listens on that port.
@@ -51,6 +53,7 @@ declare_rule! {
         code: "OLL001",
         name: "loopback-in-container",
         severity: Error,
+        fix: Safe,
         check: check,
     };
 }

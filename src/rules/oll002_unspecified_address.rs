@@ -4,6 +4,8 @@ use crate::diagnostic::Diagnostic;
 use crate::reachability::{Verdict, sole_reachable_server};
 
 declare_rule! {
+    /// `0.0.0.0` / `::` used as a destination.
+    ///
     /// ## What it does
     /// Reports an Ollama URL whose host is `0.0.0.0` or `::`.
     ///
@@ -45,6 +47,7 @@ declare_rule! {
         code: "OLL002",
         name: "unspecified-address",
         severity: Error,
+        fix: Safe,
         check: check,
     };
 }

@@ -5,6 +5,9 @@ use crate::net::Resolution;
 use crate::reachability::Verdict;
 
 declare_rule! {
+    /// `host.docker.internal` to an Ollama service of the same project, through its published
+    /// port.
+    ///
     /// ## What it does
     /// Reports a URL that reaches an Ollama service of the same project through the Docker
     /// host — `host.docker.internal` (or `172.17.0.1`) and the port the service publishes —
@@ -57,6 +60,7 @@ declare_rule! {
         code: "OLL003",
         name: "detour-through-host",
         severity: Warning,
+        fix: Safe,
         check: check,
     };
 }

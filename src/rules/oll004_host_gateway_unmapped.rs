@@ -6,6 +6,9 @@ use crate::net::{HostRoute, Platform};
 use crate::reachability::Verdict;
 
 declare_rule! {
+    /// `host.docker.internal` without `extra_hosts: ["host.docker.internal:host-gateway"]`
+    /// (error with `--platform linux`).
+    ///
     /// ## What it does
     /// Reports `host.docker.internal` (or Podman's `host.containers.internal`) used to reach
     /// an Ollama on the Docker host from a service without the mapping
@@ -43,7 +46,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Adding `extra_hosts` is a structural change (unsafe); no fix is offered yet.
+    /// Unsafe: `extra_hosts: ["host.docker.internal:host-gateway"]` is added to the service
+    /// (or the entry to its existing list or map). It changes the structure of the file, and where
+    /// the host's Ollama should be reached from is the author's decision.
     ///
     /// ## Exceptions
     /// A project meant only for Docker Desktop: run with `--platform desktop`.
@@ -51,6 +56,7 @@ declare_rule! {
         code: "OLL004",
         name: "host-gateway-unmapped",
         severity: Warning,
+        fix: Unsafe,
         check: check,
     };
 }

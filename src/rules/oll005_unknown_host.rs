@@ -4,6 +4,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::reachability::Verdict;
 
 declare_rule! {
+    /// A host name nothing resolves (with "did you mean …?").
+    ///
     /// ## What it does
     /// Reports an Ollama URL whose host name nothing resolves: no service, `container_name`,
     /// network alias or `links` alias of the project, no `extra_hosts` entry, not a domain.
@@ -50,6 +52,7 @@ declare_rule! {
         code: "OLL005",
         name: "unknown-host",
         severity: Error,
+        fix: Safe,
         check: check,
     };
 }

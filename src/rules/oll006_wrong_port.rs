@@ -7,6 +7,9 @@ use crate::ollama::TargetUrl;
 use crate::reachability::Verdict;
 
 declare_rule! {
+    /// The right host, but a port nothing listens on (published port used between services,
+    /// port left out, port moved by `OLLAMA_HOST`).
+    ///
     /// ## What it does
     /// Reports an Ollama URL whose host is right — it reaches the container an Ollama runs
     /// in — but whose port is not the one Ollama listens on there:
@@ -60,6 +63,7 @@ declare_rule! {
         code: "OLL006",
         name: "wrong-port",
         severity: Error,
+        fix: Safe,
         check: check,
     };
 }

@@ -1,10 +1,14 @@
 use super::reference_report::{Part, report, retarget, safe_fix, subject, working_url};
+use super::structural_fix::{attach_to_network, unsafe_fix};
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::net::{Namespace, Resolution};
 use crate::reachability::Verdict;
 
 declare_rule! {
+    /// A service name the client cannot reach: no shared network, or its `network_mode` cuts it
+    /// off.
+    ///
     /// ## What it does
     /// Reports an Ollama URL that names a service of the project (by its name,
     /// `container_name`, a network alias or a `links` alias) which the client cannot reach:
@@ -56,7 +60,9 @@ declare_rule! {
     /// valid on the shared network is replaced by the service name, which is (safe); both in
     /// the host's network namespace, `localhost` reaches the server (safe); a client under
     /// `network_mode: host` may use the port the service publishes on the host (unsafe: it
-    /// depends on that mapping).
+    /// depends on that mapping). A client with its own network namespace is attached to the
+    /// Ollama service's first network (unsafe: it changes what the client can reach); a client
+    /// that declared no `networks:` keeps `default` beside it, so it stays where it was.
     ///
     /// ## Exceptions
     /// A network created outside Compose that both containers join at run time
@@ -65,6 +71,7 @@ declare_rule! {
         code: "OLL007",
         name: "no-shared-network",
         severity: Error,
+        fix: Mixed,
         check: check,
     };
 }
@@ -221,6 +228,20 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                     format!("use the service name `{name}`"),
                     retarget(r, name, port),
                 );
+            }
+            (
+                Namespace::Own { service: owner, .. },
+                Namespace::Own {
+                    networks: server_networks,
+                    ..
+                },
+            ) if *owner == r.client => {
+                if let Some(network) = server_networks.first() {
+                    fix = unsafe_fix(
+                        format!("attach `{}` to network `{network}`", client.name),
+                        vec![attach_to_network(ctx, &client.name, network)],
+                    );
+                }
             }
             _ => {}
         }

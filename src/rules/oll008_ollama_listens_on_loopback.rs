@@ -7,6 +7,8 @@ use crate::ollama::{Reference, TargetUrl};
 use crate::reachability::Verdict;
 
 declare_rule! {
+    /// An Ollama whose `OLLAMA_HOST` binds loopback while others use it or it publishes ports.
+    ///
     /// ## What it does
     /// Reports an Ollama server whose `OLLAMA_HOST` binds a loopback address (`127.0.0.1`,
     /// `localhost`, `::1`, or an empty value, which means `127.0.0.1`) while other services
@@ -66,6 +68,7 @@ declare_rule! {
         code: "OLL008",
         name: "ollama-listens-on-loopback",
         severity: Error,
+        fix: Unsafe,
         check: check,
     };
 }

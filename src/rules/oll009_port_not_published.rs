@@ -6,6 +6,9 @@ use crate::net::{Namespace, Resolution};
 use crate::reachability::Verdict;
 
 declare_rule! {
+    /// A path through the host to a project Ollama that publishes nothing there (or on
+    /// `127.0.0.1` only).
+    ///
     /// ## What it does
     /// Reports a URL that goes through the Docker host — `host.docker.internal` (or the
     /// gateway address), or `localhost` under `network_mode: host` — to reach an Ollama
@@ -57,6 +60,7 @@ declare_rule! {
         code: "OLL009",
         name: "port-not-published",
         severity: Error,
+        fix: Safe,
         check: check,
     };
 }

@@ -10,6 +10,8 @@ use crate::reachability::Verdict;
 use crate::redact;
 
 declare_rule! {
+    /// `https://` to Ollama, or no scheme where the client needs one.
+    ///
     /// ## What it does
     /// Reports an Ollama URL with the wrong scheme: `https://` aimed straight at an Ollama
     /// server, or no scheme at all where the client needs one (`ollama:11434` in Open WebUI's
@@ -56,6 +58,7 @@ declare_rule! {
         code: "OLL010",
         name: "wrong-scheme",
         severity: Error,
+        fix: Safe,
         check: check,
     };
 }

@@ -6,6 +6,8 @@ use crate::ollama::Reference;
 use crate::reachability::Verdict;
 
 declare_rule! {
+    /// `/api` or `/v1` where the client does not expect it, or missing where it does.
+    ///
     /// ## What it does
     /// Reports an Ollama URL whose path does not fit the client that uses it:
     ///
@@ -58,6 +60,7 @@ declare_rule! {
         code: "OLL011",
         name: "wrong-path",
         severity: Error,
+        fix: Safe,
         check: check,
     };
 }

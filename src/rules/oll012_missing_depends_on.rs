@@ -10,6 +10,8 @@ use crate::ollama::{Reference, Written};
 use crate::reachability::Verdict;
 
 declare_rule! {
+    /// A client of a sibling Ollama without `depends_on`.
+    ///
     /// ## What it does
     /// Reports a service that uses an Ollama service of the same project — by a URL that
     /// works — but does not list it under `depends_on` (directly or through the services it
@@ -53,8 +55,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No fix yet: adding `depends_on` changes the structure of the file; the help names the
-    /// service to add.
+    /// Unsafe: the Ollama service is added to the client's `depends_on`, in the form that is
+    /// there (list or map). It changes the structure of the file and the start order; none is
+    /// offered when several Ollama services answer to the name, one per profile (the help
+    /// says how to list each with `required: false`).
     ///
     /// ## Exceptions
     /// Reported only for a reference that otherwise works and names a sibling Ollama service;
@@ -66,6 +70,7 @@ declare_rule! {
         code: "OLL012",
         name: "missing-depends-on",
         severity: Info,
+        fix: Unsafe,
         check: check,
     };
 }

@@ -4,6 +4,8 @@ use crate::compose::model::Mount;
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
+    /// An Ollama without a volume at its models directory.
+    ///
     /// ## What it does
     /// Reports an Ollama server container with no volume or bind mount at its models
     /// directory: `/root/.ollama/models` in the official image (its data directory is
@@ -36,8 +38,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No fix yet: adding a volume changes the structure of the file (and a top-level
-    /// `volumes:` entry); the help gives the mount.
+    /// Unsafe: a named volume `<service>-models` is mounted at the models directory and
+    /// declared under the top-level `volumes:` of the same file. It changes the structure of the
+    /// file; none is offered when a mount near the models directory suggests another intent,
+    /// or when another mount (a `tmpfs`) already sits there and must be changed instead.
     ///
     /// ## Exceptions
     /// Images that bundle Ollama are checked only when their data directory is known (Open
@@ -48,6 +52,7 @@ declare_rule! {
         code: "OLL013",
         name: "models-not-persisted",
         severity: Warning,
+        fix: Unsafe,
         check: check,
     };
 }

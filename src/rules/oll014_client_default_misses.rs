@@ -8,6 +8,8 @@ use crate::ollama::Reference;
 use crate::reachability::{Verdict, sole_reachable_server};
 
 declare_rule! {
+    /// A known app with its URL unset whose built-in default misses the project's Ollama.
+    ///
     /// ## What it does
     /// Reports a known client application whose Ollama URL variable is not set (or is set
     /// under a name the image ignores), when the project runs its own Ollama and the app's
@@ -50,8 +52,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No fix yet: setting the variable adds to the file; the help gives the variable and
-    /// the URL that works.
+    /// Unsafe: the variable is added to the service's `environment` with the URL that
+    /// reaches the project's Ollama service. It adds to the file; none is offered when no single
+    /// Ollama service is reachable.
     ///
     /// ## Exceptions
     /// Not reported when the default works: an image that bundles Ollama
@@ -63,6 +66,7 @@ declare_rule! {
         code: "OLL014",
         name: "client-default-misses",
         severity: Error,
+        fix: Unsafe,
         check: check,
     };
 }

@@ -7,6 +7,9 @@ use crate::reachability::Verdict;
 use crate::redact;
 
 declare_rule! {
+    /// `HTTP_PROXY` & co. without a `NO_PROXY` entry for the Ollama host (the proxy answers
+    /// 502).
+    ///
     /// ## What it does
     /// Reports a forward-proxy variable (`HTTP_PROXY`, `HTTPS_PROXY` for `https://` URLs,
     /// `ALL_PROXY`, in any case) in a service whose Ollama URL names a host only Docker knows
@@ -56,8 +59,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// No fix yet: the proxy may be needed for other hosts, so the variable stays; adding
-    /// `NO_PROXY` changes the file's structure. The help names the hosts to exempt.
+    /// Unsafe: the Ollama host is added to the service's `NO_PROXY` (appended to the value
+    /// where it is written, or a new `NO_PROXY` entry). The proxy stays, since it may be
+    /// needed for other hosts; the change adds to the file.
     ///
     /// ## Exceptions
     /// Public host names and IP addresses are not reported: a proxy can reach those. Proxy
@@ -68,6 +72,7 @@ declare_rule! {
         code: "OLL015",
         name: "proxy-intercepts",
         severity: Warning,
+        fix: Unsafe,
         check: check,
     };
 }

@@ -6,6 +6,8 @@ use crate::net::Resolution;
 use crate::reachability::Verdict;
 
 declare_rule! {
+    /// A URL the browser uses that names a service or `host.docker.internal`.
+    ///
     /// ## What it does
     /// Reports an Ollama URL that the user's web browser requests — a browser-side setting
     /// of a known app, or a variable with a prefix that frameworks ship to the browser
@@ -67,6 +69,7 @@ declare_rule! {
         code: "OLL016",
         name: "browser-side-reference",
         severity: Error,
+        fix: None,
         check: check,
     };
 }

@@ -6,6 +6,8 @@ use crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT;
 use crate::net::Resolution;
 
 declare_rule! {
+    /// A service that runs no Ollama publishing 11434.
+    ///
     /// ## What it does
     /// Reports a service that runs no Ollama but publishes Ollama's port: host port 11434 to
     /// container port 11434. A service counts as running no Ollama when its image is a known
@@ -54,6 +56,7 @@ declare_rule! {
         code: "OLL017",
         name: "ollama-port-on-non-server",
         severity: Warning,
+        fix: None,
         check: check,
     };
 }

@@ -6,7 +6,7 @@ use super::Context;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::source::Span;
 use crate::yaml::NodeKind;
-use crate::yaml_edit::{Form, add_name, insert_key, set_env};
+use crate::yaml_edit::{Form, add_name, insert_key, set_env, yaml_scalar};
 
 /// An unsafe fix from edits that could all be made.
 pub fn unsafe_fix(message: String, edits: Vec<Option<Edit>>) -> Option<Fix> {
@@ -122,4 +122,26 @@ pub fn exempt_from_proxy(
             set_env(text(ctx, file), file, node, "NO_PROXY", host)
         }
     }
+}
+
+/// `network` added to the networks of `service`. A service that declares no `networks:` is on
+/// `default`, and declaring some would take it off; so `default` is listed with the new one.
+pub fn attach_to_network(ctx: &Context, service: &str, network: &str) -> Option<Edit> {
+    let (file, node) = ctx.project.written_service(service)?;
+    let text = text(ctx, file);
+    let declared = node
+        .get("networks")
+        .is_some_and(|n| !matches!(n.kind, NodeKind::Scalar(_)));
+    if declared {
+        return add_name(text, file, node, "networks", network, &[], Form::List);
+    }
+    if node.get("networks").is_some() || network == "default" {
+        return None;
+    }
+    let lines = [
+        format!("- {}", yaml_scalar("default")),
+        format!("- {}", yaml_scalar(network)),
+    ];
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    insert_key(text, file, node, "networks", &lines)
 }

@@ -1,0 +1,125 @@
+//! Withdraws fixes that contradict each other: one value (typically a `.env` line) used by
+//! several services that each need it changed differently cannot be fixed for all of them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::Diagnostic;
+use crate::reachability::Verdict;
+use crate::source::{FileId, Sources, Span};
+
+use super::Context;
+
+fn touches(a: Span, b: Span) -> bool {
+    a.file == b.file && (a.start == b.start || (a.start < b.end && b.start < a.end))
+}
+
+fn place(sources: &Sources, span: Span) -> String {
+    let file = sources.get(span.file);
+    format!(
+        "{}:{}",
+        file.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        file.line_col(span.start).line
+    )
+}
+
+fn add_note(d: &mut Diagnostic, note: String) {
+    d.fix = None;
+    d.help = Some(match d.help.take() {
+        Some(help) if help.contains(&note) => help,
+        Some(help) => format!("{help}\n{note}"),
+        None => note,
+    });
+}
+
+/// Removes every fix that would change text another service reads and needs as it is: a
+/// `.env` value that is wrong for one service may be right for another.
+pub fn withdraw_fixes_breaking_working_references(diagnostics: &mut [Diagnostic], ctx: &Context) {
+    for d in diagnostics.iter_mut() {
+        let Some(fix) = &d.fix else { continue };
+        let mut note = None;
+        'edits: for edit in &fix.edits {
+            for (r, verdict) in ctx.references {
+                if !matches!(verdict, Verdict::Works) {
+                    continue;
+                }
+                let Some(user) = ctx.project.services.get(r.client) else {
+                    continue;
+                };
+                if d.service.as_deref() == Some(user.name.as_str()) {
+                    continue;
+                }
+                let spans = r.text.spans(0..r.text.as_str().len());
+                if spans.iter().any(|s| touches(*s, edit.span)) {
+                    note = Some(format!(
+                        "No fix is offered: the text at {} is also used by `{}`, for which it works as it is; give each service its own value.",
+                        place(ctx.sources, edit.span),
+                        user.name
+                    ));
+                    break 'edits;
+                }
+            }
+        }
+        if let Some(note) = note {
+            add_note(d, note);
+        }
+    }
+}
+
+/// Removes the fixes of services that would change one line differently, and says why in
+/// their help. A line holds one value, so two services with edits on it share that value
+/// (a `.env` line, an anchor, an `extends` base): fixing it for one changes it for the other,
+/// and two different fixes would combine into a value that works for neither (one moving the
+/// host, the other the port). Identical edits do not conflict: that is one value fixed once
+/// for everyone who uses it. Two fixes for one service do not either: the fixer applies one,
+/// and the next is computed again.
+pub fn withdraw_conflicting_fixes(diagnostics: &mut [Diagnostic], sources: &Sources) {
+    type Edits = BTreeSet<(usize, usize, String)>;
+    /// Per service: its edits on one line, and the findings they come from.
+    type ByService = BTreeMap<Option<String>, (Edits, Vec<usize>)>;
+    let mut lines: BTreeMap<(FileId, usize), ByService> = BTreeMap::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        let Some(fix) = &d.fix else { continue };
+        for e in &fix.edits {
+            let line = sources.get(e.span.file).line_col(e.span.start).line;
+            let (edits, findings) = lines
+                .entry((e.span.file, line))
+                .or_default()
+                .entry(d.service.clone())
+                .or_default();
+            edits.insert((e.span.start, e.span.end, e.content.clone()));
+            if !findings.contains(&i) {
+                findings.push(i);
+            }
+        }
+    }
+    let mut notes: Vec<(usize, String)> = Vec::new();
+    for ((file, line), by_service) in &lines {
+        let mut edit_sets = by_service.values().map(|(edits, _)| edits);
+        let first = edit_sets.next();
+        if by_service.len() < 2 || edit_sets.all(|e| Some(e) == first) {
+            continue;
+        }
+        let names: Vec<String> = by_service
+            .keys()
+            .map(|s| match s {
+                Some(s) => format!("`{s}`"),
+                None => "another finding".to_string(),
+            })
+            .collect();
+        let start = sources.get(*file).line_start(*line);
+        let note = format!(
+            "No fix is offered: the text at {} is used by {}, which need it changed differently; give each service its own value.",
+            place(sources, Span::new(*file, start, start)),
+            names.join(" and ")
+        );
+        for (_, findings) in by_service.values() {
+            notes.extend(findings.iter().map(|&i| (i, note.clone())));
+        }
+    }
+    for (k, note) in notes {
+        add_note(&mut diagnostics[k], note);
+    }
+}

@@ -1,0 +1,930 @@
+//! Suppression comments: `# composelint: disable=…` in compose and env files drops the
+//! findings it names, and directives that name no rule (CMP900) or suppress nothing (CMP901)
+//! are reported.
+//!
+//! Grammar, in a comment of a compose file or an env file:
+//! - `# composelint: disable=CODE[,CODE…] [-- reason]` after other text on a line covers
+//!   findings whose primary span starts on that line; alone on its line (only blanks before
+//!   the `#`) it covers the next line that is neither blank nor only a comment.
+//! - `# composelint: disable-file=CODE[,CODE…] [-- reason]` anywhere covers the whole file.
+//!
+//! Comments are found with what the parsers know, never by a plain line scan: in YAML a `#`
+//! starts a comment only at a line start or after a blank and outside every scalar of the
+//! parsed tree (quoted, plain or block); in an env file it is any `#` outside the keys and
+//! values the dotenv parser read. A file that does not parse has no reliable comments and
+//! therefore no directives, which is why CMP001 and CMP007 cannot be suppressed; CMP900 and
+//! CMP901 cannot be either, so a directive cannot hide its own mistakes.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::compose::issues::LoadIssue;
+use crate::compose::model::Project;
+use crate::diagnostic::Diagnostic;
+use crate::dotenv;
+use crate::rules::cmp901_unused_suppression as cmp901;
+use crate::rules::{self, cmp900_unknown_code_in_suppression as cmp900};
+use crate::source::{FileId, SourceFile, Sources, Span};
+use crate::text::Text;
+use crate::yaml::{self, Limits, Node, NodeKind, ScalarStyle, YamlErrorKind};
+
+/// Codes whose findings no comment can suppress.
+pub const UNSUPPRESSIBLE: [&str; 4] = ["CMP001", "CMP007", "CMP900", "CMP901"];
+
+/// What the suppression pass did in one project.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Suppressions {
+    /// The findings a directive dropped, with that directive's reason.
+    pub suppressed: Vec<Suppressed>,
+    /// Well-formed directives found.
+    pub directives: usize,
+    /// Well-formed directives without a ` -- reason`.
+    pub without_reason: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppressed {
+    pub diagnostic: Diagnostic,
+    pub reason: Option<String>,
+}
+
+/// Every code is enabled: for callers without a configuration.
+pub fn all_enabled(_: &str) -> bool {
+    true
+}
+
+/// Drops the findings that directives cover and adds CMP900/CMP901 findings.
+///
+/// `enabled` says whether a rule runs in this configuration: a directive's code whose rule is
+/// turned off is neither used nor unused (the rule could not fire), and CMP900/CMP901 are
+/// reported only when enabled themselves.
+pub fn apply(
+    diagnostics: Vec<Diagnostic>,
+    project: &Project,
+    sources: &Sources,
+    enabled: &dyn Fn(&str) -> bool,
+) -> (Vec<Diagnostic>, Suppressions) {
+    let mut summary = Suppressions::default();
+    let mut problems = Vec::new();
+    let mut directives = Vec::new();
+    for (id, kind) in file_kinds(project, sources) {
+        let file = sources.get(id);
+        // Cheap guard: the parse below is only worth it for a file that mentions us.
+        if !file.text.contains(MARKER) {
+            continue;
+        }
+        let comments = match kind {
+            FileKind::Yaml => match loader_tree(project, id) {
+                Tree::Unreliable => None,
+                Tree::Loaded(documents) => Some(tree_comments(file, &documents)),
+                Tree::NotKept => yaml_comments(file),
+            },
+            FileKind::Env { raw } => env_comments(file, raw),
+        };
+        let Some(comments) = comments else { continue };
+        let next_lines = NextCodeLine::new(file, &comments);
+        for comment in &comments {
+            match parse_directive(file, comment, &next_lines) {
+                None => {}
+                Some(Err(m)) => problems.push(cmp900::malformed(&m.problem, m.span)),
+                Some(Ok(d)) => directives.push(d),
+            }
+        }
+    }
+    if directives.is_empty() {
+        let mut out = diagnostics;
+        if enabled(cmp900::RULE.code) {
+            out.extend(problems);
+        }
+        return (out, summary);
+    }
+    summary.directives = directives.len();
+    summary.without_reason = directives.iter().filter(|d| d.reason.is_none()).count();
+
+    let mut by_line: HashMap<(FileId, usize), Vec<usize>> = HashMap::new();
+    let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::new();
+    for (i, d) in directives.iter().enumerate() {
+        match d.scope {
+            Scope::Line(line) => by_line.entry((d.file, line)).or_default().push(i),
+            Scope::File => by_file.entry(d.file).or_default().push(i),
+        }
+    }
+    let files_with_directives: HashSet<FileId> = directives.iter().map(|d| d.file).collect();
+
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    for diagnostic in diagnostics {
+        let Some(span) = diagnostic.primary.filter(|s| {
+            files_with_directives.contains(&s.file) && !UNSUPPRESSIBLE.contains(&diagnostic.code)
+        }) else {
+            kept.push(diagnostic);
+            continue;
+        };
+        let line = sources.get(span.file).line_col(span.start).line;
+        // The most specific directive takes the finding: a file-wide one is used only for
+        // findings no line directive covered, so a redundant one is reported as unused.
+        let mut by = mark_used(
+            &mut directives,
+            by_line.get(&(span.file, line)),
+            diagnostic.code,
+        );
+        if by.is_none() {
+            by = mark_used(&mut directives, by_file.get(&span.file), diagnostic.code);
+        }
+        match by {
+            Some(i) => summary.suppressed.push(Suppressed {
+                diagnostic,
+                reason: directives.get(i).and_then(|d| d.reason.clone()),
+            }),
+            None => kept.push(diagnostic),
+        }
+    }
+
+    for d in &directives {
+        for code in &d.codes {
+            match code.status {
+                Status::Unknown => problems.push(cmp900::unknown_code(&code.text, code.span)),
+                Status::Unsuppressible(rule) => {
+                    problems.push(cmp900::unsuppressible_code(rule, code.span))
+                }
+                Status::Rule(_) => {}
+            }
+        }
+    }
+    if enabled(cmp900::RULE.code) {
+        kept.extend(problems);
+    }
+    if enabled(cmp901::RULE.code) {
+        kept.extend(
+            directives
+                .iter()
+                .filter_map(|d| unused(d, sources.get(d.file), enabled)),
+        );
+    }
+    (kept, summary)
+}
+
+/// Marks the codes of `candidates` that name `code` as used; the first directive that did.
+fn mark_used(
+    directives: &mut [Directive],
+    candidates: Option<&Vec<usize>>,
+    code: &str,
+) -> Option<usize> {
+    let mut first = None;
+    for &i in candidates.map(Vec::as_slice).unwrap_or_default() {
+        let Some(d) = directives.get_mut(i) else {
+            continue;
+        };
+        for c in &mut d.codes {
+            if matches!(c.status, Status::Rule(r) if r == code) {
+                c.used = true;
+                first = first.or(Some(i));
+            }
+        }
+    }
+    first
+}
+
+/// The CMP901 finding of a directive, if some of its codes suppressed nothing.
+fn unused(d: &Directive, file: &SourceFile, enabled: &dyn Fn(&str) -> bool) -> Option<Diagnostic> {
+    let is_unused = |c: &&CodeRef| matches!(c.status, Status::Rule(r) if !c.used && enabled(r));
+    let unused: Vec<&CodeRef> = d.codes.iter().filter(is_unused).collect();
+    let (first, last) = (unused.first()?, unused.last()?);
+    let names: Vec<&str> = unused.iter().map(|c| c.text.as_str()).collect();
+    if unused.len() == d.codes.len() {
+        return Some(cmp901::unused_directive(d.comment, &names, d.removal));
+    }
+    let (list_first, list_last) = (d.codes.first()?, d.codes.last()?);
+    let list = Span::new(d.file, list_first.span.start, list_last.span.end);
+    let separator = if file.slice(list).contains(", ") {
+        ", "
+    } else {
+        ","
+    };
+    let kept: Vec<&str> = d
+        .codes
+        .iter()
+        .filter(|c| !is_unused(c))
+        .map(|c| c.text.as_str())
+        .collect();
+    let at = Span::new(d.file, first.span.start, last.span.end);
+    Some(cmp901::unused_codes(at, &names, list, kept.join(separator)))
+}
+
+const MARKER: &str = "composelint:";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FileKind {
+    Yaml,
+    /// `raw`: an `env_file` with `format: raw`, whose values run to the line end.
+    Env {
+        raw: bool,
+    },
+}
+
+/// Which files of the project are YAML and which are env files; Dockerfiles are neither.
+fn file_kinds(project: &Project, sources: &Sources) -> Vec<(FileId, FileKind)> {
+    let mut kinds: HashMap<FileId, FileKind> = HashMap::new();
+    for &id in &project.env_files {
+        kinds.insert(id, FileKind::Env { raw: false });
+    }
+    let mut dockerfiles = HashSet::new();
+    for service in &project.services {
+        for reference in &service.env_files {
+            if let Some(id) = reference.file {
+                kinds
+                    .entry(id)
+                    .or_insert(FileKind::Env { raw: reference.raw });
+            }
+        }
+        if let Some(id) = service.build.as_ref().and_then(|b| b.dockerfile_file) {
+            dockerfiles.insert(id);
+        }
+    }
+    let compose: HashSet<FileId> = project.files.iter().copied().collect();
+    sources
+        .iter()
+        .filter(|f| !dockerfiles.contains(&f.id))
+        .map(|f| {
+            let kind = kinds.get(&f.id).copied().unwrap_or_else(|| {
+                // The loader does not record the env files of included projects; they are
+                // named like env files, while included and extended files are YAML.
+                if !compose.contains(&f.id) && looks_like_env_file(f) {
+                    FileKind::Env { raw: false }
+                } else {
+                    FileKind::Yaml
+                }
+            });
+            (f.id, kind)
+        })
+        .collect()
+}
+
+fn looks_like_env_file(file: &SourceFile) -> bool {
+    let name = file
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
+}
+
+/// One comment: from its `#` to the end of its line (a `\r` before the `\n` excluded).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Comment {
+    start: usize,
+    end: usize,
+    /// 1-based line.
+    line: usize,
+    /// Only blanks (or a BOM) before the `#` on its line.
+    own_line: bool,
+}
+
+/// What the loader kept of a YAML file's tree.
+enum Tree<'a> {
+    /// The file did not parse (or could not be read as text): its comments are unreliable.
+    Unreliable,
+    /// Every document of the file as written.
+    Loaded(Vec<&'a Node>),
+    /// The loader kept no complete tree of it (an included or extended file, or a root
+    /// dropped for not being a mapping): parse it again.
+    NotKept,
+}
+
+fn loader_tree(project: &Project, id: FileId) -> Tree<'_> {
+    let documents: Vec<&Node> = project
+        .documents
+        .iter()
+        .filter(|(file, _)| *file == id)
+        .map(|(_, node)| node)
+        .collect();
+    let mut complete = project.files.contains(&id);
+    for issue in &project.issues {
+        match issue {
+            LoadIssue::Syntax { span, .. } if span.file == id => return Tree::Unreliable,
+            // A problem outside every kept document is a root the loader dropped.
+            LoadIssue::Structure { span, .. }
+                if span.file == id
+                    && !documents
+                        .iter()
+                        .any(|d| d.span.start <= span.start && span.end <= d.span.end) =>
+            {
+                complete = false;
+            }
+            _ => {}
+        }
+    }
+    if complete {
+        Tree::Loaded(documents)
+    } else {
+        Tree::NotKept
+    }
+}
+
+/// The comments of a YAML file, parsed here; None when it does not parse.
+fn yaml_comments(file: &SourceFile) -> Option<Vec<Comment>> {
+    let parsed = yaml::parse(file.id, &file.text, Limits::default());
+    if parsed.errors.iter().any(|e| {
+        matches!(
+            e.kind,
+            YamlErrorKind::Syntax | YamlErrorKind::TooComplex | YamlErrorKind::UnknownAnchor
+        )
+    }) {
+        return None;
+    }
+    let documents: Vec<&Node> = parsed.documents.iter().collect();
+    Some(tree_comments(file, &documents))
+}
+
+/// The comments of a YAML file whose documents are `documents`: each `#` outside their
+/// scalars.
+fn tree_comments(file: &SourceFile, documents: &[&Node]) -> Vec<Comment> {
+    let mut scalars = Vec::new();
+    let mut pending: Vec<&Node> = documents.to_vec();
+    while let Some(node) = pending.pop() {
+        match &node.kind {
+            NodeKind::Scalar(s) => {
+                let mut start = node.span.start;
+                // A block scalar's header line may end in a comment; its content cannot.
+                if matches!(s.style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    start = file
+                        .text
+                        .get(start..node.span.end)
+                        .and_then(|t| t.find('\n'))
+                        .map_or(node.span.end, |i| start + i);
+                }
+                if start < node.span.end && node.span.file == file.id {
+                    scalars.push((start, node.span.end));
+                }
+            }
+            NodeKind::Sequence(items) => pending.extend(items.iter()),
+            NodeKind::Mapping(entries) => {
+                for e in entries {
+                    pending.push(&e.key);
+                    pending.push(&e.value);
+                }
+            }
+        }
+    }
+    scan_comments(&file.text, scalars, true)
+}
+
+/// The comments of an env file; None when it does not parse.
+fn env_comments(file: &SourceFile, raw: bool) -> Option<Vec<Comment>> {
+    // Values do not matter here, only where keys and values are written; a value for every
+    // variable keeps `${VAR:?}` from failing the parse.
+    let lookup = |_: &str| Some(Text::synthetic("x"));
+    let parsed = if raw {
+        dotenv::parse_raw(file)
+    } else {
+        dotenv::parse(file, &lookup)
+    }
+    .ok()?;
+    let mut written = Vec::new();
+    for entry in &parsed.entries {
+        written.push((entry.key_span.start, entry.key_span.end));
+        if let Some(v) = entry.value_span {
+            written.push((v.start, v.end));
+        }
+    }
+    // In an env file that parsed, whatever is not a key or a value is blanks, `=`, `export`
+    // or a comment, so any `#` outside them starts one (also right after a closing quote).
+    Some(scan_comments(&file.text, written, false))
+}
+
+/// The comments of `text`: each `#` outside the `excluded` byte ranges (and, with
+/// `after_blank`, at a line start or after a space or tab) runs to its line end.
+fn scan_comments(text: &str, mut excluded: Vec<(usize, usize)>, after_blank: bool) -> Vec<Comment> {
+    excluded.sort_unstable();
+    excluded.dedup();
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut next_excluded = 0;
+    let mut line = 1;
+    let mut line_start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes.get(i).copied().unwrap_or(b'\n');
+        if b == b'\n' {
+            line += 1;
+            line_start = i + 1;
+            i += 1;
+            continue;
+        }
+        if b != b'#' {
+            i += 1;
+            continue;
+        }
+        while excluded
+            .get(next_excluded)
+            .is_some_and(|&(_, end)| end <= i)
+        {
+            next_excluded += 1;
+        }
+        // Ranges may nest (a key inside its flow mapping is not listed, but alias copies
+        // repeat spans), so any range from here on that starts before `i` and ends after it.
+        let inside = excluded
+            .get(next_excluded..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&(start, _)| start <= i)
+            .any(|&(_, end)| end > i);
+        let before = text.get(line_start..i).unwrap_or("");
+        let own_line = before
+            .trim_start_matches([' ', '\t', '\u{feff}'])
+            .is_empty();
+        let blank_before = own_line || before.ends_with([' ', '\t']);
+        if inside || (after_blank && !blank_before) {
+            i += 1;
+            continue;
+        }
+        let mut end = text
+            .get(i..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(text.len(), |n| i + n);
+        if end > i && bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        out.push(Comment {
+            start: i,
+            end,
+            line,
+            own_line,
+        });
+        i = end.max(i + 1);
+    }
+    out
+}
+
+/// For each line, the next line after it that holds something besides blanks and comments.
+struct NextCodeLine {
+    next: Vec<Option<usize>>,
+}
+
+impl NextCodeLine {
+    fn new(file: &SourceFile, comments: &[Comment]) -> Self {
+        let comment_lines: HashSet<usize> = comments
+            .iter()
+            .filter(|c| c.own_line)
+            .map(|c| c.line)
+            .collect();
+        let count = file.line_count();
+        let mut next = vec![None; count + 2];
+        let mut following = None;
+        for line in (1..=count).rev() {
+            if let Some(slot) = next.get_mut(line) {
+                *slot = following;
+            }
+            let start = file.line_start(line);
+            let end = file.line_start(line + 1);
+            let blank = file.text.get(start..end).is_none_or(|t| {
+                t.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                    .is_empty()
+            });
+            if !blank && !comment_lines.contains(&line) {
+                following = Some(line);
+            }
+        }
+        NextCodeLine { next }
+    }
+
+    fn after(&self, line: usize) -> Option<usize> {
+        self.next.get(line).copied().flatten()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    /// Findings whose primary span starts on this 1-based line.
+    Line(usize),
+    File,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    /// A rule's code, as the rule spells it.
+    Rule(&'static str),
+    Unsuppressible(&'static str),
+    Unknown,
+}
+
+#[derive(Clone, Debug)]
+struct CodeRef {
+    /// As written.
+    text: String,
+    span: Span,
+    status: Status,
+    used: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Directive {
+    file: FileId,
+    /// From the `#` to the end of the comment's text.
+    comment: Span,
+    /// What removing the directive deletes: the comment and the blanks before it, or its
+    /// whole line when it stands alone.
+    removal: Span,
+    scope: Scope,
+    codes: Vec<CodeRef>,
+    reason: Option<String>,
+}
+
+/// What is wrong with a `# composelint:` comment that is not a well-formed directive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Malformed {
+    problem: String,
+    span: Span,
+}
+
+/// The directive in `comment`: None when the comment is not one, Err when it is malformed.
+fn parse_directive(
+    file: &SourceFile,
+    comment: &Comment,
+    next_lines: &NextCodeLine,
+) -> Option<Result<Directive, Malformed>> {
+    let text = file.text.get(comment.start..comment.end)?;
+    let blanks = |s: &str| s.len() - s.trim_start_matches([' ', '\t']).len();
+    let mut pos = 1 + blanks(text.get(1..)?);
+    if !text.get(pos..)?.starts_with(MARKER) {
+        return None;
+    }
+    pos += MARKER.len();
+    let marker_end = pos;
+    pos += blanks(text.get(pos..)?);
+    let at = |start: usize, end: usize| file.span(comment.start + start, comment.start + end);
+    let rest = text.get(pos..)?;
+    let (scope, keyword) = if rest.starts_with("disable-file=") {
+        (Scope::File, "disable-file=")
+    } else if rest.starts_with("disable=") {
+        let line = if comment.own_line {
+            next_lines.after(comment.line).unwrap_or(0)
+        } else {
+            comment.line
+        };
+        (Scope::Line(line), "disable=")
+    } else {
+        let word = rest.find([' ', '\t']).unwrap_or(rest.len());
+        let (problem, span) = if word == 0 {
+            (
+                "nothing after `composelint:`".to_string(),
+                at(marker_end - MARKER.len(), marker_end),
+            )
+        } else {
+            (
+                format!(
+                    "`{}` is not `disable=` or `disable-file=`",
+                    rest.get(..word).unwrap_or(rest)
+                ),
+                at(pos, pos + word),
+            )
+        };
+        return Some(Err(Malformed { problem, span }));
+    };
+    pos += keyword.len();
+    let tail = text.get(pos..)?;
+    // The reason starts at the first `--` after a blank.
+    let separator = tail
+        .match_indices("--")
+        .map(|(i, _)| i)
+        .find(|&i| i > 0 && tail.get(..i).is_some_and(|s| s.ends_with([' ', '\t'])));
+    let (list, reason) = match separator {
+        Some(i) => (
+            tail.get(..i)?,
+            tail.get(i + 2..)
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_string),
+        ),
+        None => (tail, None),
+    };
+    let mut codes = Vec::new();
+    let mut offset = pos;
+    for piece in list.split(',') {
+        let lead = blanks(piece);
+        let token = piece.trim();
+        let start = offset + lead;
+        let span = at(start, start + token.len());
+        offset += piece.len() + 1;
+        if token.is_empty() {
+            let problem = if list.trim().is_empty() {
+                format!("no code after `{keyword}`")
+            } else {
+                "an empty code in the list".to_string()
+            };
+            let where_ = if list.trim().is_empty() {
+                at(pos - keyword.len(), pos)
+            } else {
+                span
+            };
+            return Some(Err(Malformed {
+                problem,
+                span: where_,
+            }));
+        }
+        if token.contains([' ', '\t']) {
+            return Some(Err(Malformed {
+                problem: "codes are separated by `,` and the reason follows ` -- `".into(),
+                span,
+            }));
+        }
+        let status = match rules::RULES
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(token))
+        {
+            Some(rule) if UNSUPPRESSIBLE.contains(&rule.code) => Status::Unsuppressible(rule.code),
+            Some(rule) => Status::Rule(rule.code),
+            None => Status::Unknown,
+        };
+        codes.push(CodeRef {
+            text: token.to_string(),
+            span,
+            status,
+            used: false,
+        });
+    }
+    let trimmed_end = comment.start + text.trim_end().len();
+    Some(Ok(Directive {
+        file: file.id,
+        comment: file.span(comment.start, trimmed_end),
+        removal: removal(file, comment),
+        scope,
+        codes,
+        reason,
+    }))
+}
+
+/// The bytes deleting `comment` removes: its whole line (with the line break) when it stands
+/// alone, else the comment and the blanks before it.
+fn removal(file: &SourceFile, comment: &Comment) -> Span {
+    if comment.own_line {
+        let mut start = file.line_start(comment.line);
+        if start == 0 && file.text.starts_with('\u{feff}') {
+            start = '\u{feff}'.len_utf8();
+        }
+        let end = file.line_start(comment.line + 1).max(comment.end);
+        return file.span(start, end);
+    }
+    let before = file.text.get(..comment.start).unwrap_or("");
+    let start = before.trim_end_matches([' ', '\t']).len();
+    file.span(start, comment.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(FileId(0), PathBuf::from("compose.yaml"), text.to_string())
+    }
+
+    /// The text of each comment of a YAML file.
+    fn yaml(text: &str) -> Vec<String> {
+        let f = file(text);
+        yaml_comments(&f)
+            .expect("parses")
+            .iter()
+            .map(|c| text[c.start..c.end].to_string())
+            .collect()
+    }
+
+    fn env(text: &str) -> Vec<String> {
+        let f = file(text);
+        env_comments(&f, false)
+            .expect("parses")
+            .iter()
+            .map(|c| text[c.start..c.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn yaml_comments_after_blanks_and_at_line_starts() {
+        let text = "# top\nservices:  # after a key\n  app:\n    image: x # after a value\n";
+        assert_eq!(yaml(text), ["# top", "# after a key", "# after a value"]);
+    }
+
+    #[test]
+    fn no_comment_inside_quoted_scalars() {
+        let text = "a: \"x # not\" # yes\nb: 'y # not'\nc: \"multi\n  # still inside\"\n";
+        assert_eq!(yaml(text), ["# yes"]);
+    }
+
+    #[test]
+    fn no_comment_inside_block_scalars_but_on_their_header() {
+        let text = "command: | # header\n  echo hi\n  # a shell comment, content\nnext: >\n  # folded content\n# real\nlast: 1\n";
+        assert_eq!(yaml(text), ["# header", "# real"]);
+    }
+
+    #[test]
+    fn a_hash_in_a_url_fragment_or_a_plain_scalar_is_content() {
+        let text = "url: http://x/#a\nchannel: room#1 # comment\n";
+        assert_eq!(yaml(text), ["# comment"]);
+    }
+
+    #[test]
+    fn flow_mappings_and_sequences() {
+        let text = "env: {A: \"#1\", B: x#y} # flow\nlist: [ \"#\", b ] # seq\nmulti: {\n  a: 1, # inside\n  b: 2\n}\n";
+        assert_eq!(yaml(text), ["# flow", "# seq", "# inside"]);
+    }
+
+    #[test]
+    fn crlf_line_endings_stay_out_of_the_comment() {
+        let text = "a: 1 # one\r\n# two\r\nb: \"#\"\r\n";
+        assert_eq!(yaml(text), ["# one", "# two"]);
+        let f = file(text);
+        let comments = yaml_comments(&f).unwrap();
+        assert_eq!(comments[1].line, 2);
+        assert!(comments[1].own_line);
+        assert!(!comments[0].own_line);
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_has_no_comments() {
+        assert_eq!(yaml_comments(&file("a: [1\n# c\n")), None);
+    }
+
+    #[test]
+    fn env_comments_follow_the_dotenv_grammar() {
+        let text = "# top\nA=1 # after\nB=x#y\nC=\"q # inside\" # after quote\n  # indented\nD='multi\n# inside\n'\nE=v\t#tab-is-value\n";
+        assert_eq!(
+            env(text),
+            ["# top", "# after", "# after quote", "# indented"]
+        );
+    }
+
+    #[test]
+    fn raw_env_values_run_to_the_line_end() {
+        let f = file("# c\nA=1 # value\n");
+        let got: Vec<&str> = env_comments(&f, true)
+            .unwrap()
+            .iter()
+            .map(|c| &f.text[c.start..c.end])
+            .collect();
+        assert_eq!(got, ["# c"]);
+    }
+
+    fn directive(text: &str) -> Result<Directive, Malformed> {
+        let f = file(text);
+        let comments = yaml_comments(&f).unwrap();
+        let next = NextCodeLine::new(&f, &comments);
+        comments
+            .iter()
+            .find_map(|c| parse_directive(&f, c, &next))
+            .expect("a directive")
+    }
+
+    #[test]
+    fn directives_with_codes_scope_and_reason() {
+        let d = directive("a: 1  # composelint: disable=OLL003, oll009 -- proxied\n").unwrap();
+        assert_eq!(d.scope, Scope::Line(1));
+        assert_eq!(d.reason.as_deref(), Some("proxied"));
+        let codes: Vec<(&str, Status)> = d
+            .codes
+            .iter()
+            .map(|c| (c.text.as_str(), c.status))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("OLL003", Status::Rule("OLL003")),
+                ("oll009", Status::Rule("OLL009"))
+            ]
+        );
+        // The removal takes the blanks before the comment and stops before the line break.
+        assert_eq!((d.removal.start, d.removal.end), (4, 54));
+
+        let d = directive("# composelint:disable-file=CMP001,XYZ\na: 1\n").unwrap();
+        assert_eq!(d.scope, Scope::File);
+        assert_eq!(d.reason, None);
+        assert_eq!(d.codes[0].status, Status::Unsuppressible("CMP001"));
+        assert_eq!(d.codes[1].status, Status::Unknown);
+        assert_eq!((d.removal.start, d.removal.end), (0, 38));
+    }
+
+    #[test]
+    fn an_own_line_directive_covers_the_next_code_line() {
+        let d = directive("a: 1\n  # composelint: disable=OLL001\n\n  # other\nb: 2\n").unwrap();
+        assert_eq!(d.scope, Scope::Line(5));
+        let d = directive("a: 1\n# composelint: disable=OLL001\n").unwrap();
+        assert_eq!(d.scope, Scope::Line(0), "nothing follows: covers no line");
+    }
+
+    #[test]
+    fn malformed_directives_are_findings() {
+        for (text, at) in [
+            ("a: 1 # composelint: disabel=OLL001\n", "disabel=OLL001"),
+            ("a: 1 # composelint: disable=\n", "disable="),
+            ("a: 1 # composelint: disable=OLL001,,OLL003\n", ""),
+            (
+                "a: 1 # composelint: disable=OLL001 because\n",
+                "OLL001 because",
+            ),
+            ("a: 1 # composelint:\n", "composelint:"),
+        ] {
+            let e = directive(text).expect_err(text);
+            assert_eq!(&text[e.span.start..e.span.end], at, "{text}: {}", e.problem);
+        }
+        // Mentioning composelint elsewhere in a comment is no directive.
+        let f = file("a: 1 # checked by composelint: disable=nothing\n");
+        let comments = yaml_comments(&f).unwrap();
+        let next = NextCodeLine::new(&f, &comments);
+        assert!(parse_directive(&f, &comments[0], &next).is_none());
+    }
+
+    /// Lints an in-memory project and runs the pass again over the rules' raw findings with
+    /// `enabled`, returning the codes reported and the summary.
+    fn run(
+        files: &[(&str, &str)],
+        enabled: &dyn Fn(&str) -> bool,
+    ) -> (Vec<&'static str>, Suppressions) {
+        let mut fs = crate::fs::MemFs::new();
+        for (path, text) in files {
+            fs.insert(PathBuf::from("/p").join(path), text.as_bytes().to_vec());
+        }
+        let settings = crate::Settings {
+            paths: vec![PathBuf::from("/p")],
+            ..crate::Settings::default()
+        };
+        let loaded = crate::load(&fs, &settings).expect("loads");
+        let project = loaded.into_iter().next().expect("one project");
+        let raw = rules::check_project(&project.project, &project.sources, Default::default());
+        let (out, summary) = apply(raw, &project.project, &project.sources, enabled);
+        let mut codes: Vec<&'static str> = out.iter().map(|d| d.code).collect();
+        codes.sort_unstable();
+        (codes, summary)
+    }
+
+    const CLIENT: &str = "services:\n  ollama:\n    image: ollama/ollama\n    volumes: [\"models:/root/.ollama\"]\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n    depends_on: [ollama]\n    environment:\n";
+
+    #[test]
+    fn suppressed_findings_are_kept_aside_with_their_reason() {
+        let compose = format!(
+            "{CLIENT}      OLLAMA_BASE_URL: http://localhost:11434 # composelint: disable=OLL001 -- socat\n      A: b # composelint: disable=OLL003\nvolumes: {{models: {{}}}}\n"
+        );
+        let (codes, summary) = run(&[("compose.yaml", &compose)], &all_enabled);
+        assert_eq!(
+            codes,
+            ["CMP901"],
+            "OLL001 suppressed, the second directive unused"
+        );
+        assert_eq!(summary.directives, 2);
+        assert_eq!(summary.without_reason, 1);
+        assert_eq!(summary.suppressed.len(), 1);
+        assert_eq!(summary.suppressed[0].diagnostic.code, "OLL001");
+        assert_eq!(summary.suppressed[0].reason.as_deref(), Some("socat"));
+    }
+
+    #[test]
+    fn disabled_rules_are_neither_used_nor_unused() {
+        let compose = format!(
+            "{CLIENT}      OLLAMA_BASE_URL: http://ollama:11434 # composelint: disable=OLL003,NOPE\nvolumes: {{models: {{}}}}\n"
+        );
+        let files = [("compose.yaml", compose.as_str())];
+        assert_eq!(run(&files, &all_enabled).0, ["CMP900", "CMP901"]);
+        // OLL003 turned off in the configuration: its directive is not known to be stale.
+        assert_eq!(run(&files, &|c: &str| c != "OLL003").0, ["CMP900"]);
+        // CMP900 and CMP901 themselves can be turned off.
+        assert!(run(&files, &|c: &str| !c.starts_with("CMP9")).0.is_empty());
+    }
+
+    #[test]
+    fn unsuppressible_findings_stay() {
+        let compose = format!(
+            "{CLIENT}      OLLAMA_BASE_URL: http://ollama:11434\n      A: ${{X:?set X}} # composelint: disable=CMP006 -- fine\nvolumes: {{models: {{}}}}\n"
+        );
+        let (codes, _) = run(&[("compose.yaml", &compose)], &all_enabled);
+        assert_eq!(codes, Vec::<&str>::new(), "CMP006 can be suppressed");
+        let bare = compose.replace(" # composelint: disable=CMP006 -- fine", "");
+        assert_eq!(run(&[("compose.yaml", &bare)], &all_enabled).0, ["CMP006"]);
+        let env = "A=\"unterminated # composelint: disable=CMP007\n";
+        let (codes, summary) = run(
+            &[
+                (
+                    "compose.yaml",
+                    &format!(
+                        "{CLIENT}      OLLAMA_BASE_URL: http://ollama:11434\nvolumes: {{models: {{}}}}\n"
+                    ),
+                ),
+                (".env", env),
+            ],
+            &all_enabled,
+        );
+        assert_eq!(
+            codes,
+            ["CMP007"],
+            "a file that does not parse has no directives"
+        );
+        assert_eq!(summary.directives, 0);
+    }
+
+    #[test]
+    fn a_dropped_root_document_is_read_again() {
+        // The loader drops the second document (not a mapping); its scalar must still hide
+        // the directive-like text inside its quotes.
+        let compose = format!(
+            "{CLIENT}      OLLAMA_BASE_URL: http://ollama:11434\nvolumes: {{models: {{}}}}\n---\n\"x # composelint: disable=OLL001\"\n"
+        );
+        let (codes, summary) = run(&[("compose.yaml", &compose)], &all_enabled);
+        assert_eq!(codes, ["CMP003"]);
+        assert_eq!(summary.directives, 0);
+    }
+}

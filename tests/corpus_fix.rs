@@ -1,0 +1,230 @@
+//! `--fix --unsafe-fixes` over a copy of every real project of the corpus keeps the fixer's
+//! promises: every file still loads, every fixed finding is gone, a second run changes
+//! nothing, no comment line is lost, and `composelint config` changes only in the services
+//! (and top-level volumes) the fixes are about.
+//!
+//! The vendored corpus (`fixtures/corpus`) is always used; the shared one
+//! (`../shared/corpus`) where it exists, and with `COMPOSELINT_REQUIRE_SHARED_CORPUS=1` (set
+//! by `.ci/run`) its absence is a failure.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use composelint::fix::write::replace_file;
+use composelint::fix::{FixOptions, fix};
+use composelint::fs::OsFs;
+use composelint::{LintedProject, Settings, compose, lint};
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        if meta.file_type().is_symlink() {
+            continue;
+        } else if meta.is_dir() {
+            copy_tree(&path, &target);
+        } else if meta.is_file() {
+            std::fs::copy(&path, &target).unwrap();
+            let mut permissions = std::fs::metadata(&target).unwrap().permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            permissions.set_readonly(false);
+            std::fs::set_permissions(&target, permissions).unwrap();
+        }
+    }
+}
+
+/// (code, service) → how many findings.
+fn counts(projects: &[LintedProject]) -> HashMap<(String, Option<String>), usize> {
+    let mut out = HashMap::new();
+    for d in projects.iter().flat_map(|p| &p.diagnostics) {
+        *out.entry((d.code.to_string(), d.service.clone()))
+            .or_default() += 1;
+    }
+    out
+}
+
+/// Breaking findings (the file no longer loads or validates) per file.
+fn breaking(projects: &[LintedProject]) -> BTreeMap<PathBuf, usize> {
+    let mut out = BTreeMap::new();
+    for p in projects {
+        for d in &p.diagnostics {
+            if matches!(d.code, "CMP001" | "CMP002" | "CMP003")
+                && let Some(span) = d.primary
+            {
+                *out.entry(p.sources.get(span.file).path.clone())
+                    .or_default() += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Top-level sections and `services.<name>` whose config differs.
+fn changed_sections(old: &serde_json::Value, new: &serde_json::Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let (Some(a), Some(b)) = (old.as_object(), new.as_object()) else {
+        out.insert("<root>".into());
+        return out;
+    };
+    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    for key in keys {
+        if a.get(key) == b.get(key) {
+            continue;
+        }
+        if key == "services"
+            && let (Some(x), Some(y)) = (
+                a.get(key).and_then(|v| v.as_object()),
+                b.get(key).and_then(|v| v.as_object()),
+            )
+        {
+            let names: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for name in names {
+                if x.get(name) != y.get(name) {
+                    out.insert(format!("services.{name}"));
+                }
+            }
+        } else {
+            out.insert(key.clone());
+        }
+    }
+    out
+}
+
+fn comment_lines(bytes: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| l.trim_start().starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Fixes a copy of `root` and returns (fixes applied, problems found).
+fn fix_corpus_copy(root: &Path) -> (usize, Vec<String>) {
+    let copy = tempfile::tempdir().unwrap();
+    copy_tree(root, copy.path());
+    let settings = Settings {
+        paths: vec![copy.path().to_path_buf()],
+        ..Settings::default()
+    };
+    let options = FixOptions { unsafe_fixes: true };
+    let before = lint(&OsFs, &settings).unwrap();
+    let run = fix(&OsFs, &settings, &options).unwrap();
+    let mut problems = Vec::new();
+    for f in &run.failures {
+        problems.push(format!("fix failed: {f:?}"));
+    }
+    if !run.unconverged.is_empty() {
+        problems.push(format!("did not converge: {:?}", run.unconverged));
+    }
+    for c in &run.changes {
+        if let Err(e) = replace_file(&c.path, &c.original, &c.fixed) {
+            problems.push(format!("{}: cannot write: {e}", c.path.display()));
+        }
+        let mut kept = comment_lines(&c.fixed);
+        for line in comment_lines(&c.original) {
+            match kept.iter().position(|k| *k == line) {
+                Some(i) => {
+                    kept.remove(i);
+                }
+                None => problems.push(format!("{}: lost `{line}`", c.path.display())),
+            }
+        }
+    }
+    let after = lint(&OsFs, &settings).unwrap();
+    let (broke_before, broke_after) = (breaking(&before), breaking(&after));
+    for (path, n) in &broke_after {
+        if *n > broke_before.get(path).copied().unwrap_or(0) {
+            problems.push(format!("{} no longer loads", path.display()));
+        }
+    }
+    let (count_before, count_after) = (counts(&before), counts(&after));
+    let mut applied: HashMap<(String, Option<String>), usize> = HashMap::new();
+    for a in &run.applied {
+        *applied
+            .entry((a.code.to_string(), a.service.clone()))
+            .or_default() += 1;
+    }
+    for (key, n) in &applied {
+        let was = count_before.get(key).copied().unwrap_or(0);
+        let is = count_after.get(key).copied().unwrap_or(0);
+        // A finding that appeared during the run (a fix made a reference work, and then it
+        // lacked `depends_on`) was not there before; it must be gone after.
+        if is + n > was.max(*n) {
+            problems.push(format!("{key:?}: {was} before, {is} after {n} fixes"));
+        }
+    }
+    // The services a fix is about, and those whose finding of a fixed rule went away with
+    // it (a fix in a mapping that others merge with `<<: *anchor` fixes them too).
+    let fixed_codes: BTreeSet<&str> = run.applied.iter().map(|a| a.code).collect();
+    let mut services: BTreeSet<String> = run
+        .applied
+        .iter()
+        .filter_map(|a| a.service.as_ref().map(|s| format!("services.{s}")))
+        .collect();
+    for ((code, service), n) in &count_before {
+        if fixed_codes.contains(code.as_str())
+            && count_after
+                .get(&(code.clone(), service.clone()))
+                .copied()
+                .unwrap_or(0)
+                < *n
+            && let Some(service) = service
+        {
+            services.insert(format!("services.{service}"));
+        }
+    }
+    if before.len() != after.len() {
+        problems.push(format!(
+            "{} projects before, {} after",
+            before.len(),
+            after.len()
+        ));
+    }
+    for (old_project, new_project) in before.iter().zip(&after) {
+        let (Ok(old), Ok(new)) = (
+            compose::config::render(&old_project.project),
+            compose::config::render(&new_project.project),
+        ) else {
+            continue;
+        };
+        for section in changed_sections(&old, &new) {
+            if section != "volumes" && !services.contains(&section) {
+                problems.push(format!(
+                    "{}: config changed in {section}, which no fix is about",
+                    new_project.project.directory.display()
+                ));
+            }
+        }
+    }
+    let again = fix(&OsFs, &settings, &options).unwrap();
+    for c in &again.changes {
+        problems.push(format!("a second fix changes {}", c.path.display()));
+    }
+    (run.applied.len(), problems)
+}
+
+#[test]
+fn fixing_the_vendored_corpus_keeps_every_promise() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus");
+    let (applied, problems) = fix_corpus_copy(&root);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(applied >= 5, "only {applied} fixes applied");
+}
+
+#[test]
+fn fixing_the_shared_corpus_keeps_every_promise() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !root.is_dir() {
+        let required = std::env::var("COMPOSELINT_REQUIRE_SHARED_CORPUS").is_ok_and(|v| v == "1");
+        assert!(!required, "{} is missing but required", root.display());
+        eprintln!("skipped: {} not present", root.display());
+        return;
+    }
+    let (applied, problems) = fix_corpus_copy(&root);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(applied >= 20, "only {applied} fixes applied");
+    eprintln!("{applied} fixes applied to the shared corpus");
+}

@@ -1,0 +1,167 @@
+//! `composelint - --stdin-filename PATH` (for editors) with the built binary: the text on
+//! standard input is linted as if written at PATH, with the `.env` and other files of that
+//! directory read from disk, and the findings name PATH.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(dir: &Path, args: &[&str], stdin: &str) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_composelint"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("composelint starts");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin.as_bytes()).expect("stdin written");
+    drop(input);
+    let out = child.wait_with_output().expect("composelint ends");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The seed scenario as an editor buffer: Open WebUI told to reach Ollama on `localhost`.
+const SEED: &str = "services:
+  ollama:
+    image: ollama/ollama
+    volumes: [models:/root/.ollama]
+  open-webui:
+    image: ghcr.io/open-webui/open-webui:main
+    environment:
+      OLLAMA_BASE_URL: http://localhost:11434
+    depends_on: [ollama]
+volumes:
+  models:
+";
+
+#[test]
+fn the_buffer_is_linted_at_the_stdin_filename_not_the_file_on_disk() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    // The saved file is clean; the unsaved buffer is not.
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        SEED.replace("localhost", "ollama"),
+    )
+    .expect("written");
+    let r = run(
+        dir.path(),
+        &[
+            "-",
+            "--stdin-filename",
+            "compose.yaml",
+            "--format",
+            "concise",
+        ],
+        SEED,
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    // Line 8, column 31: `localhost` in `      OLLAMA_BASE_URL: http://localhost:11434`.
+    assert!(
+        r.stdout.starts_with("compose.yaml:8:31: OLL001 "),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stdout.matches("OLL001").count(), 1, "{}", r.stdout);
+
+    // The saved file alone is clean.
+    let r = run(dir.path(), &["--format", "concise"], "");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn the_env_file_beside_the_stdin_filename_is_read_from_disk() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let sub = dir.path().join("stack");
+    std::fs::create_dir(&sub).expect("created");
+    std::fs::write(sub.join(".env"), "URL=http://localhost:11434\n").expect("written");
+    let compose = SEED.replace("http://localhost:11434", "${URL}");
+    let r = run(
+        dir.path(),
+        &[
+            "-",
+            "--stdin-filename",
+            "stack/docker-compose.yml",
+            "--format",
+            "json",
+        ],
+        &compose,
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let findings: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let findings = findings.as_array().expect("an array");
+    assert_eq!(findings.len(), 1, "{}", r.stdout);
+    let f = &findings[0];
+    assert_eq!(f["code"], "OLL001");
+    // The host is written in `.env` (line 1, `localhost` from column 12); the compose line
+    // that uses it is the buffer's, under the stdin filename.
+    assert_eq!(f["location"]["file"], "stack/.env");
+    assert_eq!(f["location"]["line"], 1);
+    assert_eq!(f["location"]["column"], 12);
+    assert_eq!(f["related"][0]["file"], "stack/docker-compose.yml");
+    assert_eq!(f["related"][0]["line"], 8);
+}
+
+#[test]
+fn a_clean_buffer_in_a_new_directory_passes() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let r = run(
+        dir.path(),
+        &[
+            "--stdin-filename",
+            "new/compose.yaml",
+            "--format",
+            "concise",
+        ],
+        &SEED.replace("localhost", "ollama"),
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("(1 project checked)"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(!dir.path().join("new").exists());
+}
+
+#[test]
+fn a_dash_without_a_filename_is_compose_yaml_and_dash_f_reads_stdin_too() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let r = run(dir.path(), &["-", "--format", "concise"], SEED);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.starts_with("compose.yaml:8:31: OLL001 "),
+        "{}",
+        r.stdout
+    );
+    let r = run(
+        dir.path(),
+        &[
+            "-f",
+            "-",
+            "--stdin-filename",
+            "x/compose.yaml",
+            "--format",
+            "concise",
+        ],
+        SEED,
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.starts_with("x/compose.yaml:8:31: OLL001 "),
+        "{}",
+        r.stdout
+    );
+}
