@@ -7,7 +7,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use composelint::diagnostic::{Applicability, Diagnostic, Edit};
+use composelint::diagnostic::Diagnostic;
+use composelint::fix::{FixOptions, FixRun};
 use composelint::fs::MemFs;
 use composelint::net::Platform;
 use composelint::output::{self, OutputOptions};
@@ -168,30 +169,52 @@ pub fn project(data: &[u8]) {
     output::junit::render(&projects, &options);
 }
 
-/// Fix application on a project from memory. Applies every safe fix (overlapping fixes after
-/// the first are skipped, as the fix engine does), then checks: every file that parsed still
-/// parses; every comment line of every file is still there; a second round changes nothing.
-/// Unsafe fixes are applied once more on their own and must keep files parsing and comments.
+/// Fix application on a project from memory, through the fix engine (`composelint::fix`),
+/// once with safe fixes and once with unsafe ones too. Checks the invariants of the fix
+/// issue: every file that parsed still parses; every comment line of every file is still
+/// there; fixing the fixed files again changes nothing (when the engine converged).
 pub fn fix(data: &[u8]) {
-    let fs = memfs(data);
     let before = file_texts(data);
-    let projects = lint_memfs(&fs);
-    let round1 = apply_fixes(&projects, &before, Applicability::Safe);
-    check_fixed(&before, &round1, "safe fixes");
-    if round1 != before {
-        let projects2 = lint_memfs(&memfs_from(&round1));
-        let round2 = apply_fixes(&projects2, &round1, Applicability::Safe);
-        if round2 != round1 {
-            let changed: Vec<_> = round1
-                .iter()
-                .filter(|(k, v)| round2.get(*k) != Some(v))
-                .map(|(k, v)| (k, v, round2.get(k)))
-                .collect();
-            panic!("a second round of safe fixes changed files: {changed:#?}");
+    for unsafe_fixes in [false, true] {
+        let options = FixOptions { unsafe_fixes };
+        let what = if unsafe_fixes {
+            "unsafe fixes"
+        } else {
+            "safe fixes"
+        };
+        let run = fix_memfs(&memfs(data), &options);
+        let mut after = before.clone();
+        for change in &run.changes {
+            let text = String::from_utf8(change.fixed.clone())
+                .unwrap_or_else(|_| panic!("{what} made {} not UTF-8", change.path.display()));
+            after.insert(change.path.clone(), text);
         }
+        check_fixed(&before, &after, what);
+        if run.changes.is_empty() || !run.unconverged.is_empty() {
+            continue;
+        }
+        let again = fix_memfs(&memfs_from(&after), &options);
+        assert!(
+            again.changes.is_empty(),
+            "a second round of {what} changed files: {:#?}",
+            again.changes
+        );
     }
-    let unsafe_round = apply_fixes(&projects, &before, Applicability::Unsafe);
-    check_fixed(&before, &unsafe_round, "unsafe fixes");
+}
+
+fn fix_memfs(fs: &MemFs, options: &FixOptions) -> FixRun {
+    match composelint::fix::fix(fs, &settings(), options) {
+        Ok(run) => run,
+        Err(e) => panic!("fixing an in-memory project failed the run: {e}"),
+    }
+}
+
+fn settings() -> Settings {
+    Settings {
+        paths: vec![PathBuf::from(PROJECT_DIR)],
+        platform: Platform::Any,
+        ..Settings::default()
+    }
 }
 
 fn memfs(data: &[u8]) -> MemFs {
@@ -223,74 +246,11 @@ fn memfs_from(files: &BTreeMap<PathBuf, String>) -> MemFs {
 }
 
 fn lint_memfs(fs: &MemFs) -> Vec<LintedProject> {
-    let settings = Settings {
-        paths: vec![PathBuf::from(PROJECT_DIR)],
-        platform: Platform::Any,
-        ..Settings::default()
-    };
     // Discovery over an in-memory directory that exists cannot fail; if it does, that is a bug.
-    match lint(fs, &settings) {
+    match lint(fs, &settings()) {
         Ok(projects) => projects,
         Err(e) => panic!("an in-memory project failed the run: {e}"),
     }
-}
-
-/// Applies the fixes of `applicability` to `texts`: per file, edits sorted, a fix whose edits
-/// overlap one already taken is skipped whole.
-fn apply_fixes(
-    projects: &[LintedProject],
-    texts: &BTreeMap<PathBuf, String>,
-    applicability: Applicability,
-) -> BTreeMap<PathBuf, String> {
-    let mut taken: BTreeMap<PathBuf, Vec<(usize, usize, String)>> = BTreeMap::new();
-    for p in projects {
-        for d in &p.diagnostics {
-            let Some(fix) = d.fix.as_ref().filter(|f| f.applicability == applicability) else {
-                continue;
-            };
-            let edits: Vec<(PathBuf, &Edit)> = fix
-                .edits
-                .iter()
-                .map(|e| (p.sources.get(e.span.file).path.clone(), e))
-                .collect();
-            let fits = edits.iter().all(|(path, e)| {
-                texts.contains_key(path)
-                    && taken.get(path).is_none_or(|t| {
-                        t.iter().all(|(s, end, content)| {
-                            // The same edit from two findings is applied once.
-                            (*s == e.span.start && *end == e.span.end && *content == e.content)
-                                || *end <= e.span.start && *s < e.span.start
-                                || e.span.end <= *s && e.span.start < *s
-                        })
-                    })
-            });
-            if !fits {
-                continue;
-            }
-            for (path, e) in edits {
-                let list = taken.entry(path).or_default();
-                let edit = (e.span.start, e.span.end, e.content.clone());
-                if !list.contains(&edit) {
-                    list.push(edit);
-                }
-            }
-        }
-    }
-    let mut out = texts.clone();
-    for (path, mut edits) in taken {
-        edits.sort();
-        let text = &texts[&path];
-        let mut fixed = String::with_capacity(text.len());
-        let mut at = 0;
-        for (start, end, content) in edits {
-            fixed.push_str(&text[at..start]);
-            fixed.push_str(&content);
-            at = end;
-        }
-        fixed.push_str(&text[at..]);
-        out.insert(path, fixed);
-    }
-    out
 }
 
 /// The invariants of the fix issue between a project's files before and after fixing.
