@@ -18,6 +18,7 @@ pub mod ollama;
 pub mod output;
 pub mod paths;
 pub mod reachability;
+pub mod redact;
 pub mod rules;
 pub mod source;
 pub mod suppress;

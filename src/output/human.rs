@@ -3,14 +3,15 @@
 use std::fmt;
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource, SourceCode,
+    SourceSpan, SpanContents,
 };
 
 use super::{OutputOptions, display_path, summary};
 use crate::LintedProject;
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::rules;
-use crate::source::{Sources, Span};
+use crate::source::{FileId, Sources, Span};
 
 /// Every finding, then notes (templates used for missing env files), then the summary line.
 pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
@@ -24,8 +25,9 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
         .with_links(false);
     let mut out = String::new();
     for project in projects {
+        let env_files = env_files(project);
         for d in &project.diagnostics {
-            let report = Report::new(d, &project.sources, options);
+            let report = Report::new(d, &project.sources, &env_files, options);
             if handler.render_report(&mut out, &report).is_err() {
                 out.push_str(&format!("{}: {}\n", d.code, d.message));
             }
@@ -54,13 +56,18 @@ struct Report {
     severity: miette::Severity,
     help: Option<String>,
     url: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<Shown>>,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
 
 impl Report {
-    fn new(d: &Diagnostic, sources: &Sources, options: &OutputOptions) -> Report {
+    fn new(
+        d: &Diagnostic,
+        sources: &Sources,
+        env_files: &[FileId],
+        options: &OutputOptions,
+    ) -> Report {
         let severity = match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -83,7 +90,7 @@ impl Report {
         let Some(primary) = d.primary else {
             return report;
         };
-        report.source = Some(named_source(primary, sources, options));
+        report.source = Some(named_source(primary, sources, env_files, options));
         report.labels.push(LabeledSpan::new_primary_with_span(
             d.primary_label.clone(),
             source_span(primary),
@@ -101,7 +108,7 @@ impl Report {
                     severity: miette::Severity::Advice,
                     help: None,
                     url: None,
-                    source: Some(named_source(label.span, sources, options)),
+                    source: Some(named_source(label.span, sources, env_files, options)),
                     labels: vec![LabeledSpan::new_primary_with_span(
                         Some(label.message.clone()),
                         source_span(label.span),
@@ -128,9 +135,72 @@ fn help_with_fix(d: &Diagnostic) -> Option<String> {
     }
 }
 
-fn named_source(span: Span, sources: &Sources, options: &OutputOptions) -> NamedSource<String> {
+fn named_source(
+    span: Span,
+    sources: &Sources,
+    env_files: &[FileId],
+    options: &OutputOptions,
+) -> NamedSource<Shown> {
     let file = sources.get(span.file);
-    NamedSource::new(display_path(&file.path, &options.cwd), file.text.clone())
+    let shown = Shown {
+        text: crate::redact::credentials_same_length(&file.text),
+        context: !env_files.contains(&span.file),
+    };
+    NamedSource::new(display_path(&file.path, &options.cwd), shown)
+}
+
+/// The files a project read variables from: its `.env` (or `--env-file`s) and every
+/// service's `env_file`.
+fn env_files(project: &LintedProject) -> Vec<FileId> {
+    let services = project.project.services.iter();
+    let service_files = services.flat_map(|s| s.env_files.iter().filter_map(|f| f.file));
+    project
+        .project
+        .env_files
+        .iter()
+        .copied()
+        .chain(service_files)
+        .collect()
+}
+
+/// A file's text as the report may show it: credentials inside URLs overwritten. Env files
+/// hold secrets: a finding there shows the lines it points at and never the lines around them,
+/// which are other variables' values.
+struct Shown {
+    text: String,
+    context: bool,
+}
+
+impl SourceCode for Shown {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        // Without context (as miette asks for the header's line and column) the span is
+        // read as it is.
+        let no_context = context_lines_before == 0 && context_lines_after == 0;
+        if self.context || no_context {
+            return self
+                .text
+                .read_span(span, context_lines_before, context_lines_after);
+        }
+        // Whole lines: from the start of the span's first line to the end of its last.
+        let start = span.offset().min(self.text.len());
+        let end = (span.offset() + span.len()).clamp(start, self.text.len());
+        let bytes = self.text.as_bytes();
+        let line_start = bytes[..start]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line_end = bytes[end..]
+            .iter()
+            .position(|b| *b == b'\n' || *b == b'\r')
+            .map_or(bytes.len(), |i| end + i);
+        let lines = SourceSpan::from((line_start, line_end - line_start));
+        self.text.read_span(&lines, 0, 0)
+    }
 }
 
 fn source_span(span: Span) -> SourceSpan {

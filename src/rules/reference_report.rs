@@ -8,6 +8,7 @@ use crate::compose::model::{EnvSource, EnvVar};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::client::PathKind;
 use crate::ollama::{Reference, TargetUrl, Written};
+use crate::redact;
 use crate::source::Span;
 
 /// A part of a reference's URL.
@@ -45,16 +46,12 @@ pub fn part_span(r: &Reference, part: Part) -> Option<Span> {
 /// `variable `X` of service `s``, or `the default of `X` in service `s``.
 pub fn subject(ctx: &Context, r: &Reference) -> String {
     let service = &ctx.project.services[r.client].name;
+    let value = redact::credentials(&r.text.value);
     match &r.written {
-        Written::Env { key, .. } => format!("`{key}={}` in service `{service}`", r.text.value),
-        Written::Command { .. } => {
-            format!("`{}` in the command of service `{service}`", r.text.value)
-        }
+        Written::Env { key, .. } => format!("`{key}={value}` in service `{service}`"),
+        Written::Command { .. } => format!("`{value}` in the command of service `{service}`"),
         Written::AppDefault { var } => {
-            format!(
-                "the default `{var}={}` of service `{service}`",
-                r.text.value
-            )
+            format!("the default `{var}={value}` of service `{service}`")
         }
     }
 }
