@@ -88,7 +88,7 @@ pub struct LintedProject {
 
 impl LintedProject {
     /// The project reduced to what the output formats show: its name, directory, file list,
-    /// templates used and diagnostics, and the text of only the files the diagnostics point
+    /// env files (the services' too), templates used and diagnostics, and the text of only the files the diagnostics point
     /// into (every other file keeps its path and id, with no text). The trees and the typed
     /// model — most of a linted project's memory — are let go, so a run over many projects
     /// holds little more than its findings.
@@ -120,12 +120,20 @@ impl LintedProject {
             };
             kept.add(file.path.clone(), text);
         }
+        // The services go, but the output must still know which files hold env values (it
+        // never shows their other lines): the services' env files join the project's.
+        let mut env_files = project.env_files;
+        for service in &project.services {
+            env_files.extend(service.env_files.iter().filter_map(|f| f.file));
+        }
+        env_files.sort_by_key(|id| id.0);
+        env_files.dedup();
         LintedProject {
             project: Project {
                 name: project.name,
                 directory: project.directory,
                 files: project.files,
-                env_files: project.env_files,
+                env_files,
                 templates_used: project.templates_used,
                 ..Project::default()
             },
