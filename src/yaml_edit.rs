@@ -297,9 +297,38 @@ fn is_block_value(lines: &[&str]) -> bool {
             t == "-"
                 || t.starts_with("- ")
                 || (!t.starts_with(['"', '\'', '[', '{']) && (t.ends_with(':') || t.contains(": ")))
+                || quoted_key(t)
         }
         _ => true,
     }
+}
+
+/// Whether `line` is a mapping entry whose key is quoted (`"a b": x`, `'k':`): the quoted
+/// scalar is followed by `:` at the end or before a space.
+fn quoted_key(line: &str) -> bool {
+    let mut chars = line.char_indices();
+    let Some((_, quote @ ('"' | '\''))) = chars.next() else {
+        return false;
+    };
+    let mut escaped = false;
+    let mut end = None;
+    while let Some((i, c)) = chars.next() {
+        if quote == '"' && escaped {
+            escaped = false;
+        } else if quote == '"' && c == '\\' {
+            escaped = true;
+        } else if c == quote {
+            // `''` inside single quotes is an escaped quote.
+            if quote == '\'' && line[i + 1..].starts_with('\'') {
+                chars.next();
+                continue;
+            }
+            end = Some(i + 1);
+            break;
+        }
+    }
+    end.and_then(|e| line.get(e..))
+        .is_some_and(|rest| rest == ":" || rest.starts_with(": "))
 }
 
 /// The lines of a new `key: value` at column `key_col`.
@@ -518,6 +547,22 @@ mod tests {
             "a:\n  - 1\nb:\n  c:\n  - 2\nd:\n    - 3\n"
         ));
         assert!(!indentless_sequences("a: 1\n"));
+    }
+
+    #[test]
+    fn a_quoted_key_makes_a_mapping_entry() {
+        // A new top-level `volumes:` for a key that needs quotes (found by fuzzing: it was
+        // written on the `volumes:` line, which is not YAML).
+        assert!(is_block_value(&["\"a b\":"]));
+        assert!(is_block_value(&["'it''s': {}"]));
+        assert!(is_block_value(&["\"a\\\"b\": 1"]));
+        assert!(!is_block_value(&["\"a: b\""]));
+        assert!(!is_block_value(&["'x':y"]));
+        let text = "services:\n  s:\n    image: x\n";
+        let parsed = crate::yaml::parse(FileId(0), text, crate::yaml::Limits::default());
+        let root = parsed.documents.first().unwrap();
+        let edit = add_name(text, FileId(0), root, "volumes", "a b", &[], Form::Map).unwrap();
+        assert_eq!(edit.content, "volumes:\n  \"a b\":\n");
     }
 
     #[test]

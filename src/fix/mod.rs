@@ -105,6 +105,10 @@ struct Candidate {
 struct Tally {
     keys: HashMap<FindingKey, usize>,
     breaking: HashMap<PathBuf, usize>,
+    /// Files that do not parse. Counting is not enough: a syntax error hides the structure
+    /// errors the file had, so a file with one CMP003 that a fix breaks still has one
+    /// breaking finding (found by fuzzing).
+    unparsed: BTreeSet<PathBuf>,
 }
 
 impl Tally {
@@ -117,6 +121,9 @@ impl Tally {
                     && let Some(path) = &key.path
                 {
                     *tally.breaking.entry(path.clone()).or_default() += 1;
+                    if d.code == "CMP001" {
+                        tally.unparsed.insert(path.clone());
+                    }
                 }
                 *tally.keys.entry(key).or_default() += 1;
             }
@@ -375,7 +382,8 @@ fn judge_round(
         wrong.insert(path.clone(), "the edits could not be applied".to_string());
     }
     for path in files.keys() {
-        if after.breaking(path) > before.breaking(path) {
+        let unparsed = after.unparsed.contains(path) && !before.unparsed.contains(path);
+        if unparsed || after.breaking(path) > before.breaking(path) {
             wrong
                 .entry(path.clone())
                 .or_insert_with(|| "the file no longer loads after the fix".to_string());
@@ -487,6 +495,28 @@ mod tests {
         assert!(text.contains("volumes: [\"m:"), "{text}");
         assert!(run.applied.iter().any(|a| a.code == "OLL001"));
         assert!(!run.applied.iter().any(|a| a.code == "TST001"));
+    }
+
+    #[test]
+    fn a_fix_that_breaks_a_file_with_a_structure_error_is_dropped() {
+        let (mut fs, settings) = setup();
+        // `restart: [x]` is a CMP003; the broken syntax hides it, so the count of breaking
+        // findings stays one.
+        fs.insert(
+            PATH,
+            COMPOSE.replace("  web:\n", "    restart: [x]\n  web:\n"),
+        );
+        let linter = with_fake_fix("volumes: [", "volumes: [[", |_| "ollama".into());
+        let run = fix_with(&fs, &settings, &FixOptions::default(), &linter).unwrap();
+        assert!(
+            run.failures
+                .iter()
+                .any(|f| f.code == "TST001" && f.reason.contains("no longer loads")),
+            "{:?}",
+            run.failures
+        );
+        let text = fixed_text(&run);
+        assert!(text.contains("volumes: [\"m:"), "{text}");
     }
 
     #[test]

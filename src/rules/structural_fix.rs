@@ -69,6 +69,15 @@ pub fn persist_models(ctx: &Context, service: &str, dir: &str) -> Vec<Option<Edi
     };
     let text = text(ctx, file);
     let volume = format!("{service}-models");
+    // Docker names volumes `[a-zA-Z0-9][a-zA-Z0-9_.-]*`; a service name outside that (itself
+    // invalid in Compose) yields no name to offer.
+    let valid = volume.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && volume
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    if !valid {
+        return vec![None];
+    }
     let mount = add_name(
         text,
         file,
