@@ -1,67 +1,8 @@
 //! The binary as users meet it: exit codes, output formats, bad input that must never panic
 //! or hang.
 
-use std::io::Read;
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs composelint in `dir`; a run longer than 30 s is a hang and fails the test.
-fn run(dir: &Path, args: &[&str]) -> Run {
-    run_with_env(dir, args, &[])
-}
-
-fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_composelint"))
-        .args(args)
-        .envs(env.iter().copied())
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("composelint starts");
-    let mut stdout_pipe = child.stdout.take().unwrap();
-    let mut stderr_pipe = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        stdout_pipe.read_to_end(&mut s).ok();
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        stderr_pipe.read_to_end(&mut s).ok();
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > Duration::from_secs(30) {
-            child.kill().ok();
-            panic!("composelint {args:?} hung in {}", dir.display());
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned();
-    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned();
-    let code = status
-        .code()
-        .expect("exited, not killed by a signal (a panic aborts with 101)");
-    assert_ne!(code, 101, "composelint panicked:\n{stderr}");
-    Run {
-        code,
-        stdout,
-        stderr,
-    }
-}
+mod common;
+use common::{Run, run_with_env, run_within as run};
 
 fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

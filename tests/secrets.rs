@@ -3,11 +3,6 @@
 //! any of them. (`composelint config` prints values on purpose, like `docker compose config`,
 //! and is not checked here.)
 
-use std::io::Read;
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
 const FORMATS: [&str; 7] = [
     "human", "concise", "json", "sarif", "github", "gitlab", "junit",
 ];
@@ -76,49 +71,8 @@ N8N_ENCRYPTION_KEY=n8n-key-Uy71Bd
 REDIS_PASSWORD=redis-pw-Ge93
 ";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_composelint"))
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("composelint starts");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        out.read_to_string(&mut s).ok();
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        err.read_to_string(&mut s).ok();
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > Duration::from_secs(30) {
-            child.kill().ok();
-            panic!("composelint {args:?} hung");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    Run {
-        code: status.code().expect("exited normally"),
-        stdout: out_reader.join().unwrap(),
-        stderr: err_reader.join().unwrap(),
-    }
-}
+mod common;
+use common::run_within as run;
 
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

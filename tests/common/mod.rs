@@ -2,8 +2,10 @@
 //! corpus, which `.ci/run` requires. Each test crate uses part of it.
 #![allow(dead_code)]
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 pub struct Run {
     pub code: i32,
@@ -26,6 +28,59 @@ pub fn run(dir: &Path, args: &[&str]) -> Run {
     };
     assert_ne!(run.code, 101, "composelint panicked:\n{}", run.stderr);
     run
+}
+
+/// Runs composelint in `dir` as [`run`] does, but a run longer than 30 s is a hang and fails
+/// the test instead of blocking it (for inputs made to hang a parser).
+pub fn run_within(dir: &Path, args: &[&str]) -> Run {
+    run_with_env(dir, args, &[])
+}
+
+/// [`run_within`] with extra environment variables.
+pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_composelint"))
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("composelint starts");
+    let mut stdout_pipe = child.stdout.take().unwrap();
+    let mut stderr_pipe = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        stdout_pipe.read_to_end(&mut s).ok();
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        stderr_pipe.read_to_end(&mut s).ok();
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            child.kill().ok();
+            panic!("composelint {args:?} hung in {}", dir.display());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned();
+    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned();
+    let code = status
+        .code()
+        .expect("exited, not killed by a signal (a panic aborts with 101)");
+    assert_ne!(code, 101, "composelint panicked:\n{stderr}");
+    Run {
+        code,
+        stdout,
+        stderr,
+    }
 }
 
 /// Copies the regular files and directories of a tree (links are left out), writable, as a
