@@ -121,8 +121,8 @@ fn main() {
         mb(text)
     );
     println!("what each part of the linted projects holds:");
-    release(&mut projects, "project.documents (trees as written)", |p| {
-        p.project.documents = Vec::new();
+    release(&mut projects, "project.written (as-written trees, parsed on use)", |p| {
+        p.project.written = Default::default();
     });
     release(&mut projects, "project.merged (merged tree)", |p| {
         p.project.merged = None;

@@ -73,7 +73,7 @@ pub fn apply(
             continue;
         }
         let comments = match kind {
-            FileKind::Yaml => match loader_tree(project, id) {
+            FileKind::Yaml => match loader_tree(project, sources, id) {
                 Tree::Unreliable => None,
                 Tree::Loaded(documents) => Some(tree_comments(file, &documents)),
                 Tree::NotKept => yaml_comments(file),
@@ -289,9 +289,9 @@ enum Tree<'a> {
     NotKept,
 }
 
-fn loader_tree(project: &Project, id: FileId) -> Tree<'_> {
+fn loader_tree<'a>(project: &'a Project, sources: &Sources, id: FileId) -> Tree<'a> {
     let documents: Vec<&Node> = project
-        .documents
+        .written_documents(sources)
         .iter()
         .filter(|(file, _)| *file == id)
         .map(|(_, node)| node)

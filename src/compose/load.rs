@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::dotenv;
 use crate::fs::{EntryKind, FileSystem};
 use crate::interpolate::{InterpolationError, interpolate};
-use crate::source::{FileId, Sources, Span};
+use crate::source::{FileId, SourceFile, Sources, Span};
 use crate::text::{Origin, Text};
 use crate::yaml::{
     self, Entry, Limits, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, YamlErrorKind,
@@ -96,10 +96,6 @@ pub fn load_project(
             documents.push((id, doc));
         }
     }
-    // Kept as written (before interpolation and merge): fixes edit the file a service is
-    // written in, at that file's own structure.
-    project.documents = documents.clone();
-
     project.name = project_name(&env, &documents, &directory);
     env.set_default(
         "COMPOSE_PROJECT_NAME",
@@ -345,61 +341,8 @@ impl Loader<'_> {
 
     /// The YAML documents of a file, with its syntax problems recorded.
     fn parse(&mut self, id: FileId) -> Vec<Node> {
-        let file = self.sources.get(id);
-        if file.text.contains('\0') {
-            let at = file.text.find('\0').unwrap_or(0);
-            self.issues.push(LoadIssue::Syntax {
-                span: Span::new(id, at, at + 1),
-                message: "the file contains a NUL byte: it is binary, not YAML".into(),
-            });
-            return Vec::new();
-        }
-        let parsed = yaml::parse(id, &file.text, Limits::default());
-        let mut syntax_error = false;
-        for error in parsed.errors {
-            self.issues.push(match error.kind {
-                YamlErrorKind::DuplicateKey { key, first } => LoadIssue::DuplicateKey {
-                    span: error.span,
-                    first,
-                    key,
-                },
-                YamlErrorKind::InvalidMerge => LoadIssue::Structure {
-                    span: error.span,
-                    message: error.message,
-                },
-                YamlErrorKind::Syntax
-                | YamlErrorKind::TooComplex
-                | YamlErrorKind::UnknownAnchor => {
-                    syntax_error = true;
-                    LoadIssue::Syntax {
-                        span: error.span,
-                        message: error.message,
-                    }
-                }
-            });
-        }
-        // A file Compose cannot read contributes nothing, so its half-read tree does not
-        // produce findings of its own.
-        if syntax_error {
-            return Vec::new();
-        }
-        let mut documents = Vec::new();
-        for doc in parsed.documents {
-            if doc.is_null() {
-                continue;
-            }
-            if doc.as_mapping().is_none() {
-                self.issues.push(LoadIssue::Structure {
-                    span: doc.span,
-                    message: format!(
-                        "a compose file must be a mapping at the top level, not {}",
-                        doc.type_name()
-                    ),
-                });
-                continue;
-            }
-            documents.push(doc);
-        }
+        let (documents, issues) = parse_documents(self.sources.get(id));
+        self.issues.extend(issues);
         documents
     }
 
@@ -511,13 +454,48 @@ impl Loader<'_> {
                 return fallback;
             }
         };
-        match merge::normalize(merged.clone()) {
+        self.normalize(merged, span)
+    }
+
+    /// Compose's normalisation after a merge step, one service or resource at a time: a unit
+    /// that cannot be normalised stays as merged (the model reports it where it was written)
+    /// while the others are normalised, and only one unit is ever copied to allow that.
+    /// Every rule of the normalisation applies within one `section.name` (see
+    /// `merge::normalize`), so unit by unit is the same as all at once.
+    fn normalize(&mut self, mut root: Node, span: Span) -> Node {
+        let NodeKind::Mapping(sections) = &mut root.kind else {
+            return self.normalize_unit(root, span);
+        };
+        for section in sections.iter_mut() {
+            let NodeKind::Mapping(children) = &mut section.value.kind else {
+                let unit = single_entry_root(section.key.clone(), take_node(&mut section.value));
+                section.value = only_value(self.normalize_unit(unit, span));
+                continue;
+            };
+            for child in children.iter_mut() {
+                let inner = Entry {
+                    key: child.key.clone(),
+                    value: take_node(&mut child.value),
+                };
+                let section_span = section.value.span;
+                let unit = single_entry_root(
+                    section.key.clone(),
+                    merge::mapping_node(vec![inner], section_span),
+                );
+                child.value = only_value(only_value(self.normalize_unit(unit, span)));
+            }
+        }
+        root
+    }
+
+    fn normalize_unit(&mut self, unit: Node, span: Span) -> Node {
+        let fallback = unit.clone();
+        match merge::normalize(unit) {
             Ok(long) => long,
             Err(error) => {
-                // The value stays as written; the model reports it where it was written.
                 let at = error.span.unwrap_or(span);
-                self.issues.push(value_issue(&merged, at, error.message));
-                merged
+                self.issues.push(value_issue(&fallback, at, error.message));
+                fallback
             }
         }
     }
@@ -845,6 +823,30 @@ fn value_issue(root: &Node, at: Span, message: String) -> LoadIssue {
     issues::invalid_value(text, at, message)
 }
 
+/// A mapping of one entry, spanning its value.
+fn single_entry_root(key: Node, value: Node) -> Node {
+    let span = value.span;
+    merge::mapping_node(vec![Entry { key, value }], span)
+}
+
+/// The value of a mapping's only entry (what [`single_entry_root`] wrapped).
+fn only_value(node: Node) -> Node {
+    let span = node.span;
+    match node.kind {
+        NodeKind::Mapping(entries) => entries
+            .into_iter()
+            .next()
+            .map_or_else(|| merge::null_node(span), |e| e.value),
+        _ => node,
+    }
+}
+
+/// Moves a node out, leaving a null in its place.
+fn take_node(node: &mut Node) -> Node {
+    let span = node.span;
+    std::mem::replace(node, merge::null_node(span))
+}
+
 /// The node whose span is `span`, searched without recursion.
 fn find_node(root: &Node, span: Span) -> Option<&Node> {
     let mut pending = vec![root];
@@ -1034,6 +1036,68 @@ impl IncludeEntry {
             }
         }
     }
+}
+
+/// The YAML documents of a compose file as written (without the ones Compose ignores or
+/// refuses), and the problems that made it drop any.
+pub(crate) fn parse_documents(file: &SourceFile) -> (Vec<Node>, Vec<LoadIssue>) {
+    let id = file.id;
+    let mut issues = Vec::new();
+    if file.text.contains('\0') {
+        let at = file.text.find('\0').unwrap_or(0);
+        issues.push(LoadIssue::Syntax {
+            span: Span::new(id, at, at + 1),
+            message: "the file contains a NUL byte: it is binary, not YAML".into(),
+        });
+        return (Vec::new(), issues);
+    }
+    let parsed = yaml::parse(id, &file.text, Limits::default());
+    let mut syntax_error = false;
+    for error in parsed.errors {
+        issues.push(match error.kind {
+            YamlErrorKind::DuplicateKey { key, first } => LoadIssue::DuplicateKey {
+                span: error.span,
+                first,
+                key,
+            },
+            YamlErrorKind::InvalidMerge => LoadIssue::Structure {
+                span: error.span,
+                message: error.message,
+            },
+            YamlErrorKind::Syntax
+            | YamlErrorKind::TooComplex
+            | YamlErrorKind::UnknownAnchor => {
+                syntax_error = true;
+                LoadIssue::Syntax {
+                    span: error.span,
+                    message: error.message,
+                }
+            }
+        });
+    }
+    // A file Compose cannot read contributes nothing, so its half-read tree does not
+    // produce findings of its own.
+    if syntax_error {
+        return (Vec::new(), issues);
+    }
+    let mut documents = Vec::new();
+    for doc in parsed.documents {
+        if doc.is_null() {
+            continue;
+        }
+        if doc.as_mapping().is_none() {
+            issues.push(LoadIssue::Structure {
+                span: doc.span,
+                message: format!(
+                    "a compose file must be a mapping at the top level, not {}",
+                    doc.type_name()
+                ),
+            });
+            continue;
+        }
+        documents.push(doc);
+    }
+    (documents, issues)
 }
 
 #[cfg(test)]

@@ -5,11 +5,12 @@ use std::path::PathBuf;
 
 use crate::compose::extra_hosts::ExtraHost;
 use crate::compose::ports::PortMapping;
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Sources, Span};
 use crate::text::Text;
 use crate::yaml::Node;
 
 use super::issues::LoadIssue;
+use super::load::parse_documents;
 
 /// A project as Compose would run it: the merged files, their variables and the model.
 #[derive(Debug, Default)]
@@ -29,8 +30,10 @@ pub struct Project {
     pub issues: Vec<LoadIssue>,
     /// The merged document, for `composelint config`.
     pub merged: Option<Node>,
-    /// Each compose file's documents as written, for fixes that add structure.
-    pub documents: Vec<(FileId, Node)>,
+    /// Each compose file's documents as written, for fixes that add structure and for
+    /// comments: parsed again on first use rather than kept from loading, since most runs
+    /// never need them and a large file's tree costs many times its size.
+    pub written: std::sync::OnceLock<Vec<(FileId, Node)>>,
     /// Service name → index in `services`, so lookups by name stay cheap on large projects.
     pub service_index: std::collections::HashMap<String, usize>,
 }
@@ -42,11 +45,29 @@ impl Project {
             .and_then(|&i| self.services.get(i))
     }
 
+    /// The documents of the project's compose files as written (before interpolation and
+    /// merge), each with its file: fixes edit a file at its own structure.
+    pub fn written_documents(&self, sources: &Sources) -> &[(FileId, Node)] {
+        self.written.get_or_init(|| {
+            self.files
+                .iter()
+                .flat_map(|&id| {
+                    let (documents, _) = parse_documents(sources.get(id));
+                    documents.into_iter().map(move |doc| (id, doc))
+                })
+                .collect()
+        })
+    }
+
     /// The mapping of service `name` in the file where its key is written.
-    pub fn written_service(&self, name: &str) -> Option<(FileId, &Node)> {
+    pub fn written_service<'a>(
+        &'a self,
+        sources: &Sources,
+        name: &str,
+    ) -> Option<(FileId, &'a Node)> {
         let service = self.service(name)?;
         let file = service.key_span.file;
-        self.documents
+        self.written_documents(sources)
             .iter()
             .filter(|(f, _)| *f == file)
             .find_map(|(_, doc)| doc.get("services")?.get(name))
@@ -54,8 +75,8 @@ impl Project {
     }
 
     /// The first document of a file as written.
-    pub fn written_document(&self, file: FileId) -> Option<&Node> {
-        self.documents
+    pub fn written_document<'a>(&'a self, sources: &Sources, file: FileId) -> Option<&'a Node> {
+        self.written_documents(sources)
             .iter()
             .find(|(f, _)| *f == file)
             .map(|(_, doc)| doc)

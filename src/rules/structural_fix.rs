@@ -25,7 +25,7 @@ fn text<'a>(ctx: &'a Context, file: crate::source::FileId) -> &'a str {
 /// `extra_hosts: ["host.docker.internal:host-gateway"]` on a service (or the entry added to
 /// its list or map), mapping `name` to the Docker host.
 pub fn map_to_host_gateway(ctx: &Context, service: &str, name: &str) -> Option<Edit> {
-    let (file, node) = ctx.project.written_service(service)?;
+    let (file, node) = ctx.project.written_service(ctx.sources, service)?;
     let text = text(ctx, file);
     match node.get("extra_hosts").map(|n| &n.kind) {
         Some(NodeKind::Mapping(_)) => insert_key(
@@ -49,7 +49,7 @@ pub fn map_to_host_gateway(ctx: &Context, service: &str, name: &str) -> Option<E
 
 /// `server` added to the `depends_on` of `client`, in the form that is there.
 pub fn depend_on(ctx: &Context, client: &str, server: &str) -> Option<Edit> {
-    let (file, node) = ctx.project.written_service(client)?;
+    let (file, node) = ctx.project.written_service(ctx.sources, client)?;
     add_name(
         text(ctx, file),
         file,
@@ -64,7 +64,7 @@ pub fn depend_on(ctx: &Context, client: &str, server: &str) -> Option<Edit> {
 /// A named volume `<service>-models` mounted at `dir` in the service, and declared at the top
 /// level of the same file.
 pub fn persist_models(ctx: &Context, service: &str, dir: &str) -> Vec<Option<Edit>> {
-    let Some((file, node)) = ctx.project.written_service(service) else {
+    let Some((file, node)) = ctx.project.written_service(ctx.sources, service) else {
         return vec![None];
     };
     let text = text(ctx, file);
@@ -89,7 +89,7 @@ pub fn persist_models(ctx: &Context, service: &str, dir: &str) -> Vec<Option<Edi
     );
     let declared = ctx
         .project
-        .written_document(file)
+        .written_document(ctx.sources, file)
         .and_then(|doc| add_name(text, file, doc, "volumes", &volume, &[], Form::Map));
     // Both may be inserted at one place (the service is the file's last entry): one edit,
     // the service's lines first.
@@ -104,7 +104,7 @@ pub fn persist_models(ctx: &Context, service: &str, dir: &str) -> Vec<Option<Edi
 
 /// `var: value` added to the environment of a service.
 pub fn set_variable(ctx: &Context, service: &str, var: &str, value: &str) -> Option<Edit> {
-    let (file, node) = ctx.project.written_service(service)?;
+    let (file, node) = ctx.project.written_service(ctx.sources, service)?;
     set_env(text(ctx, file), file, node, var, value)
 }
 
@@ -127,7 +127,7 @@ pub fn exempt_from_proxy(
         }),
         Some((_, None)) => None,
         None => {
-            let (file, node) = ctx.project.written_service(service)?;
+            let (file, node) = ctx.project.written_service(ctx.sources, service)?;
             set_env(text(ctx, file), file, node, "NO_PROXY", host)
         }
     }
@@ -136,7 +136,7 @@ pub fn exempt_from_proxy(
 /// `network` added to the networks of `service`. A service that declares no `networks:` is on
 /// `default`, and declaring some would take it off; so `default` is listed with the new one.
 pub fn attach_to_network(ctx: &Context, service: &str, network: &str) -> Option<Edit> {
-    let (file, node) = ctx.project.written_service(service)?;
+    let (file, node) = ctx.project.written_service(ctx.sources, service)?;
     let text = text(ctx, file);
     let declared = node
         .get("networks")
