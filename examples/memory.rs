@@ -121,9 +121,13 @@ fn main() {
         mb(text)
     );
     println!("what each part of the linted projects holds:");
-    release(&mut projects, "project.written (as-written trees, parsed on use)", |p| {
-        p.project.written = Default::default();
-    });
+    release(
+        &mut projects,
+        "project.written (as-written trees, parsed on use)",
+        |p| {
+            p.project.written = Default::default();
+        },
+    );
     release(&mut projects, "project.merged (merged tree)", |p| {
         p.project.merged = None;
     });

@@ -89,6 +89,7 @@ fn settings(args: &ProjectArgs, cwd: &Path) -> Settings {
             env_files: args.env_files.iter().map(|f| absolute(f, cwd)).collect(),
             cli_env: args.env.clone(),
             process_env,
+            keep_merged: false,
         },
         platform: args.platform.map(platform).unwrap_or_default(),
         options: LintOptions::default(),
@@ -330,6 +331,7 @@ fn emit(text: &str, output_file: Option<&Path>, cwd: &Path) -> Result<(), String
 fn config(args: &ProjectArgs) -> Result<u8, String> {
     let cwd = cwd();
     let mut settings = settings(args, &cwd);
+    settings.load.keep_merged = true;
     // The same configuration as `check`: its env files change what the project resolves to.
     configure(&mut settings, args, &ConfigArgs::default(), &cwd)?;
     let loaded = composelint::load(&OsFs, &settings).map_err(|e| e.to_string())?;

@@ -8,6 +8,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
+use composelint::compose::load::LoadOptions;
 use composelint::fs::OsFs;
 use composelint::{Settings, compose, lint};
 
@@ -39,6 +40,10 @@ fn check_corpus(root: &Path) -> (usize, Vec<String>) {
     for repo in repositories(root) {
         let settings = Settings {
             paths: vec![repo.clone()],
+            load: LoadOptions {
+                keep_merged: true,
+                ..LoadOptions::default()
+            },
             ..Settings::default()
         };
         let outcome = catch_unwind(AssertUnwindSafe(|| {

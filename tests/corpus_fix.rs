@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use composelint::compose::load::LoadOptions;
 use composelint::fix::write::replace_file;
 use composelint::fix::{FixOptions, fix};
 use composelint::fs::OsFs;
@@ -90,6 +91,10 @@ fn fix_corpus_copy(root: &Path) -> (usize, Vec<String>) {
     copy_tree(root, copy.path());
     let settings = Settings {
         paths: vec![copy.path().to_path_buf()],
+        load: LoadOptions {
+            keep_merged: true,
+            ..LoadOptions::default()
+        },
         ..Settings::default()
     };
     let options = FixOptions { unsafe_fixes: true };

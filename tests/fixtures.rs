@@ -43,7 +43,10 @@ fn cases() -> Vec<PathBuf> {
 
 /// Settings to lint `dir` with the case's `args` (file arguments relative to `dir`).
 fn settings(case: &Path, dir: &Path) -> Settings {
-    let mut load = LoadOptions::default();
+    let mut load = LoadOptions {
+        keep_merged: true,
+        ..LoadOptions::default()
+    };
     let mut platform = Platform::default();
     if let Ok(args) = std::fs::read_to_string(case.join("args")) {
         for line in args.lines().filter(|l| !l.trim().is_empty()) {

@@ -40,6 +40,7 @@ fn config(files: &[(String, String)], env: &[(String, String)]) -> Result<Value,
             .collect(),
         load: LoadOptions {
             cli_env: env.to_vec(),
+            keep_merged: true,
             ..LoadOptions::default()
         },
         ..Settings::default()

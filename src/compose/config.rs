@@ -10,7 +10,11 @@ use super::model::Project;
 /// (`env_file` values included, bare keys resolved or null).
 pub fn render(project: &Project) -> Result<Value, String> {
     let Some(root) = &project.merged else {
-        return Ok(Value::Object(Map::new()));
+        return Err(
+            "the project was loaded without keeping its merged document \
+             (LoadOptions::keep_merged)"
+                .into(),
+        );
     };
     let mut ctx = CanonicalContext::new(
         project.name.clone(),

@@ -8,7 +8,7 @@ use crate::fs::{EntryKind, FileSystem};
 use crate::go_format::go_float;
 use crate::source::{Sources, Span};
 use crate::text::Text;
-use crate::yaml::{Node, NodeKind, ScalarValue};
+use crate::yaml::{Entry, Node, NodeKind, ScalarValue};
 
 use super::env::Env;
 use super::extra_hosts;
@@ -29,7 +29,10 @@ pub(super) struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    pub fn build(&mut self, root: &Node, project: &mut Project) {
+    /// Builds the model from `root`. With `consume`, each service's subtree is freed once
+    /// its service is built (the tree is not wanted afterwards), so the tree and the model
+    /// are never both whole in memory.
+    pub fn build(&mut self, root: &mut Node, consume: bool, project: &mut Project) {
         for (key, value) in self.mapping(root.get("networks"), "networks") {
             let (name, external) = self.resource_name(key, value);
             project.networks.push(Network {
@@ -48,32 +51,38 @@ impl Builder<'_> {
                 external,
             });
         }
-        let services = root.entry("services");
-        match services.map(|e| &e.value) {
+        match root.get("services") {
             None => {}
             Some(node) if node.is_null() => {}
             Some(node) if node.as_mapping().is_none() => self.structure(
                 node.span,
                 format!("`services` must be a mapping, not {}", node.type_name()),
             ),
-            Some(node) => {
-                for entry in node.as_mapping().unwrap_or_default() {
-                    let Some(name) = entry.key.as_str() else {
-                        self.structure(entry.key.span, "a service name must be a string".into());
-                        continue;
-                    };
-                    if entry.value.as_mapping().is_none() && !entry.value.is_null() {
-                        self.structure(
-                            entry.value.span,
-                            format!(
-                                "service `{name}` must be a mapping, not {}",
-                                entry.value.type_name()
-                            ),
-                        );
-                        continue;
-                    }
-                    let service = self.service(name, entry.key.span, &entry.value);
-                    project.services.push(service);
+            Some(_) => {}
+        }
+        let entries = root
+            .as_mapping()
+            .and_then(|entries| {
+                entries
+                    .iter()
+                    .position(|e| e.key.as_str() == Some("services"))
+            })
+            .and_then(|at| match &mut root.kind {
+                NodeKind::Mapping(entries) => match &mut entries.get_mut(at)?.value.kind {
+                    NodeKind::Mapping(services) => Some(services),
+                    _ => None,
+                },
+                _ => None,
+            });
+        if let Some(entries) = entries {
+            project.services.reserve_exact(entries.len());
+            if consume {
+                for entry in std::mem::take(entries) {
+                    self.add_service(&entry, project);
+                }
+            } else {
+                for entry in entries.iter() {
+                    self.add_service(entry, project);
                 }
             }
         }
@@ -96,6 +105,25 @@ impl Builder<'_> {
                 external: false,
             });
         }
+    }
+
+    fn add_service(&mut self, entry: &Entry, project: &mut Project) {
+        let Some(name) = entry.key.as_str() else {
+            self.structure(entry.key.span, "a service name must be a string".into());
+            return;
+        };
+        if entry.value.as_mapping().is_none() && !entry.value.is_null() {
+            self.structure(
+                entry.value.span,
+                format!(
+                    "service `{name}` must be a mapping, not {}",
+                    entry.value.type_name()
+                ),
+            );
+            return;
+        }
+        let service = self.service(name, entry.key.span, &entry.value);
+        project.services.push(service);
     }
 
     fn structure(&mut self, span: Span, message: String) {

@@ -39,6 +39,9 @@ pub struct LoadOptions {
     pub cli_env: Vec<(String, String)>,
     /// The process environment, only when the user asked for it (`--process-env`).
     pub process_env: Option<Vec<(String, String)>>,
+    /// Keep the merged document in [`Project::merged`] (for `composelint config`); linting
+    /// does not need it, and on a large project it is the biggest thing in memory.
+    pub keep_merged: bool,
 }
 
 /// A failure that stops the whole run (exit 2): the user named something that is not there.
@@ -112,7 +115,7 @@ pub fn load_project(
         merged = Some(loader.merge(base, doc));
     }
     // Every document went through the merge pipeline, the first merged into an empty one.
-    let root = merged.unwrap_or_else(|| empty_mapping(project.files.first().copied()));
+    let mut root = merged.unwrap_or_else(|| empty_mapping(project.files.first().copied()));
 
     for (span, message) in super::schema::violations(&root) {
         loader.issues.push(LoadIssue::Structure { span, message });
@@ -127,9 +130,9 @@ pub fn load_project(
         project_name: &project_name,
         templates_used: Vec::new(),
     };
-    model.build(&root, &mut project);
+    model.build(&mut root, !options.keep_merged, &mut project);
     project.templates_used.extend(model.templates_used);
-    project.merged = Some(root);
+    project.merged = options.keep_merged.then_some(root);
     project.issues = without_repeats(loader.issues);
     Ok((project, loader.sources))
 }
@@ -640,7 +643,7 @@ impl Loader<'_> {
 
     /// Replaces every service that `extends` another by the merged result.
     fn resolve_extends(&mut self, mut doc: Node, path: &Path, directory: &Path, env: &Env) -> Node {
-        let Some(services) = doc.get("services").cloned() else {
+        let Some(services) = doc.get("services") else {
             return doc;
         };
         let Some(entries) = services.as_mapping() else {
@@ -658,7 +661,7 @@ impl Loader<'_> {
         for name in names {
             let mut chain = Vec::new();
             if let Some(node) =
-                self.extended_service(&services, &name, path, directory, env, &mut chain)
+                self.extended_service(services, &name, path, directory, env, &mut chain)
             {
                 resolved.push((name, node));
             }
@@ -1064,9 +1067,7 @@ pub(crate) fn parse_documents(file: &SourceFile) -> (Vec<Node>, Vec<LoadIssue>) 
                 span: error.span,
                 message: error.message,
             },
-            YamlErrorKind::Syntax
-            | YamlErrorKind::TooComplex
-            | YamlErrorKind::UnknownAnchor => {
+            YamlErrorKind::Syntax | YamlErrorKind::TooComplex | YamlErrorKind::UnknownAnchor => {
                 syntax_error = true;
                 LoadIssue::Syntax {
                     span: error.span,
