@@ -2,9 +2,12 @@
 
 /// The candidate nearest to `name` by edit distance, when it is near enough to be a typo.
 pub fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let length = name.chars().count();
+    let limit = (length / 3).max(1);
     candidates
         .iter()
+        // The distance is at least the difference in length: no need to compute it then.
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (edit_distance(name, c), *c))
         .filter(|(d, _)| *d <= limit)
         .min()

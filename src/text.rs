@@ -7,6 +7,8 @@
 
 use std::ops::Range;
 
+use smallvec::{SmallVec, smallvec};
+
 use crate::source::Span;
 
 /// Where one piece of a resolved string came from.
@@ -30,12 +32,16 @@ pub struct Piece {
     pub origin: Origin,
 }
 
+/// The pieces of a text: nearly every text has one origin, kept inline rather than in an
+/// allocation of its own (a large project has millions of texts).
+pub type Pieces = SmallVec<[Piece; 1]>;
+
 /// A resolved string plus the origin of each byte range of it. Pieces are sorted, do not
 /// overlap and cover the whole value.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Text {
     pub value: String,
-    pub pieces: Vec<Piece>,
+    pub pieces: Pieces,
 }
 
 impl Text {
@@ -43,9 +49,9 @@ impl Text {
     pub fn new(value: impl Into<String>, origin: Origin) -> Self {
         let value = value.into();
         let pieces = if value.is_empty() {
-            Vec::new()
+            Pieces::new()
         } else {
-            vec![Piece {
+            smallvec![Piece {
                 range: 0..value.len(),
                 origin,
             }]
@@ -121,7 +127,7 @@ impl Text {
     pub fn slice(&self, range: Range<usize>) -> Text {
         let mut out = Text {
             value: self.value[range.clone()].to_string(),
-            pieces: Vec::new(),
+            pieces: Pieces::new(),
         };
         for piece in &self.pieces {
             let start = piece.range.start.max(range.start);

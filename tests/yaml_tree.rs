@@ -277,7 +277,10 @@ fn block_scalar_headers_and_indentation_indicators() {
         slice(text, a.span),
         "|2-  # header comment\n    two extra\n   one extra"
     );
-    assert_eq!(a.tag, Some(Tag::Other("tag:yaml.org,2002:str".into())));
+    assert_eq!(
+        a.tag.as_deref(),
+        Some(&Tag::Other("tag:yaml.org,2002:str".into()))
+    );
     let b = scalar_of(&root, "b");
     assert_eq!(b.as_str(), Some("kept\n\n"));
     assert_eq!(slice(text, b.span), ">+\n  kept");
@@ -334,7 +337,7 @@ fn empty_values_have_positioned_spans_and_no_pieces() {
     let b = scalar_of(&root, "b");
     assert_eq!((b.span.start, b.span.end), (5, 5));
     let c = scalar_of(&root, "c");
-    assert_eq!(c.tag, Some(Tag::Reset));
+    assert_eq!(c.tag.as_deref(), Some(&Tag::Reset));
     assert_eq!(slice(text, c.span), "!reset");
     let d = scalar_of(&root, "d");
     assert_eq!(slice(text, d.span), "''");
@@ -352,17 +355,20 @@ fn tags_are_kept() {
     let root = doc(text);
     let services = scalar_of(&root, "services");
     let web = services.get("web").unwrap();
-    assert_eq!(web.tag, Some(Tag::Reset));
+    assert_eq!(web.tag.as_deref(), Some(&Tag::Reset));
     assert!(web.is_null());
     assert_eq!(slice(text, web.span), "null");
     let db = services.get("db").unwrap();
-    assert_eq!(db.tag, Some(Tag::Override));
+    assert_eq!(db.tag.as_deref(), Some(&Tag::Override));
     assert_eq!(slice(text, db.span), "image: x");
     assert_eq!(
-        services.get("other").unwrap().tag,
-        Some(Tag::Other("!custom".into()))
+        services.get("other").unwrap().tag.as_deref(),
+        Some(&Tag::Other("!custom".into()))
     );
-    assert_eq!(services.get("ports").unwrap().tag, Some(Tag::Override));
+    assert_eq!(
+        services.get("ports").unwrap().tag.as_deref(),
+        Some(&Tag::Override)
+    );
 }
 
 #[test]
@@ -649,7 +655,7 @@ fn multi_document_streams() {
     assert_eq!(docs.len(), 4);
     assert_eq!(slice(text, docs[0].span), "a: 1");
     assert_eq!(slice(text, docs[1].span), "b: 2");
-    assert_eq!(docs[2].tag, Some(Tag::Reset));
+    assert_eq!(docs[2].tag.as_deref(), Some(&Tag::Reset));
     assert_eq!(slice(text, docs[2].span), "- x");
     assert!(docs[3].is_null());
 }

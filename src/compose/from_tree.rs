@@ -75,7 +75,8 @@ impl Builder<'_> {
                 _ => None,
             });
         if let Some(entries) = entries {
-            project.services.reserve_exact(entries.len());
+            // Not reserved up front: while the tree is consumed, the list grows only as the
+            // tree shrinks.
             if consume {
                 for entry in std::mem::take(entries) {
                     self.add_service(&entry, project);
@@ -86,6 +87,7 @@ impl Builder<'_> {
                 }
             }
         }
+        project.services.shrink_to_fit();
         project.service_index = project
             .services
             .iter()
@@ -178,7 +180,7 @@ impl Builder<'_> {
             name: name.to_string(),
             key_span,
             image: self.string(node, "image"),
-            build: self.build_field(node),
+            build: self.build_field(node).map(Box::new),
             container_name: self.string(node, "container_name"),
             hostname: self.string(node, "hostname"),
             network_mode: self.string(node, "network_mode"),
@@ -203,6 +205,7 @@ impl Builder<'_> {
         self.depends_on(node, &mut service);
         self.volumes(node, &mut service);
         self.environment(node, &mut service);
+        service.shrink_to_fit();
         service
     }
 

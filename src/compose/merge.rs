@@ -129,7 +129,7 @@ fn collect_tags(
     if depth > MAX_DEPTH {
         return false;
     }
-    match node.tag {
+    match node.tag.as_deref() {
         Some(Tag::Reset) => {
             if record {
                 out.push(path.clone());
@@ -188,10 +188,10 @@ fn strip_merge_tags(node: &mut Node, depth: usize) {
     }
 }
 
-fn strip_merge_tag(tag: Option<Tag>) -> Option<Tag> {
-    match tag {
+fn strip_merge_tag(tag: Option<Box<Tag>>) -> Option<Box<Tag>> {
+    match tag.as_deref() {
         Some(Tag::Reset) | Some(Tag::Override) => None,
-        other => other,
+        _ => tag,
     }
 }
 

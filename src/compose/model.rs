@@ -100,7 +100,8 @@ pub struct Service {
     /// The service's key under `services:`.
     pub key_span: Span,
     pub image: Option<Text>,
-    pub build: Option<Build>,
+    /// Boxed: most services have none, and a project may have many services.
+    pub build: Option<Box<Build>>,
     pub container_name: Option<Text>,
     pub hostname: Option<Text>,
     pub network_mode: Option<Text>,
@@ -125,6 +126,21 @@ pub struct Service {
 impl Service {
     pub fn env(&self, key: &str) -> Option<&EnvVar> {
         self.environment.iter().find(|e| e.key == key)
+    }
+
+    /// Gives back what the lists reserved while they were filled: a large project's model
+    /// holds many short lists.
+    pub fn shrink_to_fit(&mut self) {
+        self.networks.shrink_to_fit();
+        self.ports.shrink_to_fit();
+        self.expose.shrink_to_fit();
+        self.environment.shrink_to_fit();
+        self.env_files.shrink_to_fit();
+        self.extra_hosts.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.depends_on.shrink_to_fit();
+        self.volumes.shrink_to_fit();
+        self.profiles.shrink_to_fit();
     }
 }
 

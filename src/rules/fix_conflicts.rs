@@ -1,7 +1,7 @@
 //! Withdraws fixes that contradict each other: one value (typically a `.env` line) used by
 //! several services that each need it changed differently cannot be fixed for all of them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Diagnostic;
 use crate::reachability::Verdict;
@@ -37,34 +37,77 @@ fn add_note(d: &mut Diagnostic, note: String) {
 /// Removes every fix that would change text another service reads and needs as it is: a
 /// `.env` value that is wrong for one service may be right for another.
 pub fn withdraw_fixes_breaking_working_references(diagnostics: &mut [Diagnostic], ctx: &Context) {
+    let working = WorkingTexts::new(ctx);
     for d in diagnostics.iter_mut() {
         let Some(fix) = &d.fix else { continue };
-        let mut note = None;
-        'edits: for edit in &fix.edits {
-            for (r, verdict) in ctx.references {
-                if !matches!(verdict, Verdict::Works) {
-                    continue;
-                }
-                let Some(user) = ctx.project.services.get(r.client) else {
-                    continue;
-                };
-                if d.service.as_deref() == Some(user.name.as_str()) {
-                    continue;
-                }
-                let spans = r.text.spans(0..r.text.as_str().len());
-                if spans.iter().any(|s| touches(*s, edit.span)) {
-                    note = Some(format!(
-                        "No fix is offered: the text at {} is also used by `{}`, for which it works as it is; give each service its own value.",
-                        place(ctx.sources, edit.span),
-                        user.name
-                    ));
-                    break 'edits;
-                }
-            }
-        }
-        if let Some(note) = note {
+        let reader = fix.edits.iter().find_map(|edit| {
+            working
+                .first_reader(edit.span, d.service.as_deref())
+                .map(|user| (edit.span, user))
+        });
+        if let Some((span, user)) = reader {
+            let note = format!(
+                "No fix is offered: the text at {} is also used by `{user}`, for which it works as it is; give each service its own value.",
+                place(ctx.sources, span),
+            );
             add_note(d, note);
         }
+    }
+}
+
+/// The file spans of the references that work, per file, for finding those an edit touches
+/// without comparing every fix with every reference (a large project has thousands of both).
+struct WorkingTexts<'a> {
+    /// Per file: (span, index of the reference, its service's name), sorted by span start,
+    /// with the largest end so far beside each, so a search can stop where nothing earlier
+    /// reaches the edit.
+    by_file: HashMap<FileId, Vec<(Span, usize, &'a str, usize)>>,
+}
+
+impl<'a> WorkingTexts<'a> {
+    fn new(ctx: &'a Context) -> Self {
+        let mut by_file: HashMap<FileId, Vec<(Span, usize, &'a str, usize)>> = HashMap::new();
+        for (i, (r, verdict)) in ctx.references.iter().enumerate() {
+            if !matches!(verdict, Verdict::Works) {
+                continue;
+            }
+            let Some(user) = ctx.project.services.get(r.client) else {
+                continue;
+            };
+            for span in r.text.spans(0..r.text.as_str().len()) {
+                by_file
+                    .entry(span.file)
+                    .or_default()
+                    .push((span, i, user.name.as_str(), 0));
+            }
+        }
+        for spans in by_file.values_mut() {
+            spans.sort_by_key(|(span, i, _, _)| (span.start, *i));
+            let mut reach = 0;
+            for entry in spans.iter_mut() {
+                reach = reach.max(entry.0.end);
+                entry.3 = reach;
+            }
+        }
+        WorkingTexts { by_file }
+    }
+
+    /// The service of the first working reference (in reference order) whose text `edit`
+    /// touches, other than `service`.
+    fn first_reader(&self, edit: Span, service: Option<&str>) -> Option<&'a str> {
+        let spans = self.by_file.get(&edit.file)?;
+        // Only spans starting at or before the edit's end can touch it.
+        let upto = spans.partition_point(|(span, ..)| span.start <= edit.end);
+        let mut best: Option<(usize, &'a str)> = None;
+        for &(span, i, user, reach) in spans[..upto].iter().rev() {
+            if reach < edit.start {
+                break;
+            }
+            if touches(span, edit) && service != Some(user) && best.is_none_or(|(b, _)| i < b) {
+                best = Some((i, user));
+            }
+        }
+        best.map(|(_, user)| user)
     }
 }
 

@@ -82,7 +82,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             d = d.with_help("the client is on an external network: the name may belong to a container of another project");
         }
         if let Some(name) = suggestion {
-            let index = ctx.project.services.iter().position(|s| &s.name == name);
+            let index = ctx.project.service_index.get(name.as_str()).copied();
             let port = index
                 .and_then(|i| ctx.servers.get(i))
                 .map_or(11434, |s| s.listen.port);

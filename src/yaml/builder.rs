@@ -151,7 +151,7 @@ struct Frame {
     /// Opened with `[` or `{`, so its span ends with the closing bracket.
     flow: bool,
     anchor: usize,
-    tag: Option<Tag>,
+    tag: Option<Box<Tag>>,
     /// First byte, once known (a block mapping starts at its first key).
     start: Option<usize>,
     /// Children in order; for a mapping, keys and values alternate.
@@ -699,7 +699,7 @@ struct MappingPlan {
 }
 
 fn is_merge_key(key: &Node) -> bool {
-    let tag_ok = match &key.tag {
+    let tag_ok = match key.tag.as_deref() {
         None => true,
         Some(Tag::Other(t)) => t == "tag:yaml.org,2002:merge",
         Some(_) => false,
@@ -749,10 +749,10 @@ fn convert_style(style: TScalarStyle) -> ScalarStyle {
     }
 }
 
-fn convert_tag(tag: YamlTag) -> Tag {
-    match (tag.handle.as_str(), tag.suffix.as_str()) {
+fn convert_tag(tag: YamlTag) -> Box<Tag> {
+    Box::new(match (tag.handle.as_str(), tag.suffix.as_str()) {
         ("!", "reset") => Tag::Reset,
         ("!", "override") => Tag::Override,
         _ => Tag::Other(format!("{}{}", tag.handle, tag.suffix)),
-    }
+    })
 }

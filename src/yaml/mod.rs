@@ -64,7 +64,8 @@ pub struct Node {
     /// For a scalar: the token including quotes or block indicator; for a collection: from
     /// its first to its last byte.
     pub span: Span,
-    pub tag: Option<Tag>,
+    /// Boxed: tags are rare, and every node would otherwise carry room for one.
+    pub tag: Option<Box<Tag>>,
 }
 
 impl Node {

@@ -35,11 +35,11 @@ pub fn node_from_value(value: &Value) -> Node {
         Value::Tagged(tagged) => {
             let mut node = node_from_value(&tagged.value);
             let name = tagged.tag.to_string();
-            node.tag = Some(match name.trim_start_matches('!') {
+            node.tag = Some(Box::new(match name.trim_start_matches('!') {
                 "reset" => Tag::Reset,
                 "override" => Tag::Override,
                 other => Tag::Other(other.to_string()),
-            });
+            }));
             return node;
         }
     };
