@@ -403,6 +403,9 @@ impl<'a> Builder<'a> {
             TScalarStyle::Literal | TScalarStyle::Folded => self.block_extent(&value, at, mark),
         };
         let exact = src.get(content.0..content.1) == Some(value.as_str());
+        // The scanner grows the string as it reads; a large file has millions of them.
+        let mut value = value;
+        value.shrink_to_fit();
         let text = Text::from_file(value, self.span(content.0, content.1), exact);
         let node = Node {
             kind: NodeKind::Scalar(Scalar {
