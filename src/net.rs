@@ -223,10 +223,12 @@ impl<'p> Network<'p> {
             .filter(|n| n.external)
             .map(|n| n.key.clone())
             .collect();
+        let declared: std::collections::HashSet<&str> =
+            project.networks.iter().map(|n| n.key.as_str()).collect();
         for service in &project.services {
             for network in &service.networks {
                 if network.span.is_some()
-                    && project.network(&network.name).is_none()
+                    && !declared.contains(network.name.as_str())
                     && !external_networks.contains(&network.name)
                 {
                     external_networks.push(network.name.clone());

@@ -47,11 +47,12 @@ declare_rule! {
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     let project = ctx.project;
     let declared: Vec<&str> = project.networks.iter().map(|n| n.key.as_str()).collect();
+    let is_declared: std::collections::HashSet<&str> = declared.iter().copied().collect();
     let mut out = Vec::new();
     for service in &project.services {
         for network in &service.networks {
             let Some(span) = network.span else { continue };
-            if network.name == "default" || declared.contains(&network.name.as_str()) {
+            if network.name == "default" || is_declared.contains(network.name.as_str()) {
                 continue;
             }
             let help = match crate::names::closest(&network.name, &declared) {
