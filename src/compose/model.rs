@@ -28,11 +28,13 @@ pub struct Project {
     pub volumes: Vec<Volume>,
     /// What went wrong while loading; rules turn these into diagnostics.
     pub issues: Vec<LoadIssue>,
-    /// The merged document, for `composelint config`.
+    /// The merged document, for `composelint config`: kept only when loaded with
+    /// `LoadOptions::keep_merged`, since linting does not need it.
     pub merged: Option<Node>,
     /// Each compose file's documents as written, for fixes that add structure and for
-    /// comments: parsed again on first use rather than kept from loading, since most runs
-    /// never need them and a large file's tree costs many times its size.
+    /// comments (read them with [`Project::written_documents`]): parsed again on first use
+    /// rather than kept from loading, since most runs never need them and a large file's
+    /// tree costs many times its size.
     pub written: std::sync::OnceLock<Vec<(FileId, Node)>>,
     /// Service name → index in `services`, so lookups by name stay cheap on large projects.
     pub service_index: std::collections::HashMap<String, usize>,
