@@ -4,35 +4,32 @@
 /// `value` with every URL's password replaced by `***` (and a user name without a password,
 /// which is often a token, too): `http://admin:***@localhost:11434`.
 pub fn credentials(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut at = 0;
-    for (start, end) in userinfo_ranges(value) {
-        out.push_str(&value[at..start]);
-        let userinfo = &value[start..end];
-        match userinfo.split_once(':') {
-            Some((user, _)) => {
-                out.push_str(user);
-                out.push_str(":***");
-            }
-            None => out.push_str("***"),
+    mask_userinfo(value, |userinfo, out| match userinfo.split_once(':') {
+        Some((user, _)) => {
+            out.push_str(user);
+            out.push_str(":***");
         }
-        at = end;
-    }
-    out.push_str(&value[at..]);
-    out
+        None => out.push_str("***"),
+    })
 }
 
 /// `text` with the same secrets as [`credentials`] hides overwritten by `*`, byte for byte, so
 /// every offset into it stays valid (for drawing source lines).
 pub fn credentials_same_length(text: &str) -> String {
+    mask_userinfo(text, |userinfo, out| {
+        let secret_from = userinfo.find(':').map_or(0, |i| i + 1);
+        out.push_str(&userinfo[..secret_from]);
+        out.extend(std::iter::repeat_n('*', userinfo.len() - secret_from));
+    })
+}
+
+/// `text` with the userinfo of each URL in it written by `mask` instead.
+fn mask_userinfo(text: &str, mask: impl Fn(&str, &mut String)) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for (start, end) in userinfo_ranges(text) {
         out.push_str(&text[at..start]);
-        let userinfo = &text[start..end];
-        let secret_from = userinfo.find(':').map_or(0, |i| i + 1);
-        out.push_str(&userinfo[..secret_from]);
-        out.extend(std::iter::repeat_n('*', userinfo.len() - secret_from));
+        mask(&text[start..end], &mut out);
         at = end;
     }
     out.push_str(&text[at..]);

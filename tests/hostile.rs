@@ -20,11 +20,12 @@
 //! 1 MB), under a 60 s timeout and a 2 GiB address-space limit, and its peak memory is
 //! measured with `/usr/bin/time` when that is installed.
 
-use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod common;
 
 const FORMATS: [&str; 7] = [
     "human", "concise", "json", "sarif", "github", "gitlab", "junit",
@@ -198,7 +199,7 @@ fn run(dir: &Path, args: &[String]) -> Run {
     }
     argv.push(bin.into());
     argv.extend(args.iter().cloned());
-    let mut child = Command::new(&argv[0])
+    let child = Command::new(&argv[0])
         .args(&argv[1..])
         .current_dir(dir)
         .env_remove("NO_COLOR")
@@ -207,36 +208,20 @@ fn run(dir: &Path, args: &[String]) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("composelint starts");
-    let mut stdout_pipe = child.stdout.take().unwrap();
-    let mut stderr_pipe = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        stdout_pipe.read_to_end(&mut s).ok();
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        stderr_pipe.read_to_end(&mut s).ok();
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > TIMEOUT {
+    let (status, stdout, mut stderr) = common::wait_within(
+        child,
+        TIMEOUT,
+        || format!("composelint {args:?} hung in {}", dir.display()),
+        |child| {
+            // The whole process group: prlimit and time wrap the binary.
             let group = format!("-{}", child.id());
             Command::new("kill")
                 .args(["-KILL", "--", &group])
                 .status()
                 .ok();
             child.wait().ok();
-            panic!("composelint {args:?} hung in {}", dir.display());
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned();
-    let mut stderr = String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned();
+        },
+    );
     // `/usr/bin/time` reports a child killed by a signal on stderr and exits 128+signal.
     let code = status.code().expect("exited, not killed by a signal");
     assert!(
@@ -269,21 +254,7 @@ fn run(dir: &Path, args: &[String]) -> Run {
 
 /// `CODE path:line` of every finding of a JSON run.
 fn findings(run: &Run) -> Vec<String> {
-    let v: serde_json::Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", run.stdout, run.stderr));
-    let mut out: Vec<String> = v
-        .as_array()
-        .expect("a JSON array")
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f["code"].as_str().unwrap(),
-                f["location"]["file"].as_str().unwrap(),
-                f["location"]["line"]
-            )
-        })
-        .collect();
+    let mut out = common::finding_places(&run.stdout, &run.stderr);
     out.sort();
     out
 }

@@ -86,18 +86,7 @@ fn the_project_has_real_findings() {
     let dir = project();
     let r = run(dir.path(), &["--format", "json"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
-    let places: Vec<String> = findings
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f["code"].as_str().unwrap(),
-                f["location"]["file"].as_str().unwrap(),
-                f["location"]["line"]
-            )
-        })
-        .collect();
+    let places = common::finding_places(&r.stdout, &r.stderr);
     // localhost and 127.0.0.1 inside a container, a depends_on naming no service.
     for wanted in ["OLL001 .env:3", "OLL001 .env:8", "CMP009 compose.yaml:28"] {
         assert!(

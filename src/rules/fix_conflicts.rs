@@ -58,16 +58,24 @@ pub fn withdraw_fixes_breaking_working_references(diagnostics: &mut [Diagnostic]
 /// The file spans of the references that work, per file, for finding those an edit touches
 /// without comparing every fix with every reference (a large project has thousands of both).
 struct WorkingTexts<'a> {
-    /// Per file: (span, index of the reference, its service's name), sorted by span start,
-    /// with the largest end so far beside each, so a search can stop where nothing earlier
-    /// reaches the edit.
-    by_file: HashMap<FileId, Vec<(Span, usize, &'a str, usize)>>,
+    /// Per file, sorted by span start.
+    by_file: HashMap<FileId, Vec<WorkingText<'a>>>,
+}
+
+struct WorkingText<'a> {
+    span: Span,
+    /// The reference's index in the context's references.
+    reference: usize,
+    service: &'a str,
+    /// The largest end of this span and every one before it: a search backwards can stop
+    /// where nothing earlier reaches the edit.
+    reach: usize,
 }
 
 impl<'a> WorkingTexts<'a> {
     fn new(ctx: &'a Context) -> Self {
-        let mut by_file: HashMap<FileId, Vec<(Span, usize, &'a str, usize)>> = HashMap::new();
-        for (i, (r, verdict)) in ctx.references.iter().enumerate() {
+        let mut by_file: HashMap<FileId, Vec<WorkingText<'a>>> = HashMap::new();
+        for (reference, (r, verdict)) in ctx.references.iter().enumerate() {
             if !matches!(verdict, Verdict::Works) {
                 continue;
             }
@@ -75,18 +83,20 @@ impl<'a> WorkingTexts<'a> {
                 continue;
             };
             for span in r.text.spans(0..r.text.as_str().len()) {
-                by_file
-                    .entry(span.file)
-                    .or_default()
-                    .push((span, i, user.name.as_str(), 0));
+                by_file.entry(span.file).or_default().push(WorkingText {
+                    span,
+                    reference,
+                    service: user.name.as_str(),
+                    reach: 0,
+                });
             }
         }
-        for spans in by_file.values_mut() {
-            spans.sort_by_key(|(span, i, _, _)| (span.start, *i));
+        for texts in by_file.values_mut() {
+            texts.sort_by_key(|t| (t.span.start, t.reference));
             let mut reach = 0;
-            for entry in spans.iter_mut() {
-                reach = reach.max(entry.0.end);
-                entry.3 = reach;
+            for t in texts.iter_mut() {
+                reach = reach.max(t.span.end);
+                t.reach = reach;
             }
         }
         WorkingTexts { by_file }
@@ -95,19 +105,16 @@ impl<'a> WorkingTexts<'a> {
     /// The service of the first working reference (in reference order) whose text `edit`
     /// touches, other than `service`.
     fn first_reader(&self, edit: Span, service: Option<&str>) -> Option<&'a str> {
-        let spans = self.by_file.get(&edit.file)?;
+        let texts = self.by_file.get(&edit.file)?;
         // Only spans starting at or before the edit's end can touch it.
-        let upto = spans.partition_point(|(span, ..)| span.start <= edit.end);
-        let mut best: Option<(usize, &'a str)> = None;
-        for &(span, i, user, reach) in spans[..upto].iter().rev() {
-            if reach < edit.start {
-                break;
-            }
-            if touches(span, edit) && service != Some(user) && best.is_none_or(|(b, _)| i < b) {
-                best = Some((i, user));
-            }
-        }
-        best.map(|(_, user)| user)
+        let upto = texts.partition_point(|t| t.span.start <= edit.end);
+        texts[..upto]
+            .iter()
+            .rev()
+            .take_while(|t| t.reach >= edit.start)
+            .filter(|t| touches(t.span, edit) && service != Some(t.service))
+            .min_by_key(|t| t.reference)
+            .map(|t| t.service)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 pub struct Run {
@@ -38,7 +38,7 @@ pub fn run_within(dir: &Path, args: &[&str]) -> Run {
 
 /// [`run_within`] with extra environment variables.
 pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_composelint"))
+    let child = Command::new(env!("CARGO_BIN_EXE_composelint"))
         .args(args)
         .envs(env.iter().copied())
         .current_dir(dir)
@@ -47,6 +47,34 @@ pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("composelint starts");
+    let (status, stdout, stderr) = wait_within(
+        child,
+        Duration::from_secs(30),
+        || format!("composelint {args:?} hung in {}", dir.display()),
+        |child| {
+            child.kill().ok();
+        },
+    );
+    let code = status
+        .code()
+        .expect("exited, not killed by a signal (a panic aborts with 101)");
+    assert_ne!(code, 101, "composelint panicked:\n{stderr}");
+    Run {
+        code,
+        stdout,
+        stderr,
+    }
+}
+
+/// Waits at most `timeout` for `child`, whose stdout and stderr are piped, reading both
+/// meanwhile (a full pipe would block it); past the timeout, `kill` stops it and the test
+/// fails with `hung`'s message. Returns the status and the output, read lossily.
+pub fn wait_within(
+    mut child: Child,
+    timeout: Duration,
+    hung: impl FnOnce() -> String,
+    kill: impl FnOnce(&mut Child),
+) -> (ExitStatus, String, String) {
     let mut stdout_pipe = child.stdout.take().unwrap();
     let mut stderr_pipe = child.stderr.take().unwrap();
     let out_reader = std::thread::spawn(move || {
@@ -64,23 +92,33 @@ pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        if start.elapsed() > Duration::from_secs(30) {
-            child.kill().ok();
-            panic!("composelint {args:?} hung in {}", dir.display());
+        if start.elapsed() > timeout {
+            kill(&mut child);
+            panic!("{}", hung());
         }
         std::thread::sleep(Duration::from_millis(10));
     };
     let stdout = String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned();
     let stderr = String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned();
-    let code = status
-        .code()
-        .expect("exited, not killed by a signal (a panic aborts with 101)");
-    assert_ne!(code, 101, "composelint panicked:\n{stderr}");
-    Run {
-        code,
-        stdout,
-        stderr,
-    }
+    (status, stdout, stderr)
+}
+
+/// `CODE file:line` of each finding of a JSON report, in report order.
+pub fn finding_places(stdout: &str, stderr: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}\n{stderr}"));
+    v.as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["code"].as_str().unwrap(),
+                f["location"]["file"].as_str().unwrap(),
+                f["location"]["line"]
+            )
+        })
+        .collect()
 }
 
 /// Copies the regular files and directories of a tree (links are left out), writable, as a
