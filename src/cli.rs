@@ -51,7 +51,14 @@ pub struct ProjectArgs {
     /// Set a variable for interpolation (beats every env file).
     #[arg(short = 'e', long = "env", value_name = "KEY=VALUE", value_parser = parse_key_value)]
     pub env: Vec<(String, String)>,
-    /// Also use the process environment (and `COMPOSE_FILE`), as Compose does.
+    /// Enable a profile, as `docker compose --profile` does (repeatable; `*` enables all).
+    /// Without it (and without `COMPOSE_PROFILES`), `check` lints Compose's default selection
+    /// and each declared profile, and names the profiles a finding needs; `config` prints the
+    /// default selection, as Compose does.
+    #[arg(long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+    /// Also use the process environment (and `COMPOSE_FILE`, `COMPOSE_PROFILES`), as Compose
+    /// does.
     #[arg(long)]
     pub process_env: bool,
     /// Which Docker the project must work on (any: both Linux Engine and Desktop; default:

@@ -81,6 +81,10 @@ pub struct Diagnostic {
     pub primary_label: Option<String>,
     pub related: Vec<Label>,
     pub fix: Option<Fix>,
+    /// The profile selections the finding holds in, each as the profiles it enables (none:
+    /// Compose's default), when the project was linted under several and the finding does
+    /// not hold in all of them. Empty: it holds whatever the user runs.
+    pub profiles: Vec<Vec<String>>,
 }
 
 impl Diagnostic {

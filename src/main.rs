@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use cli::{CheckArgs, Cli, ColorChoice, Command, ConfigArgs, Format, ProjectArgs};
 use composelint::compose::load::LoadOptions;
+use composelint::compose::profiles::Selection;
 use composelint::diagnostic::Severity;
 use composelint::fs::{FileSystem, OsFs};
 use composelint::lint_config::{self, ConfigError, LintOptions, Overrides, Resolved};
@@ -89,6 +90,7 @@ fn settings(args: &ProjectArgs, cwd: &Path) -> Settings {
             env_files: args.env_files.iter().map(|f| absolute(f, cwd)).collect(),
             cli_env: args.env.clone(),
             process_env,
+            profiles: args.profiles.clone(),
             keep_merged: false,
         },
         platform: args.platform.map(platform).unwrap_or_default(),
@@ -337,7 +339,13 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     let loaded = composelint::load(&OsFs, &settings).map_err(|e| e.to_string())?;
     let linted: Vec<LintedProject> = loaded
         .into_iter()
-        .map(|p| composelint::lint_loaded_with(p, settings.platform, &settings.options))
+        .map(|mut p| {
+            // One selection, as Compose: the chosen profiles, else its default.
+            p.project
+                .enabled_profiles
+                .get_or_insert_with(|| Selection::default_selection().profiles);
+            composelint::lint_loaded_with(p, settings.platform, &settings.options)
+        })
         .collect();
     let options = output_options(args, cwd, std::io::stderr().is_terminal());
     // Like `docker compose config`: diagnostics about loading go to stderr; a project that

@@ -1,6 +1,7 @@
 //! Follows each Ollama reference to what answers there and gives it one verdict, the most
 //! specific one. The OLL rules word the verdicts; this module decides them.
 
+use crate::compose::profiles::inactive_answering;
 use crate::compose::model::Project;
 use crate::knowledge::Side;
 use crate::knowledge::client::{PathKind, SchemeRule, TrailingSlash};
@@ -151,7 +152,6 @@ fn judge_target(
         Resolution::Loopback(namespace) => loopback(
             net,
             servers,
-            reference.client,
             &namespace,
             port,
             url.port.is_none(),
@@ -187,13 +187,18 @@ fn judge_target(
             }
         }
         Resolution::Host { route, available } => {
-            match through_host(net, servers, reference.client, port, false) {
+            match through_host(net, servers, port, false) {
                 Some(v) => v,
                 None if !available.on(platform) => Verdict::HostGatewayUnmapped { route },
                 None => Verdict::Works,
             }
         }
         Resolution::MappedAddress(_) | Resolution::External => Verdict::Works,
+        // A service that only another profile starts answers to the name: the reference is
+        // judged in the selections that start it, and no profile is a wiring mistake.
+        Resolution::Unknown { .. } if inactive_answering(project, &url.host).next().is_some() => {
+            Verdict::Works
+        }
         Resolution::Unknown { maybe_external } => Verdict::UnknownHost {
             suggestion: suggest_server(net, servers, reference.client, &url.host),
             maybe_external,
@@ -302,25 +307,6 @@ fn after_rewrite(reference: &Reference, net: &Network, resolution: Resolution) -
     }
 }
 
-/// Whether service `server` runs whenever `client` does: it has no profile (or the empty
-/// one, which Compose enables by default), or every profile that starts the client starts
-/// it too.
-fn runs_with(net: &Network, server: usize, client: usize) -> bool {
-    let services = &net.project().services;
-    let profiles = |i: usize| -> Vec<&str> {
-        services
-            .get(i)
-            .map(|s| s.profiles.iter().map(|p| p.value.as_str()).collect())
-            .unwrap_or_default()
-    };
-    let of_server = profiles(server);
-    if of_server.is_empty() || of_server.contains(&"") {
-        return true;
-    }
-    let of_client = profiles(client);
-    !of_client.is_empty() && of_client.iter().all(|p| of_server.contains(p))
-}
-
 /// Whether an Ollama answers at this address for certain: a server service, a namespace
 /// where one listens, or a port an Ollama uses (11434, a server's port, a port a server
 /// publishes) on the host or in a namespace without a server of the project.
@@ -359,7 +345,6 @@ fn aimed_at_ollama(
 fn loopback(
     net: &Network,
     servers: &Servers,
-    client: usize,
     namespace: &Namespace,
     port: u16,
     port_left_out: bool,
@@ -367,7 +352,7 @@ fn loopback(
     match namespace {
         Namespace::Host => {
             // The host's loopback: a port published by a project service, or a host Ollama.
-            match through_host(net, servers, client, port, true) {
+            match through_host(net, servers, port, true) {
                 Some(Verdict::DetourThroughHost { .. }) => Verdict::Works,
                 Some(Verdict::PortNotPublished {
                     loopback_only: true,
@@ -398,15 +383,12 @@ fn loopback(
 }
 
 /// A path through the host to port `port`: what the project publishes there. None when no
-/// Ollama service of the project is concerned (the host may run its own Ollama).
-///
-/// Only services that run whenever the client runs count: an Ollama behind a profile the
-/// client does not need (`--profile with-ollama`) is absent in the default setup, where the
-/// host's own Ollama answers on that port.
+/// Ollama service of the project is concerned (the host may run its own Ollama). The project
+/// is one profile selection: an Ollama behind a profile the selection leaves out is not
+/// there, and the host's own Ollama may answer on that port.
 fn through_host(
     net: &Network,
     servers: &Servers,
-    client: usize,
     port: u16,
     from_host_namespace: bool,
 ) -> Option<Verdict> {
@@ -432,8 +414,7 @@ fn through_host(
             Verdict::ServerOnLoopback { server }
         });
     }
-    let mut published = net.published_on(port);
-    published.retain(|p| runs_with(net, p.service, client));
+    let published = net.published_on(port);
     let ollama_published: Vec<_> = published
         .iter()
         .filter(|p| {
@@ -470,9 +451,7 @@ fn through_host(
     // A project Ollama exists but publishes nothing on this port: the host has nothing there
     // from this project, and the likely intent is that Ollama.
     let server = servers.indices.iter().copied().find(|i| {
-        servers.get(*i).is_some_and(|s| !s.server.is_bundled())
-            && !on_host(i)
-            && runs_with(net, *i, client)
+        servers.get(*i).is_some_and(|s| !s.server.is_bundled()) && !on_host(i)
     })?;
     let listen = &servers.get(server)?.listen;
     if listen.port != port && port != crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT {

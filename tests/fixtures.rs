@@ -57,6 +57,7 @@ fn settings(case: &Path, dir: &Path) -> Settings {
                     load.cli_env.push((k.into(), v.into()));
                 }
                 "--env-file" => load.env_files.push(dir.join(value)),
+                "--profile" => load.profiles.push(value.into()),
                 // Read by `wants_unsafe_fixes`.
                 "--unsafe-fixes" => {}
                 "--platform" => {

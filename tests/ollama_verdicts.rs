@@ -673,7 +673,21 @@ fn findings(dir: &Path, setup: &Setup) -> Vec<Finding> {
         lint(&fs, &settings).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut out = Vec::new();
     for p in &projects {
-        for d in p.diagnostics.iter().filter(|d| d.code.starts_with("OLL")) {
+        // The verdicts rate the project as `docker compose up` runs it, without a profile: a
+        // note about what only a profile changes (a reference that works by default and
+        // reaches the project's Ollama through the host when `--profile with-ollama` starts
+        // it, reported as information) is not a verdict on that run.
+        let profile_note = |d: &&composelint::diagnostic::Diagnostic| {
+            !d.profiles.is_empty()
+                && d.severity == composelint::diagnostic::Severity::Info
+                && d.profiles.iter().all(|selection| !selection.is_empty())
+        };
+        for d in p
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.starts_with("OLL"))
+            .filter(|d| !profile_note(d))
+        {
             let (file, line) = match d.primary {
                 Some(span) => {
                     let f = p.sources.get(span.file);

@@ -20,8 +20,11 @@ pub fn render(project: &Project) -> Result<Value, String> {
         project.name.clone(),
         project.directory.to_string_lossy().into_owned(),
     );
-    // composelint lints every service, so `config` shows them all, whatever their profiles.
-    ctx.profiles = vec!["*".into()];
+    // The services the chosen profiles start (Compose's default when none are chosen).
+    ctx.profiles = project
+        .enabled_profiles
+        .clone()
+        .unwrap_or_else(|| super::profiles::Selection::default_selection().profiles);
     let mut value = to_config_json(root, &ctx).map_err(|e| e.to_string())?;
     if let Some(services) = value.get_mut("services").and_then(Value::as_object_mut) {
         for service in &project.services {

@@ -18,6 +18,7 @@ use super::from_tree;
 use super::issues::{self, LoadIssue};
 use super::merge;
 use super::model::{Project, TemplateUse};
+use super::profiles::Selection;
 
 /// Files that stand in for a missing `.env` (repositories commit these instead).
 pub const ENV_TEMPLATES: [&str; 5] = [
@@ -39,6 +40,8 @@ pub struct LoadOptions {
     pub cli_env: Vec<(String, String)>,
     /// The process environment, only when the user asked for it (`--process-env`).
     pub process_env: Option<Vec<(String, String)>>,
+    /// `--profile`, in order: beats `COMPOSE_PROFILES`, as in Compose.
+    pub profiles: Vec<String>,
     /// Keep the merged document in [`Project::merged`] (for `composelint config`); linting
     /// does not need it, and on a large project it is the biggest thing in memory.
     pub keep_merged: bool,
@@ -100,6 +103,13 @@ pub fn load_project(
         }
     }
     project.name = project_name(&env, &documents, &directory);
+    project.enabled_profiles = if options.profiles.is_empty() {
+        env.get("COMPOSE_PROFILES")
+            .and_then(|v| Selection::from_variable(v.as_str()))
+            .map(|s| s.profiles)
+    } else {
+        Some(options.profiles.clone())
+    };
     env.set_default(
         "COMPOSE_PROJECT_NAME",
         Text::new(project.name.clone(), Origin::Synthetic),

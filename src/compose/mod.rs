@@ -11,5 +11,6 @@ pub mod load;
 pub mod merge;
 pub mod model;
 pub mod ports;
+pub mod profiles;
 mod schema;
 pub mod shell;

@@ -38,6 +38,13 @@ pub struct Project {
     pub written: std::sync::OnceLock<Vec<(FileId, Node)>>,
     /// Service name → index in `services`, so lookups by name stay cheap on large projects.
     pub service_index: std::collections::HashMap<String, usize>,
+    /// The profiles the user enabled (`--profile`, or `COMPOSE_PROFILES` from `-e`, the
+    /// process environment or `.env`); None when nothing chose, and every selection is linted.
+    pub enabled_profiles: Option<Vec<String>>,
+    /// Services the profile selection this project stands for leaves out: kept so that rules
+    /// can tell a name that nothing defines from one that only another profile starts.
+    /// Empty for a project as loaded, where `services` holds every service.
+    pub inactive: Vec<Service>,
 }
 
 impl Project {
@@ -82,6 +89,11 @@ impl Project {
             .iter()
             .find(|(f, _)| *f == file)
             .map(|(_, doc)| doc)
+    }
+
+    /// A service that this project's profile selection leaves out.
+    pub fn inactive_service(&self, name: &str) -> Option<&Service> {
+        self.inactive.iter().find(|s| s.name == name)
     }
 
     pub fn network(&self, key: &str) -> Option<&Network> {

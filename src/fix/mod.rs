@@ -465,6 +465,7 @@ mod tests {
                             content: with.into(),
                         }],
                     }),
+                    profiles: Vec::new(),
                 });
             }
             Ok(projects)

@@ -91,6 +91,9 @@ pub fn diagnostic(d: &Diagnostic, sources: &Sources, options: &OutputOptions) ->
         "message": d.message,
         "help": d.help,
         "service": d.service,
+        // The profile selections the finding holds in (each a list of profiles, empty for
+        // Compose's default), or null when it holds whatever the user runs.
+        "profiles": (!d.profiles.is_empty()).then_some(&d.profiles),
         "location": primary,
         "related": related,
         "fix": fix,

@@ -298,6 +298,7 @@ pub(crate) mod testing {
             primary_label: None,
             related: Vec::new(),
             fix: None,
+            profiles: Vec::new(),
         }
     }
 }

@@ -1,5 +1,6 @@
 use super::{Context, declare_rule};
 use crate::compose::issues::LoadIssue;
+use crate::compose::model::Service;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
@@ -9,6 +10,10 @@ declare_rule! {
     /// ## What it does
     /// Reports a reference to a service that the project does not define: in `depends_on`,
     /// `links`, `network_mode: service:NAME` and `extends`.
+    ///
+    /// A reference to a service that only a profile starts is reported in the selections
+    /// that leave that service out: Compose refuses them too (`service "web" depends on
+    /// undefined service "ollama"`), so `docker compose up` without the profile fails.
     ///
     /// ## Why is this bad?
     /// Compose refuses to load the project (`service "X" not found`, `depends on undefined
@@ -42,8 +47,8 @@ declare_rule! {
     /// No fix.
     ///
     /// ## Exceptions
-    /// A dependency with `required: false` may name a service of another profile or file;
-    /// it is still reported when no file of the project defines it.
+    /// A dependency with `required: false` may name a service of another profile; it is
+    /// still reported when no file of the project defines it, as Compose refuses that too.
     pub static RULE = {
         code: "CMP009",
         name: "unknown-service-reference",
@@ -56,25 +61,46 @@ declare_rule! {
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     let project = ctx.project;
     let mut out = Vec::new();
-    let mut report = |service: &str, target: &str, what: &str, span: Span| {
-        out.push(
-            RULE.diagnostic(
-                format!("service `{service}` refers to undefined service `{target}` in {what}"),
-                Some(span),
-            )
-            .with_service(service)
-            .with_help(suggestion(project, target)),
-        );
+    let mut report = |service: &str, target: &str, what: &str, span: Span, required: bool| {
+        let diagnostic = match project.inactive_service(target) {
+            // Compose drops a service its profiles leave out before it checks references,
+            // and refuses what still needs it (`depends on undefined service`).
+            Some(_) if !required => return,
+            Some(inactive) => RULE
+                .diagnostic(
+                    format!(
+                        "service `{service}` needs service `{target}` in {what}, which runs only with profile {}",
+                        profile_list(inactive)
+                    ),
+                    Some(span),
+                )
+                .with_help(format!(
+                    "Compose refuses the project unless one of these profiles is enabled; give `{service}` the same profiles, or mark the dependency `required: false`"
+                )),
+            None => RULE
+                .diagnostic(
+                    format!("service `{service}` refers to undefined service `{target}` in {what}"),
+                    Some(span),
+                )
+                .with_help(suggestion(project, target)),
+        };
+        out.push(diagnostic.with_service(service));
     };
     for service in &project.services {
         for link in &service.links {
             if project.service(&link.service).is_none() {
-                report(&service.name, &link.service, "`links`", link.span);
+                report(&service.name, &link.service, "`links`", link.span, true);
             }
         }
         for dep in service.depends_on.iter().filter(|d| !d.implicit) {
             if project.service(&dep.service).is_none() {
-                report(&service.name, &dep.service, "`depends_on`", dep.span);
+                report(
+                    &service.name,
+                    &dep.service,
+                    "`depends_on`",
+                    dep.span,
+                    dep.required,
+                );
             }
         }
         if let Some(mode) = &service.network_mode
@@ -82,7 +108,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             && project.service(target).is_none()
         {
             let span = mode.primary_span().unwrap_or(service.key_span);
-            report(&service.name, target, "`network_mode`", span);
+            report(&service.name, target, "`network_mode`", span, true);
         }
     }
     for issue in &project.issues {
@@ -102,6 +128,16 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// "`cpu` or `gpu`": the profiles that start `service`.
+fn profile_list(service: &Service) -> String {
+    service
+        .profiles
+        .iter()
+        .map(|p| format!("`{}`", p.value))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 /// "did you mean …?" for the closest service name, if one is close.

@@ -46,7 +46,9 @@ declare_rule! {
     ///
     /// ## Exceptions
     /// Services whose `profiles` never run together (`ollama-cpu` with `profiles: [cpu]`,
-    /// `ollama-gpu` with `profiles: [gpu]`) may publish the same port. A host range
+    /// `ollama-gpu` with `profiles: [gpu]`) may publish the same port: each profile
+    /// selection is checked on its own (`--profile cpu --profile gpu` starts both, and is
+    /// reported when chosen). A host range
     /// (`"8000-8010:80"`) lets the engine pick a free port and is not reported. Services
     /// with `network_mode: host` publish nothing (see CMP012).
     pub static RULE = {
@@ -100,7 +102,6 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         for (i, later) in bindings.iter().enumerate() {
             let clash = bindings[..i].iter().find(|earlier| {
                 overlap(&earlier.host, &later.host) == Overlap::Certain
-                    && may_run_together(earlier.service, later.service)
             });
             let Some(earlier) = clash else { continue };
             let (protocol, number) = key;
@@ -122,12 +123,3 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
     out
 }
 
-/// Services with profiles run only when one of their profiles is enabled; two services whose
-/// profiles share none never run together.
-fn may_run_together(a: &Service, b: &Service) -> bool {
-    a.profiles.is_empty()
-        || b.profiles.is_empty()
-        || a.profiles
-            .iter()
-            .any(|p| b.profiles.iter().any(|q| q.value == p.value))
-}

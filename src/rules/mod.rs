@@ -4,6 +4,7 @@
 
 use crate::compose::issues::LoadIssue;
 use crate::compose::model::Project;
+use crate::compose::profiles::{self, Selection};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::knowledge::Extensions;
 use crate::net::{Network, Platform};
@@ -63,8 +64,99 @@ pub fn check_project(project: &Project, sources: &Sources, platform: Platform) -
     check_project_with(project, sources, platform, &Extensions::default())
 }
 
-/// [`check_project`] with what the configuration adds to the knowledge tables.
+/// [`check_project`] with what the configuration adds to the knowledge tables. The project is
+/// linted under each profile selection a user may run (see [`profiles::selections`]); a
+/// finding that does not hold under all of them says under which it does.
 pub fn check_project_with(
+    project: &Project,
+    sources: &Sources,
+    platform: Platform,
+    extensions: &Extensions,
+) -> Vec<Diagnostic> {
+    let selections = profiles::selections(project);
+    let check_one = |selection: &Selection| {
+        let selected = profiles::select(project, selection);
+        check_selection(
+            selected.as_ref().unwrap_or(project),
+            sources,
+            platform,
+            extensions,
+        )
+    };
+    match selections.as_slice() {
+        [only] => check_one(only),
+        _ => merge_selections(
+            project,
+            &selections,
+            selections.iter().map(check_one).collect(),
+        ),
+    }
+}
+
+/// One finding per distinct diagnostic across the selections, in first-seen order, each
+/// naming the selections it holds in unless it holds in all.
+fn merge_selections(
+    project: &Project,
+    selections: &[Selection],
+    found: Vec<Vec<Diagnostic>>,
+) -> Vec<Diagnostic> {
+    let mut merged: Vec<(Diagnostic, Vec<usize>)> = Vec::new();
+    let mut by_place: std::collections::HashMap<(&'static str, Option<Span>), Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, diagnostics) in found.into_iter().enumerate() {
+        for d in diagnostics {
+            let same_place = by_place.entry((d.code, d.primary)).or_default();
+            match same_place.iter().find(|&&k| merged[k].0 == d) {
+                Some(&k) => {
+                    if merged[k].1.last() != Some(&i) {
+                        merged[k].1.push(i);
+                    }
+                }
+                None => {
+                    same_place.push(merged.len());
+                    merged.push((d, vec![i]));
+                }
+            }
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(mut d, held)| {
+            if held.len() < selections.len() {
+                let holds: Vec<&Selection> = held.iter().map(|&i| &selections[i]).collect();
+                // A reference that works under another selection that starts the same
+                // service depends on what the user runs (a host Ollama by default, the
+                // project's own with a profile): the evidence is weaker, so it is reported
+                // as information, and a fix that would be right under one selection only is
+                // no longer safe.
+                let starting = d
+                    .service
+                    .as_deref()
+                    .and_then(|name| project.service(name))
+                    .map_or(selections.len(), |service| {
+                        selections.iter().filter(|s| s.starts(service)).count()
+                    });
+                if held.len() < starting {
+                    if d.code.starts_with("OLL") {
+                        d.severity = Severity::Info;
+                    }
+                    if let Some(fix) = &mut d.fix {
+                        fix.applicability = Applicability::Unsafe;
+                    }
+                }
+                d.message = format!("{} ({})", d.message, profiles::describe(&holds));
+                d.profiles = holds
+                    .iter()
+                    .map(|s| s.names().into_iter().map(String::from).collect())
+                    .collect();
+            }
+            d
+        })
+        .collect()
+}
+
+/// Runs every rule over the services one profile selection starts.
+fn check_selection(
     project: &Project,
     sources: &Sources,
     platform: Platform,
@@ -122,6 +214,7 @@ impl Rule {
             primary_label: None,
             related: Vec::new(),
             fix: None,
+            profiles: Vec::new(),
         }
     }
 

@@ -3,7 +3,8 @@ use crate::redact;
 use std::collections::{HashMap, HashSet};
 
 use super::{Context, declare_rule};
-use crate::compose::model::Project;
+use crate::compose::model::{Project, Service};
+use crate::compose::profiles::inactive_answering;
 use crate::diagnostic::Diagnostic;
 use crate::net::Resolution;
 use crate::ollama::{Reference, Written};
@@ -107,42 +108,56 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         if server == r.client || ctx.servers.get(server).is_none() {
             continue;
         }
-        // Services sharing the name (alternatives in profiles with one `container_name`):
-        // depending on any of them is what the author meant.
+        // Services sharing the name (alternatives in profiles with one `container_name`),
+        // whether this profile selection starts them or not: depending on any of them is
+        // what the author meant.
         let host = r.url.host.to_ascii_lowercase();
         let named: &[usize] = by_name.get(host.as_str()).map_or(&[], Vec::as_slice);
+        let client = &ctx.project.services[r.client];
+        let inactive: Vec<&Service> = inactive_answering(ctx.project, &r.url.host).collect();
         if reported.contains(&(r.client, server))
             || graph.depends_on(r.client, server)
             || named
                 .iter()
                 .any(|&other| other != server && graph.depends_on(r.client, other))
+            || inactive
+                .iter()
+                .any(|s| client.depends_on.iter().any(|d| d.service == s.name))
         {
             continue;
         }
         reported.insert((r.client, server));
-        let client = &ctx.project.services[r.client];
         let server_name = &ctx.project.services[server].name;
-        let alternatives: Vec<usize> = std::iter::once(server)
+        let mut alternatives: Vec<&Service> = std::iter::once(server)
             .chain(
                 named
                     .iter()
                     .copied()
                     .filter(|&o| o != server && ctx.servers.get(o).is_some()),
             )
+            .map(|i| &ctx.project.services[i])
+            .chain(inactive)
             .collect();
-        let by_profile = alternatives.len() > 1
-            && alternatives
-                .iter()
-                .all(|&i| !ctx.project.services[i].profiles.is_empty());
-        let alternatives: Vec<&str> = alternatives
-            .iter()
-            .map(|&i| ctx.project.services[i].name.as_str())
-            .collect();
+        let by_profile =
+            alternatives.len() > 1 && alternatives.iter().all(|s| !s.profiles.is_empty());
+        // The same words under every selection, so that they make one finding.
+        alternatives.sort_by(|a, b| a.name.cmp(&b.name));
+        let alternatives: Vec<&str> = alternatives.iter().map(|s| s.name.as_str()).collect();
+        let used = if by_profile {
+            format!("Ollama services `{}`", alternatives.join("`, `"))
+        } else {
+            format!("Ollama service `{server_name}`")
+        };
         let help = if by_profile {
             format!(
                 "`{}` all answer to `{}` (only one runs, by profile): list each under `depends_on` of service `{}` with `required: false`",
                 alternatives.join("`, `"),
                 r.url.host,
+                client.name
+            )
+        } else if !client_starts_it(client, &ctx.project.services[server]) {
+            format!(
+                "add `{server_name}` to the `depends_on` of service `{}` with `required: false`: `{server_name}` runs only with its profiles, and Compose refuses a required dependency on a service it does not start",
                 client.name
             )
         } else {
@@ -154,19 +169,30 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let mut d = RULE
             .diagnostic(
                 format!(
-                    "service `{}` uses Ollama service `{server_name}` ({}) but does not depend on it: Compose may start it before Ollama listens",
+                    "service `{}` uses {used} ({}) but does not depend on {it}: Compose may start it before Ollama listens",
                     client.name,
-                    how(r)
+                    how(r),
+                    it = if by_profile { "any of them" } else { "it" },
                 ),
                 Some(client.key_span),
             )
             .with_service(&client.name)
-            .with_label(format!("no `depends_on: [{server_name}]`"))
+            .with_label(if by_profile {
+                "no `depends_on` on any of them".to_string()
+            } else {
+                format!("no `depends_on: [{server_name}]`")
+            })
             .with_help(help);
         if let Some(span) = r.value_span() {
-            d = d.with_related(span, format!("`{server_name}` is used here"));
+            let used_here = if by_profile {
+                format!("`{}` is used here", r.url.host)
+            } else {
+                format!("`{server_name}` is used here")
+            };
+            d = d.with_related(span, used_here);
         }
         if !by_profile
+            && client_starts_it(client, &ctx.project.services[server])
             && let Some(fix) = unsafe_fix(
                 format!(
                     "add `{server_name}` to the `depends_on` of `{}`",
@@ -180,6 +206,17 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         out.push(d);
     }
     out
+}
+
+/// Whether every profile selection that starts `client` starts `server` too, so that a
+/// required dependency never names a service Compose leaves out.
+fn client_starts_it(client: &Service, server: &Service) -> bool {
+    server.profiles.is_empty()
+        || (!client.profiles.is_empty()
+            && client
+                .profiles
+                .iter()
+                .all(|p| server.profiles.iter().any(|q| q.value == p.value)))
 }
 
 /// The `depends_on` graph, answering "does A start after B?" (directly or through other

@@ -1,0 +1,172 @@
+//! Profiles, as Compose applies them: which services a selection of profiles starts, which
+//! selections a linter must look at, and the project one selection stands for.
+//!
+//! Compose's rules (Compose specification, "Using profiles with Compose"; checked against
+//! Docker Compose v2.40.3, see `tests/profiles.rs`):
+//! - a service with no `profiles` always starts; one with profiles starts when any of them is
+//!   enabled, or when `*` is;
+//! - the enabled profiles are the `--profile` flags, else `COMPOSE_PROFILES` split on `,`
+//!   with each name trimmed; with neither, the one enabled profile is the empty name, so
+//!   `profiles: [""]` starts by default.
+
+use std::collections::BTreeSet;
+
+use super::model::{Project, Service};
+
+/// The name that stands for every profile.
+pub const ALL: &str = "*";
+
+/// The profiles one run of Compose enables.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Selection {
+    pub profiles: Vec<String>,
+}
+
+impl Selection {
+    /// What Compose enables when nothing chooses: the empty profile name only.
+    pub fn default_selection() -> Selection {
+        Selection {
+            profiles: vec![String::new()],
+        }
+    }
+
+    /// The selection `COMPOSE_PROFILES` makes, or None when it chooses nothing (unset or
+    /// blank: Compose's default).
+    pub fn from_variable(value: &str) -> Option<Selection> {
+        if value.trim().is_empty() {
+            return None;
+        }
+        Some(Selection {
+            profiles: value.split(',').map(|p| p.trim().to_string()).collect(),
+        })
+    }
+
+    /// Whether Compose starts `service` under this selection.
+    pub fn starts(&self, service: &Service) -> bool {
+        service.profiles.is_empty()
+            || self.profiles.iter().any(|p| p == ALL)
+            || service
+                .profiles
+                .iter()
+                .any(|p| self.profiles.contains(&p.value))
+    }
+
+    /// Whether this is Compose's default (no profile chosen).
+    pub fn is_default(&self) -> bool {
+        self.profiles.iter().all(String::is_empty)
+    }
+
+    /// The profile names a user would pass, without the empty default one.
+    pub fn names(&self) -> Vec<&str> {
+        self.profiles
+            .iter()
+            .map(String::as_str)
+            .filter(|p| !p.is_empty())
+            .collect()
+    }
+}
+
+/// The selections to lint `project` under: the user's choice when there is one; otherwise
+/// Compose's default and each declared profile on its own, so that every service is linted
+/// in a selection that starts it. A project without profiles has the default only.
+pub fn selections(project: &Project) -> Vec<Selection> {
+    if let Some(chosen) = &project.enabled_profiles {
+        return vec![Selection {
+            profiles: chosen.clone(),
+        }];
+    }
+    let declared: BTreeSet<&str> = project
+        .services
+        .iter()
+        .flat_map(|s| s.profiles.iter().map(|p| p.value.as_str()))
+        .filter(|p| !p.is_empty())
+        .collect();
+    std::iter::once(Selection::default_selection())
+        .chain(declared.into_iter().map(|p| Selection {
+            profiles: vec![p.to_string()],
+        }))
+        .collect()
+}
+
+/// The project as `selection` runs it: the services it starts, with the others kept aside in
+/// [`Project::inactive`]. None when the selection starts every service, so the project as
+/// loaded stands for it.
+pub fn select(project: &Project, selection: &Selection) -> Option<Project> {
+    if project.services.iter().all(|s| selection.starts(s)) {
+        return None;
+    }
+    let (services, inactive): (Vec<Service>, Vec<Service>) = project
+        .services
+        .iter()
+        .cloned()
+        .partition(|s| selection.starts(s));
+    let service_index = services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), i))
+        .collect();
+    Some(Project {
+        name: project.name.clone(),
+        directory: project.directory.clone(),
+        files: project.files.clone(),
+        env_files: project.env_files.clone(),
+        templates_used: project.templates_used.clone(),
+        services,
+        networks: project.networks.clone(),
+        volumes: project.volumes.clone(),
+        issues: project.issues.clone(),
+        merged: None,
+        written: project.written.clone(),
+        service_index,
+        enabled_profiles: Some(selection.profiles.clone()),
+        inactive,
+    })
+}
+
+/// Whether `service` answers to `host` on a network it joins: by its name,
+/// `container_name`, `hostname` or a network alias (names are case-insensitive, as in DNS).
+pub fn answers_to(service: &Service, host: &str) -> bool {
+    let is = |name: &str| name.eq_ignore_ascii_case(host);
+    is(&service.name)
+        || service.container_name.as_ref().is_some_and(|n| is(n.as_str()))
+        || service.hostname.as_ref().is_some_and(|n| is(n.as_str()))
+        || service
+            .networks
+            .iter()
+            .any(|n| n.aliases.iter().any(|a| is(a.as_str())))
+}
+
+/// The services, left out by the project's profile selection, that would answer to `host`.
+pub fn inactive_answering<'a>(
+    project: &'a Project,
+    host: &'a str,
+) -> impl Iterator<Item = &'a Service> + 'a {
+    project.inactive.iter().filter(move |s| answers_to(s, host))
+}
+
+/// How a finding's selections read in a message: "with profile `cpu`", "with profile `cpu`
+/// or `gpu`", "without a profile", "without a profile or with profile `gpu`".
+pub fn describe(selections: &[&Selection]) -> String {
+    let without = selections.iter().any(|s| s.is_default());
+    let named: Vec<String> = selections
+        .iter()
+        .filter(|s| !s.is_default())
+        .map(|s| {
+            s.names()
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        })
+        .collect();
+    let with = match named.len() {
+        0 => String::new(),
+        1 => format!("with profile {}", named[0]),
+        _ => format!("with profile {}", named.join(" or ")),
+    };
+    match (without, with.is_empty()) {
+        (true, true) => "without a profile".into(),
+        (true, false) => format!("without a profile or {with}"),
+        (false, _) => with,
+    }
+}
