@@ -350,9 +350,10 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     let options = output_options(args, cwd, std::io::stderr().is_terminal());
     // Like `docker compose config`: diagnostics about loading go to stderr; a project that
     // cannot be loaded prints nothing on stdout.
-    let fatal = linted
-        .iter()
-        .any(|p| p.project.issues.iter().any(|i| i.is_fatal()));
+    let fatal = linted.iter().any(|p| {
+        p.project.issues.iter().any(|i| i.is_fatal())
+            || p.diagnostics.iter().any(|d| rules::compose_refuses(d.code))
+    });
     let mut stderr = String::new();
     for p in &linted {
         if !p.diagnostics.is_empty() {

@@ -1,8 +1,8 @@
 //! Follows each Ollama reference to what answers there and gives it one verdict, the most
 //! specific one. The OLL rules word the verdicts; this module decides them.
 
-use crate::compose::profiles::inactive_answering;
 use crate::compose::model::Project;
+use crate::compose::profiles::inactive_answering;
 use crate::knowledge::Side;
 use crate::knowledge::client::{PathKind, SchemeRule, TrailingSlash};
 use crate::knowledge::proxy::{ProxyClient, proxy_var};
@@ -149,13 +149,9 @@ fn judge_target(
     let proxy_loses_it = !matches!(resolution, Resolution::External);
     let verdict = match resolution {
         Resolution::Unspecified(_) => Verdict::Unspecified,
-        Resolution::Loopback(namespace) => loopback(
-            net,
-            servers,
-            &namespace,
-            port,
-            url.port.is_none(),
-        ),
+        Resolution::Loopback(namespace) => {
+            loopback(net, servers, &namespace, port, url.port.is_none())
+        }
         Resolution::Sibling { service, .. } => match servers.get(service) {
             None => Verdict::Works,
             Some(server) => {
@@ -186,13 +182,11 @@ fn judge_target(
                 Verdict::Works
             }
         }
-        Resolution::Host { route, available } => {
-            match through_host(net, servers, port, false) {
-                Some(v) => v,
-                None if !available.on(platform) => Verdict::HostGatewayUnmapped { route },
-                None => Verdict::Works,
-            }
-        }
+        Resolution::Host { route, available } => match through_host(net, servers, port, false) {
+            Some(v) => v,
+            None if !available.on(platform) => Verdict::HostGatewayUnmapped { route },
+            None => Verdict::Works,
+        },
         Resolution::MappedAddress(_) | Resolution::External => Verdict::Works,
         // A service that only another profile starts answers to the name: the reference is
         // judged in the selections that start it, and no profile is a wiring mistake.
@@ -450,9 +444,11 @@ fn through_host(
     }
     // A project Ollama exists but publishes nothing on this port: the host has nothing there
     // from this project, and the likely intent is that Ollama.
-    let server = servers.indices.iter().copied().find(|i| {
-        servers.get(*i).is_some_and(|s| !s.server.is_bundled()) && !on_host(i)
-    })?;
+    let server = servers
+        .indices
+        .iter()
+        .copied()
+        .find(|i| servers.get(*i).is_some_and(|s| !s.server.is_bundled()) && !on_host(i))?;
     let listen = &servers.get(server)?.listen;
     if listen.port != port && port != crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT {
         return None;

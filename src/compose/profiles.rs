@@ -128,7 +128,10 @@ pub fn select(project: &Project, selection: &Selection) -> Option<Project> {
 pub fn answers_to(service: &Service, host: &str) -> bool {
     let is = |name: &str| name.eq_ignore_ascii_case(host);
     is(&service.name)
-        || service.container_name.as_ref().is_some_and(|n| is(n.as_str()))
+        || service
+            .container_name
+            .as_ref()
+            .is_some_and(|n| is(n.as_str()))
         || service.hostname.as_ref().is_some_and(|n| is(n.as_str()))
         || service
             .networks

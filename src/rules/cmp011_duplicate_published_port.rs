@@ -100,9 +100,9 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
     for key in keys {
         let bindings = &by_port[key];
         for (i, later) in bindings.iter().enumerate() {
-            let clash = bindings[..i].iter().find(|earlier| {
-                overlap(&earlier.host, &later.host) == Overlap::Certain
-            });
+            let clash = bindings[..i]
+                .iter()
+                .find(|earlier| overlap(&earlier.host, &later.host) == Overlap::Certain);
             let Some(earlier) = clash else { continue };
             let (protocol, number) = key;
             out.push(
@@ -122,4 +122,3 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
     }
     out
 }
-

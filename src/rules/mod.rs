@@ -127,8 +127,8 @@ fn merge_selections(
                 // A reference that works under another selection that starts the same
                 // service depends on what the user runs (a host Ollama by default, the
                 // project's own with a profile): the evidence is weaker, so it is reported
-                // as information, and a fix that would be right under one selection only is
-                // no longer safe.
+                // as information, and no fix is offered, since one right under some
+                // selections would break the others.
                 let starting = d
                     .service
                     .as_deref()
@@ -140,9 +140,7 @@ fn merge_selections(
                     if d.code.starts_with("OLL") {
                         d.severity = Severity::Info;
                     }
-                    if let Some(fix) = &mut d.fix {
-                        fix.applicability = Applicability::Unsafe;
-                    }
+                    d.fix = None;
                 }
                 d.message = format!("{} ({})", d.message, profiles::describe(&holds));
                 d.profiles = holds
@@ -331,6 +329,13 @@ pub static RULES: &[&Rule] = &[
     &oll016_browser_side_reference::RULE,
     &oll017_ollama_port_on_non_server::RULE,
 ];
+
+/// Whether a finding of this rule means `docker compose config` refuses the project, beyond
+/// the load issues that do ([`LoadIssue::is_fatal`]): the references Compose checks after
+/// loading (`depends on undefined service`, `refers to undefined network`).
+pub fn compose_refuses(code: &str) -> bool {
+    matches!(code, "CMP009" | "CMP010")
+}
 
 pub fn find(code: &str) -> Option<&'static Rule> {
     RULES
