@@ -182,3 +182,30 @@ fn config_refuses_a_required_dependency_the_selection_leaves_out() {
         ["ollama", "web"]
     );
 }
+
+#[test]
+fn variants_of_one_finding_under_several_profiles_are_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/OLL003/fires-ollama-in-every-profile/compose.yaml"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let r = run(dir.path(), &["--format", "json"]);
+    let findings: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let findings = findings.as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{}", r.stdout);
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.ends_with("(with profile `cpu`; likewise with profile `gpu`)"),
+        "{message}"
+    );
+    assert_eq!(
+        findings[0]["profiles"],
+        serde_json::json!([["cpu"], ["gpu"]])
+    );
+}

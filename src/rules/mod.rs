@@ -46,6 +46,7 @@ mod oll015_proxy_intercepts;
 mod oll016_browser_side_reference;
 mod oll017_ollama_port_on_non_server;
 mod reference_report;
+mod selection_merge;
 mod structural_fix;
 
 /// What a rule sees: the project, and the Ollama analysis every OLL rule shares (computed
@@ -85,72 +86,12 @@ pub fn check_project_with(
     };
     match selections.as_slice() {
         [only] => check_one(only),
-        _ => merge_selections(
+        _ => selection_merge::merge(
             project,
             &selections,
             selections.iter().map(check_one).collect(),
         ),
     }
-}
-
-/// One finding per distinct diagnostic across the selections, in first-seen order, each
-/// naming the selections it holds in unless it holds in all.
-fn merge_selections(
-    project: &Project,
-    selections: &[Selection],
-    found: Vec<Vec<Diagnostic>>,
-) -> Vec<Diagnostic> {
-    let mut merged: Vec<(Diagnostic, Vec<usize>)> = Vec::new();
-    let mut by_place: std::collections::HashMap<(&'static str, Option<Span>), Vec<usize>> =
-        std::collections::HashMap::new();
-    for (i, diagnostics) in found.into_iter().enumerate() {
-        for d in diagnostics {
-            let same_place = by_place.entry((d.code, d.primary)).or_default();
-            match same_place.iter().find(|&&k| merged[k].0 == d) {
-                Some(&k) => {
-                    if merged[k].1.last() != Some(&i) {
-                        merged[k].1.push(i);
-                    }
-                }
-                None => {
-                    same_place.push(merged.len());
-                    merged.push((d, vec![i]));
-                }
-            }
-        }
-    }
-    merged
-        .into_iter()
-        .map(|(mut d, held)| {
-            if held.len() < selections.len() {
-                let holds: Vec<&Selection> = held.iter().map(|&i| &selections[i]).collect();
-                // A reference that works under another selection that starts the same
-                // service depends on what the user runs (a host Ollama by default, the
-                // project's own with a profile): the evidence is weaker, so it is reported
-                // as information, and no fix is offered, since one right under some
-                // selections would break the others.
-                let starting = d
-                    .service
-                    .as_deref()
-                    .and_then(|name| project.service(name))
-                    .map_or(selections.len(), |service| {
-                        selections.iter().filter(|s| s.starts(service)).count()
-                    });
-                if held.len() < starting {
-                    if d.code.starts_with("OLL") {
-                        d.severity = Severity::Info;
-                    }
-                    d.fix = None;
-                }
-                d.message = format!("{} ({})", d.message, profiles::describe(&holds));
-                d.profiles = holds
-                    .iter()
-                    .map(|s| s.names().into_iter().map(String::from).collect())
-                    .collect();
-            }
-            d
-        })
-        .collect()
 }
 
 /// Runs every rule over the services one profile selection starts.
