@@ -493,6 +493,9 @@ pub fn references_with(
                         if written_var.is_some_and(|v| {
                             v.value.as_ref().is_none_or(|t| t.value.is_empty())
                         }) => {}
+                    // A file that could not be read may set it: the default is not known to
+                    // be what the app uses.
+                    (ValueOrigin::Default(_), Status::Active) if service.partial => {}
                     (ValueOrigin::Default(_), Status::Active) => {
                         // The app's own default: the written value (if any) does not count.
                         let Some(value) = default_value(&r) else {

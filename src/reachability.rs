@@ -193,6 +193,8 @@ fn judge_target(
         Resolution::Unknown { .. } if inactive_answering(project, &url.host).next().is_some() => {
             Verdict::Works
         }
+        // An `include` file that could not be read may define the name.
+        Resolution::Unknown { .. } if project.partial => Verdict::Works,
         Resolution::Unknown { maybe_external } => Verdict::UnknownHost {
             suggestion: suggest_server(net, servers, reference.client, &url.host),
             maybe_external,

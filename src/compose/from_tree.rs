@@ -197,6 +197,7 @@ impl Builder<'_> {
             command: self.command(node, "command"),
             entrypoint: self.command(node, "entrypoint"),
             healthcheck: node.get("healthcheck").map(|h| h.span),
+            partial: false,
         };
         self.networks(node, &mut service);
         self.ports(node, &mut service);
@@ -693,6 +694,8 @@ impl Builder<'_> {
                         span: reference.span,
                     });
                 }
+                // Missing or optional, the file may hold the variables the service reads.
+                service.partial = true;
                 service.env_files.push(reference);
                 continue;
             };
@@ -709,6 +712,7 @@ impl Builder<'_> {
                         span: reference.span,
                         reason: e.to_string(),
                     });
+                    service.partial = true;
                     continue;
                 }
             };

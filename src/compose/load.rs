@@ -80,6 +80,8 @@ pub fn load_project(
         sources: Sources::new(),
         issues: Vec::new(),
         parsed: HashMap::new(),
+        include_unread: false,
+        base_unread: Default::default(),
     };
     let mut project = Project {
         directory: directory.clone(),
@@ -141,6 +143,10 @@ pub fn load_project(
         templates_used: Vec::new(),
     };
     model.build(&mut root, !options.keep_merged, &mut project);
+    project.partial = loader.include_unread;
+    for service in &mut project.services {
+        service.partial |= loader.base_unread.contains(&service.name);
+    }
     project.templates_used.extend(model.templates_used);
     project.merged = options.keep_merged.then_some(root);
     project.issues = without_repeats(loader.issues);
@@ -243,6 +249,10 @@ struct Loader<'a> {
     issues: Vec<LoadIssue>,
     /// Documents of files already parsed (extends and include may name a file twice).
     parsed: HashMap<PathBuf, (FileId, Vec<Node>)>,
+    /// An `include` file could not be read.
+    include_unread: bool,
+    /// Services whose `extends` base file could not be read.
+    base_unread: std::collections::HashSet<String>,
 }
 
 impl Loader<'_> {
@@ -580,6 +590,7 @@ impl Loader<'_> {
             let mut inc_root: Option<Node> = None;
             for path in &paths {
                 let Some((_, docs)) = self.referenced_documents(path, item.span, &inc_env) else {
+                    self.include_unread = true;
                     continue;
                 };
                 for doc in docs {
@@ -747,6 +758,9 @@ impl Loader<'_> {
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| directory.to_path_buf());
                 let docs = self.referenced_documents(&base_path, extends.span, env);
+                if docs.is_none() {
+                    self.base_unread.insert(name.to_string());
+                }
                 let base_services = docs.and_then(|(_, docs)| {
                     docs.into_iter()
                         .filter_map(|d| d.get("services").cloned())

@@ -41,6 +41,9 @@ pub struct Project {
     /// The profiles the user enabled (`--profile`, or `COMPOSE_PROFILES` from `-e`, the
     /// process environment or `.env`); None when nothing chose, and every selection is linted.
     pub enabled_profiles: Option<Vec<String>>,
+    /// An `include` file could not be read: services, networks and volumes may be defined
+    /// there, so a name the loaded files do not define is not known to be wrong.
+    pub partial: bool,
     /// Services the profile selection this project stands for leaves out: kept so that rules
     /// can tell a name that nothing defines from one that only another profile starts.
     /// Empty for a project as loaded, where `services` holds every service.
@@ -135,6 +138,9 @@ pub struct Service {
     pub command: Option<Vec<Text>>,
     pub entrypoint: Option<Vec<Text>>,
     pub healthcheck: Option<Span>,
+    /// Its `extends` base or a required `env_file` could not be read: settings may be
+    /// missing, so an unset variable is not known to be unset.
+    pub partial: bool,
 }
 
 impl Service {

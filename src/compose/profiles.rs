@@ -116,6 +116,7 @@ pub fn select(project: &Project, selection: &Selection) -> Option<Project> {
         volumes: project.volumes.clone(),
         issues: project.issues.clone(),
         merged: None,
+        partial: project.partial,
         written: project.written.clone(),
         service_index,
         enabled_profiles: Some(selection.profiles.clone()),

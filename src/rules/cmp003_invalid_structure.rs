@@ -58,13 +58,20 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             RULE.diagnostic(message.clone(), Some(*span))
                 .with_related(*used_at, "used here"),
         ),
-        LoadIssue::MissingFile { path, span, reason } => Some(RULE.diagnostic(
-            format!(
-                "cannot read `{}`: {reason}",
-                super::cmp008_env_file_not_found::written_or(ctx, *span, path)
+        LoadIssue::MissingFile { path, span, reason } => Some(
+            RULE.diagnostic(
+                format!(
+                    "cannot read `{}`: {reason}",
+                    super::cmp008_env_file_not_found::written_or(ctx, *span, path)
+                ),
+                Some(*span),
+            )
+            .with_help(
+                "the rest of the project is still checked, but not what the file may define: \
+                 names of services, networks and volumes it could declare, and variables it \
+                 could set, are taken as right",
             ),
-            Some(*span),
-        )),
+        ),
         _ => None,
     })
     .collect()

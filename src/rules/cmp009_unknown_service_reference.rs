@@ -77,6 +77,8 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 .with_help(format!(
                     "Compose refuses the project unless one of these profiles is enabled; give `{service}` the same profiles, or mark the dependency `required: false`"
                 )),
+            // An unread `include` may define it.
+            None if project.partial => return,
             None => RULE
                 .diagnostic(
                     format!("service `{service}` refers to undefined service `{target}` in {what}"),

@@ -49,6 +49,10 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
     let declared: Vec<&str> = project.networks.iter().map(|n| n.key.as_str()).collect();
     let is_declared: std::collections::HashSet<&str> = declared.iter().copied().collect();
     let mut out = Vec::new();
+    // An `include` file that could not be read may declare them.
+    if project.partial {
+        return out;
+    }
     for service in &project.services {
         for network in &service.networks {
             let Some(span) = network.span else { continue };
