@@ -25,6 +25,7 @@ pub mod image;
 pub mod ollama_host;
 pub mod proxy;
 pub mod server;
+pub mod target_url;
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
@@ -39,6 +40,7 @@ pub use generic::{GenericVar, VarKind};
 pub use image::ImageRef;
 pub use ollama_host::{ListenAddress, parse_ollama_host};
 pub use server::{ServerImage, ServerMatch, ServerProfile};
+pub use target_url::TargetUrl;
 
 /// How well a piece of knowledge is established.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
