@@ -1318,7 +1318,7 @@ fn odd_inputs_do_not_panic() {
 
 #[test]
 fn consistency_checks_catch_broken_profiles() {
-    let broken: knowledge::ClientProfile = serde_yaml::from_str(
+    let broken: knowledge::ClientProfile = composelint::yaml::de::from_str(
         r#"
 id: broken
 name: Broken
@@ -1357,7 +1357,7 @@ switches:
         );
     }
     // Unknown fields are refused when the tables are parsed.
-    let typo = serde_yaml::from_str::<knowledge::ClientProfile>(
+    let typo = composelint::yaml::de::from_str::<knowledge::ClientProfile>(
         "{id: a, name: a, side: server, source: s, images: [], url_settings: [], sidee: x}",
     );
     assert!(typo.is_err());

@@ -33,6 +33,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::yaml;
+
 pub use client::{ClientImage, ClientMatch, ClientProfile, Reference, UrlVar};
 pub use dockerfile::dockerfile_final_base;
 pub use extensions::Extensions;
@@ -209,11 +211,11 @@ impl Knowledge {
     /// Parses and checks the compiled-in tables. Errors name the file and the problem.
     pub fn load() -> Result<Knowledge, String> {
         let servers: ServersFile =
-            serde_yaml::from_str(SERVERS_YAML).map_err(|e| format!("servers.yaml: {e}"))?;
+            yaml::de::from_str(SERVERS_YAML).map_err(|e| format!("servers.yaml:{e}"))?;
         let clients: ClientsFile =
-            serde_yaml::from_str(CLIENTS_YAML).map_err(|e| format!("clients.yaml: {e}"))?;
+            yaml::de::from_str(CLIENTS_YAML).map_err(|e| format!("clients.yaml:{e}"))?;
         let generic: generic::Patterns =
-            serde_yaml::from_str(GENERIC_YAML).map_err(|e| format!("generic.yaml: {e}"))?;
+            yaml::de::from_str(GENERIC_YAML).map_err(|e| format!("generic.yaml:{e}"))?;
         let knowledge = Knowledge {
             servers: servers.servers,
             clients: clients.clients,
@@ -312,7 +314,7 @@ mod tests {
     use super::*;
 
     fn cond(yaml: &str) -> Condition {
-        serde_yaml::from_str(yaml).unwrap()
+        yaml::de::from_str(yaml).unwrap()
     }
 
     #[test]
