@@ -13,3 +13,4 @@ pub mod model;
 pub mod ports;
 mod schema;
 pub mod shell;
+pub mod tree;
