@@ -21,7 +21,7 @@ use crate::knowledge::extensions::{ClientVariable, Extensions, ImageGlob};
 use crate::net::Platform;
 use crate::rules::{self, RULES};
 use crate::source::{Sources, Span};
-use crate::yaml::{self, Limits, Node, YamlErrorKind};
+use crate::yaml::{self, Limits, Node};
 
 /// The names the file may have, in order of preference within one directory.
 pub const CONFIG_FILE_NAMES: [&str; 4] = [
@@ -468,32 +468,22 @@ pub fn parse_config(text: &str) -> Result<ConfigFile, ConfigError> {
             message,
         }
     };
-    // The spanned tree first: it places syntax errors and repeated keys exactly, and later
-    // tells where a value that reads well but means nothing (an unknown code) was written.
+    // One spanned tree: the typed settings are read from it, so syntax errors, repeated keys
+    // and values of the wrong type are placed exactly, and it later tells where a value that
+    // reads well but means nothing (an unknown code) was written.
     let tree = yaml::parse(id, text, Limits::default());
-    if let Some(error) = tree.errors.first() {
-        let message = match &error.kind {
-            YamlErrorKind::DuplicateKey { key, .. } => format!("`{key}` is given twice"),
-            _ => error.message.clone(),
-        };
-        return Err(at(error.span, message));
-    }
-    let config: ConfigFile = match serde_yaml::from_str::<Option<ConfigFile>>(text) {
-        // An empty file (or one of comments only) is an empty configuration.
+    // An empty file (or one of comments only) is an empty configuration.
+    let config: ConfigFile = match yaml::de::from_document::<Option<ConfigFile>>(&tree) {
         Ok(config) => config.unwrap_or_default(),
         Err(e) => {
-            let location = e.location();
-            let message = e.to_string();
-            // serde_yaml appends " at line L column C"; the location goes in front instead.
-            let message = match message.rfind(" at line ") {
-                Some(cut) if location.is_some() => message.get(..cut).unwrap_or(&message).into(),
-                _ => message,
-            };
-            return Err(ConfigError {
-                path: None,
-                line: location.as_ref().map(|l| l.line()),
-                column: location.as_ref().map(|l| l.column()),
-                message,
+            return Err(match e.span {
+                Some(span) => at(span, e.describe()),
+                None => ConfigError {
+                    path: None,
+                    line: None,
+                    column: None,
+                    message: e.describe(),
+                },
             });
         }
     };

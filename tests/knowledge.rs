@@ -11,8 +11,8 @@ use composelint::knowledge::generic::{self, VarKind};
 use composelint::knowledge::proxy::{self, ProxyClient, ProxyKind};
 use composelint::knowledge::server::ImageKind;
 use composelint::knowledge::{
-    self, Knowledge, Side, client_for_image, client_match, dockerfile_final_base, ollama,
-    parse_ollama_host, server_for_image,
+    self, Knowledge, Side, TargetUrl, client_for_image, client_match, dockerfile_final_base,
+    ollama, parse_ollama_host, server_for_image,
 };
 
 fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -900,13 +900,10 @@ fn fits(var: &knowledge::UrlVar, value: &str, env_: &BTreeMap<String, String>) -
     } else {
         format!("http://{value}")
     };
-    let path = url::Url::parse(&with_scheme).map(|u| u.path().to_string());
-    let path = match path {
-        Ok(p) if p == "/" && !with_scheme.ends_with('/') => String::new(),
-        Ok(p) => p,
-        Err(_) => return false,
+    let Some(url) = TargetUrl::parse(&with_scheme) else {
+        return false;
     };
-    scheme_ok && var.expectation(env_).accepts_path(&path) == Some(true)
+    scheme_ok && var.expectation(env_).accepts_path(&url.path) == Some(true)
 }
 
 #[test]
@@ -1321,7 +1318,7 @@ fn odd_inputs_do_not_panic() {
 
 #[test]
 fn consistency_checks_catch_broken_profiles() {
-    let broken: knowledge::ClientProfile = serde_yaml::from_str(
+    let broken: knowledge::ClientProfile = composelint::yaml::de::from_str(
         r#"
 id: broken
 name: Broken
@@ -1360,7 +1357,7 @@ switches:
         );
     }
     // Unknown fields are refused when the tables are parsed.
-    let typo = serde_yaml::from_str::<knowledge::ClientProfile>(
+    let typo = composelint::yaml::de::from_str::<knowledge::ClientProfile>(
         "{id: a, name: a, side: server, source: s, images: [], url_settings: [], sidee: x}",
     );
     assert!(typo.is_err());

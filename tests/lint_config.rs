@@ -390,6 +390,17 @@ fn errors_name_the_file_line_and_key() {
         e
     );
 
+    // A value of the wrong type names what was expected in YAML's words.
+    let e = parse_config("fail-on: [error]\n").unwrap_err();
+    assert_eq!(
+        (e.line, e.column, e.message.as_str()),
+        (
+            Some(1),
+            Some(10),
+            "fail-on: invalid type: sequence, expected one of `error`, `warning`, `info`"
+        )
+    );
+
     for (text, line, needle) in [
         ("platform: mac\n", 1, "mac"),
         ("ignore:\n  - OLL001\n  - OLL404\n", 3, "OLL404"),
@@ -409,6 +420,16 @@ fn errors_name_the_file_line_and_key() {
             "ollama:\n  client-variables:\n    - path: none\n",
             3,
             "name",
+        ),
+        (
+            "ollama: ~\n",
+            1,
+            "ollama: invalid type: null, expected a mapping",
+        ),
+        (
+            "select: [OLL]\n---\nignore: [OLL001]\n",
+            3,
+            "expected one YAML document",
         ),
     ] {
         let e = parse_config(text).unwrap_err();

@@ -7,7 +7,7 @@ use composelint::compose::canonical::{CanonicalContext, to_config_json};
 use composelint::compose::merge::{enforce_unicity, merge, merge_at, merge_documents};
 use serde::Deserialize;
 use serde_json::Value;
-use support::yaml_from_serde::{node_to_json, parse};
+use support::yaml_tree::{node_to_json, parse};
 
 const PROJECT_DIR: &str = "/proj";
 
@@ -171,10 +171,7 @@ fn every_merge_level_expectation_holds() {
             continue;
         };
         checked += 1;
-        let expected: Value = serde_json::to_value(
-            serde_yaml::from_str::<serde_yaml::Value>(expected_yaml).expect("expected YAML parses"),
-        )
-        .expect("expected YAML is JSON-compatible");
+        let expected = node_to_json(&parse(expected_yaml));
         let mut documents = vector.files.iter().map(|f| parse(f));
         let first = documents.next().expect("a vector has files");
         let result = documents.try_fold(first, merge).and_then(|mut merged| {

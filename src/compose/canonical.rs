@@ -9,50 +9,21 @@
 //! every field in the shape of Compose's types (labels as maps, ports in long form, …).
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Range;
 
 use serde_json::{Map, Value};
 
-use super::merge::{
-    default_dependency, go_sprint, go_type_name, key_text, mapping_node, null_node, path_matches,
-    plain_node, scalar_text, sequence_node, string_node, synthetic_plain, synthetic_string,
+use super::tree::{
+    MAX_DEPTH, TreeError, default_dependency, go_sprint, go_type_name, key_text, mapping_node,
+    null_node, path_matches, plain_node, scalar_text, sequence_node, string_node, synthetic_plain,
+    synthetic_string,
 };
 use crate::source::Span;
 use crate::text::{Origin, Text};
 use crate::yaml::{Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue};
 
-/// Deeper than any tree the YAML reader accepts; guards the recursion on odd inputs anyway.
-const MAX_DEPTH: usize = 1024;
-
 /// Why a project has no canonical form, with Compose's wording.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CanonicalError {
-    pub message: String,
-    /// The node to blame, when there is one.
-    pub span: Option<Span>,
-}
-
-impl CanonicalError {
-    fn new(message: impl Into<String>, span: Option<Span>) -> Self {
-        CanonicalError {
-            message: message.into(),
-            span,
-        }
-    }
-
-    fn at(message: impl Into<String>, node: &Node) -> Self {
-        CanonicalError::new(message, Some(node.span))
-    }
-}
-
-impl fmt::Display for CanonicalError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for CanonicalError {}
+pub type CanonicalError = TreeError;
 
 /// What the canonical form depends on besides the files.
 #[derive(Clone, Debug, Default)]

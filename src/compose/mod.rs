@@ -14,3 +14,4 @@ pub mod ports;
 pub mod profiles;
 mod schema;
 pub mod shell;
+pub mod tree;

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
+use super::TargetUrl;
 use super::image::{ImagePattern, ImageRef};
 use super::{Condition, Confidence, Env, Layered, Side, all_hold};
 
@@ -503,11 +504,10 @@ impl ClientProfile {
                         "{name}: a default needs exactly one of url, from_var, none"
                     ));
                 }
-                if let Some(url) = &rule.url {
-                    match url::Url::parse(url) {
-                        Ok(u) if matches!(u.scheme(), "http" | "https") => {}
-                        _ => at(format!("{name}: default {url} is not an http(s) URL")),
-                    }
+                if let Some(url) = &rule.url
+                    && !is_http_url(url)
+                {
+                    at(format!("{name}: default {url} is not an http(s) URL"));
                 }
                 if rule.from_var.as_deref() == Some(name.as_str()) {
                     at(format!("{name}: default refers to itself"));
@@ -536,6 +536,16 @@ impl ClientProfile {
         }
         problems
     }
+}
+
+/// A default URL the references can use: `ollama.rs` reads defaults with [`TargetUrl::parse`]
+/// and skips one it cannot read, so a default must parse, with an http(s) scheme and a port
+/// that fits in 16 bits.
+fn is_http_url(url: &str) -> bool {
+    TargetUrl::parse(url).is_some_and(|u| {
+        matches!(u.scheme.as_deref(), Some("http" | "https"))
+            && (u.port_range.is_none() || u.port.is_some())
+    })
 }
 
 fn problems_in_conditions(conditions: &[Condition], at: &mut impl FnMut(String), name: &str) {
@@ -689,5 +699,37 @@ fn strip_suffix(var: &UrlVar, value: String) -> String {
             None => value,
         },
         None => value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_http_url;
+
+    #[test]
+    fn defaults_must_be_http_urls_with_a_host_and_a_valid_port() {
+        for ok in [
+            "http://localhost:11434",
+            "HTTPS://api.openai.com/v1",
+            "http://localhost:11434/v1/",
+            "http://[::1]:11434",
+            "http://user:pw@ollama:11434",
+            "http://ollama",
+        ] {
+            assert!(is_http_url(ok), "{ok}");
+        }
+        for bad in [
+            "not a url",
+            "http://",
+            "http://:11434",
+            "http://ollama:99999",
+            "http://ollama:port",
+            "http://oll ama:11434",
+            "ftp://ollama:11434",
+            "ollama:11434",
+            "",
+        ] {
+            assert!(!is_http_url(bad), "{bad}");
+        }
     }
 }

@@ -25,12 +25,15 @@ pub mod image;
 pub mod ollama_host;
 pub mod proxy;
 pub mod server;
+pub mod target_url;
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
+
+use crate::yaml;
 
 pub use client::{ClientImage, ClientMatch, ClientProfile, Reference, UrlVar};
 pub use dockerfile::dockerfile_final_base;
@@ -39,6 +42,7 @@ pub use generic::{GenericVar, VarKind};
 pub use image::ImageRef;
 pub use ollama_host::{ListenAddress, parse_ollama_host};
 pub use server::{ServerImage, ServerMatch, ServerProfile};
+pub use target_url::TargetUrl;
 
 /// How well a piece of knowledge is established.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
@@ -207,11 +211,11 @@ impl Knowledge {
     /// Parses and checks the compiled-in tables. Errors name the file and the problem.
     pub fn load() -> Result<Knowledge, String> {
         let servers: ServersFile =
-            serde_yaml::from_str(SERVERS_YAML).map_err(|e| format!("servers.yaml: {e}"))?;
+            yaml::de::from_str(SERVERS_YAML).map_err(|e| format!("servers.yaml:{e}"))?;
         let clients: ClientsFile =
-            serde_yaml::from_str(CLIENTS_YAML).map_err(|e| format!("clients.yaml: {e}"))?;
+            yaml::de::from_str(CLIENTS_YAML).map_err(|e| format!("clients.yaml:{e}"))?;
         let generic: generic::Patterns =
-            serde_yaml::from_str(GENERIC_YAML).map_err(|e| format!("generic.yaml: {e}"))?;
+            yaml::de::from_str(GENERIC_YAML).map_err(|e| format!("generic.yaml:{e}"))?;
         let knowledge = Knowledge {
             servers: servers.servers,
             clients: clients.clients,
@@ -310,7 +314,7 @@ mod tests {
     use super::*;
 
     fn cond(yaml: &str) -> Condition {
-        serde_yaml::from_str(yaml).unwrap()
+        yaml::de::from_str(yaml).unwrap()
     }
 
     #[test]

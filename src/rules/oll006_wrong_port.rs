@@ -3,7 +3,7 @@ use super::reference_report::{
 };
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
-use crate::ollama::TargetUrl;
+use crate::knowledge::TargetUrl;
 use crate::reachability::Verdict;
 
 declare_rule! {

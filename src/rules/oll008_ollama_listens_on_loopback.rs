@@ -2,8 +2,9 @@ use super::reference_report::{Part, env_value_span, listen_var, part_span};
 use super::{Context, declare_rule};
 use crate::compose::model::EnvSource;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::knowledge::TargetUrl;
 use crate::net::Namespace;
-use crate::ollama::{Reference, TargetUrl};
+use crate::ollama::Reference;
 use crate::reachability::Verdict;
 
 declare_rule! {

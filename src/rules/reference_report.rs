@@ -6,8 +6,9 @@ use std::ops::Range;
 use super::Context;
 use crate::compose::model::{EnvSource, EnvVar};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::knowledge::TargetUrl;
 use crate::knowledge::client::PathKind;
-use crate::ollama::{Reference, TargetUrl, Written};
+use crate::ollama::{Reference, Written};
 use crate::redact;
 use crate::source::Span;
 

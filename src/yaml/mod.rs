@@ -2,8 +2,11 @@
 //!
 //! Built from yaml-rust2's events (see [`parse`]); anchors, aliases and `<<` merge keys are
 //! resolved while building, and Compose's `!reset` / `!override` tags are kept on the nodes.
+//! [`de`] reads typed values (the configuration file, the knowledge tables) from the tree with
+//! serde.
 
 mod builder;
+pub mod de;
 
 pub use builder::{Limits, ParsedYaml, YamlError, YamlErrorKind, parse};
 

@@ -1,3 +1,3 @@
 //! Helpers shared by the integration tests.
 
-pub mod yaml_from_serde;
+pub mod yaml_tree;
