@@ -19,6 +19,7 @@ use super::issues::{self, LoadIssue};
 use super::merge;
 use super::model::{Project, TemplateUse};
 use super::profiles::Selection;
+use super::tree;
 
 /// Files that stand in for a missing `.env` (repositories commit these instead).
 pub const ENV_TEMPLATES: [&str; 5] = [
@@ -503,7 +504,7 @@ impl Loader<'_> {
                 let section_span = section.value.span;
                 let unit = single_entry_root(
                     section.key.clone(),
-                    merge::mapping_node(vec![inner], section_span),
+                    tree::mapping_node(vec![inner], section_span),
                 );
                 child.value = only_value(only_value(self.normalize_unit(unit, span)));
             }
@@ -853,7 +854,7 @@ fn value_issue(root: &Node, at: Span, message: String) -> LoadIssue {
 /// A mapping of one entry, spanning its value.
 fn single_entry_root(key: Node, value: Node) -> Node {
     let span = value.span;
-    merge::mapping_node(vec![Entry { key, value }], span)
+    tree::mapping_node(vec![Entry { key, value }], span)
 }
 
 /// The value of a mapping's only entry (what [`single_entry_root`] wrapped).
@@ -863,7 +864,7 @@ fn only_value(node: Node) -> Node {
         NodeKind::Mapping(entries) => entries
             .into_iter()
             .next()
-            .map_or_else(|| merge::null_node(span), |e| e.value),
+            .map_or_else(|| tree::null_node(span), |e| e.value),
         _ => node,
     }
 }
@@ -871,7 +872,7 @@ fn only_value(node: Node) -> Node {
 /// Moves a node out, leaving a null in its place.
 fn take_node(node: &mut Node) -> Node {
     let span = node.span;
-    std::mem::replace(node, merge::null_node(span))
+    std::mem::replace(node, tree::null_node(span))
 }
 
 /// The node whose span is `span`, searched without recursion.

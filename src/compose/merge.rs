@@ -11,11 +11,9 @@
 use super::canonical;
 use super::tree::{
     GoValue, MAX_DEPTH, TreeError, cover, default_dependency, go_percent_d, go_percent_s,
-    go_sprint, go_sprint_text, go_type_name, go_value, key_text, path_matches, scalar_text,
-    sequence_node, string_node, synthetic_string,
+    go_sprint, go_sprint_text, go_type_name, go_value, key_text, mapping_node, null_node,
+    path_matches, scalar_text, sequence_node, string_node, synthetic_string,
 };
-// The loader builds its nodes through `merge::`; these two stay reachable there.
-pub(crate) use super::tree::{mapping_node, null_node};
 use crate::source::Span;
 use crate::text::Origin;
 use crate::yaml::{Entry, Node, NodeKind, Scalar, ScalarValue, Tag};
