@@ -265,3 +265,144 @@ fn paths_in_included_and_extended_files_are_relative_to_those_files() {
     let sources: Vec<Option<&str>> = ollama.volumes.iter().map(|v| v.source.as_deref()).collect();
     assert_eq!(sources, vec![Some("/p/sub/models"), Some("named")]);
 }
+
+/// The kinds of issue an env file gave, with the file they point into.
+fn env_issues(p: &Project, s: &Sources) -> Vec<(String, String)> {
+    p.issues
+        .iter()
+        .filter_map(|issue| {
+            let (kind, span) = match issue {
+                LoadIssue::Syntax { span, .. } => ("syntax", span),
+                LoadIssue::DotenvSyntax { span, .. } => ("dotenv-syntax", span),
+                LoadIssue::UndefinedVariable { span, .. } => ("undefined", span),
+                LoadIssue::EnvFileNotFound { span, .. } => ("not-found", span),
+                _ => return None,
+            };
+            let path = s.get(span.file).path.display().to_string();
+            Some((kind.to_string(), path))
+        })
+        .collect()
+}
+
+/// One reader for every env file: the same bytes give the same findings whether they are the
+/// project's `.env`, an included project's env file or a service's `env_file`.
+#[test]
+fn every_env_file_is_read_the_same_way() {
+    // Invalid UTF-8 (reported where it starts) and a line Compose rejects (after which the
+    // file gives no values, so `${NOPE}` is not reached): two findings, in the env file.
+    let bad: &[u8] = b"A=caf\xe9\nB=${NOPE}\n'C=1\n";
+    let compose = [
+        ("project .env", "services:\n  web:\n    image: nginx\n"),
+        (
+            "include env_file",
+            "include:\n  - path: sub/compose.yaml\n    env_file: e.env\nservices:\n  web:\n    image: nginx\n",
+        ),
+        (
+            "service env_file",
+            "services:\n  web:\n    image: nginx\n    env_file: e.env\n",
+        ),
+    ];
+    for (how, text) in compose {
+        let mut fs = MemFs::new();
+        fs.insert("/p/compose.yaml", text);
+        fs.insert(
+            "/p/sub/compose.yaml",
+            "services:\n  sub:\n    image: nginx\n",
+        );
+        let env_path = if how == "project .env" {
+            "/p/.env"
+        } else {
+            "/p/e.env"
+        };
+        fs.insert(env_path, bad);
+        let (p, s) = load_project(
+            &fs,
+            &[PathBuf::from("/p/compose.yaml")],
+            &LoadOptions::default(),
+        )
+        .expect("loads");
+        let mut found = env_issues(&p, &s);
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("dotenv-syntax".to_string(), env_path.to_string()),
+                ("syntax".to_string(), env_path.to_string()),
+            ],
+            "{how}"
+        );
+    }
+}
+
+/// A missing env file falls back to the template beside it wherever it is named, and one
+/// that must exist and does not is reported where it is named.
+#[test]
+fn missing_env_files_fall_back_to_templates_or_are_reported() {
+    let with_template = [
+        (
+            "/p/sub/.env.example",
+            "include:\n  - sub/compose.yaml\nservices:\n  web:\n    image: nginx\n",
+            "/p/sub/.env",
+        ),
+        (
+            "/p/web.env.example",
+            "services:\n  web:\n    image: nginx\n    env_file: web.env\n",
+            "/p/web.env",
+        ),
+        (
+            "/p/.env.example",
+            "services:\n  web:\n    image: nginx\n",
+            "/p/.env",
+        ),
+    ];
+    for (template, compose, missing) in with_template {
+        let mut fs = MemFs::new();
+        fs.insert("/p/compose.yaml", compose);
+        fs.insert(
+            "/p/sub/compose.yaml",
+            "services:\n  sub:\n    image: nginx\n",
+        );
+        fs.insert(template, "A=1\n");
+        let (p, _) = load_project(
+            &fs,
+            &[PathBuf::from("/p/compose.yaml")],
+            &LoadOptions::default(),
+        )
+        .expect("loads");
+        let used: Vec<(String, String)> = p
+            .templates_used
+            .iter()
+            .map(|t| {
+                (
+                    t.missing.display().to_string(),
+                    t.template.display().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            used,
+            [(missing.to_string(), template.to_string())],
+            "{compose}"
+        );
+        assert!(p.issues.is_empty(), "{compose}: {:?}", p.issues);
+    }
+    // Docker Compose v2.40.3 refuses an include whose named env file is missing
+    // (`stat …/nope.env: no such file or directory`).
+    let (p, s) = load(
+        &[
+            (
+                "/p/compose.yaml",
+                "include:\n  - path: sub/compose.yaml\n    env_file: nope.env\nservices:\n  web:\n    image: nginx\n",
+            ),
+            (
+                "/p/sub/compose.yaml",
+                "services:\n  sub:\n    image: nginx\n",
+            ),
+        ],
+        &["/p/compose.yaml"],
+    );
+    assert_eq!(
+        env_issues(&p, &s),
+        [("not-found".to_string(), "/p/compose.yaml".to_string())]
+    );
+}

@@ -3,32 +3,29 @@
 
 use std::path::Path;
 
-use crate::dotenv;
-use crate::fs::{EntryKind, FileSystem};
 use crate::go_format::go_float;
-use crate::source::{Sources, Span};
+use crate::source::Span;
 use crate::text::Text;
 use crate::yaml::{Entry, Node, NodeKind, ScalarValue};
 
 use super::env::Env;
 use super::extra_hosts;
 use super::issues::{self, LoadIssue};
-use super::load::find_template;
 use super::model::*;
 use super::ports;
+use super::reader::{EnvFile, Reader};
 use super::shell;
 
-pub(super) struct Builder<'a> {
-    pub fs: &'a dyn FileSystem,
-    pub sources: &'a mut Sources,
-    pub issues: &'a mut Vec<LoadIssue>,
+/// Builds the model; every file it needs (env files, Dockerfiles) is read through the
+/// loader's [`Reader`], so it does no I/O of its own.
+pub(super) struct Builder<'a, 'fs> {
+    pub files: &'a mut Reader<'fs>,
     pub env: &'a Env,
     pub directory: &'a Path,
     pub project_name: &'a str,
-    pub templates_used: Vec<TemplateUse>,
 }
 
-impl Builder<'_> {
+impl Builder<'_, '_> {
     /// Builds the model from `root`. With `consume`, each service's subtree is freed once
     /// its service is built (the tree is not wanted afterwards), so the tree and the model
     /// are never both whole in memory.
@@ -129,7 +126,9 @@ impl Builder<'_> {
     }
 
     fn structure(&mut self, span: Span, message: String) {
-        self.issues.push(LoadIssue::Structure { span, message });
+        self.files
+            .issues
+            .push(LoadIssue::Structure { span, message });
     }
 
     /// The entries of an optional mapping field; anything else is reported.
@@ -319,14 +318,7 @@ impl Builder<'_> {
             .as_ref()
             .map_or("Dockerfile", |d| d.value.as_str());
         let path = crate::paths::resolve(&dir, name);
-        if let Some(id) = self.sources.find(&path) {
-            build.dockerfile_file = Some(id);
-        } else if self.fs.kind(&path) == Some(EntryKind::File)
-            && let Ok(bytes) = self.fs.read(&path)
-            && let Ok(text) = String::from_utf8(bytes)
-        {
-            build.dockerfile_file = Some(self.sources.add(path, text));
-        }
+        build.dockerfile_file = self.files.dockerfile(&path);
         build
     }
 
@@ -429,15 +421,18 @@ impl Builder<'_> {
                 }
                 Err(error) => {
                     // The merge pipeline may have reported this item already.
-                    let reported = self.issues.iter().any(|i| match i {
+                    let reported = self.files.issues.iter().any(|i| match i {
                         LoadIssue::Structure { span, .. } => *span == item.span,
                         LoadIssue::InvalidValue { used_at, .. } => *used_at == item.span,
                         _ => false,
                     });
                     if !reported {
                         let message = format!("invalid port: {}", error.message);
-                        self.issues
-                            .push(issues::invalid_value(short.as_ref(), item.span, message));
+                        self.files.issues.push(issues::invalid_value(
+                            short.as_ref(),
+                            item.span,
+                            message,
+                        ));
                     }
                 }
             }
@@ -672,103 +667,64 @@ impl Builder<'_> {
     fn environment(&mut self, node: &Node, service: &mut Service) {
         let declared = self.declared_environment(node);
         let mut env_file_values: Vec<EnvVar> = Vec::new();
-        for reference in self.env_file_refs(node) {
-            let mut reference = reference;
-            let path = reference.path.clone();
-            let actual = if self.fs.kind(&path) == Some(EntryKind::File) {
-                Some(path.clone())
-            } else {
-                let template = find_template(self.fs, &path);
-                if let Some(t) = &template {
-                    self.templates_used.push(TemplateUse {
-                        missing: path.clone(),
-                        template: t.clone(),
-                    });
+        for mut reference in self.env_file_refs(node) {
+            let id = match self.files.env_file(&reference.path) {
+                EnvFile::Read(id) => id,
+                EnvFile::Missing => {
+                    if reference.required {
+                        self.files.issues.push(LoadIssue::EnvFileNotFound {
+                            path: reference.path.clone(),
+                            span: reference.span,
+                        });
+                    }
+                    // Missing or optional, the file may hold the variables the service reads.
+                    service.partial = true;
+                    service.env_files.push(reference);
+                    continue;
                 }
-                template
-            };
-            let Some(actual) = actual else {
-                if reference.required {
-                    self.issues.push(LoadIssue::EnvFileNotFound {
-                        path: path.clone(),
+                EnvFile::Unreadable(reason) => {
+                    self.files.issues.push(LoadIssue::MissingFile {
+                        path: reference.path.clone(),
                         span: reference.span,
-                    });
-                }
-                // Missing or optional, the file may hold the variables the service reads.
-                service.partial = true;
-                service.env_files.push(reference);
-                continue;
-            };
-            let id = match self.fs.read(&actual) {
-                Ok(bytes) => match self.sources.find(&actual) {
-                    Some(id) => id,
-                    None => self
-                        .sources
-                        .add(actual.clone(), String::from_utf8_lossy(&bytes).into_owned()),
-                },
-                Err(e) => {
-                    self.issues.push(LoadIssue::MissingFile {
-                        path: actual,
-                        span: reference.span,
-                        reason: e.to_string(),
+                        reason,
                     });
                     service.partial = true;
                     continue;
                 }
             };
             reference.file = Some(id);
-            let file = self.sources.get(id);
-            let parsed = if reference.raw {
-                dotenv::parse_raw(file)
-            } else {
-                let project_env = self.env;
-                let own = &declared;
-                let earlier = &env_file_values;
-                let lookup = |name: &str| {
-                    project_env
-                        .get(name)
-                        .cloned()
-                        .or_else(|| {
-                            own.iter()
-                                .rev()
-                                .find(|v| v.key == name)
-                                .and_then(|v| v.value.clone())
-                        })
-                        .or_else(|| {
-                            earlier
-                                .iter()
-                                .rev()
-                                .find(|v| v.key == name)
-                                .and_then(|v| v.value.clone())
-                        })
-                };
-                dotenv::parse(file, &lookup)
+            let project_env = self.env;
+            let own = &declared;
+            let earlier = &env_file_values;
+            let lookup = |name: &str| {
+                project_env
+                    .get(name)
+                    .cloned()
+                    .or_else(|| {
+                        own.iter()
+                            .rev()
+                            .find(|v| v.key == name)
+                            .and_then(|v| v.value.clone())
+                    })
+                    .or_else(|| {
+                        earlier
+                            .iter()
+                            .rev()
+                            .find(|v| v.key == name)
+                            .and_then(|v| v.value.clone())
+                    })
             };
-            match parsed {
-                Ok(parsed) => {
-                    for (var, span) in &parsed.unset {
-                        self.issues.push(LoadIssue::UndefinedVariable {
-                            name: var.name.clone(),
-                            span: *span,
-                        });
-                    }
-                    for entry in parsed.entries {
-                        let Some(value) = entry.value else { continue };
-                        env_file_values.retain(|v| v.key != entry.key);
-                        env_file_values.push(EnvVar {
-                            key: entry.key,
-                            value: Some(value),
-                            source: EnvSource::EnvFile {
-                                file: id,
-                                span: entry.value_span.unwrap_or(entry.key_span),
-                            },
-                        });
-                    }
-                }
-                Err(e) => self.issues.push(LoadIssue::DotenvSyntax {
-                    span: e.span,
-                    message: e.message,
-                }),
+            for entry in self.files.env_entries(id, reference.raw, &lookup) {
+                let Some(value) = entry.value else { continue };
+                env_file_values.retain(|v| v.key != entry.key);
+                env_file_values.push(EnvVar {
+                    key: entry.key,
+                    value: Some(value),
+                    source: EnvSource::EnvFile {
+                        file: id,
+                        span: entry.value_span.unwrap_or(entry.key_span),
+                    },
+                });
             }
             service.env_files.push(reference);
         }

@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::dotenv;
-use crate::fs::{EntryKind, FileSystem};
+use crate::fs::FileSystem;
 use crate::interpolate::{InterpolationError, interpolate};
 use crate::source::{FileId, SourceFile, Sources, Span};
 use crate::text::{Origin, Text};
@@ -17,18 +16,12 @@ use super::env::Env;
 use super::from_tree;
 use super::issues::{self, LoadIssue};
 use super::merge;
-use super::model::{Project, TemplateUse};
+use super::model::Project;
 use super::profiles::Selection;
+use super::reader::{EnvFile, Reader};
 use super::tree;
 
-/// Files that stand in for a missing `.env` (repositories commit these instead).
-pub const ENV_TEMPLATES: [&str; 5] = [
-    ".env.example",
-    ".env.sample",
-    "example.env",
-    ".env.template",
-    ".env.dist",
-];
+pub use super::reader::ENV_TEMPLATES;
 
 /// Where variables come from and how the project directory is chosen.
 #[derive(Clone, Debug, Default)]
@@ -77,9 +70,7 @@ pub fn load_project(
         })
         .unwrap_or_default();
     let mut loader = Loader {
-        fs,
-        sources: Sources::new(),
-        issues: Vec::new(),
+        files: Reader::new(fs),
         parsed: HashMap::new(),
         include_unread: false,
         base_unread: Default::default(),
@@ -90,13 +81,11 @@ pub fn load_project(
     };
 
     let mut env = loader.process_env(options);
-    let (env_file_ids, template) = loader.project_env_files(&directory, options, &mut env)?;
-    project.env_files = env_file_ids;
-    project.templates_used.extend(template);
+    project.env_files = loader.project_env_files(&directory, options, &mut env)?;
 
     let mut documents = Vec::new();
     for path in files {
-        let id = loader.read(path).map_err(|message| LoadError {
+        let id = loader.files.read(path).map_err(|message| LoadError {
             path: path.clone(),
             message,
         })?;
@@ -121,7 +110,7 @@ pub fn load_project(
     let mut merged: Option<Node> = None;
     let mut stack = Vec::new();
     for (id, mut doc) in documents {
-        let path = loader.sources.get(id).path.clone();
+        let path = loader.files.sources.get(id).path.clone();
         loader.interpolate(&mut doc, &env);
         let doc = loader.resolve_document(doc, &path, &directory, &env, &mut stack);
         let base = merged.unwrap_or_else(|| empty_mapping(Some(id)));
@@ -131,27 +120,27 @@ pub fn load_project(
     let mut root = merged.unwrap_or_else(|| empty_mapping(project.files.first().copied()));
 
     for (span, message) in super::schema::violations(&root) {
-        loader.issues.push(LoadIssue::Structure { span, message });
+        loader
+            .files
+            .issues
+            .push(LoadIssue::Structure { span, message });
     }
     let project_name = project.name.clone();
     let mut model = from_tree::Builder {
-        fs,
-        sources: &mut loader.sources,
-        issues: &mut loader.issues,
+        files: &mut loader.files,
         env: &env,
         directory: &directory,
         project_name: &project_name,
-        templates_used: Vec::new(),
     };
     model.build(&mut root, !options.keep_merged, &mut project);
     project.partial = loader.include_unread;
     for service in &mut project.services {
         service.partial |= loader.base_unread.contains(&service.name);
     }
-    project.templates_used.extend(model.templates_used);
+    project.templates_used = std::mem::take(&mut loader.files.templates_used);
     project.merged = options.keep_merged.then_some(root);
-    project.issues = without_repeats(loader.issues);
-    Ok((project, loader.sources))
+    project.issues = without_repeats(loader.files.issues);
+    Ok((project, loader.files.sources))
 }
 
 /// The issues with at most one structure problem per place: the schema, the merge pipeline
@@ -221,33 +210,8 @@ pub fn normalize_project_name(name: &str) -> String {
     kept.trim_start_matches(['_', '-']).to_string()
 }
 
-/// The first template beside a missing env file, e.g. `.env.example` for `.env`.
-pub(super) fn find_template(fs: &dyn FileSystem, missing: &Path) -> Option<PathBuf> {
-    let dir = missing.parent()?;
-    let name = missing.file_name()?.to_string_lossy().into_owned();
-    let candidates: Vec<String> = if name == ".env" {
-        ENV_TEMPLATES.iter().map(|s| s.to_string()).collect()
-    } else {
-        let stem = name.strip_suffix(".env").unwrap_or(&name).to_string();
-        vec![
-            format!("{name}.example"),
-            format!("{name}.sample"),
-            format!("{name}.template"),
-            format!("{name}.dist"),
-            format!("{stem}.example.env"),
-            format!("{stem}.sample.env"),
-        ]
-    };
-    candidates
-        .into_iter()
-        .map(|c| dir.join(c))
-        .find(|p| fs.kind(p) == Some(EntryKind::File))
-}
-
 struct Loader<'a> {
-    fs: &'a dyn FileSystem,
-    sources: Sources,
-    issues: Vec<LoadIssue>,
+    files: Reader<'a>,
     /// Documents of files already parsed (extends and include may name a file twice).
     parsed: HashMap<PathBuf, (FileId, Vec<Node>)>,
     /// An `include` file could not be read.
@@ -268,105 +232,52 @@ impl Loader<'_> {
         env
     }
 
-    /// Reads `--env-file` files, or the project's `.env`, or a template standing in for it,
+    /// Reads `--env-file` files, or the project's `.env` (or a template standing in for it),
     /// into `env` (values already there win).
     fn project_env_files(
         &mut self,
         directory: &Path,
         options: &LoadOptions,
         env: &mut Env,
-    ) -> Result<(Vec<FileId>, Option<TemplateUse>), LoadError> {
-        let mut template = None;
-        let paths = if !options.env_files.is_empty() {
-            for path in &options.env_files {
-                if self.fs.kind(path) != Some(EntryKind::File) {
-                    return Err(LoadError {
-                        path: path.clone(),
-                        message: "couldn't find env file".into(),
-                    });
-                }
-            }
-            options.env_files.clone()
-        } else {
-            let dot_env = directory.join(".env");
-            if self.fs.kind(&dot_env) == Some(EntryKind::File) {
-                vec![dot_env]
-            } else if let Some(t) = find_template(self.fs, &dot_env) {
-                template = Some(TemplateUse {
-                    missing: dot_env,
-                    template: t.clone(),
+    ) -> Result<Vec<FileId>, LoadError> {
+        for path in &options.env_files {
+            if !self.files.is_file(path) {
+                return Err(LoadError {
+                    path: path.clone(),
+                    message: "couldn't find env file".into(),
                 });
-                vec![t]
-            } else {
-                Vec::new()
             }
+        }
+        let paths = if options.env_files.is_empty() {
+            vec![directory.join(".env")]
+        } else {
+            options.env_files.clone()
         };
         let outer = env.clone();
         let mut from_files = Env::new();
         let mut ids = Vec::new();
         for path in paths {
-            let Ok(id) = self.read(&path) else { continue };
+            let EnvFile::Read(id) = self.files.env_file(&path) else {
+                continue;
+            };
             ids.push(id);
             let lookup = |name: &str| outer.get(name).or_else(|| from_files.get(name)).cloned();
-            let parsed = dotenv::parse(self.sources.get(id), &lookup);
-            match parsed {
-                Ok(parsed) => {
-                    self.record_unset(&parsed.unset);
-                    for entry in parsed.entries {
-                        if let Some(value) = entry.value {
-                            from_files.set(&entry.key, value);
-                        }
-                    }
+            for entry in self.files.env_entries(id, false, &lookup) {
+                if let Some(value) = entry.value {
+                    from_files.set(&entry.key, value);
                 }
-                Err(e) => self.issues.push(LoadIssue::DotenvSyntax {
-                    span: e.span,
-                    message: e.message,
-                }),
             }
         }
         for (k, v) in from_files.iter() {
             env.set_default(k, v.clone());
         }
-        Ok((ids, template))
-    }
-
-    pub(super) fn record_unset(&mut self, unset: &[(crate::interpolate::UnsetVariable, Span)]) {
-        for (var, span) in unset {
-            self.issues.push(LoadIssue::UndefinedVariable {
-                name: var.name.clone(),
-                span: *span,
-            });
-        }
-    }
-
-    /// Reads a file once; invalid UTF-8 is read lossily and reported where it starts.
-    fn read(&mut self, path: &Path) -> Result<FileId, String> {
-        if let Some(id) = self.sources.find(path) {
-            return Ok(id);
-        }
-        let bytes = self.fs.read(path).map_err(|e| e.to_string())?;
-        let (text, bad_at) = match String::from_utf8(bytes) {
-            Ok(text) => (text, None),
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
-            }
-        };
-        let id = self.sources.add(path.to_path_buf(), text);
-        if let Some(at) = bad_at {
-            let at = at.min(self.sources.get(id).text.len());
-            self.issues.push(LoadIssue::Syntax {
-                span: Span::new(id, at, at),
-                message: format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
-            });
-        }
-        Ok(id)
+        Ok(ids)
     }
 
     /// The YAML documents of a file, with its syntax problems recorded.
     fn parse(&mut self, id: FileId) -> Vec<Node> {
-        let (documents, issues) = parse_documents(self.sources.get(id));
-        self.issues.extend(issues);
+        let (documents, issues) = parse_documents(self.files.sources.get(id));
+        self.files.issues.extend(issues);
         documents
     }
 
@@ -380,10 +291,10 @@ impl Loader<'_> {
         if let Some(found) = self.parsed.get(path) {
             return Some(found.clone());
         }
-        let id = match self.read(path) {
+        let id = match self.files.read(path) {
             Ok(id) => id,
             Err(reason) => {
-                self.issues.push(LoadIssue::MissingFile {
+                self.files.issues.push(LoadIssue::MissingFile {
                     path: path.to_path_buf(),
                     span: reference,
                     reason,
@@ -424,7 +335,7 @@ impl Loader<'_> {
                     match interpolate(&scalar.text, &lookup) {
                         Ok(done) => {
                             for var in &done.unset {
-                                self.issues.push(LoadIssue::UndefinedVariable {
+                                self.files.issues.push(LoadIssue::UndefinedVariable {
                                     name: var.name.clone(),
                                     span: locate(&scalar.text, var.range.clone()),
                                 });
@@ -438,7 +349,7 @@ impl Loader<'_> {
                         }
                         Err(error) => {
                             let message = error.to_string();
-                            self.issues.push(match error {
+                            self.files.issues.push(match error {
                                 InterpolationError::Invalid { range, .. } => {
                                     LoadIssue::InvalidInterpolation {
                                         span: locate(&scalar.text, range),
@@ -471,7 +382,7 @@ impl Loader<'_> {
         let merged = match merge::merge(base, overlay) {
             Ok(node) => node,
             Err(error) => {
-                self.issues.push(LoadIssue::Structure {
+                self.files.issues.push(LoadIssue::Structure {
                     span: error.span.unwrap_or(span),
                     message: error.message,
                 });
@@ -518,7 +429,9 @@ impl Loader<'_> {
             Ok(long) => long,
             Err(error) => {
                 let at = error.span.unwrap_or(span);
-                self.issues.push(value_issue(&fallback, at, error.message));
+                self.files
+                    .issues
+                    .push(value_issue(&fallback, at, error.message));
                 fallback
             }
         }
@@ -554,7 +467,7 @@ impl Loader<'_> {
         stack: &mut Vec<PathBuf>,
     ) -> Option<Node> {
         let Some(items) = includes.as_sequence() else {
-            self.issues.push(LoadIssue::Structure {
+            self.files.issues.push(LoadIssue::Structure {
                 span: includes.span,
                 message: format!("`include` must be a list, not {}", includes.type_name()),
             });
@@ -562,13 +475,14 @@ impl Loader<'_> {
         };
         let mut result: Option<Node> = None;
         for item in items {
-            let Some(include) = IncludeEntry::read(item, &mut self.issues) else {
+            let Some(include) = IncludeEntry::read(item, &mut self.files.issues) else {
                 continue;
             };
             let paths: Vec<PathBuf> = include.paths.iter().map(|p| directory.join(p)).collect();
             let Some(first) = paths.first() else { continue };
             let inc_dir = include
                 .project_directory
+                .as_ref()
                 .map(|d| directory.join(d))
                 .or_else(|| first.parent().map(Path::to_path_buf))
                 .unwrap_or_else(|| directory.to_path_buf());
@@ -577,7 +491,7 @@ impl Loader<'_> {
                     .iter()
                     .map(|p| p.display().to_string())
                     .collect();
-                self.issues.push(LoadIssue::Cycle {
+                self.files.issues.push(LoadIssue::Cycle {
                     span: item.span,
                     message: format!(
                         "include cycle: {} includes {}",
@@ -587,7 +501,7 @@ impl Loader<'_> {
                 });
                 continue;
             }
-            let inc_env = self.include_env(env, &inc_dir, &include.env_files, directory);
+            let inc_env = self.include_env(env, &inc_dir, &include, directory, item.span);
             let mut inc_root: Option<Node> = None;
             for path in &paths {
                 let Some((_, docs)) = self.referenced_documents(path, item.span, &inc_env) else {
@@ -626,38 +540,48 @@ impl Loader<'_> {
         &mut self,
         parent: &Env,
         inc_dir: &Path,
-        env_files: &[String],
+        include: &IncludeEntry,
         directory: &Path,
+        item: Span,
     ) -> Env {
-        let paths: Vec<PathBuf> = if env_files.is_empty() {
-            vec![inc_dir.join(".env")]
+        // Its own `.env` may be missing; an `env_file` it names must exist (Compose refuses
+        // the project otherwise).
+        let (paths, required): (Vec<PathBuf>, bool) = if include.env_files.is_empty() {
+            (vec![inc_dir.join(".env")], false)
         } else {
-            env_files
+            let named = include
+                .env_files
                 .iter()
                 .filter(|f| f.as_str() != "/dev/null")
                 .map(|f| directory.join(f))
-                .collect()
+                .collect();
+            (named, true)
         };
         let mut own = Env::new();
         for path in paths {
-            if self.fs.kind(&path) != Some(EntryKind::File) {
-                continue;
-            }
-            let Ok(id) = self.read(&path) else { continue };
-            let lookup = |name: &str| parent.get(name).or_else(|| own.get(name)).cloned();
-            match dotenv::parse(self.sources.get(id), &lookup) {
-                Ok(parsed) => {
-                    self.record_unset(&parsed.unset);
-                    for entry in parsed.entries {
-                        if let Some(value) = entry.value {
-                            own.set(&entry.key, value);
-                        }
-                    }
+            let id = match self.files.env_file(&path) {
+                EnvFile::Read(id) => id,
+                EnvFile::Missing if required => {
+                    self.files
+                        .issues
+                        .push(LoadIssue::EnvFileNotFound { path, span: item });
+                    continue;
                 }
-                Err(e) => self.issues.push(LoadIssue::DotenvSyntax {
-                    span: e.span,
-                    message: e.message,
-                }),
+                EnvFile::Missing => continue,
+                EnvFile::Unreadable(reason) => {
+                    self.files.issues.push(LoadIssue::MissingFile {
+                        path,
+                        span: item,
+                        reason,
+                    });
+                    continue;
+                }
+            };
+            let lookup = |name: &str| parent.get(name).or_else(|| own.get(name)).cloned();
+            for entry in self.files.env_entries(id, false, &lookup) {
+                if let Some(value) = entry.value {
+                    own.set(&entry.key, value);
+                }
             }
         }
         parent.with_defaults_from(&own)
@@ -718,7 +642,7 @@ impl Loader<'_> {
         let key = (path.to_path_buf(), name.to_string());
         if chain.contains(&key) {
             let names: Vec<&str> = chain.iter().map(|(_, n)| n.as_str()).collect();
-            self.issues.push(LoadIssue::Cycle {
+            self.files.issues.push(LoadIssue::Cycle {
                 span: extends.span,
                 message: format!("circular extends: {} → {name}", names.join(" → ")),
             });
@@ -735,7 +659,7 @@ impl Loader<'_> {
                         .map(str::to_string),
                 ),
                 None => {
-                    self.issues.push(LoadIssue::Structure {
+                    self.files.issues.push(LoadIssue::Structure {
                         span: extends.span,
                         message: "`extends` needs a `service`".into(),
                     });
@@ -743,7 +667,7 @@ impl Loader<'_> {
                 }
             },
             NodeKind::Sequence(_) => {
-                self.issues.push(LoadIssue::Structure {
+                self.files.issues.push(LoadIssue::Structure {
                     span: extends.span,
                     message: "`extends` must be a service name or a mapping".into(),
                 });
@@ -776,7 +700,7 @@ impl Loader<'_> {
                             base
                         }),
                     Some(_) => {
-                        self.issues.push(LoadIssue::UnknownExtends {
+                        self.files.issues.push(LoadIssue::UnknownExtends {
                             service: base_name.clone(),
                             span: extends.span,
                             file: base_path.clone(),
@@ -790,7 +714,7 @@ impl Loader<'_> {
                 self.extended_service(services, &base_name, path, directory, env, chain)
             }
             None => {
-                self.issues.push(LoadIssue::UnknownExtends {
+                self.files.issues.push(LoadIssue::UnknownExtends {
                     service: base_name.clone(),
                     span: extends.span,
                     file: path.to_path_buf(),

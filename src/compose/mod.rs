@@ -12,6 +12,7 @@ pub mod merge;
 pub mod model;
 pub mod ports;
 pub mod profiles;
+mod reader;
 mod schema;
 pub mod shell;
 pub mod tree;

@@ -1,0 +1,178 @@
+//! Every file a project reads goes through here, so that the same bytes get the same findings
+//! wherever they are named from: compose files, the project's `.env` or `--env-file`, an
+//! included project's env files, a service's `env_file`, a build's Dockerfile.
+//!
+//! - Text that is not valid UTF-8 is read lossily and reported where it stops being valid.
+//! - An env file that is missing is read from a template beside it (`.env.example` for
+//!   `.env`; repositories commit those instead), and the template's use is recorded.
+//! - An env file's syntax errors and the variables its values name but nothing sets are
+//!   recorded as load issues; the dotenv parser itself skips a leading BOM.
+
+use std::path::{Path, PathBuf};
+
+use crate::dotenv::{self, DotenvEntry};
+use crate::fs::{EntryKind, FileSystem};
+use crate::source::{FileId, Sources, Span};
+use crate::text::Text;
+
+use super::issues::LoadIssue;
+use super::model::TemplateUse;
+
+/// Files that stand in for a missing `.env` (repositories commit these instead).
+pub const ENV_TEMPLATES: [&str; 5] = [
+    ".env.example",
+    ".env.sample",
+    "example.env",
+    ".env.template",
+    ".env.dist",
+];
+
+pub(super) struct Reader<'a> {
+    fs: &'a dyn FileSystem,
+    pub sources: Sources,
+    pub issues: Vec<LoadIssue>,
+    /// Templates read in place of missing env files.
+    pub templates_used: Vec<TemplateUse>,
+}
+
+/// What was found for an env file.
+pub(super) enum EnvFile {
+    /// The file, or the template standing in for it, was read.
+    Read(FileId),
+    /// Neither the file nor a template for it exists.
+    Missing,
+    /// It exists but could not be read (the reason).
+    Unreadable(String),
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(fs: &'a dyn FileSystem) -> Self {
+        Reader {
+            fs,
+            sources: Sources::new(),
+            issues: Vec::new(),
+            templates_used: Vec::new(),
+        }
+    }
+
+    pub fn is_file(&self, path: &Path) -> bool {
+        self.fs.kind(path) == Some(EntryKind::File)
+    }
+
+    /// Reads a file once; invalid UTF-8 is read lossily and reported where it starts.
+    pub fn read(&mut self, path: &Path) -> Result<FileId, String> {
+        if let Some(id) = self.sources.find(path) {
+            return Ok(id);
+        }
+        let bytes = self.fs.read(path).map_err(|e| e.to_string())?;
+        let (text, bad_at) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+            }
+        };
+        let id = self.sources.add(path.to_path_buf(), text);
+        if let Some(at) = bad_at {
+            let at = at.min(self.sources.get(id).text.len());
+            self.issues.push(LoadIssue::Syntax {
+                span: Span::new(id, at, at),
+                message: format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
+            });
+        }
+        Ok(id)
+    }
+
+    /// An env file, or the template beside it when it is missing.
+    pub fn env_file(&mut self, path: &Path) -> EnvFile {
+        let actual = if self.is_file(path) {
+            path.to_path_buf()
+        } else if let Some(template) = find_template(self.fs, path) {
+            self.templates_used.push(TemplateUse {
+                missing: path.to_path_buf(),
+                template: template.clone(),
+            });
+            template
+        } else {
+            return EnvFile::Missing;
+        };
+        match self.read(&actual) {
+            Ok(id) => EnvFile::Read(id),
+            Err(reason) => EnvFile::Unreadable(reason),
+        }
+    }
+
+    /// The entries of an env file already read, its values interpolated with `lookup` (not
+    /// with `raw`, Compose's `format: raw`); syntax errors and unset variables are recorded.
+    pub fn env_entries(
+        &mut self,
+        id: FileId,
+        raw: bool,
+        lookup: &dyn Fn(&str) -> Option<Text>,
+    ) -> Vec<DotenvEntry> {
+        let file = self.sources.get(id);
+        let parsed = if raw {
+            dotenv::parse_raw(file)
+        } else {
+            dotenv::parse(file, lookup)
+        };
+        match parsed {
+            Ok(parsed) => {
+                self.record_unset(&parsed.unset);
+                parsed.entries
+            }
+            Err(e) => {
+                self.issues.push(LoadIssue::DotenvSyntax {
+                    span: e.span,
+                    message: e.message,
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn record_unset(&mut self, unset: &[(crate::interpolate::UnsetVariable, Span)]) {
+        for (var, span) in unset {
+            self.issues.push(LoadIssue::UndefinedVariable {
+                name: var.name.clone(),
+                span: *span,
+            });
+        }
+    }
+
+    /// A build's Dockerfile, when it is a readable text file (only read to tell what the
+    /// image runs; its encoding is not the project's concern, so nothing is reported).
+    pub fn dockerfile(&mut self, path: &Path) -> Option<FileId> {
+        if let Some(id) = self.sources.find(path) {
+            return Some(id);
+        }
+        if !self.is_file(path) {
+            return None;
+        }
+        let text = String::from_utf8(self.fs.read(path).ok()?).ok()?;
+        Some(self.sources.add(path.to_path_buf(), text))
+    }
+}
+
+/// The first template beside a missing env file, e.g. `.env.example` for `.env`.
+pub(super) fn find_template(fs: &dyn FileSystem, missing: &Path) -> Option<PathBuf> {
+    let dir = missing.parent()?;
+    let name = missing.file_name()?.to_string_lossy().into_owned();
+    let candidates: Vec<String> = if name == ".env" {
+        ENV_TEMPLATES.iter().map(|s| s.to_string()).collect()
+    } else {
+        let stem = name.strip_suffix(".env").unwrap_or(&name).to_string();
+        vec![
+            format!("{name}.example"),
+            format!("{name}.sample"),
+            format!("{name}.template"),
+            format!("{name}.dist"),
+            format!("{stem}.example.env"),
+            format!("{stem}.sample.env"),
+        ]
+    };
+    candidates
+        .into_iter()
+        .map(|c| dir.join(c))
+        .find(|p| fs.kind(p) == Some(EntryKind::File))
+}
