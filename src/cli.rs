@@ -23,6 +23,9 @@ pub enum Command {
     /// Lint compose projects (the default command).
     Check(CheckArgs),
     /// Print the resolved, merged project as `docker compose config --format json` would.
+    ///
+    /// Like Compose, it prints one profile selection: the `--profile` flags, else
+    /// `COMPOSE_PROFILES`, else Compose's default (the services without profiles).
     Config(ProjectArgs),
     /// List every rule.
     Rules,
