@@ -23,6 +23,12 @@ use super::tree;
 
 pub use super::reader::ENV_TEMPLATES;
 
+/// Variables every shell that runs Compose sets. Compose also sets `PWD` to its working
+/// directory when the environment lacks it (Docker Compose v2.40.3 under `env -i` interpolates
+/// `${PWD}` and warns only about `HOME`), so the loader gives it the project directory, where
+/// Compose usually runs.
+pub const ALWAYS_SET: [&str; 3] = ["HOME", "PWD", "USER"];
+
 /// Where variables come from and how the project directory is chosen.
 #[derive(Clone, Debug, Default)]
 pub struct LoadOptions {
@@ -103,6 +109,10 @@ pub fn load_project(
         Some(options.profiles.clone())
     };
     env.set_default(
+        "PWD",
+        Text::new(directory.to_string_lossy().into_owned(), Origin::Synthetic),
+    );
+    env.set_default(
         "COMPOSE_PROJECT_NAME",
         Text::new(project.name.clone(), Origin::Synthetic),
     );
@@ -139,7 +149,16 @@ pub fn load_project(
     }
     project.templates_used = std::mem::take(&mut loader.files.templates_used);
     project.merged = options.keep_merged.then_some(root);
-    project.issues = without_repeats(loader.files.issues);
+    let mut issues = without_repeats(loader.files.issues);
+    if options.process_env.is_none() {
+        // Every shell sets these, and Compose sets `PWD` itself: without the process
+        // environment their values are unknown, not unset.
+        issues.retain(|issue| {
+            !matches!(issue, LoadIssue::UndefinedVariable { name, .. }
+                if ALWAYS_SET.contains(&name.as_str()))
+        });
+    }
+    project.issues = issues;
     Ok((project, loader.files.sources))
 }
 

@@ -1,6 +1,8 @@
 use super::{Context, declare_rule, issues};
 use crate::compose::issues::LoadIssue;
-use crate::diagnostic::Diagnostic;
+use crate::compose::model::EnvSource;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::Span;
 
 declare_rule! {
     /// `${VAR}` with no value and no default.
@@ -43,7 +45,13 @@ declare_rule! {
     /// ## Exceptions
     /// composelint does not read the process environment unless `--process-env` is given,
     /// so a variable exported only in the shell is reported; pass it with `-e NAME=value`
-    /// or `--process-env` when that is intended.
+    /// or `--process-env` when that is intended. `HOME`, `USER` and `PWD` are set in every
+    /// shell that runs Compose (Compose sets `PWD` itself), so they are never reported.
+    ///
+    /// An optional setting handed through from the shell to the same-named container
+    /// variable (`OPENAI_API_KEY=${OPENAI_API_KEY}` under `environment:`) is reported as
+    /// information: Compose gives the container an empty value, which most apps read as
+    /// "not set".
     pub static RULE = {
         code: "CMP004",
         name: "undefined-variable",
@@ -55,6 +63,20 @@ declare_rule! {
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     issues(ctx, |issue| match issue {
+        LoadIssue::UndefinedVariable { name, span } if passes_through(ctx, name, *span) => {
+            let mut d = RULE
+                .diagnostic(
+                    format!(
+                        "variable `{name}` is not set, so `{name}=${{{name}}}` gives the container an empty `{name}`"
+                    ),
+                    Some(*span),
+                )
+                .with_help(format!(
+                    "set `{name}` in `.env` when the container needs it; an empty value usually means the app's default"
+                ));
+            d.severity = Severity::Info;
+            Some(d)
+        }
         LoadIssue::UndefinedVariable { name, span } => Some(
             RULE.diagnostic(
                 format!("variable `{name}` is not set and has no default; Compose substitutes an empty string"),
@@ -67,4 +89,85 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         _ => None,
     })
     .collect()
+}
+
+/// Whether `${name}` at `span` is the whole value of a service's `environment:` entry of the
+/// same name (`NAME=${NAME}`, `NAME: ${NAME}`): an optional setting handed through from the
+/// shell, which Compose turns into an empty variable when unset.
+fn passes_through(ctx: &Context, name: &str, span: Span) -> bool {
+    let project = ctx.project;
+    project
+        .services
+        .iter()
+        .chain(&project.inactive)
+        .flat_map(|s| &s.environment)
+        .filter(|v| v.key == name)
+        .any(|v| match v.source {
+            EnvSource::Environment { span: entry } => {
+                entry.file == span.file
+                    && entry.start <= span.start
+                    && span.end <= entry.end
+                    && written_as_pass_through(&ctx.sources.get(entry.file).text, entry, name)
+            }
+            EnvSource::EnvFile { .. } => false,
+        })
+}
+
+fn written_as_pass_through(text: &str, entry: Span, name: &str) -> bool {
+    let Some(written) = text.get(entry.start..entry.end) else {
+        return false;
+    };
+    let bare: String = written
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
+        .collect();
+    [format!("{name}=${{{name}}}"), format!("{name}=${name}")]
+        .iter()
+        .any(|form| bare == *form || bare == form.replacen('=', ":", 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Severity;
+    use crate::rules::reference_report::lint_yaml;
+
+    fn severities(yaml: &str) -> Vec<(String, Severity)> {
+        lint_yaml(yaml)
+            .into_iter()
+            .filter(|d| d.code == "CMP004")
+            .map(|d| {
+                (
+                    d.message.split('`').nth(1).unwrap_or("").to_string(),
+                    d.severity,
+                )
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    #[test]
+    fn a_pass_through_is_information_and_anything_more_a_warning() {
+        let found = severities(
+            "services:\n  web:\n    image: nginx\n    environment:\n      - A=${A}\n      - 'B=$B'\n  api:\n    image: nginx\n    environment:\n      C: \"${C}\"\n      D: x${D}\n      E: ${F}\n",
+        );
+        assert_eq!(
+            found,
+            [
+                ("A".to_string(), Severity::Info),
+                ("B".to_string(), Severity::Info),
+                ("C".to_string(), Severity::Info),
+                ("D".to_string(), Severity::Warning),
+                ("F".to_string(), Severity::Warning),
+            ]
+        );
+    }
+
+    #[test]
+    fn shell_variables_are_never_unset() {
+        let found = severities(
+            "services:\n  web:\n    image: nginx\n    volumes: [\"${HOME}/d:/d\", \"${PWD}/x:/x\"]\n    labels: {u: \"${USER}\"}\n",
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
 }

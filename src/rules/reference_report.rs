@@ -227,20 +227,29 @@ pub fn env_value_span(var: &EnvVar) -> Span {
         .unwrap_or(entry)
 }
 
-/// Lints one compose file held in memory (for the rules' documentation tests).
+/// Lints one compose file held in memory (for the rules' documentation tests). A file that
+/// does not load fails the test: a rule test over nothing would pass whatever the rule does.
 #[cfg(test)]
 pub fn lint_yaml(yaml: &str) -> Vec<Diagnostic> {
     use crate::compose::load::{LoadOptions, load_project};
     use crate::fs::MemFs;
     let mut fs = MemFs::new();
     fs.insert("/p/compose.yaml", yaml);
-    let Ok((project, sources)) = load_project(
+    let (project, sources) = load_project(
         &fs,
         &[std::path::PathBuf::from("/p/compose.yaml")],
         &LoadOptions::default(),
-    ) else {
-        return Vec::new();
-    };
+    )
+    .expect("the test's compose file loads");
+    assert!(
+        !project.issues.iter().any(|i| matches!(
+            i,
+            crate::compose::issues::LoadIssue::Syntax { .. }
+                | crate::compose::issues::LoadIssue::Structure { .. }
+        )),
+        "the test's compose file has load errors: {:?}",
+        project.issues
+    );
     super::check_project(&project, &sources, crate::net::Platform::Any)
 }
 
