@@ -377,6 +377,10 @@ impl Builder<'_, '_> {
             return;
         };
         let list_path = format!("services.{}.ports", service.name);
+        // A range expands to one binding per port (`1-65535` is 65,535): look bindings up
+        // in a set, not the list.
+        let mut seen: std::collections::HashSet<ports::PortMapping> =
+            service.ports.iter().map(|p| p.mapping.clone()).collect();
         for item in items {
             let port_item = match port_item(item) {
                 Ok(p) => p,
@@ -398,7 +402,7 @@ impl Builder<'_, '_> {
                 Ok(mappings) => {
                     for mapping in mappings {
                         // Compose de-duplicates equal bindings within a service.
-                        if service.ports.iter().any(|p| p.mapping == mapping) {
+                        if !seen.insert(mapping.clone()) {
                             continue;
                         }
                         let part = |range: &Option<std::ops::Range<usize>>, long: &str| match (

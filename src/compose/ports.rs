@@ -53,7 +53,7 @@ impl std::error::Error for PortError {}
 ///
 /// Empty strings are stored as `None`, matching the `omitempty` rendering. `target` 0 means
 /// "no target" (Compose omits it too).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PortMapping {
     pub target: u32,
     pub published: Option<String>,
