@@ -203,6 +203,7 @@ impl Builder<'_> {
         self.extra_hosts(node, &mut service);
         self.links(node, &mut service);
         self.depends_on(node, &mut service);
+        self.implied_dependencies(node, &mut service);
         self.volumes(node, &mut service);
         self.environment(node, &mut service);
         service.shrink_to_fit();
@@ -556,7 +557,31 @@ impl Builder<'_> {
                 condition: "service_started".into(),
                 required: true,
                 implicit: true,
+                field: "links",
             });
+        }
+    }
+
+    /// The dependencies Compose implies from `volumes_from: [X]` and `ipc`/`pid`/`uts:
+    /// service:X` (`links` and `network_mode` are read with their own fields).
+    fn implied_dependencies(&mut self, node: &Node, service: &mut Service) {
+        for field in ["ipc", "pid", "uts"] {
+            if let Some(value) = node.get(field)
+                && let Some(target) = value.as_str().and_then(|v| v.strip_prefix("service:"))
+            {
+                service.depends_on.push(implied(target, value.span, field));
+            }
+        }
+        for item in self.list(node, "volumes_from").unwrap_or_default() {
+            let Some(source) = item.as_str() else {
+                continue;
+            };
+            if !source.starts_with("container:") {
+                let target = source.split(':').next().unwrap_or_default();
+                service
+                    .depends_on
+                    .push(implied(target, item.span, "volumes_from"));
+            }
         }
     }
 
@@ -573,6 +598,7 @@ impl Builder<'_> {
                 condition: "service_started".into(),
                 required: true,
                 implicit: true,
+                field: "network_mode",
             });
         }
         let Some(value) = node.get("depends_on") else {
@@ -588,6 +614,7 @@ impl Builder<'_> {
                             condition: "service_started".into(),
                             required: true,
                             implicit: false,
+                            field: "depends_on",
                         });
                     }
                 }
@@ -617,6 +644,7 @@ impl Builder<'_> {
                         condition,
                         required,
                         implicit: false,
+                        field: "depends_on",
                     });
                 }
             }
@@ -982,18 +1010,33 @@ fn key_span(root: &Node, section: &str, key: &str) -> Span {
 }
 
 /// `SOURCE:TARGET[:MODE]` or `TARGET`: the mount type, source and target.
+/// A short-syntax volume read as Compose reads it (a drive letter such as `C:\\data` is a
+/// path, not a volume named `C`); one Compose refuses is left to the schema check.
 fn parse_short_volume(spec: &str) -> (String, Option<String>, String) {
-    let parts: Vec<&str> = spec.split(':').collect();
-    match parts.as_slice() {
-        [target] => ("volume".into(), None, target.to_string()),
-        [source, target, ..] => {
-            let kind = if source.starts_with(['.', '/', '~']) {
-                "bind"
-            } else {
-                "volume"
-            };
-            (kind.into(), Some(source.to_string()), target.to_string())
-        }
-        [] => ("volume".into(), None, String::new()),
+    let Ok(volume) = super::canonical::parse_volume(spec) else {
+        return ("volume".into(), None, spec.to_string());
+    };
+    let source = volume.source.clone().and_then(|r| spec.get(r));
+    let kind = if volume.is_bind(spec) {
+        "bind"
+    } else {
+        "volume"
+    };
+    (
+        kind.into(),
+        source.map(str::to_string),
+        volume.target_str(spec).to_string(),
+    )
+}
+
+/// A dependency Compose implies from another field.
+fn implied(target: &str, span: Span, field: &'static str) -> Dependency {
+    Dependency {
+        service: target.to_string(),
+        span,
+        condition: "service_started".into(),
+        required: true,
+        implicit: true,
+        field,
     }
 }

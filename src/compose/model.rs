@@ -222,8 +222,11 @@ pub struct Dependency {
     pub span: Span,
     pub condition: String,
     pub required: bool,
-    /// Implied by `links` or `network_mode: service:X` rather than written.
+    /// Implied by `links`, `volumes_from` or a `service:X` namespace rather than written.
     pub implicit: bool,
+    /// The field that states the dependency: `depends_on`, `links`, `network_mode`, `ipc`,
+    /// `pid`, `uts` or `volumes_from`.
+    pub field: &'static str,
 }
 
 #[derive(Debug, Clone)]

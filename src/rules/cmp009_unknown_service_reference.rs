@@ -4,11 +4,13 @@ use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
 declare_rule! {
-    /// `depends_on`, `links`, `network_mode: service:X`, `extends` naming no service.
+    /// `depends_on`, `links`, `volumes_from`, `network_mode: service:X`, `extends` naming no
+    /// service.
     ///
     /// ## What it does
-    /// Reports a reference to a service that the project does not define: in `depends_on`,
-    /// `links`, `network_mode: service:NAME` and `extends`.
+    /// Reports a reference to a service that the project does not define: in `depends_on`
+    /// (short or long syntax), `links`, `volumes_from`, `network_mode`, `ipc`, `pid` or `uts`
+    /// as `service:NAME`, and `extends`.
     ///
     /// ## Why is this bad?
     /// Compose refuses to load the project (`service "X" not found`, `depends on undefined
@@ -42,8 +44,9 @@ declare_rule! {
     /// No fix.
     ///
     /// ## Exceptions
-    /// A dependency with `required: false` may name a service of another profile or file;
-    /// it is still reported when no file of the project defines it.
+    /// None. Even a dependency with `required: false` must name a service of the project:
+    /// `docker compose config` refuses it otherwise (it only tolerates one that a disabled
+    /// profile leaves out).
     pub static RULE = {
         code: "CMP009",
         name: "unknown-service-reference",
@@ -67,22 +70,13 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         );
     };
     for service in &project.services {
-        for link in &service.links {
-            if project.service(&link.service).is_none() {
-                report(&service.name, &link.service, "`links`", link.span);
-            }
-        }
-        for dep in service.depends_on.iter().filter(|d| !d.implicit) {
+        // Every field that names a service becomes a dependency (`links`, `volumes_from`,
+        // `network_mode`/`ipc`/`pid`/`uts: service:X`), as Compose counts them.
+        for dep in &service.depends_on {
             if project.service(&dep.service).is_none() {
-                report(&service.name, &dep.service, "`depends_on`", dep.span);
+                let what = format!("`{}`", dep.field);
+                report(&service.name, &dep.service, &what, dep.span);
             }
-        }
-        if let Some(mode) = &service.network_mode
-            && let Some(target) = mode.value.strip_prefix("service:")
-            && project.service(target).is_none()
-        {
-            let span = mode.primary_span().unwrap_or(service.key_span);
-            report(&service.name, target, "`network_mode`", span);
         }
     }
     for issue in &project.issues {

@@ -23,6 +23,10 @@ mod cmp009_unknown_service_reference;
 mod cmp010_undeclared_network;
 mod cmp011_duplicate_published_port;
 mod cmp012_ports_with_host_network;
+mod cmp013_service_without_image;
+mod cmp014_dependency_cycle;
+mod cmp015_undeclared_volume;
+mod cmp016_ignored_compose_file;
 pub(crate) mod cmp900_unknown_code_in_suppression;
 pub(crate) mod cmp901_unused_suppression;
 pub mod docs;
@@ -46,6 +50,7 @@ mod oll016_browser_side_reference;
 mod oll017_ollama_port_on_non_server;
 mod reference_report;
 mod structural_fix;
+mod undeclared;
 
 /// What a rule sees: the project, and the Ollama analysis every OLL rule shares (computed
 /// once: the servers, the network, each reference with its one verdict).
@@ -218,6 +223,10 @@ pub static RULES: &[&Rule] = &[
     &cmp010_undeclared_network::RULE,
     &cmp011_duplicate_published_port::RULE,
     &cmp012_ports_with_host_network::RULE,
+    &cmp013_service_without_image::RULE,
+    &cmp014_dependency_cycle::RULE,
+    &cmp015_undeclared_volume::RULE,
+    &cmp016_ignored_compose_file::RULE,
     &cmp900_unknown_code_in_suppression::RULE,
     &cmp901_unused_suppression::RULE,
     &oll001_loopback_in_container::RULE,
@@ -238,6 +247,11 @@ pub static RULES: &[&Rule] = &[
     &oll016_browser_side_reference::RULE,
     &oll017_ollama_port_on_non_server::RULE,
 ];
+
+/// The rules whose findings make `docker compose config` refuse the project, found in the
+/// loaded model rather than while loading (those are `LoadIssue::is_fatal`): a reference to
+/// an undefined service, network or volume, a service with nothing to run, a dependency cycle.
+pub const REFUSED_BY_COMPOSE: [&str; 5] = ["CMP009", "CMP010", "CMP013", "CMP014", "CMP015"];
 
 pub fn find(code: &str) -> Option<&'static Rule> {
     RULES
