@@ -153,3 +153,79 @@ fn cycles(project: &Project) -> Vec<Vec<Step<'_>>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::reference_report::lint_yaml;
+
+    fn cycles(yaml: &str) -> Vec<String> {
+        lint_yaml(yaml)
+            .into_iter()
+            .filter(|d| d.code == "CMP014")
+            .map(|d| d.message)
+            .collect()
+    }
+
+    /// The cycles named as Docker Compose v2.40.3 names them (`dependency cycle detected:
+    /// …`, observed with `docker-compose config`): walked from the first service in name
+    /// order, dependencies in name order; each separate cycle reported.
+    #[test]
+    fn cycles_are_named_as_compose_names_them() {
+        let svc = |name: &str, deps: &str| format!("  {name}:\n    image: x\n    {deps}\n");
+        let project = |parts: &[String]| format!("services:\n{}", parts.concat());
+        // Compose: "a -> b -> a", although `a` lists `c` first.
+        let yaml = project(&[
+            svc("a", "depends_on: [c, b]"),
+            svc("b", "depends_on: [a]"),
+            svc("c", "depends_on: [b]"),
+        ]);
+        assert_eq!(cycles(&yaml), ["dependency cycle: a -> b -> a"]);
+        // Compose: "b -> c -> b" (`a` only leads into the cycle).
+        let yaml = project(&[
+            svc("a", "depends_on: [b]"),
+            svc("b", "depends_on: [c]"),
+            svc("c", "depends_on: [b]"),
+        ]);
+        assert_eq!(cycles(&yaml), ["dependency cycle: b -> c -> b"]);
+        // Compose names only "c -> d -> c"; the second cycle is reported too.
+        let yaml = project(&[
+            svc("z", "depends_on: [y]"),
+            svc("y", "depends_on: [z]"),
+            svc("c", "depends_on: [d]"),
+            svc("d", "depends_on: [c]"),
+        ]);
+        assert_eq!(
+            cycles(&yaml),
+            [
+                "dependency cycle: c -> d -> c",
+                "dependency cycle: y -> z -> y"
+            ]
+        );
+        // Compose: "a -> a".
+        assert_eq!(
+            cycles(&project(&[svc("a", "depends_on: [a]")])),
+            ["dependency cycle: a -> a"]
+        );
+        // Implied dependencies count (Compose: "a -> b -> a" for each of these).
+        for implied in [
+            "links: [b]",
+            "network_mode: service:b",
+            "volumes_from: [b]",
+            "ipc: service:b",
+            "pid: service:b",
+        ] {
+            let yaml = project(&[svc("a", implied), svc("b", "depends_on: [a]")]);
+            assert_eq!(
+                cycles(&yaml),
+                ["dependency cycle: a -> b -> a"],
+                "{implied}"
+            );
+        }
+        // A chain is no cycle, however long.
+        let chain: Vec<String> = (0..2000)
+            .map(|i| svc(&format!("s{i:04}"), &format!("depends_on: [s{:04}]", i + 1)))
+            .chain([svc("s2000", "depends_on: []")])
+            .collect();
+        assert!(cycles(&project(&chain)).is_empty());
+    }
+}
