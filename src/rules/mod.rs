@@ -27,6 +27,7 @@ mod cmp013_service_without_image;
 mod cmp014_dependency_cycle;
 mod cmp015_undeclared_volume;
 mod cmp016_ignored_compose_file;
+mod cmp017_duplicate_container_name;
 pub(crate) mod cmp900_unknown_code_in_suppression;
 pub(crate) mod cmp901_unused_suppression;
 pub mod docs;
@@ -227,6 +228,7 @@ pub static RULES: &[&Rule] = &[
     &cmp014_dependency_cycle::RULE,
     &cmp015_undeclared_volume::RULE,
     &cmp016_ignored_compose_file::RULE,
+    &cmp017_duplicate_container_name::RULE,
     &cmp900_unknown_code_in_suppression::RULE,
     &cmp901_unused_suppression::RULE,
     &oll001_loopback_in_container::RULE,
@@ -250,8 +252,10 @@ pub static RULES: &[&Rule] = &[
 
 /// The rules whose findings make `docker compose config` refuse the project, found in the
 /// loaded model rather than while loading (those are `LoadIssue::is_fatal`): a reference to
-/// an undefined service, network or volume, a service with nothing to run, a dependency cycle.
-pub const REFUSED_BY_COMPOSE: [&str; 5] = ["CMP009", "CMP010", "CMP013", "CMP014", "CMP015"];
+/// an undefined service, network or volume, a service with nothing to run, a dependency cycle,
+/// a container name used twice.
+pub const REFUSED_BY_COMPOSE: [&str; 6] =
+    ["CMP009", "CMP010", "CMP013", "CMP014", "CMP015", "CMP017"];
 
 pub fn find(code: &str) -> Option<&'static Rule> {
     RULES

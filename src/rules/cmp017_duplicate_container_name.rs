@@ -1,0 +1,112 @@
+use std::collections::HashMap;
+
+use super::{Context, declare_rule};
+use crate::compose::model::Service;
+use crate::diagnostic::Diagnostic;
+
+declare_rule! {
+    /// Two services with the same `container_name`.
+    ///
+    /// ## What it does
+    /// Reports a `container_name` that another service of the project already uses (the
+    /// names compared exactly, as Docker does).
+    ///
+    /// ## Why is this bad?
+    /// A container name is unique on a Docker host, so Compose refuses to load the project
+    /// (`container name "X" is already in use by service`). Copying a service block to make a
+    /// variant (a GPU or ROCm flavour of the same server) and keeping its `container_name` is
+    /// the usual way in.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///     container_name: ollama
+    ///     volumes: ["./ollama:/root/.ollama"]
+    ///   ollama-rocm:
+    ///     image: ollama/ollama:rocm
+    ///     container_name: ollama
+    ///     volumes: ["./ollama:/root/.ollama"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   ollama:
+    ///     image: ollama/ollama
+    ///     container_name: ollama
+    ///     volumes: ["./ollama:/root/.ollama"]
+    ///   ollama-rocm:
+    ///     image: ollama/ollama:rocm
+    ///     container_name: ollama-rocm
+    ///     volumes: ["./ollama:/root/.ollama"]
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix: other tools may know the container by its name.
+    ///
+    /// ## Exceptions
+    /// Services whose `profiles` have none in common are alternatives that never run
+    /// together (`ollama-cpu` and `ollama-gpu`, each `container_name: ollama`): Compose
+    /// accepts them, and so does this rule. A service without `profiles` runs with every
+    /// profile, so it clashes with any other service of the name.
+    pub static RULE = {
+        code: "CMP017",
+        name: "duplicate-container-name",
+        severity: Error,
+        fix: None,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    let mut by_name: HashMap<&str, Vec<&Service>> = HashMap::new();
+    let mut out = Vec::new();
+    for service in &ctx.project.services {
+        let Some(name) = service.container_name.as_ref().filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        let earlier = by_name.entry(name.as_str()).or_default();
+        if let Some(other) = earlier.iter().find(|e| may_run_together(e, service)) {
+            out.push(report(service, other, name));
+        }
+        earlier.push(service);
+    }
+    out
+}
+
+/// Whether one profile selection can run both: services of disjoint profiles are
+/// alternatives (`ollama-cpu` and `ollama-gpu`, one `container_name: ollama`), which Compose
+/// accepts as long as one profile is enabled at a time.
+fn may_run_together(a: &Service, b: &Service) -> bool {
+    a.profiles.is_empty()
+        || b.profiles.is_empty()
+        || a.profiles
+            .iter()
+            .any(|p| b.profiles.iter().any(|q| q.value == p.value))
+}
+
+fn report(service: &Service, earlier: &Service, name: &crate::text::Text) -> Diagnostic {
+    let at = name.primary_span().unwrap_or(service.key_span);
+    let mut d = RULE
+        .diagnostic(
+            format!(
+                "service `{}` uses container name `{name}`, which service `{}` already uses",
+                service.name, earlier.name
+            ),
+            Some(at),
+        )
+        .with_service(&service.name)
+        .with_help(
+            "give each service its own `container_name`, or drop it and let Compose name the container",
+        );
+    if let Some(span) = earlier
+        .container_name
+        .as_ref()
+        .and_then(|n| n.primary_span())
+    {
+        d = d.with_related(span, format!("`{}` uses it here", earlier.name));
+    }
+    d
+}
