@@ -123,8 +123,8 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
 }
 
 /// Services with profiles run only when one of their profiles is enabled; two services whose
-/// profiles share none never run together.
-fn may_run_together(a: &Service, b: &Service) -> bool {
+/// profiles share none never run together (CMP017 judges container names so too).
+pub(super) fn may_run_together(a: &Service, b: &Service) -> bool {
     a.profiles.is_empty()
         || b.profiles.is_empty()
         || a.profiles

@@ -1,5 +1,6 @@
 use std::collections::HashMap;
 
+use super::cmp011_duplicate_published_port::may_run_together;
 use super::{Context, declare_rule};
 use crate::compose::model::Service;
 use crate::diagnostic::Diagnostic;
@@ -68,23 +69,14 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             continue;
         };
         let earlier = by_name.entry(name.as_str()).or_default();
+        // Services of disjoint profiles are alternatives (`ollama-cpu` and `ollama-gpu`, one
+        // `container_name: ollama`), which Compose accepts with one profile enabled at a time.
         if let Some(other) = earlier.iter().find(|e| may_run_together(e, service)) {
             out.push(report(service, other, name));
         }
         earlier.push(service);
     }
     out
-}
-
-/// Whether one profile selection can run both: services of disjoint profiles are
-/// alternatives (`ollama-cpu` and `ollama-gpu`, one `container_name: ollama`), which Compose
-/// accepts as long as one profile is enabled at a time.
-fn may_run_together(a: &Service, b: &Service) -> bool {
-    a.profiles.is_empty()
-        || b.profiles.is_empty()
-        || a.profiles
-            .iter()
-            .any(|p| b.profiles.iter().any(|q| q.value == p.value))
 }
 
 fn report(service: &Service, earlier: &Service, name: &crate::text::Text) -> Diagnostic {
