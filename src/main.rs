@@ -133,7 +133,10 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     };
     let mut settings = settings(&args.project, &cwd);
     let resolved = configure(&mut settings, &args.project, &args.config, &cwd)?;
-    let nothing_here = warn_paths_without_projects(fs, &settings, &cwd);
+    let (nothing_here, nothing_at_all) = warn_paths_without_projects(fs, &settings, &cwd);
+    if nothing_here && nothing_at_all {
+        return Ok(2);
+    }
     if args.fix.fixing() {
         if overlay.is_some() {
             return Err("--fix, --fix-only and --diff change files on disk; they cannot read standard input".into());
@@ -144,9 +147,6 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     // Only what the output shows is kept of each project, as soon as it is linted.
     let projects = composelint::lint_map(fs, &settings, LintedProject::for_output)
         .map_err(|e| e.to_string())?;
-    if nothing_here && projects.is_empty() {
-        return Ok(2);
-    }
     report(args, &projects, &cwd)?;
     if nothing_here {
         return Ok(2);
@@ -154,18 +154,21 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     Ok(check_exit_code(&projects, &resolved, &args.config))
 }
 
-/// Warns, on stderr, about each path that yields no project, and says whether one of them is
-/// a directory: a run asked to lint a directory that holds no compose file has failed (exit
-/// 2), as one naming a path that does not exist has. An env file that no project reads is
-/// only warned about: pre-commit passes every changed `.env`/`*.env`, and the `.env` of some
-/// other tool must not fail the hook.
-fn warn_paths_without_projects(fs: &dyn FileSystem, settings: &Settings, cwd: &Path) -> bool {
+/// Warns, on stderr, about each path that yields no project. Says whether one of them is a
+/// directory (a run asked to lint a directory that holds no compose file has failed, exit 2,
+/// as one naming a path that does not exist has), and whether no path yields any. An env
+/// file that no project reads is only warned about: pre-commit passes every changed
+/// `.env`/`*.env`, and the `.env` of some other tool must not fail the hook.
+fn warn_paths_without_projects(
+    fs: &dyn FileSystem,
+    settings: &Settings,
+    cwd: &Path,
+) -> (bool, bool) {
     if !settings.compose_files.is_empty() {
-        return false;
+        return (false, false);
     }
-    let mut failed = false;
-    for path in composelint::workspace::paths_without_projects(fs, &settings.paths) {
-        failed |= matches!(path, NoProject::Directory(_));
+    let empty = composelint::workspace::paths_without_projects(fs, &settings.paths);
+    for path in &empty {
         let shown = output::display_path(path.path(), cwd);
         let shown = if shown.is_empty() { ".".into() } else { shown };
         eprintln!(
@@ -173,7 +176,8 @@ fn warn_paths_without_projects(fs: &dyn FileSystem, settings: &Settings, cwd: &P
             path.reason()
         );
     }
-    failed
+    let failed = empty.iter().any(|p| matches!(p, NoProject::Directory(_)));
+    (failed, empty.len() == settings.paths.len())
 }
 
 /// Prints the findings in the chosen format (or the statistics); the human formats end with
@@ -365,7 +369,7 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     settings.load.keep_merged = true;
     // The same configuration as `check`: its env files change what the project resolves to.
     configure(&mut settings, args, &ConfigArgs::default(), &cwd)?;
-    let nothing_here = warn_paths_without_projects(&OsFs, &settings, &cwd);
+    let (nothing_here, _) = warn_paths_without_projects(&OsFs, &settings, &cwd);
     let loaded = composelint::load(&OsFs, &settings).map_err(|e| e.to_string())?;
     // Nothing to print is a failure for `config`, whatever the reason (an env file no
     // project reads, every project excluded).
