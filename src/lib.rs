@@ -184,7 +184,8 @@ fn load_one(
     match load_project(fs, files, &settings.load) {
         Ok((mut project, mut sources)) => {
             if !explicit {
-                workspace::note_ignored_files(fs, &mut project, &mut sources);
+                let excluded = |p: &std::path::Path| settings.options.exclude.is_excluded(p);
+                workspace::note_ignored_files(fs, &mut project, &mut sources, &excluded);
             }
             Ok(LoadedProject { project, sources })
         }

@@ -188,8 +188,14 @@ fn add_directory(
 
 /// Records, in a project found by discovery, the files beside its default or override file
 /// that Compose ignores (it loads only the first of each in its order, and warns): each gets
-/// a finding at its start. Only the directory's main project reports them, once.
-pub fn note_ignored_files(fs: &dyn FileSystem, project: &mut Project, sources: &mut Sources) {
+/// a finding at its start, unless `excluded` says the user excluded it. Only the directory's
+/// main project reports them, once.
+pub fn note_ignored_files(
+    fs: &dyn FileSystem,
+    project: &mut Project,
+    sources: &mut Sources,
+    excluded: &dyn Fn(&Path) -> bool,
+) {
     let files: Vec<PathBuf> = project
         .files
         .iter()
@@ -202,7 +208,7 @@ pub fn note_ignored_files(fs: &dyn FileSystem, project: &mut Project, sources: &
     if dir.main_project().as_deref() != Some(files.as_slice()) {
         return;
     }
-    for ignored in &dir.ignored {
+    for ignored in dir.ignored.iter().filter(|i| !excluded(i)) {
         let is_override = ignored
             .file_name()
             .is_some_and(|n| OVERRIDE_FILES.contains(&&*n.to_string_lossy()));

@@ -357,6 +357,15 @@ fn an_ignored_default_file_is_reported_not_linted() {
     let mut c = codes(&r);
     c.sort();
     assert_eq!(c, vec!["CMP009", "CMP013"], "{}", r.stdout);
+    // A file kept on purpose is silenced by `exclude`.
+    std::fs::write(
+        dir.path().join(".composelint.yaml"),
+        "exclude: [docker-compose.yml]\n",
+    )
+    .unwrap();
+    let r = run(dir.path(), &["--format", "json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(codes(&r).is_empty(), "{}", r.stdout);
 }
 
 /// `config` refuses what Compose refuses, even when it is found in the model rather than

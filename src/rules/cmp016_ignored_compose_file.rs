@@ -46,7 +46,8 @@ declare_rule! {
     ///
     /// ## Exceptions
     /// Only directories found by the search (or named by a file in them, as pre-commit does):
-    /// files given with `-f` are loaded as given, as Compose loads them.
+    /// files given with `-f` are loaded as given, as Compose loads them. A file kept on
+    /// purpose can be listed under `exclude` in the configuration.
     pub static RULE = {
         code: "CMP016",
         name: "ignored-compose-file",
