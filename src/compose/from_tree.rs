@@ -51,6 +51,14 @@ impl Builder<'_> {
                 external,
             });
         }
+        for (field, names) in [
+            ("secrets", &mut project.secrets),
+            ("configs", &mut project.configs),
+        ] {
+            for (key, _) in self.mapping(root.get(field), field) {
+                names.push(key.value.clone());
+            }
+        }
         match root.get("services") {
             None => {}
             Some(node) if node.is_null() => {}
@@ -193,6 +201,8 @@ impl Builder<'_> {
             links: Vec::new(),
             depends_on: Vec::new(),
             volumes: Vec::new(),
+            secrets: self.mounted_names(node, "secrets"),
+            configs: self.mounted_names(node, "configs"),
             profiles: self.strings(node, "profiles"),
             command: self.command(node, "command"),
             entrypoint: self.command(node, "entrypoint"),
@@ -583,6 +593,25 @@ impl Builder<'_> {
                     .push(implied(target, item.span, "volumes_from"));
             }
         }
+    }
+
+    /// The names a service's `secrets:` or `configs:` list mounts: an item is the name, or a
+    /// mapping whose `source` is.
+    fn mounted_names(&mut self, node: &Node, field: &str) -> Vec<Spanned<String>> {
+        let items = self.list(node, field).unwrap_or_default();
+        items
+            .iter()
+            .filter_map(|item| {
+                let name = match &item.kind {
+                    NodeKind::Mapping(_) => item.get("source").and_then(Node::as_str),
+                    _ => item.as_str(),
+                }?;
+                Some(Spanned {
+                    value: name.to_string(),
+                    span: item.span,
+                })
+            })
+            .collect()
     }
 
     fn depends_on(&mut self, node: &Node, service: &mut Service) {

@@ -26,6 +26,9 @@ pub struct Project {
     pub services: Vec<Service>,
     pub networks: Vec<Network>,
     pub volumes: Vec<Volume>,
+    /// The keys of the top-level `secrets:` and `configs:`.
+    pub secrets: Vec<String>,
+    pub configs: Vec<String>,
     /// What went wrong while loading; rules turn these into diagnostics.
     pub issues: Vec<LoadIssue>,
     /// The merged document, for `composelint config`: kept only when loaded with
@@ -119,6 +122,10 @@ pub struct Service {
     pub links: Vec<Link>,
     pub depends_on: Vec<Dependency>,
     pub volumes: Vec<Mount>,
+    /// The top-level secrets and configs the service mounts, by name (short syntax or
+    /// `source:`), each with its list item.
+    pub secrets: Vec<Spanned<String>>,
+    pub configs: Vec<Spanned<String>>,
     pub profiles: Vec<Text>,
     pub command: Option<Vec<Text>>,
     pub entrypoint: Option<Vec<Text>>,
@@ -142,6 +149,8 @@ impl Service {
         self.links.shrink_to_fit();
         self.depends_on.shrink_to_fit();
         self.volumes.shrink_to_fit();
+        self.secrets.shrink_to_fit();
+        self.configs.shrink_to_fit();
         self.profiles.shrink_to_fit();
     }
 }

@@ -57,9 +57,12 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
     let project = ctx.project;
     // A wrong `image:` (a mapping, a null) is already a structure finding, and Compose
     // stops at that one.
-    if project.issues.iter().any(|issue| {
-        issue.leaves_project_incomplete() || matches!(issue, LoadIssue::Structure { .. })
-    }) {
+    if super::partly_unread(project)
+        || project
+            .issues
+            .iter()
+            .any(|issue| matches!(issue, LoadIssue::Structure { .. }))
+    {
         return Vec::new();
     }
     project

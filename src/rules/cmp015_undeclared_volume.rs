@@ -1,4 +1,4 @@
-use super::{Context, declare_rule};
+use super::{Context, declare_rule, undeclared};
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
@@ -50,35 +50,20 @@ declare_rule! {
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     let project = ctx.project;
-    if project
-        .issues
-        .iter()
-        .any(|issue| issue.leaves_project_incomplete())
-    {
+    if super::partly_unread(project) {
         return Vec::new();
     }
     let declared: Vec<&str> = project.volumes.iter().map(|v| v.key.as_str()).collect();
-    let mut out = Vec::new();
-    for service in &project.services {
-        for mount in service.volumes.iter().filter(|m| m.kind == "volume") {
-            let Some(name) = mount.source.as_deref().filter(|s| !s.is_empty()) else {
-                continue;
-            };
-            if declared.contains(&name) {
-                continue;
-            }
-            out.push(
-                RULE.diagnostic(
-                    format!(
-                        "service `{}` mounts volume `{name}`, which is not declared",
-                        service.name
-                    ),
-                    Some(mount.span),
-                )
-                .with_service(&service.name)
-                .with_help(super::undeclared::help(name, &declared, "volumes")),
-            );
-        }
-    }
-    out
+    project
+        .services
+        .iter()
+        .flat_map(|service| {
+            let named = service
+                .volumes
+                .iter()
+                .filter(|m| m.kind == "volume")
+                .filter_map(|m| Some((m.source.as_deref().filter(|s| !s.is_empty())?, m.span)));
+            undeclared::report(&RULE, service, named, &declared, ("volume", "volumes"))
+        })
+        .collect()
 }

@@ -28,6 +28,7 @@ mod cmp014_dependency_cycle;
 mod cmp015_undeclared_volume;
 mod cmp016_ignored_compose_file;
 mod cmp017_duplicate_container_name;
+mod cmp018_undeclared_secret_or_config;
 pub(crate) mod cmp900_unknown_code_in_suppression;
 pub(crate) mod cmp901_unused_suppression;
 pub mod docs;
@@ -229,6 +230,7 @@ pub static RULES: &[&Rule] = &[
     &cmp015_undeclared_volume::RULE,
     &cmp016_ignored_compose_file::RULE,
     &cmp017_duplicate_container_name::RULE,
+    &cmp018_undeclared_secret_or_config::RULE,
     &cmp900_unknown_code_in_suppression::RULE,
     &cmp901_unused_suppression::RULE,
     &oll001_loopback_in_container::RULE,
@@ -271,6 +273,15 @@ pub fn check(ctx: &Context) -> Vec<Diagnostic> {
     fix_conflicts::withdraw_conflicting_fixes(&mut diagnostics, ctx.sources);
     fix_conflicts::withdraw_fixes_breaking_working_references(&mut diagnostics, ctx);
     diagnostics
+}
+
+/// Whether part of the project could not be read (a file, an `include`, an `extends` base):
+/// rules that report what the project lacks stay silent, as it may be written there.
+pub(crate) fn partly_unread(project: &Project) -> bool {
+    project
+        .issues
+        .iter()
+        .any(|issue| issue.leaves_project_incomplete())
 }
 
 /// The load issues a rule reports: each `select` picks its own kind.
