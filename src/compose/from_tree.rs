@@ -204,6 +204,7 @@ impl Builder<'_> {
             secrets: self.mounted_names(node, "secrets"),
             configs: self.mounted_names(node, "configs"),
             profiles: self.strings(node, "profiles"),
+            replicas: replicas(node),
             command: self.command(node, "command"),
             entrypoint: self.command(node, "entrypoint"),
             healthcheck: node.get("healthcheck").map(|h| h.span),
@@ -1056,6 +1057,18 @@ fn parse_short_volume(spec: &str) -> (String, Option<String>, String) {
         source.map(str::to_string),
         volume.target_str(spec).to_string(),
     )
+}
+
+/// `scale`, or else `deploy.replicas`, read as a number.
+fn replicas(node: &Node) -> Option<Spanned<u64>> {
+    let value = node
+        .get("scale")
+        .or_else(|| node.get("deploy").and_then(|d| d.get("replicas")))?;
+    let count = value.as_scalar()?.text.value.trim().parse().ok()?;
+    Some(Spanned {
+        value: count,
+        span: value.span,
+    })
 }
 
 /// A dependency Compose implies from another field.

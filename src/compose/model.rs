@@ -127,6 +127,8 @@ pub struct Service {
     pub secrets: Vec<Spanned<String>>,
     pub configs: Vec<Spanned<String>>,
     pub profiles: Vec<Text>,
+    /// How many containers run: `scale`, or else `deploy.replicas`, when it is a number.
+    pub replicas: Option<Spanned<u64>>,
     pub command: Option<Vec<Text>>,
     pub entrypoint: Option<Vec<Text>>,
     pub healthcheck: Option<Span>,

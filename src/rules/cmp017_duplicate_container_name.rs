@@ -10,11 +10,13 @@ declare_rule! {
     ///
     /// ## What it does
     /// Reports a `container_name` that another service of the project already uses (the
-    /// names compared exactly, as Docker does).
+    /// names compared exactly, as Docker does), and one set on a service that runs several
+    /// containers (`scale` or `deploy.replicas` above 1).
     ///
     /// ## Why is this bad?
     /// A container name is unique on a Docker host, so Compose refuses to load the project
-    /// (`container name "X" is already in use by service`). Copying a service block to make a
+    /// (`container name "X" is already in use by service`, `can't set container_name and X
+    /// as container name must be unique`). Copying a service block to make a
     /// variant (a GPU or ROCm flavour of the same server) and keeping its `container_name` is
     /// the usual way in.
     ///
@@ -68,6 +70,20 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let Some(name) = service.container_name.as_ref().filter(|n| !n.is_empty()) else {
             continue;
         };
+        if let Some(replicas) = service.replicas.as_ref().filter(|r| r.value > 1) {
+            out.push(
+                RULE.diagnostic(
+                    format!(
+                        "service `{}` runs {} containers, but `container_name` gives them all the name `{name}`",
+                        service.name, replicas.value
+                    ),
+                    Some(replicas.span),
+                )
+                .with_service(&service.name)
+                .with_related(name.primary_span().unwrap_or(service.key_span), "the one name")
+                .with_help("drop `container_name` (Compose then names each container), or run one"),
+            );
+        }
         let earlier = by_name.entry(name.as_str()).or_default();
         // Services of disjoint profiles are alternatives (`ollama-cpu` and `ollama-gpu`, one
         // `container_name: ollama`), which Compose accepts with one profile enabled at a time.
