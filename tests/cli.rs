@@ -369,15 +369,35 @@ fn an_ignored_default_file_is_reported_not_linted() {
 }
 
 /// `config` refuses what Compose refuses, even when it is found in the model rather than
-/// while loading: nothing on stdout, exit 1.
+/// while loading: nothing on stdout, exit 1. One project per rule of
+/// `rules::REFUSED_BY_COMPOSE`, each refused by Docker Compose v2.40.3.
 #[test]
-fn config_refuses_an_undeclared_volume() {
-    let dir = project(&[(
-        "compose.yaml",
-        b"services:\n  ollama:\n    image: ollama/ollama\n    volumes: [\"models:/root/.ollama\"]\n",
-    )]);
-    let r = run(dir.path(), &["config"]);
-    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.is_empty(), "{}", r.stdout);
-    assert!(r.stderr.contains("CMP015"), "{}", r.stderr);
+fn config_refuses_what_compose_refuses_in_the_model() {
+    let service = "services:\n  s:\n    image: x\n";
+    let cases = [
+        ("CMP009", format!("{service}    depends_on: [t]\n")),
+        ("CMP010", format!("{service}    networks: [n]\n")),
+        (
+            "CMP013",
+            "services:\n  s:\n    environment: [A=1]\n".to_string(),
+        ),
+        ("CMP014", format!("{service}    depends_on: [s]\n")),
+        ("CMP015", format!("{service}    volumes: [\"data:/v\"]\n")),
+        (
+            "CMP017",
+            format!("{service}    container_name: app\n    scale: 2\n"),
+        ),
+        ("CMP018", format!("{service}    secrets: [k]\n")),
+    ];
+    assert_eq!(
+        cases.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+        composelint::rules::REFUSED_BY_COMPOSE
+    );
+    for (code, text) in cases {
+        let dir = project(&[("compose.yaml", text.as_bytes())]);
+        let r = run(dir.path(), &["config"]);
+        assert_eq!(r.code, 1, "{code}: {}{}", r.stdout, r.stderr);
+        assert!(r.stdout.is_empty(), "{code}: {}", r.stdout);
+        assert!(r.stderr.contains(code), "{code}: {}", r.stderr);
+    }
 }

@@ -254,10 +254,11 @@ pub static RULES: &[&Rule] = &[
 
 /// The rules whose findings make `docker compose config` refuse the project, found in the
 /// loaded model rather than while loading (those are `LoadIssue::is_fatal`): a reference to
-/// an undefined service, network or volume, a service with nothing to run, a dependency cycle,
-/// a container name used twice.
-pub const REFUSED_BY_COMPOSE: [&str; 6] =
-    ["CMP009", "CMP010", "CMP013", "CMP014", "CMP015", "CMP017"];
+/// an undefined service, network, volume, secret or config, a service with nothing to run, a
+/// dependency cycle, a container name used twice.
+pub const REFUSED_BY_COMPOSE: [&str; 7] = [
+    "CMP009", "CMP010", "CMP013", "CMP014", "CMP015", "CMP017", "CMP018",
+];
 
 pub fn find(code: &str) -> Option<&'static Rule> {
     RULES
