@@ -39,7 +39,8 @@ pub enum Command {
 /// How to find and load projects; shared by `check` and `config`.
 #[derive(Debug, Args, Default, Clone)]
 pub struct ProjectArgs {
-    /// Files or directories to lint; directories are searched recursively.
+    /// Files or directories to lint; directories are searched recursively. A compose or env
+    /// file is linted with the project it belongs to; any other file is a compose file.
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
     /// Compose files forming one project, in order (like `docker compose -f`).

@@ -182,7 +182,13 @@ fn load_one(
 ) -> Result<LoadedProject, RunError> {
     let explicit = !settings.compose_files.is_empty();
     match load_project(fs, files, &settings.load) {
-        Ok((project, sources)) => Ok(LoadedProject { project, sources }),
+        Ok((mut project, mut sources)) => {
+            if !explicit {
+                let excluded = |p: &std::path::Path| settings.options.exclude.is_excluded(p);
+                workspace::note_ignored_files(fs, &mut project, &mut sources, &excluded);
+            }
+            Ok(LoadedProject { project, sources })
+        }
         // A file found by the search that cannot be read is a finding in that project;
         // a file the user named is a failed run.
         Err(error) if !explicit && files.contains(&error.path) => Ok(unreadable(files, error)),

@@ -18,6 +18,7 @@ use composelint::fs::{FileSystem, OsFs};
 use composelint::lint_config::{self, ConfigError, LintOptions, Overrides, Resolved};
 use composelint::net::Platform;
 use composelint::output::{self, OutputOptions};
+use composelint::workspace::NoProject;
 use composelint::{LintedProject, Settings, rules};
 
 fn main() -> ExitCode {
@@ -134,17 +135,51 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     };
     let mut settings = settings(&args.project, &cwd);
     let resolved = configure(&mut settings, &args.project, &args.config, &cwd)?;
+    let (nothing_here, nothing_at_all) = warn_paths_without_projects(fs, &settings, &cwd);
+    if nothing_here && nothing_at_all {
+        return Ok(2);
+    }
     if args.fix.fixing() {
         if overlay.is_some() {
             return Err("--fix, --fix-only and --diff change files on disk; they cannot read standard input".into());
         }
-        return check_and_fix(args, &settings, &resolved, &cwd);
+        let code = check_and_fix(args, &settings, &resolved, &cwd)?;
+        return Ok(if nothing_here { 2 } else { code });
     }
     // Only what the output shows is kept of each project, as soon as it is linted.
     let projects = composelint::lint_map(fs, &settings, LintedProject::for_output)
         .map_err(|e| e.to_string())?;
     report(args, &projects, &cwd)?;
+    if nothing_here {
+        return Ok(2);
+    }
     Ok(check_exit_code(&projects, &resolved, &args.config))
+}
+
+/// Warns, on stderr, about each path that yields no project. Says whether one of them is a
+/// directory (a run asked to lint a directory that holds no compose file has failed, exit 2,
+/// as one naming a path that does not exist has), and whether no path yields any. An env
+/// file that no project reads is only warned about: pre-commit passes every changed
+/// `.env`/`*.env`, and the `.env` of some other tool must not fail the hook.
+fn warn_paths_without_projects(
+    fs: &dyn FileSystem,
+    settings: &Settings,
+    cwd: &Path,
+) -> (bool, bool) {
+    if !settings.compose_files.is_empty() {
+        return (false, false);
+    }
+    let empty = composelint::workspace::paths_without_projects(fs, &settings.paths);
+    for path in &empty {
+        let shown = output::display_path(path.path(), cwd);
+        let shown = if shown.is_empty() { ".".into() } else { shown };
+        eprintln!(
+            "composelint: warning: {shown}: {}; nothing to lint",
+            path.reason()
+        );
+    }
+    let failed = empty.iter().any(|p| matches!(p, NoProject::Directory(_)));
+    (failed, empty.len() == settings.paths.len())
 }
 
 /// Prints the findings in the chosen format (or the statistics); the human formats end with
@@ -336,7 +371,13 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     settings.load.keep_merged = true;
     // The same configuration as `check`: its env files change what the project resolves to.
     configure(&mut settings, args, &ConfigArgs::default(), &cwd)?;
+    let (nothing_here, _) = warn_paths_without_projects(&OsFs, &settings, &cwd);
     let loaded = composelint::load(&OsFs, &settings).map_err(|e| e.to_string())?;
+    // Nothing to print is a failure for `config`, whatever the reason (an env file no
+    // project reads, every project excluded).
+    if loaded.is_empty() {
+        return Err("no compose project to print".into());
+    }
     let linted: Vec<LintedProject> = loaded
         .into_iter()
         .map(|mut p| {
@@ -352,7 +393,9 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     // cannot be loaded prints nothing on stdout.
     let fatal = linted.iter().any(|p| {
         p.project.issues.iter().any(|i| i.is_fatal())
-            || p.diagnostics.iter().any(|d| rules::compose_refuses(d.code))
+            || p.diagnostics
+                .iter()
+                .any(|d| rules::REFUSED_BY_COMPOSE.contains(&d.code))
     });
     let mut stderr = String::new();
     for p in &linted {
@@ -379,7 +422,7 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     let mut text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
     text.push('\n');
     print(&text)?;
-    Ok(0)
+    Ok(if nothing_here { 2 } else { 0 })
 }
 
 /// `composelint rules`: code, name, default severity and fixes of every rule.

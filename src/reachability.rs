@@ -194,7 +194,7 @@ fn judge_target(
             Verdict::Works
         }
         // An `include` file that could not be read may define the name.
-        Resolution::Unknown { .. } if project.partial => Verdict::Works,
+        Resolution::Unknown { .. } if project.is_partial() => Verdict::Works,
         Resolution::Unknown { maybe_external } => Verdict::UnknownHost {
             suggestion: suggest_server(net, servers, reference.client, &url.host),
             maybe_external,

@@ -3,11 +3,14 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use crate::compose::discover::OVERRIDE_FILES;
 use crate::compose::discover::{
-    DirectoryFiles, directory_files, find_directories, is_compose_file_name,
+    DirectoryFiles, directory_files, find_directories, is_compose_file_name, is_env_file_name,
 };
+use crate::compose::issues::LoadIssue;
+use crate::compose::model::Project;
 use crate::fs::{EntryKind, FileSystem};
-use crate::source::FileId;
+use crate::source::{FileId, Sources, Span};
 use crate::yaml::{self, Limits};
 
 /// One project to load: its compose files in merge order.
@@ -44,17 +47,32 @@ pub fn projects_for_paths(
                 }
             }
             Some(EntryKind::File) => {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
                 let parent = path.parent().unwrap_or(Path::new("."));
-                if is_compose_file_name(&name) {
-                    let dir = directory_files(fs, parent);
-                    add_directory(fs, &dir, Some(path), &mut out);
-                } else if let Some(dir) = enclosing_compose_directory(fs, parent) {
-                    // An env file, or anything a project reads: lint the projects around it.
-                    add_directory(fs, &dir, None, &mut out);
+                match named(path) {
+                    Named::Compose => {
+                        let dir = directory_files(fs, parent);
+                        add_directory(fs, &dir, Some(path), &mut out);
+                    }
+                    // An env file: lint the projects around it.
+                    Named::Env => {
+                        if let Some(dir) = enclosing_compose_directory(fs, parent) {
+                            add_directory(fs, &dir, None, &mut out);
+                        }
+                    }
+                    // Any other file is a compose file, as `docker compose -f` takes it —
+                    // unless a project around it includes or extends it.
+                    Named::Other => {
+                        let mut readers = BTreeSet::new();
+                        if let Some(dir) = enclosing_compose_directory(fs, parent) {
+                            add_directory(fs, &dir, Some(path), &mut readers);
+                        }
+                        if readers.is_empty() {
+                            readers.insert(ProjectFiles {
+                                files: vec![path.clone()],
+                            });
+                        }
+                        out.extend(readers);
+                    }
                 }
             }
             Some(EntryKind::Other) => {
@@ -72,6 +90,30 @@ pub fn projects_for_paths(
         }
     }
     Ok(out.into_iter().collect())
+}
+
+/// What a file named on the command line is taken for, by its name.
+enum Named {
+    /// `compose*.y(a)ml`, `docker-compose*.y(a)ml`: a file of the projects of its directory.
+    Compose,
+    /// `.env`, `*.env`, `.env.*`: read by the projects around it.
+    Env,
+    /// Anything else: a compose file, as `docker compose -f` takes it.
+    Other,
+}
+
+fn named(path: &Path) -> Named {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if is_compose_file_name(&name) {
+        Named::Compose
+    } else if is_env_file_name(&name) {
+        Named::Env
+    } else {
+        Named::Other
+    }
 }
 
 /// The nearest directory at or above `start` with a compose file of any name: the projects
@@ -129,10 +171,13 @@ fn add_directory(
             _ => vec![other.clone()],
         });
     }
+    let main = dir.main_project();
     let reads = |files: &[PathBuf], o: &Path| {
-        files.iter().any(|f| {
-            f == o || summary(f).is_some_and(|s| s.references.iter().any(|r| r.as_path() == o))
-        })
+        // The main project is the one that reports the files Compose ignores beside it.
+        (Some(files) == main.as_deref() && dir.ignored.iter().any(|i| i == o))
+            || files.iter().any(|f| {
+                f == o || summary(f).is_some_and(|s| s.references.iter().any(|r| r.as_path() == o))
+            })
     };
     for files in projects {
         if only.is_none_or(|o| reads(&files, o)) {
@@ -141,9 +186,102 @@ fn add_directory(
     }
 }
 
+/// Records, in a project found by discovery, the files beside its default or override file
+/// that Compose ignores (it loads only the first of each in its order, and warns): each gets
+/// a finding at its start, unless `excluded` says the user excluded it. Only the directory's
+/// main project reports them, once.
+pub fn note_ignored_files(
+    fs: &dyn FileSystem,
+    project: &mut Project,
+    sources: &mut Sources,
+    excluded: &dyn Fn(&Path) -> bool,
+) {
+    let files: Vec<PathBuf> = project
+        .files
+        .iter()
+        .map(|&id| sources.get(id).path.clone())
+        .collect();
+    let Some(parent) = files.first().and_then(|f| f.parent()) else {
+        return;
+    };
+    let dir = directory_files(fs, parent);
+    if dir.main_project().as_deref() != Some(files.as_slice()) {
+        return;
+    }
+    for ignored in dir.ignored.iter().filter(|i| !excluded(i)) {
+        let is_override = ignored
+            .file_name()
+            .is_some_and(|n| OVERRIDE_FILES.contains(&&*n.to_string_lossy()));
+        let used = match (is_override, &dir.override_file, &dir.default) {
+            (true, Some(used), _) | (false, _, Some(used)) => used.clone(),
+            _ => continue,
+        };
+        let text = fs
+            .read(ignored)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .unwrap_or_default();
+        let id = sources.add(ignored.clone(), text);
+        project.issues.push(LoadIssue::IgnoredFile {
+            span: Span::new(id, 0, 0),
+            used,
+        });
+    }
+}
+
+/// A path on the command line that yields no project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoProject {
+    /// A directory without a compose file anywhere below it.
+    Directory(PathBuf),
+    /// An env file that no compose project around it reads (a `.env` of some other tool).
+    EnvFile(PathBuf),
+}
+
+impl NoProject {
+    pub fn path(&self) -> &Path {
+        match self {
+            NoProject::Directory(path) | NoProject::EnvFile(path) => path,
+        }
+    }
+
+    /// Why the path yields nothing, to follow it.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            NoProject::Directory(_) => {
+                "no compose file here or below (compose.yaml, docker-compose.yml, …)"
+            }
+            NoProject::EnvFile(_) => "no compose project here or above reads this env file",
+        }
+    }
+}
+
+/// The paths of `paths` that yield no project at all (a path that does not exist is a
+/// [`PathError`] of [`projects_for_paths`] instead). A compose file, or any other file named
+/// explicitly, always yields one.
+pub fn paths_without_projects(fs: &dyn FileSystem, paths: &[PathBuf]) -> Vec<NoProject> {
+    let mut out = Vec::new();
+    for path in paths {
+        match fs.kind(path) {
+            Some(EntryKind::Dir) if find_directories(fs, path).is_empty() => {
+                out.push(NoProject::Directory(path.clone()));
+            }
+            Some(EntryKind::File) => {
+                let parent = path.parent().unwrap_or(Path::new("."));
+                if matches!(named(path), Named::Env)
+                    && enclosing_compose_directory(fs, parent).is_none()
+                {
+                    out.push(NoProject::EnvFile(path.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// What discovery needs to know of a compose file, read cheaply (no interpolation, no merge).
 struct FileSummary {
-    /// Service names, and whether each says what it runs (`image` or `build`).
+    /// Service names, and whether each says what it runs (`image`, `build` or `extends`).
     services: Vec<(String, bool)>,
     /// Files it pulls in with `include` or `extends.file`.
     references: Vec<PathBuf>,
@@ -152,14 +290,17 @@ struct FileSummary {
 impl FileSummary {
     /// An overlay only amends the base: every service it names is the base's, and at least
     /// one of them does not say what it runs (`ollama: {deploy: …}` in a GPU overlay). A file
-    /// that redefines every service with an image is an alternative, linted on its own.
+    /// none of whose services says what it runs cannot stand alone either, even when the
+    /// services it amends come from a file the base includes (`kong: {ports: !reset null}`).
+    /// A file that redefines every service with an image is an alternative, linted on its own.
     fn amends(&self, base: &FileSummary) -> bool {
-        !self.services.is_empty()
-            && self
-                .services
-                .iter()
-                .all(|(name, _)| base.services.iter().any(|(b, _)| b == name))
-            && self.services.iter().any(|(_, runs)| !runs)
+        let runs_nothing = self.services.iter().all(|(_, runs)| !runs);
+        let amends_base = self
+            .services
+            .iter()
+            .all(|(name, _)| base.services.iter().any(|(b, _)| b == name))
+            && self.services.iter().any(|(_, runs)| !runs);
+        !self.services.is_empty() && (runs_nothing || amends_base)
     }
 }
 
@@ -202,7 +343,10 @@ fn summarize(fs: &dyn FileSystem, path: &Path) -> Option<FileSummary> {
             let Some(name) = entry.key.as_str() else {
                 continue;
             };
-            let runs = entry.value.get("image").is_some() || entry.value.get("build").is_some();
+            // `extends` says what runs too, from the service it extends.
+            let runs = ["image", "build", "extends"]
+                .iter()
+                .any(|k| entry.value.get(k).is_some());
             summary.services.push((name.to_string(), runs));
             if let Some(file) = entry
                 .value
@@ -342,6 +486,61 @@ mod tests {
         // An env file outside every project lints nothing.
         fs.insert("/elsewhere/.env", "D=1\n");
         assert!(files_of(&fs, &["/elsewhere/.env"]).is_empty());
+    }
+
+    /// A file named explicitly is a compose file whatever its name (`docker compose -f`),
+    /// unless a project around it includes it; a file Compose ignores maps to the project
+    /// that reports it.
+    #[test]
+    fn explicit_files_and_ignored_files() {
+        let mut fs = MemFs::new();
+        fs.insert("/r/deploy/stack.yml", "services:\n  x:\n    image: x\n");
+        fs.insert(
+            "/r/app/compose.yaml",
+            "include: [parts/db.yml]\nservices:\n  a:\n    image: a\n",
+        );
+        fs.insert("/r/app/parts/db.yml", "services:\n  db:\n    image: db\n");
+        fs.insert(
+            "/r/app/docker-compose.yml",
+            "services:\n  old:\n    image: o\n",
+        );
+        assert_eq!(
+            files_of(&fs, &["/r/deploy/stack.yml"]),
+            vec![vec!["/r/deploy/stack.yml".to_string()]]
+        );
+        let app = vec![vec!["/r/app/compose.yaml".to_string()]];
+        assert_eq!(files_of(&fs, &["/r/app/parts/db.yml"]), app);
+        // The ignored default file is neither a project nor linted with one: the main
+        // project reports it, and a change to it re-lints that project.
+        assert_eq!(files_of(&fs, &["/r/app"]), app);
+        assert_eq!(files_of(&fs, &["/r/app/docker-compose.yml"]), app);
+    }
+
+    #[test]
+    fn paths_that_yield_no_project() {
+        let mut fs = MemFs::new();
+        fs.insert("/r/app/compose.yaml", "services: {}\n");
+        fs.insert("/r/app/.env", "A=1\n");
+        fs.insert("/r/docs/README.md", "# docs\n");
+        fs.insert("/r/web/.env", "B=1\n");
+        fs.insert("/r/web/stack.yml", "services: {}\n");
+        let paths: Vec<PathBuf> = [
+            "/r/app",
+            "/r/app/.env",
+            "/r/docs",
+            "/r/web/.env",
+            "/r/docs/README.md",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        assert_eq!(
+            paths_without_projects(&fs, &paths),
+            vec![
+                NoProject::Directory(PathBuf::from("/r/docs")),
+                NoProject::EnvFile(PathBuf::from("/r/web/.env")),
+            ]
+        );
     }
 
     #[test]

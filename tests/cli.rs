@@ -144,9 +144,14 @@ fn bad_input_yields_a_diagnostic_never_a_panic_or_a_hang() {
             r.stdout
         );
     }
-    let empty = project(&[("compose.yaml", b"")]);
-    let r = run(empty.path(), &["--format", "json"]);
-    assert_eq!(r.code, 0, "an empty file is an empty project: {}", r.stdout);
+    // Compose refuses a project with nothing in it (`empty compose file`): an empty file,
+    // comments alone, `{}`, or only the obsolete `version`.
+    for contents in [&b""[..], b"# nothing yet\n", b"{}\n", b"version: '3'\n"] {
+        let empty = project(&[("compose.yaml", contents)]);
+        let r = run(empty.path(), &["--format", "json"]);
+        assert_eq!(r.code, 1, "an empty project is refused: {}", r.stdout);
+        assert_eq!(codes(&r), vec!["CMP003"], "{}", r.stdout);
+    }
 }
 
 #[test]
@@ -155,7 +160,7 @@ fn a_broken_file_does_not_stop_other_projects() {
         ("a/compose.yaml", b"services: [\n"),
         (
             "b/compose.yaml",
-            b"services:\n  s:\n    depends_on: [nope]\n",
+            b"services:\n  s:\n    image: s\n    depends_on: [nope]\n",
         ),
     ]);
     let r = run(dir.path(), &["--format", "json"]);
@@ -254,7 +259,7 @@ fn the_process_environment_is_read_only_when_asked() {
     // COMPOSE_FILE names the files, as for Compose.
     std::fs::write(
         dir.path().join("other.yaml"),
-        "services:\n  o:\n    depends_on: [nope]\n",
+        "services:\n  o:\n    image: o\n    depends_on: [nope]\n",
     )
     .unwrap();
     let r = run_with_env(
@@ -263,4 +268,136 @@ fn the_process_environment_is_read_only_when_asked() {
         &[("COMPOSE_FILE", "other.yaml")],
     );
     assert_eq!(codes(&r), vec!["CMP009"], "{}", r.stdout);
+}
+
+/// A file named on the command line is a compose file whatever its name, as for `docker
+/// compose -f` (issue 11): `deploy/stack.yml` is linted, not skipped.
+#[test]
+fn a_file_named_explicitly_is_linted_as_a_compose_file() {
+    let dir = project(&[(
+        "deploy/stack.yml",
+        b"services:\n  ollama:\n    image: ollama/ollama\n    volumes: [\"models:/root/.ollama\"]\n",
+    )]);
+    let r = run(dir.path(), &["--format", "json", "deploy/stack.yml"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(codes(&r), vec!["CMP015"], "{}", r.stdout);
+    assert_eq!(json_findings(&r)[0]["location"]["file"], "deploy/stack.yml");
+}
+
+/// A path that holds no compose project is a failed run (exit 2) with a warning, for `check`
+/// and `config` alike, not "All checks passed (0 projects checked)".
+#[test]
+fn a_directory_without_compose_files_exits_2_with_a_warning() {
+    let dir = project(&[("docs/README.md", b"# docs\n"), ("app/.env", b"A=1\n")]);
+    for args in [
+        &["docs"][..],
+        &["--format", "json", "docs"],
+        &["config", "docs"],
+        &[],
+    ] {
+        let r = run(dir.path(), args);
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+        assert!(
+            r.stderr.contains("warning") && r.stderr.contains("no compose file"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}
+
+/// pre-commit passes every changed `.env`/`*.env` (the hook's `files:` pattern); one that no
+/// compose project reads (a Node app's `.env`) gets a warning but must not fail the hook.
+#[test]
+fn an_env_file_of_no_project_warns_and_exits_0() {
+    let dir = project(&[
+        ("web/.env", b"PORT=3000\n"),
+        (
+            "stack/compose.yaml",
+            b"services:\n  ollama:\n    image: ollama/ollama\n    volumes: [\"./m:/root/.ollama\"]\n",
+        ),
+    ]);
+    let r = run(dir.path(), &["web/.env", "stack/compose.yaml"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("web/.env"), "{}", r.stderr);
+    let r = run(dir.path(), &["web/.env"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // `config` has nothing to print for it: that is a failure.
+    assert_eq!(run(dir.path(), &["config", "web/.env"]).code, 2);
+}
+
+/// Compose loads only the first default file of a directory and warns; composelint lints
+/// that one and reports the other, also when pre-commit passes only the ignored file.
+#[test]
+fn an_ignored_default_file_is_reported_not_linted() {
+    let dir = project(&[
+        (
+            "compose.yaml",
+            b"services:\n  ollama:\n    image: ollama/ollama\n    volumes: [\"./m:/root/.ollama\"]\n",
+        ),
+        // Broken, but Compose never reads it: only CMP016 is reported.
+        ("docker-compose.yml", b"services:\n  old:\n    depends_on: [gone]\n"),
+    ]);
+    for args in [
+        &["--format", "json"][..],
+        &["--format", "json", "docker-compose.yml"],
+    ] {
+        let r = run(dir.path(), args);
+        assert_eq!(r.code, 1, "{args:?}: {}{}", r.stdout, r.stderr);
+        let findings = json_findings(&r);
+        assert_eq!(codes(&r), vec!["CMP016"], "{args:?}: {}", r.stdout);
+        assert_eq!(findings[0]["severity"], "warning");
+        assert_eq!(findings[0]["location"]["file"], "docker-compose.yml");
+    }
+    // With -f the file is loaded as named, as Compose does.
+    let r = run(
+        dir.path(),
+        &["--format", "json", "-f", "docker-compose.yml"],
+    );
+    let mut c = codes(&r);
+    c.sort();
+    assert_eq!(c, vec!["CMP009", "CMP013"], "{}", r.stdout);
+    // A file kept on purpose is silenced by `exclude`.
+    std::fs::write(
+        dir.path().join(".composelint.yaml"),
+        "exclude: [docker-compose.yml]\n",
+    )
+    .unwrap();
+    let r = run(dir.path(), &["--format", "json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(codes(&r).is_empty(), "{}", r.stdout);
+}
+
+/// `config` refuses what Compose refuses, even when it is found in the model rather than
+/// while loading: nothing on stdout, exit 1. One project per rule of
+/// `rules::REFUSED_BY_COMPOSE`, each refused by Docker Compose v2.40.3.
+#[test]
+fn config_refuses_what_compose_refuses_in_the_model() {
+    let service = "services:\n  s:\n    image: x\n";
+    let cases = [
+        ("CMP009", format!("{service}    depends_on: [t]\n")),
+        ("CMP010", format!("{service}    networks: [n]\n")),
+        (
+            "CMP013",
+            "services:\n  s:\n    environment: [A=1]\n".to_string(),
+        ),
+        ("CMP014", format!("{service}    depends_on: [s]\n")),
+        ("CMP015", format!("{service}    volumes: [\"data:/v\"]\n")),
+        (
+            "CMP017",
+            format!("{service}    container_name: app\n    scale: 2\n"),
+        ),
+        ("CMP018", format!("{service}    secrets: [k]\n")),
+    ];
+    assert_eq!(
+        cases.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+        composelint::rules::REFUSED_BY_COMPOSE
+    );
+    for (code, text) in cases {
+        let dir = project(&[("compose.yaml", text.as_bytes())]);
+        let r = run(dir.path(), &["config"]);
+        assert_eq!(r.code, 1, "{code}: {}{}", r.stdout, r.stderr);
+        assert!(r.stdout.is_empty(), "{code}: {}", r.stdout);
+        assert!(r.stderr.contains(code), "{code}: {}", r.stderr);
+    }
 }

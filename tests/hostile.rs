@@ -148,9 +148,13 @@ fn generate(kind: &str) -> Vec<u8> {
             let mut text =
                 String::from("services:\n  first:\n    image: busybox\n    depends_on: [missing]\n");
             for i in 0..services {
-                let before = i.max(1) - 1;
+                // The first depends on `first`, not on itself: that would be a cycle (CMP014).
+                let before = match i {
+                    0 => "first".to_string(),
+                    _ => format!("s{:06}", i - 1),
+                };
                 text.push_str(&format!(
-                    "  s{i:06}:\n    image: registry.example.com/platform-engineering/backend/application-{i:06}:1.0.0\n    environment:\n      PEER_URL: http://s{before:06}:8080/api/v1/health/readiness?check=all-dependencies&verbose=1\n    depends_on: [s{before:06}]\n"
+                    "  s{i:06}:\n    image: registry.example.com/platform-engineering/backend/application-{i:06}:1.0.0\n    environment:\n      PEER_URL: http://{before}:8080/api/v1/health/readiness?check=all-dependencies&verbose=1\n    depends_on: [{before}]\n"
                 ));
             }
             text.push_str("  last:\n    image: busybox\n    depends_on: [missing]\n");

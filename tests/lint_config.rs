@@ -251,7 +251,8 @@ fn flags_override_the_file() {
         enabled(file, &ignore),
         set(&[
             "CMP003", "CMP005", "CMP006", "CMP007", "CMP008", "CMP009", "CMP010", "CMP011",
-            "CMP012", "CMP900", "CMP901"
+            "CMP012", "CMP013", "CMP014", "CMP015", "CMP016", "CMP017", "CMP018", "CMP900",
+            "CMP901"
         ])
     );
 
@@ -453,12 +454,14 @@ fn statistics_count_per_rule() {
         .into_iter()
         .map(|r| (r.code, r.name, r.count))
         .collect();
-    // One CMP004 per unset variable (a and b: TEAM; c: IMG and A), one OLL001 in a and b.
+    // One CMP004 per unset variable (a and b: TEAM; c: IMG and A), one OLL001 in a and b,
+    // and c's image, empty without IMG, is one Compose refuses (CMP013).
     assert_eq!(
         rows,
         vec![
             ("CMP004", "undefined-variable", 4),
-            ("OLL001", "loopback-in-container", 2)
+            ("OLL001", "loopback-in-container", 2),
+            ("CMP013", "service-without-image", 1)
         ]
     );
 }

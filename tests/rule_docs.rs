@@ -16,38 +16,65 @@ use composelint::net::Platform;
 use composelint::rules::{FixAvailability, RULES, docs};
 use composelint::{Settings, lint};
 
-/// The first block of `language` in the section under `heading` (up to the next heading).
-fn block_after(docs: &str, heading: &str, language: &str) -> Option<String> {
-    let rest = &docs[docs.find(heading)? + heading.len()..];
-    let section = &rest[..rest.find("\n ## ").unwrap_or(rest.len())];
+/// The blocks of `language` in the section under `heading` (up to the next heading).
+fn blocks_after(docs: &str, heading: &str, language: &str) -> Vec<String> {
+    let Some(at) = docs.find(heading) else {
+        return Vec::new();
+    };
+    let rest = &docs[at + heading.len()..];
+    let mut section = &rest[..rest.find("\n ## ").unwrap_or(rest.len())];
     let fence = format!("```{language}");
-    let start = section.find(&fence)? + fence.len();
-    let body = &section[start..];
-    let end = body.find("```")?;
-    // Doc comments keep the space after `///`.
-    let text: String = body[..end]
-        .trim_start_matches('\n')
-        .lines()
-        .map(|l| l.strip_prefix(' ').unwrap_or(l))
-        .collect::<Vec<_>>()
-        .join("\n");
-    Some(text.trim_end().to_string() + "\n")
+    let mut out = Vec::new();
+    while let Some(start) = section.find(&fence) {
+        let body = &section[start + fence.len()..];
+        let Some(end) = body.find("```") else { break };
+        // Doc comments keep the space after `///`.
+        let text: String = body[..end]
+            .trim_start_matches('\n')
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        out.push(text.trim_end().to_string() + "\n");
+        section = &body[end + 3..];
+    }
+    out
 }
 
-/// The project of an example: its compose file and `.env`.
-fn example(docs: &str, heading: &str) -> Option<(String, Option<String>)> {
-    let dotenv = block_after(docs, heading, "dotenv");
-    let compose = block_after(docs, heading, "yaml").or_else(|| {
-        dotenv
-            .as_ref()
-            .map(|_| "services:\n  app:\n    image: app\n".to_string())
-    })?;
-    Some((compose, dotenv))
+/// The project of an example: its compose files (name, text) and `.env`. A ```yaml block
+/// is `compose.yaml`, unless its first line is a comment naming another compose file
+/// (`# docker-compose.yml`), for rules about which files Compose loads.
+type Example = (Vec<(String, String)>, Option<String>);
+
+fn example(docs: &str, heading: &str) -> Option<Example> {
+    let dotenv = blocks_after(docs, heading, "dotenv").into_iter().next();
+    let mut files: Vec<(String, String)> = blocks_after(docs, heading, "yaml")
+        .into_iter()
+        .map(|text| {
+            let named = text
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("# "))
+                .filter(|n| !n.contains(' ') && (n.ends_with(".yml") || n.ends_with(".yaml")))
+                .map(str::to_string);
+            (named.unwrap_or_else(|| "compose.yaml".into()), text)
+        })
+        .collect();
+    if files.is_empty() {
+        dotenv.as_ref()?;
+        files.push((
+            "compose.yaml".into(),
+            "services:\n  app:\n    image: app\n".into(),
+        ));
+    }
+    Some((files, dotenv))
 }
 
-fn codes_for((compose, dotenv): &(String, Option<String>)) -> Vec<(&'static str, Severity)> {
+fn codes_for((files, dotenv): &Example) -> Vec<(&'static str, Severity)> {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    std::fs::write(dir.path().join("compose.yaml"), compose).expect("written");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("written");
+    }
     if let Some(env) = dotenv {
         std::fs::write(dir.path().join(".env"), env).expect("written");
     }
@@ -78,7 +105,7 @@ fn examples_fire_and_fixed_examples_do_not() {
         let fired = codes_for(&bad);
         if !fired.iter().any(|(c, _)| *c == code) {
             failures.push(format!(
-                "{code}: the Example does not fire it (found {fired:?}):\n{}",
+                "{code}: the Example does not fire it (found {fired:?}):\n{:?}",
                 bad.0
             ));
         }
@@ -88,7 +115,7 @@ fn examples_fire_and_fixed_examples_do_not() {
             .any(|(c, severity)| *c == code || *severity == Severity::Error)
         {
             failures.push(format!(
-                "{code}: the Use instead example is not clean (found {after:?}):\n{}",
+                "{code}: the Use instead example is not clean (found {after:?}):\n{:?}",
                 good.0
             ));
         }

@@ -537,7 +537,7 @@ impl VolumeSpec {
         self.target.clone().and_then(|r| spec.get(r)).unwrap_or("")
     }
 
-    fn is_bind(&self, spec: &str) -> bool {
+    pub fn is_bind(&self, spec: &str) -> bool {
         let source = self.source.clone().and_then(|r| spec.get(r)).unwrap_or("");
         is_file_path(source)
     }

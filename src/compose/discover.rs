@@ -46,6 +46,10 @@ pub struct DirectoryFiles {
     pub override_file: Option<PathBuf>,
     /// Other compose-named files (`compose.dev.yaml`, `docker-compose.gpu.yml`, …).
     pub others: Vec<PathBuf>,
+    /// Default and override files that Compose does not load because one earlier in its
+    /// order is there (`docker-compose.yml` beside `compose.yaml`): Compose warns and uses
+    /// only the first.
+    pub ignored: Vec<PathBuf>,
 }
 
 impl DirectoryFiles {
@@ -78,11 +82,27 @@ pub fn directory_files(fs: &dyn FileSystem, directory: &Path) -> DirectoryFiles 
     };
     let default = pick(&DEFAULT_FILES);
     let override_file = default.as_ref().and_then(|_| pick(&OVERRIDE_FILES));
+    // The losers of each pick (compose-go `cli/options.go`, "Found multiple config files
+    // with supported names"; ../shared/oracle/SEMANTICS.md §c.1).
+    let losers = |candidates: &[&str], winner: &Option<PathBuf>| -> Vec<PathBuf> {
+        candidates
+            .iter()
+            .map(|c| directory.join(c))
+            .filter(|p| winner.is_some() && Some(p) != winner.as_ref())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| names.contains(&*n.to_string_lossy()))
+            })
+            .collect()
+    };
+    let mut ignored = losers(&DEFAULT_FILES, &default);
+    ignored.extend(losers(&OVERRIDE_FILES, &override_file));
     let others = names
         .iter()
         .filter(|n| is_compose_file_name(n))
         .map(|n| directory.join(n))
         .filter(|p| Some(p) != default.as_ref() && Some(p) != override_file.as_ref())
+        .filter(|p| !ignored.contains(p))
         // Without a default file, override files are projects of their own like any other.
         .collect();
     DirectoryFiles {
@@ -90,6 +110,7 @@ pub fn directory_files(fs: &dyn FileSystem, directory: &Path) -> DirectoryFiles 
         default,
         override_file,
         others,
+        ignored,
     }
 }
 
@@ -165,14 +186,20 @@ mod tests {
             d.override_file,
             Some(PathBuf::from("/p/compose.override.yml"))
         );
+        assert_eq!(d.others, vec![PathBuf::from("/p/compose.gpu.yaml")]);
+        // Compose loads neither of the files that lose, and says so.
         assert_eq!(
-            d.others,
+            d.ignored,
             vec![
-                PathBuf::from("/p/compose.gpu.yaml"),
-                PathBuf::from("/p/compose.override.yaml"),
                 PathBuf::from("/p/docker-compose.yaml"),
+                PathBuf::from("/p/compose.override.yaml"),
             ]
         );
+        // Without a default file, an override file is not ignored: it stands alone.
+        let alone = self::fs(&["/q/compose.override.yml", "/q/compose.override.yaml"]);
+        let d = directory_files(&alone, Path::new("/q"));
+        assert!(d.ignored.is_empty());
+        assert_eq!(d.others.len(), 2);
     }
 
     #[test]

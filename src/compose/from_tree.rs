@@ -48,6 +48,14 @@ impl Builder<'_, '_> {
                 external,
             });
         }
+        for (field, names) in [
+            ("secrets", &mut project.secrets),
+            ("configs", &mut project.configs),
+        ] {
+            for (key, _) in self.mapping(root.get(field), field) {
+                names.push(key.value.clone());
+            }
+        }
         match root.get("services") {
             None => {}
             Some(node) if node.is_null() => {}
@@ -192,7 +200,10 @@ impl Builder<'_, '_> {
             links: Vec::new(),
             depends_on: Vec::new(),
             volumes: Vec::new(),
+            secrets: self.mounted_names(node, "secrets"),
+            configs: self.mounted_names(node, "configs"),
             profiles: self.strings(node, "profiles"),
+            replicas: replicas(node),
             command: self.command(node, "command"),
             entrypoint: self.command(node, "entrypoint"),
             healthcheck: node.get("healthcheck").map(|h| h.span),
@@ -203,6 +214,7 @@ impl Builder<'_, '_> {
         self.extra_hosts(node, &mut service);
         self.links(node, &mut service);
         self.depends_on(node, &mut service);
+        self.implied_dependencies(node, &mut service);
         self.volumes(node, &mut service);
         self.environment(node, &mut service);
         service.shrink_to_fit();
@@ -556,8 +568,51 @@ impl Builder<'_, '_> {
                 condition: "service_started".into(),
                 required: true,
                 implicit: true,
+                field: "links",
             });
         }
+    }
+
+    /// The dependencies Compose implies from `volumes_from: [X]` and `ipc`/`pid`/`uts:
+    /// service:X` (`links` and `network_mode` are read with their own fields).
+    fn implied_dependencies(&mut self, node: &Node, service: &mut Service) {
+        for field in ["ipc", "pid", "uts"] {
+            if let Some(value) = node.get(field)
+                && let Some(target) = value.as_str().and_then(|v| v.strip_prefix("service:"))
+            {
+                service.depends_on.push(implied(target, value.span, field));
+            }
+        }
+        for item in self.list(node, "volumes_from").unwrap_or_default() {
+            let Some(source) = item.as_str() else {
+                continue;
+            };
+            if !source.starts_with("container:") {
+                let target = source.split(':').next().unwrap_or_default();
+                service
+                    .depends_on
+                    .push(implied(target, item.span, "volumes_from"));
+            }
+        }
+    }
+
+    /// The names a service's `secrets:` or `configs:` list mounts: an item is the name, or a
+    /// mapping whose `source` is.
+    fn mounted_names(&mut self, node: &Node, field: &str) -> Vec<Spanned<String>> {
+        let items = self.list(node, field).unwrap_or_default();
+        items
+            .iter()
+            .filter_map(|item| {
+                let name = match &item.kind {
+                    NodeKind::Mapping(_) => item.get("source").and_then(Node::as_str),
+                    _ => item.as_str(),
+                }?;
+                Some(Spanned {
+                    value: name.to_string(),
+                    span: item.span,
+                })
+            })
+            .collect()
     }
 
     fn depends_on(&mut self, node: &Node, service: &mut Service) {
@@ -573,6 +628,7 @@ impl Builder<'_, '_> {
                 condition: "service_started".into(),
                 required: true,
                 implicit: true,
+                field: "network_mode",
             });
         }
         let Some(value) = node.get("depends_on") else {
@@ -588,6 +644,7 @@ impl Builder<'_, '_> {
                             condition: "service_started".into(),
                             required: true,
                             implicit: false,
+                            field: "depends_on",
                         });
                     }
                 }
@@ -617,6 +674,7 @@ impl Builder<'_, '_> {
                         condition,
                         required,
                         implicit: false,
+                        field: "depends_on",
                     });
                 }
             }
@@ -946,18 +1004,45 @@ fn key_span(root: &Node, section: &str, key: &str) -> Span {
 }
 
 /// `SOURCE:TARGET[:MODE]` or `TARGET`: the mount type, source and target.
+/// A short-syntax volume read as Compose reads it (a drive letter such as `C:\\data` is a
+/// path, not a volume named `C`); one Compose refuses is left to the schema check.
 fn parse_short_volume(spec: &str) -> (String, Option<String>, String) {
-    let parts: Vec<&str> = spec.split(':').collect();
-    match parts.as_slice() {
-        [target] => ("volume".into(), None, target.to_string()),
-        [source, target, ..] => {
-            let kind = if source.starts_with(['.', '/', '~']) {
-                "bind"
-            } else {
-                "volume"
-            };
-            (kind.into(), Some(source.to_string()), target.to_string())
-        }
-        [] => ("volume".into(), None, String::new()),
+    let Ok(volume) = super::canonical::parse_volume(spec) else {
+        return ("volume".into(), None, spec.to_string());
+    };
+    let source = volume.source.clone().and_then(|r| spec.get(r));
+    let kind = if volume.is_bind(spec) {
+        "bind"
+    } else {
+        "volume"
+    };
+    (
+        kind.into(),
+        source.map(str::to_string),
+        volume.target_str(spec).to_string(),
+    )
+}
+
+/// `scale`, or else `deploy.replicas`, read as a number.
+fn replicas(node: &Node) -> Option<Spanned<u64>> {
+    let value = node
+        .get("scale")
+        .or_else(|| node.get("deploy").and_then(|d| d.get("replicas")))?;
+    let count = value.as_scalar()?.text.value.trim().parse().ok()?;
+    Some(Spanned {
+        value: count,
+        span: value.span,
+    })
+}
+
+/// A dependency Compose implies from another field.
+fn implied(target: &str, span: Span, field: &'static str) -> Dependency {
+    Dependency {
+        service: target.to_string(),
+        span,
+        condition: "service_started".into(),
+        required: true,
+        implicit: true,
+        field,
     }
 }

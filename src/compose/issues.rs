@@ -52,12 +52,30 @@ pub enum LoadIssue {
     },
     /// `include` or `extends` refers back to itself.
     Cycle { span: Span, message: String },
+    /// A compose file Compose does not load because another file of its directory wins (two
+    /// default files, or two override files); `span` is the start of the ignored file.
+    IgnoredFile { span: Span, used: PathBuf },
 }
 
 impl LoadIssue {
     /// Whether `docker compose config` would refuse the project for this issue.
     pub fn is_fatal(&self) -> bool {
-        !matches!(self, LoadIssue::UndefinedVariable { .. })
+        !matches!(
+            self,
+            LoadIssue::UndefinedVariable { .. } | LoadIssue::IgnoredFile { .. }
+        )
+    }
+
+    /// Whether part of the project could not be read (a file, an `include`, an `extends`
+    /// base), so that what the project lacks may be written in the part that is missing.
+    pub fn leaves_project_incomplete(&self) -> bool {
+        matches!(
+            self,
+            LoadIssue::Syntax { .. }
+                | LoadIssue::MissingFile { .. }
+                | LoadIssue::UnknownExtends { .. }
+                | LoadIssue::Cycle { .. }
+        )
     }
 }
 

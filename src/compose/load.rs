@@ -128,6 +128,12 @@ pub fn load_project(
     }
     // Every document went through the merge pipeline, the first merged into an empty one.
     let mut root = merged.unwrap_or_else(|| empty_mapping(project.files.first().copied()));
+    if is_empty_project(&root) && loader.files.issues.iter().all(|i| !i.is_fatal()) {
+        loader.files.issues.push(LoadIssue::Structure {
+            span: Span::new(project.files.first().copied().unwrap_or(FileId(0)), 0, 0),
+            message: "the compose file is empty: Compose refuses a project with nothing in it (`empty compose file`)".into(),
+        });
+    }
 
     for (span, message) in super::schema::violations(&root) {
         loader
@@ -173,6 +179,12 @@ fn without_repeats(issues: Vec<LoadIssue>) -> Vec<LoadIssue> {
             _ => true,
         })
         .collect()
+}
+
+/// Nothing but the obsolete `version`, which Compose drops before it looks.
+fn is_empty_project(root: &Node) -> bool {
+    root.as_mapping()
+        .is_some_and(|entries| entries.iter().all(|e| e.key.as_str() == Some("version")))
 }
 
 fn empty_mapping(file: Option<FileId>) -> Node {
@@ -1051,9 +1063,8 @@ pub(crate) fn parse_documents(file: &SourceFile) -> (Vec<Node>, Vec<LoadIssue>) 
     }
     let mut documents = Vec::new();
     for doc in parsed.documents {
-        if doc.is_null() {
-            continue;
-        }
+        // An empty file has no document at all; a null one (`~`, or nothing after `---`)
+        // Compose refuses like any other document that is not a mapping.
         if doc.as_mapping().is_none() {
             issues.push(LoadIssue::Structure {
                 span: doc.span,

@@ -26,6 +26,9 @@ pub struct Project {
     pub services: Vec<Service>,
     pub networks: Vec<Network>,
     pub volumes: Vec<Volume>,
+    /// The keys of the top-level `secrets:` and `configs:`.
+    pub secrets: Vec<String>,
+    pub configs: Vec<String>,
     /// What went wrong while loading; rules turn these into diagnostics.
     pub issues: Vec<LoadIssue>,
     /// The merged document, for `composelint config`: kept only when loaded with
@@ -41,8 +44,7 @@ pub struct Project {
     /// The profiles the user enabled (`--profile`, or `COMPOSE_PROFILES` from `-e`, the
     /// process environment or `.env`); None when nothing chose, and every selection is linted.
     pub enabled_profiles: Option<Vec<String>>,
-    /// An `include` file could not be read: services, networks and volumes may be defined
-    /// there, so a name the loaded files do not define is not known to be wrong.
+    /// An `include` file could not be read (see [`Project::is_partial`]).
     pub partial: bool,
     /// Services the profile selection this project stands for leaves out: kept so that rules
     /// can tell a name that nothing defines from one that only another profile starts.
@@ -94,6 +96,14 @@ impl Project {
             .map(|(_, doc)| doc)
     }
 
+    /// Whether part of the project could not be read (an `include` file, a file that does
+    /// not parse, an `extends` base): services, networks, volumes and other names may be
+    /// defined there, so a name the loaded files lack is not known to be wrong, and the
+    /// rules that report what the project lacks stay silent.
+    pub fn is_partial(&self) -> bool {
+        self.partial || self.issues.iter().any(LoadIssue::leaves_project_incomplete)
+    }
+
     /// A service that this project's profile selection leaves out.
     pub fn inactive_service(&self, name: &str) -> Option<&Service> {
         self.inactive.iter().find(|s| s.name == name)
@@ -134,7 +144,13 @@ pub struct Service {
     pub links: Vec<Link>,
     pub depends_on: Vec<Dependency>,
     pub volumes: Vec<Mount>,
+    /// The top-level secrets and configs the service mounts, by name (short syntax or
+    /// `source:`), each with its list item.
+    pub secrets: Vec<Spanned<String>>,
+    pub configs: Vec<Spanned<String>>,
     pub profiles: Vec<Text>,
+    /// How many containers run: `scale`, or else `deploy.replicas`, when it is a number.
+    pub replicas: Option<Spanned<u64>>,
     pub command: Option<Vec<Text>>,
     pub entrypoint: Option<Vec<Text>>,
     pub healthcheck: Option<Span>,
@@ -160,6 +176,8 @@ impl Service {
         self.links.shrink_to_fit();
         self.depends_on.shrink_to_fit();
         self.volumes.shrink_to_fit();
+        self.secrets.shrink_to_fit();
+        self.configs.shrink_to_fit();
         self.profiles.shrink_to_fit();
     }
 }
@@ -240,8 +258,11 @@ pub struct Dependency {
     pub span: Span,
     pub condition: String,
     pub required: bool,
-    /// Implied by `links` or `network_mode: service:X` rather than written.
+    /// Implied by `links`, `volumes_from` or a `service:X` namespace rather than written.
     pub implicit: bool,
+    /// The field that states the dependency: `depends_on`, `links`, `network_mode`, `ipc`,
+    /// `pid`, `uts` or `volumes_from`.
+    pub field: &'static str,
 }
 
 #[derive(Debug, Clone)]

@@ -114,6 +114,8 @@ pub fn select(project: &Project, selection: &Selection) -> Option<Project> {
         services,
         networks: project.networks.clone(),
         volumes: project.volumes.clone(),
+        secrets: project.secrets.clone(),
+        configs: project.configs.clone(),
         issues: project.issues.clone(),
         merged: None,
         partial: project.partial,

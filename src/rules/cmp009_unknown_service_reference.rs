@@ -5,11 +5,13 @@ use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
 declare_rule! {
-    /// `depends_on`, `links`, `network_mode: service:X`, `extends` naming no service.
+    /// `depends_on`, `links`, `volumes_from`, `network_mode: service:X`, `extends` naming no
+    /// service.
     ///
     /// ## What it does
-    /// Reports a reference to a service that the project does not define: in `depends_on`,
-    /// `links`, `network_mode: service:NAME` and `extends`.
+    /// Reports a reference to a service that the project does not define: in `depends_on`
+    /// (short or long syntax), `links`, `volumes_from`, `network_mode`, `ipc`, `pid` or `uts`
+    /// as `service:NAME`, and `extends`.
     ///
     /// A reference to a service that only a profile starts is reported in the selections
     /// that leave that service out: Compose refuses them too (`service "web" depends on
@@ -47,8 +49,9 @@ declare_rule! {
     /// No fix.
     ///
     /// ## Exceptions
-    /// A dependency with `required: false` may name a service of another profile; it is
-    /// still reported when no file of the project defines it, as Compose refuses that too.
+    /// A dependency with `required: false` may name a service that a disabled profile leaves
+    /// out; it is still reported when no file of the project defines it, as Compose refuses
+    /// that too.
     pub static RULE = {
         code: "CMP009",
         name: "unknown-service-reference",
@@ -78,7 +81,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                     "Compose refuses the project unless one of these profiles is enabled; give `{service}` the same profiles, or mark the dependency `required: false`"
                 )),
             // An unread `include` may define it.
-            None if project.partial => return,
+            None if project.is_partial() => return,
             None => RULE
                 .diagnostic(
                     format!("service `{service}` refers to undefined service `{target}` in {what}"),
@@ -89,28 +92,13 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         out.push(diagnostic.with_service(service));
     };
     for service in &project.services {
-        for link in &service.links {
-            if project.service(&link.service).is_none() {
-                report(&service.name, &link.service, "`links`", link.span, true);
-            }
-        }
-        for dep in service.depends_on.iter().filter(|d| !d.implicit) {
+        // Every field that names a service becomes a dependency (`links`, `volumes_from`,
+        // `network_mode`/`ipc`/`pid`/`uts: service:X`), as Compose counts them.
+        for dep in &service.depends_on {
             if project.service(&dep.service).is_none() {
-                report(
-                    &service.name,
-                    &dep.service,
-                    "`depends_on`",
-                    dep.span,
-                    dep.required,
-                );
+                let what = format!("`{}`", dep.field);
+                report(&service.name, &dep.service, &what, dep.span, dep.required);
             }
-        }
-        if let Some(mode) = &service.network_mode
-            && let Some(target) = mode.value.strip_prefix("service:")
-            && project.service(target).is_none()
-        {
-            let span = mode.primary_span().unwrap_or(service.key_span);
-            report(&service.name, target, "`network_mode`", span, true);
         }
     }
     for issue in &project.issues {

@@ -50,7 +50,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
     let is_declared: std::collections::HashSet<&str> = declared.iter().copied().collect();
     let mut out = Vec::new();
     // An `include` file that could not be read may declare them.
-    if project.partial {
+    if project.is_partial() {
         return out;
     }
     for service in &project.services {
@@ -59,12 +59,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             if network.name == "default" || is_declared.contains(network.name.as_str()) {
                 continue;
             }
-            let help = match crate::names::closest(&network.name, &declared) {
-                Some(name) => format!(
-                    "did you mean `{name}`? Otherwise declare it under the top-level `networks:`"
-                ),
-                None => "declare it under the top-level `networks:`".to_string(),
-            };
+            let help = super::undeclared::help(&network.name, &declared, "networks");
             out.push(
                 RULE.diagnostic(
                     format!(

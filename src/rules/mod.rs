@@ -24,6 +24,12 @@ mod cmp009_unknown_service_reference;
 mod cmp010_undeclared_network;
 mod cmp011_duplicate_published_port;
 mod cmp012_ports_with_host_network;
+mod cmp013_service_without_image;
+mod cmp014_dependency_cycle;
+mod cmp015_undeclared_volume;
+mod cmp016_ignored_compose_file;
+mod cmp017_duplicate_container_name;
+mod cmp018_undeclared_secret_or_config;
 pub(crate) mod cmp900_unknown_code_in_suppression;
 pub(crate) mod cmp901_unused_suppression;
 pub mod docs;
@@ -48,6 +54,7 @@ mod oll017_ollama_port_on_non_server;
 mod reference_report;
 mod selection_merge;
 mod structural_fix;
+mod undeclared;
 
 /// What a rule sees: the project, and the Ollama analysis every OLL rule shares (computed
 /// once: the servers, the network, each reference with its one verdict).
@@ -250,6 +257,12 @@ pub static RULES: &[&Rule] = &[
     &cmp010_undeclared_network::RULE,
     &cmp011_duplicate_published_port::RULE,
     &cmp012_ports_with_host_network::RULE,
+    &cmp013_service_without_image::RULE,
+    &cmp014_dependency_cycle::RULE,
+    &cmp015_undeclared_volume::RULE,
+    &cmp016_ignored_compose_file::RULE,
+    &cmp017_duplicate_container_name::RULE,
+    &cmp018_undeclared_secret_or_config::RULE,
     &cmp900_unknown_code_in_suppression::RULE,
     &cmp901_unused_suppression::RULE,
     &oll001_loopback_in_container::RULE,
@@ -271,12 +284,13 @@ pub static RULES: &[&Rule] = &[
     &oll017_ollama_port_on_non_server::RULE,
 ];
 
-/// Whether a finding of this rule means `docker compose config` refuses the project, beyond
-/// the load issues that do ([`LoadIssue::is_fatal`]): the references Compose checks after
-/// loading (`depends on undefined service`, `refers to undefined network`).
-pub fn compose_refuses(code: &str) -> bool {
-    matches!(code, "CMP009" | "CMP010")
-}
+/// The rules whose findings make `docker compose config` refuse the project, found in the
+/// loaded model rather than while loading (those are `LoadIssue::is_fatal`): a reference to
+/// an undefined service, network, volume, secret or config, a service with nothing to run, a
+/// dependency cycle, a container name used twice.
+pub const REFUSED_BY_COMPOSE: [&str; 7] = [
+    "CMP009", "CMP010", "CMP013", "CMP014", "CMP015", "CMP017", "CMP018",
+];
 
 pub fn find(code: &str) -> Option<&'static Rule> {
     RULES
