@@ -85,6 +85,9 @@ pub struct Diagnostic {
     /// Compose's default), when the project was linted under several and the finding does
     /// not hold in all of them. Empty: it holds whatever the user runs.
     pub profiles: Vec<Vec<String>>,
+    /// The compose files of each project the finding holds in, when it holds in more than the
+    /// one it is reported with (overlays sharing their base file: the finding is shown once).
+    pub projects: Vec<Vec<std::path::PathBuf>>,
 }
 
 impl Diagnostic {

@@ -144,6 +144,57 @@ impl LintedProject {
     }
 }
 
+/// Shows a finding once when several projects of the run find it in the same place with the
+/// same words (overlay projects share their base file, so each would report its lines): the
+/// first project keeps it, and it records the compose files of every project it holds in.
+pub fn merge_repeated_findings(projects: &mut [LintedProject]) {
+    type Key = (&'static str, PathBuf, usize, usize, String);
+    let project_files = |p: &LintedProject| -> Vec<PathBuf> {
+        p.project
+            .files
+            .iter()
+            .map(|&id| p.sources.get(id).path.clone())
+            .collect()
+    };
+    // Where each finding was first seen: project and position in its list.
+    let mut first: std::collections::HashMap<Key, (usize, usize)> = Default::default();
+    let mut repeats: Vec<((usize, usize), Vec<PathBuf>)> = Vec::new();
+    for (pi, p) in projects.iter_mut().enumerate() {
+        let files = project_files(p);
+        let sources = &p.sources;
+        let mut kept = Vec::with_capacity(p.diagnostics.len());
+        for d in std::mem::take(&mut p.diagnostics) {
+            let Some(span) = d.primary else {
+                kept.push(d);
+                continue;
+            };
+            let key = (
+                d.code,
+                sources.get(span.file).path.clone(),
+                span.start,
+                span.end,
+                d.message.clone(),
+            );
+            match first.get(&key) {
+                Some(&at) => repeats.push((at, files.clone())),
+                None => {
+                    first.insert(key, (pi, kept.len()));
+                    kept.push(d);
+                }
+            }
+        }
+        p.diagnostics = kept;
+    }
+    for ((pi, di), files) in repeats {
+        let own = project_files(&projects[pi]);
+        let d = &mut projects[pi].diagnostics[di];
+        if d.projects.is_empty() {
+            d.projects.push(own);
+        }
+        d.projects.push(files);
+    }
+}
+
 /// Loads every project `settings` names.
 pub fn load(fs: &dyn FileSystem, settings: &Settings) -> Result<Vec<LoadedProject>, RunError> {
     project_file_sets(fs, settings)?

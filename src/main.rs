@@ -147,8 +147,9 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         return Ok(if nothing_here { 2 } else { code });
     }
     // Only what the output shows is kept of each project, as soon as it is linted.
-    let projects = composelint::lint_map(fs, &settings, LintedProject::for_output)
+    let mut projects = composelint::lint_map(fs, &settings, LintedProject::for_output)
         .map_err(|e| e.to_string())?;
+    composelint::merge_repeated_findings(&mut projects);
     report(args, &projects, &cwd)?;
     if nothing_here {
         return Ok(2);
@@ -232,7 +233,8 @@ fn check_and_fix(
     resolved: &Resolved,
     cwd: &Path,
 ) -> Result<u8, String> {
-    let fixed = fixing::run(&args.fix, settings, cwd)?;
+    let mut fixed = fixing::run(&args.fix, settings, cwd)?;
+    composelint::merge_repeated_findings(&mut fixed.projects);
     for message in &fixed.messages {
         eprintln!("composelint: {message}");
     }

@@ -401,3 +401,50 @@ fn config_refuses_what_compose_refuses_in_the_model() {
         assert!(r.stderr.contains(code), "{code}: {}", r.stderr);
     }
 }
+
+/// Overlay projects share their base file: a finding in it is shown once, and says which
+/// projects (each as its compose files) it holds in.
+#[test]
+fn a_finding_in_a_shared_base_file_is_shown_once_naming_its_projects() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "compose.yaml",
+        "services:\n  ollama:\n    image: ollama/ollama\n    volumes: [models:/root/.ollama]\n  web:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: http://localhost:11434\n    depends_on: [ollama]\nvolumes:\n  models: {}\n",
+    );
+    // Two overlays that only amend the base: each forms a project with it, beside the base
+    // alone.
+    write(
+        "compose.gpu.yaml",
+        "services:\n  ollama:\n    runtime: nvidia\n",
+    );
+    write(
+        "compose.debug.yaml",
+        "services:\n  web:\n    environment:\n      DEBUG: \"1\"\n",
+    );
+    let r = run(dir.path(), &["--format", "json"]);
+    let findings: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let oll001: Vec<&serde_json::Value> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "OLL001")
+        .collect();
+    assert_eq!(oll001.len(), 1, "{}", r.stdout);
+    assert_eq!(
+        oll001[0]["projects"],
+        serde_json::json!([
+            ["compose.yaml"],
+            ["compose.yaml", "compose.debug.yaml"],
+            ["compose.yaml", "compose.gpu.yaml"]
+        ])
+    );
+    let concise = run(dir.path(), &["--format", "concise"]);
+    assert_eq!(
+        concise.stdout.matches("OLL001").count(),
+        1,
+        "{}",
+        concise.stdout
+    );
+}

@@ -466,6 +466,7 @@ mod tests {
                         }],
                     }),
                     profiles: Vec::new(),
+                    projects: Vec::new(),
                 });
             }
             Ok(projects)

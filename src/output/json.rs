@@ -94,6 +94,19 @@ pub fn diagnostic(d: &Diagnostic, sources: &Sources, options: &OutputOptions) ->
         // The profile selections the finding holds in (each a list of profiles, empty for
         // Compose's default), or null when it holds whatever the user runs.
         "profiles": (!d.profiles.is_empty()).then_some(&d.profiles),
+        // The compose files of each project it holds in, when several projects of the run
+        // share the file it is in (each project's list in merge order).
+        "projects": (!d.projects.is_empty()).then(|| {
+            d.projects
+                .iter()
+                .map(|files| {
+                    files
+                        .iter()
+                        .map(|f| display_path(f, &options.cwd))
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        }),
         "location": primary,
         "related": related,
         "fix": fix,

@@ -299,6 +299,7 @@ pub(crate) mod testing {
             related: Vec::new(),
             fix: None,
             profiles: Vec::new(),
+            projects: Vec::new(),
         }
     }
 }

@@ -161,6 +161,7 @@ impl Rule {
             related: Vec::new(),
             fix: None,
             profiles: Vec::new(),
+            projects: Vec::new(),
         }
     }
 
