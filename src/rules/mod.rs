@@ -45,6 +45,7 @@ mod oll014_client_default_misses;
 mod oll015_proxy_intercepts;
 mod oll016_browser_side_reference;
 mod oll017_ollama_port_on_non_server;
+mod oll018_healthcheck_tool_missing;
 mod reference_report;
 mod selection_merge;
 mod structural_fix;
@@ -269,6 +270,7 @@ pub static RULES: &[&Rule] = &[
     &oll015_proxy_intercepts::RULE,
     &oll016_browser_side_reference::RULE,
     &oll017_ollama_port_on_non_server::RULE,
+    &oll018_healthcheck_tool_missing::RULE,
 ];
 
 /// Whether a finding of this rule means `docker compose config` refuses the project, beyond
