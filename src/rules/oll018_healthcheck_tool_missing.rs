@@ -78,31 +78,25 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (i, service) in ctx.project.services.iter().enumerate() {
-        let Some(server) = ctx.servers.get(i) else {
-            continue;
-        };
-        let Some(image) = official_image(service, server) else {
-            continue;
-        };
-        let Some(health) = service.healthcheck.as_deref() else {
-            continue;
-        };
-        let Some(test) = health.test.as_ref().filter(|_| !health.disable) else {
-            continue;
-        };
+    let judge = |i: usize| {
+        let service = ctx.project.services.get(i)?;
+        let server = ctx.servers.get(i)?;
+        let image = official_image(service, server)?;
+        let health = service.healthcheck.as_deref().filter(|h| !h.disable)?;
+        let test = health.test.as_ref()?;
         let entry = server.server.image;
         let lacking = |program: &str| {
             program_name(program)
                 .is_some_and(|name| entry.lacks_program(&image, name) && !mounted(service, name))
         };
-        let Some(program) = failing_program(test, &lacking) else {
-            continue;
-        };
-        out.push(report(ctx, service, entry, test, &program));
-    }
-    out
+        let program = failing_program(test, &lacking)?;
+        Some(report(ctx, service, entry, test, &program))
+    };
+    ctx.servers
+        .indices
+        .iter()
+        .filter_map(|&i| judge(i))
+        .collect()
 }
 
 /// The image reference when the service runs the official server image as published: not
