@@ -470,7 +470,7 @@ mod tests {
     fn error_when_a_service_waits_for_it() {
         let d = only_finding(
             "OLL018",
-            "services:\n  ollama:\n    image: ollama/ollama:0.5.7\n    volumes: [\"m:/root/.ollama\"]\n    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:11434\"]\n  web:\n    image: nginx\n    depends_on:\n      ollama:\n        condition: service_healthy\nvolumes:\n  m: {}\n",
+            "services:\n  ollama:\n    image: ollama/ollama:0.5.7\n    volumes: [\"models:/root/.ollama\"]\n    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:11434\"]\n  web:\n    image: nginx\n    depends_on:\n      ollama:\n        condition: service_healthy\nvolumes:\n  models: {}\n",
         );
         assert_eq!(d.severity, Severity::Error);
         assert!(d.message.contains("`web`"), "{}", d.message);
@@ -483,12 +483,12 @@ mod tests {
     fn silent_without_evidence() {
         for yaml in [
             // ROCm builds of 2024 came from a CentOS image.
-            "services:\n  o:\n    image: ollama/ollama:0.3.0-rocm\n    volumes: [\"m:/root/.ollama\"]\n    healthcheck:\n      test: curl -f http://localhost:11434\nvolumes:\n  m: {}\n",
+            "services:\n  o:\n    image: ollama/ollama:0.3.0-rocm\n    volumes: [\"models:/root/.ollama\"]\n    healthcheck:\n      test: curl -f http://localhost:11434\nvolumes:\n  models: {}\n",
             // A replaced entrypoint may install curl first.
-            "services:\n  o:\n    image: ollama/ollama\n    entrypoint: [\"/bin/sh\", \"-c\", \"apt-get install -y curl && ollama serve\"]\n    volumes: [\"m:/root/.ollama\"]\n    healthcheck:\n      test: curl -f http://localhost:11434\nvolumes:\n  m: {}\n",
+            "services:\n  o:\n    image: ollama/ollama\n    entrypoint: [\"/bin/sh\", \"-c\", \"apt-get install -y curl && ollama serve\"]\n    volumes: [\"models:/root/.ollama\"]\n    healthcheck:\n      test: curl -f http://localhost:11434\nvolumes:\n  models: {}\n",
             // A bind mount may bring the program.
-            "services:\n  o:\n    image: ollama/ollama\n    volumes: [\"m:/root/.ollama\", \"./curl:/usr/local/bin/curl:ro\"]\n    healthcheck:\n      test: curl -f http://localhost:11434\nvolumes:\n  m: {}\n",
-            "services:\n  o:\n    image: ollama/ollama\n    volumes: [\"m:/root/.ollama\"]\n    healthcheck:\n      test: [\"NONE\"]\nvolumes:\n  m: {}\n",
+            "services:\n  o:\n    image: ollama/ollama\n    volumes: [\"models:/root/.ollama\", \"./curl:/usr/local/bin/curl:ro\"]\n    healthcheck:\n      test: curl -f http://localhost:11434\nvolumes:\n  models: {}\n",
+            "services:\n  o:\n    image: ollama/ollama\n    volumes: [\"models:/root/.ollama\"]\n    healthcheck:\n      test: [\"NONE\"]\nvolumes:\n  models: {}\n",
         ] {
             assert!(
                 !lint_yaml(yaml).iter().any(|d| d.code == "OLL018"),
@@ -500,7 +500,7 @@ mod tests {
     #[test]
     fn no_fix_for_a_test_shared_through_an_anchor() {
         let d = lint_yaml(
-            "services:\n  a:\n    image: ollama/ollama\n    volumes: [\"m:/root/.ollama\"]\n    healthcheck: &hc\n      test: curl -f http://localhost:11434\n  b:\n    image: ollama/ollama\n    volumes: [\"n:/root/.ollama\"]\n    healthcheck: *hc\nvolumes:\n  m: {}\n  n: {}\n",
+            "services:\n  a:\n    image: ollama/ollama\n    volumes: [\"models:/root/.ollama\"]\n    healthcheck: &hc\n      test: curl -f http://localhost:11434\n  b:\n    image: ollama/ollama\n    volumes: [\"models2:/root/.ollama\"]\n    healthcheck: *hc\nvolumes:\n  models: {}\n  models2: {}\n",
         );
         let found: Vec<&Diagnostic> = d.iter().filter(|d| d.code == "OLL018").collect();
         assert_eq!(found.len(), 2, "{found:?}");
