@@ -62,9 +62,9 @@ declare_rule! {
     ///
     /// ## Exceptions
     /// Services built from a Dockerfile (which may install the program), images that bundle
-    /// Ollama into another application, in-house images named in the configuration, ROCm
-    /// tags (older ones were built on a CentOS image that may ship `curl`), images pinned by
-    /// digest alone, services that replace the image's entrypoint (a start script may
+    /// Ollama into another application, in-house images named in the configuration, tags
+    /// whose builds may have the program (`0.0.*` on Alpine, with busybox `wget`; ROCm tags,
+    /// built on a CentOS image in 2024), images pinned by digest alone, services that replace the image's entrypoint (a start script may
     /// install the program) or mount something at a `bin` directory or at the program's
     /// name. A shell command with anything besides `||` between simple commands (`;`, `&&`,
     /// pipes, `$…`, `sh -c`, `if`) is not judged.
@@ -482,7 +482,8 @@ mod tests {
     #[test]
     fn silent_without_evidence() {
         for yaml in [
-            // ROCm builds of 2024 came from a CentOS image.
+            // ROCm builds of 2024 came from a CentOS image; 0.0.* from Alpine.
+            "services:\n  o:\n    image: ollama/ollama:0.0.19\n    volumes: [\"models:/root/.ollama\"]\n    healthcheck:\n      test: [\"CMD\", \"wget\", \"-q\", \"http://localhost:11434\"]\nvolumes:\n  models: {}\n",
             "services:\n  o:\n    image: ollama/ollama:0.3.0-rocm\n    volumes: [\"models:/root/.ollama\"]\n    healthcheck:\n      test: curl -f http://localhost:11434\nvolumes:\n  models: {}\n",
             // A replaced entrypoint may install curl first.
             "services:\n  o:\n    image: ollama/ollama\n    entrypoint: [\"/bin/sh\", \"-c\", \"apt-get install -y curl && ollama serve\"]\n    volumes: [\"models:/root/.ollama\"]\n    healthcheck:\n      test: curl -f http://localhost:11434\nvolumes:\n  models: {}\n",
