@@ -206,7 +206,10 @@ impl Builder<'_, '_> {
             replicas: replicas(node),
             command: self.command(node, "command"),
             entrypoint: self.command(node, "entrypoint"),
-            healthcheck: node.get("healthcheck").map(|h| h.span),
+            healthcheck: node
+                .get("healthcheck")
+                .filter(|h| h.as_mapping().is_some())
+                .map(|h| Box::new(healthcheck(h))),
             partial: false,
         };
         self.networks(node, &mut service);
@@ -996,6 +999,35 @@ fn port_item(item: &Node) -> Result<ports::PortItem, String> {
 }
 
 /// The span of `key` under the top-level mapping `section`.
+/// A `healthcheck` mapping; values Compose would refuse are left for the schema check.
+fn healthcheck(node: &Node) -> Healthcheck {
+    let test = node.get("test").and_then(|test| {
+        let words = match &test.kind {
+            NodeKind::Sequence(items) => items
+                .iter()
+                .map(|i| i.as_scalar().map(|s| s.text.clone()))
+                .collect::<Option<Vec<Text>>>()?,
+            NodeKind::Scalar(s) if !test.is_null() => {
+                vec![Text::synthetic("CMD-SHELL"), s.text.clone()]
+            }
+            _ => return None,
+        };
+        (!words.is_empty()).then_some(HealthTest {
+            words,
+            span: test.span,
+        })
+    });
+    let disable = node
+        .get("disable")
+        .and_then(Node::as_scalar)
+        .is_some_and(|s| matches!(s.value(), ScalarValue::Bool(true)) || s.text.value == "true");
+    Healthcheck {
+        span: node.span,
+        test,
+        disable,
+    }
+}
+
 fn key_span(root: &Node, section: &str, key: &str) -> Span {
     root.get(section)
         .and_then(|s| s.entry(key))

@@ -153,7 +153,8 @@ pub struct Service {
     pub replicas: Option<Spanned<u64>>,
     pub command: Option<Vec<Text>>,
     pub entrypoint: Option<Vec<Text>>,
-    pub healthcheck: Option<Span>,
+    /// Boxed: most services have none.
+    pub healthcheck: Option<Box<Healthcheck>>,
     /// Its `extends` base or a required `env_file` could not be read: settings may be
     /// missing, so an unset variable is not known to be unset.
     pub partial: bool,
@@ -185,6 +186,25 @@ impl Service {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spanned<T> {
     pub value: T,
+    pub span: Span,
+}
+
+/// A service's `healthcheck:`.
+#[derive(Debug, Clone)]
+pub struct Healthcheck {
+    /// The `healthcheck` mapping.
+    pub span: Span,
+    /// `test` as Compose runs it: a string is `["CMD-SHELL", string]`, a list starts with
+    /// `CMD`, `CMD-SHELL` or `NONE`. None when unset or empty: the image's own check applies.
+    pub test: Option<HealthTest>,
+    /// `disable: true` (the same as `test: ["NONE"]`).
+    pub disable: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct HealthTest {
+    pub words: Vec<Text>,
+    /// The value of `test` where it is written.
     pub span: Span,
 }
 

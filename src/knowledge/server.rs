@@ -105,6 +105,15 @@ pub struct ServerImage {
     /// The directory to persist (models and keys).
     #[serde(default)]
     pub data_dir: Option<String>,
+    /// Programs healthchecks commonly call that the image does not ship (`curl`, `wget`).
+    #[serde(default)]
+    pub lacks: Vec<String>,
+    /// Tag globs whose builds `lacks` is not known for (an older base image).
+    #[serde(default)]
+    pub lacks_not_known_for: Vec<String>,
+    /// A healthcheck `test` the image can run that fails while the server does not answer.
+    #[serde(default)]
+    pub probe: Vec<String>,
     /// That the image runs the server at all.
     pub confidence: Confidence,
     /// How sure the listen address is, when less sure than `confidence`.
@@ -119,6 +128,20 @@ impl ServerImage {
             repository: &self.repository,
             tags: &self.tags,
         }
+    }
+
+    /// Whether `image` (a reference this entry matches) is known to lack `program` (a name
+    /// without a directory).
+    pub fn lacks_program(&self, image: &ImageRef, program: &str) -> bool {
+        let not_known = ImagePattern {
+            repository: &self.repository,
+            tags: &self.lacks_not_known_for,
+        };
+        // A digest alone may name any build, an old one from another base image too.
+        let unknown_build = image.tag.is_none() && image.digest.is_some();
+        self.lacks.iter().any(|p| p == program)
+            && !unknown_build
+            && (self.lacks_not_known_for.is_empty() || !not_known.matches_tag(image.tag.as_deref()))
     }
 }
 
@@ -208,6 +231,17 @@ impl ServerProfile {
                     problems.push(at("an official image names a client"));
                 }
                 _ => {}
+            }
+            if !image.lacks.is_empty()
+                && !matches!(
+                    image.probe.first().map(String::as_str),
+                    Some("CMD" | "CMD-SHELL")
+                )
+            {
+                problems.push(at(&format!(
+                    "image {} lacks programs but has no CMD or CMD-SHELL probe",
+                    image.repository
+                )));
             }
         }
         problems

@@ -51,6 +51,7 @@ mod oll014_client_default_misses;
 mod oll015_proxy_intercepts;
 mod oll016_browser_side_reference;
 mod oll017_ollama_port_on_non_server;
+mod oll018_healthcheck_tool_missing;
 mod reference_report;
 mod selection_merge;
 mod structural_fix;
@@ -283,6 +284,7 @@ pub static RULES: &[&Rule] = &[
     &oll015_proxy_intercepts::RULE,
     &oll016_browser_side_reference::RULE,
     &oll017_ollama_port_on_non_server::RULE,
+    &oll018_healthcheck_tool_missing::RULE,
 ];
 
 /// The rules whose findings make `docker compose config` refuse the project, found in the
