@@ -112,6 +112,7 @@ pub fn interpolate(
         template,
         bytes,
         line_ends,
+        closing: closing_braces(bytes),
         lookup,
         unset: Vec::new(),
     };
@@ -179,6 +180,8 @@ struct Engine<'a> {
     bytes: &'a [u8],
     /// For each offset, the offset of the next `\n` (or the end).
     line_ends: Vec<usize>,
+    /// For each `$`, where the brace count from it stops (see [`closing_braces`]).
+    closing: Vec<Counted>,
     lookup: &'a dyn Fn(&str) -> Option<Text>,
     unset: Vec<UnsetVariable>,
 }
@@ -365,9 +368,12 @@ impl Engine<'_> {
         };
         let match_end = last_brace + 1;
         // The counted brace can only lie in the argument; the clamp keeps the range ordered.
-        let cut = first_closing_brace(&b[dollar..match_end])
-            .map_or(last_brace, |i| dollar + i)
-            .max(arg_start);
+        let counted = match self.closing.get(dollar) {
+            Some(Counted::At(at)) => Some(*at).filter(|&at| at < match_end),
+            Some(Counted::Never) => None,
+            _ => first_closing_brace(&b[dollar..match_end]).map(|i| dollar + i),
+        };
+        let cut = counted.unwrap_or(last_brace).max(arg_start);
         Step::Operator {
             name,
             op,
@@ -441,6 +447,62 @@ enum Step {
 /// `regexp/syntax` folding, not executed].
 fn is_name_start(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_' || c == '\u{17F}' || c == '\u{212A}'
+}
+
+/// Where the brace count from a `$` stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Counted {
+    /// Not worked out for this offset: count directly.
+    Unknown,
+    /// At this `}`.
+    At(usize),
+    /// Nowhere: no `}` closes it.
+    Never,
+}
+
+/// Where [`first_closing_brace`] stops for every `${` at once, in two passes over the text,
+/// so that nested expressions (`${A:-${A:-…}}`, each counting to its own end) cost no more
+/// than the text is long. The count from a `$` walks the same bytes as the count from the
+/// text's start once it meets one of them, and that walk skips only the byte after a `{`: a
+/// `$` it visits gets its answer from the brace depth along it (None elsewhere: those few are
+/// counted directly).
+fn closing_braces(b: &[u8]) -> Vec<Counted> {
+    let mut out = vec![Counted::Unknown; b.len()];
+    if !b.windows(2).any(|w| w == b"${") {
+        return out;
+    }
+    // The walk from the start: which offsets it visits, and the depth before each.
+    let mut visited = vec![false; b.len()];
+    let mut depth_before = vec![0i64; b.len()];
+    let (mut i, mut depth) = (0, 0i64);
+    while i < b.len() {
+        visited[i] = true;
+        depth_before[i] = depth;
+        if b[i] == b'}' {
+            depth -= 1;
+        }
+        if b[i] == b'{' {
+            depth += 1;
+            i += 1;
+        }
+        i += 1;
+    }
+    // Backwards: for each depth, the nearest visited `}` that brings the count back to it.
+    let mut next_close: std::collections::HashMap<i64, usize> = Default::default();
+    for p in (0..b.len()).rev() {
+        if !visited[p] {
+            continue;
+        }
+        if b[p] == b'$' && b.get(p + 1) == Some(&b'{') {
+            out[p] = next_close
+                .get(&depth_before[p])
+                .map_or(Counted::Never, |&at| Counted::At(at));
+        }
+        if b[p] == b'}' {
+            next_close.insert(depth_before[p] - 1, p);
+        }
+    }
+    out
 }
 
 /// compose-go's `getFirstBraceClosingIndex`, on bytes: counts `{` and `}`, skipping the byte
@@ -596,6 +658,40 @@ mod tests {
         // The greedy match reaches the last `}`; ` ${ }` after the cut is reported alone.
         let e = interpolate(&file_text("${A:-a} ${ }", 0), &env(&[])).unwrap_err();
         assert_eq!(e.to_string(), "Invalid template: \" ${ }\"");
+    }
+
+    /// The one-pass table agrees with counting from each `$` directly, on every prefix end.
+    #[test]
+    fn closing_braces_agree_with_counting_directly() {
+        let alphabet = b"${}a:-{}$";
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3_000 {
+            let len = (seed % 24) as usize;
+            let mut s = Vec::with_capacity(len);
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let table = closing_braces(&s);
+            for d in 0..s.len() {
+                for end in d..=s.len() {
+                    let direct = first_closing_brace(&s[d..end]).map(|i| d + i);
+                    let from_table = match table[d] {
+                        Counted::At(at) => Some(at).filter(|&at| at < end),
+                        Counted::Never => None,
+                        Counted::Unknown => continue,
+                    };
+                    assert_eq!(
+                        from_table,
+                        direct,
+                        "{:?} from {d} to {end}",
+                        String::from_utf8_lossy(&s)
+                    );
+                }
+            }
+        }
     }
 
     #[test]

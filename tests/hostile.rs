@@ -14,7 +14,10 @@
 //!   debug build, which runs smaller generated inputs);
 //! - `setup …`: what the test builds before the run, because it cannot be committed: `fifo
 //!   PATH`, `symlink PATH TARGET`, `chmod000 PATH`, `generate PATH KIND` (`deep-flow`,
-//!   `deep-block`, `huge`).
+//!   `deep-block`, `huge`, `extends-chain`, `nested-defaults`, `includes`: the last writes
+//!   the files it includes beside PATH);
+//! - `json-only`: run the JSON format alone (for inputs whose point is their size or shape,
+//!   not their rendering).
 //!
 //! Each case runs in a temporary copy, once per output format (only JSON for a case over
 //! 1 MB), under a 60 s timeout and a 2 GiB address-space limit, and its peak memory is
@@ -43,6 +46,7 @@ struct Expect {
     args: Vec<String>,
     max_rss_mb: u64,
     setup: Vec<Vec<String>>,
+    json_only: bool,
 }
 
 fn read_expect(case: &Path) -> Expect {
@@ -71,6 +75,7 @@ fn read_expect(case: &Path) -> Expect {
                 e.max_rss_mb = rest.parse().expect("max-rss-mb-debug N")
             }
             "max-rss-mb" | "max-rss-mb-debug" => {}
+            "json-only" => e.json_only = true,
             "setup" => e
                 .setup
                 .push(rest.split_whitespace().map(String::from).collect()),
@@ -120,6 +125,22 @@ fn setup(dir: &Path, steps: &[Vec<String>]) -> bool {
                 // Root reads it anyway: then the file is linted like any other.
                 unreadable = std::fs::read(&path).is_err();
             }
+            ["generate", path, "includes"] => {
+                // 2,000 included files of one service each.
+                let path = dir.join(path);
+                let inc = path.parent().unwrap().join("inc");
+                std::fs::create_dir_all(&inc).unwrap();
+                let mut text = String::from("include:\n");
+                for i in 0..2_000 {
+                    text.push_str(&format!("  - inc/f{i}.yaml\n"));
+                    let service = format!("services:\n  s{i}:\n    image: busybox\n");
+                    std::fs::write(inc.join(format!("f{i}.yaml")), service).unwrap();
+                }
+                text.push_str(
+                    "services:\n  main:\n    image: busybox\n    depends_on: [missing]\n",
+                );
+                std::fs::write(path, text).unwrap();
+            }
             ["generate", path, kind] => std::fs::write(dir.join(path), generate(kind)).unwrap(),
             other => panic!("unknown setup step {other:?}"),
         }
@@ -161,6 +182,23 @@ fn generate(kind: &str) -> Vec<u8> {
             assert!(services < 250_000 || text.len() >= 50 << 20);
             text
         }
+        // An `extends` chain of 2,000 services, each extending the one before; the last also
+        // depends on a service that does not exist.
+        "extends-chain" => {
+            let mut text = String::from("services:\n  s0:\n    image: busybox\n");
+            for i in 1..2_000 {
+                text.push_str(&format!("  s{i}:\n    extends: s{}\n", i - 1));
+            }
+            text.push_str("  last:\n    extends: s1999\n    depends_on: [missing]\n");
+            text
+        }
+        // `${A:-${A:-…x…}}` nested 100,000 deep in an image name: every level takes its
+        // default, so the image is `x`.
+        "nested-defaults" => format!(
+            "services:\n  s:\n    image: \"{}x{}\"\n    depends_on: [missing]\n",
+            "${A:-".repeat(DEPTH),
+            "}".repeat(DEPTH)
+        ),
         other => panic!("unknown generated input {other}"),
     }
     .into_bytes()
@@ -286,7 +324,11 @@ fn check_case(case: &Path) -> Result<(), String> {
         wanted.extend(expect.if_unreadable.iter().cloned());
     }
     wanted.sort();
-    let formats: &[&str] = if big { &["json"] } else { &FORMATS };
+    let formats: &[&str] = if big || expect.json_only {
+        &["json"]
+    } else {
+        &FORMATS
+    };
     let mut problems = Vec::new();
     for format in formats {
         let mut args = expect.args.clone();
