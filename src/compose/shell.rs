@@ -1,5 +1,6 @@
-//! Splits a command string into words as a POSIX shell would (as Compose does for `command`
-//! and `entrypoint` strings), keeping where each word was written.
+//! Splits a command string into words as Compose does for `command` and `entrypoint` strings
+//! (with go-shellwords: like a POSIX shell, but a backslash escapes any character between
+//! double quotes), keeping where each word was written.
 
 use std::ops::Range;
 
@@ -39,14 +40,10 @@ pub fn split(s: &str) -> Option<Vec<(String, Range<usize>)>> {
                 loop {
                     match chars.next()?.1 {
                         '"' => break,
-                        '\\' => match chars.next()?.1 {
-                            escaped @ ('"' | '\\' | '$' | '`') => current.push(escaped),
-                            '\n' => {}
-                            other => {
-                                current.push('\\');
-                                current.push(other);
-                            }
-                        },
+                        // Compose splits with go-shellwords, where a backslash escapes
+                        // any character between double quotes too (`"s/\\r$//"` is
+                        // `s/r$//`), unlike a POSIX shell.
+                        '\\' => current.push(chars.next()?.1),
                         other => current.push(other),
                     }
                 }
@@ -99,6 +96,18 @@ mod tests {
             .collect();
         assert_eq!(words, vec!["sh", "-c", "echo \"hi\" 'x'", "a b", "c d"]);
         assert_eq!(split("'open"), None);
+    }
+
+    #[test]
+    fn a_backslash_escapes_any_character_between_double_quotes() {
+        // What Docker Compose v2.40.3 prints for this command of the shared corpus
+        // (onyx-dot-app__onyx), checked by tests/compose_differential.rs.
+        let words: Vec<String> = split(r#"sh -c "sed 's/\r$//' x" 'a\b'"#)
+            .unwrap()
+            .into_iter()
+            .map(|(w, _)| w)
+            .collect();
+        assert_eq!(words, vec!["sh", "-c", "sed 's/r$//' x", "a\\b"]);
     }
 
     #[test]
