@@ -84,6 +84,14 @@ pub fn load_project(
     };
 
     let mut env = loader.process_env(options);
+    // Compose sets `PWD` to the directory it runs in when its environment has none, before
+    // reading `.env`, which cannot change it; composelint takes it to run in the project
+    // directory, where users run it (tests/compose_differential.rs checks this against
+    // Docker Compose).
+    if directory.is_absolute() {
+        let pwd = directory.to_string_lossy().into_owned();
+        env.set_default("PWD", Text::new(pwd, Origin::Synthetic));
+    }
     let (env_file_ids, template) = loader.project_env_files(&directory, options, &mut env)?;
     project.env_files = env_file_ids;
     project.templates_used.extend(template);
