@@ -1001,6 +1001,7 @@ fn service_field(key: &str, v: &Node, ctx: &CanonicalContext) -> JsonResult {
         }
         "models" => Some(names_json(v)),
         "develop" => develop_json(v, ctx)?,
+        "gpus" => Some(gpus_json(v)),
         "post_start" | "pre_stop" => Some(each_json(v, |hook| hook_json(hook, ctx))?),
         _ => generic(v),
     })
@@ -1718,6 +1719,18 @@ fn device_request_json(node: &Node) -> Value {
         out.insert("count".into(), Value::from(-1));
     }
     Value::Object(out)
+}
+
+/// `gpus`: `all` is every GPU (`[{count: -1}]`); a list holds device requests like those of
+/// `deploy.resources.reservations.devices`.
+fn gpus_json(node: &Node) -> Value {
+    match node.as_sequence() {
+        Some(items) => Value::Array(items.iter().map(device_request_json).collect()),
+        None => Value::Array(vec![Value::Object(Map::from_iter([(
+            "count".to_string(),
+            Value::from(-1),
+        )]))]),
+    }
 }
 
 fn count_json(node: &Node) -> Option<Value> {
