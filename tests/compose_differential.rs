@@ -84,7 +84,8 @@ const AWAITING_VALIDATION: Known = Known {
 };
 
 /// Compose's messages for the refusals of [`AWAITING_VALIDATION`].
-const AWAITING_REFUSALS: [&str; 5] = [
+const AWAITING_REFUSALS: [&str; 6] = [
+    "dependency cycle detected",
     "depends on undefined service",
     "is already in use by service",
     "has neither an image nor a build context specified",
@@ -660,6 +661,7 @@ fn known_awaiting_validation_parity_compose_refuses_and_composelint_config_does_
     }
     let service = "services:\n  app:\n    image: app\n";
     let projects = [
+        format!("{service}    depends_on: [db]\n  db:\n    image: db\n    links: [app]\n"),
         format!("{service}    depends_on: [db]\n"),
         format!(
             "{service}    container_name: one\n  other:\n    image: app\n    container_name: one\n"
