@@ -453,16 +453,12 @@ fn cases_under(root: &Path, depth: usize) -> Vec<Case> {
 }
 
 /// Every project under fixtures/ (fixtures/<CODE>/<case>/…, their `fixed/` results among
-/// them), with its case's `args` (`-e`, `--env-file`). The vendored corpus is left out where
-/// the shared corpus, of which it is a copy, is compared.
-fn fixture_cases(root: &Path, with_corpus: bool) -> Vec<Case> {
+/// them), with its case's `args` (`-e`, `--env-file`). The vendored corpus is left out: the
+/// corpus is compared as such, the shared one or, without it, the vendored one.
+fn fixture_cases(root: &Path) -> Vec<Case> {
     let mut out = cases_under(root, 2);
-    out.retain(|c| with_corpus || !c.tree.starts_with(root.join("corpus")));
+    out.retain(|c| !c.tree.starts_with(root.join("corpus")));
     for case in &mut out {
-        if case.tree.starts_with(root.join("corpus")) {
-            // fixtures/corpus/<kind>/<repository>/…
-            *case = Case::new(case.files.clone(), root, 3);
-        }
         let Ok(args) = std::fs::read_to_string(case.tree.join("args")) else {
             continue;
         };
@@ -545,10 +541,13 @@ fn composelint_config_prints_what_docker_compose_prints() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     // Canonical: composelint names the files it reads without `..`.
     let corpus = shared_corpus().map(|c| c.canonicalize().unwrap());
-    let mut cases = fixture_cases(&manifest.join("fixtures"), corpus.is_none());
+    let mut cases = fixture_cases(&manifest.join("fixtures"));
+    let fixtures = cases.len();
     let corpus = corpus.unwrap_or_else(|| manifest.join("fixtures/corpus"));
     cases.extend(cases_under(&corpus, 2));
+    let corpus_projects = cases.len() - fixtures;
     cases.extend(fixed_cases(&corpus, scratch.path()));
+    let fixed = cases.len() - fixtures - corpus_projects;
     let verdicts = compare_all(&oracle, &cases, scratch.path());
     let failed: Vec<&Verdict> = verdicts.iter().filter(|v| !v.problems.is_empty()).collect();
     let mut report = String::new();
@@ -559,8 +558,10 @@ fn composelint_config_prints_what_docker_compose_prints() {
         }
     }
     let mut summary = format!(
-        "{} projects compared in {:.1} s: {} agree, {} differ",
+        "{} projects ({fixtures} of fixtures/, {corpus_projects} of {}, {fixed} that fixes \
+         rewrote) compared in {:.1} s: {} agree, {} differ",
         verdicts.len(),
+        corpus.display(),
         start.elapsed().as_secs_f64(),
         verdicts.len() - failed.len(),
         failed.len()
