@@ -394,7 +394,14 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     // Like `docker compose config`: diagnostics about loading go to stderr; a project that
     // cannot be loaded prints nothing on stdout.
     let fatal = linted.iter().any(|p| {
-        p.project.issues.iter().any(|i| i.is_fatal())
+        // The issues of the one selection printed (a missing env file of a service it does
+        // not start is none).
+        let selection = Selection {
+            profiles: p.project.enabled_profiles.clone().unwrap_or_default(),
+        };
+        let selected = composelint::compose::profiles::select(&p.project, &selection);
+        let project = selected.as_ref().unwrap_or(&p.project);
+        project.issues.iter().any(|i| i.is_fatal())
             || p.diagnostics
                 .iter()
                 .any(|d| rules::REFUSED_BY_COMPOSE.contains(&d.code))

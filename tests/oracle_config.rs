@@ -1,10 +1,11 @@
 //! The oracle vectors for ports and merging, run through the public entry points: a project
-//! is generated in memory, loaded, and rendered as `composelint config` renders it.
+//! is generated in memory, loaded, and rendered as compose-go's loaded project
+//! ([`project_json`]: what `composelint config` prints before the command's own additions).
 //! Each failure names the vector's `source`.
 
 use std::path::PathBuf;
 
-use composelint::compose::config::render;
+use composelint::compose::config::project_json;
 use composelint::compose::load::LoadOptions;
 use composelint::fs::MemFs;
 use composelint::{Settings, load};
@@ -56,7 +57,7 @@ fn config(files: &[(String, String)], env: &[(String, String)]) -> Result<Value,
     if !fatal.is_empty() {
         return Err(fatal.join("; "));
     }
-    render(&project).map(placeholders)
+    project_json(&project).map(placeholders)
 }
 
 /// Replaces the project directory by the vectors' `<project_dir>` placeholder.

@@ -209,3 +209,23 @@ fn variants_of_one_finding_under_several_profiles_are_one_finding() {
         serde_json::json!([["cpu"], ["gpu"]])
     );
 }
+
+/// Compose reads a service's `env_file` only when it starts the service (Docker Compose
+/// v2.40.3 accepts this project without `--profile dev`): the missing file is a finding of
+/// that profile, and `config` prints the default selection.
+#[test]
+fn a_missing_env_file_of_a_service_not_started_is_that_profiles_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    image: nginx\n  dev:\n    image: nginx\n    profiles: [dev]\n    env_file: [dev.env]\n",
+    )
+    .unwrap();
+    assert_eq!(config_services(dir.path(), &[]), ["web"]);
+    let r = run(dir.path(), &["config", "--profile", "dev"]);
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    let check = run(dir.path(), &["--format", "concise"]);
+    let line = finding(&check.stdout, "compose.yaml:7:16: CMP008 ")
+        .unwrap_or_else(|| panic!("{}", check.stdout));
+    assert!(line.ends_with("(with profile `dev`)"), "{line}");
+}

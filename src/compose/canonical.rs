@@ -847,9 +847,7 @@ pub fn to_config_json(root: &Node, ctx: &CanonicalContext) -> Result<Value, Cano
             out.insert(section.into(), Value::Object(resources));
         }
     }
-    if let Some(models) = root.get("models").and_then(generic) {
-        out.insert("models".into(), models);
-    }
+    // compose-go's `Project.MarshalJSON` writes no top-level `models`.
     for e in root.as_mapping().unwrap_or(&[]) {
         let key = key_text(&e.key);
         if key.starts_with("x-") {
@@ -897,7 +895,7 @@ fn service_json(
     let mut out = Map::new();
     for e in service.as_mapping().unwrap_or(&[]) {
         let key = key_text(&e.key);
-        if matches!(key, "depends_on" | "networks" | "name") {
+        if matches!(key, "depends_on" | "networks" | "name") || is_extension(key) {
             continue;
         }
         if let Some(value) = service_field(key, &e.value, ctx)? {
@@ -973,8 +971,64 @@ fn service_field(key: &str, v: &Node, ctx: &CanonicalContext) -> JsonResult {
             boolean(v).filter(|b| *b).map(Value::Bool)
         }
         "models" => Some(names_json(v)),
+        "develop" => develop_json(v, ctx)?,
+        "gpus" => Some(gpus_json(v)),
+        "post_start" | "pre_stop" => Some(each_json(v, |hook| hook_json(hook, ctx))?),
         _ => generic(v),
     })
+}
+
+/// A sequence with `item` applied to each of its items.
+fn each_json(
+    node: &Node,
+    item: impl Fn(&Node) -> Result<Value, CanonicalError>,
+) -> Result<Value, CanonicalError> {
+    let items = node.as_sequence().unwrap_or(&[]);
+    Ok(Value::Array(
+        items.iter().map(item).collect::<Result<_, _>>()?,
+    ))
+}
+
+/// `develop`: each watch rule's path resolved, its `exec` hook always written.
+fn develop_json(node: &Node, ctx: &CanonicalContext) -> JsonResult {
+    let out = object_with(node, |key, v| {
+        Ok(match key {
+            "watch" => Some(each_json(v, |rule| watch_rule_json(rule, ctx))?),
+            _ => generic(v),
+        })
+    })?;
+    Ok((!out.is_empty()).then_some(Value::Object(out)))
+}
+
+fn watch_rule_json(node: &Node, ctx: &CanonicalContext) -> Result<Value, CanonicalError> {
+    let mut out = object_with(node, |key, v| {
+        Ok(match key {
+            "path" => string(v).map(|p| Value::String(abs_path(&ctx.project_dir, &p))),
+            "exec" => Some(hook_json(v, ctx)?),
+            "initial_sync" => boolean(v).filter(|b| *b).map(Value::Bool),
+            _ => generic(v),
+        })
+    })?;
+    // `exec` is a struct, which Go's `omitempty` never leaves out.
+    if !out.contains_key("exec") {
+        out.insert("exec".into(), hook_json(&null_node(node.span), ctx)?);
+    }
+    Ok(Value::Object(out))
+}
+
+/// A `ServiceHook` (`post_start`, `pre_stop`, a watch rule's `exec`): `command` is always
+/// written, null when unset.
+fn hook_json(node: &Node, ctx: &CanonicalContext) -> Result<Value, CanonicalError> {
+    let mut out = object_with(node, |key, v| {
+        Ok(match key {
+            "command" => Some(shell_command(v)?),
+            "privileged" => boolean(v).filter(|b| *b).map(Value::Bool),
+            "environment" => mapping_with_equals(v, ctx, true)?,
+            _ => generic(v),
+        })
+    })?;
+    out.entry("command").or_insert(Value::Null);
+    Ok(Value::Object(out))
 }
 
 // --- small converters ------------------------------------------------------------------------
@@ -1116,7 +1170,12 @@ fn float(node: &Node) -> Option<f64> {
     }
 }
 
+/// A float as Go's `encoding/json` writes it: a whole number without a fraction (`2`, not
+/// `2.0`).
 fn number_f64(f: f64) -> Value {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        return Value::from(f as i64);
+    }
     serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
 }
 
@@ -1351,7 +1410,14 @@ fn generic(node: &Node) -> Option<Value> {
     (!empty).then_some(value)
 }
 
-/// A mapping whose known fields are converted by `field`, the rest kept as they are.
+/// An `x-*` key of a structure below the top level: compose-go keeps it in its model but
+/// leaves it out of JSON (`json:"-"` on every `Extensions` field but the project's).
+fn is_extension(key: &str) -> bool {
+    key.starts_with("x-")
+}
+
+/// A mapping whose known fields are converted by `field`, the rest kept as they are; `x-*`
+/// keys are left out.
 fn object_with(
     node: &Node,
     mut field: impl FnMut(&str, &Node) -> JsonResult,
@@ -1359,7 +1425,7 @@ fn object_with(
     let mut out = Map::new();
     for e in node.as_mapping().unwrap_or(&[]) {
         let key = key_text(&e.key);
-        if e.value.is_null() {
+        if e.value.is_null() || is_extension(key) {
             continue;
         }
         if let Some(value) = field(key, &e.value)? {
@@ -1373,10 +1439,10 @@ fn object_with(
 fn plain_object(node: &Node, field: impl Fn(&str, &Node) -> Option<Value>) -> Value {
     let mut out = Map::new();
     for e in node.as_mapping().unwrap_or(&[]) {
-        if e.value.is_null() {
+        let key = key_text(&e.key);
+        if e.value.is_null() || is_extension(key) {
             continue;
         }
-        let key = key_text(&e.key);
         if let Some(value) = field(key, &e.value) {
             out.insert(key.to_string(), value);
         }
@@ -1386,9 +1452,11 @@ fn plain_object(node: &Node, field: impl Fn(&str, &Node) -> Option<Value>) -> Va
 
 // --- paths -----------------------------------------------------------------------------------
 
+/// A path as compose-go resolves it against `dir`: an absolute path is kept as written
+/// (`/etc/pihole/` keeps its slash), a relative one is joined and cleaned.
 fn abs_path(dir: &str, p: &str) -> String {
     if p.starts_with('/') {
-        clean_path(p)
+        p.to_string()
     } else {
         clean_path(&format!("{dir}/{p}"))
     }
@@ -1622,6 +1690,18 @@ fn device_request_json(node: &Node) -> Value {
         out.insert("count".into(), Value::from(-1));
     }
     Value::Object(out)
+}
+
+/// `gpus`: `all` is every GPU (`[{count: -1}]`); a list holds device requests like those of
+/// `deploy.resources.reservations.devices`.
+fn gpus_json(node: &Node) -> Value {
+    match node.as_sequence() {
+        Some(items) => Value::Array(items.iter().map(device_request_json).collect()),
+        None => Value::Array(vec![Value::Object(Map::from_iter([(
+            "count".to_string(),
+            Value::from(-1),
+        )]))]),
+    }
 }
 
 fn count_json(node: &Node) -> Option<Value> {

@@ -1,14 +1,68 @@
 //! `composelint config`: the resolved project in the shape `docker compose config --format
 //! json` prints, so users can see what composelint sees.
 
+use std::collections::BTreeSet;
+
 use serde_json::{Map, Value};
 
 use super::canonical::{CanonicalContext, to_config_json};
 use super::model::Project;
 
-/// The merged project as JSON, with each service's environment as the container gets it
-/// (`env_file` values included, bare keys resolved or null).
+/// What `docker compose config --format json` (v2.40.3) prints for the project: the loaded
+/// project of [`project_json`], then what the command does before printing it:
+/// - each service's environment is the container's, `env_file` values included and bare keys
+///   resolved or null; `env_file` is left out;
+/// - every service shows `command` and `entrypoint` (null when unset), and a service on the
+///   implicit default network lists it: `networks: {default: null}`;
+/// - networks, volumes, secrets and configs that no service uses are left out;
+/// - every `$` is written `$$`, so that the output loads again as it reads.
 pub fn render(project: &Project) -> Result<Value, String> {
+    let mut value = project_json(project)?;
+    if let Some(services) = value.get_mut("services").and_then(Value::as_object_mut) {
+        for service in &project.services {
+            let Some(Value::Object(out)) = services.get_mut(&service.name) else {
+                continue;
+            };
+            out.remove("env_file");
+            if service.environment.is_empty() {
+                out.remove("environment");
+            } else {
+                let env: Map<String, Value> = service
+                    .environment
+                    .iter()
+                    .map(|v| {
+                        let value = v
+                            .value
+                            .as_ref()
+                            .map(|t| Value::String(t.value.clone()))
+                            .unwrap_or(Value::Null);
+                        (v.key.clone(), value)
+                    })
+                    .collect();
+                out.insert("environment".into(), Value::Object(env));
+            }
+        }
+        for service in services.values_mut().filter_map(Value::as_object_mut) {
+            for key in ["command", "entrypoint"] {
+                service.entry(key).or_insert(Value::Null);
+            }
+            let detached = ["network_mode", "provider"]
+                .iter()
+                .any(|k| service.contains_key(*k));
+            if !detached && !service.contains_key("networks") {
+                let default = Map::from_iter([("default".to_string(), Value::Null)]);
+                service.insert("networks".into(), Value::Object(default));
+            }
+        }
+    }
+    without_unused_resources(&mut value);
+    Ok(escape_dollars(value))
+}
+
+/// The loaded project as the oracle vectors record compose-go's `types.Project` in JSON: no
+/// service lists the implicit default network or a null `command` or `entrypoint`, and
+/// `env_file` is kept, not read into the environment.
+pub fn project_json(project: &Project) -> Result<Value, String> {
     let Some(root) = &project.merged else {
         return Err(
             "the project was loaded without keeping its merged document \
@@ -25,30 +79,77 @@ pub fn render(project: &Project) -> Result<Value, String> {
         .enabled_profiles
         .clone()
         .unwrap_or_else(|| super::profiles::Selection::default_selection().profiles);
-    let mut value = to_config_json(root, &ctx).map_err(|e| e.to_string())?;
-    if let Some(services) = value.get_mut("services").and_then(Value::as_object_mut) {
-        for service in &project.services {
-            let Some(Value::Object(out)) = services.get_mut(&service.name) else {
-                continue;
-            };
-            if service.environment.is_empty() {
-                out.remove("environment");
-                continue;
+    to_config_json(root, &ctx).map_err(|e| e.to_string())
+}
+
+/// Leaves out the top-level networks, volumes, secrets and configs that no service uses, as
+/// compose-go's `Project.WithoutUnnecessaryResources` does: a network a service attaches to,
+/// a volume a service mounts (`type: volume`), a secret of a service or of its build, a
+/// config of a service.
+fn without_unused_resources(document: &mut Value) {
+    let mut used: [(&str, BTreeSet<String>); 4] = [
+        ("networks", BTreeSet::new()),
+        ("volumes", BTreeSet::new()),
+        ("secrets", BTreeSet::new()),
+        ("configs", BTreeSet::new()),
+    ];
+    let sources = |list: Option<&Value>| -> Vec<String> {
+        list.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|item| item.get("source")?.as_str().map(str::to_string))
+            .collect()
+    };
+    let services = document.get("services").and_then(Value::as_object);
+    for service in services.into_iter().flat_map(|s| s.values()) {
+        let networks = service.get("networks").and_then(Value::as_object);
+        used[0]
+            .1
+            .extend(networks.into_iter().flat_map(|n| n.keys().cloned()));
+        let volumes = service.get("volumes").and_then(Value::as_array);
+        used[1].1.extend(
+            volumes
+                .into_iter()
+                .flatten()
+                .filter(|v| v.get("type").and_then(Value::as_str) == Some("volume"))
+                .filter_map(|v| v.get("source")?.as_str().map(str::to_string)),
+        );
+        used[2].1.extend(sources(service.get("secrets")));
+        used[2]
+            .1
+            .extend(sources(service.get("build").and_then(|b| b.get("secrets"))));
+        used[3].1.extend(sources(service.get("configs")));
+    }
+    let Some(top) = document.as_object_mut() else {
+        return;
+    };
+    for (section, names) in used {
+        if let Some(Value::Object(resources)) = top.get_mut(section) {
+            resources.retain(|name, _| names.contains(name));
+            if resources.is_empty() {
+                top.remove(section);
             }
-            let env: Map<String, Value> = service
-                .environment
-                .iter()
-                .map(|v| {
-                    let value = v
-                        .value
-                        .as_ref()
-                        .map(|t| Value::String(t.value.clone()))
-                        .unwrap_or(Value::Null);
-                    (v.key.clone(), value)
-                })
-                .collect();
-            out.insert("environment".into(), Value::Object(env));
         }
     }
-    Ok(value)
+}
+
+/// Every `$` of keys and strings doubled, as `docker compose config` escapes its output.
+fn escape_dollars(value: Value) -> Value {
+    let escape = |s: String| {
+        if s.contains('$') {
+            s.replace('$', "$$")
+        } else {
+            s
+        }
+    };
+    match value {
+        Value::String(s) => Value::String(escape(s)),
+        Value::Array(items) => Value::Array(items.into_iter().map(escape_dollars).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (escape(k), escape_dollars(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }

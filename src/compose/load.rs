@@ -88,6 +88,14 @@ pub fn load_project(
     };
 
     let mut env = loader.process_env(options);
+    // Compose sets `PWD` to the directory it runs in when its environment has none, before
+    // reading `.env`, which cannot change it; composelint takes it to run in the project
+    // directory, where users run it (tests/compose_differential.rs checks this against
+    // Docker Compose).
+    if directory.is_absolute() {
+        let pwd = directory.to_string_lossy().into_owned();
+        env.set_default("PWD", Text::new(pwd, Origin::Synthetic));
+    }
     project.env_files = loader.project_env_files(&directory, options, &mut env)?;
 
     let mut documents = Vec::new();
@@ -109,10 +117,6 @@ pub fn load_project(
     } else {
         Some(options.profiles.clone())
     };
-    env.set_default(
-        "PWD",
-        Text::new(directory.to_string_lossy().into_owned(), Origin::Synthetic),
-    );
     env.set_default(
         "COMPOSE_PROJECT_NAME",
         Text::new(project.name.clone(), Origin::Synthetic),

@@ -9,7 +9,9 @@
 //!   with each name trimmed; with neither, the one enabled profile is the empty name, so
 //!   `profiles: [""]` starts by default.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
+
+use crate::source::{FileId, Span};
 
 use super::model::{Project, Service};
 
@@ -100,6 +102,7 @@ pub fn select(project: &Project, selection: &Selection) -> Option<Project> {
         .iter()
         .cloned()
         .partition(|s| selection.starts(s));
+    let issues = issues_of_started(project, &inactive, &services);
     let service_index = services
         .iter()
         .enumerate()
@@ -116,7 +119,7 @@ pub fn select(project: &Project, selection: &Selection) -> Option<Project> {
         volumes: project.volumes.clone(),
         secrets: project.secrets.clone(),
         configs: project.configs.clone(),
-        issues: project.issues.clone(),
+        issues,
         merged: None,
         partial: project.partial,
         written: project.written.clone(),
@@ -124,6 +127,45 @@ pub fn select(project: &Project, selection: &Selection) -> Option<Project> {
         enabled_profiles: Some(selection.profiles.clone()),
         inactive,
     })
+}
+
+/// The load issues Compose meets when it runs only `started`: it reads a service's
+/// `env_file` after dropping the services the profiles leave out, so a missing or broken env
+/// file of a service it does not start is no problem (checked with Docker Compose v2.40.3).
+fn issues_of_started(
+    project: &Project,
+    inactive: &[Service],
+    started: &[Service],
+) -> Vec<super::issues::LoadIssue> {
+    use super::issues::LoadIssue;
+    let refs = |services: &[Service]| -> Vec<(Span, Option<FileId>)> {
+        services
+            .iter()
+            .flat_map(|s| s.env_files.iter().map(|r| (r.span, r.file)))
+            .collect()
+    };
+    let (unread, read) = (refs(inactive), refs(started));
+    let read_files: HashSet<FileId> = read.iter().filter_map(|(_, f)| *f).collect();
+    let only_unread: HashSet<FileId> = unread
+        .iter()
+        .filter_map(|(_, f)| *f)
+        .filter(|f| !read_files.contains(f))
+        .collect();
+    let unread_refs: HashSet<Span> = unread.iter().map(|(s, _)| *s).collect();
+    project
+        .issues
+        .iter()
+        .filter(|issue| match issue {
+            LoadIssue::EnvFileNotFound { span, .. } | LoadIssue::MissingFile { span, .. } => {
+                !unread_refs.contains(span)
+            }
+            LoadIssue::DotenvSyntax { span, .. }
+            | LoadIssue::UndefinedVariable { span, .. }
+            | LoadIssue::Syntax { span, .. } => !only_unread.contains(&span.file),
+            _ => true,
+        })
+        .cloned()
+        .collect()
 }
 
 /// Whether `service` answers to `host` on a network it joins: by its name,
