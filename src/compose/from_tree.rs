@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
+use crate::comments::Comments;
 use crate::dotenv;
 use crate::fs::{EntryKind, FileSystem};
 use crate::go_format::go_float;
-use crate::source::{Sources, Span};
+use crate::source::{FileKind, Sources, Span};
 use crate::text::Text;
 use crate::yaml::{Entry, Node, NodeKind, ScalarValue};
 
@@ -325,7 +326,10 @@ impl Builder<'_> {
             && let Ok(bytes) = self.fs.read(&path)
             && let Ok(text) = String::from_utf8(bytes)
         {
-            build.dockerfile_file = Some(self.sources.add(path, text));
+            let id = self.sources.add(path, text);
+            self.sources
+                .record(id, FileKind::Dockerfile, Comments::Unknown);
+            build.dockerfile_file = Some(id);
         }
         build
     }
@@ -718,8 +722,8 @@ impl Builder<'_> {
             };
             reference.file = Some(id);
             let file = self.sources.get(id);
-            let parsed = if reference.raw {
-                dotenv::parse_raw(file)
+            let (parsed, comments) = if reference.raw {
+                dotenv::parse_raw_with_comments(file)
             } else {
                 let project_env = self.env;
                 let own = &declared;
@@ -742,8 +746,10 @@ impl Builder<'_> {
                                 .and_then(|v| v.value.clone())
                         })
                 };
-                dotenv::parse(file, &lookup)
+                dotenv::parse_with_comments(file, &lookup)
             };
+            let kind = FileKind::ServiceEnv { raw: reference.raw };
+            self.sources.record(id, kind, comments);
             match parsed {
                 Ok(parsed) => {
                     for (var, span) in &parsed.unset {

@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::comments::Comments;
 use crate::dotenv;
 use crate::fs::{EntryKind, FileSystem};
 use crate::interpolate::{InterpolationError, interpolate};
-use crate::source::{FileId, SourceFile, Sources, Span};
+use crate::source::{FileId, FileKind, SourceFile, Sources, Span};
 use crate::text::{Origin, Text};
 use crate::yaml::{
     self, Entry, Limits, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, YamlErrorKind,
@@ -308,7 +309,8 @@ impl Loader<'_> {
             let Ok(id) = self.read(&path) else { continue };
             ids.push(id);
             let lookup = |name: &str| outer.get(name).or_else(|| from_files.get(name)).cloned();
-            let parsed = dotenv::parse(self.sources.get(id), &lookup);
+            let (parsed, comments) = dotenv::parse_with_comments(self.sources.get(id), &lookup);
+            self.sources.record(id, FileKind::ProjectEnv, comments);
             match parsed {
                 Ok(parsed) => {
                     self.record_unset(&parsed.unset);
@@ -363,10 +365,19 @@ impl Loader<'_> {
         Ok(id)
     }
 
-    /// The YAML documents of a file, with its syntax problems recorded.
+    /// The YAML documents of a file, with its syntax problems and its comments recorded.
     fn parse(&mut self, id: FileId) -> Vec<Node> {
-        let (documents, issues) = parse_documents(self.sources.get(id));
+        let (documents, issues, mut comments) = parse_documents(self.sources.get(id));
         self.issues.extend(issues);
+        // A file that could not be read as text (see `read`) has no reliable comments either.
+        if self
+            .issues
+            .iter()
+            .any(|i| matches!(i, LoadIssue::Syntax { span, .. } if span.file == id))
+        {
+            comments = Comments::Unknown;
+        }
+        self.sources.record(id, FileKind::Compose, comments);
         documents
     }
 
@@ -645,7 +656,9 @@ impl Loader<'_> {
             }
             let Ok(id) = self.read(&path) else { continue };
             let lookup = |name: &str| parent.get(name).or_else(|| own.get(name)).cloned();
-            match dotenv::parse(self.sources.get(id), &lookup) {
+            let (parsed, comments) = dotenv::parse_with_comments(self.sources.get(id), &lookup);
+            self.sources.record(id, FileKind::ProjectEnv, comments);
+            match parsed {
                 Ok(parsed) => {
                     self.record_unset(&parsed.unset);
                     for entry in parsed.entries {
@@ -1067,8 +1080,8 @@ impl IncludeEntry {
 }
 
 /// The YAML documents of a compose file as written (without the ones Compose ignores or
-/// refuses), and the problems that made it drop any.
-pub(crate) fn parse_documents(file: &SourceFile) -> (Vec<Node>, Vec<LoadIssue>) {
+/// refuses), the problems that made it drop any, and the file's comments.
+pub(crate) fn parse_documents(file: &SourceFile) -> (Vec<Node>, Vec<LoadIssue>, Comments) {
     let id = file.id;
     let mut issues = Vec::new();
     if file.text.contains('\0') {
@@ -1077,7 +1090,7 @@ pub(crate) fn parse_documents(file: &SourceFile) -> (Vec<Node>, Vec<LoadIssue>) 
             span: Span::new(id, at, at + 1),
             message: "the file contains a NUL byte: it is binary, not YAML".into(),
         });
-        return (Vec::new(), issues);
+        return (Vec::new(), issues, Comments::Unknown);
     }
     let parsed = yaml::parse(id, &file.text, Limits::default());
     let mut syntax_error = false;
@@ -1104,7 +1117,7 @@ pub(crate) fn parse_documents(file: &SourceFile) -> (Vec<Node>, Vec<LoadIssue>) 
     // A file Compose cannot read contributes nothing, so its half-read tree does not
     // produce findings of its own.
     if syntax_error {
-        return (Vec::new(), issues);
+        return (Vec::new(), issues, Comments::Unknown);
     }
     let mut documents = Vec::new();
     for doc in parsed.documents {
@@ -1123,7 +1136,7 @@ pub(crate) fn parse_documents(file: &SourceFile) -> (Vec<Node>, Vec<LoadIssue>) 
         }
         documents.push(doc);
     }
-    (documents, issues)
+    (documents, issues, parsed.comments)
 }
 
 #[cfg(test)]
