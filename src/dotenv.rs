@@ -844,4 +844,46 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn comments_stay_known_past_a_value_that_cannot_be_interpolated() {
+        let comment_texts = |f: &SourceFile, comments: &Comments| -> Option<Vec<String>> {
+            let starts = comments.starts()?;
+            Some(
+                starts
+                    .iter()
+                    .map(|&at| f.text[at..].lines().next().unwrap_or("").to_string())
+                    .collect(),
+            )
+        };
+        for bad in ["${NOPE:?set it}", "${ }", "\"${C?}\""] {
+            let f = file(&format!(
+                "# one\nA={bad} # two\nB=x#y # three\nC=${{D:?}}\n"
+            ));
+            let (parsed, comments) = parse_with_comments(&f, &no_env);
+            // The first failure is the error, as when reading stopped there.
+            let error = parsed.expect_err(bad);
+            let at = f.text.find(bad).unwrap();
+            assert!((at..at + bad.len()).contains(&error.span.start), "{bad}");
+            assert_eq!(
+                comment_texts(&f, &comments),
+                Some(vec!["# one".into(), "# two".into(), "# three".into()]),
+                "{bad}"
+            );
+        }
+        // A syntax error leaves them unknown.
+        let f = file("# one\nA=\"open\n");
+        let (parsed, comments) = parse_with_comments(&f, &no_env);
+        assert!(parsed.is_err());
+        assert_eq!(comments, Comments::Unknown);
+        let f = file("# r\nA=1 # value\n has space=1\n");
+        assert_eq!(parse_raw_with_comments(&f).1, Comments::Unknown);
+        let f = file("# r\nA=1 # value\n  # indented\n");
+        let (parsed, comments) = parse_raw_with_comments(&f);
+        assert!(parsed.is_ok());
+        assert_eq!(
+            comment_texts(&f, &comments),
+            Some(vec!["# r".into(), "# indented".into()])
+        );
+    }
 }

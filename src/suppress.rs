@@ -734,4 +734,58 @@ mod tests {
         assert_eq!(codes, ["CMP003"]);
         assert_eq!(summary.directives, 0);
     }
+
+    #[test]
+    fn a_quoted_value_of_a_dropped_duplicate_key_is_no_comment() {
+        // The loader keeps the first `OLLAMA_BASE_URL`; the second one's quotes still hide
+        // the directive-like text.
+        let compose = format!(
+            "{CLIENT}      OLLAMA_BASE_URL: http://localhost:11434\n      OLLAMA_BASE_URL: \"x # composelint: disable=OLL001\"\nvolumes: {{models: {{}}}}\n"
+        );
+        let (codes, summary) = run(&[("compose.yaml", &compose)], &all_enabled);
+        assert_eq!(codes, ["CMP002", "OLL001"]);
+        assert_eq!(summary.directives, 0);
+    }
+
+    #[test]
+    fn an_include_env_file_is_read_as_an_env_file_whatever_its_name() {
+        let included =
+            format!("{CLIENT}      OLLAMA_BASE_URL: ${{URL}}\nvolumes: {{models: {{}}}}\n");
+        let (codes, summary) = run(
+            &[
+                (
+                    "compose.yaml",
+                    "include:\n  - path: stack/compose.yaml\n    env_file: vars.txt\n",
+                ),
+                ("stack/compose.yaml", &included),
+                // Not YAML (a mapping, then a scalar), so read as YAML it has no comments.
+                (
+                    "vars.txt",
+                    "A=a: b\nURL=http://localhost:11434 # composelint: disable=OLL001 -- proxied\n",
+                ),
+            ],
+            &all_enabled,
+        );
+        assert_eq!(codes, Vec::<&str>::new());
+        assert_eq!(summary.suppressed.len(), 1);
+        assert_eq!(summary.suppressed[0].diagnostic.code, "OLL001");
+    }
+
+    #[test]
+    fn directives_are_read_without_parsing_the_files_again() {
+        let mut fs = crate::fs::MemFs::new();
+        let compose = format!(
+            "{CLIENT}      OLLAMA_BASE_URL: http://localhost:11434 # composelint: disable=OLL001\nvolumes: {{models: {{}}}}\n"
+        );
+        fs.insert("/p/compose.yaml", compose.into_bytes());
+        let settings = crate::Settings {
+            paths: vec![PathBuf::from("/p")],
+            ..crate::Settings::default()
+        };
+        let linted = crate::lint(&fs, &settings).expect("lints");
+        assert_eq!(linted[0].suppressions.suppressed.len(), 1);
+        // The as-written trees (many times a file's size) are parsed for fixes that add
+        // structure, none of which this project needs, and never for comments.
+        assert!(linted[0].project.written.get().is_none());
+    }
 }
