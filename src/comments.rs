@@ -27,12 +27,33 @@ impl Comments {
     }
 }
 
+/// Where the comment starting at `start` ends: at its line end, a `\r` before the `\n` left
+/// out.
+pub fn comment_end(text: &str, start: usize) -> usize {
+    let mut end = text
+        .get(start..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |n| start + n);
+    if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+        end -= 1;
+    }
+    end
+}
+
+/// Whether a comment preceded on its line by `before` stands alone there: only blanks (or a
+/// BOM) before its `#`.
+pub fn alone_on_line(before: &str) -> bool {
+    before
+        .trim_start_matches([' ', '\t', '\u{feff}'])
+        .is_empty()
+}
+
 /// Finds the comments of a text from the content its parser read, handed over in file order.
 #[derive(Debug)]
 pub struct CommentFinder<'a> {
     text: &'a str,
     /// YAML's rule: a `#` starts a comment only at a line start or after a space or tab
-    /// (elsewhere it belongs to a tag or an anchor). In an env file any `#` outside content
+    /// (elsewhere it belongs to a tag, an anchor or an alias). In an env file any `#` outside content
     /// does.
     after_blank: bool,
     /// Everything before this offset is content or was searched already.
@@ -84,19 +105,12 @@ impl<'a> CommentFinder<'a> {
                 break;
             };
             let before = self.line_before(at);
-            let own_line = before
-                .trim_start_matches([' ', '\t', '\u{feff}'])
-                .is_empty();
-            if self.after_blank && !own_line && !before.ends_with([' ', '\t']) {
+            if self.after_blank && !alone_on_line(before) && !before.ends_with([' ', '\t']) {
                 i = at + 1;
                 continue;
             }
             self.starts.push(at);
-            i = self
-                .text
-                .get(at..)
-                .and_then(|rest| rest.find('\n'))
-                .map_or(bytes.len(), |n| at + n);
+            i = comment_end(self.text, at);
         }
         self.from = self.from.max(i).max(to);
     }

@@ -18,6 +18,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::comments::{alone_on_line, comment_end};
 use crate::compose::model::Project;
 use crate::diagnostic::Diagnostic;
 use crate::rules::cmp901_unused_suppression as cmp901;
@@ -223,21 +224,11 @@ fn comment_lines(file: &SourceFile, starts: &[usize]) -> Vec<Comment> {
         .map(|&start| {
             let line = file.line_col(start).line;
             let before = file.text.get(file.line_start(line)..start).unwrap_or("");
-            let mut end = file
-                .text
-                .get(start..)
-                .and_then(|rest| rest.find('\n'))
-                .map_or(file.text.len(), |n| start + n);
-            if end > start && file.text.as_bytes().get(end - 1) == Some(&b'\r') {
-                end -= 1;
-            }
             Comment {
                 start,
-                end,
+                end: comment_end(&file.text, start),
                 line,
-                own_line: before
-                    .trim_start_matches([' ', '\t', '\u{feff}'])
-                    .is_empty(),
+                own_line: alone_on_line(before),
             }
         })
         .collect()
