@@ -16,6 +16,7 @@
 
 use std::collections::HashMap;
 
+use crate::comments::{CommentFinder, Comments};
 use crate::go_format::go_quote;
 use crate::interpolate::{UnsetVariable, covering_span, interpolate};
 use crate::source::{SourceFile, Span};
@@ -92,6 +93,17 @@ pub fn parse(
     file: &SourceFile,
     lookup: &dyn Fn(&str) -> Option<Text>,
 ) -> Result<Dotenv, DotenvError> {
+    parse_with_comments(file, lookup).0
+}
+
+/// [`parse`], and the file's comments: each `#` outside the keys and values read. They are
+/// known whenever the file's syntax was read to its end, even when a value could not be
+/// interpolated, since where keys, values and comments are written does not depend on
+/// values.
+pub fn parse_with_comments(
+    file: &SourceFile,
+    lookup: &dyn Fn(&str) -> Option<Text>,
+) -> (Result<Dotenv, DotenvError>, Comments) {
     let start = if file.text.starts_with(BOM) {
         BOM.len()
     } else {
@@ -104,12 +116,33 @@ pub fn parse(
         lookup,
         values: HashMap::new(),
         out: Dotenv::default(),
+        failed: None,
     };
     let mut pos = start;
     while let Some(statement) = parser.statement_start(pos) {
-        pos = parser.statement(statement)?;
+        match parser.statement(statement) {
+            Ok(next) => pos = next,
+            Err(e) => return (Err(parser.failed.unwrap_or(e)), Comments::Unknown),
+        }
     }
-    Ok(parser.out)
+    let comments = comments_outside(file, &parser.out);
+    match parser.failed {
+        Some(e) => (Err(e), comments),
+        None => (Ok(parser.out), comments),
+    }
+}
+
+/// In an env file that parsed, whatever is not a key or a value is blanks, `=`, `export` or
+/// a comment, so any `#` outside them starts one (also right after a closing quote).
+fn comments_outside(file: &SourceFile, parsed: &Dotenv) -> Comments {
+    let mut finder = CommentFinder::new(&file.text, false);
+    for entry in &parsed.entries {
+        finder.content(entry.key_span.start, entry.key_span.end);
+        if let Some(v) = entry.value_span {
+            finder.content(v.start, v.end);
+        }
+    }
+    Comments::At(finder.finish())
 }
 
 /// compose-go's `isSpace`: spacing that does not end a line.
@@ -136,6 +169,9 @@ struct Parser<'a> {
     /// Values defined so far, the second place interpolation looks.
     values: HashMap<String, Text>,
     out: Dotenv,
+    /// The first value that could not be interpolated: the parse fails with it, but reads
+    /// on to the end so that the file's comments are known.
+    failed: Option<DotenvError>,
 }
 
 impl Parser<'_> {
@@ -274,7 +310,7 @@ impl Parser<'_> {
                 let raw = raw.trim_end_matches(char::is_whitespace);
                 let span = self.span(pos, pos + raw.len());
                 let template = Text::from_file(raw, span, true);
-                (self.interpolate(&template, span)?, span, next)
+                (self.interpolate(&template, span), span, next)
             }
             Some(q) => {
                 let Some(close) = self.closing_quote(pos, q) else {
@@ -291,7 +327,7 @@ impl Parser<'_> {
                 let span = self.span(pos, close + 1);
                 let value = if q == b'"' {
                     let template = self.double_quoted(pos + 1, close);
-                    self.interpolate(&template, span)?
+                    self.interpolate(&template, span)
                 } else {
                     self.single_quoted(pos + 1, close)
                 };
@@ -404,7 +440,9 @@ impl Parser<'_> {
         out.finish(end)
     }
 
-    fn interpolate(&mut self, template: &Text, whole: Span) -> Result<Text, DotenvError> {
+    /// The interpolated value; on failure the error is kept in `failed` and the template
+    /// stands in for the value.
+    fn interpolate(&mut self, template: &Text, whole: Span) -> Text {
         let lookup = |name: &str| (self.lookup)(name).or_else(|| self.values.get(name).cloned());
         match interpolate(template, &lookup) {
             Ok(result) => {
@@ -412,12 +450,15 @@ impl Parser<'_> {
                     let span = covering_span(&template.slice(unset.range.clone())).unwrap_or(whole);
                     self.out.unset.push((unset, span));
                 }
-                Ok(result.text)
+                result.text
             }
-            Err(err) => Err(DotenvError {
-                message: err.to_string(),
-                span: covering_span(&template.slice(err.range())).unwrap_or(whole),
-            }),
+            Err(err) => {
+                self.failed.get_or_insert(DotenvError {
+                    message: err.to_string(),
+                    span: covering_span(&template.slice(err.range())).unwrap_or(whole),
+                });
+                template.clone()
+            }
         }
     }
 }
@@ -490,6 +531,21 @@ impl<'a> PieceBuilder<'a> {
 /// skipped at the start. An empty key or a key containing a space or tab is an error, worded
 /// as docker/cli words it.
 pub fn parse_raw(file: &SourceFile) -> Result<Dotenv, DotenvError> {
+    parse_raw_with_comments(file).0
+}
+
+/// [`parse_raw`], and the file's comments: the lines whose first non-blank is `#`.
+pub fn parse_raw_with_comments(file: &SourceFile) -> (Result<Dotenv, DotenvError>, Comments) {
+    match read_raw(file) {
+        Ok(parsed) => {
+            let comments = comments_outside(file, &parsed);
+            (Ok(parsed), comments)
+        }
+        Err(e) => (Err(e), Comments::Unknown),
+    }
+}
+
+fn read_raw(file: &SourceFile) -> Result<Dotenv, DotenvError> {
     let text = file.text.as_str();
     let mut out = Dotenv::default();
     let mut line_start = if text.starts_with(BOM) { BOM.len() } else { 0 };
@@ -787,5 +843,47 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn comments_stay_known_past_a_value_that_cannot_be_interpolated() {
+        let comment_texts = |f: &SourceFile, comments: &Comments| -> Option<Vec<String>> {
+            let starts = comments.starts()?;
+            Some(
+                starts
+                    .iter()
+                    .map(|&at| f.text[at..].lines().next().unwrap_or("").to_string())
+                    .collect(),
+            )
+        };
+        for bad in ["${NOPE:?set it}", "${ }", "\"${C?}\""] {
+            let f = file(&format!(
+                "# one\nA={bad} # two\nB=x#y # three\nC=${{D:?}}\n"
+            ));
+            let (parsed, comments) = parse_with_comments(&f, &no_env);
+            // The first failure is the error, as when reading stopped there.
+            let error = parsed.expect_err(bad);
+            let at = f.text.find(bad).unwrap();
+            assert!((at..at + bad.len()).contains(&error.span.start), "{bad}");
+            assert_eq!(
+                comment_texts(&f, &comments),
+                Some(vec!["# one".into(), "# two".into(), "# three".into()]),
+                "{bad}"
+            );
+        }
+        // A syntax error leaves them unknown.
+        let f = file("# one\nA=\"open\n");
+        let (parsed, comments) = parse_with_comments(&f, &no_env);
+        assert!(parsed.is_err());
+        assert_eq!(comments, Comments::Unknown);
+        let f = file("# r\nA=1 # value\n has space=1\n");
+        assert_eq!(parse_raw_with_comments(&f).1, Comments::Unknown);
+        let f = file("# r\nA=1 # value\n  # indented\n");
+        let (parsed, comments) = parse_raw_with_comments(&f);
+        assert!(parsed.is_ok());
+        assert_eq!(
+            comment_texts(&f, &comments),
+            Some(vec!["# r".into(), "# indented".into()])
+        );
     }
 }

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::comments::Comments;
+
 /// Index of a file in [`Sources`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
@@ -41,6 +43,20 @@ pub struct LineCol {
     pub column: usize,
 }
 
+/// What the loader read a file as, the first time it read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A compose file: one of the project's, or one it includes or extends.
+    Compose,
+    /// An env file the project's variables come from: `.env`, `--env-file`, an `include`'s
+    /// env file, or a template read in place of a missing one.
+    ProjectEnv,
+    /// A service's `env_file`; `raw` for `format: raw`.
+    ServiceEnv { raw: bool },
+    /// A build's Dockerfile, read but not parsed.
+    Dockerfile,
+}
+
 /// One file's text, read once; every span into it is a byte range.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -48,6 +64,9 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     line_starts: Vec<usize>,
+    /// None until the loader records the file (see [`Sources::record`]).
+    kind: Option<FileKind>,
+    comments: Comments,
 }
 
 impl SourceFile {
@@ -59,7 +78,19 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            kind: None,
+            comments: Comments::Unknown,
         }
+    }
+
+    /// What the loader read the file as; None for a file it did not record.
+    pub fn kind(&self) -> Option<FileKind> {
+        self.kind
+    }
+
+    /// The comments the parser that read the file found.
+    pub fn comments(&self) -> &Comments {
+        &self.comments
     }
 
     pub fn span(&self, start: usize, end: usize) -> Span {
@@ -162,6 +193,18 @@ impl Sources {
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+
+    /// Records what a file was read as and the comments its parser found. The first reading
+    /// counts: a file read again (an env file that is also a service's `env_file`, a compose
+    /// file included twice) keeps the kind and comments it was first read with.
+    pub fn record(&mut self, id: FileId, kind: FileKind, comments: Comments) {
+        if let Some(file) = self.files.get_mut(id.0 as usize)
+            && file.kind.is_none()
+        {
+            file.kind = Some(kind);
+            file.comments = comments;
+        }
     }
 
     pub fn find(&self, path: &Path) -> Option<FileId> {

@@ -8,24 +8,22 @@
 //!   the `#`) it covers the next line that is neither blank nor only a comment.
 //! - `# composelint: disable-file=CODE[,CODE…] [-- reason]` anywhere covers the whole file.
 //!
-//! Comments are found with what the parsers know, never by a plain line scan: in YAML a `#`
-//! starts a comment only at a line start or after a blank and outside every scalar of the
-//! parsed tree (quoted, plain or block); in an env file it is any `#` outside the keys and
-//! values the dotenv parser read. A file that does not parse has no reliable comments and
-//! therefore no directives, which is why CMP001 and CMP007 cannot be suppressed; CMP900 and
-//! CMP901 cannot be either, so a directive cannot hide its own mistakes.
+//! Comments are the ones the loader recorded as each file's parser found them, never found
+//! by a plain line scan (see [`crate::comments`]): in YAML a `#` starts a comment only at a
+//! line start or after a blank and outside every scalar (quoted, plain or block); in an env
+//! file it is any `#` outside the keys and values the dotenv parser read. A file that does
+//! not parse has no reliable comments and therefore no directives, which is why CMP001 and
+//! CMP007 cannot be suppressed; CMP900 and CMP901 cannot be either, so a directive cannot
+//! hide its own mistakes.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::compose::issues::LoadIssue;
+use crate::comments::{alone_on_line, comment_end};
 use crate::compose::model::Project;
 use crate::diagnostic::Diagnostic;
-use crate::dotenv;
 use crate::rules::cmp901_unused_suppression as cmp901;
 use crate::rules::{self, cmp900_unknown_code_in_suppression as cmp900};
 use crate::source::{FileId, SourceFile, Sources, Span};
-use crate::text::Text;
-use crate::yaml::{self, Limits, Node, NodeKind, ScalarStyle, YamlErrorKind};
 
 /// Codes whose findings no comment can suppress.
 pub const UNSUPPRESSIBLE: [&str; 4] = ["CMP001", "CMP007", "CMP900", "CMP901"];
@@ -54,33 +52,30 @@ pub fn all_enabled(_: &str) -> bool {
 
 /// Drops the findings that directives cover and adds CMP900/CMP901 findings.
 ///
+/// The directives are read from the comments the loader recorded in `sources` for the
+/// project's files; `_project` is the project they were loaded for.
+///
 /// `enabled` says whether a rule runs in this configuration: a directive's code whose rule is
 /// turned off is neither used nor unused (the rule could not fire), and CMP900/CMP901 are
 /// reported only when enabled themselves.
 pub fn apply(
     diagnostics: Vec<Diagnostic>,
-    project: &Project,
+    _project: &Project,
     sources: &Sources,
     enabled: &dyn Fn(&str) -> bool,
 ) -> (Vec<Diagnostic>, Suppressions) {
     let mut summary = Suppressions::default();
     let mut problems = Vec::new();
     let mut directives = Vec::new();
-    for (id, kind) in file_kinds(project, sources) {
-        let file = sources.get(id);
-        // Cheap guard: the parse below is only worth it for a file that mentions us.
+    for file in sources.iter() {
+        // Cheap guard: only a file that mentions us can hold a directive.
         if !file.text.contains(MARKER) {
             continue;
         }
-        let comments = match kind {
-            FileKind::Yaml => match loader_tree(project, sources, id) {
-                Tree::Unreliable => None,
-                Tree::Loaded(documents) => Some(tree_comments(file, &documents)),
-                Tree::NotKept => yaml_comments(file),
-            },
-            FileKind::Env { raw } => env_comments(file, raw),
+        let Some(starts) = file.comments().starts() else {
+            continue;
         };
-        let Some(comments) = comments else { continue };
+        let comments = comment_lines(file, starts);
         let next_lines = NextCodeLine::new(file, &comments);
         for comment in &comments {
             match parse_directive(file, comment, &next_lines) {
@@ -211,62 +206,6 @@ fn unused(d: &Directive, file: &SourceFile, enabled: &dyn Fn(&str) -> bool) -> O
 
 const MARKER: &str = "composelint:";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum FileKind {
-    Yaml,
-    /// `raw`: an `env_file` with `format: raw`, whose values run to the line end.
-    Env {
-        raw: bool,
-    },
-}
-
-/// Which files of the project are YAML and which are env files; Dockerfiles are neither.
-fn file_kinds(project: &Project, sources: &Sources) -> Vec<(FileId, FileKind)> {
-    let mut kinds: HashMap<FileId, FileKind> = HashMap::new();
-    for &id in &project.env_files {
-        kinds.insert(id, FileKind::Env { raw: false });
-    }
-    let mut dockerfiles = HashSet::new();
-    for service in &project.services {
-        for reference in &service.env_files {
-            if let Some(id) = reference.file {
-                kinds
-                    .entry(id)
-                    .or_insert(FileKind::Env { raw: reference.raw });
-            }
-        }
-        if let Some(id) = service.build.as_ref().and_then(|b| b.dockerfile_file) {
-            dockerfiles.insert(id);
-        }
-    }
-    let compose: HashSet<FileId> = project.files.iter().copied().collect();
-    sources
-        .iter()
-        .filter(|f| !dockerfiles.contains(&f.id))
-        .map(|f| {
-            let kind = kinds.get(&f.id).copied().unwrap_or_else(|| {
-                // The loader does not record the env files of included projects; they are
-                // named like env files, while included and extended files are YAML.
-                if !compose.contains(&f.id) && looks_like_env_file(f) {
-                    FileKind::Env { raw: false }
-                } else {
-                    FileKind::Yaml
-                }
-            });
-            (f.id, kind)
-        })
-        .collect()
-}
-
-fn looks_like_env_file(file: &SourceFile) -> bool {
-    let name = file
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
-}
-
 /// One comment: from its `#` to the end of its line (a `\r` before the `\n` excluded).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Comment {
@@ -278,180 +217,39 @@ struct Comment {
     own_line: bool,
 }
 
-/// What the loader kept of a YAML file's tree.
-enum Tree<'a> {
-    /// The file did not parse (or could not be read as text): its comments are unreliable.
-    Unreliable,
-    /// Every document of the file as written.
-    Loaded(Vec<&'a Node>),
-    /// The loader kept no complete tree of it (an included or extended file, or a root
-    /// dropped for not being a mapping): parse it again.
-    NotKept,
-}
-
-fn loader_tree<'a>(project: &'a Project, sources: &Sources, id: FileId) -> Tree<'a> {
-    let documents: Vec<&Node> = project
-        .written_documents(sources)
+/// The comments starting at `starts` (each at its `#`), with their lines.
+fn comment_lines(file: &SourceFile, starts: &[usize]) -> Vec<Comment> {
+    starts
         .iter()
-        .filter(|(file, _)| *file == id)
-        .map(|(_, node)| node)
-        .collect();
-    let mut complete = project.files.contains(&id);
-    for issue in &project.issues {
-        match issue {
-            LoadIssue::Syntax { span, .. } if span.file == id => return Tree::Unreliable,
-            // A problem outside every kept document is a root the loader dropped.
-            LoadIssue::Structure { span, .. }
-                if span.file == id
-                    && !documents
-                        .iter()
-                        .any(|d| d.span.start <= span.start && span.end <= d.span.end) =>
-            {
-                complete = false;
+        .map(|&start| {
+            let line = file.line_col(start).line;
+            let before = file.text.get(file.line_start(line)..start).unwrap_or("");
+            Comment {
+                start,
+                end: comment_end(&file.text, start),
+                line,
+                own_line: alone_on_line(before),
             }
-            _ => {}
-        }
-    }
-    if complete {
-        Tree::Loaded(documents)
-    } else {
-        Tree::NotKept
-    }
+        })
+        .collect()
 }
 
-/// The comments of a YAML file, parsed here; None when it does not parse.
+/// The comments of a YAML file as its parser finds them; None when it does not parse.
+#[cfg(test)]
 fn yaml_comments(file: &SourceFile) -> Option<Vec<Comment>> {
-    let parsed = yaml::parse(file.id, &file.text, Limits::default());
-    if parsed.errors.iter().any(|e| {
-        matches!(
-            e.kind,
-            YamlErrorKind::Syntax | YamlErrorKind::TooComplex | YamlErrorKind::UnknownAnchor
-        )
-    }) {
-        return None;
-    }
-    let documents: Vec<&Node> = parsed.documents.iter().collect();
-    Some(tree_comments(file, &documents))
+    let parsed = crate::yaml::parse(file.id, &file.text, crate::yaml::Limits::default());
+    Some(comment_lines(file, parsed.comments.starts()?))
 }
 
-/// The comments of a YAML file whose documents are `documents`: each `#` outside their
-/// scalars.
-fn tree_comments(file: &SourceFile, documents: &[&Node]) -> Vec<Comment> {
-    let mut scalars = Vec::new();
-    let mut pending: Vec<&Node> = documents.to_vec();
-    while let Some(node) = pending.pop() {
-        match &node.kind {
-            NodeKind::Scalar(s) => {
-                let mut start = node.span.start;
-                // A block scalar's header line may end in a comment; its content cannot.
-                if matches!(s.style, ScalarStyle::Literal | ScalarStyle::Folded) {
-                    start = file
-                        .text
-                        .get(start..node.span.end)
-                        .and_then(|t| t.find('\n'))
-                        .map_or(node.span.end, |i| start + i);
-                }
-                if start < node.span.end && node.span.file == file.id {
-                    scalars.push((start, node.span.end));
-                }
-            }
-            NodeKind::Sequence(items) => pending.extend(items.iter()),
-            NodeKind::Mapping(entries) => {
-                for e in entries {
-                    pending.push(&e.key);
-                    pending.push(&e.value);
-                }
-            }
-        }
-    }
-    scan_comments(&file.text, scalars, true)
-}
-
-/// The comments of an env file; None when it does not parse.
+/// The comments of an env file as its parser finds them; None when it does not parse.
+#[cfg(test)]
 fn env_comments(file: &SourceFile, raw: bool) -> Option<Vec<Comment>> {
-    // Values do not matter here, only where keys and values are written; a value for every
-    // variable keeps `${VAR:?}` from failing the parse.
-    let lookup = |_: &str| Some(Text::synthetic("x"));
-    let parsed = if raw {
-        dotenv::parse_raw(file)
+    let (_, comments) = if raw {
+        crate::dotenv::parse_raw_with_comments(file)
     } else {
-        dotenv::parse(file, &lookup)
-    }
-    .ok()?;
-    let mut written = Vec::new();
-    for entry in &parsed.entries {
-        written.push((entry.key_span.start, entry.key_span.end));
-        if let Some(v) = entry.value_span {
-            written.push((v.start, v.end));
-        }
-    }
-    // In an env file that parsed, whatever is not a key or a value is blanks, `=`, `export`
-    // or a comment, so any `#` outside them starts one (also right after a closing quote).
-    Some(scan_comments(&file.text, written, false))
-}
-
-/// The comments of `text`: each `#` outside the `excluded` byte ranges (and, with
-/// `after_blank`, at a line start or after a space or tab) runs to its line end.
-fn scan_comments(text: &str, mut excluded: Vec<(usize, usize)>, after_blank: bool) -> Vec<Comment> {
-    excluded.sort_unstable();
-    excluded.dedup();
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut next_excluded = 0;
-    let mut line = 1;
-    let mut line_start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes.get(i).copied().unwrap_or(b'\n');
-        if b == b'\n' {
-            line += 1;
-            line_start = i + 1;
-            i += 1;
-            continue;
-        }
-        if b != b'#' {
-            i += 1;
-            continue;
-        }
-        while excluded
-            .get(next_excluded)
-            .is_some_and(|&(_, end)| end <= i)
-        {
-            next_excluded += 1;
-        }
-        // Ranges may nest (a key inside its flow mapping is not listed, but alias copies
-        // repeat spans), so any range from here on that starts before `i` and ends after it.
-        let inside = excluded
-            .get(next_excluded..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&(start, _)| start <= i)
-            .any(|&(_, end)| end > i);
-        let before = text.get(line_start..i).unwrap_or("");
-        let own_line = before
-            .trim_start_matches([' ', '\t', '\u{feff}'])
-            .is_empty();
-        let blank_before = own_line || before.ends_with([' ', '\t']);
-        if inside || (after_blank && !blank_before) {
-            i += 1;
-            continue;
-        }
-        let mut end = text
-            .get(i..)
-            .and_then(|rest| rest.find('\n'))
-            .map_or(text.len(), |n| i + n);
-        if end > i && bytes.get(end - 1) == Some(&b'\r') {
-            end -= 1;
-        }
-        out.push(Comment {
-            start: i,
-            end,
-            line,
-            own_line,
-        });
-        i = end.max(i + 1);
-    }
-    out
+        crate::dotenv::parse_with_comments(file, &|_| None)
+    };
+    Some(comment_lines(file, comments.starts()?))
 }
 
 /// For each line, the next line after it that holds something besides blanks and comments.
@@ -926,5 +724,59 @@ mod tests {
         let (codes, summary) = run(&[("compose.yaml", &compose)], &all_enabled);
         assert_eq!(codes, ["CMP003"]);
         assert_eq!(summary.directives, 0);
+    }
+
+    #[test]
+    fn a_quoted_value_of_a_dropped_duplicate_key_is_no_comment() {
+        // The loader keeps the first `OLLAMA_BASE_URL`; the second one's quotes still hide
+        // the directive-like text.
+        let compose = format!(
+            "{CLIENT}      OLLAMA_BASE_URL: http://localhost:11434\n      OLLAMA_BASE_URL: \"x # composelint: disable=OLL001\"\nvolumes: {{models: {{}}}}\n"
+        );
+        let (codes, summary) = run(&[("compose.yaml", &compose)], &all_enabled);
+        assert_eq!(codes, ["CMP002", "OLL001"]);
+        assert_eq!(summary.directives, 0);
+    }
+
+    #[test]
+    fn an_include_env_file_is_read_as_an_env_file_whatever_its_name() {
+        let included =
+            format!("{CLIENT}      OLLAMA_BASE_URL: ${{URL}}\nvolumes: {{models: {{}}}}\n");
+        let (codes, summary) = run(
+            &[
+                (
+                    "compose.yaml",
+                    "include:\n  - path: stack/compose.yaml\n    env_file: vars.txt\n",
+                ),
+                ("stack/compose.yaml", &included),
+                // Not YAML (a mapping, then a scalar), so read as YAML it has no comments.
+                (
+                    "vars.txt",
+                    "A=a: b\nURL=http://localhost:11434 # composelint: disable=OLL001 -- proxied\n",
+                ),
+            ],
+            &all_enabled,
+        );
+        assert_eq!(codes, Vec::<&str>::new());
+        assert_eq!(summary.suppressed.len(), 1);
+        assert_eq!(summary.suppressed[0].diagnostic.code, "OLL001");
+    }
+
+    #[test]
+    fn directives_are_read_without_parsing_the_files_again() {
+        let mut fs = crate::fs::MemFs::new();
+        let compose = format!(
+            "{CLIENT}      OLLAMA_BASE_URL: http://localhost:11434 # composelint: disable=OLL001\nvolumes: {{models: {{}}}}\n"
+        );
+        fs.insert("/p/compose.yaml", compose.into_bytes());
+        let settings = crate::Settings {
+            paths: vec![PathBuf::from("/p")],
+            ..crate::Settings::default()
+        };
+        let linted = crate::lint(&fs, &settings).expect("lints");
+        assert_eq!(linted[0].suppressions.suppressed.len(), 1);
+        // The as-written trees (many times a file's size) are parsed for fixes that add
+        // structure, none of which this project needs, and never for comments.
+        assert!(linted[0].project.written.get().is_none());
     }
 }

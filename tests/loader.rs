@@ -406,3 +406,71 @@ fn missing_env_files_fall_back_to_templates_or_are_reported() {
         [("not-found".to_string(), "/p/compose.yaml".to_string())]
     );
 }
+
+#[test]
+fn the_loader_records_what_it_read_each_file_as_and_its_comments() {
+    use composelint::source::FileKind;
+    let (_, sources) = load(
+        &[
+            (
+                "/p/compose.yaml",
+                "# top\ninclude:\n  - path: inc/compose.yaml\n    env_file: vars.txt\nservices:\n  web:\n    image: \"web # not\" # after\n    build: .\n    env_file:\n      - path: raw.env\n        format: raw\n      - plain.env\n  base:\n    extends: {file: base.yaml, service: b}\n",
+            ),
+            ("/p/inc/compose.yaml", "services:\n  inc:\n    image: i\n"),
+            ("/p/base.yaml", "services:\n  b:\n    image: b # base\n"),
+            ("/p/.env", "A=1 # c\n"),
+            // Not named like an env file, but read as one.
+            ("/p/vars.txt", "# v\nX=1\n"),
+            ("/p/raw.env", "# r\nA=1 # the value\n"),
+            // A value that cannot be interpolated does not hide where the comments are.
+            ("/p/plain.env", "B=${NOPE:?set it} # kept\n"),
+            ("/p/Dockerfile", "# syntax=docker/dockerfile:1\nFROM x\n"),
+        ],
+        &["/p/compose.yaml"],
+    );
+    let read = |path: &str| {
+        let file = sources.get(sources.find(path.as_ref()).expect(path));
+        let comments = file.comments().starts().map(|starts| {
+            starts
+                .iter()
+                .map(|&at| file.text[at..].lines().next().unwrap_or("").to_string())
+                .collect::<Vec<_>>()
+        });
+        (file.kind(), comments)
+    };
+    let known = |kind, comments: &[&str]| {
+        let comments = comments.iter().map(|c| c.to_string()).collect();
+        (Some(kind), Some(comments))
+    };
+    assert_eq!(
+        read("/p/compose.yaml"),
+        known(FileKind::Compose, &["# top", "# after"])
+    );
+    assert_eq!(read("/p/inc/compose.yaml"), known(FileKind::Compose, &[]));
+    assert_eq!(read("/p/base.yaml"), known(FileKind::Compose, &["# base"]));
+    assert_eq!(read("/p/.env"), known(FileKind::ProjectEnv, &["# c"]));
+    assert_eq!(read("/p/vars.txt"), known(FileKind::ProjectEnv, &["# v"]));
+    assert_eq!(
+        read("/p/raw.env"),
+        known(FileKind::ServiceEnv { raw: true }, &["# r"])
+    );
+    assert_eq!(
+        read("/p/plain.env"),
+        known(FileKind::ServiceEnv { raw: false }, &["# kept"])
+    );
+    assert_eq!(read("/p/Dockerfile"), (Some(FileKind::Dockerfile), None));
+}
+
+#[test]
+fn a_compose_file_that_is_not_text_has_no_known_comments() {
+    let mut fs = MemFs::new();
+    fs.insert(
+        "/p/compose.yaml",
+        b"services:\n  web:\n    image: \"w\xff\" # after\n".to_vec(),
+    );
+    let files = [PathBuf::from("/p/compose.yaml")];
+    let (_, sources) = load_project(&fs, &files, &LoadOptions::default()).expect("loads");
+    let file = sources.get(sources.find("/p/compose.yaml".as_ref()).unwrap());
+    assert_eq!(file.kind(), Some(composelint::source::FileKind::Compose));
+    assert_eq!(file.comments().starts(), None);
+}

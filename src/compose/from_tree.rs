@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::go_format::go_float;
-use crate::source::Span;
+use crate::source::{FileKind, Span};
 use crate::text::Text;
 use crate::yaml::{Entry, Node, NodeKind, ScalarValue};
 
@@ -779,7 +779,10 @@ impl Builder<'_, '_> {
                             .and_then(|v| v.value.clone())
                     })
             };
-            for entry in self.files.env_entries(id, reference.raw, &lookup) {
+            for entry in
+                self.files
+                    .env_entries(id, FileKind::ServiceEnv { raw: reference.raw }, &lookup)
+            {
                 let Some(value) = entry.value else { continue };
                 env_file_values.retain(|v| v.key != entry.key);
                 env_file_values.push(EnvVar {

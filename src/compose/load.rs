@@ -4,9 +4,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::comments::Comments;
 use crate::fs::FileSystem;
 use crate::interpolate::{InterpolationError, interpolate};
-use crate::source::{FileId, SourceFile, Sources, Span};
+use crate::source::{FileId, FileKind, SourceFile, Sources, Span};
 use crate::text::{Origin, Text};
 use crate::yaml::{
     self, Entry, Limits, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, YamlErrorKind,
@@ -300,7 +301,7 @@ impl Loader<'_> {
             };
             ids.push(id);
             let lookup = |name: &str| outer.get(name).or_else(|| from_files.get(name)).cloned();
-            for entry in self.files.env_entries(id, false, &lookup) {
+            for entry in self.files.env_entries(id, FileKind::ProjectEnv, &lookup) {
                 if let Some(value) = entry.value {
                     from_files.set(&entry.key, value);
                 }
@@ -312,10 +313,21 @@ impl Loader<'_> {
         Ok(ids)
     }
 
-    /// The YAML documents of a file, with its syntax problems recorded.
+    /// The YAML documents of a file, with its syntax problems and its comments recorded.
     fn parse(&mut self, id: FileId) -> Vec<Node> {
-        let (documents, issues) = parse_documents(self.files.sources.get(id));
+        let (documents, issues, mut comments) = parse_documents(self.files.sources.get(id));
         self.files.issues.extend(issues);
+        // A file that could not be read as text (see `Reader::read`) has no reliable comments
+        // either.
+        if self
+            .files
+            .issues
+            .iter()
+            .any(|i| matches!(i, LoadIssue::Syntax { span, .. } if span.file == id))
+        {
+            comments = Comments::Unknown;
+        }
+        self.files.sources.record(id, FileKind::Compose, comments);
         documents
     }
 
@@ -632,7 +644,7 @@ impl Loader<'_> {
                 }
             };
             let lookup = |name: &str| parent.get(name).or_else(|| own.get(name)).cloned();
-            for entry in self.files.env_entries(id, false, &lookup) {
+            for entry in self.files.env_entries(id, FileKind::ProjectEnv, &lookup) {
                 if let Some(value) = entry.value {
                     own.set(&entry.key, value);
                 }
@@ -1077,8 +1089,8 @@ impl IncludeEntry {
 }
 
 /// The YAML documents of a compose file as written (without the ones Compose ignores or
-/// refuses), and the problems that made it drop any.
-pub(crate) fn parse_documents(file: &SourceFile) -> (Vec<Node>, Vec<LoadIssue>) {
+/// refuses), the problems that made it drop any, and the file's comments.
+pub(crate) fn parse_documents(file: &SourceFile) -> (Vec<Node>, Vec<LoadIssue>, Comments) {
     let id = file.id;
     let mut issues = Vec::new();
     if file.text.contains('\0') {
@@ -1087,7 +1099,7 @@ pub(crate) fn parse_documents(file: &SourceFile) -> (Vec<Node>, Vec<LoadIssue>) 
             span: Span::new(id, at, at + 1),
             message: "the file contains a NUL byte: it is binary, not YAML".into(),
         });
-        return (Vec::new(), issues);
+        return (Vec::new(), issues, Comments::Unknown);
     }
     let parsed = yaml::parse(id, &file.text, Limits::default());
     let mut syntax_error = false;
@@ -1114,7 +1126,7 @@ pub(crate) fn parse_documents(file: &SourceFile) -> (Vec<Node>, Vec<LoadIssue>) 
     // A file Compose cannot read contributes nothing, so its half-read tree does not
     // produce findings of its own.
     if syntax_error {
-        return (Vec::new(), issues);
+        return (Vec::new(), issues, Comments::Unknown);
     }
     let mut documents = Vec::new();
     for doc in parsed.documents {
@@ -1132,7 +1144,7 @@ pub(crate) fn parse_documents(file: &SourceFile) -> (Vec<Node>, Vec<LoadIssue>) 
         }
         documents.push(doc);
     }
-    (documents, issues)
+    (documents, issues, parsed.comments)
 }
 
 #[cfg(test)]

@@ -34,10 +34,10 @@ pub struct Project {
     /// The merged document, for `composelint config`: kept only when loaded with
     /// `LoadOptions::keep_merged`, since linting does not need it.
     pub merged: Option<Node>,
-    /// Each compose file's documents as written, for fixes that add structure and for
-    /// comments (read them with [`Project::written_documents`]): parsed again on first use
-    /// rather than kept from loading, since most runs never need them and a large file's
-    /// tree costs many times its size.
+    /// Each compose file's documents as written, for fixes that add structure (read them
+    /// with [`Project::written_documents`]): parsed again on first use rather than kept from
+    /// loading, since most runs never need them and a large file's tree costs many times its
+    /// size.
     pub written: std::sync::OnceLock<Vec<(FileId, Node)>>,
     /// Service name → index in `services`, so lookups by name stay cheap on large projects.
     pub service_index: std::collections::HashMap<String, usize>,
@@ -66,7 +66,7 @@ impl Project {
             self.files
                 .iter()
                 .flat_map(|&id| {
-                    let (documents, _) = parse_documents(sources.get(id));
+                    let (documents, _, _) = parse_documents(sources.get(id));
                     documents.into_iter().map(move |doc| (id, doc))
                 })
                 .collect()

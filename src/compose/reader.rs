@@ -10,9 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::comments::Comments;
 use crate::dotenv::{self, DotenvEntry};
 use crate::fs::{EntryKind, FileSystem};
-use crate::source::{FileId, Sources, Span};
+use crate::source::{FileId, FileKind, Sources, Span};
 use crate::text::Text;
 
 use super::issues::LoadIssue;
@@ -103,19 +104,20 @@ impl<'a> Reader<'a> {
     }
 
     /// The entries of an env file already read, its values interpolated with `lookup` (not
-    /// with `raw`, Compose's `format: raw`); syntax errors and unset variables are recorded.
+    /// for a service's `format: raw` file); syntax errors and unset variables are recorded.
+    /// The file's kind and the comments its parser saw are recorded with it.
     pub fn env_entries(
         &mut self,
         id: FileId,
-        raw: bool,
+        kind: FileKind,
         lookup: &dyn Fn(&str) -> Option<Text>,
     ) -> Vec<DotenvEntry> {
         let file = self.sources.get(id);
-        let parsed = if raw {
-            dotenv::parse_raw(file)
-        } else {
-            dotenv::parse(file, lookup)
+        let (parsed, comments) = match kind {
+            FileKind::ServiceEnv { raw: true } => dotenv::parse_raw_with_comments(file),
+            _ => dotenv::parse_with_comments(file, lookup),
         };
+        self.sources.record(id, kind, comments);
         match parsed {
             Ok(parsed) => {
                 self.record_unset(&parsed.unset);
@@ -150,7 +152,10 @@ impl<'a> Reader<'a> {
             return None;
         }
         let text = String::from_utf8(self.fs.read(path).ok()?).ok()?;
-        Some(self.sources.add(path.to_path_buf(), text))
+        let id = self.sources.add(path.to_path_buf(), text);
+        self.sources
+            .record(id, FileKind::Dockerfile, Comments::Unknown);
+        Some(id)
     }
 }
 

@@ -17,6 +17,7 @@ use std::collections::{HashMap, HashSet};
 use yaml_rust2::parser::{Event, Parser, Tag as YamlTag};
 use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
 
+use crate::comments::{CommentFinder, Comments};
 use crate::source::{FileId, Span};
 use crate::text::Text;
 
@@ -69,6 +70,10 @@ pub struct YamlError {
 pub struct ParsedYaml {
     pub documents: Vec<Node>,
     pub errors: Vec<YamlError>,
+    /// Each `#` outside every scalar read (quoted, plain or block; a block scalar's header
+    /// line may end in a comment) at a line start or after a blank. Unknown after an error
+    /// that stopped the parse or left an alias unresolved.
+    pub comments: Comments,
 }
 
 /// Parses every document of `text` (the whole file, valid UTF-8, possibly with a BOM).
@@ -134,6 +139,7 @@ fn parse_once(file: FileId, text: &str, limits: Limits) -> ParsedYaml {
     let mut out = ParsedYaml {
         documents: builder.documents,
         errors: builder.errors,
+        comments: Comments::Unknown,
     };
     if let Some(at) = nul {
         out.errors.push(YamlError {
@@ -141,6 +147,15 @@ fn parse_once(file: FileId, text: &str, limits: Limits) -> ParsedYaml {
             message: "found a NUL character, which YAML does not allow".to_string(),
             span: Span::new(file, at, at + 1),
         });
+    }
+    let unreliable = out.errors.iter().any(|e| {
+        matches!(
+            e.kind,
+            YamlErrorKind::Syntax | YamlErrorKind::TooComplex | YamlErrorKind::UnknownAnchor
+        )
+    });
+    if !unreliable {
+        out.comments = Comments::At(builder.comments.finish());
     }
     out
 }
@@ -199,6 +214,8 @@ struct Builder<'a> {
     alias_nodes: usize,
     documents: Vec<Node>,
     errors: Vec<YamlError>,
+    /// Fed every scalar as it is read: events come in file order.
+    comments: CommentFinder<'a>,
 }
 
 impl<'a> Builder<'a> {
@@ -216,6 +233,7 @@ impl<'a> Builder<'a> {
             alias_nodes: 0,
             documents: Vec::new(),
             errors: Vec::new(),
+            comments: CommentFinder::new(src, true),
         }
     }
 
@@ -402,6 +420,15 @@ impl<'a> Builder<'a> {
             }
             TScalarStyle::Literal | TScalarStyle::Folded => self.block_extent(&value, at, mark),
         };
+        // A block scalar's header line may end in a comment; its content lines cannot.
+        let covered = match style {
+            TScalarStyle::Literal | TScalarStyle::Folded => src
+                .get(token.0..token.1)
+                .and_then(|t| t.find('\n'))
+                .map_or(token.1, |i| token.0 + i),
+            _ => token.0,
+        };
+        self.comments.content(covered, token.1);
         let exact = src.get(content.0..content.1) == Some(value.as_str());
         // The scanner grows the string as it reads; a large file has millions of them.
         let mut value = value;
