@@ -251,8 +251,8 @@ fn flags_override_the_file() {
         enabled(file, &ignore),
         set(&[
             "CMP003", "CMP005", "CMP006", "CMP007", "CMP008", "CMP009", "CMP010", "CMP011",
-            "CMP012", "CMP013", "CMP014", "CMP015", "CMP016", "CMP017", "CMP018", "CMP900",
-            "CMP901"
+            "CMP012", "CMP013", "CMP014", "CMP015", "CMP016", "CMP017", "CMP018", "CMP019",
+            "CMP900", "CMP901"
         ])
     );
 

@@ -41,23 +41,37 @@ fn blocks_after(docs: &str, heading: &str, language: &str) -> Vec<String> {
     out
 }
 
-/// The project of an example: its compose files (name, text) and `.env`. A ```yaml block
-/// is `compose.yaml`, unless its first line is a comment naming another compose file
-/// (`# docker-compose.yml`), for rules about which files Compose loads.
-type Example = (Vec<(String, String)>, Option<String>);
+/// The project of an example: its compose files (name, text) and its env file (name, text).
+/// A ```yaml block is `compose.yaml`, unless its first line is a comment naming another
+/// compose file (`# docker-compose.yml`), for rules about which files Compose loads; a
+/// ```dotenv block is `.env`, unless its first line names another file (`# .env.example`).
+type Example = (Vec<(String, String)>, Option<(String, String)>);
+
+/// The name a block's first line gives it (`# name`), if it is one of `suffixes`.
+fn named(text: &str, suffixes: &[&str]) -> Option<String> {
+    text.lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# "))
+        .filter(|n| !n.contains(' ') && suffixes.iter().any(|s| n.ends_with(s)))
+        .map(str::to_string)
+}
 
 fn example(docs: &str, heading: &str) -> Option<Example> {
-    let dotenv = blocks_after(docs, heading, "dotenv").into_iter().next();
+    let dotenv = blocks_after(docs, heading, "dotenv")
+        .into_iter()
+        .next()
+        .map(|text| {
+            let name = named(
+                &text,
+                &[".env", ".example", ".sample", ".template", ".dist"],
+            );
+            (name.unwrap_or_else(|| ".env".into()), text)
+        });
     let mut files: Vec<(String, String)> = blocks_after(docs, heading, "yaml")
         .into_iter()
         .map(|text| {
-            let named = text
-                .lines()
-                .next()
-                .and_then(|l| l.strip_prefix("# "))
-                .filter(|n| !n.contains(' ') && (n.ends_with(".yml") || n.ends_with(".yaml")))
-                .map(str::to_string);
-            (named.unwrap_or_else(|| "compose.yaml".into()), text)
+            let name = named(&text, &[".yml", ".yaml"]);
+            (name.unwrap_or_else(|| "compose.yaml".into()), text)
         })
         .collect();
     if files.is_empty() {
@@ -75,8 +89,8 @@ fn codes_for((files, dotenv): &Example) -> Vec<(&'static str, Severity)> {
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).expect("written");
     }
-    if let Some(env) = dotenv {
-        std::fs::write(dir.path().join(".env"), env).expect("written");
+    if let Some((name, env)) = dotenv {
+        std::fs::write(dir.path().join(name), env).expect("written");
     }
     let settings = Settings {
         paths: vec![dir.path().to_path_buf()],

@@ -34,15 +34,6 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
             out.push('\n');
         }
     }
-    for project in projects {
-        for used in &project.project.templates_used {
-            out.push_str(&format!(
-                "note: {} does not exist; read {} in its place\n",
-                display_path(&used.missing, &options.cwd),
-                display_path(&used.template, &options.cwd)
-            ));
-        }
-    }
     out.push_str(&summary(projects));
     out.push('\n');
     out

@@ -30,6 +30,7 @@ mod cmp015_undeclared_volume;
 mod cmp016_ignored_compose_file;
 mod cmp017_duplicate_container_name;
 mod cmp018_undeclared_secret_or_config;
+mod cmp019_env_template_used;
 pub(crate) mod cmp900_unknown_code_in_suppression;
 pub(crate) mod cmp901_unused_suppression;
 pub mod docs;
@@ -265,6 +266,7 @@ pub static RULES: &[&Rule] = &[
     &cmp016_ignored_compose_file::RULE,
     &cmp017_duplicate_container_name::RULE,
     &cmp018_undeclared_secret_or_config::RULE,
+    &cmp019_env_template_used::RULE,
     &cmp900_unknown_code_in_suppression::RULE,
     &cmp901_unused_suppression::RULE,
     &oll001_loopback_in_container::RULE,
