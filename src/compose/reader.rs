@@ -28,6 +28,10 @@ pub const ENV_TEMPLATES: [&str; 5] = [
     ".env.dist",
 ];
 
+/// The most an env file may hold. Real ones are a few kilobytes; a larger one is a mistake
+/// (a binary, a log) or an attack, and parsing it would cost many times its size.
+pub const MAX_ENV_FILE_BYTES: usize = 16 << 20;
+
 pub(super) struct Reader<'a> {
     fs: &'a dyn FileSystem,
     pub sources: Sources,
@@ -62,10 +66,28 @@ impl<'a> Reader<'a> {
 
     /// Reads a file once; invalid UTF-8 is read lossily and reported where it starts.
     pub fn read(&mut self, path: &Path) -> Result<FileId, String> {
+        self.read_at_most(path, usize::MAX)
+    }
+
+    /// [`Reader::read`] for a file that must be at most `limit` bytes: a larger one is kept
+    /// empty and reported, so that nothing downstream holds or quotes its text.
+    fn read_at_most(&mut self, path: &Path, limit: usize) -> Result<FileId, String> {
         if let Some(id) = self.sources.find(path) {
             return Ok(id);
         }
         let bytes = self.fs.read(path).map_err(|e| e.to_string())?;
+        if bytes.len() > limit {
+            let id = self.sources.add(path.to_path_buf(), String::new());
+            self.issues.push(LoadIssue::Syntax {
+                span: Span::new(id, 0, 0),
+                message: format!(
+                    "the file is {} MB, more than the {} MB an env file may have: it is not read",
+                    bytes.len() >> 20,
+                    limit >> 20
+                ),
+            });
+            return Ok(id);
+        }
         let (text, bad_at) = match String::from_utf8(bytes) {
             Ok(text) => (text, None),
             Err(e) => {
@@ -97,7 +119,7 @@ impl<'a> Reader<'a> {
         } else {
             return EnvFile::Missing;
         };
-        match self.read(&actual) {
+        match self.read_at_most(&actual, MAX_ENV_FILE_BYTES) {
             Ok(id) => EnvFile::Read(id),
             Err(reason) => EnvFile::Unreadable(reason),
         }

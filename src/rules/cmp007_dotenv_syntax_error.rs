@@ -39,9 +39,73 @@ declare_rule! {
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     issues(ctx, |issue| match issue {
         LoadIssue::DotenvSyntax { span, message } => {
-            Some(RULE.diagnostic(format!("invalid env file: {message}"), Some(*span)))
+            Some(RULE.diagnostic(format!("invalid env file: {}", shown(message)), Some(*span)))
         }
         _ => None,
     })
     .collect()
+}
+
+/// Longest text of the file a message quotes: a line may be megabytes long.
+const MAX_QUOTED: usize = 80;
+
+/// Compose's message, as the finding shows it: the value of an unterminated quote is left out
+/// (it is often a password, and the finding points at it anyway), and any other quoted text
+/// of the file is cut at [`MAX_QUOTED`] characters.
+fn shown(message: &str) -> String {
+    const UNTERMINATED: &str = "unterminated quoted value";
+    if let Some(at) = message.find(UNTERMINATED) {
+        return message[..at + UNTERMINATED.len()].to_string();
+    }
+    let mut out = String::new();
+    let mut quoted = 0usize;
+    let mut inside = false;
+    let mut escaped = false;
+    for c in message.chars() {
+        if inside && !escaped && c == '"' {
+            if quoted > MAX_QUOTED {
+                out.push('…');
+            }
+            inside = false;
+            out.push(c);
+            continue;
+        }
+        if !inside && c == '"' {
+            inside = true;
+            quoted = 0;
+            out.push(c);
+            continue;
+        }
+        if inside {
+            escaped = !escaped && c == '\\';
+            quoted += 1;
+            if quoted > MAX_QUOTED {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn quotes_are_cut_and_unterminated_values_left_out() {
+        let long = format!(
+            "line 1: unexpected character \"\\\"\" in variable name \"A\\\"{}\"",
+            "B".repeat(1_000)
+        );
+        let cut = shown(&long);
+        assert!(cut.len() < 200, "{cut}");
+        assert!(cut.ends_with(&format!("{}…\"", "B".repeat(77))), "{cut}");
+        assert_eq!(
+            shown("line 3: unterminated quoted value \"hunter2 and more"),
+            "line 3: unterminated quoted value"
+        );
+        let short = "line 1: unexpected character \"$\" in variable name \"lol$wut\"";
+        assert_eq!(shown(short), short);
+    }
 }

@@ -130,11 +130,38 @@ fn profile_list(service: &Service) -> String {
         .join(" or ")
 }
 
+/// How many service names the help lists at most.
+const MAX_NAMES_LISTED: usize = 10;
+
 /// "did you mean …?" for the closest service name, if one is close.
 fn suggestion(project: &crate::compose::model::Project, target: &str) -> String {
     let names: Vec<&str> = project.services.iter().map(|s| s.name.as_str()).collect();
     match crate::names::closest(target, &names) {
         Some(name) => format!("did you mean `{name}`?"),
+        // A few names help; all of them, on a project of thousands, only make the report
+        // as big as the project (3,000 findings gave 61 MB of JSON).
+        None if names.len() > MAX_NAMES_LISTED => format!(
+            "defined services include {}, and {} more",
+            names[..MAX_NAMES_LISTED].join(", "),
+            names.len() - MAX_NAMES_LISTED
+        ),
         None => format!("defined services: {}", names.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::reference_report::only_finding;
+
+    #[test]
+    fn the_help_lists_a_few_service_names_not_all() {
+        let mut yaml =
+            String::from("services:\n  app:\n    image: app\n    depends_on: [zzzzzz]\n");
+        for i in 0..15 {
+            yaml.push_str(&format!("  s{i}:\n    image: app\n"));
+        }
+        let help = only_finding("CMP009", &yaml).help.unwrap();
+        assert!(help.ends_with(", and 6 more"), "{help}");
+        assert_eq!(help.matches(", ").count(), 10, "{help}");
     }
 }
