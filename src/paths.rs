@@ -1,4 +1,4 @@
-//! Paths as Compose resolves them: lexically, without touching the file system (a linked
+//! Paths as Compose reads and resolves them: lexically, without touching the file system (a linked
 //! directory stays where the user named it).
 
 use std::path::{Component, Path, PathBuf};
@@ -30,6 +30,47 @@ pub fn resolve(directory: &Path, path: impl AsRef<Path>) -> PathBuf {
     }
 }
 
+/// Whether a volume's source is a path on the host (relative, absolute, under `~`, a UNC
+/// path or a Windows drive) rather than the name of a volume.
+pub(crate) fn is_file_path(source: &str) -> bool {
+    let mut chars = source.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if matches!(first, '.' | '/' | '~') || source.starts_with("\\\\") {
+        return true;
+    }
+    first.is_alphabetic() && chars.next() == Some(':')
+}
+
+/// Go's `path.Clean`.
+pub(crate) fn clean_path(p: &str) -> String {
+    if p.is_empty() {
+        return ".".to_string();
+    }
+    let rooted = p.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in p.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|last| *last != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +86,12 @@ mod tests {
             PathBuf::from("/etc/x")
         );
         assert_eq!(resolve(Path::new("/p/q"), "../../.."), PathBuf::from("/.."));
+    }
+
+    #[test]
+    fn clean_paths() {
+        assert_eq!(clean_path("/proj/./b/"), "/proj/b");
+        assert_eq!(clean_path("/proj/../x"), "/x");
+        assert_eq!(clean_path("a/../../b"), "../b");
     }
 }

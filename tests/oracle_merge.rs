@@ -3,7 +3,7 @@
 
 mod support;
 
-use composelint::compose::canonical::{CanonicalContext, to_config_json};
+use composelint::compose::config::{CanonicalContext, to_config_json};
 use composelint::compose::merge::{enforce_unicity, merge, merge_at, merge_documents};
 use serde::Deserialize;
 use serde_json::Value;

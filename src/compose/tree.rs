@@ -1,6 +1,6 @@
-//! The spanned YAML tree as merging and the canonical form both work on it: the nodes they
-//! build, Go's formatting of decoded YAML values (messages and list items are worded as
-//! Compose's Go code prints them), and the error both report.
+//! The spanned YAML tree as merging, the canonical form and the `config` renderer work on it:
+//! the nodes they build, Go's formatting of decoded YAML values (messages and list items are
+//! worded as Compose's Go code prints them), and the error they report.
 
 use std::fmt;
 

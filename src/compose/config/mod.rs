@@ -1,12 +1,45 @@
 //! `composelint config`: the resolved project in the shape `docker compose config --format
 //! json` prints, so users can see what composelint sees.
+//!
+//! Here: what the command adds to the loaded project before printing it ([`render`]). The
+//! loaded project itself is rendered by `document` (the walk over the merged tree), `fields`
+//! (the service fields with a shape of their own) and `values` (scalars in Go's types).
 
-use std::collections::BTreeSet;
+mod document;
+mod fields;
+mod values;
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::canonical::{CanonicalContext, to_config_json};
+pub use document::to_config_json;
+
 use super::model::Project;
+
+/// What the `config` JSON depends on besides the merged tree.
+#[derive(Clone, Debug, Default)]
+pub struct CanonicalContext {
+    pub project_name: String,
+    /// Absolute, `/`-separated; relative paths in the files are resolved against it.
+    pub project_dir: String,
+    /// The project environment, for entries that name a variable without a value (`- KEY`).
+    pub environment: BTreeMap<String, String>,
+    /// Active profiles; `*` enables all.
+    pub profiles: Vec<String>,
+    /// What `~` in a bind-mount source stands for; left as written when unknown.
+    pub home_dir: Option<String>,
+}
+
+impl CanonicalContext {
+    pub fn new(project_name: impl Into<String>, project_dir: impl Into<String>) -> Self {
+        CanonicalContext {
+            project_name: project_name.into(),
+            project_dir: project_dir.into(),
+            ..CanonicalContext::default()
+        }
+    }
+}
 
 /// What `docker compose config --format json` (v2.40.3) prints for the project: the loaded
 /// project of [`project_json`], then what the command does before printing it:
