@@ -647,6 +647,12 @@ pub fn resolve(
             .collect()
     };
     let flag_select = match &overrides.select {
+        // `--select ''` would turn every rule off and pass whatever the files hold.
+        Some(list) if list.iter().all(|s| s.trim().is_empty()) => {
+            return Err(ConfigError::flag(
+                "--select: names no rule (give codes, prefixes or ALL)",
+            ));
+        }
         Some(list) => Some(flag_selectors(list, "--select")?),
         None => None,
     };

@@ -240,7 +240,7 @@ fn check_and_fix(
     }
     if let Some(diff) = &fixed.diff {
         emit(diff, args.config.output_file.as_deref(), cwd)?;
-        return Ok(u8::from(!diff.is_empty()));
+        return Ok(u8::from(!diff.is_empty() && !args.config.exit_zero));
     }
     if !args.fix.fix_only {
         report(args, &fixed.projects, cwd)?;

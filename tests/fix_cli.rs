@@ -397,3 +397,24 @@ fn env_file_values_are_fixed_inside_their_quotes() {
         "WEBUI_NAME=\"Local AI\"\n"
     );
 }
+
+/// `--diff` exits 1 when there is a diff, like `git diff --exit-code`; `--exit-zero` makes it
+/// 0, as for every other finding.
+#[test]
+fn exit_zero_holds_for_diff_too() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        format!("{}\n", broken("\n")).as_bytes(),
+    );
+    let diff = run(dir.path(), &["--diff"]);
+    assert_eq!(diff.code, 1, "{}{}", diff.stdout, diff.stderr);
+    assert!(
+        diff.stdout
+            .contains("+      OLLAMA_BASE_URL: 'http://ollama:11434'")
+    );
+    let zero = run(dir.path(), &["--diff", "--exit-zero"]);
+    assert_eq!(zero.code, 0, "{}{}", zero.stdout, zero.stderr);
+    assert_eq!(zero.stdout, diff.stdout);
+}

@@ -14,7 +14,7 @@
 //!   debug build, which runs smaller generated inputs);
 //! - `setup …`: what the test builds before the run, because it cannot be committed: `fifo
 //!   PATH`, `symlink PATH TARGET`, `chmod000 PATH`, `generate PATH KIND` (`deep-flow`,
-//!   `deep-block`, `huge`, `extends-chain`, `nested-defaults`, `env-20mb`, `includes`: the last writes
+//!   `deep-block`, `huge`, `extends-chain`, `nested-defaults`, `env-20mb`, `one-line-flow`, `includes`: the last writes
 //!   the files it includes beside PATH);
 //! - `json-only`: run the JSON format alone (for inputs whose point is their size or shape,
 //!   not their rendering).
@@ -199,6 +199,15 @@ fn generate(kind: &str) -> Vec<u8> {
             "${A:-".repeat(DEPTH),
             "}".repeat(DEPTH)
         ),
+        // A generator's one-line flow-style file, 130 KB wide: the finding at its end lies past
+        // column 65,535, where the terminal renderer used to panic.
+        "one-line-flow" => {
+            let labels: Vec<String> = (0..8_000).map(|i| format!("\"k{i}\": \"v{i}\"")).collect();
+            format!(
+                "{{\"services\": {{\"a\": {{\"image\": \"x\", \"labels\": {{{}}}, \"depends_on\": [\"missing\"]}}}}}}\n",
+                labels.join(", ")
+            )
+        }
         // 20 MB on one line, a quote at its start: an env file past the 16 MB limit.
         "env-20mb" => format!("A\"{}", "B".repeat(20 << 20)),
         other => panic!("unknown generated input {other}"),

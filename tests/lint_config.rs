@@ -295,6 +295,23 @@ fn a_bad_flag_is_an_error_naming_the_flag() {
     );
 }
 
+/// `--select ''` would turn every rule off and pass anything: it is an error.
+#[test]
+fn an_empty_select_is_an_error() {
+    for list in [vec![String::new()], vec![" ".to_string(), String::new()]] {
+        let empty = Overrides {
+            select: Some(list),
+            ..Overrides::default()
+        };
+        let e = resolve(None, &empty).unwrap_err();
+        assert!(
+            e.message.starts_with("--select: names no rule"),
+            "{}",
+            e.message
+        );
+    }
+}
+
 #[test]
 fn selection_filters_the_findings() {
     let fs = memfs(&[

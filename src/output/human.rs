@@ -81,12 +81,26 @@ impl Report {
         let Some(primary) = d.primary else {
             return report;
         };
+        if !showable(primary, sources) {
+            // A line as long as a whole generated file (flow style on one line) is no help to
+            // read, and the terminal renderer cannot draw a column that far: say where it is.
+            let file = sources.get(primary.file);
+            let at = file.line_col(primary.start);
+            report.message = format!(
+                "{} (at {}:{}:{}; the line is too long to show)",
+                report.message,
+                display_path(&file.path, &options.cwd),
+                at.line,
+                at.column
+            );
+            return report;
+        }
         report.source = Some(named_source(primary, sources, env_files, options));
         report.labels.push(LabeledSpan::new_primary_with_span(
             d.primary_label.clone(),
             source_span(primary),
         ));
-        for label in &d.related {
+        for label in d.related.iter().filter(|l| showable(l.span, sources)) {
             if label.span.file == primary.file {
                 report.labels.push(LabeledSpan::new_with_span(
                     Some(label.message.clone()),
@@ -124,6 +138,24 @@ fn help_with_fix(d: &Diagnostic) -> Option<String> {
         (Some(help), Some(fix)) => Some(format!("{help}\n{fix}")),
         (help, fix) => help.or(fix),
     }
+}
+
+/// The longest line a finding is drawn on, in bytes.
+const MAX_SHOWN_LINE: usize = 1_000;
+
+/// Whether the lines `span` covers are short enough to draw.
+fn showable(span: Span, sources: &Sources) -> bool {
+    let text = &sources.get(span.file).text;
+    let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else {
+        return false;
+    };
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let end = after.find('\n').map_or(text.len(), |i| span.end + i);
+    before[start..].len() <= MAX_SHOWN_LINE
+        && end - span.end <= MAX_SHOWN_LINE
+        && text[span.start..span.end]
+            .split('\n')
+            .all(|line| line.len() <= MAX_SHOWN_LINE)
 }
 
 fn named_source(
