@@ -230,7 +230,10 @@ fn artifact(path: &str) -> Value {
         };
         json!({"uri": format!("{prefix}{}", encode_uri_path(&slashed))})
     } else {
-        json!({"uri": encode_uri_path(&slashed), "uriBaseId": SRCROOT})
+        // A `:` before the first `/` would read as a scheme (`svc:prod/compose.yaml`), and
+        // encoded it means the same anywhere in a relative path.
+        let uri = encode_uri_path(&slashed).replace(':', "%3A");
+        json!({"uri": uri, "uriBaseId": SRCROOT})
     }
 }
 
@@ -332,6 +335,10 @@ mod tests {
         assert_eq!(
             artifact("C:\\x\\c.yaml"),
             json!({"uri": "file:///C:/x/c.yaml"})
+        );
+        assert_eq!(
+            artifact("svc:prod/compose.yaml"),
+            json!({"uri": "svc%3Aprod/compose.yaml", "uriBaseId": "%SRCROOT%"})
         );
         assert_eq!(directory_uri("/repo"), "file:///repo/");
         assert_eq!(encode_uri_path("50%#?"), "50%25%23%3F");
