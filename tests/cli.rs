@@ -451,3 +451,36 @@ fn a_finding_in_a_shared_base_file_is_shown_once_naming_its_projects() {
         concise.stdout
     );
 }
+
+/// A file included as `../shared/compose.yaml` is the same file its own directory's project
+/// reads: its finding is named by one path, once.
+#[test]
+fn an_included_file_is_named_by_one_path() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    for sub in ["app", "shared"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("shared/compose.yaml"),
+        "services:\n  s:\n    image: x\n    depends_on: [missing]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("app/compose.yaml"),
+        "include: [../shared/compose.yaml]\nservices:\n  a:\n    image: x\n",
+    )
+    .unwrap();
+    let r = run(dir.path(), &["--format", "concise"]);
+    let findings: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains(" CMP009 "))
+        .collect();
+    assert_eq!(findings.len(), 1, "{}", r.stdout);
+    assert!(
+        findings[0].starts_with("shared/compose.yaml:4:18:"),
+        "{}",
+        r.stdout
+    );
+}

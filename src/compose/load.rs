@@ -528,12 +528,18 @@ impl Loader<'_> {
             let Some(include) = IncludeEntry::read(item, &mut self.files.issues) else {
                 continue;
             };
-            let paths: Vec<PathBuf> = include.paths.iter().map(|p| directory.join(p)).collect();
+            // Normalised, so that a file reached as `app/../shared/x.yaml` is the file
+            // `shared/x.yaml` that other projects read: one file, one place in findings.
+            let paths: Vec<PathBuf> = include
+                .paths
+                .iter()
+                .map(|p| crate::paths::resolve(directory, p))
+                .collect();
             let Some(first) = paths.first() else { continue };
             let inc_dir = include
                 .project_directory
                 .as_ref()
-                .map(|d| directory.join(d))
+                .map(|d| crate::paths::resolve(directory, d))
                 .or_else(|| first.parent().map(Path::to_path_buf))
                 .unwrap_or_else(|| directory.to_path_buf());
             if let Some(pos) = stack.iter().position(|p| paths.contains(p)) {
@@ -775,7 +781,7 @@ impl Loader<'_> {
         chain.push((key.0, key.1, extends.span));
         let base = match base_file {
             Some(file) => {
-                let base_path = directory.join(&file);
+                let base_path = crate::paths::resolve(directory, &file);
                 let base_dir = base_path
                     .parent()
                     .map(Path::to_path_buf)
