@@ -207,10 +207,10 @@ pub fn describe(selections: &[&Selection]) -> String {
                 .join(" and ")
         })
         .collect();
-    let with = match named.len() {
-        0 => String::new(),
-        1 => format!("with profile {}", named[0]),
-        _ => format!("with profile {}", named.join(" or ")),
+    let with = if named.is_empty() {
+        String::new()
+    } else {
+        format!("with profile {}", named.join(" or "))
     };
     match (without, with.is_empty()) {
         (true, true) => "without a profile".into(),
