@@ -62,8 +62,9 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
-    issues(ctx, |issue| match issue {
-        LoadIssue::UndefinedVariable { name, span } if passes_through(ctx, name, *span) => {
+    let pass_throughs = PassThroughs::of(ctx);
+    issues(ctx, move |issue| match issue {
+        LoadIssue::UndefinedVariable { name, span } if pass_throughs.contains(name, *span) => {
             let mut d = RULE
                 .diagnostic(
                     format!(
@@ -91,26 +92,45 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
     .collect()
 }
 
-/// Whether `${name}` at `span` is the whole value of a service's `environment:` entry of the
-/// same name (`NAME=${NAME}`, `NAME: ${NAME}`): an optional setting handed through from the
-/// shell, which Compose turns into an empty variable when unset.
-fn passes_through(ctx: &Context, name: &str, span: Span) -> bool {
-    let project = ctx.project;
-    project
-        .services
-        .iter()
-        .chain(&project.inactive)
-        .flat_map(|s| &s.environment)
-        .filter(|v| v.key == name)
-        .any(|v| match v.source {
-            EnvSource::Environment { span: entry } => {
-                entry.file == span.file
-                    && entry.start <= span.start
-                    && span.end <= entry.end
-                    && written_as_pass_through(&ctx.sources.get(entry.file).text, entry, name)
-            }
-            EnvSource::EnvFile { .. } => false,
+/// The `environment:` entries whose whole value is `${NAME}` of their own name (`NAME=${NAME}`,
+/// `NAME: ${NAME}`): optional settings handed through from the shell, which Compose turns
+/// into empty variables when unset. Sorted by place, so that each unset variable finds its
+/// entry by a search rather than a scan of every service (a project may have thousands).
+struct PassThroughs<'a> {
+    entries: Vec<(Span, &'a str)>,
+}
+
+impl<'a> PassThroughs<'a> {
+    fn of(ctx: &Context<'a>) -> Self {
+        let project = ctx.project;
+        let mut entries: Vec<(Span, &str)> = project
+            .services
+            .iter()
+            .chain(&project.inactive)
+            .flat_map(|s| &s.environment)
+            .filter_map(|v| match v.source {
+                EnvSource::Environment { span }
+                    if written_as_pass_through(&ctx.sources.get(span.file).text, span, &v.key) =>
+                {
+                    Some((span, v.key.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        entries.sort_by_key(|(span, _)| (span.file, span.start));
+        entries.dedup();
+        PassThroughs { entries }
+    }
+
+    /// Whether `${name}` at `span` is the value of such an entry of that name.
+    fn contains(&self, name: &str, span: Span) -> bool {
+        let after = self
+            .entries
+            .partition_point(|(entry, _)| (entry.file, entry.start) <= (span.file, span.start));
+        self.entries[..after].last().is_some_and(|(entry, key)| {
+            *key == name && entry.file == span.file && span.end <= entry.end
         })
+    }
 }
 
 fn written_as_pass_through(text: &str, entry: Span, name: &str) -> bool {
