@@ -227,6 +227,19 @@ pub struct Reference {
     /// The app replaces a loopback host by this one itself (bolt.diy with
     /// `RUNNING_IN_DOCKER=true`), so loopback there is not the container.
     pub loopback_rewrite: Option<&'static LoopbackRewrite>,
+    pub evidence: Evidence,
+}
+
+/// How sure it is that the client reads the value at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Evidence {
+    /// The app is known to read it, the service's own `environment:` or command names it, or
+    /// the configuration declares the variable.
+    Read,
+    /// It only arrives through an `env_file` that several services load, and nothing says the
+    /// app reads it: a repository-wide `.env` loaded by a database hands it `OLLAMA_BASE_URL`
+    /// too.
+    Loaded,
 }
 
 impl Reference {
@@ -293,6 +306,25 @@ pub fn references_with(
         url.port.is_some_and(|p| server_ports.contains(&p))
             || server_names.contains(&url.host.to_ascii_lowercase())
     };
+
+    // How many services load each env file: a file written for one service speaks for it like
+    // its `environment:` does; a file many load speaks for none of them.
+    let mut loaders: std::collections::HashMap<crate::source::FileId, usize> = Default::default();
+    for service in &project.services {
+        let mut files: Vec<crate::source::FileId> = service
+            .environment
+            .iter()
+            .filter_map(|v| match v.source {
+                EnvSource::EnvFile { file, .. } => Some(file),
+                EnvSource::Environment { .. } => None,
+            })
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        for file in files {
+            *loaders.entry(file).or_default() += 1;
+        }
+    }
 
     let mut out = Vec::new();
     for (i, service) in project.services.iter().enumerate() {
@@ -389,6 +421,7 @@ pub fn references_with(
                             setting: Some(r.var),
                             ignored_var: None,
                             loopback_rewrite: r.loopback_rewrite,
+                            evidence: Evidence::Read,
                         });
                     }
                     _ => {}
@@ -406,6 +439,7 @@ pub fn references_with(
             if claimed.contains(&var.key.as_str()) {
                 continue;
             }
+            let first_of_var = out.len();
             let Some(text) = &var.value else { continue };
             if text.value.is_empty() {
                 continue;
@@ -484,9 +518,17 @@ pub fn references_with(
                         setting: None,
                         ignored_var: None,
                         loopback_rewrite: None,
+                        evidence: Evidence::Read,
                     });
                 }
                 None => {}
+            }
+            if let EnvSource::EnvFile { file, .. } = var.source
+                && loaders.get(&file).is_some_and(|&n| n > 1)
+            {
+                for pushed in out.iter_mut().skip(first_of_var) {
+                    pushed.evidence = Evidence::Loaded;
+                }
             }
         }
         if !is_server {
@@ -520,6 +562,7 @@ pub fn references_with(
                     setting: None,
                     ignored_var: None,
                     loopback_rewrite: None,
+                    evidence: Evidence::Read,
                 });
             }
         }
@@ -614,6 +657,7 @@ fn push_urls(
             setting,
             ignored_var: None,
             loopback_rewrite: None,
+            evidence: Evidence::Read,
         });
     }
 }

@@ -55,6 +55,7 @@ mod oll017_ollama_port_on_non_server;
 mod oll018_healthcheck_tool_missing;
 mod reference_report;
 mod selection_merge;
+mod shared_lines;
 mod structural_fix;
 mod undeclared;
 
@@ -123,6 +124,7 @@ fn check_selection(
             (r, verdict)
         })
         .collect();
+    let judged = shared_lines::settle(judged, project, &servers);
     let ctx = Context {
         project,
         sources,
@@ -306,8 +308,8 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 
 /// Runs every rule over a project.
 pub fn check(ctx: &Context) -> Vec<Diagnostic> {
-    let mut diagnostics: Vec<Diagnostic> =
-        RULES.iter().flat_map(|rule| (rule.check)(ctx)).collect();
+    let diagnostics: Vec<Diagnostic> = RULES.iter().flat_map(|rule| (rule.check)(ctx)).collect();
+    let mut diagnostics = shared_lines::merge(diagnostics, ctx.references, ctx.project);
     fix_conflicts::withdraw_conflicting_fixes(&mut diagnostics, ctx.sources);
     fix_conflicts::withdraw_fixes_breaking_working_references(&mut diagnostics, ctx);
     diagnostics

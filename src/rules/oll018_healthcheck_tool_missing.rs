@@ -503,8 +503,13 @@ mod tests {
         let d = lint_yaml(
             "services:\n  a:\n    image: ollama/ollama\n    volumes: [\"models:/root/.ollama\"]\n    healthcheck: &hc\n      test: curl -f http://localhost:11434\n  b:\n    image: ollama/ollama\n    volumes: [\"models2:/root/.ollama\"]\n    healthcheck: *hc\nvolumes:\n  models: {}\n  models2: {}\n",
         );
+        // One line, one finding, naming the other service that shares it.
         let found: Vec<&Diagnostic> = d.iter().filter(|d| d.code == "OLL018").collect();
-        assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found.iter().all(|d| d.fix.is_none()), "{found:?}");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.ends_with("(likewise for service `b`)"),
+            "{found:?}"
+        );
+        assert!(found[0].fix.is_none(), "{found:?}");
     }
 }

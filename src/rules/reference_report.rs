@@ -231,10 +231,18 @@ pub fn env_value_span(var: &EnvVar) -> Span {
 /// does not load fails the test: a rule test over nothing would pass whatever the rule does.
 #[cfg(test)]
 pub fn lint_yaml(yaml: &str) -> Vec<Diagnostic> {
+    lint_files(&[("compose.yaml", yaml)])
+}
+
+/// [`lint_yaml`] over several files of `/p` (`compose.yaml` first, then `.env`, env files).
+#[cfg(test)]
+pub fn lint_files(files: &[(&str, &str)]) -> Vec<Diagnostic> {
     use crate::compose::load::{LoadOptions, load_project};
     use crate::fs::MemFs;
     let mut fs = MemFs::new();
-    fs.insert("/p/compose.yaml", yaml);
+    for (name, text) in files {
+        fs.insert(format!("/p/{name}"), *text);
+    }
     let (project, sources) = load_project(
         &fs,
         &[std::path::PathBuf::from("/p/compose.yaml")],
