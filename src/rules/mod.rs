@@ -309,7 +309,7 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 /// Runs every rule over a project.
 pub fn check(ctx: &Context) -> Vec<Diagnostic> {
     let diagnostics: Vec<Diagnostic> = RULES.iter().flat_map(|rule| (rule.check)(ctx)).collect();
-    let mut diagnostics = shared_lines::merge(diagnostics, ctx.references, ctx.project);
+    let mut diagnostics = shared_lines::merge(diagnostics, ctx);
     fix_conflicts::withdraw_conflicting_fixes(&mut diagnostics, ctx.sources);
     fix_conflicts::withdraw_fixes_breaking_working_references(&mut diagnostics, ctx);
     diagnostics

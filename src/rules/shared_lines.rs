@@ -17,6 +17,8 @@ use crate::ollama::{Evidence, Reference, Servers, Written};
 use crate::reachability::Verdict;
 use crate::source::Span;
 
+use super::Context;
+
 /// The `env_file` line a reference was read from.
 fn env_file_line(r: &Reference) -> Option<Span> {
     match &r.written {
@@ -26,6 +28,22 @@ fn env_file_line(r: &Reference) -> Option<Span> {
         } => Some(*span),
         _ => None,
     }
+}
+
+/// The `env_file` lines that set where a server of the project listens (`OLLAMA_HOST`).
+fn server_listen_lines(project: &Project, servers: &Servers) -> std::collections::HashSet<Span> {
+    servers
+        .indices
+        .iter()
+        .filter_map(|&i| {
+            let server = servers.get(i)?;
+            let var = server.server.server.listen.env.as_deref()?;
+            match &project.services[i].env(var)?.source {
+                EnvSource::EnvFile { span, .. } => Some(*span),
+                EnvSource::Environment { .. } => None,
+            }
+        })
+        .collect()
 }
 
 /// Drops the loaded-only references a line should not be judged by: the line is read by a
@@ -43,18 +61,7 @@ pub fn settle(
         .filter(|(r, _)| r.evidence == Evidence::Read)
         .filter_map(|(r, _)| env_file_line(r))
         .collect();
-    let server_lines: std::collections::HashSet<Span> = servers
-        .indices
-        .iter()
-        .filter_map(|&i| {
-            let server = servers.get(i)?;
-            let var = server.server.server.listen.env.as_deref()?;
-            match &project.services[i].env(var)?.source {
-                EnvSource::EnvFile { span, .. } => Some(*span),
-                EnvSource::Environment { .. } => None,
-            }
-        })
-        .collect();
+    let server_lines = server_listen_lines(project, servers);
     // Whether the services that load each line judge it alike.
     let mut agree: HashMap<(Span, String), (Verdict, bool)> = HashMap::new();
     for (r, verdict) in &judged {
@@ -89,11 +96,9 @@ pub fn settle(
 /// Reports a line once: findings of one rule at one place for several services become the
 /// first one, naming the others; a finding that rests only on loaded values is info, and its
 /// fix waits for `--unsafe-fixes` (nothing says the value is used at all).
-pub fn merge(
-    diagnostics: Vec<Diagnostic>,
-    references: &[(Reference, Verdict)],
-    project: &Project,
-) -> Vec<Diagnostic> {
+pub fn merge(diagnostics: Vec<Diagnostic>, ctx: &Context) -> Vec<Diagnostic> {
+    let (references, project) = (ctx.references, ctx.project);
+    let server_lines = server_listen_lines(project, ctx.servers);
     // The lines that only loaded values stand on, per service.
     let loaded: Vec<(&str, Span)> = references
         .iter()
@@ -146,6 +151,22 @@ pub fn merge(
         if rests_on_loaded(d) {
             lower_to_unproven(d);
         }
+        // The server reads the same line as where it listens: a client's URL written there
+        // would move the server.
+        let edits_server_line = d.fix.as_ref().is_some_and(|f| {
+            f.edits.iter().any(|e| {
+                server_lines.iter().any(|line| {
+                    line.file == e.span.file && line.start <= e.span.start && e.span.end <= line.end
+                })
+            })
+        });
+        if edits_server_line {
+            d.fix = None;
+            add_to_help(
+                d,
+                "the same line sets where the Ollama server listens, so set this service's value in its own `environment:`",
+            );
+        }
     }
     kept
 }
@@ -155,7 +176,13 @@ fn lower_to_unproven(d: &mut Diagnostic) {
     if let Some(fix) = &mut d.fix {
         fix.applicability = Applicability::Unsafe;
     }
-    let note = "the value reaches the container only through `env_file`, and its image is not known to read it: if it does, set it in the service's `environment:`";
+    add_to_help(
+        d,
+        "the value reaches the container only through `env_file`, and its image is not known to read it: if it does, set it in the service's `environment:`",
+    );
+}
+
+fn add_to_help(d: &mut Diagnostic, note: &str) {
     d.help = Some(match d.help.take() {
         Some(help) => format!("{help}; {note}"),
         None => note.to_string(),
