@@ -11,6 +11,7 @@ use crate::knowledge::client::{
 };
 use crate::knowledge::extensions::ClientVariable;
 use crate::knowledge::generic::{self, VarKind};
+use crate::knowledge::installed_ollama::installed_ollama;
 use crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT;
 use crate::knowledge::{self, Extensions, ServerMatch, Side, TargetUrl};
 use crate::net::{BindScope, Listener, ServerCatalog};
@@ -57,22 +58,40 @@ pub fn ollama_server_with(
             .matches_image(image)
             .or_else(|| extensions.server_for_image(image))
     };
+    // The environment the image itself brings, beyond the knowledge table's (the `ENV`s of a
+    // Dockerfile that installs Ollama).
+    let mut env: BTreeMap<String, String> = BTreeMap::new();
     let (server, built) = match service.image.as_ref().and_then(|i| by_image(&i.value)) {
         Some(m) => (m, false),
         None => {
             let build = service.build.as_ref()?;
             let text = &sources.get(build.dockerfile_file?).text;
-            let base = match &build.target {
-                Some(t) => knowledge::dockerfile::dockerfile_stage_base(text, &t.value),
+            let target = build.target.as_ref().map(|t| t.value.as_str());
+            let base = match target {
+                Some(t) => knowledge::dockerfile::dockerfile_stage_base(text, t),
                 None => knowledge::dockerfile_final_base(text),
-            }?;
-            (by_image(&base)?, true)
+            };
+            match base.as_deref().and_then(by_image) {
+                Some(m) => (m, true),
+                None => {
+                    let installed = installed_ollama(text, target)?;
+                    env = installed.env;
+                    // A start script may set the listen address before it starts the server:
+                    // unless the image runs `ollama serve` itself, where it listens is not
+                    // known, and nothing is reported about it.
+                    if !installed.serves_directly {
+                        env.entry("OLLAMA_HOST".into())
+                            .or_insert_with(|| format!("0.0.0.0:{OLLAMA_DEFAULT_PORT}"));
+                    }
+                    (profile.installed()?, true)
+                }
+            }
         }
     };
     if !runs_server(service, server.image) {
         return None;
     }
-    let env = container_env(service);
+    env.extend(container_env(service));
     Some(OllamaServer {
         listen: server.server.listen_address(server.image, &env),
         models_dir: server.server.models_dir(server.image, &env),

@@ -26,48 +26,87 @@ struct Stage {
     base: String,
     /// Lower-cased, as Docker compares stage names.
     name: Option<String>,
+    /// The instructions after its `FROM`.
+    body: Vec<String>,
 }
 
-fn resolve(stages: &[Stage], index: usize) -> Option<String> {
-    let mut base = &stages.get(index)?.base;
+/// The stage a build runs (`target`, else the last) and the stages it builds on, each as its
+/// index: the stage itself first.
+fn chain(stages: &[Stage], index: usize) -> Vec<usize> {
+    let mut out = vec![index];
     let mut limit = index;
     // A stage may only name stages before it, so each step moves strictly backwards.
     loop {
-        let lowered = base.to_ascii_lowercase();
-        let earlier = stages
-            .get(..limit)?
+        let lowered = stages[limit].base.to_ascii_lowercase();
+        let earlier = stages[..limit]
             .iter()
             .rposition(|s| s.name.as_deref() == Some(lowered.as_str()));
         match earlier {
             Some(i) => {
-                base = &stages.get(i)?.base;
+                out.push(i);
                 limit = i;
             }
-            None => return Some(base.clone()),
+            None => return out,
         }
     }
 }
 
-fn stages(text: &str) -> Vec<Stage> {
-    instructions(text)
+fn resolve(stages: &[Stage], index: usize) -> Option<String> {
+    let last = *chain(stages, index).last()?;
+    Some(stages[last].base.clone())
+}
+
+/// The instructions (`RUN …`, `ENV …`, `CMD …`) that make the image a build of `text` runs:
+/// those of the `target` stage (else the last) after those of the stages it builds on, in
+/// build order. Empty when there is no such stage.
+pub fn built_instructions(text: &str, target: Option<&str>) -> Vec<String> {
+    let stages = stages(text);
+    let index = match target {
+        Some(t) => stages
+            .iter()
+            .position(|s| s.name.as_deref() == Some(&t.to_ascii_lowercase())),
+        None => stages.len().checked_sub(1),
+    };
+    let Some(index) = index else {
+        return Vec::new();
+    };
+    chain(&stages, index)
         .into_iter()
-        .filter_map(|line| {
-            let mut words = line.split_whitespace();
-            let keyword = words.next()?;
-            if !keyword.eq_ignore_ascii_case("FROM") {
-                return None;
-            }
-            let mut words = words.skip_while(|w| w.starts_with("--"));
-            let base = words.next()?.to_string();
-            let name = match (words.next(), words.next()) {
-                (Some(kw), Some(name)) if kw.eq_ignore_ascii_case("AS") => {
-                    Some(name.to_ascii_lowercase())
-                }
-                _ => None,
-            };
-            Some(Stage { base, name })
-        })
+        .rev()
+        .flat_map(|i| stages[i].body.iter().cloned())
         .collect()
+}
+
+fn stages(text: &str) -> Vec<Stage> {
+    let mut out: Vec<Stage> = Vec::new();
+    for line in instructions(text) {
+        let mut words = line.split_whitespace();
+        let Some(keyword) = words.next() else {
+            continue;
+        };
+        if !keyword.eq_ignore_ascii_case("FROM") {
+            if let Some(stage) = out.last_mut() {
+                stage.body.push(line);
+            }
+            continue;
+        }
+        let mut words = words.skip_while(|w| w.starts_with("--"));
+        let Some(base) = words.next() else {
+            continue;
+        };
+        let name = match (words.next(), words.next()) {
+            (Some(kw), Some(name)) if kw.eq_ignore_ascii_case("AS") => {
+                Some(name.to_ascii_lowercase())
+            }
+            _ => None,
+        };
+        out.push(Stage {
+            base: base.to_string(),
+            name,
+            body: Vec::new(),
+        });
+    }
+    out
 }
 
 /// Logical instruction lines: continuations joined, comments and blank lines dropped.

@@ -22,6 +22,7 @@ pub mod dockerfile;
 pub mod extensions;
 pub mod generic;
 pub mod image;
+pub mod installed_ollama;
 pub mod ollama_host;
 pub mod proxy;
 pub mod server;

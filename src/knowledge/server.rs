@@ -81,6 +81,9 @@ pub enum ImageKind {
     /// The server runs inside the client's container: `localhost` is right for that client,
     /// and the bundled server binds loopback unless told otherwise.
     Bundled,
+    /// Ollama installed by a Dockerfile of the project: recognised from the Dockerfile, never
+    /// by image name.
+    Installed,
 }
 
 /// An image that runs the server.
@@ -159,7 +162,19 @@ impl ServerProfile {
         let image = ImageRef::parse(image)?;
         self.images
             .iter()
+            .filter(|i| i.kind != ImageKind::Installed)
             .find(|i| i.pattern().matches(&image))
+            .map(|i| ServerMatch {
+                server: self,
+                image: i,
+            })
+    }
+
+    /// The entry for a server a Dockerfile of the project installs.
+    pub fn installed(&'static self) -> Option<ServerMatch> {
+        self.images
+            .iter()
+            .find(|i| i.kind == ImageKind::Installed)
             .map(|i| ServerMatch {
                 server: self,
                 image: i,
@@ -227,7 +242,7 @@ impl ServerProfile {
                 (ImageKind::Bundled, Some(id)) if !clients.iter().any(|c| &c.id == id) => {
                     problems.push(at(&format!("bundle names unknown client {id}")));
                 }
-                (ImageKind::Official, Some(_)) => {
+                (ImageKind::Official | ImageKind::Installed, Some(_)) => {
                     problems.push(at("an official image names a client"));
                 }
                 _ => {}

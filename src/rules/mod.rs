@@ -53,6 +53,7 @@ mod oll015_proxy_intercepts;
 mod oll016_browser_side_reference;
 mod oll017_ollama_port_on_non_server;
 mod oll018_healthcheck_tool_missing;
+mod oll019_server_binds_foreign_address;
 mod reference_report;
 mod selection_merge;
 mod shared_lines;
@@ -289,6 +290,7 @@ pub static RULES: &[&Rule] = &[
     &oll016_browser_side_reference::RULE,
     &oll017_ollama_port_on_non_server::RULE,
     &oll018_healthcheck_tool_missing::RULE,
+    &oll019_server_binds_foreign_address::RULE,
 ];
 
 /// The rules whose findings make `docker compose config` refuse the project, found in the

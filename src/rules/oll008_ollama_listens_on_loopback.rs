@@ -3,6 +3,7 @@ use super::{Context, declare_rule};
 use crate::compose::model::EnvSource;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::TargetUrl;
+use crate::knowledge::server::ImageKind;
 use crate::net::Namespace;
 use crate::ollama::Reference;
 use crate::reachability::Verdict;
@@ -119,6 +120,9 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             Some("") => format!(" (an empty `{var_name}` means `127.0.0.1`)"),
             Some(v) => format!(" (`{var_name}={v}`)"),
             None if server.server.is_bundled() => " (the bundled Ollama's default)".to_string(),
+            None if server.server.image.kind == ImageKind::Installed => {
+                " (the Ollama its Dockerfile installs binds loopback unless `OLLAMA_HOST` says otherwise)".to_string()
+            }
             None => String::new(),
         };
         let whose = if host_network {
