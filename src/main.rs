@@ -186,10 +186,19 @@ fn warn_paths_without_projects(
 /// Prints the findings in the chosen format (or the statistics); the human formats end with
 /// what is fixable.
 fn report(args: &CheckArgs, projects: &[LintedProject], cwd: &Path) -> Result<(), String> {
+    let text = render_report(args, projects, cwd)?;
+    emit(&text, args.config.output_file.as_deref(), cwd)
+}
+
+/// The report [`report`] prints.
+fn render_report(
+    args: &CheckArgs,
+    projects: &[LintedProject],
+    cwd: &Path,
+) -> Result<String, String> {
     let output_file = args.config.output_file.as_deref();
     if args.config.statistics {
-        let text = statistics(projects, args.format, args.config.quiet)?;
-        return emit(&text, output_file, cwd);
+        return statistics(projects, args.format, args.config.quiet);
     }
     let to_terminal = output_file.is_none() && std::io::stdout().is_terminal();
     let options = output_options(&args.project, cwd.to_path_buf(), to_terminal);
@@ -210,7 +219,7 @@ fn report(args: &CheckArgs, projects: &[LintedProject], cwd: &Path) -> Result<()
         text.push_str(&line);
         text.push('\n');
     }
-    emit(&text, output_file, cwd)
+    Ok(text)
 }
 
 /// With `-` (or `--stdin-filename`), the arguments naming the path standard input stands
@@ -233,22 +242,52 @@ fn check_and_fix(
     resolved: &Resolved,
     cwd: &Path,
 ) -> Result<u8, String> {
-    let mut fixed = fixing::run(&args.fix, settings, cwd)?;
-    composelint::merge_repeated_findings(&mut fixed.projects);
-    for message in &fixed.messages {
-        eprintln!("composelint: {message}");
-    }
-    if let Some(diff) = &fixed.diff {
-        emit(diff, args.config.output_file.as_deref(), cwd)?;
+    let mut run = fixing::compute(&args.fix, settings)?;
+    let mut messages = fixing::problems(&run, cwd);
+    if args.fix.diff {
+        for message in &messages {
+            eprintln!("composelint: {message}");
+        }
+        let diff = fixing::diff(&run.changes, cwd);
+        emit(&diff, args.config.output_file.as_deref(), cwd)?;
         return Ok(u8::from(!diff.is_empty() && !args.config.exit_zero));
     }
-    if !args.fix.fix_only {
-        report(args, &fixed.projects, cwd)?;
+    composelint::merge_repeated_findings(&mut run.projects);
+    // The report is made, and its file opened, before anything is written: a run that
+    // cannot produce it must leave the files as they were.
+    let mut text = if args.fix.fix_only {
+        None
+    } else {
+        Some(render_report(args, &run.projects, cwd)?)
+    };
+    if text.is_some()
+        && let Some(file) = args.config.output_file.as_deref()
+    {
+        create_output_file(file, cwd)?;
     }
-    if fixed.write_failed {
+    let written = fixing::write(&run, cwd);
+    messages.splice(0..0, written.summary);
+    messages.extend(written.errors.iter().cloned());
+    let mut projects = run.projects;
+    if !written.errors.is_empty() {
+        // What is on disk is what the report must describe; after a failed write that is
+        // not what the fixer computed.
+        projects = composelint::lint(&OsFs, settings).map_err(|e| e.to_string())?;
+        composelint::merge_repeated_findings(&mut projects);
+        if text.is_some() {
+            text = Some(render_report(args, &projects, cwd)?);
+        }
+    }
+    for message in &messages {
+        eprintln!("composelint: {message}");
+    }
+    if let Some(text) = &text {
+        emit(text, args.config.output_file.as_deref(), cwd)?;
+    }
+    if !written.errors.is_empty() {
         return Ok(2);
     }
-    Ok(check_exit_code(&fixed.projects, resolved, &args.config))
+    Ok(check_exit_code(&projects, resolved, &args.config))
 }
 
 // --- Configuration and the flags over it (issue 5) ---------------------------------------
@@ -358,11 +397,18 @@ fn emit(text: &str, output_file: Option<&Path>, cwd: &Path) -> Result<(), String
     let Some(file) = output_file else {
         return print(text);
     };
+    let file = create_output_file(file, cwd)?;
+    std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))
+}
+
+/// Creates `--output-file` empty, and its directory if needed; returns its absolute path.
+fn create_output_file(file: &Path, cwd: &Path) -> Result<PathBuf, String> {
     let file = absolute(file, cwd);
     if let Some(parent) = file.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
-    std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))
+    std::fs::File::create(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(file)
 }
 
 // --- end of configuration ------------------------------------------------------------------

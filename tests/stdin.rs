@@ -6,6 +6,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+mod common;
+use common::SEED;
+
 struct Run {
     code: i32,
     stdout: String,
@@ -31,20 +34,6 @@ fn run(dir: &Path, args: &[&str], stdin: &str) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
-
-/// The seed scenario as an editor buffer: Open WebUI told to reach Ollama on `localhost`.
-const SEED: &str = "services:
-  ollama:
-    image: ollama/ollama
-    volumes: [models:/root/.ollama]
-  open-webui:
-    image: ghcr.io/open-webui/open-webui:main
-    environment:
-      OLLAMA_BASE_URL: http://localhost:11434
-    depends_on: [ollama]
-volumes:
-  models:
-";
 
 #[test]
 fn the_buffer_is_linted_at_the_stdin_filename_not_the_file_on_disk() {
