@@ -54,6 +54,22 @@ fn absolute(path: &Path, cwd: &Path) -> PathBuf {
     composelint::paths::resolve(cwd, path)
 }
 
+/// Where the absolute `path` really is: a symlinked directory, and the symlinked
+/// directories on the way to it, resolved, so that `composelint a alias` (a link to `a`)
+/// lints `a` once. A file keeps its own name: a symlinked compose file stays in its own
+/// directory, which is its project's for Compose. A path that does not exist is unchanged.
+pub fn real_location(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        return std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => std::fs::canonicalize(parent)
+            .map(|p| p.join(name))
+            .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    }
+}
+
 /// Settings from the arguments and, only with `--process-env`, the environment.
 fn settings(args: &ProjectArgs, cwd: &Path) -> Settings {
     let process_env: Option<Vec<(String, String)>> =
@@ -81,7 +97,10 @@ fn settings(args: &ProjectArgs, cwd: &Path) -> Settings {
     let paths = if args.paths.is_empty() {
         vec![cwd.to_path_buf()]
     } else {
-        args.paths.iter().map(|p| absolute(p, cwd)).collect()
+        args.paths
+            .iter()
+            .map(|p| real_location(&absolute(p, cwd)))
+            .collect()
     };
     Settings {
         paths,
@@ -228,7 +247,7 @@ fn with_stdin(
     args: &CheckArgs,
     cwd: &Path,
 ) -> Result<(CheckArgs, Option<stdin::OverlayFs<'static>>), String> {
-    let Some(path) = stdin::stdin_path(args, cwd) else {
+    let Some(path) = stdin::stdin_path(args, cwd)? else {
         return Ok((args.clone(), None));
     };
     let text = stdin::read_stdin()?;

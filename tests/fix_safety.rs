@@ -165,3 +165,126 @@ fn a_summary_after_a_failed_write_claims_no_fix() {
     assert!(!out.stderr.contains("Fixed 1 problem"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&locked).unwrap(), SEED);
 }
+
+// --- Item 5: outside the repository, and files no project reads -----------------------------
+
+fn git_init(dir: &Path) {
+    let status = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(dir)
+        .status()
+        .expect("git runs");
+    assert!(status.success());
+}
+
+#[test]
+fn an_env_file_in_a_repository_never_fixes_a_project_above_it() {
+    let outer = tempfile::tempdir().unwrap();
+    // A project in the parent directory, outside the repository.
+    let above = write(outer.path(), "compose.yaml", SEED);
+    write(outer.path(), ".env", "A=1\n");
+    let repo = outer.path().join("repo");
+    write(&repo, "frontend/.env", "PORT=3000\n");
+    git_init(&repo);
+    let out = run(&repo, &["--fix", "frontend/.env"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("frontend/.env: no compose project"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("Fixed"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&above).unwrap(), SEED);
+
+    // A project at the repository's root that does not read `frontend/.env` is not fixed
+    // for it either.
+    let root = write(&repo, "compose.yaml", SEED);
+    let out = run(&repo, &["--fix", "frontend/.env"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(!out.stderr.contains("Fixed"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&root).unwrap(), SEED);
+    // Its own `.env` is its: a change to it re-lints and fixes it.
+    write(&repo, ".env", "B=1\n");
+    let out = run(&repo, &["--fix", ".env"]);
+    assert!(
+        out.stderr.contains("Fixed 1 problem in 1 file."),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&root).unwrap(), fixed());
+    assert_eq!(std::fs::read_to_string(&above).unwrap(), SEED);
+}
+
+// --- Item 11: one directory under two names, and patches for files elsewhere ----------------
+
+#[test]
+fn a_directory_and_a_symlink_to_it_are_linted_and_fixed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "a/compose.yaml", SEED);
+    std::os::unix::fs::symlink("a", dir.path().join("alias")).unwrap();
+    let check = run(dir.path(), &["a", "alias", "--format", "json"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&check.stdout).unwrap();
+    assert_eq!(findings.len(), 1, "{}", check.stdout);
+    let out = run(dir.path(), &["--fix", "a", "alias"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("Fixed 1 problem in 1 file."),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("error"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), fixed());
+}
+
+/// Runs `program` in `dir` with `stdin` as its input: whether it succeeded, and what it said.
+fn run_tool(dir: &Path, program: &str, args: &[&str], stdin: &Path) -> (bool, String) {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::fs::File::open(stdin).unwrap())
+        .output()
+        .unwrap_or_else(|e| panic!("{program} runs: {e}"));
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn a_diff_for_a_file_outside_the_working_directory_applies_with_git_and_patch() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "x/compose.yaml", SEED);
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let out = run(&work, &["--diff", "../x"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(!out.stdout.contains(".."), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .starts_with("--- a/x/compose.yaml\n+++ b/x/compose.yaml\n"),
+        "{}",
+        out.stdout
+    );
+    // Where to apply it is said.
+    let base = std::fs::canonicalize(dir.path()).unwrap();
+    assert!(
+        out.stderr
+            .contains(&format!("relative to {}", base.display())),
+        "{}",
+        out.stderr
+    );
+    let patch = dir.path().join("fix.patch");
+    std::fs::write(&patch, &out.stdout).unwrap();
+    git_init(dir.path());
+    let (ok, said) = run_tool(dir.path(), "git", &["apply", "--check", "-"], &patch);
+    assert!(ok, "git apply --check: {said}");
+    let (ok, said) = run_tool(dir.path(), "patch", &["-p1", "--dry-run"], &patch);
+    assert!(ok, "patch -p1 --dry-run: {said}");
+    let (ok, said) = run_tool(dir.path(), "patch", &["-p1"], &patch);
+    assert!(ok, "patch -p1: {said}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), fixed());
+}
