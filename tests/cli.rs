@@ -519,3 +519,22 @@ volumes:
     let out = run(dir.path(), &[]);
     assert!(out.stdout.contains("1 project checked"), "{}", out.stdout);
 }
+
+/// Issue 18, item 12: an `env_file` that is a device is there but cannot be read; it is not
+/// said to be missing ("`/dev/zero` does not exist").
+#[test]
+fn an_env_file_that_is_a_device_is_unreadable_not_missing() {
+    let dir = project(&[(
+        "compose.yaml",
+        b"services:\n  a:\n    image: x\n    env_file: /dev/zero\n",
+    )]);
+    let out = run(dir.path(), &["--format", "concise"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("cannot read `/dev/zero`: not a regular file"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("does not exist"), "{}", out.stdout);
+}
