@@ -122,9 +122,9 @@ pub fn diff(changes: &[FileChange], cwd: &Path) -> String {
             base.display()
         );
     }
-    changes
+    distinct_files(changes)
         .iter()
-        .map(|c| unified_diff(&c.path, &c.original, &c.fixed, &base))
+        .map(|c| unified_diff(&c.change.path, &c.change.original, &c.change.fixed, &base))
         .collect()
 }
 
