@@ -1,84 +1,144 @@
 //! `--fix`, `--fix-only` and `--diff`: runs the library's fixer, then writes the changed
 //! files in place or prints them as a patch that `git apply` and `patch -p1` take.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
+use composelint::Settings;
 use composelint::fix::write::replace_file;
-use composelint::fix::{FixOptions, FixRun};
+use composelint::fix::{FileChange, FixOptions, FixRun};
 use composelint::fs::OsFs;
-use composelint::{LintedProject, Settings};
 
 use crate::cli::FixArgs;
 
-/// What the fixing part of a run leaves for the report.
-pub struct Fixed {
-    /// The projects as they are on disk now (or would be, for `--diff`).
-    pub projects: Vec<LintedProject>,
-    /// Lines for standard error: what was fixed, and what went wrong.
-    pub messages: Vec<String>,
-    /// The patch, for `--diff`.
-    pub diff: Option<String>,
-    /// Some file could not be written.
-    pub write_failed: bool,
-}
-
-pub fn run(args: &FixArgs, settings: &Settings, cwd: &Path) -> Result<Fixed, String> {
+/// Runs the fixer: what every changed file would hold, and the projects linted over that.
+/// Nothing is written.
+pub fn compute(args: &FixArgs, settings: &Settings) -> Result<FixRun, String> {
     let options = FixOptions {
         unsafe_fixes: args.unsafe_fixes,
     };
-    let run = composelint::fix::fix(&OsFs, settings, &options).map_err(|e| e.to_string())?;
-    let mut messages = problems(&run, cwd);
-    if args.diff {
-        let diff = run
-            .changes
-            .iter()
-            .map(|c| unified_diff(&c.path, &c.original, &c.fixed, cwd))
-            .collect::<String>();
-        return Ok(Fixed {
-            projects: run.projects,
-            messages,
-            diff: Some(diff),
-            write_failed: false,
-        });
-    }
-    let mut write_failed = false;
+    composelint::fix::fix(&OsFs, settings, &options).map_err(|e| e.to_string())
+}
+
+/// What writing the changed files did, in lines for standard error.
+pub struct Written {
+    /// What was fixed, as it now is on disk (empty when nothing was to be written).
+    pub summary: Option<String>,
+    /// One line for each file that could not be written.
+    pub errors: Vec<String>,
+}
+
+/// Writes every changed file of `run`. A file that cannot be written is left as it was and
+/// the others are still written; the summary says which happened.
+pub fn write(run: &FixRun, cwd: &Path) -> Written {
+    let mut errors = Vec::new();
     let mut written = 0;
-    for change in &run.changes {
-        match replace_file(&change.path, &change.original, &change.fixed) {
+    let changes = distinct_files(&run.changes);
+    for change in &changes {
+        let result = if change.conflict {
+            Err("two projects fix it differently".to_string())
+        } else {
+            replace_file(
+                &change.change.path,
+                &change.change.original,
+                &change.change.fixed,
+            )
+            .map_err(|e| e.to_string())
+        };
+        match result {
             Ok(()) => written += 1,
-            Err(e) => {
-                write_failed = true;
-                messages.push(format!(
-                    "error: cannot write {}: {e}; it is left as it was",
-                    display(&change.path, cwd)
-                ));
-            }
+            Err(e) => errors.push(format!(
+                "error: cannot write {}: {e}; it is left as it was",
+                display(&change.change.path, cwd)
+            )),
         }
     }
     let fixed = run.applied.len();
-    if fixed > 0 {
-        messages.insert(
-            0,
+    let total = changes.len();
+    let summary = (total > 0).then(|| {
+        if written == total {
             format!(
                 "Fixed {fixed} problem{} in {written} file{}.",
                 plural(fixed),
                 plural(written)
-            ),
+            )
+        } else if written == 0 {
+            format!(
+                "Fixed nothing: the {} changed file{} could not be written.",
+                total,
+                plural(total)
+            )
+        } else {
+            format!(
+                "Fixed problems in {written} of {total} files; the fixes in the other {} are not applied.",
+                total - written
+            )
+        }
+    });
+    Written { summary, errors }
+}
+
+/// A change to write, once per file on disk.
+struct Distinct<'a> {
+    change: &'a FileChange,
+    /// Another change names the same file (through a symlink or another spelling of its
+    /// path) with other contents.
+    conflict: bool,
+}
+
+/// The changes, each file on disk once: the same file reached by two paths would be written
+/// twice, the second time refused as "changed on disk" though nobody else touched it.
+fn distinct_files(changes: &[FileChange]) -> Vec<Distinct<'_>> {
+    let mut by_file: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    let mut out: Vec<Distinct> = Vec::new();
+    for change in changes {
+        let real = std::fs::canonicalize(&change.path).unwrap_or_else(|_| change.path.clone());
+        match by_file.get(&real) {
+            Some(&i) => {
+                if out[i].change.fixed != change.fixed {
+                    out[i].conflict = true;
+                }
+            }
+            None => {
+                by_file.insert(real, out.len());
+                out.push(Distinct {
+                    change,
+                    conflict: false,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The patch `--diff` prints for `changes`: paths relative to the working directory, or,
+/// when a file lies outside it, to the directory where the working directory and every
+/// changed file meet (neither `git apply` nor `patch` takes a path that climbs with `..`).
+pub fn diff(changes: &[FileChange], cwd: &Path) -> String {
+    let base = patch_base(changes.iter().map(|c| c.path.as_path()), cwd);
+    if base != cwd {
+        eprintln!(
+            "composelint: note: the patch changes files outside the working directory; its paths are relative to {}: apply it there",
+            base.display()
         );
     }
-    // What is on disk is what the report must describe; after a failed write that is not
-    // what the fixer computed.
-    let projects = if write_failed {
-        composelint::lint(&OsFs, settings).map_err(|e| e.to_string())?
-    } else {
-        run.projects
-    };
-    Ok(Fixed {
-        projects,
-        messages,
-        diff: None,
-        write_failed,
-    })
+    distinct_files(changes)
+        .iter()
+        .map(|c| unified_diff(&c.change.path, &c.change.original, &c.change.fixed, &base))
+        .collect()
+}
+
+/// The deepest directory that holds `cwd` and every path.
+fn patch_base<'a>(paths: impl Iterator<Item = &'a Path>, cwd: &Path) -> PathBuf {
+    let mut base = cwd.to_path_buf();
+    for path in paths {
+        while !path.starts_with(&base) {
+            if !base.pop() {
+                break;
+            }
+        }
+    }
+    base
 }
 
 fn plural(n: usize) -> &'static str {
@@ -90,7 +150,7 @@ fn display(path: &Path, cwd: &Path) -> String {
 }
 
 /// Fixes that were dropped, and fixing that did not settle: bugs of ours, said as such.
-fn problems(run: &FixRun, cwd: &Path) -> Vec<String> {
+pub fn problems(run: &FixRun, cwd: &Path) -> Vec<String> {
     let mut out = Vec::new();
     for f in &run.failures {
         out.push(format!(
@@ -110,27 +170,19 @@ fn problems(run: &FixRun, cwd: &Path) -> Vec<String> {
     out
 }
 
-/// `path` relative to `cwd`, going up with `..` when it is not below it (both absolute).
-fn relative(path: &Path, cwd: &Path) -> String {
-    let path_parts: Vec<_> = path.components().collect();
-    let cwd_parts: Vec<_> = cwd.components().collect();
-    let common = path_parts
-        .iter()
-        .zip(&cwd_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut parts: Vec<String> = vec!["..".to_string(); cwd_parts.len() - common];
-    parts.extend(
-        path_parts[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    parts.join("/")
+/// `path` relative to `base`, which holds it, with `/` between the parts.
+fn relative(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
-/// A unified diff with `a/` and `b/` paths relative to the working directory.
-fn unified_diff(path: &Path, original: &[u8], fixed: &[u8], cwd: &Path) -> String {
-    let name = relative(path, cwd);
+/// A unified diff with `a/` and `b/` paths relative to `base`.
+fn unified_diff(path: &Path, original: &[u8], fixed: &[u8], base: &Path) -> String {
+    let name = relative(path, base);
     let old = String::from_utf8_lossy(original);
     let new = String::from_utf8_lossy(fixed);
     let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());

@@ -24,6 +24,13 @@ pub trait FileSystem: Sync {
     fn is_symlink(&self, path: &Path) -> bool;
 }
 
+/// Whether `dir` is the root of a repository: it holds `.git` (a directory, or a file in a
+/// worktree or submodule). Searches upward for configuration and for the projects a file
+/// belongs to stop there.
+pub fn is_repository_root(fs: &dyn FileSystem, dir: &Path) -> bool {
+    fs.kind(&dir.join(".git")).is_some()
+}
+
 /// The real file system.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct OsFs;

@@ -403,8 +403,7 @@ pub fn discover(fs: &dyn FileSystem, start: &Path) -> Option<PathBuf> {
                 return Some(candidate);
             }
         }
-        // `.git` is a directory, or a file in a worktree or submodule.
-        if fs.kind(&dir.join(".git")).is_some() {
+        if crate::fs::is_repository_root(fs, dir) {
             return None;
         }
     }

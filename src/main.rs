@@ -54,6 +54,22 @@ fn absolute(path: &Path, cwd: &Path) -> PathBuf {
     composelint::paths::resolve(cwd, path)
 }
 
+/// Where the absolute `path` really is: a symlinked directory, and the symlinked
+/// directories on the way to it, resolved, so that `composelint a alias` (a link to `a`)
+/// lints `a` once. A file keeps its own name: a symlinked compose file stays in its own
+/// directory, which is its project's for Compose. A path that does not exist is unchanged.
+pub fn real_location(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        return std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => std::fs::canonicalize(parent)
+            .map(|p| p.join(name))
+            .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    }
+}
+
 /// Settings from the arguments and, only with `--process-env`, the environment.
 fn settings(args: &ProjectArgs, cwd: &Path) -> Settings {
     let process_env: Option<Vec<(String, String)>> =
@@ -81,7 +97,10 @@ fn settings(args: &ProjectArgs, cwd: &Path) -> Settings {
     let paths = if args.paths.is_empty() {
         vec![cwd.to_path_buf()]
     } else {
-        args.paths.iter().map(|p| absolute(p, cwd)).collect()
+        args.paths
+            .iter()
+            .map(|p| real_location(&absolute(p, cwd)))
+            .collect()
     };
     Settings {
         paths,
@@ -186,10 +205,19 @@ fn warn_paths_without_projects(
 /// Prints the findings in the chosen format (or the statistics); the human formats end with
 /// what is fixable.
 fn report(args: &CheckArgs, projects: &[LintedProject], cwd: &Path) -> Result<(), String> {
+    let text = render_report(args, projects, cwd)?;
+    emit(&text, args.config.output_file.as_deref(), cwd)
+}
+
+/// The report [`report`] prints.
+fn render_report(
+    args: &CheckArgs,
+    projects: &[LintedProject],
+    cwd: &Path,
+) -> Result<String, String> {
     let output_file = args.config.output_file.as_deref();
     if args.config.statistics {
-        let text = statistics(projects, args.format, args.config.quiet)?;
-        return emit(&text, output_file, cwd);
+        return statistics(projects, args.format, args.config.quiet);
     }
     let to_terminal = output_file.is_none() && std::io::stdout().is_terminal();
     let options = output_options(&args.project, cwd.to_path_buf(), to_terminal);
@@ -210,7 +238,7 @@ fn report(args: &CheckArgs, projects: &[LintedProject], cwd: &Path) -> Result<()
         text.push_str(&line);
         text.push('\n');
     }
-    emit(&text, output_file, cwd)
+    Ok(text)
 }
 
 /// With `-` (or `--stdin-filename`), the arguments naming the path standard input stands
@@ -219,7 +247,7 @@ fn with_stdin(
     args: &CheckArgs,
     cwd: &Path,
 ) -> Result<(CheckArgs, Option<stdin::OverlayFs<'static>>), String> {
-    let Some(path) = stdin::stdin_path(args, cwd) else {
+    let Some(path) = stdin::stdin_path(args, cwd)? else {
         return Ok((args.clone(), None));
     };
     let text = stdin::read_stdin()?;
@@ -233,22 +261,52 @@ fn check_and_fix(
     resolved: &Resolved,
     cwd: &Path,
 ) -> Result<u8, String> {
-    let mut fixed = fixing::run(&args.fix, settings, cwd)?;
-    composelint::merge_repeated_findings(&mut fixed.projects);
-    for message in &fixed.messages {
-        eprintln!("composelint: {message}");
-    }
-    if let Some(diff) = &fixed.diff {
-        emit(diff, args.config.output_file.as_deref(), cwd)?;
+    let mut run = fixing::compute(&args.fix, settings)?;
+    let mut messages = fixing::problems(&run, cwd);
+    if args.fix.diff {
+        for message in &messages {
+            eprintln!("composelint: {message}");
+        }
+        let diff = fixing::diff(&run.changes, cwd);
+        emit(&diff, args.config.output_file.as_deref(), cwd)?;
         return Ok(u8::from(!diff.is_empty() && !args.config.exit_zero));
     }
-    if !args.fix.fix_only {
-        report(args, &fixed.projects, cwd)?;
+    composelint::merge_repeated_findings(&mut run.projects);
+    // The report is made, and its file opened, before anything is written: a run that
+    // cannot produce it must leave the files as they were.
+    let mut text = if args.fix.fix_only {
+        None
+    } else {
+        Some(render_report(args, &run.projects, cwd)?)
+    };
+    if text.is_some()
+        && let Some(file) = args.config.output_file.as_deref()
+    {
+        create_output_file(file, cwd)?;
     }
-    if fixed.write_failed {
+    let written = fixing::write(&run, cwd);
+    messages.splice(0..0, written.summary);
+    messages.extend(written.errors.iter().cloned());
+    let mut projects = run.projects;
+    if !written.errors.is_empty() {
+        // What is on disk is what the report must describe; after a failed write that is
+        // not what the fixer computed.
+        projects = composelint::lint(&OsFs, settings).map_err(|e| e.to_string())?;
+        composelint::merge_repeated_findings(&mut projects);
+        if text.is_some() {
+            text = Some(render_report(args, &projects, cwd)?);
+        }
+    }
+    for message in &messages {
+        eprintln!("composelint: {message}");
+    }
+    if let Some(text) = &text {
+        emit(text, args.config.output_file.as_deref(), cwd)?;
+    }
+    if !written.errors.is_empty() {
         return Ok(2);
     }
-    Ok(check_exit_code(&fixed.projects, resolved, &args.config))
+    Ok(check_exit_code(&projects, resolved, &args.config))
 }
 
 // --- Configuration and the flags over it (issue 5) ---------------------------------------
@@ -358,11 +416,18 @@ fn emit(text: &str, output_file: Option<&Path>, cwd: &Path) -> Result<(), String
     let Some(file) = output_file else {
         return print(text);
     };
+    let file = create_output_file(file, cwd)?;
+    std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))
+}
+
+/// Creates `--output-file` empty, and its directory if needed; returns its absolute path.
+fn create_output_file(file: &Path, cwd: &Path) -> Result<PathBuf, String> {
     let file = absolute(file, cwd);
     if let Some(parent) = file.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
-    std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))
+    std::fs::File::create(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(file)
 }
 
 // --- end of configuration ------------------------------------------------------------------

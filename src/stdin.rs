@@ -78,30 +78,36 @@ impl FileSystem for OverlayFs<'_> {
 }
 
 /// Where standard input stands, when the arguments ask to read it: `-` among the paths or
-/// the `-f` files, or `--stdin-filename` with no path at all. The path is absolute (relative
-/// names are relative to `cwd`).
-pub fn stdin_path(args: &CheckArgs, cwd: &Path) -> Option<PathBuf> {
-    let dash = args
-        .project
-        .paths
-        .iter()
-        .chain(&args.project.files)
-        .any(|p| p == Path::new(STDIN_PATH));
-    let implied = args.stdin_filename.is_some()
-        && args.project.paths.is_empty()
-        && args.project.files.is_empty();
-    if !dash && !implied {
-        return None;
+/// the `-f` files, or `--stdin-filename` (which always means standard input, as in other
+/// linters; a path besides it must be `-` or that file). The path is absolute (relative names
+/// are relative to `cwd`).
+pub fn stdin_path(args: &CheckArgs, cwd: &Path) -> Result<Option<PathBuf>, String> {
+    let named = args.project.paths.iter().chain(&args.project.files);
+    let dash = named.clone().any(|p| p == Path::new(STDIN_PATH));
+    let name = match (&args.stdin_filename, dash) {
+        (Some(name), _) => name.clone(),
+        (None, true) => PathBuf::from(DEFAULT_STDIN_FILENAME),
+        (None, false) => return Ok(None),
+    };
+    let path = at(cwd, &name);
+    if !dash && let Some(other) = named.clone().find(|p| at(cwd, p) != path) {
+        return Err(format!(
+            "--stdin-filename reads standard input as {}, but {} is another file: put `-` where standard input belongs among the paths or -f files",
+            name.display(),
+            other.display()
+        ));
     }
-    let name = args
-        .stdin_filename
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_STDIN_FILENAME));
-    Some(composelint::paths::resolve(cwd, &name))
+    Ok(Some(path))
+}
+
+/// Where `name`, relative to `cwd`, really is (as the linted paths are given to the loader).
+fn at(cwd: &Path, name: &Path) -> PathBuf {
+    crate::real_location(&composelint::paths::resolve(cwd, name))
 }
 
 /// The arguments with `-` replaced by the path standard input stands for (and that path as
-/// the one path when `--stdin-filename` came alone).
+/// the one path when `--stdin-filename` came alone). Paths naming that file already are
+/// resolved to it by the settings.
 pub fn substitute(args: &CheckArgs, path: &Path) -> CheckArgs {
     let mut out = args.clone();
     let swap = |list: &mut Vec<PathBuf>| {
@@ -172,19 +178,25 @@ mod tests {
     fn a_dash_stands_for_the_stdin_filename() {
         let mut args = CheckArgs::default();
         let cwd = Path::new("/work");
-        assert_eq!(stdin_path(&args, cwd), None);
+        assert_eq!(stdin_path(&args, cwd), Ok(None));
         args.project.paths = vec![PathBuf::from("-")];
         assert_eq!(
             stdin_path(&args, cwd),
-            Some(PathBuf::from("/work/compose.yaml"))
+            Ok(Some(PathBuf::from("/work/compose.yaml")))
         );
         args.stdin_filename = Some(PathBuf::from("sub/docker-compose.yml"));
-        let path = stdin_path(&args, cwd).unwrap();
+        let path = stdin_path(&args, cwd).unwrap().unwrap();
         assert_eq!(path, PathBuf::from("/work/sub/docker-compose.yml"));
         assert_eq!(substitute(&args, &path).project.paths, vec![path.clone()]);
         // `--stdin-filename` alone reads standard input too.
         args.project.paths.clear();
-        assert_eq!(stdin_path(&args, cwd), Some(path.clone()));
-        assert_eq!(substitute(&args, &path).project.paths, vec![path]);
+        assert_eq!(stdin_path(&args, cwd), Ok(Some(path.clone())));
+        assert_eq!(substitute(&args, &path).project.paths, vec![path.clone()]);
+        // So it does beside the path of the file it names (an editor passes both); beside
+        // another path it is an error rather than standard input left unread.
+        args.project.paths = vec![PathBuf::from("sub/docker-compose.yml")];
+        assert_eq!(stdin_path(&args, cwd), Ok(Some(path.clone())));
+        args.project.paths = vec![PathBuf::from("other.yml")];
+        assert!(stdin_path(&args, cwd).is_err());
     }
 }

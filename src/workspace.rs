@@ -1,6 +1,6 @@
 //! Turns the paths on the command line into the projects to lint, each listed once.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::compose::discover::OVERRIDE_FILES;
@@ -33,17 +33,21 @@ impl std::fmt::Display for PathError {
 }
 
 /// The projects that `paths` name. A directory is searched recursively; a file maps to the
-/// project it belongs to (a changed `.env` or override file re-lints its project).
+/// projects that read it (a changed `.env` or override file re-lints its project). No
+/// search for those projects climbs past the repository root (a directory holding `.git`).
+/// A project whose compose file another project of the run includes or extends is part of
+/// that project, not linted on its own.
 pub fn projects_for_paths(
     fs: &dyn FileSystem,
     paths: &[PathBuf],
 ) -> Result<Vec<ProjectFiles>, PathError> {
+    let mut summaries = Summaries::new(fs);
     let mut out = BTreeSet::new();
     for path in paths {
         match fs.kind(path) {
             Some(EntryKind::Dir) => {
                 for dir in find_directories(fs, path) {
-                    add_directory(fs, &dir, None, &mut out);
+                    add_directory(&mut summaries, &dir, None, &mut out);
                 }
             }
             Some(EntryKind::File) => {
@@ -51,21 +55,17 @@ pub fn projects_for_paths(
                 match named(path) {
                     Named::Compose => {
                         let dir = directory_files(fs, parent);
-                        add_directory(fs, &dir, Some(path), &mut out);
-                    }
-                    // An env file: lint the projects around it.
-                    Named::Env => {
-                        if let Some(dir) = enclosing_compose_directory(fs, parent) {
-                            add_directory(fs, &dir, None, &mut out);
+                        add_directory(&mut summaries, &dir, Some(path), &mut out);
+                        if let Some(above) = parent.parent() {
+                            out.extend(includers(&mut summaries, above, path));
                         }
                     }
+                    // An env file: lint the projects around it that read it.
+                    Named::Env => out.extend(env_file_readers(&mut summaries, path)),
                     // Any other file is a compose file, as `docker compose -f` takes it —
                     // unless a project around it includes or extends it.
                     Named::Other => {
-                        let mut readers = BTreeSet::new();
-                        if let Some(dir) = enclosing_compose_directory(fs, parent) {
-                            add_directory(fs, &dir, Some(path), &mut readers);
-                        }
+                        let mut readers = includers(&mut summaries, parent, path);
                         if readers.is_empty() {
                             readers.insert(ProjectFiles {
                                 files: vec![path.clone()],
@@ -89,6 +89,7 @@ pub fn projects_for_paths(
             }
         }
     }
+    drop_included_projects(&mut summaries, &mut out);
     Ok(out.into_iter().collect())
 }
 
@@ -116,55 +117,114 @@ fn named(path: &Path) -> Named {
     }
 }
 
-/// The nearest directory at or above `start` with a compose file of any name: the projects
-/// that a `.env` or another file there belongs to. A directory with only `compose.dev.yaml`
-/// is a project directory too, so the search must not climb past it to a default file above.
-fn enclosing_compose_directory(fs: &dyn FileSystem, start: &Path) -> Option<DirectoryFiles> {
-    let mut dir = Some(start);
-    while let Some(d) = dir {
-        let files = directory_files(fs, d);
-        if files.default.is_some() || !files.others.is_empty() {
-            return Some(files);
+/// The projects of the directories from `start` up to the repository root (or the file
+/// system's root outside a repository) that `keep` accepts. Files above the repository are
+/// not the repository's business: a fix hook run inside it must not rewrite them.
+fn projects_above(
+    summaries: &mut Summaries,
+    start: &Path,
+    keep: &dyn Fn(&mut Summaries, &ProjectFiles) -> bool,
+) -> BTreeSet<ProjectFiles> {
+    let mut out = BTreeSet::new();
+    for dir in start.ancestors() {
+        let files = directory_files(summaries.fs, dir);
+        let mut projects = BTreeSet::new();
+        add_directory(summaries, &files, None, &mut projects);
+        for project in projects {
+            if keep(summaries, &project) {
+                out.insert(project);
+            }
         }
-        dir = d.parent();
+        if crate::fs::is_repository_root(summaries.fs, dir) {
+            break;
+        }
     }
-    None
+    out
+}
+
+/// The projects at or above `start` that read `file` through `include` or `extends`.
+fn includers(summaries: &mut Summaries, start: &Path, file: &Path) -> BTreeSet<ProjectFiles> {
+    projects_above(summaries, start, &|summaries, project| {
+        summaries.closure(&project.files).contains(file)
+    })
+}
+
+/// The projects around the env file `path` that read it: as their `.env`, an `env_file`
+/// of a service, or an included project's env file. A `.env` of some other tool beside or
+/// below a compose project is not that project's.
+fn env_file_readers(summaries: &mut Summaries, path: &Path) -> BTreeSet<ProjectFiles> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    projects_above(summaries, parent, &|summaries, project| {
+        let dot_env = project
+            .files
+            .first()
+            .and_then(|f| f.parent())
+            .is_some_and(|dir| dir.join(".env") == path);
+        dot_env
+            || summaries.closure(&project.files).iter().any(|f| {
+                summaries
+                    .get(f)
+                    .is_some_and(|s| s.env_files.iter().any(|e| e == path))
+            })
+    })
+}
+
+/// Takes out of `projects` each one whose compose file another of them includes or extends
+/// (directly or through other files): it is linted as part of that project, where its
+/// references resolve. Projects that only include each other (a cycle, which Compose
+/// refuses) are kept.
+fn drop_included_projects(summaries: &mut Summaries, projects: &mut BTreeSet<ProjectFiles>) {
+    let reached: Vec<(ProjectFiles, BTreeSet<PathBuf>)> = projects
+        .iter()
+        .map(|p| {
+            let mut closure = summaries.closure(&p.files);
+            for own in &p.files {
+                closure.remove(own);
+            }
+            (p.clone(), closure)
+        })
+        .collect();
+    let main = |p: &ProjectFiles| p.files.first().cloned().unwrap_or_default();
+    let is_root = |p: &ProjectFiles| {
+        !reached
+            .iter()
+            .any(|(other, closure)| other != p && closure.contains(&main(p)))
+    };
+    let from_roots: BTreeSet<&PathBuf> = reached
+        .iter()
+        .filter(|(p, _)| is_root(p))
+        .flat_map(|(_, closure)| closure)
+        .collect();
+    projects.retain(|p| is_root(p) || !from_roots.contains(&main(p)));
 }
 
 /// Adds the projects of one directory; with `only`, just the projects that read that file
 /// (as one of their compose files, or through `include`/`extends` from one of them).
 fn add_directory(
-    fs: &dyn FileSystem,
+    summaries: &mut Summaries,
     dir: &DirectoryFiles,
     only: Option<&Path>,
     out: &mut BTreeSet<ProjectFiles>,
 ) {
-    let summaries: Vec<(PathBuf, Option<FileSummary>)> = dir
+    let all: Vec<&PathBuf> = dir
         .default
         .iter()
         .chain(&dir.override_file)
         .chain(&dir.others)
-        .map(|p| (p.clone(), summarize(fs, p)))
         .collect();
-    let summary = |p: &Path| {
-        summaries
-            .iter()
-            .find(|(q, _)| q == p)
-            .and_then(|(_, s)| s.as_ref())
-    };
     // A file another compose file includes or extends is part of that project, not one of
     // its own.
-    let referenced: BTreeSet<&PathBuf> = summaries
-        .iter()
-        .filter_map(|(_, s)| s.as_ref())
-        .flat_map(|s| &s.references)
-        .collect();
+    let mut referenced: BTreeSet<PathBuf> = BTreeSet::new();
+    for file in &all {
+        if let Some(summary) = summaries.get(file) {
+            referenced.extend(summary.references.iter().cloned());
+        }
+    }
     let mut projects: Vec<Vec<PathBuf>> = dir.main_project().into_iter().collect();
-    let base = dir.default.as_deref().and_then(summary);
-    for other in dir.others.iter().filter(|o| !referenced.contains(o)) {
-        let amends = match (base, summary(other)) {
-            (Some(base), Some(overlay)) => overlay.amends(base),
-            _ => false,
+    for other in dir.others.iter().filter(|o| !referenced.contains(*o)) {
+        let amends = match dir.default.as_deref() {
+            Some(default) => summaries.amends(other, default),
+            None => false,
         };
         projects.push(match (&dir.default, amends) {
             (Some(default), true) => vec![default.clone(), other.clone()],
@@ -172,15 +232,18 @@ fn add_directory(
         });
     }
     let main = dir.main_project();
-    let reads = |files: &[PathBuf], o: &Path| {
-        // The main project is the one that reports the files Compose ignores beside it.
-        (Some(files) == main.as_deref() && dir.ignored.iter().any(|i| i == o))
-            || files.iter().any(|f| {
-                f == o || summary(f).is_some_and(|s| s.references.iter().any(|r| r.as_path() == o))
-            })
-    };
     for files in projects {
-        if only.is_none_or(|o| reads(&files, o)) {
+        let reads = |o: &Path, summaries: &mut Summaries| {
+            // The main project is the one that reports the files Compose ignores beside it.
+            (Some(&files) == main.as_ref() && dir.ignored.iter().any(|i| i == o))
+                || files.iter().any(|f| f == o)
+                || files.iter().any(|f| {
+                    summaries
+                        .get(f)
+                        .is_some_and(|s| s.references.iter().any(|r| r.as_path() == o))
+                })
+        };
+        if only.is_none_or(|o| reads(o, summaries)) {
             out.insert(ProjectFiles { files });
         }
     }
@@ -250,7 +313,9 @@ impl NoProject {
             NoProject::Directory(_) => {
                 "no compose file here or below (compose.yaml, docker-compose.yml, …)"
             }
-            NoProject::EnvFile(_) => "no compose project here or above reads this env file",
+            NoProject::EnvFile(_) => {
+                "no compose project here or above (up to the repository root) reads this env file"
+            }
         }
     }
 }
@@ -265,13 +330,11 @@ pub fn paths_without_projects(fs: &dyn FileSystem, paths: &[PathBuf]) -> Vec<NoP
             Some(EntryKind::Dir) if find_directories(fs, path).is_empty() => {
                 out.push(NoProject::Directory(path.clone()));
             }
-            Some(EntryKind::File) => {
-                let parent = path.parent().unwrap_or(Path::new("."));
+            Some(EntryKind::File)
                 if matches!(named(path), Named::Env)
-                    && enclosing_compose_directory(fs, parent).is_none()
-                {
-                    out.push(NoProject::EnvFile(path.clone()));
-                }
+                    && env_file_readers(&mut Summaries::new(fs), path).is_empty() =>
+            {
+                out.push(NoProject::EnvFile(path.clone()));
             }
             _ => {}
         }
@@ -285,6 +348,10 @@ struct FileSummary {
     services: Vec<(String, bool)>,
     /// Files it pulls in with `include` or `extends.file`.
     references: Vec<PathBuf>,
+    /// Env files it reads: its services' `env_file`s, and each included project's env files
+    /// (its `env_file`, else the `.env` beside the included file). Paths with a variable in
+    /// them are not known here and are left out.
+    env_files: Vec<PathBuf>,
 }
 
 impl FileSummary {
@@ -304,14 +371,71 @@ impl FileSummary {
     }
 }
 
+/// The compose files of one run, each summarized once.
+struct Summaries<'a> {
+    fs: &'a dyn FileSystem,
+    cache: HashMap<PathBuf, Option<FileSummary>>,
+}
+
+impl<'a> Summaries<'a> {
+    fn new(fs: &'a dyn FileSystem) -> Self {
+        Summaries {
+            fs,
+            cache: HashMap::new(),
+        }
+    }
+
+    /// The summary of `path`, or None when it cannot be read or is not UTF-8.
+    fn get(&mut self, path: &Path) -> Option<&FileSummary> {
+        if !self.cache.contains_key(path) {
+            let summary = summarize(self.fs, path);
+            self.cache.insert(path.to_path_buf(), summary);
+        }
+        self.cache.get(path).and_then(Option::as_ref)
+    }
+
+    /// Whether `overlay` only amends `base` (see [`FileSummary::amends`]).
+    fn amends(&mut self, overlay: &Path, base: &Path) -> bool {
+        let Some(services) = self.get(overlay).map(|s| s.services.clone()) else {
+            return false;
+        };
+        let overlay = FileSummary {
+            services,
+            references: Vec::new(),
+            env_files: Vec::new(),
+        };
+        self.get(base).is_some_and(|base| overlay.amends(base))
+    }
+
+    /// `files` and every file they pull in, directly or through others.
+    fn closure(&mut self, files: &[PathBuf]) -> BTreeSet<PathBuf> {
+        let mut seen: BTreeSet<PathBuf> = files.iter().cloned().collect();
+        let mut pending: Vec<PathBuf> = files.to_vec();
+        while let Some(file) = pending.pop() {
+            let references = self
+                .get(&file)
+                .map(|s| s.references.clone())
+                .unwrap_or_default();
+            for reference in references {
+                if seen.insert(reference.clone()) {
+                    pending.push(reference);
+                }
+            }
+        }
+        seen
+    }
+}
+
 fn summarize(fs: &dyn FileSystem, path: &Path) -> Option<FileSummary> {
     let bytes = fs.read(path).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let parsed = yaml::parse(FileId(0), &text, Limits::default());
     let dir = path.parent().unwrap_or(Path::new(""));
+    let at = |p: &str| crate::paths::normalize(&dir.join(p));
     let mut summary = FileSummary {
         services: Vec::new(),
         references: Vec::new(),
+        env_files: Vec::new(),
     };
     for doc in &parsed.documents {
         for item in doc
@@ -321,19 +445,18 @@ fn summarize(fs: &dyn FileSystem, path: &Path) -> Option<FileSummary> {
         {
             let paths: Vec<&str> = match item.as_str() {
                 Some(p) => vec![p],
-                None => match item.get("path") {
-                    Some(p) => match p.as_sequence() {
-                        Some(list) => list.iter().filter_map(|n| n.as_str()).collect(),
-                        None => p.as_str().into_iter().collect(),
-                    },
-                    None => Vec::new(),
-                },
+                None => item.get("path").map(strings).unwrap_or_default(),
             };
-            summary.references.extend(
-                paths
-                    .into_iter()
-                    .map(|p| crate::paths::normalize(&dir.join(p))),
-            );
+            let env_files = item.get("env_file").map(strings).unwrap_or_default();
+            if env_files.is_empty() {
+                summary.env_files.extend(
+                    paths
+                        .iter()
+                        .filter_map(|p| at(p).parent().map(|d| d.join(".env"))),
+                );
+            }
+            summary.env_files.extend(env_files.into_iter().map(at));
+            summary.references.extend(paths.into_iter().map(at));
         }
         for entry in doc
             .get("services")
@@ -354,13 +477,39 @@ fn summarize(fs: &dyn FileSystem, path: &Path) -> Option<FileSummary> {
                 .and_then(|e| e.get("file"))
                 .and_then(|f| f.as_str())
             {
-                summary
-                    .references
-                    .push(crate::paths::normalize(&dir.join(file)));
+                summary.references.push(at(file));
             }
+            summary.env_files.extend(
+                entry
+                    .value
+                    .get("env_file")
+                    .map(strings)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(at),
+            );
         }
     }
+    summary
+        .env_files
+        .retain(|p| !p.to_string_lossy().contains('$'));
     Some(summary)
+}
+
+/// The paths a value names: one string, or a list of strings and of mappings with a
+/// `path` (as `env_file` and `include` entries are written).
+fn strings(node: &crate::yaml::Node) -> Vec<&str> {
+    if let Some(s) = node.as_str() {
+        return vec![s];
+    }
+    node.as_sequence()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|n| {
+            n.as_str()
+                .or_else(|| n.get("path").and_then(|p| p.as_str()))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -449,10 +598,16 @@ mod tests {
     #[test]
     fn changed_files_map_to_each_affected_project_once() {
         let mut fs = MemFs::new();
-        fs.insert("/r/a/compose.yaml", "services:\n  x:\n    image: x\n");
+        fs.insert(
+            "/r/a/compose.yaml",
+            "services:\n  x:\n    image: x\n    env_file: [config/ollama.env]\n",
+        );
         fs.insert("/r/a/.env", "A=1\n");
         fs.insert("/r/a/config/ollama.env", "OLLAMA_HOST=0.0.0.0\n");
-        fs.insert("/r/b/docker-compose.yml", "services:\n  y:\n    image: y\n");
+        fs.insert(
+            "/r/b/docker-compose.yml",
+            "services:\n  y:\n    image: y\n    env_file:\n      - path: ./.env.local\n",
+        );
         fs.insert("/r/b/.env.local", "B=1\n");
         // A directory with no default file: its `.env` belongs to its own compose file, not to
         // a project further up.
@@ -486,6 +641,110 @@ mod tests {
         // An env file outside every project lints nothing.
         fs.insert("/elsewhere/.env", "D=1\n");
         assert!(files_of(&fs, &["/elsewhere/.env"]).is_empty());
+    }
+
+    /// Issue 18, item 5: an env file maps only to a project that reads it, and never to one
+    /// above the repository root, where a fix hook run inside the repository would rewrite
+    /// files that are not the repository's.
+    #[test]
+    fn an_env_file_maps_only_to_projects_in_its_repository_that_read_it() {
+        let mut fs = MemFs::new();
+        fs.insert("/home/u/compose.yaml", "services:\n  x:\n    image: x\n");
+        fs.insert("/home/u/.env", "A=1\n");
+        fs.insert("/home/u/repo/.git/HEAD", "ref: refs/heads/main\n");
+        fs.insert("/home/u/repo/frontend/.env", "PORT=3000\n");
+        assert!(files_of(&fs, &["/home/u/repo/frontend/.env"]).is_empty());
+        assert_eq!(
+            paths_without_projects(&fs, &[PathBuf::from("/home/u/repo/frontend/.env")]),
+            vec![NoProject::EnvFile(PathBuf::from(
+                "/home/u/repo/frontend/.env"
+            ))]
+        );
+
+        // Inside the repository: the root project reads its own `.env` and the env files
+        // its services name, not the `.env` of a frontend beside it.
+        fs.insert(
+            "/home/u/repo/compose.yaml",
+            "services:\n  web:\n    image: x\n    env_file: ./config/web.env\n",
+        );
+        fs.insert("/home/u/repo/.env", "B=1\n");
+        fs.insert("/home/u/repo/config/web.env", "C=1\n");
+        let root = vec![vec!["/home/u/repo/compose.yaml".to_string()]];
+        assert!(files_of(&fs, &["/home/u/repo/frontend/.env"]).is_empty());
+        assert_eq!(files_of(&fs, &["/home/u/repo/.env"]), root);
+        assert_eq!(files_of(&fs, &["/home/u/repo/config/web.env"]), root);
+
+        // An included project's `.env`, and the env file an include names.
+        fs.insert(
+            "/home/u/repo/compose.yaml",
+            "include:\n  - db/compose.yaml\n  - path: ai/compose.yaml\n    env_file: ai/ai.env\n",
+        );
+        fs.insert(
+            "/home/u/repo/db/compose.yaml",
+            "services:\n  db:\n    image: x\n",
+        );
+        fs.insert("/home/u/repo/db/.env", "D=1\n");
+        fs.insert(
+            "/home/u/repo/ai/compose.yaml",
+            "services:\n  ai:\n    image: x\n",
+        );
+        fs.insert("/home/u/repo/ai/ai.env", "E=1\n");
+        assert_eq!(files_of(&fs, &["/home/u/repo/db/.env"]), root);
+        assert_eq!(files_of(&fs, &["/home/u/repo/ai/ai.env"]), root);
+    }
+
+    /// Issue 18, item 11: a compose file that another project includes (or extends from) is
+    /// part of that project, also when it lies in another directory; it is not linted on its
+    /// own, where the names it uses from the including project are undefined.
+    #[test]
+    fn a_file_used_only_through_include_is_not_a_project_of_its_own() {
+        let mut fs = MemFs::new();
+        fs.insert(
+            "/r/app/compose.yaml",
+            "include: [../shared/compose.yaml]\nservices:\n  a:\n    image: a\n",
+        );
+        fs.insert(
+            "/r/shared/compose.yaml",
+            "services:\n  db:\n    image: db\n    depends_on: [a]\n",
+        );
+        fs.insert(
+            "/r/base/compose.yaml",
+            "services:\n  common:\n    image: c\n",
+        );
+        fs.insert(
+            "/r/svc/compose.yaml",
+            "services:\n  s:\n    extends:\n      file: ../base/compose.yaml\n      service: common\n",
+        );
+        let app = vec!["/r/app/compose.yaml".to_string()];
+        let svc = vec!["/r/svc/compose.yaml".to_string()];
+        assert_eq!(files_of(&fs, &["/r"]), vec![app.clone(), svc.clone()]);
+        // Named on its own (pre-commit passes the changed file): the project above it that
+        // includes it is linted instead. (Only directories above are searched, up to the
+        // repository root: `shared/` named alone is still linted alone.)
+        fs.insert(
+            "/r/app/compose.yaml",
+            "include: [../shared/compose.yaml, parts/compose.yaml]\nservices:\n  a:\n    image: a\n",
+        );
+        fs.insert(
+            "/r/app/parts/compose.yaml",
+            "services:\n  p:\n    image: p\n    depends_on: [a]\n",
+        );
+        fs.insert("/r/.git/HEAD", "x\n");
+        assert_eq!(files_of(&fs, &["/r"]), vec![app.clone(), svc.clone()]);
+        assert_eq!(
+            files_of(&fs, &["/r/app/parts/compose.yaml"]),
+            vec![app.clone()]
+        );
+        // Two projects that include each other (Compose refuses the cycle) are both kept.
+        fs.insert(
+            "/c/x/compose.yaml",
+            "include: [../y/compose.yaml]\nservices:\n  x:\n    image: x\n",
+        );
+        fs.insert(
+            "/c/y/compose.yaml",
+            "include: [../x/compose.yaml]\nservices:\n  y:\n    image: y\n",
+        );
+        assert_eq!(files_of(&fs, &["/c"]).len(), 2);
     }
 
     /// A file named explicitly is a compose file whatever its name (`docker compose -f`),

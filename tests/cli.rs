@@ -484,3 +484,57 @@ fn an_included_file_is_named_by_one_path() {
         r.stdout
     );
 }
+
+/// Issue 18, item 11: a compose file in another directory that a project includes is part of
+/// that project (Docker Compose loads the pair; `webui` reaches `ollama`), not linted again
+/// on its own, where `ollama` would be undefined (false OLL005 and CMP009).
+#[test]
+fn a_file_used_only_through_include_is_linted_with_its_project_only() {
+    let dir = project(&[
+        (
+            "app/compose.yaml",
+            b"include: [../shared/compose.yaml]
+services:
+  ollama:
+    image: ollama/ollama
+    volumes: [ollama:/root/.ollama]
+volumes:
+  ollama: {}
+",
+        ),
+        (
+            "shared/compose.yaml",
+            b"services:
+  webui:
+    image: ghcr.io/open-webui/open-webui:main
+    environment:
+      OLLAMA_BASE_URL: http://ollama:11434
+    depends_on: [ollama]
+",
+        ),
+    ]);
+    let out = run(dir.path(), &["--format", "json"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(codes(&out), Vec::<String>::new());
+    let out = run(dir.path(), &[]);
+    assert!(out.stdout.contains("1 project checked"), "{}", out.stdout);
+}
+
+/// Issue 18, item 12: an `env_file` that is a device is there but cannot be read; it is not
+/// said to be missing ("`/dev/zero` does not exist").
+#[test]
+fn an_env_file_that_is_a_device_is_unreadable_not_missing() {
+    let dir = project(&[(
+        "compose.yaml",
+        b"services:\n  a:\n    image: x\n    env_file: /dev/zero\n",
+    )]);
+    let out = run(dir.path(), &["--format", "concise"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("cannot read `/dev/zero`: not a regular file"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("does not exist"), "{}", out.stdout);
+}

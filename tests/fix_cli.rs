@@ -133,6 +133,14 @@ fn a_read_only_file_is_an_error_and_the_other_files_are_still_fixed() {
         "{}",
         out.stderr
     );
+    // Issue 18, item 10: the summary says what was written, not what was computed.
+    assert!(
+        out.stderr
+            .contains("Fixed problems in 1 of 2 files; the fixes in the other 1 are not applied."),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("Fixed 2 problems"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&locked).unwrap(), broken("\n"));
     assert_eq!(std::fs::read_to_string(&open).unwrap(), fixed("\n"));
     // The report describes the disk: the locked file's finding is still there.

@@ -6,6 +6,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+mod common;
+use common::SEED;
+
 struct Run {
     code: i32,
     stdout: String,
@@ -22,7 +25,14 @@ fn run(dir: &Path, args: &[&str], stdin: &str) -> Run {
         .spawn()
         .expect("composelint starts");
     let mut input = child.stdin.take().expect("stdin");
-    input.write_all(stdin.as_bytes()).expect("stdin written");
+    // A run that fails on its arguments exits without reading: a closed pipe is no error.
+    if let Err(e) = input.write_all(stdin.as_bytes()) {
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "stdin written: {e}"
+        );
+    }
     drop(input);
     let out = child.wait_with_output().expect("composelint ends");
     Run {
@@ -31,20 +41,6 @@ fn run(dir: &Path, args: &[&str], stdin: &str) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
-
-/// The seed scenario as an editor buffer: Open WebUI told to reach Ollama on `localhost`.
-const SEED: &str = "services:
-  ollama:
-    image: ollama/ollama
-    volumes: [models:/root/.ollama]
-  open-webui:
-    image: ghcr.io/open-webui/open-webui:main
-    environment:
-      OLLAMA_BASE_URL: http://localhost:11434
-    depends_on: [ollama]
-volumes:
-  models:
-";
 
 #[test]
 fn the_buffer_is_linted_at_the_stdin_filename_not_the_file_on_disk() {
@@ -164,4 +160,38 @@ fn a_dash_without_a_filename_is_compose_yaml_and_dash_f_reads_stdin_too() {
         "{}",
         r.stdout
     );
+}
+
+/// Issue 18, item 11: `--stdin-filename` means standard input, also when the editor passes
+/// the file's own path (or when it is not compose-named): the buffer is linted, not the disk.
+#[test]
+fn the_stdin_filename_beside_its_own_path_still_reads_standard_input() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(
+        dir.path().join("stack.yaml"),
+        SEED.replace("localhost", "ollama"),
+    )
+    .expect("written");
+    for args in [
+        &[
+            "--stdin-filename",
+            "stack.yaml",
+            "stack.yaml",
+            "--format",
+            "concise",
+        ][..],
+        &["--stdin-filename", "stack.yaml", "--format", "concise"][..],
+    ] {
+        let r = run(dir.path(), args, SEED);
+        assert_eq!(r.code, 1, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains("stack.yaml:8:31: OLL001"), "{}", r.stdout);
+    }
+    // Another path beside it: standard input would be left unread, which is an error.
+    let r = run(
+        dir.path(),
+        &["--stdin-filename", "stack.yaml", "other.yaml"],
+        SEED,
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("--stdin-filename"), "{}", r.stderr);
 }

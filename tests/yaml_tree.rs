@@ -840,26 +840,68 @@ fn json_style_flow_mappings_and_empty_flow_values() {
     );
 }
 
+/// Service `s` of a file that must parse without an error.
+fn service_s(parsed: &ParsedYaml) -> &composelint::yaml::Node {
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    parsed.documents[0]
+        .get("services")
+        .unwrap()
+        .get("s")
+        .unwrap()
+}
+
 #[test]
 fn a_closing_bracket_indented_less_than_its_block_is_accepted_like_compose() {
     // go-yaml accepts this (seen in real compose files); yaml-rust2 alone would not.
     let text =
         "services:\n  s:\n    command: [\n      \"tunnel\",\n      \"run\"\n    ]\n    image: x\n";
-    let parsed = composelint::yaml::parse(
-        composelint::source::FileId(0),
-        text,
-        composelint::yaml::Limits::default(),
-    );
-    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
-    let service = parsed.documents[0]
-        .get("services")
-        .unwrap()
-        .get("s")
-        .unwrap();
+    let parsed = parse(text);
+    let service = service_s(&parsed);
     let image = service.get("image").unwrap();
     assert_eq!(&text[image.span.start..image.span.end], "x");
     assert_eq!(
         service.get("command").unwrap().as_sequence().unwrap().len(),
         2
     );
+}
+
+/// Issue 18, item 11: a comment after the last item of a flow sequence whose `]` stands at
+/// the block's indentation. Docker Compose (go-yaml) loads it; yaml-rust2 alone says
+/// "invalid indentation" after a quoted item. The comment stays a comment, every span stays
+/// where it was, and a `#` inside a quoted item is not taken for one.
+#[test]
+fn a_comment_before_an_under_indented_closing_bracket_is_kept() {
+    let text = "services:\n  s:\n    command: [\n      \"serve\", # note\n    ]\n    image: x\n";
+    let parsed = parse(text);
+    let service = service_s(&parsed);
+    let command = service.get("command").unwrap();
+    let items = command.as_sequence().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(&text[items[0].span.start..items[0].span.end], "\"serve\"");
+    assert_eq!(
+        &text[command.span.start..command.span.end],
+        &text[text.find('[').unwrap()..=text.find(']').unwrap()]
+    );
+    let image = service.get("image").unwrap();
+    assert_eq!(&text[image.span.start..image.span.end], "x");
+    assert_eq!(
+        parsed.comments.starts(),
+        Some(&[text.find("# note").unwrap()][..])
+    );
+
+    // A comment on a line of its own before the bracket, and a `#` inside a quoted item.
+    let text =
+        "a:\n  c: [\n    \"x#y\", 'z' # one\n    # two\n  ]\n  d: {\n    \"k\": 1 # three\n  }\n";
+    let parsed = parse(text);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let a = parsed.documents[0].get("a").unwrap();
+    let c = a.get("c").unwrap().as_sequence().unwrap();
+    assert_eq!(c[0].as_str(), Some("x#y"));
+    assert_eq!(c[1].as_str(), Some("z"));
+    assert_eq!(a.get("d").unwrap().get("k").unwrap().as_str(), Some("1"));
+    let expected: Vec<usize> = ["# one", "# two", "# three"]
+        .iter()
+        .map(|c| text.find(c).unwrap())
+        .collect();
+    assert_eq!(parsed.comments.starts(), Some(&expected[..]));
 }

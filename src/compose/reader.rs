@@ -108,6 +108,11 @@ impl<'a> Reader<'a> {
 
     /// An env file, or the template beside it when it is missing.
     pub fn env_file(&mut self, path: &Path) -> EnvFile {
+        // A device or FIFO (`/dev/zero`) is there, and no env file: never read, and not
+        // reported as missing either.
+        if self.fs.kind(path) == Some(EntryKind::Other) {
+            return EnvFile::Unreadable("not a regular file".into());
+        }
         let actual = if self.is_file(path) {
             path.to_path_buf()
         } else if let Some(template) = find_template(self.fs, path) {

@@ -1,45 +1,153 @@
-//! Writing a fixed file without ever leaving it half-written: the new bytes go to a
-//! temporary file in the same directory, which is renamed over the original.
+//! Writing a fixed file without damaging it or what is attached to it.
+//!
+//! The new bytes normally go to a temporary file in the same directory, which is given the
+//! original's mode and owner and then renamed over it, so that the file is never seen
+//! half-written. Where a rename would lose something the file has, the bytes are written into
+//! the file itself instead: a file with several hard links (a rename would split them), or
+//! one whose owner the temporary file cannot be given (a user fixing a group-writable file
+//! someone else owns), or in a directory where no temporary file can be made.
 
-use std::io::{self, Write};
+use std::fs::{File, Metadata, OpenOptions};
+use std::io::{self, Read, Seek, Write};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-/// Replaces the file at `path` with `fixed`, provided it still holds `original`.
+/// Replaces the contents of the file at `path` with `fixed`, provided it still holds
+/// `original`.
 ///
-/// A symlink is followed: the file it points to is replaced and the link stays a link. The
-/// file keeps its permissions. A read-only file, a file that vanished or changed since it was
-/// read, or a directory that refuses the temporary file is an error, and the file is
-/// untouched.
+/// A symlink is followed: the file it points to is written and the link stays a link. The
+/// file keeps its mode, owner, group and hard links. It is refused, and left untouched, when
+/// it is read-only, when the user may not write it (whoever owns the directory), when it
+/// vanished or is not a regular file, and when it changed since it was read.
+///
+/// A concurrent edit is detected up to the last moment: the file's identity, size and
+/// modification time and its bytes are checked again right before the rename (or, written in
+/// place, read through the handle that then writes). What remains is the window between that
+/// check and the rename, a few system calls long, in which another writer's change would be
+/// replaced.
 pub fn replace_file(path: &Path, original: &[u8], fixed: &[u8]) -> io::Result<()> {
     let target = resolve_links(path)?;
-    let metadata = std::fs::metadata(&target)?;
-    if !metadata.is_file() {
+    let before = std::fs::metadata(&target)?;
+    if !before.is_file() {
         return Err(io::Error::other("not a regular file"));
     }
-    if metadata.permissions().readonly() {
+    if before.permissions().readonly() {
         return Err(io::Error::new(
             io::ErrorKind::PermissionDenied,
             "the file is read-only",
         ));
     }
-    if std::fs::read(&target)? != original {
-        return Err(io::Error::other(
-            "the file changed on disk while composelint was fixing it",
-        ));
+    // Opening for writing (no truncation, no creation) changes nothing, and asks the kernel
+    // the one question that matters: may this user write this file? Write access to the
+    // directory alone would let a rename replace a file the user may not change.
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&target)
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::PermissionDenied => io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "permission denied: you may not write this file (owner uid {}, mode {:o})",
+                    before.uid(),
+                    before.mode() & 0o7777
+                ),
+            ),
+            _ => e,
+        })?;
+    if read_all(&mut file)? != original {
+        return Err(changed());
     }
+    if before.nlink() > 1 {
+        // A rename would give this name a new file and leave the other names the old one.
+        return write_in_place(&mut file, fixed);
+    }
+    match replace_by_rename(&target, &before, original, fixed) {
+        Ok(()) => Ok(()),
+        Err(Fallback::InPlace) => write_in_place(&mut file, fixed),
+        Err(Fallback::Error(e)) => Err(e),
+    }
+}
+
+/// Why a rename was not done.
+enum Fallback {
+    /// The temporary file could not be made to look like the original (its owner), or not
+    /// made at all: write in place instead.
+    InPlace,
+    Error(io::Error),
+}
+
+impl From<io::Error> for Fallback {
+    fn from(e: io::Error) -> Self {
+        Fallback::Error(e)
+    }
+}
+
+fn replace_by_rename(
+    target: &Path,
+    before: &Metadata,
+    original: &[u8],
+    fixed: &[u8],
+) -> Result<(), Fallback> {
     let directory = target
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut temporary = tempfile::Builder::new()
+    let mut temporary = match tempfile::Builder::new()
         .prefix(".composelint-")
         .suffix(".tmp")
-        .tempfile_in(directory)?;
+        .tempfile_in(directory)
+    {
+        Ok(temporary) => temporary,
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => return Err(Fallback::InPlace),
+        Err(e) => return Err(e.into()),
+    };
+    let made = temporary.as_file().metadata()?;
+    if (made.uid(), made.gid()) != (before.uid(), before.gid())
+        && std::os::unix::fs::fchown(temporary.as_file(), Some(before.uid()), Some(before.gid()))
+            .is_err()
+    {
+        // Only root may give a file away: a user may write a file they do not own (it is
+        // group-writable) but not create one in that owner's name.
+        return Err(Fallback::InPlace);
+    }
     temporary.write_all(fixed)?;
+    // After chown, which clears set-user-ID and set-group-ID bits.
+    std::fs::set_permissions(temporary.path(), before.permissions())?;
     temporary.as_file().sync_all()?;
-    std::fs::set_permissions(temporary.path(), metadata.permissions())?;
-    temporary.persist(&target).map_err(|e| e.error)?;
+    // The last look before the rename: the same file, unchanged.
+    let now = std::fs::metadata(target)?;
+    if !same_version(before, &now) || std::fs::read(target)? != original {
+        return Err(changed().into());
+    }
+    temporary.persist(target).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Overwrites the open file with `fixed`. Not atomic: a crash in the middle leaves it
+/// half-written, which is why this is only done when a rename would lose something.
+fn write_in_place(file: &mut File, fixed: &[u8]) -> io::Result<()> {
+    file.rewind()?;
+    file.write_all(fixed)?;
+    file.set_len(fixed.len() as u64)?;
+    file.sync_all()
+}
+
+fn read_all(file: &mut File) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Whether two looks at a path saw the same file, unmodified in between as far as its
+/// metadata tells.
+fn same_version(a: &Metadata, b: &Metadata) -> bool {
+    (a.dev(), a.ino(), a.len(), a.mtime(), a.mtime_nsec())
+        == (b.dev(), b.ino(), b.len(), b.mtime(), b.mtime_nsec())
+}
+
+fn changed() -> io::Error {
+    io::Error::other("the file changed on disk while composelint was fixing it")
 }
 
 /// The file a chain of symlinks ends at (relative links resolve against their own

@@ -83,31 +83,63 @@ pub struct ParsedYaml {
 /// is kept), bad merges and unknown aliases (read as null) are reported and parsing goes on.
 pub fn parse(file: FileId, text: &str, limits: Limits) -> ParsedYaml {
     // yaml-rust2 rejects a closing `]` / `}` on its own line indented less than the block
-    // around it; go-yaml, which Compose uses, accepts it. Joining that line to the one before
-    // (a line break becomes a space) keeps every byte offset, so spans stay right.
+    // around it (after a quoted scalar or a nested collection; after a plain scalar it lets
+    // it pass); go-yaml, which Compose uses, accepts it. Joining that line to the one before
+    // (a line break becomes a space) keeps every byte offset, so spans stay right. A comment
+    // ending the line before would swallow the bracket: it is blanked for the parser and
+    // given back to the comment list afterwards.
     let mut patched: Option<String> = None;
+    let mut blanked: Vec<usize> = Vec::new();
     for _ in 0..MAX_FLOW_PATCHES {
         let current = patched.as_deref().unwrap_or(text);
-        let out = parse_once(file, current, limits);
-        let Some(newline) = underindented_flow_close(current, &out) else {
-            return out;
+        let (out, comments_before_error) = parse_once(file, current, limits);
+        let Some(join) = underindented_flow_close(current, &out, &comments_before_error) else {
+            return with_comments(out, &blanked);
         };
         let mut bytes = current.as_bytes().to_vec();
-        bytes[newline] = b' ';
-        if newline > 0 && bytes[newline - 1] == b'\r' {
-            bytes[newline - 1] = b' ';
+        if let Some(comment) = join.comment {
+            let end = crate::comments::comment_end(current, comment);
+            bytes[comment..end].fill(b' ');
+            blanked.push(comment);
+        }
+        bytes[join.newline] = b' ';
+        if join.newline > 0 && bytes[join.newline - 1] == b'\r' {
+            bytes[join.newline - 1] = b' ';
         }
         patched = Some(String::from_utf8(bytes).unwrap_or_else(|_| current.to_string()));
     }
-    parse_once(file, patched.as_deref().unwrap_or(text), limits)
+    let (out, _) = parse_once(file, patched.as_deref().unwrap_or(text), limits);
+    with_comments(out, &blanked)
+}
+
+/// The parse of a patched text, with the comments blanked for the parser back in its list.
+fn with_comments(mut out: ParsedYaml, blanked: &[usize]) -> ParsedYaml {
+    if let Comments::At(starts) = &mut out.comments
+        && !blanked.is_empty()
+    {
+        starts.extend_from_slice(blanked);
+        starts.sort_unstable();
+        starts.dedup();
+    }
+    out
 }
 
 /// How many under-indented closing brackets one file may have joined.
 const MAX_FLOW_PATCHES: usize = 32;
 
-/// The line break before a closing bracket that yaml-rust2 rejected as under-indented, when
-/// the line before can take it (it holds no comment).
-fn underindented_flow_close(text: &str, out: &ParsedYaml) -> Option<usize> {
+/// Where to join an under-indented closing bracket to the line before.
+struct FlowJoin {
+    /// The line break before the bracket.
+    newline: usize,
+    /// The comment that ends the line before, if any.
+    comment: Option<usize>,
+}
+
+/// The line break before a closing bracket that yaml-rust2 rejected as under-indented, and
+/// the comment ending the line before it (`comments` holds those the parser found before its
+/// error: between the last scalar and the bracket only indicators and comments can stand, so
+/// these are exact).
+fn underindented_flow_close(text: &str, out: &ParsedYaml, comments: &[usize]) -> Option<FlowJoin> {
     let error = out.errors.iter().find(|e| {
         e.kind == YamlErrorKind::Syntax && e.message.starts_with("invalid indentation")
     })?;
@@ -122,13 +154,16 @@ fn underindented_flow_close(text: &str, out: &ParsedYaml) -> Option<usize> {
     }
     let newline = line_start - 1;
     let previous_start = text[..newline].rfind('\n').map_or(0, |i| i + 1);
-    if text[previous_start..newline].contains('#') {
-        return None;
-    }
-    Some(newline)
+    let comment = comments
+        .iter()
+        .copied()
+        .find(|&c| (previous_start..newline).contains(&c));
+    Some(FlowJoin { newline, comment })
 }
 
-fn parse_once(file: FileId, text: &str, limits: Limits) -> ParsedYaml {
+/// One parse of `text`, and, when it stopped at a syntax error, the comments found before the
+/// error.
+fn parse_once(file: FileId, text: &str, limits: Limits) -> (ParsedYaml, Vec<usize>) {
     // yaml-rust2 reads a BOM as content and a NUL as the end of the input, so the BOM is cut
     // off here and the text is handed over only up to the first NUL, which is an error.
     let base = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
@@ -154,10 +189,16 @@ fn parse_once(file: FileId, text: &str, limits: Limits) -> ParsedYaml {
             YamlErrorKind::Syntax | YamlErrorKind::TooComplex | YamlErrorKind::UnknownAnchor
         )
     });
+    let mut before_error = Vec::new();
     if !unreliable {
         out.comments = Comments::At(builder.comments.finish());
+    } else if let Some(error) = out.errors.iter().find(|e| e.kind == YamlErrorKind::Syntax) {
+        // Nothing after the error is searched: the rest counts as content.
+        let mut finder = builder.comments;
+        finder.content(error.span.start, text.len());
+        before_error = finder.finish();
     }
-    out
+    (out, before_error)
 }
 
 /// A collection still being read.

@@ -13,14 +13,35 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// Open WebUI told to reach the project's Ollama on `localhost`: one OLL001, which `--fix`
+/// repairs by writing `ollama` for `localhost`.
+pub const SEED: &str = "services:
+  ollama:
+    image: ollama/ollama
+    volumes: [models:/root/.ollama]
+  open-webui:
+    image: ghcr.io/open-webui/open-webui:main
+    environment:
+      OLLAMA_BASE_URL: http://localhost:11434
+    depends_on: [ollama]
+volumes:
+  models:
+";
+
 /// Runs composelint in `dir` without colour; a panic (exit 101) fails the test.
 pub fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_composelint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("composelint runs");
+    run_as(dir, args, None)
+}
+
+/// [`run`], as the user and group `uid` when given (the tests must run as root for that).
+pub fn run_as(dir: &Path, args: &[&str], uid: Option<u32>) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_composelint"));
+    command.args(args).current_dir(dir).env("NO_COLOR", "1");
+    if let Some(uid) = uid {
+        use std::os::unix::process::CommandExt;
+        command.uid(uid).gid(uid);
+    }
+    let out = command.output().expect("composelint runs");
     let run = Run {
         code: out.status.code().expect("exited, not killed by a signal"),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
