@@ -61,7 +61,27 @@ pub fn installed_ollama(dockerfile: &str, target: Option<&str>) -> Option<Instal
     let serves_directly = run
         .windows(2)
         .any(|pair| is_ollama_binary(pair[0]) && pair[1] == "serve");
-    (installs && (serves_directly || exposes)).then_some(InstalledOllama {
+    // An image whose command is an application (`python app.py`) that happens to install
+    // Ollama as well is that application's image.
+    let runs_an_app = run.first().is_some_and(|program| {
+        let name = program
+            .trim_matches(['"', '\''])
+            .rsplit('/')
+            .next()
+            .unwrap_or("");
+        [
+            "python",
+            "node",
+            "java",
+            "uvicorn",
+            "gunicorn",
+            "npm",
+            "streamlit",
+        ]
+        .iter()
+        .any(|app| name.starts_with(app))
+    });
+    (installs && (serves_directly || (exposes && !runs_an_app))).then_some(InstalledOllama {
         env,
         serves_directly,
     })
@@ -137,6 +157,9 @@ mod tests {
     fn installing_without_running_or_exposing_is_no_server() {
         // A client image that installs the CLI to pull models from a server elsewhere.
         let text = "FROM python:3.12\nRUN curl -fsSL https://ollama.com/install.sh | sh\nCMD [\"python\", \"app.py\"]\n";
+        assert_eq!(installed_ollama(text, None), None);
+        // An application image that also installs and exposes Ollama.
+        let text = "FROM ubuntu:22.04\nRUN curl -fsSL https://ollama.com/install.sh | sh\nEXPOSE 11434\nRUN ollama serve\nCMD [\"python3\", \"app.py\"]\n";
         assert_eq!(installed_ollama(text, None), None);
         // Serving without installing is some other program.
         let text = "FROM python:3.12\nEXPOSE 11434\nCMD [\"python\", \"fake_ollama.py\"]\n";

@@ -1,3 +1,4 @@
+use super::reference_report::env_value_span;
 use super::structural_fix::{persist_models, unsafe_fix};
 use super::{Context, declare_rule};
 use crate::compose::model::Mount;
@@ -46,7 +47,10 @@ declare_rule! {
     /// ## Exceptions
     /// Images that bundle Ollama are checked only when their data directory is known (Open
     /// WebUI `:ollama`: `/root/.ollama`). Services built from a Dockerfile are skipped: the
-    /// build may bake the models into the image. A relative `OLLAMA_MODELS` is skipped.
+    /// build may bake the models into the image. An `OLLAMA_MODELS` that is not an absolute
+    /// path (a model list such as `llama3.1:8b,qwen2.5:7b`, or `models`) is reported on its
+    /// value, built or not: Ollama stores the models in a directory of that name relative to
+    /// its working directory; a relative path that a mount ends in is not reported.
     /// `tmpfs` mounts do not persist anything and do not count.
     pub static RULE = {
         code: "OLL013",
@@ -63,14 +67,15 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let Some(server) = ctx.servers.get(i) else {
             continue;
         };
-        if server.built {
-            continue;
-        }
         let Some(models) = server.models_dir.as_deref() else {
             continue;
         };
         let models = models.trim_end_matches('/');
         if !models.starts_with('/') {
+            out.extend(not_a_directory(ctx, i, models));
+            continue;
+        }
+        if server.built {
             continue;
         }
         if service.volumes.iter().any(|m| persists(m, models)) {
@@ -142,6 +147,53 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         out.push(d);
     }
     out
+}
+
+/// `OLLAMA_MODELS` that is not an absolute path: a model list (`llama3.1:8b,qwen2.5:7b`) or a
+/// relative directory. Ollama takes it as a directory relative to its working directory
+/// (docs/knowledge/facts.md, "`OLLAMA_MODELS` is a directory"), which a volume holds only if
+/// one is mounted exactly there; a mount ending in that name may be, and is not reported.
+fn not_a_directory(ctx: &Context, server: usize, models: &str) -> Option<Diagnostic> {
+    let service = ctx.project.services.get(server)?;
+    let var_name = ctx
+        .servers
+        .get(server)?
+        .server
+        .server
+        .models_env
+        .as_deref()?;
+    let var = service.env(var_name)?;
+    let list = models.contains([':', ',', ' ']);
+    let relative = format!("/{}", models.trim_start_matches("./"));
+    if !list
+        && service
+            .volumes
+            .iter()
+            .any(|m| m.kind != "tmpfs" && m.target.trim_end_matches('/').ends_with(&relative))
+    {
+        return None;
+    }
+    let what = if list {
+        "names models, but Ollama reads it as the directory to store them in"
+    } else {
+        "is a relative path, which Ollama resolves against its working directory"
+    };
+    let help = if list {
+        "`OLLAMA_MODELS` is where models are stored, not which to pull: remove it (models then go to the data directory's `models`, e.g. `/root/.ollama/models`) and pull the models with `ollama pull`"
+    } else {
+        "set an absolute path inside a mounted volume, e.g. `/root/.ollama/models` with a volume at `/root/.ollama`"
+    };
+    Some(
+        RULE.diagnostic(
+            format!(
+                "`{var_name}={models}` of Ollama service `{}` {what}: the models land in a directory no volume holds, and every recreate of the container downloads them again",
+                service.name
+            ),
+            Some(env_value_span(var)),
+        )
+        .with_service(&service.name)
+        .with_help(help),
+    )
 }
 
 /// Whether a mount keeps `dir`: a volume or bind mount at it or at a parent of it.
