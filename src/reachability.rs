@@ -22,8 +22,13 @@ pub enum Verdict {
     Unspecified,
     /// OLL003: through the host to an Ollama service of the project (works, fragile).
     DetourThroughHost { server: usize },
-    /// OLL004: `host.docker.internal` without the `host-gateway` mapping (a host Ollama).
-    HostGatewayUnmapped { route: HostRoute },
+    /// OLL004: `host.docker.internal` without the `host-gateway` mapping, on a platform the
+    /// run includes where the name does not resolve. `detour`: an Ollama service of the
+    /// project answers there through its published port where the name does resolve.
+    HostGatewayUnmapped {
+        route: HostRoute,
+        detour: Option<usize>,
+    },
     /// OLL005: the name resolves to nothing.
     UnknownHost {
         suggestion: Option<String>,
@@ -60,6 +65,20 @@ pub enum Verdict {
     /// OLL014: the app's default (its variable unset, or set to one the image ignores) does
     /// not reach the project's Ollama; `why` is what the default runs into.
     ClientDefaultMisses { why: Box<Verdict> },
+}
+
+/// Whether a reference through the Docker host reaches an Ollama installed on the host rather
+/// than one of the project's (through a published port or host networking).
+pub fn aims_at_host_ollama(reference: &Reference, net: &Network, servers: &Servers) -> bool {
+    let port = reference.url.effective_port(reference.expect.scheme);
+    matches!(
+        after_rewrite(
+            reference,
+            net,
+            net.resolve(reference.client, &reference.url.host)
+        ),
+        Resolution::Host { .. }
+    ) && through_host(net, servers, port, false).is_none()
 }
 
 /// The server a working or fixable reference is aimed at, when certain: the only Ollama
@@ -182,11 +201,26 @@ fn judge_target(
                 Verdict::Works
             }
         }
-        Resolution::Host { route, available } => match through_host(net, servers, port, false) {
-            Some(v) => v,
-            None if !available.on(platform) => Verdict::HostGatewayUnmapped { route },
-            None => Verdict::Works,
-        },
+        Resolution::Host { route, available } => {
+            // A name Linux does not resolve fails there whatever answers on Desktop: with
+            // Linux in the run, that comes first (a detour that works on Desktop only is no
+            // mere detour).
+            let unresolved_on_linux = !available.linux && platform != Platform::Desktop;
+            match through_host(net, servers, port, false) {
+                Some(Verdict::DetourThroughHost { server }) if unresolved_on_linux => {
+                    Verdict::HostGatewayUnmapped {
+                        route,
+                        detour: Some(server),
+                    }
+                }
+                Some(v) => v,
+                None if !available.on(platform) => Verdict::HostGatewayUnmapped {
+                    route,
+                    detour: None,
+                },
+                None => Verdict::Works,
+            }
+        }
         Resolution::MappedAddress(_) | Resolution::External => Verdict::Works,
         // A service that only another profile starts answers to the name: the reference is
         // judged in the selections that start it, and no profile is a wiring mistake.

@@ -24,6 +24,7 @@ declare_rule! {
     /// services:
     ///   webui:
     ///     image: ghcr.io/open-webui/open-webui:main
+    ///     extra_hosts: ["host.docker.internal:host-gateway"]
     ///     environment:
     ///       OLLAMA_BASE_URL: ${OLLAMA_BASE_URL}
     /// ```
@@ -39,6 +40,7 @@ declare_rule! {
     /// services:
     ///   webui:
     ///     image: ghcr.io/open-webui/open-webui:main
+    ///     extra_hosts: ["host.docker.internal:host-gateway"]
     ///     environment:
     ///       OLLAMA_BASE_URL: ${OLLAMA_BASE_URL}
     /// ```

@@ -1,18 +1,20 @@
-use super::reference_report::{Part, report, subject};
+use super::reference_report::{Part, report, retarget, safe_fix, subject, working_url};
 use super::structural_fix::{map_to_host_gateway, unsafe_fix};
 use super::{Context, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::net::{HostRoute, Platform};
+use crate::net::{HostRoute, Platform, Resolution};
+use crate::ollama::{Reference, Written};
 use crate::reachability::Verdict;
 
 declare_rule! {
-    /// `host.docker.internal` without `extra_hosts: ["host.docker.internal:host-gateway"]`
-    /// (error with `--platform linux`).
+    /// `host.docker.internal` without `extra_hosts: ["host.docker.internal:host-gateway"]`,
+    /// where the run includes Linux.
     ///
     /// ## What it does
-    /// Reports `host.docker.internal` (or Podman's `host.containers.internal`) used to reach
-    /// an Ollama on the Docker host from a service without the mapping
-    /// `extra_hosts: ["host.docker.internal:host-gateway"]`.
+    /// Reports `host.docker.internal` (or Podman's `host.containers.internal`) used from a
+    /// service without the mapping `extra_hosts: ["host.docker.internal:host-gateway"]`:
+    /// to reach an Ollama on the Docker host, or an Ollama service of the project through its
+    /// published port (which works on Desktop only, the long way round: OLL003's detour).
     ///
     /// ## Why is this bad?
     /// Docker Desktop (macOS, Windows) provides the name; Docker Engine on Linux does not, so
@@ -22,8 +24,12 @@ declare_rule! {
     /// server bound to 127.0.0.1 is not reachable through the bridge gateway.
     /// `host.containers.internal` is provided by Podman only.
     ///
-    /// Severity: warning with `--platform any` (the default), error with `--platform
-    /// linux`; with `--platform desktop` the rule does not fire.
+    /// Severity: error whenever the platform includes Linux (`--platform any`, the default,
+    /// or `linux`), even when an Ollama service of the project would answer on Desktop; with
+    /// `--platform desktop` the rule does not fire for `host.docker.internal`. The literal
+    /// `172.17.0.1` is the host on Linux only: a warning with `--platform any`, an error with
+    /// `--platform desktop`. An app's own default (its URL variable unset) is a warning: the
+    /// app may take its URL from its settings page instead.
     ///
     /// ## Example
     /// ```yaml
@@ -46,17 +52,19 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Unsafe: `extra_hosts: ["host.docker.internal:host-gateway"]` is added to the service
-    /// (or the entry to its existing list or map). It changes the structure of the file, and where
-    /// the host's Ollama should be reached from is the author's decision.
+    /// Aimed at an Ollama service of the project the client shares a network with: safe, the
+    /// host (and port) are rewritten to that service, which works on every platform.
+    /// Otherwise unsafe: `extra_hosts: ["host.docker.internal:host-gateway"]` is added to the
+    /// service (or the entry to its existing list or map). It changes the structure of the
+    /// file, and where the host's Ollama should be reached from is the author's decision.
     ///
     /// ## Exceptions
     /// A project meant only for Docker Desktop: run with `--platform desktop`.
     pub static RULE = {
         code: "OLL004",
         name: "host-gateway-unmapped",
-        severity: Warning,
-        fix: Unsafe,
+        severity: Error,
+        fix: Mixed,
         check: check,
     };
 }
@@ -64,51 +72,97 @@ declare_rule! {
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (r, verdict) in ctx.references {
-        let Verdict::HostGatewayUnmapped { route } = verdict else {
+        let Verdict::HostGatewayUnmapped { route, detour } = verdict else {
             continue;
         };
-        let (name, why) = match route {
+        let client = &ctx.project.services[r.client].name;
+        let (name, why, instead) = match route {
             HostRoute::ContainersInternal => (
                 "host.containers.internal",
-                "Docker provides that name on no platform (it is Podman's)",
+                "`host.containers.internal` is Podman's name for the host: Docker provides it on no platform, and this service maps it with no `extra_hosts` entry",
+                format!(
+                    "add `extra_hosts: [\"host.containers.internal:host-gateway\"]` to service `{client}`"
+                ),
             ),
             HostRoute::GatewayAddress => (
                 "172.17.0.1",
-                "the default bridge gateway exists only on Linux Docker Engine",
+                "`172.17.0.1`, the gateway of Docker's default bridge, is the Docker host only on Linux Docker Engine",
+                format!(
+                    "use `host.docker.internal` and add `extra_hosts: [\"host.docker.internal:host-gateway\"]` to service `{client}`, which works on every platform"
+                ),
             ),
             _ => (
                 "host.docker.internal",
-                "Docker Desktop provides the name, but Linux Docker Engine only with the mapping",
+                "Docker Desktop provides `host.docker.internal`, but Linux Docker Engine resolves it only with an `extra_hosts` entry, which this service lacks",
+                format!(
+                    "add `extra_hosts: [\"host.docker.internal:host-gateway\"]` to service `{client}`"
+                ),
             ),
         };
-        let mut d = report(
-            ctx,
-            &RULE,
-            r,
-            Part::Host,
-            format!("{}: `{name}` does not resolve on every platform — {why}", subject(ctx, r)),
-        )
-        .with_help(format!(
-            "add `extra_hosts: [\"{}:host-gateway\"]` to service `{}`; on Linux the host's Ollama must listen on 0.0.0.0",
-            if *route == HostRoute::ContainersInternal { "host.containers.internal" } else { "host.docker.internal" },
-            ctx.project.services[r.client].name
-        ));
-        if ctx.platform == Platform::Linux {
-            d.severity = Severity::Error;
+        let mut message = format!("{}: {}{why}", subject(ctx, r), rewritten(r, name));
+        let mut d;
+        match detour {
+            // On Desktop it reaches the project's own Ollama the long way round; the fix
+            // that works everywhere is the direct one.
+            Some(server) => {
+                let server_name = &ctx.project.services[*server].name;
+                message.push_str(&format!(
+                    "; where the name resolves, it reaches service `{server_name}` only through the Docker host and its published port"
+                ));
+                d = report(ctx, &RULE, r, Part::Host, message);
+                let direct = matches!(
+                    ctx.net.resolve(r.client, server_name),
+                    Resolution::Sibling { .. }
+                );
+                if direct {
+                    let port = ctx.servers.get(*server).map_or(11434, |s| s.listen.port);
+                    let url = working_url(ctx, r, server_name, port);
+                    d = d.with_help(format!("reach service `{server_name}` directly: `{url}`"));
+                    if let Some(fix) = safe_fix(
+                        format!("point at service `{server_name}` directly"),
+                        retarget(r, server_name, port),
+                    ) {
+                        d = d.with_fix(fix);
+                    }
+                } else {
+                    d = d.with_help(instead);
+                }
+            }
+            None => {
+                d = report(ctx, &RULE, r, Part::Host, message).with_help(format!(
+                    "{instead}; on Linux the host's Ollama must listen on 0.0.0.0 (`OLLAMA_HOST=0.0.0.0`), not its default 127.0.0.1"
+                ));
+                if *route != HostRoute::GatewayAddress
+                    && let Some(fix) = unsafe_fix(
+                        format!("map `{name}` to the Docker host with `extra_hosts`"),
+                        vec![map_to_host_gateway(ctx, client, name)],
+                    )
+                {
+                    d = d.with_fix(fix);
+                }
+            }
         }
-        if *route != HostRoute::GatewayAddress
-            && let Some(fix) = unsafe_fix(
-                format!("map `{name}` to the Docker host with `extra_hosts`"),
-                vec![map_to_host_gateway(
-                    ctx,
-                    &ctx.project.services[r.client].name,
-                    name,
-                )],
-            )
-        {
-            d = d.with_fix(fix);
-        }
+        // Linux Docker Engine is where most of these fail, and a run that includes it fails
+        // there; `172.17.0.1` fails on Desktop only, which `--platform any` merely warns of.
+        // An app's own default may be replaced in its settings page: a warning.
+        let fails_on_linux = *route != HostRoute::GatewayAddress;
+        let written = !matches!(r.written, Written::AppDefault { .. });
+        d.severity = if written && (fails_on_linux || ctx.platform == Platform::Desktop) {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
         out.push(d);
     }
     out
+}
+
+/// Why a URL that names a loopback host is about `name`: the app rewrites the host.
+fn rewritten(r: &Reference, name: &str) -> String {
+    match r.loopback_rewrite {
+        Some(_) if !r.url.host.eq_ignore_ascii_case(name) => {
+            format!("the app replaces `{}` with `{name}`, and ", r.url.host)
+        }
+        _ => String::new(),
+    }
 }

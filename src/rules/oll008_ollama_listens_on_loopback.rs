@@ -1,12 +1,12 @@
-use super::reference_report::{Part, env_value_span, listen_var, part_span};
+use super::reference_report::{Part, env_value_span, listen_var, part_span, report, subject};
 use super::{Context, declare_rule};
 use crate::compose::model::EnvSource;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::TargetUrl;
 use crate::knowledge::server::ImageKind;
-use crate::net::Namespace;
-use crate::ollama::Reference;
-use crate::reachability::Verdict;
+use crate::net::{Namespace, Platform};
+use crate::ollama::{Reference, Written};
+use crate::reachability::{Verdict, aims_at_host_ollama};
 
 declare_rule! {
     /// An Ollama whose `OLLAMA_HOST` binds loopback while others use it or it publishes ports.
@@ -21,6 +21,10 @@ declare_rule! {
     /// is the image's); every reference that cannot reach it, and every port mapping that
     /// forwards to nothing, is listed as a secondary location. The references themselves are
     /// not reported again.
+    ///
+    /// With `--platform linux`, a reference that reaches an Ollama on the Docker host through
+    /// `host-gateway` is reported as information: the host's Ollama listens on
+    /// `127.0.0.1:11434` by default there, which the gateway does not reach.
     ///
     /// ## Why is this bad?
     /// A server bound to loopback accepts connections from its own network namespace only.
@@ -195,7 +199,47 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         }
         out.push(d);
     }
+    out.extend(host_ollama_reminders(ctx));
     out
+}
+
+/// A reference that reaches the Docker host's own Ollama through `host-gateway`, on a run for
+/// Linux (`--platform linux`): an Ollama installed on a Linux host listens on `127.0.0.1:11434` (F-OLL-1),
+/// which the bridge gateway does not reach (F-NET-5), so the reference works only once the
+/// host's Ollama listens on `0.0.0.0`. Nothing in the project shows how the host is set up:
+/// information, not a fault.
+fn host_ollama_reminders(ctx: &Context) -> Vec<Diagnostic> {
+    // With `--platform any` this would stand on every correct project that uses a host
+    // Ollama; there OLL001's and OLL004's help carry the same advice.
+    if ctx.platform != Platform::Linux {
+        return Vec::new();
+    }
+    ctx.references
+        .iter()
+        .filter(|(r, verdict)| {
+            *verdict == Verdict::Works
+                && !matches!(r.written, Written::AppDefault { .. })
+                && aims_at_host_ollama(r, ctx.net, ctx.servers)
+                && *ctx.net.namespace(r.client) != Namespace::Host
+        })
+        .filter_map(|(r, _)| {
+            let service = ctx.project.services.get(r.client)?;
+            let mut d = report(
+                ctx,
+                &RULE,
+                r,
+                Part::Host,
+                format!(
+                    "{}: reaches an Ollama on the Docker host, which on Linux listens only on `127.0.0.1:11434` unless its `OLLAMA_HOST` says otherwise, and then refuses connections through the gateway",
+                    subject(ctx, r)
+                ),
+            )
+            .with_help("on a Linux host set `OLLAMA_HOST=0.0.0.0` for the host's Ollama (`systemctl edit ollama.service`: `Environment=\"OLLAMA_HOST=0.0.0.0\"`), then restart it");
+            d.severity = Severity::Info;
+            d.service = Some(service.name.clone());
+            Some(d)
+        })
+        .collect()
 }
 
 /// Rewrites the host of a loopback `OLLAMA_HOST` value to the unspecified address.
