@@ -148,10 +148,17 @@ fn suggestion(project: &crate::compose::model::Project, target: &str) -> String 
         // as big as the project (3,000 findings gave 61 MB of JSON).
         None if names.len() > MAX_NAMES_LISTED => format!(
             "defined services include {}, and {} more",
-            names[..MAX_NAMES_LISTED].join(", "),
+            names[..MAX_NAMES_LISTED]
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
             names.len() - MAX_NAMES_LISTED
         ),
-        None => format!("defined services: {}", names.join(", ")),
+        None => format!(
+            "defined services: {}",
+            super::wording::quoted_list(&names, "and")
+        ),
     }
 }
 

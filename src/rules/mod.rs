@@ -57,6 +57,7 @@ mod reference_report;
 mod selection_merge;
 mod structural_fix;
 mod undeclared;
+mod wording;
 
 /// What a rule sees: the project, and the Ollama analysis every OLL rule shares (computed
 /// once: the servers, the network, each reference with its one verdict).

@@ -3,6 +3,7 @@ use super::structural_fix::{map_to_host_gateway, unsafe_fix};
 use super::{Context, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::net::{HostRoute, Platform};
+use crate::ollama::Reference;
 use crate::reachability::Verdict;
 
 declare_rule! {
@@ -67,18 +68,28 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let Verdict::HostGatewayUnmapped { route } = verdict else {
             continue;
         };
-        let (name, why) = match route {
+        let client = &ctx.project.services[r.client].name;
+        let (name, why, instead) = match route {
             HostRoute::ContainersInternal => (
                 "host.containers.internal",
-                "Docker provides that name on no platform (it is Podman's)",
+                "`host.containers.internal` is Podman's name for the host: Docker provides it on no platform, and this service maps it with no `extra_hosts` entry",
+                format!(
+                    "add `extra_hosts: [\"host.containers.internal:host-gateway\"]` to service `{client}`"
+                ),
             ),
             HostRoute::GatewayAddress => (
                 "172.17.0.1",
-                "the default bridge gateway exists only on Linux Docker Engine",
+                "`172.17.0.1`, the gateway of Docker's default bridge, is the Docker host only on Linux Docker Engine",
+                format!(
+                    "use `host.docker.internal` and add `extra_hosts: [\"host.docker.internal:host-gateway\"]` to service `{client}`, which works on every platform"
+                ),
             ),
             _ => (
                 "host.docker.internal",
-                "Docker Desktop provides the name, but Linux Docker Engine only with the mapping",
+                "Docker Desktop provides `host.docker.internal`, but Linux Docker Engine resolves it only with an `extra_hosts` entry, which this service lacks",
+                format!(
+                    "add `extra_hosts: [\"host.docker.internal:host-gateway\"]` to service `{client}`"
+                ),
             ),
         };
         let mut d = report(
@@ -86,12 +97,10 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             &RULE,
             r,
             Part::Host,
-            format!("{}: `{name}` does not resolve on every platform — {why}", subject(ctx, r)),
+            format!("{}: {}{why}", subject(ctx, r), rewritten(r, name)),
         )
         .with_help(format!(
-            "add `extra_hosts: [\"{}:host-gateway\"]` to service `{}`; on Linux the host's Ollama must listen on 0.0.0.0",
-            if *route == HostRoute::ContainersInternal { "host.containers.internal" } else { "host.docker.internal" },
-            ctx.project.services[r.client].name
+            "{instead}; on Linux the host's Ollama must listen on 0.0.0.0 (`OLLAMA_HOST=0.0.0.0`)"
         ));
         if ctx.platform == Platform::Linux {
             d.severity = Severity::Error;
@@ -111,4 +120,13 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         out.push(d);
     }
     out
+}
+/// Why a URL that names a loopback host is about `name`: the app rewrites the host.
+fn rewritten(r: &Reference, name: &str) -> String {
+    match r.loopback_rewrite {
+        Some(_) if !r.url.host.eq_ignore_ascii_case(name) => {
+            format!("the app replaces `{}` with `{name}`, and ", r.url.host)
+        }
+        _ => String::new(),
+    }
 }
