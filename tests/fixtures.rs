@@ -1,5 +1,12 @@
-//! Runs every rule fixture under `fixtures/<CODE>/<case>/` and compares the findings with the
-//! case's `expect` file (`CODE path:line` per finding, or `clean`).
+//! Runs every rule fixture under `fixtures/<CODE>/<case>/`, each case a test of its own
+//! named `CODE/case` (`cargo test --test fixtures -- OLL001/localhost-to-service`), and
+//! compares the findings with the case's `expect` file (`CODE path:line` per finding, or
+//! `clean`).
+//!
+//! The output is part of the contract: `expect.concise` and `expect.human` hold what
+//! `composelint` prints for the case in those formats (no colour, 100 columns, paths relative
+//! to the case). `UPDATE_EXPECT=1 cargo test --test fixtures` rewrites them; every change is
+//! then read as a reviewer reads code.
 //!
 //! A case may hold an `args` file with `-e KEY=VALUE`, `--env-file FILE`, `--platform P` and
 //! `--unsafe-fixes` lines. A case may hold a `fixed/` directory: the project as it must read
@@ -15,14 +22,78 @@ use composelint::compose::load::LoadOptions;
 use composelint::fix::{FileChange, FixOptions, fix};
 use composelint::fs::OsFs;
 use composelint::net::Platform;
+use composelint::output::{self, OutputOptions};
 use composelint::{LintedProject, Settings, lint};
+use libtest_mimic::{Arguments, Failed, Trial};
+
+#[path = "support/expect_file.rs"]
+mod expect_file;
 
 /// The files of a case that are not project files.
-const HARNESS_FILES: [&str; 3] = ["expect", "args", "changes"];
+const HARNESS_FILES: [&str; 5] = ["expect", "args", "changes", CONCISE_FILE, HUMAN_FILE];
 const FIXED_DIR: &str = "fixed";
+const CONCISE_FILE: &str = "expect.concise";
+const HUMAN_FILE: &str = "expect.human";
+/// The width the binary draws the human format at, whatever the terminal.
+const WIDTH: usize = 100;
+
+fn main() {
+    let args = Arguments::from_args();
+    let bless = expect_file::blessing();
+    let cases = cases();
+    let mut trials = vec![
+        Trial::test("fixtures_are_found", {
+            let n = cases.len();
+            move || match n {
+                0..=20 => Err(format!("only {n} fixture cases found").into()),
+                _ => Ok(()),
+            }
+        }),
+        global(
+            "every_rule_has_firing_and_silent_fixtures",
+            every_rule_has_firing_and_silent_fixtures,
+        ),
+        global(
+            "every_rule_that_offers_a_fix_has_a_fixed_fixture",
+            every_rule_that_offers_a_fix_has_a_fixed_fixture,
+        ),
+        global(
+            "the_comment_check_and_the_config_diff_can_fail",
+            the_comment_check_and_the_config_diff_can_fail,
+        ),
+    ];
+    trials.extend(cases.into_iter().map(|case| {
+        Trial::test(case_name(&case), move || {
+            check_case(&case, bless).map_err(Failed::from)
+        })
+    }));
+    libtest_mimic::run(&args, trials).exit();
+}
+
+/// A test over every case, which fails by panicking.
+fn global(name: &'static str, test: fn()) -> Trial {
+    Trial::test(name, move || {
+        test();
+        Ok(())
+    })
+}
+
+/// `CODE/case`, with a `/` on every platform, so that one name selects a case everywhere.
+fn case_name(case: &Path) -> String {
+    let part = |p: Option<&Path>| {
+        p.and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    format!("{}/{}", part(case.parent()), part(Some(case)))
+}
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
 
 fn cases() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let root = fixtures_root();
     let mut out = Vec::new();
     for rule in std::fs::read_dir(&root).unwrap() {
         let rule = rule.unwrap().path();
@@ -113,63 +184,79 @@ fn findings(projects: &[LintedProject], dir: &Path) -> Vec<String> {
     out
 }
 
-#[test]
-fn every_fixture_reports_what_its_expect_file_says() {
+/// One case: its findings are those of `expect`, its fix gives `fixed/`, and it renders as
+/// `expect.concise` and `expect.human` say (which `bless` rewrites instead).
+fn check_case(case: &Path, bless: bool) -> Result<(), String> {
+    let expected = std::fs::read_to_string(case.join("expect"))
+        .map_err(|_| "the case has no expect file".to_string())?;
+    let mut expected: Vec<String> = expected
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != "clean")
+        .map(str::to_string)
+        .collect();
+    expected.sort();
+    let name = case.file_name().unwrap().to_string_lossy();
+    let code = case
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy();
+    if name.starts_with("ok-") && !expected.is_empty() {
+        return Err("an ok- case must expect `clean`".into());
+    }
+    if !name.starts_with("ok-") && !expected.iter().any(|e| e.starts_with(code.as_ref())) {
+        return Err(format!("a must-fire case must expect a {code} finding"));
+    }
+    let projects = lint_case(case);
     let mut failures = Vec::new();
-    let cases = cases();
-    assert!(cases.len() > 20, "fixtures missing");
-    for case in &cases {
-        let expect_path = case.join("expect");
-        let expected = std::fs::read_to_string(&expect_path)
-            .unwrap_or_else(|_| panic!("{} has no expect file", case.display()));
-        let mut expected: Vec<String> = expected
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && *l != "clean")
-            .map(str::to_string)
-            .collect();
-        expected.sort();
-        let name = case.file_name().unwrap().to_string_lossy();
-        let code = case
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_string_lossy();
-        if name.starts_with("ok-") {
-            assert!(
-                expected.is_empty(),
-                "{}: an ok- case must expect `clean`",
-                case.display()
-            );
-        } else {
-            assert!(
-                expected.iter().any(|e| e.starts_with(code.as_ref())),
-                "{}: a must-fire case must expect a {code} finding",
-                case.display()
-            );
-        }
-        let projects = lint_case(case);
-        let actual = findings(&projects, case);
-        if actual != expected {
-            failures.push(format!(
-                "{}\n  expected: {expected:?}\n  actual:   {actual:?}",
-                case.display()
-            ));
-            continue;
-        }
-        if case.join(FIXED_DIR).is_dir()
-            && let Err(e) = check_fixed(case, &projects)
-        {
-            failures.push(format!("{}: {e}", case.display()));
+    let actual = findings(&projects, case);
+    if actual != expected {
+        failures.push(format!(
+            "findings differ\n  expected: {expected:?}\n  actual:   {actual:?}"
+        ));
+    } else if case.join(FIXED_DIR).is_dir()
+        && let Err(e) = check_fixed(case, &projects)
+    {
+        failures.push(e);
+    }
+    let (concise, human) = rendered(case, projects);
+    for (file, text) in [(CONCISE_FILE, &concise), (HUMAN_FILE, &human)] {
+        if text.contains(env!("CARGO_MANIFEST_DIR")) {
+            failures.push(format!("{file} would show an absolute path:\n{text}"));
+        } else if let Err(e) = expect_file::check(&case.join(file), text, bless) {
+            failures.push(e);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} cases differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
+
+/// What `composelint --format concise` and `composelint` (human) print for the case, run in
+/// the case's directory with its `args`, without colour: what the library's output module
+/// renders, then the line saying what is fixable, as the binary does.
+fn rendered(case: &Path, projects: Vec<LintedProject>) -> (String, String) {
+    let mut projects: Vec<LintedProject> = projects
+        .into_iter()
+        .map(LintedProject::for_output)
+        .collect();
+    composelint::merge_repeated_findings(&mut projects);
+    let options = OutputOptions {
+        cwd: case.to_path_buf(),
+        color: false,
+        width: WIDTH,
+    };
+    let fixable = output::fix_summary(&projects, wants_unsafe_fixes(case))
+        .map(|line| line + "\n")
+        .unwrap_or_default();
+    (
+        output::concise::render(&projects, &options) + &fixable,
+        output::human::render(&projects, &options) + &fixable,
+    )
 }
 
 /// Every project file under `dir` (relative path → bytes), skipping the harness's own files
@@ -385,7 +472,6 @@ fn json_differences(
     }
 }
 
-#[test]
 fn the_comment_check_and_the_config_diff_can_fail() {
     assert!(comments_kept(b"# a\nx: 1\n# b\n", b"# a\r\nx: 2\n# b\n").is_ok());
     assert!(comments_kept(b"# a\nx: 1\n", b"x: 1\n").is_err());
@@ -399,7 +485,6 @@ fn the_comment_check_and_the_config_diff_can_fail() {
     assert_eq!(out, ["s.w.d", "s.w.e.A", "s.w.p[1]"]);
 }
 
-#[test]
 fn every_rule_has_firing_and_silent_fixtures() {
     let cases = cases();
     for rule in composelint::rules::RULES {
@@ -416,7 +501,6 @@ fn every_rule_has_firing_and_silent_fixtures() {
     }
 }
 
-#[test]
 fn every_rule_that_offers_a_fix_has_a_fixed_fixture() {
     let cases = cases();
     let mut offering = std::collections::BTreeSet::new();

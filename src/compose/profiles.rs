@@ -193,7 +193,7 @@ pub fn inactive_answering<'a>(
 }
 
 /// How a finding's selections read in a message: "with profile `cpu`", "with profile `cpu`
-/// or `gpu`", "without a profile", "without a profile or with profile `gpu`".
+/// or `gpu`", "with no profile enabled", "with no profile enabled or with profile `gpu`".
 pub fn describe(selections: &[&Selection]) -> String {
     let without = selections.iter().any(|s| s.is_default());
     let named: Vec<String> = selections
@@ -213,8 +213,8 @@ pub fn describe(selections: &[&Selection]) -> String {
         format!("with profile {}", named.join(" or "))
     };
     match (without, with.is_empty()) {
-        (true, true) => "without a profile".into(),
-        (true, false) => format!("without a profile or {with}"),
+        (true, true) => "with no profile enabled".into(),
+        (true, false) => format!("with no profile enabled or {with}"),
         (false, _) => with,
     }
 }

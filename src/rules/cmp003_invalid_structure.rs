@@ -56,7 +56,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             message,
         } => Some(
             RULE.diagnostic(message.clone(), Some(*span))
-                .with_related(*used_at, "used here"),
+                .with_related(*used_at, "the value is used here"),
         ),
         LoadIssue::MissingFile { path, span, reason } => Some(
             RULE.diagnostic(

@@ -54,7 +54,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
     issues(ctx, |issue| match issue {
         LoadIssue::InvalidInterpolation { span, message } => Some(
             RULE.diagnostic(format!("invalid interpolation: {message}"), Some(*span))
-                .with_help("write a literal `$` as `$$`"),
+                .with_help("Compose knows `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `${VAR?error}`, `${VAR:+alternative}` and `${VAR+alternative}`; write a literal `$` as `$$`"),
         ),
         _ => None,
     })

@@ -108,11 +108,17 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             file,
         } = issue
         {
+            // The file as its reader knows it: this one, or the path beside it, never the
+            // absolute path the loader resolved.
+            let here = &ctx.sources.get(span.file).path;
+            let in_file = if file == here {
+                "this file".to_string()
+            } else {
+                let beside = here.parent().and_then(|dir| file.strip_prefix(dir).ok());
+                format!("`{}`", beside.unwrap_or(file).display())
+            };
             out.push(RULE.diagnostic(
-                format!(
-                    "`extends` names service `{service}`, which `{}` does not define",
-                    file.display()
-                ),
+                format!("`extends` names service `{service}`, which {in_file} does not define"),
                 Some(*span),
             ));
         }
@@ -142,10 +148,17 @@ fn suggestion(project: &crate::compose::model::Project, target: &str) -> String 
         // as big as the project (3,000 findings gave 61 MB of JSON).
         None if names.len() > MAX_NAMES_LISTED => format!(
             "defined services include {}, and {} more",
-            names[..MAX_NAMES_LISTED].join(", "),
+            names[..MAX_NAMES_LISTED]
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
             names.len() - MAX_NAMES_LISTED
         ),
-        None => format!("defined services: {}", names.join(", ")),
+        None => format!(
+            "defined services: {}",
+            super::wording::quoted_list(&names, "and")
+        ),
     }
 }
 

@@ -70,10 +70,16 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         .iter()
         .filter(|s| s.build.is_none() && s.image.as_ref().is_none_or(|i| i.value.is_empty()))
         .map(|service| {
-            let what = if service.image.is_some() {
-                "an empty `image` and no `build`"
+            let (what, help) = if service.image.is_some() {
+                (
+                    "an empty `image` and no `build`",
+                    "give `image:` a value: when it comes from a variable, set the variable or give it a default (`${IMAGE:-ollama/ollama}`)",
+                )
             } else {
-                "neither `image` nor `build`"
+                (
+                    "neither `image` nor `build`",
+                    "add `image:` or `build:`; if this file only amends a service defined in another file, lint them together (`composelint -f base.yaml -f this.yaml`)",
+                )
             };
             RULE.diagnostic(
                 format!(
@@ -83,9 +89,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 Some(service.key_span),
             )
             .with_service(&service.name)
-            .with_help(
-                "add `image:` or `build:`; if this file only amends a service defined in another file, lint them together (`composelint -f base.yaml -f this.yaml`)",
-            )
+            .with_help(help)
         })
         .collect()
 }

@@ -80,7 +80,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                     Some(replicas.span),
                 )
                 .with_service(&service.name)
-                .with_related(name.primary_span().unwrap_or(service.key_span), "the one name")
+                .with_related(name.primary_span().unwrap_or(service.key_span), "the name every replica would get")
                 .with_help("drop `container_name` (Compose then names each container), or run one"),
             );
         }

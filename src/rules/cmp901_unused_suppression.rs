@@ -74,11 +74,7 @@ fn check(_: &Context) -> Vec<Diagnostic> {
 }
 
 fn quoted(codes: &[&str]) -> String {
-    codes
-        .iter()
-        .map(|c| format!("`{c}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    super::wording::quoted_list(codes, "and")
 }
 
 /// A directive none of whose codes suppressed anything; `removal` is the comment with the

@@ -59,6 +59,7 @@ mod selection_merge;
 mod shared_lines;
 mod structural_fix;
 mod undeclared;
+mod wording;
 
 /// What a rule sees: the project, and the Ollama analysis every OLL rule shares (computed
 /// once: the servers, the network, each reference with its one verdict).

@@ -77,7 +77,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 )
             }
             None => (
-                "for an Ollama on the Docker host use `http://host.docker.internal:11434` and add `extra_hosts: [\"host.docker.internal:host-gateway\"]`".to_string(),
+                "for an Ollama on the Docker host use `http://host.docker.internal:11434` and add `extra_hosts: [\"host.docker.internal:host-gateway\"]`; on Linux the host's Ollama must listen on 0.0.0.0 (`OLLAMA_HOST=0.0.0.0`), not its default 127.0.0.1".to_string(),
                 None,
             ),
         };

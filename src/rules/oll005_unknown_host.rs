@@ -67,16 +67,23 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         else {
             continue;
         };
-        let mut message = format!(
-            "{}: nothing resolves the name `{}`",
-            subject(ctx, r),
-            r.url.host
-        );
-        if r.url.host.eq_ignore_ascii_case("host-gateway") {
+        // On an external network another project may provide the name: say only what this
+        // project lacks.
+        let unresolved = if *maybe_external {
+            "no service of this project answers to the name"
+        } else {
+            "nothing resolves the name"
+        };
+        let mut message = format!("{}: {unresolved} `{}`", subject(ctx, r), r.url.host);
+        let gateway_as_name = r.url.host.eq_ignore_ascii_case("host-gateway");
+        if gateway_as_name {
             message
                 .push_str(" (`host-gateway` is only a value for `extra_hosts`, not a host name)");
         }
         let mut d = report(ctx, &RULE, r, Part::Host, message);
+        if gateway_as_name {
+            d = d.with_help("to reach the Docker host, use `host.docker.internal` and add `extra_hosts: [\"host.docker.internal:host-gateway\"]`");
+        }
         if *maybe_external {
             d.severity = Severity::Info;
             d = d.with_help("the client is on an external network: the name may belong to a container of another project");

@@ -106,7 +106,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             )
         } else if published_port {
             format!(
-                "port {used} exists only on the Docker host, where `{name}` is published; between services the container port counts"
+                "port {used} is `{name}`'s published port on the Docker host, but between services the container port counts"
             )
         } else {
             format!("nothing listens on port {used} of the `{name}` container")

@@ -136,14 +136,16 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         };
         let mut consequences = Vec::new();
         if !refs.is_empty() {
-            let users: Vec<String> = refs
+            let mut users: Vec<&str> = refs
                 .iter()
                 .filter_map(|r| ctx.project.services.get(r.client))
-                .map(|s| format!("`{}`", s.name))
+                .map(|s| s.name.as_str())
                 .collect();
-            let mut users = users;
             users.dedup();
-            consequences.push(format!("{} cannot reach it", users.join(", ")));
+            consequences.push(format!(
+                "{} cannot reach it",
+                super::wording::quoted_list(&users, "and")
+            ));
         }
         if !ports.is_empty() {
             consequences.push(format!(
@@ -283,7 +285,7 @@ mod tests {
         assert_eq!(fix.edits[0].content, "0.0.0.0");
         assert_eq!(fix.edits[0].span.start, at);
         assert!(
-            d.message.contains("`a`, `b` cannot reach it"),
+            d.message.contains("`a` and `b` cannot reach it"),
             "{}",
             d.message
         );

@@ -144,14 +144,17 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         alternatives.sort_by(|a, b| a.name.cmp(&b.name));
         let alternatives: Vec<&str> = alternatives.iter().map(|s| s.name.as_str()).collect();
         let used = if by_profile {
-            format!("Ollama services `{}`", alternatives.join("`, `"))
+            format!(
+                "Ollama services {}",
+                super::wording::quoted_list(&alternatives, "and")
+            )
         } else {
             format!("Ollama service `{server_name}`")
         };
         let help = if by_profile {
             format!(
-                "`{}` all answer to `{}` (only one runs, by profile): list each under `depends_on` of service `{}` with `required: false`",
-                alternatives.join("`, `"),
+                "{} each answer to `{}` (only one runs, by profile): list each under `depends_on` of service `{}` with `required: false`",
+                super::wording::quoted_list(&alternatives, "and"),
                 r.url.host,
                 client.name
             )

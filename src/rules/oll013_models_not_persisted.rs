@@ -102,7 +102,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let mut d = RULE
             .diagnostic(
                 format!(
-                    "Ollama service `{}` keeps its models in `{models}`{}, which no volume holds: every recreate of the container downloads them again",
+                    "Ollama service `{}` keeps its models in `{models}`{}, which no volume holds: recreating the container loses them, and every model must be pulled again",
                     service.name,
                     if moved { " (`OLLAMA_MODELS`)" } else { "" }
                 ),

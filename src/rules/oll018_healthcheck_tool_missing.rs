@@ -22,7 +22,7 @@ declare_rule! {
     /// with `ca-certificates` only; facts §8 in `docs/knowledge/facts.md`, from
     /// ollama/ollama#9781). The check fails on every run (`executable file not found`, or
     /// `curl: not found` from the shell), whether the server answers or not: the container
-    /// is marked `unhealthy` for ever,
+    /// is marked `unhealthy` forever,
     /// and every service that waits on it with `condition: service_healthy` never starts
     /// (an error then; a warning otherwise). This is one of the most common reports about
     /// Ollama in Compose.
@@ -298,14 +298,11 @@ fn report(
         .map(|(s, d)| (s.name.as_str(), d.span))
         .collect();
     let consequence = match waiting.as_slice() {
-        [] => "the container stays `unhealthy` for ever".to_string(),
+        [] => "the container stays `unhealthy` forever".to_string(),
         [(one, _)] => format!("service `{one}`, which waits for it to be healthy, never starts"),
         many => format!(
             "services {}, which wait for it to be healthy, never start",
-            many.iter()
-                .map(|(s, _)| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            super::wording::quoted_list(&many.iter().map(|(s, _)| *s).collect::<Vec<_>>(), "and")
         ),
     };
     let probe = probe_yaml(&image.probe);

@@ -227,8 +227,11 @@ pub fn env_value_span(var: &EnvVar) -> Span {
         .unwrap_or(entry)
 }
 
-/// Lints one compose file held in memory (for the rules' documentation tests). A file that
-/// does not load fails the test: a rule test over nothing would pass whatever the rule does.
+/// Lints one compose file held in memory (for the rules' unit tests; [`only_finding`] uses
+/// it too). A file that does not load, or that Compose would refuse (any fatal load issue: a
+/// syntax or structure error, a duplicate key, an invalid interpolation or value, a missing
+/// file), fails the test: a rule test over a project that is not there would pass whatever
+/// the rule does.
 #[cfg(test)]
 pub fn lint_yaml(yaml: &str) -> Vec<Diagnostic> {
     lint_files(&[("compose.yaml", yaml)])
@@ -249,14 +252,10 @@ pub fn lint_files(files: &[(&str, &str)]) -> Vec<Diagnostic> {
         &LoadOptions::default(),
     )
     .expect("the test's compose file loads");
+    let fatal: Vec<_> = project.issues.iter().filter(|i| i.is_fatal()).collect();
     assert!(
-        !project.issues.iter().any(|i| matches!(
-            i,
-            crate::compose::issues::LoadIssue::Syntax { .. }
-                | crate::compose::issues::LoadIssue::Structure { .. }
-        )),
-        "the test's compose file has load errors: {:?}",
-        project.issues
+        fatal.is_empty(),
+        "the test's compose file does not load cleanly: {fatal:?}"
     );
     super::check_project(&project, &sources, crate::net::Platform::Any)
 }
@@ -270,4 +269,30 @@ pub fn only_finding(code: &str, yaml: &str) -> Diagnostic {
         .collect();
     assert_eq!(found.len(), 1, "{found:?}");
     found.into_iter().next().expect("one finding")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lint_yaml;
+
+    #[test]
+    #[should_panic(expected = "does not load cleanly")]
+    fn a_rule_test_over_invalid_yaml_fails() {
+        lint_yaml("services:\n  app:\n    image: [unclosed\n");
+    }
+
+    #[test]
+    #[should_panic(expected = "does not load cleanly")]
+    fn a_rule_test_over_a_file_compose_refuses_fails() {
+        lint_yaml("services:\n  app:\n    image: app\n    environment:\n      A: ${B:=c}\n");
+    }
+
+    #[test]
+    #[should_panic(expected = "does not load cleanly")]
+    fn a_rule_test_through_only_finding_fails_too() {
+        super::only_finding(
+            "OLL001",
+            "services:\n  app:\n    image: app\n    ports: \"80:80\"\n",
+        );
+    }
 }
