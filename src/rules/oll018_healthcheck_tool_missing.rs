@@ -473,7 +473,11 @@ mod tests {
             "services:\n  ollama:\n    image: ollama/ollama:0.5.7\n    volumes: [\"models:/root/.ollama\"]\n    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:11434\"]\n  web:\n    image: nginx\n    depends_on:\n      ollama:\n        condition: service_healthy\nvolumes:\n  models: {}\n",
         );
         assert_eq!(d.severity, Severity::Error);
-        assert!(d.message.contains("`web`"), "{}", d.message);
+        assert!(
+            d.message.expose_unredacted().contains("`web`"),
+            "{:?}",
+            d.message
+        );
         assert_eq!(d.related.len(), 1);
         let fix = d.fix.expect("a fix");
         assert_eq!(fix.edits[0].content, "[\"CMD\", \"ollama\", \"list\"]");
