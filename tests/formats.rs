@@ -487,3 +487,24 @@ fn a_line_break_in_a_path_cannot_start_a_workflow_command() {
         "{stdout}"
     );
 }
+
+/// An env file linked to a device exists: it is reported as not a regular file, not as
+/// missing ("/dev/zero does not exist"), and never read.
+#[cfg(unix)]
+#[test]
+fn an_env_file_that_is_a_device_is_named_for_what_it_is() {
+    let dir = project(&[(
+        "compose.yaml",
+        "services:\n  app:\n    image: app\n    env_file: zero.env\n",
+    )]);
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.env")).expect("link");
+    let r = run(dir.path(), &["--format", "concise"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("cannot read `zero.env`: not a regular file"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("does not exist"), "{}", r.stdout);
+}

@@ -411,3 +411,43 @@ fn plant(dir: &std::path::Path, password: &str, key: &str) {
         std::fs::write(&path, planted).unwrap();
     }
 }
+
+/// A `.env` that is a link to the process environment (`/proc/self/environ`), or to any
+/// special file, is not read: the environment composelint runs in never reaches a finding.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_env_file_linked_to_the_process_environment_is_not_read() {
+    const MARKER: &str = "Zq7env-marker-value";
+    let dir = tempfile::tempdir().unwrap();
+    write_all(
+        dir.path(),
+        &[(
+            "compose.yaml",
+            "services:\n  app:\n    image: app\n    env_file: app.env\n    environment:\n      X: ${PLAIN_VALUE}\n",
+        )],
+    );
+    std::os::unix::fs::symlink("/proc/self/environ", dir.path().join(".env")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", dir.path().join("app.env")).unwrap();
+    let mut shown = Vec::new();
+    for format in FORMATS {
+        let r = common::run_with_env(
+            dir.path(),
+            &["--format", format],
+            &[("PLAIN_VALUE", MARKER), ("OTHER", MARKER)],
+        );
+        for (stream, text) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+            if text.contains(MARKER) {
+                shown.push(format!("--format {format} {stream}:\n{text}"));
+            }
+        }
+        if format == "json" {
+            assert!(
+                r.stdout.contains("not a regular file"),
+                "the links are reported: {}{}",
+                r.stdout,
+                r.stderr
+            );
+        }
+    }
+    assert!(shown.is_empty(), "{}", shown.join("\n"));
+}

@@ -108,6 +108,10 @@ impl<'a> Reader<'a> {
 
     /// An env file, or the template beside it when it is missing.
     pub fn env_file(&mut self, path: &Path) -> EnvFile {
+        // A FIFO, a device or a link into /proc exists, but is no file to read values from.
+        if self.fs.kind(path) == Some(EntryKind::Other) {
+            return EnvFile::Unreadable("not a regular file".into());
+        }
         let actual = if self.is_file(path) {
             path.to_path_buf()
         } else if let Some(template) = find_template(self.fs, path) {
