@@ -40,7 +40,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("composelint: error: {message}");
+            // Messages name paths, which may hold line breaks and escapes.
+            eprintln!("composelint: error: {}", output::visible(&message, false));
             ExitCode::from(2)
         }
     }
@@ -173,7 +174,11 @@ fn warn_paths_without_projects(
     let empty = composelint::workspace::paths_without_projects(fs, &settings.paths);
     for path in &empty {
         let shown = output::display_path(path.path(), cwd);
-        let shown = if shown.is_empty() { ".".into() } else { shown };
+        let shown = if shown.is_empty() {
+            ".".into()
+        } else {
+            output::visible(&shown, false)
+        };
         eprintln!(
             "composelint: warning: {shown}: {}; nothing to lint",
             path.reason()
@@ -236,7 +241,7 @@ fn check_and_fix(
     let mut fixed = fixing::run(&args.fix, settings, cwd)?;
     composelint::merge_repeated_findings(&mut fixed.projects);
     for message in &fixed.messages {
-        eprintln!("composelint: {message}");
+        eprintln!("composelint: {}", output::visible(message, false));
     }
     if let Some(diff) = &fixed.diff {
         emit(diff, args.config.output_file.as_deref(), cwd)?;

@@ -429,14 +429,16 @@ fn assigned_secret_ranges(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// `${NAME}` or `$NAME`: a value that names the secret instead of holding it.
+/// `${NAME}`, `${NAME:?message}` or `$NAME`: a value that names the secret instead of
+/// holding it (a `:-` default may hold one, and is hidden).
 fn is_reference(value: &str) -> bool {
     let name = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    value
-        .strip_prefix("${")
-        .and_then(|v| v.strip_suffix('}'))
-        .is_some_and(name)
-        || value.strip_prefix('$').is_some_and(name)
+    let braced = value.strip_prefix("${").and_then(|v| v.strip_suffix('}'));
+    let required = |v: &str| {
+        v.split_once('?')
+            .is_some_and(|(n, _)| name(n.strip_suffix(':').unwrap_or(n)))
+    };
+    braced.is_some_and(|v| name(v) || required(v)) || value.strip_prefix('$').is_some_and(name)
 }
 
 #[cfg(test)]
@@ -511,6 +513,8 @@ mod tests {
                 "      DB_PASSWORD: *** # a",
             ),
             ("API_KEY=${API_KEY}", "API_KEY=${API_KEY}"),
+            ("API_KEY: ${API_KEY:?set it}", "API_KEY: ${API_KEY:?set it}"),
+            ("API_KEY: ${API_KEY:-sk-123}", "API_KEY: ***"),
             ("OLLAMA_KEEP_ALIVE=5m", "OLLAMA_KEEP_ALIVE=5m"),
             ("KEY_FILE=/run/secrets/k", "KEY_FILE=/run/secrets/k"),
         ]);

@@ -508,3 +508,23 @@ fn an_env_file_that_is_a_device_is_named_for_what_it_is() {
     );
     assert!(!r.stdout.contains("does not exist"), "{}", r.stdout);
 }
+
+/// Messages on standard error name paths too (GitHub Actions reads workflow commands from
+/// both streams): a line break or ESC in a path is escaped there as well.
+#[test]
+fn paths_in_messages_on_standard_error_are_escaped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let evil = "d\n::error::pwned\u{1b}[2J";
+    std::fs::create_dir_all(dir.path().join(evil)).expect("mkdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_composelint"))
+        .args(["--format", "github", evil])
+        .current_dir(dir.path())
+        .output()
+        .expect("composelint runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("nothing to lint"), "{stderr}");
+    assert!(
+        !stderr.lines().any(|l| l.starts_with("::")) && !stderr.contains('\u{1b}'),
+        "{stderr}"
+    );
+}

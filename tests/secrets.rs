@@ -451,3 +451,48 @@ fn an_env_file_linked_to_the_process_environment_is_not_read() {
     }
     assert!(shown.is_empty(), "{}", shown.join("\n"));
 }
+
+/// SARIF's and GitLab's fingerprints do not depend on a password: two projects that differ in
+/// nothing else get the same ones (a hash of the raw line gave a short password away).
+#[test]
+fn fingerprints_do_not_depend_on_secrets() {
+    let fingerprints = |password: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        write_all(
+            dir.path(),
+            &[
+                (
+                    "compose.yaml",
+                    &format!(
+                        "services:\n  open-webui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: ${{OLLAMA_BASE_URL}}\n  webui2:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: http://admin:{password}@localhost:11434\n"
+                    ),
+                ),
+                (
+                    ".env",
+                    &format!("OLLAMA_BASE_URL=http://admin:{password}@127.0.0.1:11434\n"),
+                ),
+            ],
+        );
+        let sarif = run(dir.path(), &["--format", "sarif"]);
+        let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+        let mut prints: Vec<String> = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"]["primaryLocationLineHash"].to_string())
+            .collect();
+        let gitlab = run(dir.path(), &["--format", "gitlab"]);
+        let gitlab: serde_json::Value = serde_json::from_str(&gitlab.stdout).unwrap();
+        prints.extend(
+            gitlab
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["fingerprint"].to_string()),
+        );
+        prints
+    };
+    let one = fingerprints("pw1");
+    assert_eq!(one.len(), 4, "two findings in each format: {one:?}");
+    assert_eq!(one, fingerprints("pw2"));
+}

@@ -423,6 +423,35 @@ mod tests {
     }
 
     #[test]
+    fn a_fix_whose_text_holds_a_secret_is_left_out() {
+        let mut p = project("compose.yaml", "services:\n  a:\n    image: x\n");
+        let x = span_of(&p, "x\n");
+        let mut d = diagnostic("OLL001", "r", Severity::Error, "m", Some(x));
+        d.fix = Some(Fix {
+            applicability: Applicability::Safe,
+            message: "write `http://u:pw@ollama`".into(),
+            edits: vec![Edit {
+                span: x,
+                content: "http://u:pw@ollama".into(),
+            }],
+        });
+        p.diagnostics = vec![d];
+        let out = render(std::slice::from_ref(&p), &options());
+        assert!(!out.contains("pw"), "{out}");
+        let log: Value = serde_json::from_str(&out).expect("JSON");
+        assert!(log["runs"][0]["results"][0].get("fixes").is_none());
+        let json: Value = serde_json::from_str(&crate::output::json::render(
+            std::slice::from_ref(&p),
+            &options(),
+        ))
+        .expect("JSON");
+        let edit = &json[0]["fix"]["edits"][0];
+        assert_eq!(edit["content"], "http://u:***@ollama");
+        assert_eq!(edit["redacted"], true);
+        assert_eq!(json[0]["fix"]["message"], "write `http://u:***@ollama`");
+    }
+
+    #[test]
     fn a_result_without_a_location_points_at_the_start_of_the_projects_file() {
         let mut p = project("compose.yaml", "services: {}\n");
         p.diagnostics = vec![diagnostic(
