@@ -15,7 +15,11 @@
 //! The human format draws file lines; [`Secrets::mask_source`] hides the same things there
 //! byte for byte, so every offset into the file stays valid.
 
+use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::compose::model::Project;
 use crate::source::Sources;
@@ -92,8 +96,10 @@ pub const MASK: &str = "***";
 /// The secret values of one project. Its `Debug` shows how many, never which.
 #[derive(Clone, Default)]
 pub struct Secrets {
-    /// Longest first, so that a value containing another is hidden whole.
-    values: Vec<String>,
+    values: BTreeSet<String>,
+    /// One automaton for all the values, built on first use: redaction stays linear in the
+    /// text however many values a (hostile) project declares.
+    matcher: OnceLock<Option<AhoCorasick>>,
 }
 
 impl fmt::Debug for Secrets {
@@ -145,6 +151,7 @@ impl Secrets {
             .map(|s| s.name.as_str())
             .collect();
         secrets.values.retain(|v| !names.contains(&v.as_str()));
+        secrets.matcher = OnceLock::new();
         secrets
     }
 
@@ -157,13 +164,8 @@ impl Secrets {
         if value.len() < MIN_KNOWN_LEN || numeric_short || placeholder {
             return;
         }
-        if let Err(at) = self.values.binary_search_by(|v| {
-            value
-                .len()
-                .cmp(&v.len())
-                .then_with(|| v.as_str().cmp(value))
-        }) {
-            self.values.insert(at, value.to_string());
+        if self.values.insert(value.to_string()) {
+            self.matcher = OnceLock::new();
         }
     }
 
@@ -198,10 +200,25 @@ impl Secrets {
     fn ranges(&self, text: &str) -> Vec<(usize, usize)> {
         let mut ranges = credential_ranges(text);
         ranges.extend(assigned_secret_ranges(text));
-        for value in &self.values {
-            ranges.extend(known_value_ranges(text, value));
+        if let Some(matcher) = self.matcher() {
+            ranges.extend(known_value_ranges(text, matcher));
         }
         merge(ranges)
+    }
+
+    fn matcher(&self) -> Option<&AhoCorasick> {
+        self.matcher
+            .get_or_init(|| {
+                if self.values.is_empty() {
+                    return None;
+                }
+                // Leftmost-longest: a value containing another is hidden whole.
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&self.values)
+                    .ok()
+            })
+            .as_ref()
     }
 }
 
@@ -266,14 +283,15 @@ fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
 /// input.
 const MAX_CREDENTIAL: usize = 512;
 
-/// Where `value` occurs in `text`. A long value is hidden wherever it is; a short one only
-/// where it stands alone (not inside a longer word, where it is no secret).
-fn known_value_ranges(text: &str, value: &str) -> Vec<(usize, usize)> {
+/// Where the known values occur in `text`. A long value is hidden wherever it is; a short one
+/// only where it stands alone (not inside a longer word, where it is no secret).
+fn known_value_ranges(text: &str, matcher: &AhoCorasick) -> Vec<(usize, usize)> {
     let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    text.match_indices(value)
-        .map(|(start, _)| (start, start + value.len()))
+    matcher
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
         .filter(|&(start, end)| {
-            value.len() >= 8
+            end - start >= 8
                 || (!word(text[..start].chars().next_back()) && !word(text[end..].chars().next()))
         })
         .collect()

@@ -1,6 +1,8 @@
 //! Human output: each finding drawn by miette's graphical handler, with its source lines.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource, SourceCode,
@@ -12,7 +14,7 @@ use crate::LintedProject;
 use crate::diagnostic::{Applicability, Severity};
 use crate::redact::Secrets;
 use crate::rules;
-use crate::source::{FileKind, Sources, Span};
+use crate::source::{FileId, FileKind, Sources, Span};
 
 /// Every finding, then notes (templates used for missing env files), then the summary line.
 pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
@@ -26,8 +28,9 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
         .with_links(false);
     let mut out = String::new();
     for project in projects {
+        let mut shown = ShownFiles::default();
         for f in project_findings(project, options) {
-            let report = Report::new(&f, options);
+            let report = Report::new(&f, &mut shown, options);
             if handler.render_report(&mut out, &report).is_err() {
                 out.push_str(&format!("{}: {}\n", f.code(), report.message));
             }
@@ -53,7 +56,7 @@ struct Report {
 }
 
 impl Report {
-    fn new(f: &Finding, options: &OutputOptions) -> Report {
+    fn new(f: &Finding, shown: &mut ShownFiles, options: &OutputOptions) -> Report {
         let sources = &f.project.sources;
         let secrets = &f.project.secrets;
         let severity = match f.severity() {
@@ -92,7 +95,7 @@ impl Report {
             );
             return report;
         }
-        report.source = Some(named_source(primary, sources, secrets, options));
+        report.source = Some(named_source(primary, sources, secrets, shown, options));
         report.labels.push(LabeledSpan::new_primary_with_span(
             f.primary_label().map(|l| visible(l.as_str(), false)),
             source_span(primary),
@@ -111,7 +114,7 @@ impl Report {
                     severity: miette::Severity::Advice,
                     help: None,
                     url: None,
-                    source: Some(named_source(label.span, sources, secrets, options)),
+                    source: Some(named_source(label.span, sources, secrets, shown, options)),
                     labels: vec![LabeledSpan::new_primary_with_span(
                         Some(message),
                         source_span(label.span),
@@ -156,10 +159,16 @@ fn showable(span: Span, sources: &Sources) -> bool {
             .all(|line| line.len() <= MAX_SHOWN_LINE)
 }
 
+/// Each file's text as shown, made once per project: masking a file is linear in its size,
+/// and a large file can have thousands of findings.
+#[derive(Default)]
+struct ShownFiles(HashMap<FileId, Arc<String>>);
+
 fn named_source(
     span: Span,
     sources: &Sources,
     secrets: &Secrets,
+    shown: &mut ShownFiles,
     options: &OutputOptions,
 ) -> NamedSource<Shown> {
     let file = sources.get(span.file);
@@ -167,8 +176,12 @@ fn named_source(
         file.kind(),
         Some(FileKind::ProjectEnv | FileKind::ServiceEnv { .. })
     );
+    let text = shown
+        .0
+        .entry(span.file)
+        .or_insert_with(|| Arc::new(super::visible_same_length(&secrets.mask_source(&file.text))));
     let shown = Shown {
-        text: super::visible_same_length(&secrets.mask_source(&file.text)),
+        text: Arc::clone(text),
         context: !env_file,
     };
     let name = visible(&display_path(&file.path, &options.cwd), false);
@@ -180,7 +193,7 @@ fn named_source(
 /// secrets: a finding there shows the lines it points at and never the lines around them,
 /// which are other variables' values.
 struct Shown {
-    text: String,
+    text: Arc<String>,
     context: bool,
 }
 
