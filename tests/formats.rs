@@ -423,7 +423,18 @@ fn raw_controls(text: &str) -> Vec<String> {
 
 #[test]
 fn control_and_bidi_characters_from_values_never_reach_the_output_raw() {
-    let dir = project(&[("compose.yaml", CONTROLS)]);
+    // The same characters written raw in a `.env` line that the human format draws.
+    let dir = project(&[
+        ("compose.yaml", CONTROLS),
+        (
+            "env/compose.yaml",
+            "services:\n  open-webui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: ${URL}\n",
+        ),
+        (
+            "env/.env",
+            "URL=http://localhost:11434/\u{1b}[2J\u{9b}31m\u{202e}gnp.exe\u{7}\r\n",
+        ),
+    ]);
     let json_out = run(dir.path(), &["--format", "json"]);
     assert!(
         json_out.stdout.contains("OLL001"),
