@@ -1,5 +1,9 @@
 //! The one diagnostic type every rule produces, with its labels and fix.
+//!
+//! Its free text (message, help, labels, fix message) is [`Sensitive`]: it may quote a value
+//! of the project, so output can show it only redacted (see [`crate::redact`]).
 
+use crate::redact::Sensitive;
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -32,7 +36,7 @@ impl Severity {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
     pub span: Span,
-    pub message: String,
+    pub message: Sensitive,
 }
 
 /// Replace the bytes of `span` with `content`.
@@ -62,7 +66,7 @@ impl Applicability {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     pub applicability: Applicability,
-    pub message: String,
+    pub message: Sensitive,
     pub edits: Vec<Edit>,
 }
 
@@ -74,11 +78,11 @@ pub struct Diagnostic {
     pub code: &'static str,
     pub rule: &'static str,
     pub severity: Severity,
-    pub message: String,
-    pub help: Option<String>,
+    pub message: Sensitive,
+    pub help: Option<Sensitive>,
     pub service: Option<String>,
     pub primary: Option<Span>,
-    pub primary_label: Option<String>,
+    pub primary_label: Option<Sensitive>,
     pub related: Vec<Label>,
     pub fix: Option<Fix>,
     /// The profile selections the finding holds in, each as the profiles it enables (none:
@@ -92,7 +96,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(Sensitive::new(help.into()));
         self
     }
 
@@ -102,14 +106,14 @@ impl Diagnostic {
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.primary_label = Some(label.into());
+        self.primary_label = Some(Sensitive::new(label.into()));
         self
     }
 
     pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
         self.related.push(Label {
             span,
-            message: message.into(),
+            message: Sensitive::new(message.into()),
         });
         self
     }

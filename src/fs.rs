@@ -47,7 +47,7 @@ impl FileSystem for OsFs {
 
     fn kind(&self, path: &Path) -> Option<EntryKind> {
         let meta = std::fs::metadata(path).ok()?;
-        Some(if meta.is_file() {
+        Some(if meta.is_file() && !is_system_view(path) {
             EntryKind::File
         } else if meta.is_dir() {
             EntryKind::Dir
@@ -69,6 +69,17 @@ impl FileSystem for OsFs {
             .map(|m| m.file_type().is_symlink())
             .unwrap_or(false)
     }
+}
+
+/// Whether a file that looks regular is a view into the running system, once links are
+/// followed: under `/proc`, `/sys` or `/dev`. A `.env` linked to `/proc/self/environ` would
+/// otherwise put the process environment into findings.
+fn is_system_view(path: &Path) -> bool {
+    std::fs::canonicalize(path).is_ok_and(|real| {
+        ["/proc", "/sys", "/dev"]
+            .iter()
+            .any(|d| real.starts_with(d))
+    })
 }
 
 /// An in-memory file system for tests and for standard input.

@@ -85,6 +85,8 @@ pub struct LintedProject {
     pub diagnostics: Vec<Diagnostic>,
     /// What suppression comments dropped, and how many directives lack a reason.
     pub suppressions: suppress::Suppressions,
+    /// The values the project marks as secret, which no output shows.
+    pub secrets: redact::Secrets,
 }
 
 impl LintedProject {
@@ -99,6 +101,7 @@ impl LintedProject {
             sources,
             diagnostics,
             suppressions,
+            secrets,
         } = self;
         let mut shown = vec![false; sources.iter().count()];
         let spans = diagnostics.iter().flat_map(|d| {
@@ -119,7 +122,11 @@ impl LintedProject {
             } else {
                 String::new()
             };
-            kept.add(file.path.clone(), text);
+            let id = kept.add(file.path.clone(), text);
+            // The output shows env files differently (no lines around a finding).
+            if let Some(kind) = file.kind() {
+                kept.record(id, kind, comments::Comments::Unknown);
+            }
         }
         // The services go, but the output must still know which files hold env values (it
         // never shows their other lines): the services' env files join the project's.
@@ -141,6 +148,7 @@ impl LintedProject {
             sources: kept,
             diagnostics,
             suppressions,
+            secrets,
         }
     }
 }
@@ -149,7 +157,7 @@ impl LintedProject {
 /// same words (overlay projects share their base file, so each would report its lines): the
 /// first project keeps it, and it records the compose files of every project it holds in.
 pub fn merge_repeated_findings(projects: &mut [LintedProject]) {
-    type Key = (&'static str, PathBuf, usize, usize, String);
+    type Key = (&'static str, PathBuf, usize, usize, redact::Sensitive);
     let project_files = |p: &LintedProject| -> Vec<PathBuf> {
         p.project
             .files
@@ -349,6 +357,7 @@ pub fn lint_loaded_with(
     options: &lint_config::LintOptions,
 ) -> LintedProject {
     let LoadedProject { project, sources } = loaded;
+    let secrets = redact::Secrets::collect(&project, &sources);
     let (mut diagnostics, suppressions) = suppress::apply(
         rules::check_project_with(&project, &sources, platform, &options.ollama),
         &project,
@@ -369,5 +378,6 @@ pub fn lint_loaded_with(
         sources,
         diagnostics,
         suppressions,
+        secrets,
     }
 }

@@ -40,7 +40,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("composelint: error: {message}");
+            // Messages name paths, which may hold line breaks and escapes.
+            eprintln!("composelint: error: {}", output::visible(&message, false));
             ExitCode::from(2)
         }
     }
@@ -192,7 +193,11 @@ fn warn_paths_without_projects(
     let empty = composelint::workspace::paths_without_projects(fs, &settings.paths);
     for path in &empty {
         let shown = output::display_path(path.path(), cwd);
-        let shown = if shown.is_empty() { ".".into() } else { shown };
+        let shown = if shown.is_empty() {
+            ".".into()
+        } else {
+            output::visible(&shown, false)
+        };
         eprintln!(
             "composelint: warning: {shown}: {}; nothing to lint",
             path.reason()
@@ -265,7 +270,7 @@ fn check_and_fix(
     let mut messages = fixing::problems(&run, cwd);
     if args.fix.diff {
         for message in &messages {
-            eprintln!("composelint: {message}");
+            eprintln!("composelint: {}", output::visible(message, false));
         }
         let diff = fixing::diff(&run.changes, cwd);
         emit(&diff, args.config.output_file.as_deref(), cwd)?;
@@ -298,7 +303,7 @@ fn check_and_fix(
         }
     }
     for message in &messages {
-        eprintln!("composelint: {message}");
+        eprintln!("composelint: {}", output::visible(message, false));
     }
     if let Some(text) = &text {
         emit(text, args.config.output_file.as_deref(), cwd)?;

@@ -1,102 +1,604 @@
-//! Hides the credentials written inside URLs (`scheme://user:password@host`) before a value is
-//! shown in a finding: a report names the host or port it is about, never the password.
+//! Secrets never reach the output. Redaction is a property of how text gets there, not a call
+//! each rule must remember:
+//!
+//! - Every free text a finding carries (message, help, labels, fix message) is a
+//!   [`Sensitive`]: it cannot be displayed, only turned into a [`Redacted`] with the project's
+//!   [`Secrets`], or read with [`Sensitive::expose_unredacted`] by code that never prints it.
+//! - A [`Redacted`] can be made only here, so the output formats, which print nothing else,
+//!   cannot show text that skipped redaction.
+//! - [`Secrets`] holds the values the project itself marks as secret, collected when it is
+//!   loaded: the values of variables whose names say so (`*_PASSWORD`, `*_TOKEN`, `*_KEY`, …)
+//!   and every password written in a URL. Besides those, patterns hide credentials wherever
+//!   they are written: `scheme://user:pw@host`, `scheme:\\user:pw@host`, `user:pw@host:port`,
+//!   and `SECRET_KEY=value` / `SECRET_KEY: value`.
+//!
+//! The human format draws file lines; [`Secrets::mask_source`] hides the same things there
+//! byte for byte, so every offset into the file stays valid.
 
-/// `value` with every URL's password replaced by `***` (and a user name without a password,
-/// which is often a token, too): `http://admin:***@localhost:11434`.
-pub fn credentials(value: &str) -> String {
-    mask_userinfo(value, |userinfo, out| match userinfo.split_once(':') {
-        Some((user, _)) => {
-            out.push_str(user);
-            out.push_str(":***");
-        }
-        None => out.push_str("***"),
-    })
-}
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::OnceLock;
 
-/// `text` with the same secrets as [`credentials`] hides overwritten by `*`, byte for byte, so
-/// every offset into it stays valid (for drawing source lines).
-pub fn credentials_same_length(text: &str) -> String {
-    mask_userinfo(text, |userinfo, out| {
-        let secret_from = userinfo.find(':').map_or(0, |i| i + 1);
-        out.push_str(&userinfo[..secret_from]);
-        out.extend(std::iter::repeat_n('*', userinfo.len() - secret_from));
-    })
-}
+use aho_corasick::{AhoCorasick, MatchKind};
 
-/// `text` with the userinfo of each URL in it written by `mask` instead.
-fn mask_userinfo(text: &str, mask: impl Fn(&str, &mut String)) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (start, end) in userinfo_ranges(text) {
-        out.push_str(&text[at..start]);
-        mask(&text[start..end], &mut out);
-        at = end;
+use crate::compose::model::Project;
+use crate::source::Sources;
+
+/// Text that may quote a secret: a finding's message, help, label or fix message. It has no
+/// `Display`; output gets it through [`Sensitive::redacted`].
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sensitive(String);
+
+impl Sensitive {
+    pub fn new(text: impl Into<String>) -> Sensitive {
+        Sensitive(text.into())
     }
-    out.push_str(&text[at..]);
+
+    /// The text as output may show it.
+    pub fn redacted(&self, secrets: &Secrets) -> Redacted {
+        secrets.redact(&self.0)
+    }
+
+    /// The text itself, secrets included: for comparing, merging and testing findings, never
+    /// for printing them.
+    pub fn expose_unredacted(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_unredacted(self) -> String {
+        self.0
+    }
+}
+
+impl From<String> for Sensitive {
+    fn from(text: String) -> Self {
+        Sensitive(text)
+    }
+}
+
+impl From<&str> for Sensitive {
+    fn from(text: &str) -> Self {
+        Sensitive(text.to_string())
+    }
+}
+
+/// Debug output (test failures, `{:?}`) hides what the patterns find; no project's values are
+/// known there.
+impl fmt::Debug for Sensitive {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(Secrets::default().redact(&self.0).as_str(), f)
+    }
+}
+
+/// Text with its secrets hidden: made only by redaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Redacted(String);
+
+impl Redacted {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Display for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What replaces a secret in messages: its length is not shown either.
+pub const MASK: &str = "***";
+
+/// The secret values of one project. Its `Debug` shows how many, never which.
+#[derive(Clone, Default)]
+pub struct Secrets {
+    values: BTreeSet<String>,
+    /// One automaton for all the values, built on first use: redaction stays linear in the
+    /// text however many values a (hostile) project declares.
+    matcher: OnceLock<Option<AhoCorasick>>,
+}
+
+impl fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secrets({} values)", self.values.len())
+    }
+}
+
+/// Values shorter than this are not searched for on their own (they would hide parts of
+/// ordinary words); the patterns still hide them where they are written as credentials.
+const MIN_KNOWN_LEN: usize = 4;
+
+/// Values that are placeholders, not secrets: hiding them everywhere would hide service
+/// names and words of the messages (`OPENAI_API_KEY=ollama` is how clients of Ollama's
+/// OpenAI-compatible API are configured).
+const PLACEHOLDERS: [&str; 10] = [
+    "ollama", "none", "null", "true", "false", "changeme", "secret", "password", "empty", "dummy",
+];
+
+fn is_placeholder(value: &str) -> bool {
+    PLACEHOLDERS.iter().any(|p| value.eq_ignore_ascii_case(p))
+}
+
+impl Secrets {
+    /// The project's secret values: those of variables whose names say they are secret (in
+    /// its env files, as written, and in every service's environment, as resolved), and every
+    /// password written in a URL in any of its files.
+    pub fn collect(project: &Project, sources: &Sources) -> Secrets {
+        let mut secrets = Secrets::default();
+        for file in sources.iter() {
+            for (start, end) in assigned_secret_ranges(&file.text) {
+                secrets.add(unquoted(&file.text[start..end]));
+            }
+            for (start, end) in credential_ranges(&file.text) {
+                secrets.add(&file.text[start..end]);
+            }
+        }
+        let services = project.services.iter().chain(&project.inactive);
+        for var in services.flat_map(|s| &s.environment) {
+            if let Some(value) = &var.value {
+                if is_secret_key(&var.key) {
+                    secrets.add(&value.value);
+                }
+                for (start, end) in credential_ranges(&value.value) {
+                    secrets.add(&value.value[start..end]);
+                }
+            }
+        }
+        let names: Vec<&str> = project
+            .services
+            .iter()
+            .chain(&project.inactive)
+            .map(|s| s.name.as_str())
+            .collect();
+        secrets.values.retain(|v| !names.contains(&v.as_str()));
+        secrets.matcher = OnceLock::new();
+        secrets
+    }
+
+    /// Adds one secret value (placeholders, short values and port-like numbers are left out).
+    pub fn add(&mut self, value: &str) {
+        let value = value.trim();
+        let numeric_short = value.len() < 6 && value.bytes().all(|b| b.is_ascii_digit());
+        let placeholder = is_placeholder(value) || value.starts_with('$');
+        if value.len() < MIN_KNOWN_LEN || numeric_short || placeholder {
+            return;
+        }
+        if self.values.insert(value.to_string()) {
+            self.matcher = OnceLock::new();
+        }
+    }
+
+    /// `text` with every secret replaced by `***`.
+    pub fn redact(&self, text: &str) -> Redacted {
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (start, end) in self.ranges(text) {
+            out.push_str(&text[at..start]);
+            out.push_str(MASK);
+            at = end;
+        }
+        out.push_str(&text[at..]);
+        Redacted(out)
+    }
+
+    /// `text` (a whole file) with every secret overwritten by `*`, byte for byte, so that
+    /// every offset into it stays valid for drawing its lines.
+    pub fn mask_source(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (start, end) in self.ranges(text) {
+            out.push_str(&text[at..start]);
+            out.extend(std::iter::repeat_n('*', end - start));
+            at = end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
+    /// The byte ranges of `text` to hide, sorted and not overlapping, on char boundaries.
+    fn ranges(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut ranges = credential_ranges(text);
+        ranges.extend(assigned_secret_ranges(text));
+        if let Some(matcher) = self.matcher() {
+            ranges.extend(known_value_ranges(text, matcher));
+        }
+        merge(ranges)
+    }
+
+    fn matcher(&self) -> Option<&AhoCorasick> {
+        self.matcher
+            .get_or_init(|| {
+                if self.values.is_empty() {
+                    return None;
+                }
+                // Leftmost-longest: a value containing another is hidden whole.
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&self.values)
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
+/// Whether a variable's name says its value is secret: a word of it (split at `_`, `-`, `.`)
+/// is one of the usual ones, or it contains one that is never a word of anything else. A
+/// name ending in `_FILE`, `_PATH` or `_DIR` holds where the secret is, not the secret.
+pub fn is_secret_key(key: &str) -> bool {
+    const WORDS: [&str; 12] = [
+        "PASSWORD",
+        "PASSWD",
+        "PASS",
+        "PWD",
+        "SECRET",
+        "TOKEN",
+        "KEY",
+        "APIKEY",
+        "CREDENTIALS",
+        "CREDENTIAL",
+        "AUTH",
+        "AUTHORIZATION",
+    ];
+    // `GITHUBTOKEN`, `DBPASSWORD`; `MAX_TOKENS` is a count.
+    const INSIDE: [&str; 4] = ["PASSWORD", "SECRET", "APIKEY", "CREDENTIAL"];
+    let key = key.to_ascii_uppercase();
+    let words: Vec<&str> = key.split(['_', '-', '.']).collect();
+    if words
+        .last()
+        .is_some_and(|w| matches!(*w, "FILE" | "PATH" | "DIR"))
+    {
+        return false;
+    }
+    words.iter().any(|w| WORDS.contains(w))
+        || INSIDE.iter().any(|w| key.contains(w))
+        || key.ends_with("TOKEN")
+}
+
+/// A value without the quotes around it, as written in an env or YAML file.
+fn unquoted(value: &str) -> &str {
+    let value = value.trim();
+    for quote in ['"', '\''] {
+        if let Some(inner) = value.strip_prefix(quote) {
+            return inner.strip_suffix(quote).unwrap_or(inner);
+        }
+    }
+    value
+}
+
+/// Sorted, with overlapping and touching ranges joined.
+fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
     out
 }
 
-/// Byte ranges of the userinfo (before the `@`) of every `scheme://userinfo@host` in `text`.
-fn userinfo_ranges(text: &str) -> Vec<(usize, usize)> {
+/// The farthest a credential is looked for from its `@`: keeps every scan linear on hostile
+/// input.
+const MAX_CREDENTIAL: usize = 512;
+
+/// Where the known values occur in `text`. A long value is hidden wherever it is; a short one
+/// only where it stands alone (not inside a longer word, where it is no secret).
+fn known_value_ranges(text: &str, matcher: &AhoCorasick) -> Vec<(usize, usize)> {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    matcher
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .filter(|&(start, end)| {
+            end - start >= 8
+                || (!word(text[..start].chars().next_back()) && !word(text[end..].chars().next()))
+        })
+        .collect()
+}
+
+/// The passwords (or bare tokens) of credentials written before an `@`: in URLs
+/// (`scheme://user:pw@host`, also `scheme:\\user:pw@host`), and without a scheme
+/// (`user:pw@host:port`). The user name stays visible; the range is what follows its `:`,
+/// or the whole userinfo when it has no `:`.
+pub fn credential_ranges(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text.get(from..).and_then(|rest| rest.find("://")) {
-        let start = from + i + 3;
-        let rest = &text[start..];
-        // The authority ends at the path, query or fragment, or where the value ends.
-        let authority_len = rest
-            .find(|c: char| matches!(c, '/' | '?' | '#') || c.is_whitespace() || c == '"')
-            .unwrap_or(rest.len());
-        let authority = &rest[..authority_len];
-        if let Some(at) = authority.rfind('@')
-            && at > 0
-        {
-            out.push((start, start + at));
+    let mut after_scheme: Vec<usize> = Vec::new();
+    for (i, _) in text.match_indices(':') {
+        let rest = &bytes[i + 1..];
+        if rest.starts_with(b"//") || rest.starts_with(b"\\\\") {
+            after_scheme.push(i + 3);
         }
-        from = start;
+    }
+    let mut covered_to = 0;
+    for &start in &after_scheme {
+        if start < covered_to {
+            continue;
+        }
+        // The authority ends at the path, query or fragment, a line break or a backquote
+        // (messages quote values in them); a password may hold spaces and quotes.
+        let limit = (start + MAX_CREDENTIAL).min(text.len());
+        let end = (start..limit)
+            .find(|&j| matches!(bytes[j], b'/' | b'?' | b'#' | b'\n' | b'\r' | b'`' | b'\\'))
+            .unwrap_or(limit);
+        let Some(at) = text[start..end].rfind('@') else {
+            continue;
+        };
+        if at == 0 {
+            continue;
+        }
+        let userinfo = &text[start..start + at];
+        let user_end = userinfo.find(':');
+        // A user name has no spaces: `http://host:1 (mail a@b)` is no credential.
+        if user_end.is_some_and(|u| userinfo[..u].contains(char::is_whitespace))
+            || (user_end.is_none() && userinfo.contains(char::is_whitespace))
+        {
+            continue;
+        }
+        let secret_from = user_end.map_or(0, |u| u + 1);
+        // `host:port` followed by more words is an address in a sentence, not a password.
+        let rest = &userinfo[secret_from..];
+        if user_end.is_some()
+            && rest.contains(char::is_whitespace)
+            && rest
+                .split(char::is_whitespace)
+                .next()
+                .is_some_and(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+        {
+            continue;
+        }
+        if start + secret_from < start + at {
+            out.push((start + secret_from, start + at));
+        }
+        covered_to = start + at;
+    }
+    // Without a scheme: `user:pw@host`, the token starting at a space, quote, `=` or the like.
+    for (at, _) in text.match_indices('@') {
+        if out.iter().any(|&(s, e)| s <= at && at <= e) {
+            continue;
+        }
+        let from = at.saturating_sub(MAX_CREDENTIAL);
+        let token_start = text[..at]
+            .char_indices()
+            .rev()
+            .take_while(|&(i, _)| i >= from)
+            .find(|&(_, c)| {
+                c.is_whitespace()
+                    || matches!(
+                        c,
+                        '"' | '\'' | '`' | '=' | '(' | '[' | ',' | ';' | '@' | '/' | '\\'
+                    )
+            })
+            .map_or(from, |(i, c)| i + c.len_utf8());
+        let token = &text[token_start..at];
+        let host = &text[at + 1..];
+        let digest = host.starts_with("sha256:") || host.starts_with("sha512:");
+        let host_like = host
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '[');
+        if let Some(colon) = token.find(':')
+            && colon > 0
+            && colon + 1 < token.len()
+            && host_like
+            && !digest
+        {
+            out.push((token_start + colon + 1, at));
+        }
     }
     out
+}
+
+/// The values assigned to secret-named variables, `KEY=value` and `KEY: value` (YAML): the
+/// value runs to the end of the line or a backquote (an unquoted one to a ` #` comment), and
+/// a value that only names another variable (`${PW}`) is no secret.
+fn assigned_secret_ranges(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for (i, &b) in bytes.iter().enumerate() {
+        let yaml = b == b':';
+        if b != b'=' && !yaml {
+            continue;
+        }
+        let mut value_start = i + 1;
+        if yaml {
+            // A YAML key is followed by a space (or ends the line); `http:` is no key.
+            match bytes.get(i + 1) {
+                Some(b' ') => value_start = i + 2,
+                _ => continue,
+            }
+        }
+        let key_start = bytes[..i]
+            .iter()
+            .rev()
+            .take(128)
+            .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')))
+            .map_or(i.saturating_sub(128), |n| i - n);
+        let mut key = &text[key_start..i];
+        // A quoted YAML key: `"DB_PASSWORD": x`.
+        if key.is_empty() && i > 0 && matches!(bytes[i - 1], b'"' | b'\'') {
+            continue;
+        }
+        key = key.trim_start_matches('-');
+        if key.is_empty() || !is_secret_key(key) {
+            continue;
+        }
+        let value_end = (value_start..bytes.len())
+            .find(|&j| matches!(bytes[j], b'\n' | b'\r' | b'`'))
+            .unwrap_or(bytes.len());
+        let Some(value) = text.get(value_start..value_end) else {
+            continue;
+        };
+        // An unquoted value ends at ` #`, where a comment starts.
+        let value = if value.trim_start().starts_with(['"', '\'']) {
+            value
+        } else {
+            value.find(" #").map_or(value, |c| &value[..c])
+        };
+        let lead = value.len() - value.trim_start().len();
+        let trimmed = value.trim();
+        // `WEBUI_AUTH: "false"` is a switch, not a secret.
+        let bare = unquoted(trimmed);
+        if trimmed.is_empty() || is_reference(bare) || is_placeholder(bare) {
+            continue;
+        }
+        let start = value_start + lead;
+        out.push((start, start + trimmed.len()));
+    }
+    out
+}
+
+/// `${NAME}`, `${NAME:?message}` or `$NAME`: a value that names the secret instead of
+/// holding it (a `:-` default may hold one, and is hidden).
+fn is_reference(value: &str) -> bool {
+    let name = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let braced = value.strip_prefix("${").and_then(|v| v.strip_suffix('}'));
+    let required = |v: &str| {
+        v.split_once('?')
+            .is_some_and(|(n, _)| name(n.strip_suffix(':').unwrap_or(n)))
+    };
+    braced.is_some_and(|v| name(v) || required(v)) || value.strip_prefix('$').is_some_and(name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn passwords_and_bare_tokens_are_hidden() {
-        assert_eq!(
-            credentials("http://admin:s3cret@localhost:11434/api"),
-            "http://admin:***@localhost:11434/api"
-        );
-        assert_eq!(
-            credentials("https://ghp_token@example.com"),
-            "https://***@example.com"
-        );
-        assert_eq!(
-            credentials("a http://u:p@h b https://x@y/z@w"),
-            "a http://u:***@h b https://***@y/z@w"
-        );
-        assert_eq!(
-            credentials("http://localhost:11434"),
-            "http://localhost:11434"
-        );
-        assert_eq!(
-            credentials("postgres://u:p@w@db/x"),
-            "postgres://u:***@db/x"
-        );
-        assert_eq!(credentials("x://@h"), "x://@h");
-        assert_eq!(credentials("://"), "://");
+    fn redact(text: &str) -> String {
+        Secrets::default().redact(text).into_string()
+    }
+
+    /// Each input redacted as expected (with no known values: the patterns alone).
+    fn check(cases: &[(&str, &str)]) {
+        for (input, expected) in cases {
+            assert_eq!(redact(input), *expected, "{input}");
+        }
     }
 
     #[test]
-    fn the_same_length_form_keeps_every_offset() {
-        let text = "URL=http://admin:pässword@localhost:11434\nOTHER=1\n";
-        let masked = credentials_same_length(text);
+    fn passwords_and_bare_tokens_in_urls_are_hidden() {
+        check(&[
+            (
+                "http://admin:s3cret@localhost:11434/api",
+                "http://admin:***@localhost:11434/api",
+            ),
+            ("https://ghp_token@example.com", "https://***@example.com"),
+            (
+                "a http://u:p@h b https://x@y/z@w",
+                "a http://u:***@h b https://***@y/z@w",
+            ),
+            ("http://localhost:11434", "http://localhost:11434"),
+            ("postgres://u:p@w@db/x", "postgres://u:***@db/x"),
+            ("x://@h", "x://@h"),
+            ("://", "://"),
+        ]);
+    }
+
+    #[test]
+    fn credentials_in_every_form() {
+        check(&[
+            // Without a scheme, with backslashes, with a quote or a space in the password.
+            ("`U=admin:pw1@ollama:11434`", "`U=admin:***@ollama:11434`"),
+            (
+                "OLLAMA_HOST=http:\\\\admin:pw2@localhost:11434",
+                "OLLAMA_HOST=http:\\\\admin:***@localhost:11434",
+            ),
+            ("`http://admin:p\"w@host:1`", "`http://admin:***@host:1`"),
+            ("`http://admin:p w@host:1` x", "`http://admin:***@host:1` x"),
+            (
+                "HTTP_PROXY=http://user:password@proxy:3128",
+                "HTTP_PROXY=http://user:***@proxy:3128",
+            ),
+            // Not credentials: an image digest, an e-mail address, a mail after a URL.
+            (
+                "ollama/ollama:0.5@sha256:abc",
+                "ollama/ollama:0.5@sha256:abc",
+            ),
+            ("mail admin@example.com", "mail admin@example.com"),
+            ("http://host:1 (mail a@b)", "http://host:1 (mail a@b)"),
+            ("git@github.com:org/repo", "git@github.com:org/repo"),
+        ]);
+    }
+
+    #[test]
+    fn values_of_secret_variables_are_hidden_in_any_position() {
+        check(&[
+            (
+                "invalid env file: `POSTGRES_PASSWORD=\"unterminated`",
+                "invalid env file: `POSTGRES_PASSWORD=***`",
+            ),
+            (
+                "      DB_PASSWORD: hunter2 # a",
+                "      DB_PASSWORD: *** # a",
+            ),
+            ("API_KEY=${API_KEY}", "API_KEY=${API_KEY}"),
+            ("API_KEY: ${API_KEY:?set it}", "API_KEY: ${API_KEY:?set it}"),
+            ("API_KEY: ${API_KEY:-sk-123}", "API_KEY: ***"),
+            ("OLLAMA_KEEP_ALIVE=5m", "OLLAMA_KEEP_ALIVE=5m"),
+            ("KEY_FILE=/run/secrets/k", "KEY_FILE=/run/secrets/k"),
+        ]);
+    }
+
+    #[test]
+    fn known_values_are_hidden_wherever_they_appear() {
+        let mut secrets = Secrets::default();
+        secrets.add("hunter22");
+        secrets.add("ab1c");
+        secrets.add("ollama");
+        secrets.add("11434");
+        let r = secrets.redact("x hunter22y `ab1c` tab1c ollama 11434");
+        assert_eq!(r.as_str(), "x ***y `***` tab1c ollama 11434");
+        assert_eq!(format!("{secrets:?}"), "Secrets(2 values)");
+    }
+
+    #[test]
+    fn secret_names() {
+        for secret in [
+            "POSTGRES_PASSWORD",
+            "OPENAI_API_KEY",
+            "HF_TOKEN",
+            "GITHUBTOKEN",
+            "aws_secret_access_key",
+            "N8N_ENCRYPTION_KEY",
+            "GOOGLE_APPLICATION_CREDENTIALS",
+            "Authorization",
+        ] {
+            assert!(is_secret_key(secret), "{secret}");
+        }
+        for plain in [
+            "OLLAMA_HOST",
+            "KEY_FILE",
+            "MAX_TOKENS",
+            "MONKEY",
+            "PASSWORD_FILE",
+        ] {
+            assert!(!is_secret_key(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn the_source_form_keeps_every_offset() {
+        let text = "URL=http://admin:pässword@localhost:11434\nOTHER=1\nDB_PASSWORD=\"hunter2\n";
+        let masked = Secrets::default().mask_source(text);
         assert_eq!(masked.len(), text.len());
         assert_eq!(
             masked,
-            "URL=http://admin:*********@localhost:11434\nOTHER=1\n"
+            "URL=http://admin:*********@localhost:11434\nOTHER=1\nDB_PASSWORD=********\n"
         );
-        assert_eq!(credentials_same_length("s://tok@h"), "s://***@h");
+    }
+
+    #[test]
+    fn sensitive_text_is_shown_only_redacted() {
+        let s = Sensitive::from("use `http://a:pw@h`");
+        assert_eq!(format!("{s:?}"), "\"use `http://a:***@h`\"");
+        assert_eq!(
+            s.redacted(&Secrets::default()).as_str(),
+            "use `http://a:***@h`"
+        );
+        assert_eq!(s.expose_unredacted(), "use `http://a:pw@h`");
     }
 }

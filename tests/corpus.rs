@@ -58,7 +58,7 @@ fn check_corpus(root: &Path) -> (usize, Vec<String>) {
                             format!("{}:{}", f.path.display(), f.line_col(s.start).line)
                         })
                         .unwrap_or_default();
-                    found.push(format!("CMP001 {place}: {}", d.message));
+                    found.push(format!("CMP001 {place}: {:?}", d.message));
                 }
                 compose::config::render(&p.project)
                     .map_err(|e| format!("{}: config: {e}", repo.display()))?;

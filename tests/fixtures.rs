@@ -375,7 +375,7 @@ fn check_fixed(case: &Path, projects: &[LintedProject]) -> Result<(), String> {
             .count();
         if count(&after) + fixed_here > count(&before) {
             return Err(format!(
-                "{} is still reported after `{}`: {after:?}",
+                "{} is still reported after `{:?}`: {after:?}",
                 applied.code, applied.message
             ));
         }

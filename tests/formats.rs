@@ -404,3 +404,138 @@ mod xml {
         Ok(out)
     }
 }
+
+// --- Output integrity (issue 18, item 12) ----------------------------------------------
+
+/// A value holding ESC (a terminal colour and screen-clearing sequence), a C1 CSI and a bidi
+/// override, quoted by OLL001's message.
+const CONTROLS: &str = "services:\n  ollama:\n    image: ollama/ollama\n  open-webui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: \"http://localhost:11434/\\e[2J\\e[31m\\u009B31m\\u202Egnp.exe\"\n";
+
+fn raw_controls(text: &str) -> Vec<String> {
+    text.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n' && c != '\t')
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        })
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect()
+}
+
+#[test]
+fn control_and_bidi_characters_from_values_never_reach_the_output_raw() {
+    // The same characters written raw in a `.env` line that the human format draws.
+    let dir = project(&[
+        ("compose.yaml", CONTROLS),
+        (
+            "env/compose.yaml",
+            "services:\n  open-webui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: ${URL}\n",
+        ),
+        (
+            "env/.env",
+            "URL=http://localhost:11434/\u{1b}[2J\u{9b}31m\u{202e}gnp.exe\u{7}\r\n",
+        ),
+    ]);
+    let json_out = run(dir.path(), &["--format", "json"]);
+    assert!(
+        json_out.stdout.contains("OLL001"),
+        "the value is quoted by a finding: {}",
+        json_out.stdout
+    );
+    let mut bad = Vec::new();
+    for format in [
+        "human", "concise", "json", "sarif", "github", "gitlab", "junit",
+    ] {
+        let r = run(dir.path(), &["--format", format]);
+        assert_eq!(r.code, 1, "--format {format}");
+        let raw = raw_controls(&r.stdout);
+        if !raw.is_empty() {
+            bad.push(format!("--format {format}: {raw:?}"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "raw control characters:\n{}",
+        bad.join("\n")
+    );
+    // The JSON formats keep the value itself: escaped, not changed.
+    let v = json(&json_out.stdout);
+    let oll001 = v
+        .as_array()
+        .and_then(|items| items.iter().find(|d| d["code"] == "OLL001"))
+        .expect("an OLL001 finding");
+    let message = oll001["message"].as_str().unwrap_or("");
+    assert!(message.contains("\u{1b}[2J"), "{message:?}");
+    assert!(message.contains('\u{202E}'), "{message:?}");
+}
+
+/// A directory whose name holds a line break followed by a workflow command: GitHub Actions
+/// would run the second line as a command if either stream printed it raw.
+#[test]
+fn a_line_break_in_a_path_cannot_start_a_workflow_command() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let evil = dir.path().join("app\n::error::pwned%0A");
+    std::fs::create_dir_all(&evil).expect("mkdir");
+    std::fs::write(evil.join("compose.yaml"), UNDEFINED).expect("write");
+    std::fs::write(evil.join("notes.env"), "A=1\n").expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_composelint"))
+        .args(["--format", "github", "."])
+        .arg(evil.join("notes.env"))
+        .current_dir(dir.path())
+        .output()
+        .expect("composelint runs");
+    for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        let text = String::from_utf8_lossy(bytes);
+        for line in text.lines() {
+            assert!(
+                !line.starts_with("::error::pwned"),
+                "{stream} has a forged command line: {text}"
+            );
+        }
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("file=app%0A%3A%3Aerror%3A%3Apwned%250A/compose.yaml"),
+        "{stdout}"
+    );
+}
+
+/// An env file linked to a device exists: it is reported as not a regular file, not as
+/// missing ("/dev/zero does not exist"), and never read.
+#[cfg(unix)]
+#[test]
+fn an_env_file_that_is_a_device_is_named_for_what_it_is() {
+    let dir = project(&[(
+        "compose.yaml",
+        "services:\n  app:\n    image: app\n    env_file: zero.env\n",
+    )]);
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.env")).expect("link");
+    let r = run(dir.path(), &["--format", "concise"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("cannot read `zero.env`: not a regular file"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("does not exist"), "{}", r.stdout);
+}
+
+/// Messages on standard error name paths too (GitHub Actions reads workflow commands from
+/// both streams): a line break or ESC in a path is escaped there as well.
+#[test]
+fn paths_in_messages_on_standard_error_are_escaped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let evil = "d\n::error::pwned\u{1b}[2J";
+    std::fs::create_dir_all(dir.path().join(evil)).expect("mkdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_composelint"))
+        .args(["--format", "github", evil])
+        .current_dir(dir.path())
+        .output()
+        .expect("composelint runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("nothing to lint"), "{stderr}");
+    assert!(
+        !stderr.lines().any(|l| l.starts_with("::")) && !stderr.contains('\u{1b}'),
+        "{stderr}"
+    );
+}

@@ -93,7 +93,7 @@ fn every_unsafe_fix_removes_its_finding_and_breaks_nothing() {
                         .any(|(c, _)| matches!(c.as_str(), "CMP001" | "CMP002" | "CMP003"));
                     if broke || count(&after, &code) >= count(&before, &code) {
                         failures.push(format!(
-                            "{}: `{}` left {after:?} (before: {before:?})",
+                            "{}: `{:?}` left {after:?} (before: {before:?})",
                             case.display(),
                             fix.message
                         ));

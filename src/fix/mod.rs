@@ -50,7 +50,7 @@ pub struct FileChange {
 pub struct AppliedFix {
     pub code: &'static str,
     pub service: Option<String>,
-    pub message: String,
+    pub message: crate::redact::Sensitive,
     pub applicability: Applicability,
 }
 
@@ -400,7 +400,10 @@ fn judge_round(
                 wrong.entry(e.path.clone()).or_insert_with(|| {
                     format!(
                         "the finding is still reported after the fix `{}`",
-                        c.applied.message
+                        // Printed as an error: the patterns hide what credentials look like.
+                        c.applied
+                            .message
+                            .redacted(&crate::redact::Secrets::default())
                     )
                 });
             }
@@ -459,7 +462,7 @@ mod tests {
                     related: Vec::new(),
                     fix: Some(Fix {
                         applicability: Applicability::Safe,
-                        message: format!("replace `{find}`"),
+                        message: format!("replace `{find}`").into(),
                         edits: vec![Edit {
                             span,
                             content: with.into(),

@@ -1,23 +1,27 @@
 //! `--format concise`: one line per finding, `path:line:col: CODE message`, then the summary.
 
-use super::{OutputOptions, findings, summary};
+use super::{OutputOptions, findings, summary, visible};
 use crate::LintedProject;
 
 pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
     let mut out = String::new();
     for f in findings(projects, options) {
-        let d = f.diagnostic;
         let place = match &f.location {
-            Some(l) => format!("{}:{}:{}", l.path, l.start.line, l.start.column),
-            None => f.path(options),
+            Some(l) => format!(
+                "{}:{}:{}",
+                visible(&l.path, false),
+                l.start.line,
+                l.start.column
+            ),
+            None => visible(&f.path(options), false),
         };
         // A message is one line here; a multi-line one would break `path:line:col` parsers.
-        let message = d.message.replace(['\r', '\n'], " ");
-        let marker = match super::fix_marker(d) {
+        let message = visible(&f.message().as_str().replace(['\r', '\n'], " "), false);
+        let marker = match f.fix_marker() {
             Some(m) => format!(" {m}"),
             None => String::new(),
         };
-        out.push_str(&format!("{place}: {}{marker} {message}\n", d.code));
+        out.push_str(&format!("{place}: {}{marker} {message}\n", f.code()));
     }
     out.push_str(&summary(projects));
     out.push('\n');

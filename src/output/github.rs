@@ -1,21 +1,20 @@
 //! `--format github`: GitHub Actions workflow commands, which GitHub turns into annotations.
 
-use super::{OutputOptions, findings, summary};
+use super::{OutputOptions, findings, summary, visible};
 use crate::LintedProject;
 use crate::diagnostic::Severity;
 
 pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
     let mut out = String::new();
     for f in findings(projects, options) {
-        let d = f.diagnostic;
-        let command = match d.severity {
+        let command = match f.severity() {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
         let mut properties = Vec::new();
         if let Some(l) = &f.location {
-            properties.push(format!("file={}", escape_property(&l.path)));
+            properties.push(format!("file={}", escape_property(&visible(&l.path, true))));
             properties.push(format!("line={}", l.start.line));
             properties.push(format!("col={}", l.start.column));
             properties.push(format!("endLine={}", l.end.line));
@@ -23,17 +22,17 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
         }
         properties.push(format!(
             "title={}",
-            escape_property(&format!("{} {}", d.code, d.rule))
+            escape_property(&format!("{} {}", f.code(), f.rule()))
         ));
-        let mut message = d.message.clone();
-        if let Some(help) = &d.help {
+        let mut message = f.message().into_string();
+        if let Some(help) = f.help() {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(help.as_str());
         }
         out.push_str(&format!(
             "::{command} {}::{}\n",
             properties.join(","),
-            escape_data(&message)
+            escape_data(&visible(&message, true))
         ));
     }
     out.push_str(&summary(projects));

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::{OutputOptions, findings, fnv1a, forward_slashes};
+use super::{OutputOptions, findings, fnv1a, forward_slashes, json_text};
 use crate::LintedProject;
 use crate::diagnostic::Severity;
 
@@ -12,48 +12,42 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
     let mut seen: HashMap<u64, usize> = HashMap::new();
     let mut issues = Vec::new();
     for f in findings(projects, options) {
-        let d = f.diagnostic;
         let path = forward_slashes(&f.path(options));
-        let source_text = f
-            .location
-            .as_ref()
-            .map(|l| l.file.slice(l.span))
-            .unwrap_or("");
+        let message = f.message().into_string();
+        let source_text = f.fingerprint_text(
+            f.location
+                .as_ref()
+                .map(|l| l.file.slice(l.span))
+                .unwrap_or(""),
+        );
+        let code = f.code();
         // Line numbers stay out so that the finding keeps its identity when lines move above
-        // it; two identical findings in one file are told apart by their order.
-        let base = fnv1a(&[d.code, &path, &d.message, source_text]);
+        // it; two identical findings in one file are told apart by their order. Nothing
+        // hashed holds a secret (see `Finding::fingerprint_text`).
+        let base = fnv1a(&[code, &path, &message, &source_text]);
         let occurrence = seen.entry(base).or_insert(0);
         *occurrence += 1;
         let fingerprint = if *occurrence == 1 {
             base
         } else {
-            fnv1a(&[
-                d.code,
-                &path,
-                &d.message,
-                source_text,
-                &occurrence.to_string(),
-            ])
+            fnv1a(&[code, &path, &message, &source_text, &occurrence.to_string()])
         };
         let (begin, end) = f
             .location
             .as_ref()
             .map_or((1, 1), |l| (l.start.line, l.end.line.max(l.start.line)));
         issues.push(json!({
-            "description": format!("{} {}", d.code, d.message),
-            "check_name": d.code,
+            "description": format!("{code} {message}"),
+            "check_name": code,
             "fingerprint": format!("{fingerprint:016x}"),
-            "severity": severity(d.severity),
+            "severity": severity(f.severity()),
             "location": {
                 "path": path,
                 "lines": {"begin": begin, "end": end},
             },
         }));
     }
-    let mut out =
-        serde_json::to_string_pretty(&Value::Array(issues)).unwrap_or_else(|_| "[]".into());
-    out.push('\n');
-    out
+    json_text(&Value::Array(issues))
 }
 
 fn severity(severity: Severity) -> &'static str {

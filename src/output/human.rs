@@ -1,17 +1,20 @@
 //! Human output: each finding drawn by miette's graphical handler, with its source lines.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource, SourceCode,
     SourceSpan, SpanContents,
 };
 
-use super::{OutputOptions, display_path, summary};
+use super::{Finding, OutputOptions, display_path, project_findings, summary, visible};
 use crate::LintedProject;
-use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Severity};
+use crate::redact::Secrets;
 use crate::rules;
-use crate::source::{FileId, Sources, Span};
+use crate::source::{FileId, FileKind, Sources, Span};
 
 /// Every finding, then notes (templates used for missing env files), then the summary line.
 pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
@@ -25,11 +28,11 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
         .with_links(false);
     let mut out = String::new();
     for project in projects {
-        let env_files = env_files(project);
-        for d in &project.diagnostics {
-            let report = Report::new(d, &project.sources, &env_files, options);
+        let mut shown = ShownFiles::default();
+        for f in project_findings(project, options) {
+            let report = Report::new(&f, &mut shown, options);
             if handler.render_report(&mut out, &report).is_err() {
-                out.push_str(&format!("{}: {}\n", d.code, d.message));
+                out.push_str(&format!("{}: {}\n", f.code(), report.message));
             }
             out.push('\n');
         }
@@ -53,32 +56,29 @@ struct Report {
 }
 
 impl Report {
-    fn new(
-        d: &Diagnostic,
-        sources: &Sources,
-        env_files: &[FileId],
-        options: &OutputOptions,
-    ) -> Report {
-        let severity = match d.severity {
+    fn new(f: &Finding, shown: &mut ShownFiles, options: &OutputOptions) -> Report {
+        let sources = &f.project.sources;
+        let secrets = &f.project.secrets;
+        let severity = match f.severity() {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         };
-        let marker = match super::fix_marker(d) {
+        let marker = match f.fix_marker() {
             Some(m) => format!(" {m}"),
             None => String::new(),
         };
         let mut report = Report {
-            code: format!("{}({}){marker}", d.code, d.rule),
-            message: d.message.clone(),
+            code: format!("{}({}){marker}", f.code(), f.rule()),
+            message: visible(f.message().as_str(), true),
             severity,
-            help: help_with_fix(d),
-            url: rules::find(d.code).map(|r| r.url()),
+            help: help_with_fix(f).map(|h| visible(&h, true)),
+            url: rules::find(f.code()).map(|r| r.url()),
             source: None,
             labels: Vec::new(),
             related: Vec::new(),
         };
-        let Some(primary) = d.primary else {
+        let Some(primary) = f.primary() else {
             return report;
         };
         if !showable(primary, sources) {
@@ -89,33 +89,34 @@ impl Report {
             report.message = format!(
                 "{} (at {}:{}:{}; the line is too long to show)",
                 report.message,
-                display_path(&file.path, &options.cwd),
+                visible(&display_path(&file.path, &options.cwd), false),
                 at.line,
                 at.column
             );
             return report;
         }
-        report.source = Some(named_source(primary, sources, env_files, options));
+        report.source = Some(named_source(primary, sources, secrets, shown, options));
         report.labels.push(LabeledSpan::new_primary_with_span(
-            d.primary_label.clone(),
+            f.primary_label().map(|l| visible(l.as_str(), false)),
             source_span(primary),
         ));
-        for label in d.related.iter().filter(|l| showable(l.span, sources)) {
+        for label in f.related().iter().filter(|l| showable(l.span, sources)) {
+            let message = visible(label.message.as_str(), false);
             if label.span.file == primary.file {
                 report.labels.push(LabeledSpan::new_with_span(
-                    Some(label.message.clone()),
+                    Some(message),
                     source_span(label.span),
                 ));
             } else {
                 report.related.push(Report {
                     code: String::new(),
-                    message: label.message.clone(),
+                    message: message.clone(),
                     severity: miette::Severity::Advice,
                     help: None,
                     url: None,
-                    source: Some(named_source(label.span, sources, env_files, options)),
+                    source: Some(named_source(label.span, sources, secrets, shown, options)),
                     labels: vec![LabeledSpan::new_primary_with_span(
-                        Some(label.message.clone()),
+                        Some(message),
                         source_span(label.span),
                     )],
                     related: Vec::new(),
@@ -127,14 +128,14 @@ impl Report {
 }
 
 /// The rule's help, then what its fix would do and how to apply it.
-fn help_with_fix(d: &Diagnostic) -> Option<String> {
-    let fix = d.fix.as_ref().map(|f| match f.applicability {
+fn help_with_fix(f: &Finding) -> Option<String> {
+    let fix = f.fix().map(|f| match f.applicability {
         Applicability::Safe => format!("[*] fix: {} (--fix)", f.message),
         Applicability::Unsafe => {
             format!("[~] unsafe fix: {} (--fix --unsafe-fixes)", f.message)
         }
     });
-    match (d.help.clone(), fix) {
+    match (f.help().map(|h| h.into_string()), fix) {
         (Some(help), Some(fix)) => Some(format!("{help}\n{fix}")),
         (help, fix) => help.or(fix),
     }
@@ -158,39 +159,41 @@ fn showable(span: Span, sources: &Sources) -> bool {
             .all(|line| line.len() <= MAX_SHOWN_LINE)
 }
 
+/// Each file's text as shown, made once per project: masking a file is linear in its size,
+/// and a large file can have thousands of findings.
+#[derive(Default)]
+struct ShownFiles(HashMap<FileId, Arc<String>>);
+
 fn named_source(
     span: Span,
     sources: &Sources,
-    env_files: &[FileId],
+    secrets: &Secrets,
+    shown: &mut ShownFiles,
     options: &OutputOptions,
 ) -> NamedSource<Shown> {
     let file = sources.get(span.file);
+    let env_file = matches!(
+        file.kind(),
+        Some(FileKind::ProjectEnv | FileKind::ServiceEnv { .. })
+    );
+    let text = shown
+        .0
+        .entry(span.file)
+        .or_insert_with(|| Arc::new(super::visible_same_length(&secrets.mask_source(&file.text))));
     let shown = Shown {
-        text: crate::redact::credentials_same_length(&file.text),
-        context: !env_files.contains(&span.file),
+        text: Arc::clone(text),
+        context: !env_file,
     };
-    NamedSource::new(display_path(&file.path, &options.cwd), shown)
+    let name = visible(&display_path(&file.path, &options.cwd), false);
+    NamedSource::new(name, shown)
 }
 
-/// The files a project read variables from: its `.env` (or `--env-file`s) and every
-/// service's `env_file`.
-fn env_files(project: &LintedProject) -> Vec<FileId> {
-    let services = project.project.services.iter();
-    let service_files = services.flat_map(|s| s.env_files.iter().filter_map(|f| f.file));
-    project
-        .project
-        .env_files
-        .iter()
-        .copied()
-        .chain(service_files)
-        .collect()
-}
-
-/// A file's text as the report may show it: credentials inside URLs overwritten. Env files
-/// hold secrets: a finding there shows the lines it points at and never the lines around them,
+/// A file's text as the report may show it: secrets and control characters overwritten, byte
+/// for byte. Env files (every kind: the project's, an included project's, a service's) hold
+/// secrets: a finding there shows the lines it points at and never the lines around them,
 /// which are other variables' values.
 struct Shown {
-    text: String,
+    text: Arc<String>,
     context: bool,
 }
 

@@ -1,7 +1,7 @@
 //! `--format junit`: JUnit XML, one test suite per project and one failing test case per
 //! finding (a clean project gets one passing case), for CI test-report viewers.
 
-use super::{OutputOptions, findings};
+use super::{OutputOptions, findings, visible};
 use crate::LintedProject;
 
 pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
@@ -11,7 +11,7 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
         let name = if project.project.name.is_empty() {
             format!("project {}", index + 1)
         } else {
-            project.project.name.clone()
+            visible(&project.project.name, false)
         };
         let mine: Vec<_> = all
             .iter()
@@ -19,22 +19,23 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
             .collect();
         let mut cases = String::new();
         for f in &mine {
-            let d = f.diagnostic;
+            let path = visible(&f.path(options), false);
             let place = match &f.location {
-                Some(l) => format!("{}:{}:{}", l.path, l.start.line, l.start.column),
-                None => f.path(options),
+                Some(l) => format!("{path}:{}:{}", l.start.line, l.start.column),
+                None => path.clone(),
             };
-            let mut body = format!("{place}: {} {}", d.code, d.message);
-            if let Some(help) = &d.help {
+            let message = visible(f.message().as_str(), true);
+            let mut body = format!("{place}: {} {message}", f.code());
+            if let Some(help) = f.help() {
                 body.push_str("\nhelp: ");
-                body.push_str(help);
+                body.push_str(&visible(help.as_str(), true));
             }
             cases.push_str(&format!(
                 "    <testcase name=\"{}\" classname=\"{}\">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
-                attribute(&format!("{} {place}", d.code)),
-                attribute(&f.path(options)),
-                attribute(&d.message),
-                attribute(d.severity.as_str()),
+                attribute(&format!("{} {place}", f.code())),
+                attribute(&path),
+                attribute(&message),
+                attribute(f.severity().as_str()),
                 text(&body),
             ));
         }

@@ -1,6 +1,7 @@
 //! Presentation of findings in every output format. Computes nothing but presentation.
 
 pub mod concise;
+pub mod finding;
 pub mod github;
 pub mod gitlab;
 pub mod human;
@@ -10,9 +11,11 @@ pub mod sarif;
 
 use std::path::{Path, PathBuf};
 
+pub use finding::Finding;
+
 use crate::LintedProject;
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
-use crate::source::{LineCol, SourceFile, Sources, Span};
+use crate::source::{FileKind, LineCol, SourceFile, Sources, Span};
 
 /// What the presentation needs to know about the terminal and the working directory.
 #[derive(Clone, Debug)]
@@ -148,6 +151,15 @@ pub struct Location<'a> {
 }
 
 impl Location<'_> {
+    /// Whether the span is in an env file (the project's, an included project's or a
+    /// service's), whose lines are values, often secret ones.
+    pub fn in_env_file(&self) -> bool {
+        matches!(
+            self.file.kind(),
+            Some(FileKind::ProjectEnv | FileKind::ServiceEnv { .. })
+        )
+    }
+
     /// The text of the line the span starts on, without its line break.
     pub fn line_text(&self) -> &str {
         let start = self.file.line_start(self.start.line);
@@ -168,46 +180,27 @@ pub fn locate<'a>(span: Span, sources: &'a Sources, options: &OutputOptions) -> 
     }
 }
 
-/// One finding with its project and resolved primary location.
-pub struct Finding<'a> {
-    pub diagnostic: &'a Diagnostic,
-    pub project: &'a LintedProject,
-    pub location: Option<Location<'a>>,
-}
-
-impl Finding<'_> {
-    /// The path the finding belongs to: its location's, else the project's first compose file,
-    /// else the project directory; the formats that need a path for every finding use it.
-    pub fn path(&self, options: &OutputOptions) -> String {
-        if let Some(location) = &self.location {
-            return location.path.clone();
-        }
-        let project = &self.project.project;
-        let path = match project.files.first() {
-            Some(&id) => display_path(&self.project.sources.get(id).path, &options.cwd),
-            None => display_path(&project.directory, &options.cwd),
-        };
-        if path.is_empty() { ".".into() } else { path }
-    }
-}
-
 /// Every finding of every project, ordered by file, line and column (findings without a
 /// location first, as in the JSON output); equal keys keep the rules' order.
 pub fn findings<'a>(projects: &'a [LintedProject], options: &OutputOptions) -> Vec<Finding<'a>> {
     let mut all: Vec<Finding<'a>> = projects
         .iter()
-        .flat_map(|project| {
-            project.diagnostics.iter().map(move |diagnostic| Finding {
-                diagnostic,
-                project,
-                location: diagnostic
-                    .primary
-                    .map(|span| locate(span, &project.sources, options)),
-            })
-        })
+        .flat_map(|project| project_findings(project, options))
         .collect();
     all.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
     all
+}
+
+/// The findings of one project, in its own order.
+pub fn project_findings<'a>(
+    project: &'a LintedProject,
+    options: &OutputOptions,
+) -> Vec<Finding<'a>> {
+    project
+        .diagnostics
+        .iter()
+        .map(|diagnostic| Finding::new(diagnostic, project, options))
+        .collect()
 }
 
 fn sort_key<'a>(f: &'a Finding) -> (&'a str, usize, usize) {
@@ -215,6 +208,70 @@ fn sort_key<'a>(f: &'a Finding) -> (&'a str, usize, usize) {
         Some(l) => (l.path.as_str(), l.start.line, l.start.column),
         None => ("", 0, 0),
     }
+}
+
+/// Whether a character would act on a terminal or reorder text instead of showing: C0 and C1
+/// controls (ESC starts colour and cursor sequences, U+009B is a one-character CSI), DEL, and
+/// the bidirectional overrides, embeddings, isolates and marks (the "Trojan Source" characters).
+pub fn is_hidden_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `text` for a terminal or a CI log: each control or bidi character written as an escape
+/// (`\x1B`, `\u{202E}`); line breaks and tabs stay when `keep_lines` (multi-line help), else
+/// they are escaped too.
+pub fn visible(text: &str, keep_lines: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' if keep_lines => out.push(c),
+            c if is_hidden_control(c) && u32::from(c) < 0x100 => {
+                out.push_str(&format!("\\x{:02X}", u32::from(c)));
+            }
+            c if is_hidden_control(c) => out.push_str(&format!("\\u{{{:04X}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` (a whole file drawn by the human format) with each control or bidi character but
+/// line breaks and tabs overwritten by `?`s of the same byte length, so offsets stay valid.
+pub fn visible_same_length(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let line_end = c == '\r' && chars.peek() == Some(&'\n');
+        if is_hidden_control(c) && !matches!(c, '\n' | '\t') && !line_end {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A JSON document as text: serde escapes C0 controls; C1 controls, bidi characters and the
+/// Unicode line separators are escaped here too (`\u009b`), which keeps every string's value
+/// and keeps a terminal showing the document from acting on them.
+pub fn json_text(value: &serde_json::Value) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+    let mut out = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        // C0 controls are escaped by serde inside strings, and are the layout outside them.
+        let c0 = u32::from(c) < 0x20;
+        if (is_hidden_control(c) && !c0) || matches!(c, '\u{2028}' | '\u{2029}') {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\n');
+    out
 }
 
 /// A path with forward slashes, as URIs and CI reports expect on every platform.
@@ -270,6 +327,7 @@ pub(crate) mod testing {
             sources,
             diagnostics: Vec::new(),
             suppressions: Default::default(),
+            secrets: Default::default(),
         }
     }
 

@@ -4,9 +4,12 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::{Location, OutputOptions, findings, fnv1a, forward_slashes, locate};
+use super::finding::ShownFix;
+use super::{
+    Finding, Location, OutputOptions, findings, fnv1a, forward_slashes, json_text, locate,
+};
 use crate::LintedProject;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 use crate::rules::{RULES, Rule, docs};
 use crate::source::Sources;
 
@@ -19,13 +22,13 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
     let mut seen: HashMap<u64, usize> = HashMap::new();
     let mut results = Vec::new();
     for f in findings(projects, options) {
-        let d = f.diagnostic;
+        let code = f.code();
         let mut result = json!({
-            "ruleId": d.code,
-            "level": level(d.severity),
-            "message": {"text": message_text(d)},
+            "ruleId": code,
+            "level": level(f.severity()),
+            "message": {"text": message_text(&f)},
         });
-        if let Some(index) = RULES.iter().position(|r| r.code == d.code) {
+        if let Some(index) = RULES.iter().position(|r| r.code == code) {
             result["ruleIndex"] = json!(index);
         }
         let path = forward_slashes(&f.path(options));
@@ -43,14 +46,16 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
         };
         result["locations"] = json!([{"physicalLocation": physical}]);
         let line_text = f.location.as_ref().map(|l| l.line_text()).unwrap_or("");
-        let hash = fnv1a(&[d.code, &path, line_text.trim()]);
+        // Nothing hashed holds a secret (see `Finding::fingerprint_text`).
+        let line_text = f.fingerprint_text(line_text);
+        let hash = fnv1a(&[code, &path, line_text.trim()]);
         let occurrence = seen.entry(hash).or_insert(0);
         *occurrence += 1;
         result["partialFingerprints"] =
             json!({"primaryLocationLineHash": format!("{hash:016x}:{occurrence}")});
-        if !d.related.is_empty() {
-            let related: Vec<Value> = d
-                .related
+        let related = f.related();
+        if !related.is_empty() {
+            let related: Vec<Value> = related
                 .iter()
                 .enumerate()
                 .map(|(i, label)| {
@@ -61,14 +66,16 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
                             "artifactLocation": artifact(&l.path),
                             "region": region(&l),
                         },
-                        "message": {"text": terminated(&label.message)},
+                        "message": {"text": terminated(label.message.as_str())},
                     })
                 })
                 .collect();
             result["relatedLocations"] = Value::Array(related);
         }
-        if let Some(fix) = &d.fix {
-            result["fixes"] = json!([fix_value(fix, &f.project.sources, options)]);
+        // A fix whose text had to be masked is left out: a tool applying it would write the
+        // mask into the file.
+        if let Some(fix) = f.fix().filter(|fix| !fix.hides_text()) {
+            result["fixes"] = json!([fix_value(&fix, &f.project.sources, options)]);
         }
         results.push(result);
     }
@@ -84,9 +91,7 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
             "results": results,
         }],
     });
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".into());
-    out.push('\n');
-    out
+    json_text(&log)
 }
 
 fn driver() -> Value {
@@ -191,11 +196,11 @@ fn terminated(text: &str) -> String {
     }
 }
 
-fn message_text(d: &Diagnostic) -> String {
-    let mut text = terminated(&d.message);
-    if let Some(help) = &d.help {
+fn message_text(f: &Finding) -> String {
+    let mut text = terminated(f.message().as_str());
+    if let Some(help) = f.help() {
         text.push_str("\nHelp: ");
-        text.push_str(&terminated(help));
+        text.push_str(&terminated(help.as_str()));
     }
     text
 }
@@ -265,14 +270,14 @@ pub fn encode_uri_path(path: &str) -> String {
     out
 }
 
-fn fix_value(fix: &crate::diagnostic::Fix, sources: &Sources, options: &OutputOptions) -> Value {
+fn fix_value(fix: &ShownFix, sources: &Sources, options: &OutputOptions) -> Value {
     // One artifactChange per file, in the order the files first appear among the edits.
     let mut changes: Vec<(String, Vec<Value>)> = Vec::new();
     for edit in &fix.edits {
         let l = locate(edit.span, sources, options);
         let replacement = json!({
             "deletedRegion": region(&l),
-            "insertedContent": {"text": edit.content},
+            "insertedContent": {"text": edit.content.as_str()},
         });
         match changes.iter_mut().find(|(path, _)| *path == l.path) {
             Some((_, list)) => list.push(replacement),
@@ -286,7 +291,7 @@ fn fix_value(fix: &crate::diagnostic::Fix, sources: &Sources, options: &OutputOp
         })
         .collect();
     json!({
-        "description": {"text": terminated(&fix.message)},
+        "description": {"text": terminated(fix.message.as_str())},
         "artifactChanges": artifact_changes,
     })
 }
@@ -415,6 +420,35 @@ mod tests {
                 }],
             })
         );
+    }
+
+    #[test]
+    fn a_fix_whose_text_holds_a_secret_is_left_out() {
+        let mut p = project("compose.yaml", "services:\n  a:\n    image: x\n");
+        let x = span_of(&p, "x\n");
+        let mut d = diagnostic("OLL001", "r", Severity::Error, "m", Some(x));
+        d.fix = Some(Fix {
+            applicability: Applicability::Safe,
+            message: "write `http://u:pw@ollama`".into(),
+            edits: vec![Edit {
+                span: x,
+                content: "http://u:pw@ollama".into(),
+            }],
+        });
+        p.diagnostics = vec![d];
+        let out = render(std::slice::from_ref(&p), &options());
+        assert!(!out.contains("pw"), "{out}");
+        let log: Value = serde_json::from_str(&out).expect("JSON");
+        assert!(log["runs"][0]["results"][0].get("fixes").is_none());
+        let json: Value = serde_json::from_str(&crate::output::json::render(
+            std::slice::from_ref(&p),
+            &options(),
+        ))
+        .expect("JSON");
+        let edit = &json[0]["fix"]["edits"][0];
+        assert_eq!(edit["content"], "http://u:***@ollama");
+        assert_eq!(edit["redacted"], true);
+        assert_eq!(json[0]["fix"]["message"], "write `http://u:***@ollama`");
     }
 
     #[test]

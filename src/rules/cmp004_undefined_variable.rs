@@ -157,7 +157,12 @@ mod tests {
             .filter(|d| d.code == "CMP004")
             .map(|d| {
                 (
-                    d.message.split('`').nth(1).unwrap_or("").to_string(),
+                    d.message
+                        .expose_unredacted()
+                        .split('`')
+                        .nth(1)
+                        .unwrap_or("")
+                        .to_string(),
                     d.severity,
                 )
             })

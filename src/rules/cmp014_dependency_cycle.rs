@@ -162,7 +162,7 @@ mod tests {
         lint_yaml(yaml)
             .into_iter()
             .filter(|d| d.code == "CMP014")
-            .map(|d| d.message)
+            .map(|d| d.message.into_unredacted())
             .collect()
     }
 

@@ -118,7 +118,7 @@ pub(crate) fn unused_codes(at: Span, unused: &[&str], list: Span, kept: String) 
     .with_help(format!("remove the unused {these}"))
     .with_fix(Fix {
         applicability: Applicability::Safe,
-        message: format!("remove the unused {these} from the suppression"),
+        message: format!("remove the unused {these} from the suppression").into(),
         edits: vec![Edit {
             span: list,
             content: kept,

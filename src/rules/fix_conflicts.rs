@@ -28,9 +28,9 @@ fn place(sources: &Sources, span: Span) -> String {
 fn add_note(d: &mut Diagnostic, note: String) {
     d.fix = None;
     d.help = Some(match d.help.take() {
-        Some(help) if help.contains(&note) => help,
-        Some(help) => format!("{help}\n{note}"),
-        None => note,
+        Some(help) if help.expose_unredacted().contains(&note) => help,
+        Some(help) => format!("{}\n{note}", help.expose_unredacted()).into(),
+        None => note.into(),
     });
 }
 

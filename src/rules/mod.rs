@@ -159,7 +159,7 @@ impl Rule {
             code: self.code,
             rule: self.name,
             severity: self.severity,
-            message: message.into(),
+            message: crate::redact::Sensitive::new(message),
             help: None,
             service: None,
             primary: span,

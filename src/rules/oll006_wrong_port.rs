@@ -183,7 +183,11 @@ mod tests {
     fn a_left_out_port_is_inserted_after_the_host() {
         let yaml = "services:\n  ollama:\n    image: ollama/ollama\n  ui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: http://ollama\n";
         let d = only(yaml);
-        assert!(d.message.contains("port 80"), "{}", d.message);
+        assert!(
+            d.message.expose_unredacted().contains("port 80"),
+            "{:?}",
+            d.message
+        );
         let fix = d.fix.expect("a fix");
         assert_eq!(fix.edits.len(), 1);
         let at = yaml.find("http://ollama").unwrap() + "http://ollama".len();
@@ -196,8 +200,17 @@ mod tests {
         let yaml = "services:\n  ollama:\n    image: ollama/ollama\n    environment:\n      OLLAMA_HOST: http://0.0.0.0\n  ui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: http://ollama:11434\n";
         let d = only(yaml);
         assert!(d.fix.is_none());
-        assert!(d.message.contains("port 80"), "{}", d.message);
-        assert!(d.help.unwrap().contains("OLLAMA_HOST=0.0.0.0:11434"));
+        assert!(
+            d.message.expose_unredacted().contains("port 80"),
+            "{:?}",
+            d.message
+        );
+        assert!(
+            d.help
+                .unwrap()
+                .expose_unredacted()
+                .contains("OLLAMA_HOST=0.0.0.0:11434")
+        );
         let related = d.related.first().expect("the OLLAMA_HOST value");
         let at = yaml.find("http://0.0.0.0").unwrap();
         assert_eq!(related.span.start, at);

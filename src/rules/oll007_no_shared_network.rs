@@ -349,6 +349,7 @@ mod tests {
                 .help
                 .as_ref()
                 .unwrap()
+                .expose_unredacted()
                 .contains("http://localhost:11500")
         );
         let fix = found[0].fix.as_ref().expect("a fix");

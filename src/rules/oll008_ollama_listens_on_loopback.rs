@@ -256,7 +256,7 @@ fn listen_everywhere(var: &crate::compose::model::EnvVar) -> Option<Fix> {
     let span = text.exact_span(url.host_range.clone())?;
     Some(Fix {
         applicability: Applicability::Unsafe,
-        message: format!("listen on `{all}` (every interface)"),
+        message: format!("listen on `{all}` (every interface)").into(),
         edits: vec![Edit {
             span,
             content: all.to_string(),
@@ -285,8 +285,10 @@ mod tests {
         assert_eq!(fix.edits[0].content, "0.0.0.0");
         assert_eq!(fix.edits[0].span.start, at);
         assert!(
-            d.message.contains("`a` and `b` cannot reach it"),
-            "{}",
+            d.message
+                .expose_unredacted()
+                .contains("`a` and `b` cannot reach it"),
+            "{:?}",
             d.message
         );
     }

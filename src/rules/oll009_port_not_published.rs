@@ -198,7 +198,11 @@ mod tests {
     fn a_shared_network_client_is_pointed_at_the_service() {
         let yaml = "services:\n  ollama:\n    image: ollama/ollama\n    ports: [\"127.0.0.1:11434:11434\"]\n  ui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: http://host.docker.internal:11434\n    extra_hosts: [\"host.docker.internal:host-gateway\"]\n";
         let d = only(yaml);
-        assert!(d.message.contains("127.0.0.1"), "{}", d.message);
+        assert!(
+            d.message.expose_unredacted().contains("127.0.0.1"),
+            "{:?}",
+            d.message
+        );
         let fix = d.fix.expect("a fix");
         assert_eq!(fix.edits.len(), 1);
         assert_eq!(fix.edits[0].content, "ollama");
@@ -208,7 +212,11 @@ mod tests {
     fn a_host_network_client_gets_the_other_host_port() {
         let yaml = "services:\n  ollama:\n    image: ollama/ollama\n    ports: [\"11500:11434\"]\n  ui:\n    image: ghcr.io/open-webui/open-webui:main\n    network_mode: host\n    environment:\n      OLLAMA_BASE_URL: http://localhost:11434\n";
         let d = only(yaml);
-        assert!(d.message.contains("host port 11500"), "{}", d.message);
+        assert!(
+            d.message.expose_unredacted().contains("host port 11500"),
+            "{:?}",
+            d.message
+        );
         let fix = d.fix.expect("a fix");
         assert_eq!(fix.edits.len(), 1);
         assert_eq!(fix.edits[0].content, "11500");

@@ -7,7 +7,6 @@ use crate::knowledge::client::SchemeRule;
 use crate::net::Resolution;
 use crate::ollama::{OLLAMA, Reference};
 use crate::reachability::Verdict;
-use crate::redact;
 
 declare_rule! {
     /// `https://` to Ollama, or no scheme where the client needs one.
@@ -139,10 +138,8 @@ fn missing_finding(ctx: &Context, r: &Reference) -> Diagnostic {
         format!("`{var}` needs a full URL with `http://`")
     };
     let message = format!("{}: {why}", subject(ctx, r));
-    let mut d = report(ctx, &RULE, r, Part::Whole, message).with_help(format!(
-        "use `http://{}`",
-        redact::credentials(&r.text.value)
-    ));
+    let mut d = report(ctx, &RULE, r, Part::Whole, message)
+        .with_help(format!("use `http://{}`", &r.text.value));
     if let Some(fix) = safe_fix(
         "write the scheme `http://`".to_string(),
         vec![insert_at(r, 0, "http://")],
@@ -179,7 +176,11 @@ mod tests {
         let yaml = "services:\n  ollama:\n    image: ollama/ollama\n  ui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: https://ollama\n";
         let d = only(yaml);
         assert!(
-            d.help.as_ref().unwrap().contains("`http://ollama:11434`"),
+            d.help
+                .as_ref()
+                .unwrap()
+                .expose_unredacted()
+                .contains("`http://ollama:11434`"),
             "{:?}",
             d.help
         );

@@ -1,5 +1,4 @@
 use super::structural_fix::{depend_on, unsafe_fix};
-use crate::redact;
 use std::collections::{HashMap, HashSet};
 
 use super::{Context, declare_rule};
@@ -273,12 +272,12 @@ impl Graph {
 /// How the client names the server, for the message.
 fn how(r: &Reference) -> String {
     match &r.written {
-        Written::Env { key, .. } => format!("`{key}={}`", redact::credentials(&r.text.value)),
+        Written::Env { key, .. } => format!("`{key}={}`", &r.text.value),
         Written::Command { .. } => {
-            format!("`{}` in its command", redact::credentials(&r.text.value))
+            format!("`{}` in its command", &r.text.value)
         }
         Written::AppDefault { var } => {
-            format!("its default `{var}={}`", redact::credentials(&r.text.value))
+            format!("its default `{var}={}`", &r.text.value)
         }
     }
 }

@@ -4,7 +4,6 @@ use crate::compose::model::EnvSource;
 use crate::diagnostic::Diagnostic;
 use crate::ollama::Reference;
 use crate::reachability::Verdict;
-use crate::redact;
 
 declare_rule! {
     /// `HTTP_PROXY` & co. without a `NO_PROXY` entry for the Ollama host (the proxy answers
@@ -110,13 +109,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             .join(", ");
         let urls = refs
             .iter()
-            .map(|r| {
-                format!(
-                    "`{}` (`{}`)",
-                    redact::credentials(&r.text.value),
-                    r.var_name()
-                )
-            })
+            .map(|r| format!("`{}` (`{}`)", &r.text.value, r.var_name()))
             .collect::<Vec<_>>()
             .join(", ");
         let entry_span = match &proxy.source {

@@ -470,7 +470,11 @@ mod tests {
             "services:\n  ollama:\n    image: ollama/ollama:0.5.7\n    volumes: [\"models:/root/.ollama\"]\n    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:11434\"]\n  web:\n    image: nginx\n    depends_on:\n      ollama:\n        condition: service_healthy\nvolumes:\n  models: {}\n",
         );
         assert_eq!(d.severity, Severity::Error);
-        assert!(d.message.contains("`web`"), "{}", d.message);
+        assert!(
+            d.message.expose_unredacted().contains("`web`"),
+            "{:?}",
+            d.message
+        );
         assert_eq!(d.related.len(), 1);
         let fix = d.fix.expect("a fix");
         assert_eq!(fix.edits[0].content, "[\"CMD\", \"ollama\", \"list\"]");
@@ -504,7 +508,10 @@ mod tests {
         let found: Vec<&Diagnostic> = d.iter().filter(|d| d.code == "OLL018").collect();
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(
-            found[0].message.ends_with("(likewise for service `b`)"),
+            found[0]
+                .message
+                .expose_unredacted()
+                .ends_with("(likewise for service `b`)"),
             "{found:?}"
         );
         assert!(found[0].fix.is_none(), "{found:?}");

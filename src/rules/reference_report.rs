@@ -9,7 +9,6 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::TargetUrl;
 use crate::knowledge::client::PathKind;
 use crate::ollama::{Reference, Written};
-use crate::redact;
 use crate::source::Span;
 
 /// A part of a reference's URL.
@@ -47,7 +46,7 @@ pub fn part_span(r: &Reference, part: Part) -> Option<Span> {
 /// `variable `X` of service `s``, or `the default of `X` in service `s``.
 pub fn subject(ctx: &Context, r: &Reference) -> String {
     let service = &ctx.project.services[r.client].name;
-    let value = redact::credentials(&r.text.value);
+    let value = &r.text.value;
     match &r.written {
         Written::Env { key, .. } => format!("`{key}={value}` in service `{service}`"),
         Written::Command { .. } => format!("`{value}` in the command of service `{service}`"),
@@ -119,7 +118,7 @@ pub fn safe_fix(message: String, edits: Vec<Option<Edit>>) -> Option<Fix> {
     let edits = edits?;
     (!edits.is_empty()).then_some(Fix {
         applicability: Applicability::Safe,
-        message,
+        message: message.into(),
         edits,
     })
 }

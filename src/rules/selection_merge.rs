@@ -125,7 +125,7 @@ fn annotate(
         variants.sort_unstable();
         format!("{}; likewise {}", describe(&own), describe(&variants))
     };
-    diagnostic.message = format!("{} ({note})", diagnostic.message);
+    diagnostic.message = format!("{} ({note})", diagnostic.message.expose_unredacted()).into();
     diagnostic.profiles = all
         .iter()
         .map(|&i| {

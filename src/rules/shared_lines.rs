@@ -140,7 +140,12 @@ pub fn merge(diagnostics: Vec<Diagnostic>, ctx: &Context) -> Vec<Diagnostic> {
     }
     for (i, names) in others {
         let d = &mut kept[i];
-        d.message = format!("{} (likewise for {})", d.message, services(&names));
+        d.message = format!(
+            "{} (likewise for {})",
+            d.message.expose_unredacted(),
+            services(&names)
+        )
+        .into();
         // Each service would get its own edit of the one line: only one that serves them all
         // is a fix.
         if !same_fix.get(&i).copied().unwrap_or(true) {
@@ -184,8 +189,8 @@ fn lower_to_unproven(d: &mut Diagnostic) {
 
 fn add_to_help(d: &mut Diagnostic, note: &str) {
     d.help = Some(match d.help.take() {
-        Some(help) => format!("{help}; {note}"),
-        None => note.to_string(),
+        Some(help) => format!("{}; {note}", help.expose_unredacted()).into(),
+        None => note.into(),
     });
 }
 
@@ -215,7 +220,12 @@ mod tests {
         let oll: Vec<_> = found.iter().filter(|d| d.code == "OLL001").collect();
         assert_eq!(oll.len(), 1, "{found:?}");
         assert_eq!(oll[0].severity, Severity::Info);
-        assert!(oll[0].message.ends_with("(likewise for service `worker`)"));
+        assert!(
+            oll[0]
+                .message
+                .expose_unredacted()
+                .ends_with("(likewise for service `worker`)")
+        );
         assert_eq!(
             oll[0].fix.as_ref().map(|f| f.applicability),
             Some(Applicability::Unsafe)

@@ -13,7 +13,7 @@ pub fn unsafe_fix(message: String, edits: Vec<Option<Edit>>) -> Option<Fix> {
     let edits: Vec<Edit> = edits.into_iter().collect::<Option<_>>()?;
     (!edits.is_empty()).then_some(Fix {
         applicability: Applicability::Unsafe,
-        message,
+        message: message.into(),
         edits,
     })
 }
