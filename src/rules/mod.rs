@@ -35,6 +35,7 @@ pub(crate) mod cmp900_unknown_code_in_suppression;
 pub(crate) mod cmp901_unused_suppression;
 pub mod docs;
 mod fix_conflicts;
+pub mod inline_fix;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
 mod oll003_detour_through_host;
