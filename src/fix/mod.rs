@@ -272,8 +272,14 @@ fn fix_with(
             }
             round.base.insert(path.clone(), text);
         }
-        let chosen: Vec<&Candidate> = chosen.iter().collect();
-        round.settle(&chosen, &mut overlay, &mut world, &mut state)?;
+        // Fixes that edit only the compose files of their project are checked apart from
+        // those that edit a file others may read too (`.env`, an env file): most fixes that
+        // fail the check are of the second kind, and halving then goes over those only.
+        let (own, shared): (Vec<&Candidate>, Vec<&Candidate>) = chosen
+            .iter()
+            .partition(|c| c.edits.iter().all(|e| c.project.contains(&e.path)));
+        round.settle(&own, &mut overlay, &mut world, &mut state)?;
+        round.settle(&shared, &mut overlay, &mut world, &mut state)?;
     }
     let changes = overlay
         .into_changed()
