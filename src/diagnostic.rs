@@ -100,6 +100,14 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a sentence to the help, after what it says already.
+    pub fn add_help(&mut self, note: &str) {
+        self.help = Some(match self.help.take() {
+            Some(help) => format!("{}; {note}", help.expose_unredacted()).into(),
+            None => note.into(),
+        });
+    }
+
     pub fn with_service(mut self, service: impl Into<String>) -> Self {
         self.service = Some(service.into());
         self

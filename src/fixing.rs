@@ -149,16 +149,24 @@ fn display(path: &Path, cwd: &Path) -> String {
     composelint::output::display_path(path, cwd)
 }
 
-/// Fixes that were dropped, and fixing that did not settle: bugs of ours, said as such.
+/// Fixes that were dropped, and fixing that did not settle. A fix that broke a file or left
+/// its finding is a bug of ours, said as such; one dropped because it would change more than
+/// its finding says what it would have changed.
 pub fn problems(run: &FixRun, cwd: &Path) -> Vec<String> {
     let mut out = Vec::new();
     for f in &run.failures {
-        out.push(format!(
-            "internal error: the {} fix was not applied to {}: {}. This is a bug in composelint; please report it.",
-            f.code,
-            display(&f.path, cwd),
-            f.reason
-        ));
+        let path = display(&f.path, cwd);
+        out.push(if f.internal {
+            format!(
+                "internal error: the {} fix was not applied to {path}: {}. This is a bug in composelint; please report it.",
+                f.code, f.reason
+            )
+        } else {
+            format!(
+                "warning: the {} fix was not applied to {path}: {}; fix it by hand.",
+                f.code, f.reason
+            )
+        });
     }
     if !run.unconverged.is_empty() {
         out.push(format!(

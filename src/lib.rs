@@ -294,35 +294,54 @@ pub fn lint_map<T: Send>(
     keep: impl Fn(LintedProject) -> T + Sync,
 ) -> Result<Vec<T>, RunError> {
     let file_sets = project_file_sets(fs, settings)?;
+    in_parallel(&file_sets, |files| {
+        lint_files(fs, files, settings).map(&keep)
+    })
+    .into_iter()
+    .collect()
+}
+
+/// The compose files of each project `settings` names, in the order [`lint`] reports them.
+pub fn project_files(
+    fs: &dyn FileSystem,
+    settings: &Settings,
+) -> Result<Vec<Vec<PathBuf>>, RunError> {
+    project_file_sets(fs, settings)
+}
+
+/// Loads and lints the project made of `files`, as [`lint`] does with each project it finds
+/// (or, when `settings` names compose files, with those).
+pub fn lint_files(
+    fs: &dyn FileSystem,
+    files: &[PathBuf],
+    settings: &Settings,
+) -> Result<LintedProject, RunError> {
+    load_one(fs, files, settings)
+        .map(|loaded| lint_loaded_with(loaded, settings.platform, &settings.options))
+}
+
+/// `f` of each item, across the available cores, in the items' order.
+pub fn in_parallel<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(file_sets.len());
-    let one = |files: &Vec<PathBuf>| {
-        load_one(fs, files, settings).map(|loaded| {
-            keep(lint_loaded_with(
-                loaded,
-                settings.platform,
-                &settings.options,
-            ))
-        })
-    };
+        .min(items.len());
     if workers <= 1 {
-        return file_sets.iter().map(one).collect();
+        return items.iter().map(f).collect();
     }
-    // Workers take the next project from a shared counter (projects differ a lot in size, so
-    // a fixed split would leave cores idle) and put each result in its project's slot.
+    // Workers take the next item from a shared counter (projects differ a lot in size, so
+    // a fixed split would leave cores idle) and put each result in its item's slot.
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut slots: Vec<Option<Result<T, RunError>>> = Vec::new();
-    slots.resize_with(file_sets.len(), || None);
-    let done: Vec<Vec<(usize, Result<T, RunError>)>> = std::thread::scope(|scope| {
+    let mut slots: Vec<Option<T>> = Vec::new();
+    slots.resize_with(items.len(), || None);
+    let done: Vec<Vec<(usize, T)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
                     let mut out = Vec::new();
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(files) = file_sets.get(i) else { break };
-                        out.push((i, one(files)));
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, f(item)));
                     }
                     out
                 })

@@ -38,9 +38,35 @@ pub fn insert_key(
     key: &str,
     value_yaml: &[&str],
 ) -> Option<Edit> {
+    if mapping.get(key).is_some() {
+        return None;
+    }
+    insert_entry(text, file, mapping, key, value_yaml)
+}
+
+/// Whether `entry` of `mapping` is written in it, rather than brought in by a `<<` merge
+/// (merged entries keep the spans where they were written, in the anchored mapping).
+pub fn is_own(mapping: &Node, entry: &Entry) -> bool {
+    entry.key.span.file == mapping.span.file
+        && (mapping.span.start..=mapping.span.end).contains(&entry.key.span.start)
+}
+
+/// [`insert_key`] without the check that the key is absent: for a key the mapping only
+/// merges, which an own entry replaces (a merge is shallow).
+fn insert_entry(
+    text: &str,
+    file: FileId,
+    mapping: &Node,
+    key: &str,
+    value_yaml: &[&str],
+) -> Option<Edit> {
     let entries = mapping.as_mapping()?;
     text.get(mapping.span.start..mapping.span.end)?;
-    if value_yaml.iter().any(|l| l.contains(['\n', '\r'])) || mapping.get(key).is_some() {
+    if value_yaml.iter().any(|l| l.contains(['\n', '\r']))
+        || entries
+            .iter()
+            .any(|e| e.key.as_str() == Some(key) && is_own(mapping, e))
+    {
         return None;
     }
     let key_text = yaml_scalar(key);
@@ -155,7 +181,8 @@ pub fn set_env(text: &str, file: FileId, service: &Node, key: &str, value: &str)
         return insert_key(text, file, service, "environment", &[&line]);
     };
     let env = &entry.value;
-    if env.span.start < entry.key.span.end {
+    // A merged environment is every merging service's: this one would need its own copy.
+    if !is_own(service, entry) || env.span.start < entry.key.span.end {
         // An alias: its copy carries the anchored original's span, and an edit there would
         // change every alias of it.
         return None;
@@ -228,6 +255,9 @@ pub fn add_name(
     if value.span.start < entry.key.span.end {
         return None;
     }
+    if !is_own(parent, entry) {
+        return restate_merged(text, file, parent, entry, field, &quoted);
+    }
     match &value.kind {
         NodeKind::Sequence(items) => {
             if items.iter().any(|i| i.as_str() == Some(name)) {
@@ -238,6 +268,44 @@ pub fn add_name(
         NodeKind::Mapping(_) => insert_key(text, file, value, name, map_value),
         NodeKind::Scalar(_) => fill_empty(text, file, entry, &created),
     }
+}
+
+/// Adds `item` to a list that `parent` merges (`<<: *base`): an edit where the list is
+/// written would change every mapping that merges it (a models volume mounted in Redis too,
+/// a service made to depend on itself). `parent` gets its own `field` instead, restating the
+/// merged items, since its own key replaces the merged one. `None` for a merged map, or
+/// items that are not one-line scalars.
+fn restate_merged(
+    text: &str,
+    file: FileId,
+    parent: &Node,
+    entry: &Entry,
+    field: &str,
+    item: &str,
+) -> Option<Edit> {
+    let items = entry.value.as_sequence()?;
+    let mut lines = Vec::with_capacity(items.len() + 1);
+    for i in items {
+        let written = text.get(i.span.start..i.span.end)?;
+        let one_line = matches!(i.kind, NodeKind::Scalar(_))
+            && i.span.file == file
+            && (entry.value.span.start..=entry.value.span.end).contains(&i.span.start)
+            && !written.is_empty()
+            && !written.starts_with(['|', '>', '*', '&', '!'])
+            && !written.contains(['\n', '\r']);
+        if !one_line {
+            return None;
+        }
+        if i.as_str()
+            .is_some_and(|s| yaml_scalar(s) == item || s == item)
+        {
+            return None;
+        }
+        lines.push(format!("- {written}"));
+    }
+    lines.push(format!("- {item}"));
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    insert_entry(text, file, parent, field, &lines)
 }
 
 /// Puts a block value under a key written with no value (`key:` and nothing after it).

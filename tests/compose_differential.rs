@@ -26,7 +26,7 @@ use composelint::{Settings, load};
 use serde_json::Value;
 
 mod common;
-use common::{copy_tree, shared_corpus, wait_within};
+use common::{copy_tree, oracle, shared_corpus, wait_within};
 
 /// A difference kept on purpose.
 struct Known {
@@ -67,34 +67,6 @@ const HOME_DIRECTORY: Known = Known {
 };
 
 const KNOWN: [&Known; 3] = [&ENV_TEMPLATE, &ALIAS_BOMB, &HOME_DIRECTORY];
-
-/// The Docker Compose binary, or None (the test is skipped) where it is not named.
-fn oracle() -> Option<PathBuf> {
-    let required = std::env::var("COMPOSELINT_REQUIRE_DOCKER_COMPOSE").is_ok_and(|v| v == "1");
-    match std::env::var_os("COMPOSELINT_DOCKER_COMPOSE") {
-        Some(path) if !path.is_empty() => {
-            let path = PathBuf::from(path);
-            assert!(
-                path.is_file(),
-                "COMPOSELINT_DOCKER_COMPOSE={} is not a file",
-                path.display()
-            );
-            Some(path)
-        }
-        _ => {
-            assert!(
-                !required,
-                "COMPOSELINT_REQUIRE_DOCKER_COMPOSE=1 but COMPOSELINT_DOCKER_COMPOSE is not set \
-                 (COMPOSELINT_DOCKER_COMPOSE=$(scripts/compose-oracle))"
-            );
-            eprintln!(
-                "skipped: set COMPOSELINT_DOCKER_COMPOSE=$(scripts/compose-oracle) to compare \
-                 with Docker Compose"
-            );
-            None
-        }
-    }
-}
 
 /// One project, loaded the same way by both tools.
 #[derive(Clone, Debug)]

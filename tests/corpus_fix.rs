@@ -1,7 +1,9 @@
 //! `--fix --unsafe-fixes` over a copy of every real project of the corpus keeps the fixer's
 //! promises: every file still loads, every fixed finding is gone, a second run changes
 //! nothing, no comment line is lost, and `composelint config` changes only in the services
-//! (and top-level volumes) the fixes are about.
+//! (and top-level volumes) the fixes are about. Over a copy of every rule fixture, Docker
+//! Compose itself accepts every project the fixes rewrite (the corpus's rewritten projects
+//! are compared with Compose in `compose_differential.rs`).
 //!
 //! The vendored corpus (`fixtures/corpus`) is always used; the shared one
 //! (`../shared/corpus`) where it exists, and with `COMPOSELINT_REQUIRE_SHARED_CORPUS=1` (set
@@ -17,7 +19,7 @@ use composelint::fs::OsFs;
 use composelint::{LintedProject, Settings, compose, lint};
 
 mod common;
-use common::{copy_tree, shared_corpus};
+use common::{copy_tree, oracle, shared_corpus};
 
 /// (code, service) → how many findings.
 fn counts(projects: &[LintedProject]) -> HashMap<(String, Option<String>), usize> {
@@ -211,4 +213,92 @@ fn fixing_the_shared_corpus_keeps_every_promise() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(applied >= 20, "only {applied} fixes applied");
     eprintln!("{applied} fixes applied to the shared corpus");
+}
+
+/// `docker compose config -q` of the project made of `files`: None when Compose accepts it
+/// (exit 0, nothing on stderr), else what it said. Run in an empty environment, as the
+/// library reads none.
+fn compose_refuses(compose: &Path, files: &[PathBuf]) -> Option<String> {
+    let dir = files[0].parent().unwrap();
+    let mut command = std::process::Command::new(compose);
+    for f in files {
+        command.arg("-f").arg(f);
+    }
+    let out = command
+        .arg("--project-directory")
+        .arg(dir)
+        .args(["config", "-q"])
+        .current_dir(dir)
+        .env_clear()
+        .env("HOME", "/tmp")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{} does not start: {e}", compose.display()));
+    let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    (!out.status.success() || !stderr.is_empty()).then(|| format!("{}: {stderr}", out.status))
+}
+
+#[test]
+fn docker_compose_accepts_every_project_the_fixture_fixes_rewrite() {
+    let Some(compose) = oracle() else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let copy = tempfile::tempdir().unwrap();
+    // The rule fixtures (fixtures/<CODE>/<case>/), not the corpus or the hostile inputs.
+    for rule in std::fs::read_dir(&root).unwrap() {
+        let rule = rule.unwrap().path();
+        let name = rule.file_name().unwrap().to_string_lossy().into_owned();
+        if rule.is_dir() && name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            copy_tree(&rule, &copy.path().join(&name));
+        }
+    }
+    let settings = Settings {
+        paths: vec![copy.path().to_path_buf()],
+        ..Settings::default()
+    };
+    // Each project's compose files, and every file it reads.
+    let projects: Vec<(Vec<PathBuf>, Vec<PathBuf>)> = lint(&OsFs, &settings)
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let files = p.project.files.iter();
+            (
+                files.map(|&id| p.sources.get(id).path.clone()).collect(),
+                p.sources.iter().map(|f| f.path.clone()).collect(),
+            )
+        })
+        .collect();
+    let run = fix(&OsFs, &settings, &FixOptions { unsafe_fixes: true }).unwrap();
+    let changed: BTreeSet<&Path> = run.changes.iter().map(|c| c.path.as_path()).collect();
+    // The projects a fix rewrote, and what Compose said of them before.
+    let rewritten: Vec<(&Vec<PathBuf>, Option<String>)> = projects
+        .iter()
+        .filter(|(files, read)| {
+            !files.is_empty() && read.iter().any(|f| changed.contains(f.as_path()))
+        })
+        .map(|(files, _)| (files, compose_refuses(&compose, files)))
+        .collect();
+    for c in &run.changes {
+        replace_file(&c.path, &c.original, &c.fixed).unwrap();
+    }
+    let mut problems = Vec::new();
+    for (files, before) in &rewritten {
+        if before.is_none()
+            && let Some(refusal) = compose_refuses(&compose, files)
+        {
+            problems.push(format!("{}: {refusal}", files[0].display()));
+        }
+    }
+    assert!(
+        rewritten.len() >= 20,
+        "only {} projects rewritten",
+        rewritten.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    eprintln!(
+        "{} projects rewritten by {} fixes, each accepted by Docker Compose",
+        rewritten.len(),
+        run.applied.len()
+    );
 }

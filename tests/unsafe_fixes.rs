@@ -1,10 +1,11 @@
 //! The structural (unsafe) fixes are right: for every fixture that gets one, applying it to a
-//! copy of the project leaves a project that still loads cleanly and no longer has that
-//! finding.
+//! copy of the project leaves a project that still loads cleanly, no longer has that
+//! finding, and has no finding it did not have before (a network attached but undeclared is
+//! a CMP010 Docker Compose refuses; an edit in a merged anchor reaches other services).
 
 use std::path::{Path, PathBuf};
 
-use composelint::diagnostic::Applicability;
+use composelint::diagnostic::{Applicability, Severity};
 use composelint::fs::OsFs;
 use composelint::{Settings, lint};
 
@@ -27,8 +28,9 @@ fn settings(dir: &Path) -> Settings {
     s
 }
 
-/// `(code, line in its file, file name)` of every finding.
-fn findings(dir: &Path) -> Vec<(String, PathBuf)> {
+/// `(code, file)` of every finding, and whether it may follow a fix: a reachability warning
+/// or information (the repaired reference works, and could work better).
+fn findings(dir: &Path) -> Vec<(String, PathBuf, bool)> {
     lint(&OsFs, &settings(dir))
         .unwrap()
         .iter()
@@ -38,7 +40,8 @@ fn findings(dir: &Path) -> Vec<(String, PathBuf)> {
                     .primary
                     .map(|s| p.sources.get(s.file).path.clone())
                     .unwrap_or_default();
-                (d.code.to_string(), file)
+                let follow_up = d.code.starts_with("OLL") && d.severity < Severity::Error;
+                (d.code.to_string(), file, follow_up)
             })
         })
         .collect()
@@ -85,13 +88,19 @@ fn every_unsafe_fix_removes_its_finding_and_breaks_nothing() {
                     }
                     let before = findings(&case);
                     let after = findings(copy.path());
-                    let count = |fs: &[(String, PathBuf)], c: &str| {
-                        fs.iter().filter(|(x, _)| x == c).count()
+                    let count = |fs: &[(String, PathBuf, bool)], c: &str| {
+                        fs.iter().filter(|(x, _, _)| x == c).count()
                     };
                     let broke = after
                         .iter()
-                        .any(|(c, _)| matches!(c.as_str(), "CMP001" | "CMP002" | "CMP003"));
-                    if broke || count(&after, &code) >= count(&before, &code) {
+                        .any(|(c, _, _)| matches!(c.as_str(), "CMP001" | "CMP002" | "CMP003"));
+                    let added: Vec<&(String, PathBuf, bool)> = after
+                        .iter()
+                        .filter(|(c, _, follow_up)| {
+                            c != &code && !follow_up && count(&after, c) > count(&before, c)
+                        })
+                        .collect();
+                    if broke || !added.is_empty() || count(&after, &code) >= count(&before, &code) {
                         failures.push(format!(
                             "{}: `{:?}` left {after:?} (before: {before:?})",
                             case.display(),

@@ -1,5 +1,14 @@
-//! The fixer: applies the rules' fixes round after round until none is left, and keeps a
-//! round only when every file it touched still loads and every finding it fixed is gone.
+//! The fixer: applies the rules' fixes round after round until none is left, and keeps a fix
+//! only when it provably does what it says and nothing else (see [`verify`]): every file it
+//! touched still loads, its finding is gone, no finding appears that was not there, and what
+//! Compose runs changes only where the fix is about — in every project that reads a file it
+//! touches, under every profile.
+//!
+//! Each round takes every fix that touches no other and checks them together; only when that
+//! fails are they checked in halves, down to the one that is wrong, so a large project with
+//! one bad fix costs a few more lints, not one per fix. A safe fix that would change another
+//! use of a shared value is tried again written at its one use
+//! ([`crate::rules::inline_fix`]).
 //!
 //! Nothing here writes to disk: each round is loaded through an [`overlay::Overlay`] of the
 //! fixed texts, and the result is the list of changed files. The binary writes them with
@@ -7,23 +16,23 @@
 
 pub mod edits;
 mod overlay;
+mod verify;
 pub mod write;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Applicability, Diagnostic};
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::fs::FileSystem;
-use crate::{LintedProject, RunError, Settings, lint};
+use crate::workspace::projects_for_paths;
+use crate::{LintedProject, RunError, Settings, lint_files, project_files};
 use edits::{PathEdit, Take, Taken, apply, at_path};
 use overlay::Overlay;
+use verify::{Checked, FindingKey, ProjectKey, Rejection, judge, key_of, project_key};
 
 /// Rounds before giving up: each round takes every fix that touches no other, so a project
 /// needs more than two or three only when fixes keep undoing each other.
 pub const MAX_ROUNDS: usize = 10;
-
-/// Findings whose appearance in a file means a fix broke it.
-const BREAKING: [&str; 3] = ["CMP001", "CMP002", "CMP003"];
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FixOptions {
@@ -54,13 +63,17 @@ pub struct AppliedFix {
     pub applicability: Applicability,
 }
 
-/// A fix that was dropped because applying it broke a file or did not remove its finding.
-/// The file keeps its other fixes; this rule's are not applied to it.
+/// A fix that was dropped. The other fixes stay; this one is not tried again.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FixFailure {
     pub code: &'static str,
+    /// The file the fix edits (the first, when it edits several).
     pub path: PathBuf,
     pub reason: String,
+    /// The fix broke a file or left its finding: a bug in the rule's fix. Otherwise it was
+    /// dropped because it would change more than its finding (`reason` says what).
+    pub internal: bool,
+    key: FindingKey,
 }
 
 /// What fixing did, and the projects as they read after it.
@@ -76,81 +89,32 @@ pub struct FixRun {
     pub projects: Vec<LintedProject>,
 }
 
-/// Which findings a fix is expected to remove: findings of the same rule about the same
-/// service in the same file. Spans move when text is inserted, so they cannot be the key.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-struct FindingKey {
-    code: &'static str,
-    service: Option<String>,
-    path: Option<PathBuf>,
-}
-
-fn key_of(d: &Diagnostic, p: &LintedProject) -> FindingKey {
-    FindingKey {
-        code: d.code,
-        service: d.service.clone(),
-        path: d.primary.map(|s| p.sources.get(s.file).path.clone()),
-    }
-}
-
 /// One fix considered in a round.
 struct Candidate {
     key: FindingKey,
+    /// The project that reported the finding.
+    project: ProjectKey,
     applied: AppliedFix,
     edits: Vec<PathEdit>,
+    /// What identifies this fix of this finding across rounds (spans move, contents do not).
+    id: FixId,
 }
 
-/// How many findings of each key, and how many breaking findings in each file.
-#[derive(Default)]
-struct Tally {
-    keys: HashMap<FindingKey, usize>,
-    breaking: HashMap<PathBuf, usize>,
-    /// Files that do not parse. Counting is not enough: a syntax error hides the structure
-    /// errors the file had, so a file with one CMP003 that a fix breaks still has one
-    /// breaking finding (found by fuzzing).
-    unparsed: BTreeSet<PathBuf>,
-}
-
-impl Tally {
-    fn of(projects: &[LintedProject]) -> Tally {
-        let mut tally = Tally::default();
-        for p in projects {
-            for d in &p.diagnostics {
-                let key = key_of(d, p);
-                if BREAKING.contains(&d.code)
-                    && let Some(path) = &key.path
-                {
-                    *tally.breaking.entry(path.clone()).or_default() += 1;
-                    if d.code == "CMP001" {
-                        tally.unparsed.insert(path.clone());
-                    }
-                }
-                *tally.keys.entry(key).or_default() += 1;
-            }
-        }
-        tally
-    }
-
-    fn count(&self, key: &FindingKey) -> usize {
-        self.keys.get(key).copied().unwrap_or(0)
-    }
-
-    fn breaking(&self, path: &Path) -> usize {
-        self.breaking.get(path).copied().unwrap_or(0)
-    }
-}
+type FixId = (FindingKey, String, Vec<String>);
 
 /// What the rounds remember between them.
 #[derive(Default)]
 struct State {
-    /// (rule, file) pairs whose fix failed there: not tried again.
-    blocked: BTreeSet<(&'static str, PathBuf)>,
-    /// Files where a round with several fixes went wrong: one fix per round from now on,
-    /// so the next failure names its rule.
-    isolated: BTreeSet<PathBuf>,
+    /// Fixes dropped: not tried again.
+    blocked: HashSet<FixId>,
     failures: Vec<FixFailure>,
     applied: Vec<AppliedFix>,
 }
+
+/// How the fixer lints one project: the library's [`lint_files`], or in tests one that adds
+/// fixes of its own.
+type Linter =
+    dyn Fn(&dyn FileSystem, &[PathBuf], &Settings) -> Result<LintedProject, RunError> + Sync;
 
 /// Fixes every project `settings` names, without writing anything.
 pub fn fix(
@@ -158,11 +122,96 @@ pub fn fix(
     settings: &Settings,
     options: &FixOptions,
 ) -> Result<FixRun, RunError> {
-    fix_with(fs, settings, options, &lint)
+    fix_with(fs, settings, options, &lint_files)
 }
 
-/// How the fixer lints: the library's `lint`, or in tests one that adds fixes of its own.
-type Linter = dyn Fn(&dyn FileSystem, &Settings) -> Result<Vec<LintedProject>, RunError>;
+/// The projects fixes are checked on: those `settings` names, then the others that read a
+/// file some fix touches (found by searching the directory of that file). A fix changes only
+/// the projects that read a file it touches, so only those are linted again.
+struct World<'a> {
+    settings: Settings,
+    lint: &'a Linter,
+    /// How many of `projects` are the named ones.
+    named: usize,
+    /// Each project's compose files, in the order of `projects`.
+    files: Vec<ProjectKey>,
+    projects: Vec<LintedProject>,
+    searched: BTreeSet<PathBuf>,
+}
+
+impl World<'_> {
+    /// How project `i` is linted: as the search found it, or (another project that reads a
+    /// touched file) as a `-f` project of its files.
+    fn settings_of(&self, i: usize) -> Settings {
+        let mut settings = self.settings.clone();
+        if i >= self.named {
+            settings.compose_files = self.files[i].clone();
+        }
+        settings
+    }
+
+    /// The projects that read one of `touched`, linted over `fs`: their indexes and results.
+    fn relint(
+        &self,
+        fs: &dyn FileSystem,
+        touched: &BTreeSet<PathBuf>,
+    ) -> Result<Vec<(usize, LintedProject)>, RunError> {
+        let affected: Vec<usize> = (0..self.projects.len())
+            .filter(|&i| reads(&self.projects[i], touched))
+            .collect();
+        let linted = crate::in_parallel(&affected, |&i| {
+            (self.lint)(fs, &self.files[i], &self.settings_of(i))
+        });
+        let mut out = Vec::with_capacity(affected.len());
+        for (i, result) in affected.into_iter().zip(linted) {
+            match result {
+                Ok(p) => out.push((i, p)),
+                // Another project that no longer loads is compared no more: the named
+                // projects are what the run reports on.
+                Err(_) if i >= self.named => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Adds the projects around `touched` files that read one of them and are not checked yet.
+    fn add_readers(&mut self, fs: &dyn FileSystem, touched: &BTreeSet<PathBuf>) {
+        let dirs: BTreeSet<PathBuf> = touched
+            .iter()
+            .filter_map(|t| t.parent().map(Path::to_path_buf))
+            .filter(|d| !self.searched.contains(d))
+            .collect();
+        for dir in dirs {
+            self.searched.insert(dir.clone());
+            // A directory with no project below it is no error here.
+            let Ok(found) = projects_for_paths(fs, std::slice::from_ref(&dir)) else {
+                continue;
+            };
+            for files in found.into_iter().map(|p| p.files) {
+                if self.files.contains(&files) {
+                    continue;
+                }
+                let settings = Settings {
+                    compose_files: files.clone(),
+                    ..self.settings.clone()
+                };
+                // A project that cannot be loaded is not one a fix can break.
+                if let Ok(linted) = (self.lint)(fs, &files, &settings)
+                    && reads(&linted, touched)
+                {
+                    self.files.push(files);
+                    self.projects.push(linted);
+                }
+            }
+        }
+    }
+}
+
+/// Whether project `p` reads one of the files `touched`.
+fn reads(p: &LintedProject, touched: &BTreeSet<PathBuf>) -> bool {
+    p.sources.iter().any(|f| touched.contains(&f.path))
+}
 
 fn fix_with(
     fs: &dyn FileSystem,
@@ -170,13 +219,28 @@ fn fix_with(
     options: &FixOptions,
     lint: &Linter,
 ) -> Result<FixRun, RunError> {
+    // Checking a fix compares what Compose runs before and after it: the merged documents
+    // are needed.
+    let mut settings = settings.clone();
+    settings.load.keep_merged = true;
     let mut overlay = Overlay::new(fs);
     let mut originals: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
     let mut state = State::default();
-    let mut projects = lint(&overlay, settings)?;
+    let files = project_files(&overlay, &settings)?;
+    let projects = crate::in_parallel(&files, |f| lint(&overlay, f, &settings))
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut world = World {
+        named: projects.len(),
+        files,
+        projects,
+        settings,
+        lint,
+        searched: BTreeSet::new(),
+    };
     let mut unconverged = Vec::new();
     for round in 0..=MAX_ROUNDS {
-        let candidates = candidates(&projects, &overlay, options, &state);
+        let candidates = candidates(&world, &overlay, options, &state);
         if candidates.is_empty() {
             break;
         }
@@ -186,66 +250,36 @@ fn fix_with(
             unconverged.dedup();
             break;
         }
-        let (chosen, files) = choose(candidates, &state);
-        let before = Tally::of(&projects);
-        let mut previous: BTreeMap<PathBuf, Option<Vec<u8>>> = BTreeMap::new();
-        let mut unappliable = Vec::new();
-        for (path, file_edits) in &files {
-            let current = overlay
+        let chosen = choose(candidates);
+        let touched: BTreeSet<PathBuf> = chosen
+            .iter()
+            .flat_map(|c| c.edits.iter().map(|e| e.path.clone()))
+            .collect();
+        world.add_readers(&overlay, &touched);
+        let mut round = Round {
+            base: BTreeMap::new(),
+            accepted: Vec::new(),
+        };
+        for path in &touched {
+            let text = overlay
                 .read(path)
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok());
-            let Some(current) = current else {
-                unappliable.push(path.clone());
-                continue;
-            };
-            match apply(&current, file_edits) {
-                Ok(fixed) => {
-                    previous.insert(path.clone(), overlay.changed(path).map(<[u8]>::to_vec));
-                    originals
-                        .entry(path.clone())
-                        .or_insert_with(|| current.clone().into_bytes());
-                    overlay.set(path.clone(), fixed.into_bytes());
-                }
-                Err(e) => unappliable.push({
-                    state.failures.extend(
-                        fixes_touching(&chosen, path).map(|c| failure(c, path, e.to_string())),
-                    );
-                    path.clone()
-                }),
+            if let Some(text) = &text {
+                originals
+                    .entry(path.clone())
+                    .or_insert_with(|| text.clone().into_bytes());
             }
+            round.base.insert(path.clone(), text);
         }
-        let after = lint(&overlay, settings)?;
-        let tally = Tally::of(&after);
-        let verdicts = judge_round(&chosen, &files, &before, &tally, &unappliable);
-        if verdicts.is_empty() {
-            state.applied.extend(chosen.into_iter().map(|c| c.applied));
-            projects = after;
-            continue;
-        }
-        // Something went wrong: undo the whole round, so no fix is left half-applied, and
-        // learn from it before the next one.
-        for (path, bytes) in previous {
-            overlay.restore(&path, bytes);
-        }
-        for (path, problem) in verdicts {
-            let touching: Vec<&Candidate> = fixes_touching(&chosen, &path).collect();
-            if touching.len() > 1 && !state.isolated.contains(&path) {
-                state.isolated.insert(path);
-                continue;
-            }
-            for c in touching {
-                state.blocked.insert((c.key.code, path.clone()));
-                if !unappliable.contains(&path) {
-                    state.failures.push(failure(c, &path, problem.clone()));
-                }
-            }
-        }
-        for path in &unappliable {
-            for c in fixes_touching(&chosen, path) {
-                state.blocked.insert((c.key.code, path.clone()));
-            }
-        }
+        // Fixes that edit only the compose files of their project are checked apart from
+        // those that edit a file others may read too (`.env`, an env file): most fixes that
+        // fail the check are of the second kind, and halving then goes over those only.
+        let (own, shared): (Vec<&Candidate>, Vec<&Candidate>) = chosen
+            .iter()
+            .partition(|c| c.edits.iter().all(|e| c.project.contains(&e.path)));
+        round.settle(&own, &mut overlay, &mut world, &mut state)?;
+        round.settle(&shared, &mut overlay, &mut world, &mut state)?;
     }
     let changes = overlay
         .into_changed()
@@ -259,6 +293,8 @@ fn fix_with(
             })
         })
         .collect();
+    let mut projects = world.projects;
+    projects.truncate(world.named);
     Ok(FixRun {
         changes,
         applied: state.applied,
@@ -268,148 +304,245 @@ fn fix_with(
     })
 }
 
-fn failure(c: &Candidate, path: &Path, reason: String) -> FixFailure {
-    FixFailure {
-        code: c.key.code,
-        path: path.to_path_buf(),
-        reason,
+/// One round: the texts it started from, and the fixes kept so far.
+struct Round<'c> {
+    /// Each touched file's text at the start of the round (None: unreadable or not UTF-8).
+    base: BTreeMap<PathBuf, Option<String>>,
+    accepted: Vec<&'c Candidate>,
+}
+
+impl<'c> Round<'c> {
+    /// Keeps `set` if it passes the checks together; otherwise checks each half on its own,
+    /// down to single fixes, which are dropped.
+    fn settle(
+        &mut self,
+        set: &[&'c Candidate],
+        overlay: &mut Overlay,
+        world: &mut World,
+        state: &mut State,
+    ) -> Result<(), RunError> {
+        if set.is_empty() {
+            return Ok(());
+        }
+        match self.try_set(set, overlay, world)? {
+            Ok(()) => {
+                self.accepted.extend(set);
+                state.applied.extend(set.iter().map(|c| c.applied.clone()));
+                // A finding fixed another way (written at its one use) after its first fix
+                // was dropped: that drop is no news.
+                state
+                    .failures
+                    .retain(|f| f.internal || !set.iter().any(|c| c.key == f.key));
+            }
+            Err(rejection) if set.len() == 1 => {
+                let c = set[0];
+                state.blocked.insert(c.id.clone());
+                // One failure per finding: its second way (written at its use) failing
+                // too says less than the first.
+                let known = state
+                    .failures
+                    .iter()
+                    .any(|f| f.key == c.key && !f.internal && !rejection.internal);
+                if known {
+                    return Ok(());
+                }
+                state.failures.push(FixFailure {
+                    code: c.key.code,
+                    path: c.edits.first().map(|e| e.path.clone()).unwrap_or_default(),
+                    reason: rejection.reason,
+                    internal: rejection.internal,
+                    key: c.key.clone(),
+                });
+            }
+            Err(_) => {
+                let (first, second) = set.split_at(set.len() / 2);
+                self.settle(first, overlay, world, state)?;
+                self.settle(second, overlay, world, state)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies the kept fixes and `set` to the round's texts, lints, and judges; on failure
+    /// the texts are as they were.
+    fn try_set(
+        &self,
+        set: &[&Candidate],
+        overlay: &mut Overlay,
+        world: &mut World,
+    ) -> Result<Result<(), Rejection>, RunError> {
+        let mut taken = Taken::default();
+        for c in self.accepted.iter().chain(set) {
+            if taken.take(&c.edits) == Take::Conflicts {
+                // `choose` took no two fixes that touch: this is a bug of ours.
+                return Ok(Err(Rejection {
+                    reason: "its edits overlap another fix's".into(),
+                    internal: true,
+                }));
+            }
+        }
+        let touched: BTreeSet<PathBuf> = set
+            .iter()
+            .flat_map(|c| c.edits.iter().map(|e| e.path.clone()))
+            .collect();
+        let files = taken.into_files();
+        let mut previous: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
+        let mut problem = None;
+        for path in &touched {
+            let fixed = self
+                .base
+                .get(path)
+                .and_then(Option::as_ref)
+                .and_then(|text| apply(text, &files[path]).ok());
+            let Some(fixed) = fixed else {
+                problem = Some(Rejection {
+                    reason: "the edits could not be applied".into(),
+                    internal: true,
+                });
+                break;
+            };
+            previous.push((path.clone(), overlay.changed(path).map(<[u8]>::to_vec)));
+            overlay.set(path.clone(), fixed.into_bytes());
+        }
+        if problem.is_none() {
+            let after = world.relint(overlay, &touched)?;
+            let before: Vec<&LintedProject> =
+                after.iter().map(|(i, _)| &world.projects[*i]).collect();
+            let after_projects: Vec<&LintedProject> = after.iter().map(|(_, p)| p).collect();
+            let checked: Vec<Checked> = set
+                .iter()
+                .map(|c| Checked {
+                    key: &c.key,
+                    project: &c.project,
+                    applicability: c.applied.applicability,
+                    message: c.applied.message.expose_unredacted(),
+                })
+                .collect();
+            match judge(
+                &checked,
+                &touched,
+                &before,
+                &after_projects,
+                &world.settings.options.ollama,
+            ) {
+                Ok(()) => {
+                    for (i, p) in after {
+                        world.projects[i] = p;
+                    }
+                    return Ok(Ok(()));
+                }
+                Err(rejection) => problem = Some(rejection),
+            }
+        }
+        for (path, bytes) in previous {
+            overlay.restore(&path, bytes);
+        }
+        Ok(Err(problem.unwrap_or_else(|| Rejection {
+            reason: "unknown".into(),
+            internal: true,
+        })))
     }
 }
 
-fn fixes_touching<'a>(
-    chosen: &'a [Candidate],
-    path: &'a Path,
-) -> impl Iterator<Item = &'a Candidate> + 'a {
-    chosen
-        .iter()
-        .filter(move |c| c.edits.iter().any(|e| e.path == path))
-}
-
 /// Every fix the options allow whose files can be edited: files read exactly as they are on
-/// disk (valid UTF-8), in a project without a syntax error, and not blocked for its rule.
+/// disk (valid UTF-8), in a project without a syntax error. A finding whose fix was dropped
+/// offers its fix written at its one use instead, when there is one.
 fn candidates(
-    projects: &[LintedProject],
+    world: &World,
     overlay: &Overlay,
     options: &FixOptions,
     state: &State,
 ) -> Vec<Candidate> {
     let mut editable: HashMap<PathBuf, bool> = HashMap::new();
     let mut out = Vec::new();
-    for p in projects {
+    for p in &world.projects[..world.named] {
         // A project with a file that does not parse is not fixed at all: the model built
         // from the rest is partial, so its fixes could be wrong.
         if p.diagnostics.iter().any(|d| d.code == "CMP001") {
             continue;
         }
         for d in &p.diagnostics {
-            let Some(fix) = d.fix.as_ref().filter(|f| options.allows(f.applicability)) else {
-                continue;
-            };
-            let mut ok = !fix.edits.is_empty();
-            let mut path_edits = Vec::with_capacity(fix.edits.len());
-            for e in &fix.edits {
-                let file = p.sources.get(e.span.file);
-                let can_edit = *editable.entry(file.path.clone()).or_insert_with(|| {
-                    overlay
-                        .read(&file.path)
-                        .is_ok_and(|bytes| bytes == file.text.as_bytes())
-                });
-                if !can_edit || state.blocked.contains(&(d.code, file.path.clone())) {
-                    ok = false;
+            let Some(fix) = d.fix.as_ref() else { continue };
+            let key = key_of(d, p);
+            let mut fix = Some(fix.clone());
+            let mut fallback_tried = false;
+            while let Some(f) = fix.take() {
+                let id = fix_id(&key, &f);
+                if !state.blocked.contains(&id) {
+                    if options.allows(f.applicability)
+                        && let Some(edits) = path_edits(p, &f, overlay, &mut editable)
+                    {
+                        out.push(Candidate {
+                            key: key.clone(),
+                            project: project_key(p),
+                            applied: AppliedFix {
+                                code: d.code,
+                                service: d.service.clone(),
+                                message: f.message.clone(),
+                                applicability: f.applicability,
+                            },
+                            edits,
+                            id,
+                        });
+                    }
                     break;
                 }
-                path_edits.push(at_path(file.path.clone(), e));
-            }
-            if ok {
-                out.push(Candidate {
-                    key: key_of(d, p),
-                    applied: AppliedFix {
-                        code: d.code,
-                        service: d.service.clone(),
-                        message: fix.message.clone(),
-                        applicability: fix.applicability,
-                    },
-                    edits: path_edits,
-                });
+                if !fallback_tried {
+                    fallback_tried = true;
+                    fix = inline(p, d, &world.settings);
+                }
             }
         }
     }
     out
 }
 
-/// The fixes of this round: in order, each that touches no edit already taken (an
-/// identical edit counts as taken: one value can fix two references), at most one per
-/// isolated file. Returns them with the edits per file.
-fn choose(
-    candidates: Vec<Candidate>,
-    state: &State,
-) -> (Vec<Candidate>, BTreeMap<PathBuf, Vec<PathEdit>>) {
-    let mut taken = Taken::default();
-    let mut chosen = Vec::new();
-    let mut used_isolated: BTreeSet<PathBuf> = BTreeSet::new();
-    for c in candidates {
-        let isolated: Vec<&PathBuf> = c
-            .edits
-            .iter()
-            .map(|e| &e.path)
-            .filter(|p| state.isolated.contains(*p))
-            .collect();
-        if isolated.iter().any(|p| used_isolated.contains(*p)) {
-            continue;
-        }
-        match taken.take(&c.edits) {
-            Take::Conflicts => continue,
-            Take::Taken | Take::AlreadyTaken => {
-                used_isolated.extend(isolated.into_iter().cloned());
-                chosen.push(c);
-            }
-        }
-    }
-    (chosen, taken.into_files())
+/// The fix of `d` written where its service uses the value, for when its own fix would
+/// change other uses of a shared value.
+fn inline(p: &LintedProject, d: &Diagnostic, settings: &Settings) -> Option<Fix> {
+    crate::rules::inline_fix::inline_fix(&p.project, &p.sources, d, &settings.options.ollama)
 }
 
-/// The files whose round went wrong, with what went wrong: a file that loaded before and no
-/// longer does, or a fixed finding that is still there.
-fn judge_round(
-    chosen: &[Candidate],
-    files: &BTreeMap<PathBuf, Vec<PathEdit>>,
-    before: &Tally,
-    after: &Tally,
-    unappliable: &[PathBuf],
-) -> BTreeMap<PathBuf, String> {
-    let mut wrong = BTreeMap::new();
-    for path in unappliable {
-        wrong.insert(path.clone(), "the edits could not be applied".to_string());
+fn fix_id(key: &FindingKey, fix: &Fix) -> FixId {
+    (
+        key.clone(),
+        fix.message.expose_unredacted().to_string(),
+        fix.edits.iter().map(|e| e.content.clone()).collect(),
+    )
+}
+
+/// The fix's edits located by path, when every file it edits can be edited.
+fn path_edits(
+    p: &LintedProject,
+    fix: &Fix,
+    overlay: &Overlay,
+    editable: &mut HashMap<PathBuf, bool>,
+) -> Option<Vec<PathEdit>> {
+    if fix.edits.is_empty() {
+        return None;
     }
-    for path in files.keys() {
-        let unparsed = after.unparsed.contains(path) && !before.unparsed.contains(path);
-        if unparsed || after.breaking(path) > before.breaking(path) {
-            wrong
-                .entry(path.clone())
-                .or_insert_with(|| "the file no longer loads after the fix".to_string());
-        }
-    }
-    let mut expected_gone: HashMap<&FindingKey, usize> = HashMap::new();
-    for c in chosen {
-        *expected_gone.entry(&c.key).or_default() += 1;
-    }
-    for c in chosen {
-        let gone = expected_gone.get(&c.key).copied().unwrap_or(0);
-        if after.count(&c.key) + gone > before.count(&c.key) {
-            for e in &c.edits {
-                wrong.entry(e.path.clone()).or_insert_with(|| {
-                    format!(
-                        "the finding is still reported after the fix `{}`",
-                        // Printed as an error: the patterns hide what credentials look like.
-                        c.applied
-                            .message
-                            .redacted(&crate::redact::Secrets::default())
-                    )
-                });
-            }
-        }
-    }
-    wrong
+    fix.edits
+        .iter()
+        .map(|e| {
+            let file = p.sources.get(e.span.file);
+            let can_edit = *editable.entry(file.path.clone()).or_insert_with(|| {
+                overlay
+                    .read(&file.path)
+                    .is_ok_and(|bytes| bytes == file.text.as_bytes())
+            });
+            can_edit.then(|| at_path(file.path.clone(), e))
+        })
+        .collect()
+}
+
+/// The fixes of this round: in order, each that touches no edit already taken (an identical
+/// edit counts as taken: one value can fix two references).
+fn choose(candidates: Vec<Candidate>) -> Vec<Candidate> {
+    let mut taken = Taken::default();
+    candidates
+        .into_iter()
+        .filter(|c| taken.take(&c.edits) != Take::Conflicts)
+        .collect()
 }
 
 #[cfg(test)]
@@ -432,47 +565,55 @@ mod tests {
         (fs, settings)
     }
 
+    /// A finding of a made-up rule about `service` at `span`, with a safe fix writing `with`
+    /// there.
+    fn finding(service: String, span: Span, message: String, with: &str) -> Diagnostic {
+        Diagnostic {
+            code: "TST001",
+            rule: "test",
+            severity: Severity::Warning,
+            message: "made up".into(),
+            help: None,
+            service: Some(service),
+            primary: Some(span),
+            primary_label: None,
+            related: Vec::new(),
+            fix: Some(Fix {
+                applicability: Applicability::Safe,
+                message: message.into(),
+                edits: vec![Edit {
+                    span,
+                    content: with.into(),
+                }],
+            }),
+            profiles: Vec::new(),
+            projects: Vec::new(),
+        }
+    }
+
     /// A finding of a made-up rule with a safe fix replacing `find` by `with` in the compose
     /// file, while `find` is there.
     fn with_fake_fix(
         find: &'static str,
         with: &'static str,
-        service: impl Fn(&str) -> String,
-    ) -> impl Fn(&dyn FileSystem, &Settings) -> Result<Vec<LintedProject>, RunError> {
-        move |fs, settings| {
-            let mut projects = lint(fs, settings)?;
-            for p in &mut projects {
+        service: impl Fn(&str) -> String + Sync,
+    ) -> impl Fn(&dyn FileSystem, &[PathBuf], &Settings) -> Result<LintedProject, RunError> + Sync
+    {
+        move |fs, files, settings| {
+            let mut p = lint_files(fs, files, settings)?;
+            {
                 let Some(file) = p.sources.iter().find(|f| f.path == Path::new(PATH)) else {
-                    continue;
+                    return Ok(p);
                 };
                 let Some(at) = file.text.find(find) else {
-                    continue;
+                    return Ok(p);
                 };
                 let span = Span::new(file.id, at, at + find.len());
                 let service = service(&file.text);
-                p.diagnostics.push(Diagnostic {
-                    code: "TST001",
-                    rule: "test",
-                    severity: Severity::Warning,
-                    message: "made up".into(),
-                    help: None,
-                    service: Some(service),
-                    primary: Some(span),
-                    primary_label: None,
-                    related: Vec::new(),
-                    fix: Some(Fix {
-                        applicability: Applicability::Safe,
-                        message: format!("replace `{find}`").into(),
-                        edits: vec![Edit {
-                            span,
-                            content: with.into(),
-                        }],
-                    }),
-                    profiles: Vec::new(),
-                    projects: Vec::new(),
-                });
+                p.diagnostics
+                    .push(finding(service, span, format!("replace `{find}`"), with));
             }
-            Ok(projects)
+            Ok(p)
         }
     }
 
@@ -538,18 +679,118 @@ mod tests {
     }
 
     #[test]
-    fn fixes_that_never_settle_are_reported_after_the_last_round() {
+    fn a_fix_that_adds_a_finding_is_dropped_and_says_which() {
         let (fs, settings) = setup();
-        // Each round's fix works (its finding is gone) but makes a new one.
+        // The fix works (its finding is gone) but the next one appears in its place.
         let linter = with_fake_fix("m: {}", "m: {}\n#", |text| {
             format!("s{}", text.matches('#').count())
         });
+        let run = fix_with(&fs, &settings, &FixOptions::default(), &linter).unwrap();
+        assert!(run.unconverged.is_empty(), "{:?}", run.unconverged);
+        assert_eq!(run.failures.len(), 1, "{:?}", run.failures);
+        let failure = &run.failures[0];
+        assert_eq!(failure.code, "TST001");
+        assert!(!failure.internal);
+        assert!(
+            failure.reason.contains("add a finding (TST001"),
+            "{}",
+            failure.reason
+        );
+        assert!(!fixed_text(&run).contains('#'));
+    }
+
+    #[test]
+    fn fixes_that_never_settle_are_reported_after_the_last_round() {
+        let (fs, settings) = setup();
+        // More findings than rounds, whose fixes all insert different lines at one place:
+        // one per round.
+        let linter = |fs: &dyn FileSystem, files: &[PathBuf], settings: &Settings| {
+            let mut p = lint_files(fs, files, settings)?;
+            let Some(file) = p.sources.iter().find(|f| f.path == Path::new(PATH)) else {
+                return Ok(p);
+            };
+            let at = file.text.find("  m: {}").unwrap();
+            let span = Span::new(file.id, at, at);
+            let done = file.text.matches('#').count();
+            for n in done..MAX_ROUNDS + 2 {
+                p.diagnostics.push(finding(
+                    format!("s{n}"),
+                    span,
+                    "add a line".into(),
+                    &format!("#{n}\n"),
+                ));
+            }
+            Ok(p)
+        };
         let run = fix_with(&fs, &settings, &FixOptions::default(), &linter).unwrap();
         assert_eq!(run.unconverged, ["TST001"]);
         assert!(run.failures.is_empty(), "{:?}", run.failures);
         assert_eq!(
             run.applied.iter().filter(|a| a.code == "TST001").count(),
             MAX_ROUNDS
+        );
+    }
+
+    /// `a` runs Ollama; `b` runs on the host's network, where `localhost` is right; both
+    /// read `../shared.env`. Fixing `a` alone must not break `b`.
+    fn shared_env_file() -> MemFs {
+        let mut fs = MemFs::new();
+        fs.insert(
+            "/r/a/compose.yaml",
+            "services:\n  ollama:\n    image: ollama/ollama\n    volumes: [\"m:/root/.ollama\"]\n  app:\n    image: ghcr.io/open-webui/open-webui:main\n    env_file: ../shared.env\n    depends_on: [ollama]\nvolumes:\n  m: {}\n",
+        );
+        fs.insert(
+            "/r/b/compose.yaml",
+            "services:\n  app:\n    image: ghcr.io/open-webui/open-webui:main\n    network_mode: host\n    env_file: ../shared.env\n",
+        );
+        fs.insert("/r/shared.env", "OLLAMA_BASE_URL=http://localhost:11434\n");
+        fs
+    }
+
+    #[test]
+    fn a_file_shared_with_a_project_not_named_is_fixed_only_where_it_is_used() {
+        let fs = shared_env_file();
+        let settings = Settings {
+            paths: vec![PathBuf::from("/r/a")],
+            ..Settings::default()
+        };
+        let run = fix(&fs, &settings, &FixOptions::default()).unwrap();
+        assert!(run.failures.is_empty(), "{:?}", run.failures);
+        let changed: Vec<&Path> = run.changes.iter().map(|c| c.path.as_path()).collect();
+        assert_eq!(changed, [Path::new("/r/a/compose.yaml")]);
+        let text = String::from_utf8(run.changes[0].fixed.clone()).unwrap();
+        assert!(
+            text.contains("    environment:\n      OLLAMA_BASE_URL: \"http://ollama:11434\"\n"),
+            "{text}"
+        );
+        // Only the named project is reported.
+        assert_eq!(run.projects.len(), 1);
+    }
+
+    #[test]
+    fn a_dropped_fix_with_no_other_way_says_what_it_would_change() {
+        // `app`'s environment is an anchor `other` uses too: the value written there would
+        // change `other`, so that is dropped as well, and the first reason is the one said.
+        let mut fs = shared_env_file();
+        fs.insert(
+            "/r/a/compose.yaml",
+            "services:\n  ollama:\n    image: ollama/ollama\n    volumes: [\"m:/root/.ollama\"]\n  app:\n    image: ghcr.io/open-webui/open-webui:main\n    env_file: ../shared.env\n    environment: &env\n      X: 1\n    depends_on: [ollama]\n  other:\n    image: busybox\n    environment: *env\nvolumes:\n  m: {}\n",
+        );
+        let settings = Settings {
+            paths: vec![PathBuf::from("/r/a")],
+            ..Settings::default()
+        };
+        let run = fix(&fs, &settings, &FixOptions::default()).unwrap();
+        assert!(run.changes.is_empty(), "{:?}", run.changes);
+        assert_eq!(run.failures.len(), 1, "{:?}", run.failures);
+        let failure = &run.failures[0];
+        assert_eq!(failure.code, "OLL001");
+        assert_eq!(failure.path, Path::new("/r/shared.env"));
+        assert!(!failure.internal);
+        assert!(
+            failure.reason.contains("it would add a finding (OLL005"),
+            "{}",
+            failure.reason
         );
     }
 

@@ -35,6 +35,8 @@ pub(crate) mod cmp900_unknown_code_in_suppression;
 pub(crate) mod cmp901_unused_suppression;
 pub mod docs;
 mod fix_conflicts;
+pub mod inline_fix;
+mod list_fix;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
 mod oll003_detour_through_host;
@@ -313,6 +315,7 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 pub fn check(ctx: &Context) -> Vec<Diagnostic> {
     let diagnostics: Vec<Diagnostic> = RULES.iter().flat_map(|rule| (rule.check)(ctx)).collect();
     let mut diagnostics = shared_lines::merge(diagnostics, ctx);
+    list_fix::remove_instead_of_duplicating(&mut diagnostics, ctx);
     fix_conflicts::withdraw_conflicting_fixes(&mut diagnostics, ctx.sources);
     fix_conflicts::withdraw_fixes_breaking_working_references(&mut diagnostics, ctx);
     diagnostics

@@ -236,7 +236,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                     ..
                 },
             ) if *owner == r.client => {
-                if let Some(network) = server_networks.first() {
+                if let Some(network) = server_networks.iter().find(|n| attachable(ctx, n)) {
                     fix = unsafe_fix(
                         format!("attach `{}` to network `{network}`", client.name),
                         vec![attach_to_network(ctx, &client.name, network)],
@@ -274,6 +274,18 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         out.push(d);
     }
     out
+}
+
+/// Whether the fix may attach a client to `network`: the project declares it (or it is the
+/// implicit `default`), else the attachment is one more use Compose refuses (CMP010); and its
+/// key is one Docker can name a network with (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`; Compose's schema
+/// checks keys of that form only, so `olla=ma` loads and fails later).
+fn attachable(ctx: &Context, network: &str) -> bool {
+    let valid = network.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && network
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    valid && (network == "default" || ctx.project.network(network).is_some())
 }
 
 /// The host port on which service `server` publishes its container port `port`.

@@ -33,9 +33,9 @@ declare_rule! {
     ///   ollama:
     ///     image: ollama/ollama
     ///     volumes:
-    ///       - ollama:/root/.ollama
+    ///       - ollama-models:/root/.ollama
     /// volumes:
-    ///   ollama: {}
+    ///   ollama-models: {}
     /// ```
     ///
     /// ## Fix safety
@@ -115,7 +115,8 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             .with_help(match near_miss.and_then(|m| m.source.as_deref()) {
                 Some(source) if !moved => format!("mount `{source}` at `{mount_at}` instead"),
                 _ => {
-                    let volume = if moved { "ollama-models" } else { "ollama" };
+                    // The volume the fix adds.
+                    let volume = format!("{}-models", service.name);
                     format!(
                         "mount a volume there: `volumes: [\"{volume}:{mount_at}\"]` and a top-level `volumes: {{{volume}: {{}}}}`"
                     )
@@ -213,6 +214,24 @@ fn persists(mount: &Mount, dir: &str) -> bool {
 mod tests {
     use super::*;
     use crate::source::{FileId, Span};
+
+    #[test]
+    fn the_help_names_the_volume_the_fix_adds() {
+        let d = crate::rules::reference_report::only_finding(
+            "OLL013",
+            "services:\n  llm:\n    image: ollama/ollama\n",
+        );
+        let fix = d.fix.as_ref().expect("a fix");
+        let help = d.help.as_ref().map_or("", |h| h.expose_unredacted());
+        assert!(
+            help.contains("`volumes: [\"llm-models:/root/.ollama\"]`"),
+            "{help}"
+        );
+        assert!(help.contains("{llm-models: {}}"), "{help}");
+        let added: String = fix.edits.iter().map(|e| e.content.as_str()).collect();
+        assert!(added.contains("\"llm-models:/root/.ollama\""), "{added}");
+        assert!(added.contains("  llm-models:"), "{added}");
+    }
 
     fn mount(kind: &str, target: &str) -> Mount {
         Mount {

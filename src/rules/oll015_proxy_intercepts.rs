@@ -58,9 +58,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Unsafe: the Ollama host is added to the service's `NO_PROXY` (appended to the value
-    /// where it is written, or a new `NO_PROXY` entry). The proxy stays, since it may be
-    /// needed for other hosts; the change adds to the file.
+    /// Unsafe: the Ollama host is added to the service's `NO_PROXY` and `no_proxy` (appended
+    /// to each value where it is written, or new `NO_PROXY` and `no_proxy` entries). The proxy
+    /// stays, since it may be needed for other hosts; the change adds to the file.
     ///
     /// ## Exceptions
     /// Public host names and IP addresses are not reported: a proxy can reach those. Proxy
@@ -120,20 +120,20 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             .as_ref()
             .and_then(|t| t.exact_span(0..t.value.len()).or_else(|| t.primary_span()))
             .or(Some(entry_span));
-        let no_proxy = ["NO_PROXY", "no_proxy"]
-            .iter()
-            .find(|k| {
-                service
-                    .env(k)
-                    .is_some_and(|v| v.value.as_ref().is_some_and(|t| !t.value.is_empty()))
-            })
-            .copied();
+        // The help names what the fix changes: each spelling the service sets, or both.
+        let set: Vec<&str> = ["NO_PROXY", "no_proxy"]
+            .into_iter()
+            .filter(|k| service.env(k).is_some_and(|v| v.value.is_some()))
+            .collect();
         let joined = hosts.join(",");
-        let help = match no_proxy {
-            Some(existing) => format!(
-                "add {quoted} to `{existing}` (and set `NO_PROXY` and `no_proxy` alike: Python reads the lower-case one first), or remove `{proxy_key}` if nothing needs the proxy"
+        let help = match set.as_slice() {
+            [one] => format!(
+                "add {quoted} to `{one}`, or remove `{proxy_key}` if nothing needs the proxy"
             ),
-            None => format!(
+            [_, _] => format!(
+                "add {quoted} to `NO_PROXY` and `no_proxy` alike (Go reads the upper-case one first, Python the lower-case one), or remove `{proxy_key}` if nothing needs the proxy"
+            ),
+            _ => format!(
                 "add `NO_PROXY: {joined}` and `no_proxy: {joined}` to service `{}`, or remove `{proxy_key}` if nothing needs the proxy",
                 service.name
             ),
@@ -181,4 +181,41 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         out.push(d);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::reference_report::only_finding;
+
+    const PROXIED: &str = "services:\n  app:\n    image: example/python-app\n    environment:\n      HTTP_PROXY: http://proxy.corp:3128\n      OLLAMA_HOST: http://ollama:11434\n    depends_on: [ollama]\n  ollama:\n    image: ollama/ollama\n    volumes: [\"m:/root/.ollama\"]\nvolumes: {m: {}}\n";
+
+    #[test]
+    fn with_no_no_proxy_the_fix_adds_both_spellings_as_the_help_says() {
+        let d = only_finding("OLL015", PROXIED);
+        let help = d.help.as_ref().map_or("", |h| h.expose_unredacted());
+        assert!(
+            help.contains("`NO_PROXY: ollama` and `no_proxy: ollama`"),
+            "{help}"
+        );
+        let fix = d.fix.as_ref().expect("a fix");
+        assert_eq!(fix.edits.len(), 1);
+        assert_eq!(
+            fix.edits[0].content,
+            "      NO_PROXY: ollama\n      no_proxy: ollama\n"
+        );
+    }
+
+    #[test]
+    fn with_one_spelling_set_the_help_names_only_what_the_fix_changes() {
+        let yaml = PROXIED.replace(
+            "      OLLAMA_HOST",
+            "      no_proxy: localhost\n      OLLAMA_HOST",
+        );
+        let d = only_finding("OLL015", &yaml);
+        let help = d.help.as_ref().map_or("", |h| h.expose_unredacted());
+        assert!(help.starts_with("add `ollama` to `no_proxy`,"), "{help}");
+        let fix = d.fix.as_ref().expect("a fix");
+        let contents: Vec<&str> = fix.edits.iter().map(|e| e.content.as_str()).collect();
+        assert_eq!(contents, [",ollama"]);
+    }
 }

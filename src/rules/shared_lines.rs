@@ -167,8 +167,7 @@ pub fn merge(diagnostics: Vec<Diagnostic>, ctx: &Context) -> Vec<Diagnostic> {
         });
         if edits_server_line {
             d.fix = None;
-            add_to_help(
-                d,
+            d.add_help(
                 "the same line sets where the Ollama server listens, so set this service's value in its own `environment:`",
             );
         }
@@ -181,17 +180,9 @@ fn lower_to_unproven(d: &mut Diagnostic) {
     if let Some(fix) = &mut d.fix {
         fix.applicability = Applicability::Unsafe;
     }
-    add_to_help(
-        d,
+    d.add_help(
         "the value reaches the container only through `env_file`, and its image is not known to read it: if it does, set it in the service's `environment:`",
     );
-}
-
-fn add_to_help(d: &mut Diagnostic, note: &str) {
-    d.help = Some(match d.help.take() {
-        Some(help) => format!("{}; {note}", help.expose_unredacted()).into(),
-        None => note.into(),
-    });
 }
 
 /// "service `a`", "services `a` and `b`", "services `a`, `b` and `c`".

@@ -5,8 +5,9 @@
 use super::Context;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::source::Span;
+use crate::yaml::Node;
 use crate::yaml::NodeKind;
-use crate::yaml_edit::{Form, add_name, insert_key, set_env, yaml_scalar};
+use crate::yaml_edit::{Form, add_name, insert_key, is_own, set_env, yaml_scalar};
 
 /// An unsafe fix from edits that could all be made.
 pub fn unsafe_fix(message: String, edits: Vec<Option<Edit>>) -> Option<Fix> {
@@ -22,12 +23,24 @@ fn text<'a>(ctx: &'a Context, file: crate::source::FileId) -> &'a str {
     &ctx.sources.get(file).text
 }
 
+/// The mapping of `service` where it is written, unless it is an alias's copy (`web: *base`):
+/// the copy carries the anchored original's spans, and an edit there would change every
+/// service made from it.
+fn own_service<'a>(ctx: &'a Context, service: &str) -> Option<(crate::source::FileId, &'a Node)> {
+    let (file, node) = ctx.project.written_service(ctx.sources, service)?;
+    let key = ctx.project.service(service)?.key_span;
+    (node.span.start >= key.end).then_some((file, node))
+}
+
 /// `extra_hosts: ["host.docker.internal:host-gateway"]` on a service (or the entry added to
 /// its list or map), mapping `name` to the Docker host.
 pub fn map_to_host_gateway(ctx: &Context, service: &str, name: &str) -> Option<Edit> {
-    let (file, node) = ctx.project.written_service(ctx.sources, service)?;
+    let (file, node) = own_service(ctx, service)?;
     let text = text(ctx, file);
-    match node.get("extra_hosts").map(|n| &n.kind) {
+    let entry = node.entry("extra_hosts");
+    match entry.map(|e| &e.value.kind) {
+        // A merged map is every merging service's; the service would need its own copy.
+        Some(NodeKind::Mapping(_)) if entry.is_some_and(|e| !is_own(node, e)) => None,
         Some(NodeKind::Mapping(_)) => insert_key(
             text,
             file,
@@ -49,7 +62,7 @@ pub fn map_to_host_gateway(ctx: &Context, service: &str, name: &str) -> Option<E
 
 /// `server` added to the `depends_on` of `client`, in the form that is there.
 pub fn depend_on(ctx: &Context, client: &str, server: &str) -> Option<Edit> {
-    let (file, node) = ctx.project.written_service(ctx.sources, client)?;
+    let (file, node) = own_service(ctx, client)?;
     add_name(
         text(ctx, file),
         file,
@@ -64,7 +77,7 @@ pub fn depend_on(ctx: &Context, client: &str, server: &str) -> Option<Edit> {
 /// A named volume `<service>-models` mounted at `dir` in the service, and declared at the top
 /// level of the same file.
 pub fn persist_models(ctx: &Context, service: &str, dir: &str) -> Vec<Option<Edit>> {
-    let Some((file, node)) = ctx.project.written_service(ctx.sources, service) else {
+    let Some((file, node)) = own_service(ctx, service) else {
         return vec![None];
     };
     let text = text(ctx, file);
@@ -104,12 +117,12 @@ pub fn persist_models(ctx: &Context, service: &str, dir: &str) -> Vec<Option<Edi
 
 /// `var: value` added to the environment of a service.
 pub fn set_variable(ctx: &Context, service: &str, var: &str, value: &str) -> Option<Edit> {
-    let (file, node) = ctx.project.written_service(ctx.sources, service)?;
+    let (file, node) = own_service(ctx, service)?;
     set_env(text(ctx, file), file, node, var, value)
 }
 
-/// `host` added to the service's `NO_PROXY` (appended to the value where it is written, or a
-/// new `NO_PROXY` entry).
+/// `host` added to the service's `NO_PROXY` (appended to the value where it is written, or
+/// new `NO_PROXY` and `no_proxy` entries: Go reads the one, Python the other first).
 pub fn exempt_from_proxy(
     ctx: &Context,
     service: &str,
@@ -126,17 +139,45 @@ pub fn exempt_from_proxy(
             },
         }),
         Some((_, None)) => None,
-        None => {
-            let (file, node) = ctx.project.written_service(ctx.sources, service)?;
-            set_env(text(ctx, file), file, node, "NO_PROXY", host)
-        }
+        None => set_variables(ctx, service, &[("NO_PROXY", host), ("no_proxy", host)]),
     }
+}
+
+/// `var: value` entries added to the environment of a service, in order, as one edit (they
+/// go in at one place).
+fn set_variables(ctx: &Context, service: &str, vars: &[(&str, &str)]) -> Option<Edit> {
+    let (file, node) = own_service(ctx, service)?;
+    let text = text(ctx, file);
+    if node.entry("environment").is_none() {
+        if text.get(node.span.start..)?.starts_with('{') {
+            return None;
+        }
+        let lines: Vec<String> = vars
+            .iter()
+            .map(|(k, v)| format!("{}: {}", yaml_scalar(k), yaml_scalar(v)))
+            .collect();
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        return insert_key(text, file, node, "environment", &lines);
+    }
+    let mut merged: Option<Edit> = None;
+    for (var, value) in vars {
+        let edit = set_env(text, file, node, var, value)?;
+        merged = match merged {
+            None => Some(edit),
+            Some(m) if m.span == edit.span => Some(Edit {
+                span: m.span,
+                content: m.content + &edit.content,
+            }),
+            Some(_) => return None,
+        };
+    }
+    merged
 }
 
 /// `network` added to the networks of `service`. A service that declares no `networks:` is on
 /// `default`, and declaring some would take it off; so `default` is listed with the new one.
 pub fn attach_to_network(ctx: &Context, service: &str, network: &str) -> Option<Edit> {
-    let (file, node) = ctx.project.written_service(ctx.sources, service)?;
+    let (file, node) = own_service(ctx, service)?;
     let text = text(ctx, file);
     let declared = node
         .get("networks")

@@ -174,3 +174,31 @@ pub fn shared_corpus() -> Option<PathBuf> {
     eprintln!("skipped: {} not present", root.display());
     None
 }
+
+/// The Docker Compose binary, or None (the test is skipped) where it is not named.
+pub fn oracle() -> Option<PathBuf> {
+    let required = std::env::var("COMPOSELINT_REQUIRE_DOCKER_COMPOSE").is_ok_and(|v| v == "1");
+    match std::env::var_os("COMPOSELINT_DOCKER_COMPOSE") {
+        Some(path) if !path.is_empty() => {
+            let path = PathBuf::from(path);
+            assert!(
+                path.is_file(),
+                "COMPOSELINT_DOCKER_COMPOSE={} is not a file",
+                path.display()
+            );
+            Some(path)
+        }
+        _ => {
+            assert!(
+                !required,
+                "COMPOSELINT_REQUIRE_DOCKER_COMPOSE=1 but COMPOSELINT_DOCKER_COMPOSE is not set \
+                 (COMPOSELINT_DOCKER_COMPOSE=$(scripts/compose-oracle))"
+            );
+            eprintln!(
+                "skipped: set COMPOSELINT_DOCKER_COMPOSE=$(scripts/compose-oracle) to compare \
+                 with Docker Compose"
+            );
+            None
+        }
+    }
+}

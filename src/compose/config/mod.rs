@@ -5,6 +5,7 @@
 //! loaded project itself is rendered by `document` (the walk over the merged tree), `fields`
 //! (the service fields with a shape of their own) and `values` (scalars in Go's types).
 
+mod diff;
 mod document;
 mod fields;
 mod values;
@@ -13,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+pub use diff::{ConfigPath, differences};
 pub use document::to_config_json;
 
 use super::model::Project;
@@ -50,7 +52,17 @@ impl CanonicalContext {
 /// - networks, volumes, secrets and configs that no service uses are left out;
 /// - every `$` is written `$$`, so that the output loads again as it reads.
 pub fn render(project: &Project) -> Result<Value, String> {
-    let mut value = project_json(project)?;
+    render_profiles(project, None)
+}
+
+/// [`render`] as `docker compose --profile '*' config` prints it: every service of the
+/// project, whatever profiles it has (what the fixer compares before and after a fix).
+pub fn render_every_service(project: &Project) -> Result<Value, String> {
+    render_profiles(project, Some(vec!["*".to_string()]))
+}
+
+fn render_profiles(project: &Project, profiles: Option<Vec<String>>) -> Result<Value, String> {
+    let mut value = project_json_with(project, profiles)?;
     if let Some(services) = value.get_mut("services").and_then(Value::as_object_mut) {
         for service in &project.services {
             let Some(Value::Object(out)) = services.get_mut(&service.name) else {
@@ -96,6 +108,11 @@ pub fn render(project: &Project) -> Result<Value, String> {
 /// service lists the implicit default network or a null `command` or `entrypoint`, and
 /// `env_file` is kept, not read into the environment.
 pub fn project_json(project: &Project) -> Result<Value, String> {
+    project_json_with(project, None)
+}
+
+/// [`project_json`] with these profiles enabled instead of the project's choice.
+fn project_json_with(project: &Project, profiles: Option<Vec<String>>) -> Result<Value, String> {
     let Some(root) = &project.merged else {
         return Err(
             "the project was loaded without keeping its merged document \
@@ -108,9 +125,8 @@ pub fn project_json(project: &Project) -> Result<Value, String> {
         project.directory.to_string_lossy().into_owned(),
     );
     // The services the chosen profiles start (Compose's default when none are chosen).
-    ctx.profiles = project
-        .enabled_profiles
-        .clone()
+    ctx.profiles = profiles
+        .or_else(|| project.enabled_profiles.clone())
         .unwrap_or_else(|| super::profiles::Selection::default_selection().profiles);
     to_config_json(root, &ctx).map_err(|e| e.to_string())
 }
