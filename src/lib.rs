@@ -21,6 +21,7 @@ pub mod paths;
 pub mod reachability;
 pub mod redact;
 pub mod rules;
+pub mod shared_networks;
 pub mod source;
 pub mod suppress;
 pub mod text;
@@ -34,6 +35,7 @@ use compose::load::{LoadError, LoadOptions, load_project};
 use compose::model::Project;
 use diagnostic::Diagnostic;
 use fs::FileSystem;
+use shared_networks::SharedNetworks;
 use source::Sources;
 use workspace::{PathError, projects_for_paths};
 
@@ -286,35 +288,106 @@ pub fn lint_map<T: Send>(
     keep: impl Fn(LintedProject) -> T + Sync,
 ) -> Result<Vec<T>, RunError> {
     let file_sets = project_file_sets(fs, settings)?;
+    let alone = file_sets.len() <= 1;
+    let lint_in = |loaded: LoadedProject, run: &SharedNetworks| {
+        keep(lint_loaded_in(
+            loaded,
+            settings.platform,
+            &settings.options,
+            run,
+        ))
+    };
+    // Projects see each other on the networks they share: a project that may look beyond
+    // itself waits until every project of the run is loaded and the directory of what each
+    // provides there is built; every other one is linted at once (and let go).
+    let nobody = SharedNetworks::default();
+    let first = in_parallel(file_sets.len(), |i| {
+        let loaded = load_one(fs, &file_sets[i], settings)?;
+        if alone {
+            return Ok((Stage::Done(lint_in(loaded, &nobody)), None));
+        }
+        let servers =
+            ollama::Servers::of_with(&loaded.project, &loaded.sources, &settings.options.ollama);
+        let catalog = ollama::Catalog {
+            servers: &servers,
+            project: &loaded.project,
+        };
+        let contribution = shared_networks::Contribution::of(&loaded.project, &catalog);
+        let stage = if shared_networks::looks_beyond(&loaded.project) {
+            Stage::Waiting(Box::new(loaded))
+        } else {
+            Stage::Done(lint_in(loaded, &nobody))
+        };
+        Ok((stage, Some(contribution)))
+    });
+    // The projects linted at once keep their place; the waiting ones are taken out, each
+    // behind a lock that its one worker empties.
+    let mut stages: Vec<Result<Option<T>, RunError>> = Vec::with_capacity(first.len());
+    let mut waiting = Vec::new();
+    let mut contributions = Vec::new();
+    for result in first {
+        stages.push(result.map(|(stage, contribution)| {
+            contributions.extend(contribution);
+            match stage {
+                Stage::Done(t) => Some(t),
+                Stage::Waiting(loaded) => {
+                    waiting.push(std::sync::Mutex::new(Some(loaded)));
+                    None
+                }
+            }
+        }));
+    }
+    let run = SharedNetworks::join(contributions);
+    let mut second = in_parallel(waiting.len(), |k| {
+        let loaded = waiting[k]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .expect("each waiting project is linted once");
+        lint_in(*loaded, &run)
+    })
+    .into_iter();
+    stages
+        .into_iter()
+        .map(|stage| match stage? {
+            Some(t) => Ok(t),
+            None => Ok(second.next().expect("every waiting project was linted")),
+        })
+        .collect()
+}
+
+/// Where a project of a run is after the first pass of [`lint_map`].
+enum Stage<T> {
+    Done(T),
+    /// Loaded, linted once the run's shared networks are known.
+    Waiting(Box<LoadedProject>),
+}
+
+/// `job(0..count)` across the available cores, the results in index order whatever the
+/// scheduling.
+fn in_parallel<T: Send>(count: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(file_sets.len());
-    let one = |files: &Vec<PathBuf>| {
-        load_one(fs, files, settings).map(|loaded| {
-            keep(lint_loaded_with(
-                loaded,
-                settings.platform,
-                &settings.options,
-            ))
-        })
-    };
+        .min(count);
     if workers <= 1 {
-        return file_sets.iter().map(one).collect();
+        return (0..count).map(job).collect();
     }
-    // Workers take the next project from a shared counter (projects differ a lot in size, so
-    // a fixed split would leave cores idle) and put each result in its project's slot.
+    // Workers take the next index from a shared counter (projects differ a lot in size, so
+    // a fixed split would leave cores idle) and put each result in its slot.
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut slots: Vec<Option<Result<T, RunError>>> = Vec::new();
-    slots.resize_with(file_sets.len(), || None);
-    let done: Vec<Vec<(usize, Result<T, RunError>)>> = std::thread::scope(|scope| {
+    let mut slots: Vec<Option<T>> = Vec::new();
+    slots.resize_with(count, || None);
+    let done: Vec<Vec<(usize, T)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
                     let mut out = Vec::new();
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(files) = file_sets.get(i) else { break };
-                        out.push((i, one(files)));
+                        if i >= count {
+                            break;
+                        }
+                        out.push((i, job(i)));
                     }
                     out
                 })
@@ -333,7 +406,7 @@ pub fn lint_map<T: Send>(
             *slot = Some(result);
         }
     }
-    // Every index below the length was taken by exactly one worker, so every slot is full.
+    // Every index below the count was taken by exactly one worker, so every slot is full.
     slots.into_iter().flatten().collect()
 }
 
@@ -348,9 +421,20 @@ pub fn lint_loaded_with(
     platform: net::Platform,
     options: &lint_config::LintOptions,
 ) -> LintedProject {
+    lint_loaded_in(loaded, platform, options, &SharedNetworks::default())
+}
+
+/// [`lint_loaded_with`] for a project of a run whose projects share the networks `run`
+/// describes.
+pub fn lint_loaded_in(
+    loaded: LoadedProject,
+    platform: net::Platform,
+    options: &lint_config::LintOptions,
+    run: &SharedNetworks,
+) -> LintedProject {
     let LoadedProject { project, sources } = loaded;
     let (mut diagnostics, suppressions) = suppress::apply(
-        rules::check_project_with(&project, &sources, platform, &options.ollama),
+        rules::check_project_in(&project, &sources, platform, &options.ollama, run),
         &project,
         &sources,
         &|code: &str| options.is_enabled(code),
