@@ -21,6 +21,7 @@ pub mod paths;
 pub mod reachability;
 pub mod redact;
 pub mod rules;
+pub mod shared_networks;
 pub mod source;
 pub mod suppress;
 pub mod text;
@@ -34,6 +35,7 @@ use compose::load::{LoadError, LoadOptions, load_project};
 use compose::model::Project;
 use diagnostic::Diagnostic;
 use fs::FileSystem;
+use shared_networks::SharedNetworks;
 use source::Sources;
 use workspace::{PathError, projects_for_paths};
 
@@ -294,11 +296,73 @@ pub fn lint_map<T: Send>(
     keep: impl Fn(LintedProject) -> T + Sync,
 ) -> Result<Vec<T>, RunError> {
     let file_sets = project_file_sets(fs, settings)?;
-    in_parallel(&file_sets, |files| {
-        lint_files(fs, files, settings).map(&keep)
+    let alone = file_sets.len() <= 1;
+    let lint_in = |loaded: LoadedProject, run: &SharedNetworks| {
+        keep(lint_loaded_in(
+            loaded,
+            settings.platform,
+            &settings.options,
+            run,
+        ))
+    };
+    // Projects see each other on the networks they share: a project that may look beyond
+    // itself waits until every project of the run is loaded and the directory of what each
+    // provides there is built; every other one is linted at once (and let go).
+    let nobody = SharedNetworks::default();
+    let first = in_parallel(&file_sets, |files| {
+        let loaded = load_one(fs, files, settings)?;
+        if alone {
+            return Ok((Stage::Done(lint_in(loaded, &nobody)), None));
+        }
+        let contribution = contribution_of(&loaded, settings);
+        let stage = if shared_networks::looks_beyond(&loaded.project) {
+            Stage::Waiting(Box::new(loaded))
+        } else {
+            Stage::Done(lint_in(loaded, &nobody))
+        };
+        Ok((stage, Some(contribution)))
+    });
+    // The projects linted at once keep their place; the waiting ones are taken out, each
+    // behind a lock that its one worker empties.
+    let mut stages: Vec<Result<Option<T>, RunError>> = Vec::with_capacity(first.len());
+    let mut waiting = Vec::new();
+    let mut contributions = Vec::new();
+    for result in first {
+        stages.push(result.map(|(stage, contribution)| {
+            contributions.extend(contribution);
+            match stage {
+                Stage::Done(t) => Some(t),
+                Stage::Waiting(loaded) => {
+                    waiting.push(std::sync::Mutex::new(Some(loaded)));
+                    None
+                }
+            }
+        }));
+    }
+    let run = SharedNetworks::join(contributions);
+    let mut second = in_parallel(&waiting, |slot| {
+        let loaded = slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .expect("each waiting project is linted once");
+        lint_in(*loaded, &run)
     })
-    .into_iter()
-    .collect()
+    .into_iter();
+    stages
+        .into_iter()
+        .map(|stage| match stage? {
+            Some(t) => Ok(t),
+            None => Ok(second.next().expect("every waiting project was linted")),
+        })
+        .collect()
+}
+
+/// Where a project of a run is after the first pass of [`lint_map`].
+enum Stage<T> {
+    Done(T),
+    /// Loaded, linted once the run's shared networks are known.
+    Waiting(Box<LoadedProject>),
 }
 
 /// The compose files of each project `settings` names, in the order [`lint`] reports them.
@@ -316,8 +380,49 @@ pub fn lint_files(
     files: &[PathBuf],
     settings: &Settings,
 ) -> Result<LintedProject, RunError> {
+    lint_files_in(fs, files, settings, &SharedNetworks::default())
+}
+
+/// [`lint_files`] in a run whose projects provide `run` on the networks they share.
+pub fn lint_files_in(
+    fs: &dyn FileSystem,
+    files: &[PathBuf],
+    settings: &Settings,
+    run: &SharedNetworks,
+) -> Result<LintedProject, RunError> {
     load_one(fs, files, settings)
-        .map(|loaded| lint_loaded_with(loaded, settings.platform, &settings.options))
+        .map(|loaded| lint_loaded_in(loaded, settings.platform, &settings.options, run))
+}
+
+/// What the projects `settings` names provide on the networks they share (empty for one
+/// project): the directory [`lint`] lints each of them in.
+pub fn shared_networks_of(
+    fs: &dyn FileSystem,
+    settings: &Settings,
+) -> Result<SharedNetworks, RunError> {
+    let file_sets = project_file_sets(fs, settings)?;
+    if file_sets.len() <= 1 {
+        return Ok(SharedNetworks::default());
+    }
+    let contributions = in_parallel(&file_sets, |files| {
+        load_one(fs, files, settings).map(|loaded| contribution_of(&loaded, settings))
+    })
+    .into_iter()
+    // A project that does not load provides nothing; `lint` reports it.
+    .filter_map(Result::ok)
+    .collect();
+    Ok(SharedNetworks::join(contributions))
+}
+
+/// What one loaded project provides on the networks it shares with others.
+fn contribution_of(loaded: &LoadedProject, settings: &Settings) -> shared_networks::Contribution {
+    let servers =
+        ollama::Servers::of_with(&loaded.project, &loaded.sources, &settings.options.ollama);
+    let catalog = ollama::Catalog {
+        servers: &servers,
+        project: &loaded.project,
+    };
+    shared_networks::Contribution::of(&loaded.project, &catalog)
 }
 
 /// `f` of each item, across the available cores, in the items' order.
@@ -360,7 +465,7 @@ pub fn in_parallel<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) ->
             *slot = Some(result);
         }
     }
-    // Every index below the length was taken by exactly one worker, so every slot is full.
+    // Every index below the count was taken by exactly one worker, so every slot is full.
     slots.into_iter().flatten().collect()
 }
 
@@ -375,10 +480,21 @@ pub fn lint_loaded_with(
     platform: net::Platform,
     options: &lint_config::LintOptions,
 ) -> LintedProject {
+    lint_loaded_in(loaded, platform, options, &SharedNetworks::default())
+}
+
+/// [`lint_loaded_with`] for a project of a run whose projects share the networks `run`
+/// describes.
+pub fn lint_loaded_in(
+    loaded: LoadedProject,
+    platform: net::Platform,
+    options: &lint_config::LintOptions,
+    run: &SharedNetworks,
+) -> LintedProject {
     let LoadedProject { project, sources } = loaded;
     let secrets = redact::Secrets::collect(&project, &sources);
     let (mut diagnostics, suppressions) = suppress::apply(
-        rules::check_project_with(&project, &sources, platform, &options.ollama),
+        rules::check_project_in(&project, &sources, platform, &options.ollama, run),
         &project,
         &sources,
         &|code: &str| options.is_enabled(code),

@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use crate::compose::model::{Port, Project, Service};
 use crate::compose::ports::{BindAddress, HostPorts};
+use crate::shared_networks::{Provider, SharedNetworks};
 
 /// Which Docker the project must work on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -93,6 +94,8 @@ pub enum Resolution {
         kind: NameKind,
         network: String,
     },
+    /// A service of another project of the run, on a network both use.
+    OtherProject { provider: Provider, network: String },
     /// A name of a service that the client cannot reach: no shared network, or the client's
     /// `network_mode` keeps it off the project's networks.
     Unreachable { service: usize, kind: NameKind },
@@ -106,7 +109,8 @@ pub enum Resolution {
     /// A name outside the project (a domain, an IP address): not judged.
     External,
     /// A single-label name nothing resolves. `maybe_external` when the client sits on an
-    /// external network, where the name may belong to another project.
+    /// external network, where the name may belong to another project: one whose creator
+    /// the run does not hold (the run knows every name on the others).
     Unknown { maybe_external: bool },
 }
 
@@ -159,6 +163,8 @@ pub struct Network<'p> {
     members_of: HashMap<usize, Vec<usize>>,
     /// Network key → the services attached to it.
     attached: HashMap<String, Vec<usize>>,
+    /// The networks this project shares with the other projects of the run.
+    run: Option<&'p SharedNetworks>,
 }
 
 const LOOPBACK_NAMES: [&str; 3] = ["localhost", "localhost.localdomain", "ip6-localhost"];
@@ -261,7 +267,35 @@ impl<'p> Network<'p> {
             listeners,
             published,
             external_networks,
+            run: None,
         }
+    }
+
+    /// Names the other projects of the run provide on the networks this one shares with
+    /// them resolve too.
+    pub fn with_run(mut self, run: &'p SharedNetworks) -> Self {
+        self.run = Some(run);
+        self
+    }
+
+    /// The engine's name of the network with key `key` (an undeclared one goes by its key).
+    pub fn engine_name<'a>(&'a self, key: &'a str) -> &'a str {
+        self.project.network(key).map_or(key, |n| n.name.as_str())
+    }
+
+    /// The networks of the run's directory the client is on, by engine name.
+    pub fn shared_networks(&self, client: usize) -> Vec<&str> {
+        match (&self.namespaces[client], self.run) {
+            (Namespace::Own { networks, .. }, Some(_)) => {
+                networks.iter().map(|n| self.engine_name(n)).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The run's directory, when linting sees the other projects of the run.
+    pub fn run(&self) -> Option<&'p SharedNetworks> {
+        self.run
     }
 
     pub fn project(&self) -> &'p Project {
@@ -463,15 +497,7 @@ impl<'p> Network<'p> {
             self.names.get(host).cloned().unwrap_or_default();
         candidates.extend(link);
         if candidates.is_empty() {
-            let on_external = match namespace {
-                Namespace::Own { networks, .. } => {
-                    networks.iter().any(|n| self.external_networks.contains(n))
-                }
-                _ => false,
-            };
-            return Resolution::Unknown {
-                maybe_external: on_external,
-            };
+            return self.resolve_in_run(client, host, namespace);
         }
         let client_networks: &[String] = match namespace {
             Namespace::Own { networks, .. } => networks,
@@ -497,13 +523,41 @@ impl<'p> Network<'p> {
         let _ = client;
         Resolution::Unreachable { service, kind }
     }
+
+    /// A name nothing of the project provides: another project of the run may, on a network
+    /// the client shares with it.
+    fn resolve_in_run(&self, client: usize, host: &str, namespace: &Namespace) -> Resolution {
+        let own = self.project.name.as_str();
+        if let Some(run) = self.run {
+            for network in self.shared_networks(client) {
+                if let Some(provider) = run.provider(network, host, own) {
+                    return Resolution::OtherProject {
+                        provider,
+                        network: network.to_string(),
+                    };
+                }
+            }
+        }
+        // An external network whose creator the run holds has no names the run does not know.
+        let unknown_external = |key: &String| {
+            self.external_networks.contains(key)
+                && self
+                    .run
+                    .is_none_or(|run| !run.settled(self.engine_name(key), own))
+        };
+        let maybe_external = match namespace {
+            Namespace::Own { networks, .. } => networks.iter().any(unknown_external),
+            _ => false,
+        };
+        Resolution::Unknown { maybe_external }
+    }
 }
 
 /// Docker's default bridge gateway on Linux (`docker0`), what `host-gateway` usually is.
 pub const DOCKER0_GATEWAY: Ipv4Addr = Ipv4Addr::new(172, 17, 0, 1);
 
 /// The namespace of service `i`, following `network_mode: service:X` chains.
-fn namespace_of(project: &Project, i: usize) -> Namespace {
+pub(crate) fn namespace_of(project: &Project, i: usize) -> Namespace {
     let mut current = i;
     for _ in 0..=project.services.len() {
         let s = &project.services[current];

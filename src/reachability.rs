@@ -31,7 +31,7 @@ pub enum Verdict {
     },
     /// OLL005: the name resolves to nothing.
     UnknownHost {
-        suggestion: Option<String>,
+        suggestion: Option<Suggestion>,
         maybe_external: bool,
     },
     /// OLL006: the host is right but nothing listens on that port.
@@ -42,6 +42,15 @@ pub enum Verdict {
         /// The port used is the one the server publishes on the host.
         published_port: bool,
         /// The URL left the port out.
+        port_left_out: bool,
+    },
+    /// OLL006 for the Ollama of another project of the run, reached by name on a network
+    /// both use: nothing listens on the port used.
+    WrongPortInOtherProject {
+        project: String,
+        service: String,
+        used: u16,
+        listening: u16,
         port_left_out: bool,
     },
     /// OLL007: the name exists but the client cannot reach that service's network.
@@ -79,6 +88,17 @@ pub fn aims_at_host_ollama(reference: &Reference, net: &Network, servers: &Serve
         ),
         Resolution::Host { .. }
     ) && through_host(net, servers, port, false).is_none()
+}
+
+/// "Did you mean …?" for a name nothing resolves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    pub name: String,
+    /// The port its Ollama listens on; None when it runs no Ollama the tool knows.
+    pub port: Option<u16>,
+    /// The other project of the run whose service answers to the name, and the network
+    /// they share; None for a service of this project.
+    pub elsewhere: Option<(String, String)>,
 }
 
 /// The server a working or fixable reference is aimed at, when certain: the only Ollama
@@ -150,7 +170,9 @@ fn judge_target(
         // Names only containers resolve. The literal gateway address is not a name: a
         // browser on a Linux Docker host reaches it.
         return match resolution {
-            Resolution::Sibling { .. } | Resolution::Unreachable { .. } => Verdict::BrowserSide,
+            Resolution::Sibling { .. }
+            | Resolution::Unreachable { .. }
+            | Resolution::OtherProject { .. } => Verdict::BrowserSide,
             Resolution::Host { route, .. } if route != HostRoute::GatewayAddress => {
                 Verdict::BrowserSide
             }
@@ -194,6 +216,22 @@ fn judge_target(
                 }
             }
         },
+        Resolution::OtherProject { provider, .. } => {
+            match provider.listeners.iter().find(|l| l.kind == OLLAMA) {
+                Some(l) if l.scope == BindScope::All && l.port != port => {
+                    Verdict::WrongPortInOtherProject {
+                        project: provider.project,
+                        service: provider.service,
+                        used: port,
+                        listening: l.port,
+                        port_left_out: url.port.is_none(),
+                    }
+                }
+                // An Ollama that listens on its loopback only refuses the connection; its own
+                // project reports that where it is set (OLL008).
+                _ => Verdict::Works,
+            }
+        }
         Resolution::Unreachable { service, .. } => {
             if servers.get(service).is_some() {
                 Verdict::NoSharedNetwork { server: service }
@@ -230,7 +268,7 @@ fn judge_target(
         // An `include` file that could not be read may define the name.
         Resolution::Unknown { .. } if project.is_partial() => Verdict::Works,
         Resolution::Unknown { maybe_external } => Verdict::UnknownHost {
-            suggestion: suggest_server(net, servers, reference.client, &url.host),
+            suggestion: suggest(net, servers, reference.client, &url.host),
             maybe_external,
         },
     };
@@ -240,6 +278,9 @@ fn judge_target(
         && matches!(
             verdict,
             Verdict::WrongPort {
+                port_left_out: true,
+                ..
+            } | Verdict::WrongPortInOtherProject {
                 port_left_out: true,
                 ..
             }
@@ -359,6 +400,9 @@ fn aimed_at_ollama(
     match resolution {
         Resolution::Sibling { service, .. } | Resolution::Unreachable { service, .. } => {
             servers.get(*service).is_some()
+        }
+        Resolution::OtherProject { provider, .. } => {
+            provider.listeners.iter().any(|l| l.kind == OLLAMA)
         }
         Resolution::Loopback(
             namespace @ (Namespace::Own { .. } | Namespace::DefaultBridge { .. }),
@@ -522,8 +566,63 @@ fn intercepting_proxy(project: &Project, reference: &Reference) -> Option<String
 }
 
 /// "did you mean …?": the Ollama service whose name is closest to a name that resolves to
-/// nothing.
-fn suggest_server(net: &Network, servers: &Servers, client: usize, host: &str) -> Option<String> {
+/// nothing, then the closest name another project of the run provides on a network the
+/// client shares with it.
+fn suggest(net: &Network, servers: &Servers, client: usize, host: &str) -> Option<Suggestion> {
+    let own = |name: String| {
+        let port = net
+            .project()
+            .service_index
+            .get(name.as_str())
+            .and_then(|&i| servers.get(i))
+            .map(|s| s.listen.port);
+        Suggestion {
+            name,
+            port,
+            elsewhere: None,
+        }
+    };
+    if let Some(name) = closest_server(net, servers, client, host) {
+        return Some(own(name));
+    }
+    suggest_in_run(net, client, host)
+        .or_else(|| sole_reachable_server(net, servers, client).map(|(_, n)| own(n)))
+}
+
+/// The name nearest to `host` that another project of the run provides on a network the
+/// client shares with it; one that runs an Ollama first.
+fn suggest_in_run(net: &Network, client: usize, host: &str) -> Option<Suggestion> {
+    let run = net.run()?;
+    let own = net.project().name.as_str();
+    let mut provided: Vec<(&str, crate::shared_networks::Provider, &str)> = Vec::new();
+    for network in net.shared_networks(client) {
+        provided.extend(run.names_on(network, own).map(|(n, p)| (n, p, network)));
+    }
+    let ollama = |p: &crate::shared_networks::Provider| {
+        p.listeners
+            .iter()
+            .find(|l| l.kind == OLLAMA && l.scope == BindScope::All)
+            .map(|l| l.port)
+    };
+    let servers: Vec<&str> = provided
+        .iter()
+        .filter(|(_, p, _)| ollama(p).is_some())
+        .map(|(n, _, _)| *n)
+        .collect();
+    let everything: Vec<&str> = provided.iter().map(|(n, _, _)| *n).collect();
+    let name = crate::names::closest(host, &servers)
+        .or_else(|| crate::names::closest(host, &everything))?;
+    let (_, provider, network) = provided.iter().find(|(n, _, _)| *n == name)?;
+    Some(Suggestion {
+        name: name.to_string(),
+        port: ollama(provider),
+        elsewhere: Some((provider.project.clone(), network.to_string())),
+    })
+}
+
+/// The Ollama service of the project whose name is a near miss of `host`: among those the
+/// client reaches first.
+fn closest_server(net: &Network, servers: &Servers, client: usize, host: &str) -> Option<String> {
     let project = net.project();
     // Near misses among the servers the client could reach first, so a large project does not
     // compare every typo with every server.
@@ -541,7 +640,5 @@ fn suggest_server(net: &Network, servers: &Servers, client: usize, host: &str) -
         .iter()
         .map(|&i| project.services[i].name.as_str())
         .collect();
-    crate::names::closest(host, &names)
-        .map(str::to_string)
-        .or_else(|| sole_reachable_server(net, servers, client).map(|(_, n)| n))
+    crate::names::closest(host, &names).map(str::to_string)
 }

@@ -387,8 +387,7 @@ static REFERENCES: &[Reference] = &[
         "standalone, the variable is unset", NO_FINDING),
     row("27", "runtipi__runtipi-appstore", RUNTIPI_FORM, ("apps/open-webui/.env", 1, "OPENWEBUI_OLLAMA_URL=http://ollama-cpu:11434"), OK,
         "placeholder `http://ollama-cpu:11434`: container name and container port on the shared `tipi_main_network`. OK",
-        NO_FINDING)
-        .gap("`ollama-cpu` is another app's container on a network the platform provides and the file does not declare, so nothing in the files resolves the name: OLL005 is reported, at info level because the client is on a network from outside the project"),
+        NO_FINDING),
     // §28 Open Notebook: ok.
     row("28", "lfnovo__open-notebook", AS_IS, ("examples/docker-compose-ollama.yml", 55, "OLLAMA_API_BASE=http://ollama:11434"), OK,
         "`OLLAMA_API_BASE=http://ollama:11434`. OK", NO_FINDING),

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::fs::FileSystem;
 use crate::workspace::projects_for_paths;
-use crate::{LintedProject, RunError, Settings, lint_files, project_files};
+use crate::{LintedProject, RunError, Settings, project_files};
 use edits::{PathEdit, Take, Taken, apply, at_path};
 use overlay::Overlay;
 use verify::{Checked, FindingKey, ProjectKey, Rejection, judge, key_of, project_key};
@@ -113,8 +113,8 @@ struct State {
 
 /// How the fixer lints one project: the library's [`lint_files`], or in tests one that adds
 /// fixes of its own.
-type Linter =
-    dyn Fn(&dyn FileSystem, &[PathBuf], &Settings) -> Result<LintedProject, RunError> + Sync;
+type Linter<'l> =
+    dyn Fn(&dyn FileSystem, &[PathBuf], &Settings) -> Result<LintedProject, RunError> + Sync + 'l;
 
 /// Fixes every project `settings` names, without writing anything.
 pub fn fix(
@@ -122,7 +122,12 @@ pub fn fix(
     settings: &Settings,
     options: &FixOptions,
 ) -> Result<FixRun, RunError> {
-    fix_with(fs, settings, options, &lint_files)
+    // Projects of one run see each other on the networks they share, before and after a fix
+    // alike (what a fix changes there is not followed into the other projects).
+    let run = crate::shared_networks_of(fs, settings)?;
+    fix_with(fs, settings, options, &|fs, files, settings| {
+        crate::lint_files_in(fs, files, settings, &run)
+    })
 }
 
 /// The projects fixes are checked on: those `settings` names, then the others that read a
@@ -130,7 +135,7 @@ pub fn fix(
 /// the projects that read a file it touches, so only those are linted again.
 struct World<'a> {
     settings: Settings,
-    lint: &'a Linter,
+    lint: &'a Linter<'a>,
     /// How many of `projects` are the named ones.
     named: usize,
     /// Each project's compose files, in the order of `projects`.
@@ -217,7 +222,7 @@ fn fix_with(
     fs: &dyn FileSystem,
     settings: &Settings,
     options: &FixOptions,
-    lint: &Linter,
+    lint: &Linter<'_>,
 ) -> Result<FixRun, RunError> {
     // Checking a fix compares what Compose runs before and after it: the merged documents
     // are needed.
@@ -600,7 +605,7 @@ mod tests {
     ) -> impl Fn(&dyn FileSystem, &[PathBuf], &Settings) -> Result<LintedProject, RunError> + Sync
     {
         move |fs, files, settings| {
-            let mut p = lint_files(fs, files, settings)?;
+            let mut p = crate::lint_files(fs, files, settings)?;
             {
                 let Some(file) = p.sources.iter().find(|f| f.path == Path::new(PATH)) else {
                     return Ok(p);
@@ -705,7 +710,7 @@ mod tests {
         // More findings than rounds, whose fixes all insert different lines at one place:
         // one per round.
         let linter = |fs: &dyn FileSystem, files: &[PathBuf], settings: &Settings| {
-            let mut p = lint_files(fs, files, settings)?;
+            let mut p = crate::lint_files(fs, files, settings)?;
             let Some(file) = p.sources.iter().find(|f| f.path == Path::new(PATH)) else {
                 return Ok(p);
             };

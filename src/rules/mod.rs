@@ -10,6 +10,7 @@ use crate::knowledge::Extensions;
 use crate::net::{Network, Platform};
 use crate::ollama::{Catalog, Reference, Servers, references_with};
 use crate::reachability::{Verdict, judge};
+use crate::shared_networks::SharedNetworks;
 use crate::source::{Sources, Span};
 
 mod cmp001_yaml_syntax_error;
@@ -88,6 +89,24 @@ pub fn check_project_with(
     platform: Platform,
     extensions: &Extensions,
 ) -> Vec<Diagnostic> {
+    check_project_in(
+        project,
+        sources,
+        platform,
+        extensions,
+        &SharedNetworks::default(),
+    )
+}
+
+/// [`check_project_with`] for a project of a run, which resolves the names the other
+/// projects of the run provide on the networks it shares with them (`run`).
+pub fn check_project_in(
+    project: &Project,
+    sources: &Sources,
+    platform: Platform,
+    extensions: &Extensions,
+    run: &SharedNetworks,
+) -> Vec<Diagnostic> {
     let selections = profiles::selections(project);
     let check_one = |selection: &Selection| {
         let selected = profiles::select(project, selection);
@@ -96,6 +115,7 @@ pub fn check_project_with(
             sources,
             platform,
             extensions,
+            run,
         )
     };
     match selections.as_slice() {
@@ -114,13 +134,14 @@ fn check_selection(
     sources: &Sources,
     platform: Platform,
     extensions: &Extensions,
+    run: &SharedNetworks,
 ) -> Vec<Diagnostic> {
     let servers = Servers::of_with(project, sources, extensions);
     let catalog = Catalog {
         servers: &servers,
         project,
     };
-    let net = Network::new(project, &catalog);
+    let net = Network::new(project, &catalog).with_run(run);
     let judged: Vec<(Reference, Verdict)> = references_with(project, &servers, extensions)
         .into_iter()
         .map(|r| {

@@ -16,8 +16,13 @@ declare_rule! {
     /// `hostname:` (which is not a DNS name for other containers), or `host-gateway` (which
     /// only means something inside `extra_hosts`).
     ///
-    /// When the client is attached to an `external` network the name may belong to another
-    /// project's container there, so the finding is only `info`.
+    /// Projects linted together (`composelint DIR` finding several, or several paths) see
+    /// each other: a name another project's service answers to on a network both use (an
+    /// `external` one, or one given the same `name:`) resolves. When the client is attached
+    /// to an `external` network whose creating project is not linted with it, the name may
+    /// belong to a container of another project there, so the finding is only `info`; when
+    /// that project is linted too, every name on the network is known and the finding is an
+    /// error, with the nearest name provided there.
     ///
     /// ## Example
     /// ```yaml
@@ -43,7 +48,8 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe when the name is a near-miss of an Ollama service's name that the client
-    /// shares a network with (a typo); otherwise no fix.
+    /// shares a network with (a typo), in its project or in another project linted with
+    /// it; otherwise no fix.
     ///
     /// ## Exceptions
     /// Names provided outside Compose (a DNS server of your own, a container started by
@@ -88,16 +94,27 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             d.severity = Severity::Info;
             d = d.with_help("the client is on an external network: the name may belong to a container of another project");
         }
-        if let Some(name) = suggestion {
-            let index = ctx.project.service_index.get(name.as_str()).copied();
-            let port = index
-                .and_then(|i| ctx.servers.get(i))
-                .map_or(11434, |s| s.listen.port);
+        if let Some(suggestion) = suggestion {
+            let name = &suggestion.name;
             if !*maybe_external {
-                d = d.with_help(format!("did you mean `{name}`?"));
+                d = d.with_help(match &suggestion.elsewhere {
+                    None => format!("did you mean `{name}`?"),
+                    Some((project, network)) => format!(
+                        "did you mean `{name}` (of project `{project}`, on network `{network}`)? \
+                         No container of the projects linted with this one answers to `{}` \
+                         there, and the project that creates that network is among them",
+                        r.url.host
+                    ),
+                });
             }
             let near_miss = crate::names::closest(&r.url.host, &[name.as_str()]).is_some();
+            // Another project's name is certain only where its Ollama is known.
+            let port = match suggestion.elsewhere {
+                None => Some(suggestion.port.unwrap_or(11434)),
+                Some(_) => suggestion.port,
+            };
             if near_miss
+                && let Some(port) = port
                 && let Some(fix) =
                     safe_fix(format!("use service `{name}`"), retarget(r, name, port))
             {

@@ -4,6 +4,7 @@ use super::reference_report::{
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::knowledge::TargetUrl;
+use crate::ollama::Reference;
 use crate::reachability::Verdict;
 
 declare_rule! {
@@ -19,6 +20,9 @@ declare_rule! {
     /// - the port left out, so `http://` means 80 and `https://` 443;
     /// - Ollama moved to another port by its `OLLAMA_HOST` (`0.0.0.0:8080`, or
     ///   `http://0.0.0.0`, which means port 80).
+    ///
+    /// The same holds for an Ollama of another project linted in the same run, reached by
+    /// name on a network both projects use (`external: true`, or the same `name:`).
     ///
     /// ## Why is this bad?
     /// Nothing answers on that port: the request is refused ("connection refused",
@@ -71,6 +75,23 @@ declare_rule! {
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (r, verdict) in ctx.references {
+        if let Verdict::WrongPortInOtherProject {
+            project,
+            service,
+            used,
+            listening,
+            port_left_out,
+        } = verdict
+        {
+            out.push(in_other_project(
+                ctx,
+                r,
+                (project, service),
+                (*used, *listening),
+                *port_left_out,
+            ));
+            continue;
+        }
         let Verdict::WrongPort {
             server,
             used,
@@ -156,18 +177,50 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                     .map_or(11434, |s| s.server.server.default_port)
             ));
         } else {
-            let url = working_url(ctx, r, &r.url.host, listening);
-            d = d.with_help(format!("use `{url}`"));
-            if let Some(fix) = safe_fix(
-                format!("use port {listening}"),
-                retarget(r, &r.url.host, listening),
-            ) {
-                d = d.with_fix(fix);
-            }
+            d = use_port(ctx, r, d, listening);
         }
         out.push(d);
     }
     out
+}
+
+/// The wrong port of an Ollama that another project of the run runs, on a network both use.
+fn in_other_project(
+    ctx: &Context,
+    r: &Reference,
+    (project, service): (&str, &str),
+    (used, listening): (u16, u16),
+    port_left_out: bool,
+) -> Diagnostic {
+    let reason = if port_left_out {
+        let scheme = r.url.scheme.as_deref().unwrap_or("http");
+        format!("without a port, `{scheme}://` goes to port {used}")
+    } else {
+        format!("nothing listens on port {used}")
+    };
+    let message = format!(
+        "{}: {reason} of the `{service}` container of project `{project}`; Ollama listens on {listening}",
+        subject(ctx, r)
+    );
+    use_port(
+        ctx,
+        r,
+        report(ctx, &RULE, r, Part::Port, message),
+        listening,
+    )
+}
+
+/// The help and safe fix that write the port Ollama listens on into the reference.
+fn use_port(ctx: &Context, r: &Reference, d: Diagnostic, listening: u16) -> Diagnostic {
+    let url = working_url(ctx, r, &r.url.host, listening);
+    let d = d.with_help(format!("use `{url}`"));
+    match safe_fix(
+        format!("use port {listening}"),
+        retarget(r, &r.url.host, listening),
+    ) {
+        Some(fix) => d.with_fix(fix),
+        None => d,
+    }
 }
 
 #[cfg(test)]
