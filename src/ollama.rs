@@ -214,6 +214,9 @@ pub enum Written {
     /// Not written: the app's default applies (`var` unset, or set to a value the image
     /// ignores).
     AppDefault { var: String },
+    /// A value in an app's own config file mounted into the container (LiteLLM's
+    /// `api_base`); the reference's text points into that file.
+    ConfigFile { key: String },
 }
 
 /// What a client expects of the URL.
@@ -307,6 +310,7 @@ impl Reference {
             Written::Env { key, .. } => key,
             Written::Command { .. } => "command",
             Written::AppDefault { var } => var,
+            Written::ConfigFile { key } => key,
         }
     }
 }
@@ -408,6 +412,9 @@ pub fn references_with(
             if let Some((var, setting)) = stand_in {
                 claimed.push(var.key.as_str());
                 push_stand_in(&mut out, i, var, client, setting, &resolved, &env);
+            }
+            if !is_server {
+                push_config_file_urls(&mut out, i, service, client);
             }
             let stood_in_for = stand_in.map(|(_, setting)| setting.name.as_str());
             for r in resolved {
@@ -737,6 +744,64 @@ fn push_stand_in(
             reads: setting.name.as_str(),
             default: default.clone(),
         });
+    }
+}
+
+/// The URLs in the app's own config file, when its command line names a file a bind mount
+/// puts into the container and the file's format is known (LiteLLM's `--config`).
+fn push_config_file_urls(
+    out: &mut Vec<Reference>,
+    client_index: usize,
+    service: &Service,
+    client: &ClientMatch,
+) {
+    let words: Vec<&str> = service
+        .entrypoint
+        .iter()
+        .flatten()
+        .chain(service.command.iter().flatten())
+        .map(|t| t.value.as_str())
+        .collect();
+    for setting in client.profile.external_settings() {
+        let Some(reader) = setting.config_reader else {
+            continue;
+        };
+        let Some(path) = reader.path_in(&words) else {
+            continue;
+        };
+        let Some(config) = service
+            .mounted_configs
+            .iter()
+            .find(|c| knowledge::config_file::in_container(&c.target, "/") == path)
+        else {
+            continue;
+        };
+        for text in reader.ollama_urls(&config.root) {
+            let Some(url) = TargetUrl::parse(text.value.trim()) else {
+                continue;
+            };
+            out.push(Reference {
+                client: client_index,
+                written: Written::ConfigFile {
+                    key: "api_base".to_string(),
+                },
+                text: text.clone(),
+                url,
+                expect: Expectation {
+                    scheme: setting.scheme,
+                    api: setting.api,
+                    path: setting.path,
+                    side: setting.side(client.profile),
+                    firm: is_firm(setting.confidence),
+                },
+                profile: Some(client.profile),
+                setting: Some(setting),
+                ignored_var: None,
+                loopback_rewrite: None,
+                evidence: Evidence::Read,
+                misnamed: None,
+            });
+        }
     }
 }
 

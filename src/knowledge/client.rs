@@ -191,6 +191,9 @@ pub struct UrlVar {
     /// The app rewrites loopback hosts itself, so `localhost` there is not a mistake.
     #[serde(default)]
     pub loopback_rewrite: Option<LoopbackRewrite>,
+    /// For a config-file setting whose format is known: how to find the file and its URLs.
+    #[serde(default)]
+    pub config_reader: Option<super::config_file::ConfigReader>,
     /// Stored in the app's database after the first start; later changes to the variable are
     /// ignored unless the app is told to reset.
     #[serde(default)]

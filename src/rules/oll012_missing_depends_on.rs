@@ -277,5 +277,11 @@ fn how(r: &Reference) -> String {
         Written::AppDefault { var } => {
             format!("its default `{var}={}`", redact::credentials(&r.text.value))
         }
+        Written::ConfigFile { key } => {
+            format!(
+                "`{key}: {}` in its config file",
+                redact::credentials(&r.text.value)
+            )
+        }
     }
 }
