@@ -652,7 +652,11 @@ pub fn references_with(
 /// counts when it says Ollama (`OLLAMA_URL`) or is no variable name at all (`/ollama/api`)
 /// with a value aimed at an Ollama port or server. Only the service's own entries count
 /// (its `environment:`, or an env file no other service loads): a repository-wide `.env`
-/// holds variables for other programs. Two candidates: which one is meant is not known.
+/// holds variables for other programs. Two candidates: which one is meant is not known. Not
+/// looked for when the app's own variable is declared at all (a pass-through from the shell
+/// may set it), when a file the service needs could not be read, or when the URL may come
+/// from elsewhere ([`url_may_be_set_elsewhere`]: a replaced entrypoint may read the variable
+/// and export the app's).
 fn misnamed_variable<'s>(
     service: &'s Service,
     client: &ClientMatch,
@@ -661,6 +665,13 @@ fn misnamed_variable<'s>(
     looks_like_ollama: &dyn Fn(&TargetUrl) -> bool,
     extensions: &Extensions,
 ) -> Option<(&'s EnvVar, &'static UrlVar)> {
+    let declared = client
+        .profile
+        .url_vars()
+        .any(|v| service.env(&v.name).is_some());
+    if declared || service.partial || url_may_be_set_elsewhere(service, client.profile) {
+        return None;
+    }
     let target = client.stand_in_target(env)?;
     let mut found = None;
     for var in &service.environment {

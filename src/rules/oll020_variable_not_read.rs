@@ -57,10 +57,12 @@ declare_rule! {
     /// variable name (`/ollama/api`): what its author meant is a guess.
     ///
     /// ## Exceptions
-    /// Not reported when the service sets any of the app's own URL variables (the app has its
-    /// URL; the other variable may serve another program in the container), when two such
-    /// names are set (which one is meant is not known), or when the variable comes from an
-    /// env file other services load too. Only apps whose variables are known from their code,
+    /// Not reported when the service declares any of the app's own URL variables (the app has
+    /// its URL; the other variable may serve another program in the container), when two such
+    /// names are set (which one is meant is not known), when the variable comes from an env
+    /// file other services load too, or when the service replaces the entrypoint or command
+    /// (a script may read the variable and export the app's) or mounts a config file into an
+    /// app that reads one. Only apps whose variables are known from their code,
     /// documentation or reports are judged.
     pub static RULE = {
         code: "OLL020",
@@ -234,6 +236,10 @@ mod tests {
             "  open-webui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: http://ollama:11434\n      OLLAMA_URL: http://ollama:11434\n",
             // Two candidates.
             "  open-webui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_URL: http://ollama:11434\n      OLLAMA_ENDPOINT: http://ollama:11434\n",
+            // Declared without a value: the shell may pass it on.
+            "  open-webui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      - OLLAMA_BASE_URL\n      - OLLAMA_URL=http://ollama:11434\n",
+            // A start script may read OLLAMA_URL and export the app's variable.
+            "  open-webui:\n    image: ghcr.io/open-webui/open-webui:main\n    entrypoint: [\"/start-with-url.sh\"]\n    environment:\n      OLLAMA_URL: http://ollama:11434\n",
             // Not an app the tables know.
             "  app:\n    image: example/app\n    environment:\n      OLLAMA_URL: http://ollama:11434\n",
             // A browser-side name is another matter (OLL016).
