@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::compose::model::{EnvSource, Project, Service};
+use crate::compose::model::{EnvSource, EnvVar, Project, Service};
 use crate::knowledge::client::{
-    Api, ClientProfile, LoopbackRewrite, PathKind, SchemeRule, Status, UrlVar, ValueOrigin,
+    Api, ClientMatch, ClientProfile, LoopbackRewrite, PathKind, SchemeRule, Status, UrlVar,
+    ValueOrigin,
 };
 use crate::knowledge::extensions::ClientVariable;
 use crate::knowledge::generic::{self, VarKind};
@@ -213,6 +214,9 @@ pub enum Written {
     /// Not written: the app's default applies (`var` unset, or set to a value the image
     /// ignores).
     AppDefault { var: String },
+    /// A value in an app's own config file mounted into the container (LiteLLM's
+    /// `api_base`); the reference's text points into that file.
+    ConfigFile { key: String },
 }
 
 /// What a client expects of the URL.
@@ -247,6 +251,30 @@ pub struct Reference {
     /// `RUNNING_IN_DOCKER=true`), so loopback there is not the container.
     pub loopback_rewrite: Option<&'static LoopbackRewrite>,
     pub evidence: Evidence,
+    /// The value is written under a name the app does not read, standing for one of its
+    /// settings; it is judged as that setting, as it will be read once renamed.
+    pub misnamed: Option<Misnamed>,
+}
+
+/// A known app's URL written under a name the app does not read (`OLLAMA_URL` on Open
+/// WebUI, or a key such as `/ollama/api` copied from a tutorial), while its own variable is
+/// unset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Misnamed {
+    /// The variable the app reads.
+    pub reads: &'static str,
+    /// What the app uses meanwhile: its default, when known.
+    pub default: Option<String>,
+}
+
+/// Whether `key` can be an environment variable a program looks up by name: a shell
+/// identifier. Compose passes any key on, but `/ollama/api` is no name an app reads.
+pub fn is_variable_name(key: &str) -> bool {
+    let mut chars = key.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// How sure it is that the client reads the value at all.
@@ -282,6 +310,7 @@ impl Reference {
             Written::Env { key, .. } => key,
             Written::Command { .. } => "command",
             Written::AppDefault { var } => var,
+            Written::ConfigFile { key } => key,
         }
     }
 }
@@ -365,7 +394,30 @@ pub fn references_with(
         if let Some(client) = &client {
             let first_of_client = out.len();
             let mut ignored: Option<String> = None;
-            for r in client.references(&env) {
+            let resolved = client.references(&env);
+            // A URL under a name the app does not read is judged as the setting it stands
+            // for; that setting's default is then not judged too: the finding is the name.
+            let stand_in = if is_server {
+                None
+            } else {
+                misnamed_variable(
+                    service,
+                    client,
+                    &env,
+                    &loaders,
+                    &looks_like_ollama,
+                    extensions,
+                )
+            };
+            if let Some((var, setting)) = stand_in {
+                claimed.push(var.key.as_str());
+                push_stand_in(&mut out, i, var, client, setting, &resolved, &env);
+            }
+            if !is_server {
+                push_config_file_urls(&mut out, i, service, client);
+            }
+            let stood_in_for = stand_in.map(|(_, setting)| setting.name.as_str());
+            for r in resolved {
                 claimed.push(r.var.name.as_str());
                 if r.status == Status::Ignored {
                     // Its value is never used: the app falls back to the default of the
@@ -420,6 +472,9 @@ pub fn references_with(
                     // A file that could not be read may set it: the default is not known to
                     // be what the app uses.
                     (ValueOrigin::Default(_), Status::Active) if service.partial => {}
+                    (ValueOrigin::Default(_), Status::Active)
+                        if stood_in_for == Some(r.var.name.as_str())
+                            || url_may_be_set_elsewhere(service, client.profile) => {}
                     (ValueOrigin::Default(_), Status::Active) => {
                         // The app's own default: the written value (if any) does not count.
                         let Some(value) = default_value(&r) else {
@@ -441,6 +496,7 @@ pub fn references_with(
                             ignored_var: None,
                             loopback_rewrite: r.loopback_rewrite,
                             evidence: Evidence::Read,
+                            misnamed: None,
                         });
                     }
                     _ => {}
@@ -538,6 +594,7 @@ pub fn references_with(
                         ignored_var: None,
                         loopback_rewrite: None,
                         evidence: Evidence::Read,
+                        misnamed: None,
                     });
                 }
                 None => {}
@@ -582,11 +639,192 @@ pub fn references_with(
                     ignored_var: None,
                     loopback_rewrite: None,
                     evidence: Evidence::Read,
+                    misnamed: None,
                 });
             }
         }
     }
     out
+}
+
+/// The one variable of a known app's service that carries an Ollama URL under a name the app
+/// does not read, and the setting it stands for ([`ClientMatch::stand_in_target`]). A name
+/// counts when it says Ollama (`OLLAMA_URL`) or is no variable name at all (`/ollama/api`)
+/// with a value aimed at an Ollama port or server. Only the service's own entries count
+/// (its `environment:`, or an env file no other service loads): a repository-wide `.env`
+/// holds variables for other programs. Two candidates: which one is meant is not known. Not
+/// looked for when the app's own variable is declared at all (a pass-through from the shell
+/// may set it), when a file the service needs could not be read, or when the URL may come
+/// from elsewhere ([`url_may_be_set_elsewhere`]: a replaced entrypoint may read the variable
+/// and export the app's).
+fn misnamed_variable<'s>(
+    service: &'s Service,
+    client: &ClientMatch,
+    env: &BTreeMap<String, String>,
+    loaders: &std::collections::HashMap<crate::source::FileId, usize>,
+    looks_like_ollama: &dyn Fn(&TargetUrl) -> bool,
+    extensions: &Extensions,
+) -> Option<(&'s EnvVar, &'static UrlVar)> {
+    let declared = client
+        .profile
+        .url_vars()
+        .any(|v| service.env(&v.name).is_some());
+    if declared || service.partial || url_may_be_set_elsewhere(service, client.profile) {
+        return None;
+    }
+    let target = client.stand_in_target(env)?;
+    let mut found = None;
+    for var in &service.environment {
+        if client.profile.url_var(&var.key).is_some()
+            || extensions.client_variable(&var.key).is_some()
+        {
+            continue;
+        }
+        if let EnvSource::EnvFile { file, .. } = var.source
+            && loaders.get(&file).is_some_and(|&n| n > 1)
+        {
+            continue;
+        }
+        let Some(text) = var.value.as_ref() else {
+            continue;
+        };
+        let Some(url) = TargetUrl::parse(text.value.trim()) else {
+            continue;
+        };
+        if !matches!(url.scheme.as_deref(), Some("http" | "https")) {
+            continue;
+        }
+        let names_ollama = if is_variable_name(&var.key) {
+            generic::classify(&var.key)
+                .is_some_and(|c| c.kind == VarKind::OllamaUrl && c.browser_prefix.is_none())
+        } else {
+            looks_like_ollama(&url)
+        };
+        if !names_ollama {
+            continue;
+        }
+        if found.is_some() {
+            return None;
+        }
+        found = Some(var);
+    }
+    found.map(|var| (var, target))
+}
+
+/// The references of a misnamed variable, judged as the setting it stands for.
+fn push_stand_in(
+    out: &mut Vec<Reference>,
+    client_index: usize,
+    var: &EnvVar,
+    client: &ClientMatch,
+    setting: &'static UrlVar,
+    resolved: &[knowledge::client::Reference],
+    env: &BTreeMap<String, String>,
+) {
+    let Some(text) = &var.value else { return };
+    let expectation = setting.expectation(&client.env(env));
+    let expect = Expectation {
+        scheme: setting.scheme,
+        api: expectation.api,
+        path: expectation.path,
+        side: setting.side(client.profile),
+        firm: true,
+    };
+    let default = resolved
+        .iter()
+        .find(|r| std::ptr::eq(r.var, setting))
+        .and_then(default_value);
+    let first = out.len();
+    push_urls(
+        out,
+        Written::Env {
+            key: var.key.clone(),
+            source: var.source.clone(),
+        },
+        client_index,
+        text,
+        UrlForm {
+            separator: setting.list_separator.as_deref(),
+            lenient: setting.scheme == SchemeRule::Optional,
+        },
+        expect,
+        (Some(client.profile), Some(setting)),
+    );
+    for pushed in out.iter_mut().skip(first) {
+        pushed.misnamed = Some(Misnamed {
+            reads: setting.name.as_str(),
+            default: default.clone(),
+        });
+    }
+}
+
+/// The URLs in the app's own config file, when its command line names a file a bind mount
+/// puts into the container and the file's format is known (LiteLLM's `--config`).
+fn push_config_file_urls(
+    out: &mut Vec<Reference>,
+    client_index: usize,
+    service: &Service,
+    client: &ClientMatch,
+) {
+    let words: Vec<&str> = service
+        .entrypoint
+        .iter()
+        .flatten()
+        .chain(service.command.iter().flatten())
+        .map(|t| t.value.as_str())
+        .collect();
+    for setting in client.profile.external_settings() {
+        let Some(reader) = setting.config_reader else {
+            continue;
+        };
+        let Some(path) = reader.path_in(&words) else {
+            continue;
+        };
+        let Some(config) = service
+            .mounted_configs
+            .iter()
+            .find(|c| knowledge::config_file::in_container(&c.target, "/") == path)
+        else {
+            continue;
+        };
+        for text in reader.ollama_urls(&config.root) {
+            let Some(url) = TargetUrl::parse(text.value.trim()) else {
+                continue;
+            };
+            out.push(Reference {
+                client: client_index,
+                written: Written::ConfigFile {
+                    key: "api_base".to_string(),
+                },
+                text: text.clone(),
+                url,
+                expect: Expectation {
+                    scheme: setting.scheme,
+                    api: setting.api,
+                    path: setting.path,
+                    side: setting.side(client.profile),
+                    firm: is_firm(setting.confidence),
+                },
+                profile: Some(client.profile),
+                setting: Some(setting),
+                ignored_var: None,
+                loopback_rewrite: None,
+                evidence: Evidence::Read,
+                misnamed: None,
+            });
+        }
+    }
+}
+
+/// Whether the service may give the app its URL where its environment does not show it, so
+/// that the app's default is not known to apply: a replaced entrypoint or command (a script
+/// may export the variable; LiteLLM's `--config` names a file), or, for an app that reads a
+/// config file of its own, a file mounted into the container.
+fn url_may_be_set_elsewhere(service: &Service, profile: &ClientProfile) -> bool {
+    service.entrypoint.is_some()
+        || service.command.is_some()
+        || (profile.reads_config_file()
+            && (!service.configs.is_empty() || service.volumes.iter().any(|m| m.kind == "bind")))
 }
 
 /// The references of a variable the configuration declares: the user's word is firm.
@@ -677,6 +915,7 @@ fn push_urls(
             ignored_var: None,
             loopback_rewrite: None,
             evidence: Evidence::Read,
+            misnamed: None,
         });
     }
 }

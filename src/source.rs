@@ -55,6 +55,8 @@ pub enum FileKind {
     ServiceEnv { raw: bool },
     /// A build's Dockerfile, read but not parsed.
     Dockerfile,
+    /// A YAML file bind-mounted into a service, read for the URLs an app takes from it.
+    MountedConfig,
 }
 
 /// One file's text, read once; every span into it is a byte range.

@@ -741,6 +741,76 @@ fn open_webui_deprecated_variable_is_ignored_in_the_image() {
 }
 
 #[test]
+fn renamed_and_legacy_images_are_recognised() {
+    // Each repository comes from the app's own repository or its rename (clients.yaml
+    // `source`): Open WebUI's old name, LobeChat's new one, LibreChat's API images, Flowise's
+    // queue worker, LiteLLM's Alpine build.
+    for (image, id) in [
+        ("ghcr.io/ollama-webui/ollama-webui:main", "ollama-webui"),
+        ("ghcr.io/ollama-webui/ollama-webui", "ollama-webui"),
+        ("lobehub/lobehub:latest", "lobechat"),
+        ("docker.io/lobehub/lobehub", "lobechat"),
+        (
+            "registry.librechat.ai/librechat-ai/librechat-dev-api:latest",
+            "librechat",
+        ),
+        ("ghcr.io/danny-avila/librechat-dev-api:latest", "librechat"),
+        ("flowiseai/flowise-worker:latest", "flowise"),
+        ("ghcr.io/berriai/litellm-alpine:main-latest", "litellm"),
+    ] {
+        let got = client_for_image(image).map(|c| c.id.as_str());
+        assert_eq!(got, Some(id), "{image}");
+    }
+    // LibreChat's RAG API is another program (it embeds through Ollama on its own terms).
+    assert!(client_for_image("ghcr.io/danny-avila/librechat-rag-api-dev-lite:latest").is_none());
+}
+
+#[test]
+fn legacy_ollama_webui_reads_only_the_api_variable_with_its_suffix() {
+    // ollama-webui backend/config.py: `/ollama/api` (the image's ENV) in prod becomes
+    // http://host.docker.internal:11434/api; the value includes /api.
+    let m = client_match("ghcr.io/ollama-webui/ollama-webui:main").unwrap();
+    let refs = m.references(&env(&[]));
+    assert_eq!(refs.len(), 1, "{refs:?}");
+    assert_eq!(refs[0].var.name, "OLLAMA_API_BASE_URL");
+    assert_eq!(
+        refs[0].value.as_deref(),
+        Some("http://host.docker.internal:11434/api")
+    );
+    assert_eq!(refs[0].var.path, PathKind::Api);
+    assert!(m.profile.url_var("OLLAMA_BASE_URL").is_none());
+    let set = m.references(&env(&[("OLLAMA_API_BASE_URL", "http://ollama:11434/api")]));
+    assert!(matches!(set[0].origin, ValueOrigin::Compose));
+    assert_eq!(set[0].status, Status::Active);
+}
+
+#[test]
+fn a_misnamed_variable_stands_for_the_apps_first_ollama_setting() {
+    let webui = client_match("ghcr.io/open-webui/open-webui:main").unwrap();
+    let target = webui.stand_in_target(&env(&[])).map(|v| v.name.as_str());
+    assert_eq!(target, Some("OLLAMA_BASE_URL"));
+    // Any of the app's own settings written: the app has its URL.
+    for set in ["OLLAMA_BASE_URL", "OLLAMA_BASE_URLS", "OLLAMA_API_BASE_URL"] {
+        let e = env(&[(set, "http://ollama:11434")]);
+        assert!(webui.stand_in_target(&e).is_none(), "{set}");
+    }
+    // Turned off: no setting is in use.
+    let off = env(&[("ENABLE_OLLAMA_API", "false")]);
+    assert!(webui.stand_in_target(&off).is_none());
+    let legacy = client_match("ghcr.io/ollama-webui/ollama-webui:main").unwrap();
+    let target = legacy.stand_in_target(&env(&[])).map(|v| v.name.as_str());
+    assert_eq!(target, Some("OLLAMA_API_BASE_URL"));
+    // AnythingLLM reads OLLAMA_BASE_PATH only with the Ollama provider selected.
+    let anything = client_match("mintplexlabs/anythingllm").unwrap();
+    let with = env(&[("LLM_PROVIDER", "ollama")]);
+    let target = anything.stand_in_target(&with).map(|v| v.name.as_str());
+    assert_eq!(target, Some("OLLAMA_BASE_PATH"));
+    // Knowledge that is not firm is not enough to say what the app reads.
+    let openui = client_match("ghcr.io/wandb/openui").unwrap();
+    assert!(openui.stand_in_target(&env(&[])).is_none());
+}
+
+#[test]
 fn open_webui_precedence_and_switch() {
     let m = client_match("ghcr.io/open-webui/open-webui:main").unwrap();
     let refs = m.references(&env(&[

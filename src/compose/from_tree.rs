@@ -211,6 +211,7 @@ impl Builder<'_, '_> {
                 .filter(|h| h.as_mapping().is_some())
                 .map(|h| Box::new(healthcheck(h))),
             partial: false,
+            mounted_configs: Vec::new(),
         };
         self.networks(node, &mut service);
         self.ports(node, &mut service);
@@ -219,6 +220,7 @@ impl Builder<'_, '_> {
         self.depends_on(node, &mut service);
         self.implied_dependencies(node, &mut service);
         self.volumes(node, &mut service);
+        self.mounted_configs(&mut service);
         self.environment(node, &mut service);
         service.shrink_to_fit();
         service
@@ -689,6 +691,27 @@ impl Builder<'_, '_> {
                     value.type_name()
                 ),
             ),
+        }
+    }
+
+    /// The YAML files the service's bind mounts put into the container, read and parsed:
+    /// an app may take its Ollama URL from one (LiteLLM's `--config /app/config.yaml`).
+    fn mounted_configs(&mut self, service: &mut Service) {
+        for mount in &service.volumes {
+            let is_yaml = mount.target.ends_with(".yaml") || mount.target.ends_with(".yml");
+            let Some(source) = mount.source.as_deref() else {
+                continue;
+            };
+            if mount.kind != "bind" || !is_yaml || source.starts_with('~') {
+                continue;
+            }
+            let path = crate::paths::resolve(self.directory, source);
+            if let Some(root) = self.files.mounted_config(&path) {
+                service.mounted_configs.push(MountedConfig {
+                    target: mount.target.clone(),
+                    root,
+                });
+            }
         }
     }
 

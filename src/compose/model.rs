@@ -158,6 +158,18 @@ pub struct Service {
     /// Its `extends` base or a required `env_file` could not be read: settings may be
     /// missing, so an unset variable is not known to be unset.
     pub partial: bool,
+    /// YAML files bind-mounted into the container (an app's own config file, such as
+    /// LiteLLM's `config.yaml`), parsed, for the URLs an app reads from them.
+    pub mounted_configs: Vec<MountedConfig>,
+}
+
+/// A YAML file a bind mount puts into a container.
+#[derive(Debug, Clone)]
+pub struct MountedConfig {
+    /// Where it appears in the container.
+    pub target: String,
+    /// Its first document; every scalar keeps its place in the file.
+    pub root: crate::yaml::Node,
 }
 
 impl Service {

@@ -186,6 +186,47 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The most a mounted config file may hold to be read: app config files are small, and a
+/// larger file is not followed (nothing is reported; the app's default is then not assumed).
+pub const MAX_MOUNTED_CONFIG_BYTES: usize = 1 << 20;
+
+impl Reader<'_> {
+    /// A YAML file bind-mounted into a service, when it is a readable UTF-8 file of at most
+    /// [`MAX_MOUNTED_CONFIG_BYTES`], parsed without errors: its first document. The file is
+    /// the app's, not the project's, so nothing about it is reported.
+    pub fn mounted_config(&mut self, path: &Path) -> Option<crate::yaml::Node> {
+        let id = match self.sources.find(path) {
+            Some(id) => id,
+            None => {
+                if !self.is_file(path) {
+                    return None;
+                }
+                let bytes = self.fs.read(path).ok()?;
+                if bytes.len() > MAX_MOUNTED_CONFIG_BYTES {
+                    return None;
+                }
+                let text = String::from_utf8(bytes).ok()?;
+                let id = self.sources.add(path.to_path_buf(), text);
+                self.sources
+                    .record(id, FileKind::MountedConfig, Comments::Unknown);
+                id
+            }
+        };
+        if self.sources.get(id).kind() != Some(FileKind::MountedConfig) {
+            return None;
+        }
+        let parsed = crate::yaml::parse(
+            id,
+            &self.sources.get(id).text,
+            crate::yaml::Limits::default(),
+        );
+        if !parsed.errors.is_empty() {
+            return None;
+        }
+        parsed.documents.into_iter().next()
+    }
+}
+
 /// The first template beside a missing env file, e.g. `.env.example` for `.env`.
 pub(super) fn find_template(fs: &dyn FileSystem, missing: &Path) -> Option<PathBuf> {
     let dir = missing.parent()?;

@@ -191,6 +191,9 @@ pub struct UrlVar {
     /// The app rewrites loopback hosts itself, so `localhost` there is not a mistake.
     #[serde(default)]
     pub loopback_rewrite: Option<LoopbackRewrite>,
+    /// For a config-file setting whose format is known: how to find the file and its URLs.
+    #[serde(default)]
+    pub config_reader: Option<super::config_file::ConfigReader>,
     /// Stored in the app's database after the first start; later changes to the variable are
     /// ignored unless the app is told to reset.
     #[serde(default)]
@@ -428,6 +431,15 @@ impl ClientProfile {
         self.url_settings.iter().filter(|v| !v.is_env())
     }
 
+    /// Whether the app can take its Ollama URL from a file of its own (LiteLLM's
+    /// `config.yaml`, LibreChat's `librechat.yaml`): a mounted file or a changed command line
+    /// may then set the URL where the environment does not show it.
+    pub fn reads_config_file(&self) -> bool {
+        self.url_settings
+            .iter()
+            .any(|v| v.location == Location::ConfigFile)
+    }
+
     /// Consistency problems of this profile (empty when sound).
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
@@ -626,6 +638,24 @@ impl ClientMatch {
             })
             .map(|(r, _)| r.clone())
             .collect()
+    }
+
+    /// The setting a variable the app does not read stands for (`OLLAMA_URL` on Open WebUI
+    /// for `OLLAMA_BASE_URL`): the first environment setting for Ollama's own API that the
+    /// app uses in this environment, known firmly (verified or reported), when the compose
+    /// environment sets none of the app's settings. `None` when the user set one of them:
+    /// then the app has its URL, and another variable may serve another program.
+    pub fn stand_in_target(&self, compose: &dyn Env) -> Option<&'static UrlVar> {
+        let profile = self.profile;
+        if profile.url_vars().any(|v| compose.var(&v.name).is_some()) {
+            return None;
+        }
+        let env = self.env(compose);
+        profile.url_vars().find(|v| {
+            v.expectation(&env).api == Api::Ollama
+                && self.status(v, &env) == Status::Active
+                && matches!(v.confidence, Confidence::Verified | Confidence::Reported)
+        })
     }
 
     fn value_of(

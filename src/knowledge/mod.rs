@@ -18,6 +18,7 @@
 //! research marked as inferred or unverified are marked so here too.
 
 pub mod client;
+pub mod config_file;
 pub mod dockerfile;
 pub mod extensions;
 pub mod generic;

@@ -57,6 +57,7 @@ mod oll016_browser_side_reference;
 mod oll017_ollama_port_on_non_server;
 mod oll018_healthcheck_tool_missing;
 mod oll019_server_binds_foreign_address;
+mod oll020_variable_not_read;
 mod reference_report;
 mod selection_merge;
 mod shared_lines;
@@ -315,6 +316,7 @@ pub static RULES: &[&Rule] = &[
     &oll017_ollama_port_on_non_server::RULE,
     &oll018_healthcheck_tool_missing::RULE,
     &oll019_server_binds_foreign_address::RULE,
+    &oll020_variable_not_read::RULE,
 ];
 
 /// The rules whose findings make `docker compose config` refuse the project, found in the

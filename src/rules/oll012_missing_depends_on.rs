@@ -279,5 +279,11 @@ fn how(r: &Reference) -> String {
         Written::AppDefault { var } => {
             format!("its default `{var}={}`", &r.text.value)
         }
+        Written::ConfigFile { key } => {
+            format!(
+                "`{key}: {}` in its config file",
+                redact::credentials(&r.text.value)
+            )
+        }
     }
 }

@@ -61,7 +61,11 @@ declare_rule! {
     /// (`ghcr.io/open-webui/open-webui:ollama` uses `http://localhost:11434`), or a default
     /// that reaches the project's Ollama through the host (see OLL003). Without an Ollama
     /// service in the project, a default aimed at the host is judged like any other
-    /// reference (OLL004 for a missing `extra_hosts` mapping).
+    /// reference (OLL004 for a missing `extra_hosts` mapping). Nor when the service may set
+    /// the URL where its environment does not show it: a replaced `entrypoint:` or
+    /// `command:` (a script may export the variable; LiteLLM's `--config` names a file), or,
+    /// for an app that reads a config file of its own (LiteLLM, LibreChat), a file mounted
+    /// into the container. A URL set under a name the app does not read is OLL020's finding.
     pub static RULE = {
         code: "OLL014",
         name: "client-default-misses",

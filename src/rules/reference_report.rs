@@ -53,6 +53,9 @@ pub fn subject(ctx: &Context, r: &Reference) -> String {
         Written::AppDefault { var } => {
             format!("the default `{var}={value}` of service `{service}`")
         }
+        Written::ConfigFile { key } => {
+            format!("`{key}: {value}` in the config file of service `{service}`")
+        }
     }
 }
 
