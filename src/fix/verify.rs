@@ -398,11 +398,19 @@ impl<'a> Allowed<'a> {
                 let var = match &r.written {
                     Written::Env { key, .. } => key.clone(),
                     Written::Command { .. } => "command".to_string(),
-                    Written::AppDefault { .. } => continue,
+                    // Unset, the app takes its default: setting it is how a fix reaches
+                    // Ollama through it (a misnamed variable renamed to this one).
+                    Written::AppDefault { var } => var.clone(),
+                    // A URL in a mounted config file is no compose setting.
+                    Written::ConfigFile { .. } => continue,
                 };
-                out.entry(p.services[r.client].name.clone())
-                    .or_default()
-                    .insert(var);
+                let vars = out.entry(p.services[r.client].name.clone()).or_default();
+                vars.insert(var);
+                // The variable the app reads for it, when the value sits under another name
+                // (OLL020's rename moves it there).
+                if let Some(setting) = r.setting {
+                    vars.insert(setting.name.clone());
+                }
             }
             out
         });

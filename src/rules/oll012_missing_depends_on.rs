@@ -280,10 +280,7 @@ fn how(r: &Reference) -> String {
             format!("its default `{var}={}`", &r.text.value)
         }
         Written::ConfigFile { key } => {
-            format!(
-                "`{key}: {}` in its config file",
-                redact::credentials(&r.text.value)
-            )
+            format!("`{key}: {}` in its config file", &r.text.value)
         }
     }
 }

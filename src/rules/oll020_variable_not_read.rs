@@ -126,7 +126,7 @@ fn rename(key: &str, reads: &str, span: Span) -> Fix {
     if is_variable_name(key) {
         return Fix {
             applicability: Applicability::Safe,
-            message,
+            message: message.into(),
             edits: vec![edit],
         };
     }
@@ -191,13 +191,17 @@ mod tests {
         let found = lint_yaml(&yaml);
         let d = found.iter().find(|d| d.code == "OLL020").expect("OLL020");
         assert!(
-            d.message.contains("reads `OLLAMA_BASE_URL`"),
-            "{}",
+            d.message
+                .expose_unredacted()
+                .contains("reads `OLLAMA_BASE_URL`"),
+            "{:?}",
             d.message
         );
         assert!(
-            d.message.contains("http://host.docker.internal:11434"),
-            "{}",
+            d.message
+                .expose_unredacted()
+                .contains("http://host.docker.internal:11434"),
+            "{:?}",
             d.message
         );
         let fix = d.fix.as_ref().expect("a fix");
