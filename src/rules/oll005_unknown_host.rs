@@ -1,6 +1,9 @@
-use super::reference_report::{Part, report, retarget, safe_fix, subject};
+use super::reference_report::{Part, edit_part, report, retarget, safe_fix, subject, working_url};
+use super::structural_fix::{map_to_host_gateway, unsafe_fix};
 use super::{Context, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::net::Resolution;
+use crate::ollama::Reference;
 use crate::reachability::Verdict;
 
 declare_rule! {
@@ -49,7 +52,11 @@ declare_rule! {
     /// ## Fix safety
     /// Safe when the name is a near-miss of an Ollama service's name that the client
     /// shares a network with (a typo), in its project or in another project linted with
-    /// it; otherwise no fix.
+    /// it, or the `hostname:` of exactly one service the client reaches by name (that name
+    /// is what the URL means: `hostname:` is seen only inside its own container). For
+    /// `host-gateway` written as a host: safe when the service already maps
+    /// `host.docker.internal` (the name is rewritten), else unsafe (the name is rewritten and
+    /// the `extra_hosts` mapping added). Otherwise no fix.
     ///
     /// ## Exceptions
     /// Names provided outside Compose (a DNS server of your own, a container started by
@@ -58,7 +65,7 @@ declare_rule! {
         code: "OLL005",
         name: "unknown-host",
         severity: Error,
-        fix: Safe,
+        fix: Mixed,
         check: check,
     };
 }
@@ -86,9 +93,60 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             message
                 .push_str(" (`host-gateway` is only a value for `extra_hosts`, not a host name)");
         }
+        // Compose makes no DNS alias of `hostname:` (F-NET-2); the service name always
+        // resolves, so the one service that carries it is certainly what the URL means.
+        let by_hostname = by_hostname(ctx, r);
+        if let Some(service) = by_hostname {
+            message.push_str(&format!(
+                " (`{}` is the `hostname:` of service `{}`: Compose makes no DNS name of it, other containers reach it by its service name)",
+                r.url.host, ctx.project.services[service].name
+            ));
+        }
         let mut d = report(ctx, &RULE, r, Part::Host, message);
+        if let Some(service) = by_hostname {
+            let name = &ctx.project.services[service].name;
+            let port = ctx
+                .servers
+                .get(service)
+                .map_or(r.url.effective_port(r.expect.scheme), |s| s.listen.port);
+            d = d.with_help(format!(
+                "reach it by its service name: `{}`",
+                working_url(ctx, r, name, port)
+            ));
+            if let Some(fix) = safe_fix(
+                format!("use service `{name}`, whose `hostname:` this is"),
+                retarget(r, name, port),
+            ) {
+                d = d.with_fix(fix);
+            }
+            out.push(d);
+            continue;
+        }
         if gateway_as_name {
             d = d.with_help("to reach the Docker host, use `host.docker.internal` and add `extra_hosts: [\"host.docker.internal:host-gateway\"]`");
+            let host = edit_part(r, Part::Host, "host.docker.internal");
+            // With the mapping already there the name is all that is wrong; without it the
+            // mapping must be added too, which changes the file's structure.
+            let mapped = matches!(
+                ctx.net.resolve(r.client, "host.docker.internal"),
+                Resolution::Host { available, .. } if available.linux && available.desktop
+            );
+            let fix = if mapped {
+                safe_fix("use `host.docker.internal`".into(), vec![host])
+            } else {
+                let client = &ctx.project.services[r.client].name;
+                unsafe_fix(
+                    "use `host.docker.internal`, mapped to the Docker host with `extra_hosts`"
+                        .into(),
+                    vec![
+                        host,
+                        map_to_host_gateway(ctx, client, "host.docker.internal"),
+                    ],
+                )
+            };
+            if let Some(fix) = fix {
+                d = d.with_fix(fix);
+            }
         }
         if *maybe_external {
             d.severity = Severity::Info;
@@ -124,4 +182,23 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         out.push(d);
     }
     out
+}
+
+/// The one service whose `hostname:` is the URL's host, when the client reaches that service
+/// by its name.
+fn by_hostname(ctx: &Context, r: &Reference) -> Option<usize> {
+    let mut found = ctx.project.services.iter().enumerate().filter(|(_, s)| {
+        s.hostname
+            .as_ref()
+            .is_some_and(|h| h.value.eq_ignore_ascii_case(&r.url.host))
+    });
+    let (i, service) = found.next()?;
+    if found.next().is_some() {
+        return None;
+    }
+    matches!(
+        ctx.net.resolve(r.client, &service.name),
+        Resolution::Sibling { service: s, .. } if s == i
+    )
+    .then_some(i)
 }
