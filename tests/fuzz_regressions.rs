@@ -14,8 +14,11 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fuzz-regressions")
 }
 
+/// What a fuzz target does with one input; panics when an invariant breaks.
+type Check = fn(&[u8]);
+
 /// The fuzz target of each directory of `dir`, with its inputs sorted.
-fn inputs(dir: &Path) -> Vec<(fn(&[u8]), PathBuf)> {
+fn inputs(dir: &Path) -> Vec<(Check, PathBuf)> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return out;
@@ -26,7 +29,7 @@ fn inputs(dir: &Path) -> Vec<(fn(&[u8]), PathBuf)> {
         if !target.is_dir() || name == "open" {
             continue;
         }
-        let run: fn(&[u8]) = match name.as_str() {
+        let run: Check = match name.as_str() {
             "yaml_tree" => fuzz_checks::yaml_tree,
             "dotenv" => fuzz_checks::dotenv,
             "interpolate" => fuzz_checks::interpolate,
@@ -45,7 +48,7 @@ fn inputs(dir: &Path) -> Vec<(fn(&[u8]), PathBuf)> {
     out
 }
 
-fn passes(run: fn(&[u8]), input: &Path) -> bool {
+fn passes(run: Check, input: &Path) -> bool {
     let data = std::fs::read(input).unwrap();
     std::panic::catch_unwind(|| run(&data)).is_ok()
 }
