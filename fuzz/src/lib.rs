@@ -4,6 +4,9 @@
 //!
 //! Every function panics when an invariant breaks; the library itself must never panic.
 
+mod meaning;
+pub mod secrets;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -11,7 +14,6 @@ use composelint::diagnostic::Diagnostic;
 use composelint::fix::{FixOptions, FixRun};
 use composelint::fs::MemFs;
 use composelint::net::Platform;
-use composelint::output::{self, OutputOptions};
 use composelint::source::{FileId, SourceFile, Sources, Span};
 use composelint::text::{Origin, Text};
 use composelint::{LintedProject, Settings, dotenv, interpolate, lint, yaml};
@@ -137,8 +139,7 @@ pub fn interpolate(data: &[u8]) {
 /// A whole project from memory: loaded, linted, rendered in every format and as `config`;
 /// every finding's places and edits lie in bounds of the files they name.
 pub fn project(data: &[u8]) {
-    let fs = memfs(data);
-    let projects = lint_memfs(&fs);
+    let projects = lint_memfs(&memfs(data));
     for p in &projects {
         for d in &p.diagnostics {
             check_diagnostic(&p.sources, d);
@@ -146,35 +147,44 @@ pub fn project(data: &[u8]) {
         // A project that failed to load may still render what was read.
         let _ = composelint::compose::config::render(&p.project);
     }
-    let options = OutputOptions {
-        cwd: PathBuf::from(PROJECT_DIR),
-        color: false,
-        width: 80,
+    for (format, text) in secrets::reports(&projects, &secrets::options()) {
+        if matches!(format, "json" | "sarif" | "gitlab")
+            && let Err(e) = serde_json::from_str::<serde_json::Value>(&text)
+        {
+            panic!("{format} output is not JSON ({e}): {text}");
+        }
+    }
+}
+
+/// A project from memory with a password planted in its values (`secrets::plant`): no report
+/// shows it, neither of the projects as `check` keeps them for output nor of the whole
+/// projects (as the fixer reports them).
+pub fn secrets(data: &[u8]) {
+    let Some(planted) = secrets::plant(&split(data, PROJECT_FILES.len())) else {
+        return;
     };
-    let json = output::json::render(&projects, &options);
-    if let Err(e) = serde_json::from_str::<serde_json::Value>(&json) {
-        panic!("JSON output is not JSON ({e}): {json}");
-    }
-    let sarif = output::sarif::render(&projects, &options);
-    if let Err(e) = serde_json::from_str::<serde_json::Value>(&sarif) {
-        panic!("SARIF output is not JSON ({e}): {sarif}");
-    }
-    let gitlab = output::gitlab::render(&projects, &options);
-    if let Err(e) = serde_json::from_str::<serde_json::Value>(&gitlab) {
-        panic!("GitLab output is not JSON ({e}): {gitlab}");
-    }
-    output::human::render(&projects, &options);
-    output::concise::render(&projects, &options);
-    output::github::render(&projects, &options);
-    output::junit::render(&projects, &options);
+    let options = secrets::options();
+    let unplanted = secrets::reports(&lint_memfs(&memfs(data)), &options);
+    let projects = lint_memfs(&memfs_parts(planted.iter().map(Vec::as_slice)));
+    let mut shown = secrets::reports(&projects, &options);
+    let mut for_check: Vec<LintedProject> = projects
+        .into_iter()
+        .map(LintedProject::for_output)
+        .collect();
+    composelint::merge_repeated_findings(&mut for_check);
+    shown.extend(secrets::reports(&for_check, &options));
+    secrets::check(&shown, &unplanted);
 }
 
 /// Fix application on a project from memory, through the fix engine (`composelint::fix`),
 /// once with safe fixes and once with unsafe ones too. Checks the invariants of the fix
 /// issue: every file that parsed still parses; every comment line of every file is still
-/// there (but a stale suppression comment, which CMP901 removes); fixing the fixed files again changes nothing (when the engine converged).
+/// there (but a stale suppression comment, which CMP901 removes); fixing the fixed files again
+/// changes nothing (when the engine converged). And the invariants on meaning (`meaning`),
+/// over the fixed files linted again here, independently of the fixer.
 pub fn fix(data: &[u8]) {
     let before = file_texts(data);
+    let meant = meaning::of(&lint_with(&memfs(data), &config_settings()));
     for unsafe_fixes in [false, true] {
         let options = FixOptions { unsafe_fixes };
         let what = if unsafe_fixes {
@@ -190,6 +200,8 @@ pub fn fix(data: &[u8]) {
             after.insert(change.path.clone(), text);
         }
         check_fixed(&before, &after, what);
+        let fixed = lint_with(&memfs_from(&after), &config_settings());
+        meaning::check(&meant, &meaning::of(&fixed), &run, what);
         if run.changes.is_empty() || !run.unconverged.is_empty() {
             continue;
         }
@@ -217,9 +229,20 @@ fn settings() -> Settings {
     }
 }
 
+/// What `composelint config` loads with: the merged document kept, to render.
+fn config_settings() -> Settings {
+    let mut settings = settings();
+    settings.load.keep_merged = true;
+    settings
+}
+
 fn memfs(data: &[u8]) -> MemFs {
+    memfs_parts(split(data, PROJECT_FILES.len()))
+}
+
+fn memfs_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> MemFs {
     let mut fs = MemFs::new();
-    for (name, part) in PROJECT_FILES.iter().zip(split(data, PROJECT_FILES.len())) {
+    for (name, part) in PROJECT_FILES.iter().zip(parts) {
         fs.insert(Path::new(PROJECT_DIR).join(name), part.to_vec());
     }
     fs
@@ -246,8 +269,12 @@ fn memfs_from(files: &BTreeMap<PathBuf, String>) -> MemFs {
 }
 
 fn lint_memfs(fs: &MemFs) -> Vec<LintedProject> {
+    lint_with(fs, &settings())
+}
+
+fn lint_with(fs: &MemFs, settings: &Settings) -> Vec<LintedProject> {
     // Discovery over an in-memory directory that exists cannot fail; if it does, that is a bug.
-    match lint(fs, &settings()) {
+    match lint(fs, settings) {
         Ok(projects) => projects,
         Err(e) => panic!("an in-memory project failed the run: {e}"),
     }
