@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use composelint::LintedProject;
+use composelint::diagnostic::Severity;
 use composelint::fix::{AppliedFix, FixRun};
 use composelint::rules::REFUSED_BY_COMPOSE;
 use serde_json::Value;
@@ -33,6 +34,10 @@ pub struct Meaning {
     /// refuses it, or a file did not load).
     pub services: Option<BTreeMap<String, Value>>,
     pub findings: BTreeMap<FindingKey, usize>,
+    /// Keys whose findings are all OLL warnings or information: follow-ups a fix may bring
+    /// (the repaired reference now reaches a server that lacks `depends_on`), as the fixer's
+    /// own verification allows (src/fix/verify.rs).
+    pub follow_ups: BTreeSet<FindingKey>,
 }
 
 /// The meaning of each project of a run, by its compose files.
@@ -53,14 +58,23 @@ pub fn of(projects: &[LintedProject]) -> BTreeMap<Vec<PathBuf>, Meaning> {
 
 fn meaning(p: &LintedProject) -> Meaning {
     let mut findings = BTreeMap::new();
+    let mut serious = BTreeSet::new();
     for d in &p.diagnostics {
         let key = FindingKey {
             code: d.code,
             service: d.service.clone(),
             file: d.primary.map(|s| p.sources.get(s.file).path.clone()),
         };
+        if !(d.code.starts_with("OLL") && d.severity < Severity::Error) {
+            serious.insert(key.clone());
+        }
         *findings.entry(key).or_default() += 1;
     }
+    let follow_ups = findings
+        .keys()
+        .filter(|k| !serious.contains(*k))
+        .cloned()
+        .collect();
     let refused = p.project.issues.iter().any(|i| i.is_fatal())
         || p.diagnostics
             .iter()
@@ -72,7 +86,11 @@ fn meaning(p: &LintedProject) -> Meaning {
             Some(Value::Object(services)) => services.clone().into_iter().collect(),
             _ => BTreeMap::new(),
         });
-    Meaning { services, findings }
+    Meaning {
+        services,
+        findings,
+        follow_ups,
+    }
 }
 
 /// Panics when the fixed projects (`after`, linted independently of the fixer) break an
@@ -113,7 +131,7 @@ pub fn check(
                  ({was} before, {count} after)"
             );
             assert!(
-                is_fixed(key),
+                is_fixed(key) || new.follow_ups.contains(key),
                 "{what} ({fixed}) brought a new finding into the project of {files:?}: {key:?} \
                  ({was} before, {count} after)"
             );
@@ -124,9 +142,31 @@ pub fn check(
         let Some(new_services) = &new.services else {
             panic!("{what} ({fixed}) made the project of {files:?} one Compose refuses");
         };
+        // One line several services load (a shared env file, an anchor) fixed for a named
+        // service gives the others the same change of the same variable: the fix's own.
+        let mut fixed_env: BTreeSet<(String, String, String)> = BTreeSet::new();
+        for name in &named {
+            let (Some(o), Some(n)) = (old_services.get(*name), new_services.get(*name)) else {
+                continue;
+            };
+            // Only a value both had: a variable the fix adds is the named service's alone.
+            for (var, before, after) in env_changes(o, n) {
+                if !before.is_null() {
+                    fixed_env.insert((var, before.to_string(), after.to_string()));
+                }
+            }
+        }
         let names: BTreeSet<&String> = old_services.keys().chain(new_services.keys()).collect();
         for name in names {
             if named.contains(name.as_str()) {
+                continue;
+            }
+            if let (Some(o), Some(n)) = (old_services.get(name), new_services.get(name))
+                && without_env(o) == without_env(n)
+                && env_changes(o, n).into_iter().all(|(var, before, after)| {
+                    fixed_env.contains(&(var, before.to_string(), after.to_string()))
+                })
+            {
                 continue;
             }
             let (old, new) = (old_services.get(name), new_services.get(name));
@@ -145,8 +185,12 @@ fn describe(applied: &[AppliedFix]) -> String {
     let fixes: Vec<String> = applied
         .iter()
         .map(|a| match &a.service {
-            Some(service) => format!("{} on `{service}`: {}", a.code, a.message),
-            None => format!("{}: {}", a.code, a.message),
+            Some(service) => format!(
+                "{} on `{service}`: {}",
+                a.code,
+                a.message.expose_unredacted()
+            ),
+            None => format!("{}: {}", a.code, a.message.expose_unredacted()),
         })
         .collect();
     fixes.join("; ")
@@ -157,4 +201,30 @@ fn pretty(value: Option<&Value>) -> String {
         || "(no such service)".into(),
         |v| serde_json::to_string_pretty(v).unwrap_or_default(),
     )
+}
+
+/// The environment variables whose values differ between two renderings of a service, with
+/// both values (`Null` for an absent one).
+fn env_changes(old: &Value, new: &Value) -> Vec<(String, Value, Value)> {
+    let env = |v: &Value| v.get("environment").and_then(Value::as_object).cloned();
+    let (a, b) = (env(old).unwrap_or_default(), env(new).unwrap_or_default());
+    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter_map(|k| {
+            let (x, y) = (
+                a.get(k).cloned().unwrap_or(Value::Null),
+                b.get(k).cloned().unwrap_or(Value::Null),
+            );
+            (x != y).then(|| (k.clone(), x, y))
+        })
+        .collect()
+}
+
+/// A service's rendering without its environment.
+fn without_env(service: &Value) -> Value {
+    let mut service = service.clone();
+    if let Some(map) = service.as_object_mut() {
+        map.remove("environment");
+    }
+    service
 }

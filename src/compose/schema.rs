@@ -50,7 +50,7 @@ pub fn violations(root: &Node) -> Vec<(Span, String)> {
         }
         if let (Some(name), NodeKind::Mapping(_)) = (entry.key.as_str(), &entry.value.kind) {
             let mut service = Map::new();
-            service.insert(name.to_string(), to_json(&entry.value));
+            service.insert(name.to_string(), service_json(&entry.value));
             let mut document = Map::new();
             document.insert("services".to_string(), Value::Object(service));
             collect(validator, root, &Value::Object(document), &mut out);
@@ -58,6 +58,25 @@ pub fn violations(root: &Node) -> Vec<(Span, String)> {
     }
     out.truncate(MAX_ERRORS);
     out
+}
+
+/// A service as JSON, with a `networks:` the merge turned from a list into a mapping of
+/// nulls given back as the list: Docker Compose validates each file before that, so
+/// `networks: [olla=ma]` passes as a list of strings while the mapping's keys must match
+/// `^[a-zA-Z0-9._-]+$`. (A mapping written with only null values is validated as a list too,
+/// which Compose would not: the rarer form.)
+fn service_json(service: &Node) -> Value {
+    to_json_with(service, &|path, node| {
+        let entries = node.as_mapping().filter(|_| path == ["networks"])?;
+        entries.iter().all(|e| e.value.is_null()).then(|| {
+            Value::Array(
+                entries
+                    .iter()
+                    .map(|e| Value::String(e.key.as_str().unwrap_or_default().to_string()))
+                    .collect(),
+            )
+        })
+    })
 }
 
 /// The document as JSON with each service that is a mapping emptied.
@@ -122,6 +141,7 @@ fn locate<'a>(root: &'a Node, segments: &[String]) -> Option<&'a Node> {
 }
 
 /// The document as JSON with its YAML types, as the schema sees it.
+#[cfg(test)]
 fn to_json(node: &Node) -> Value {
     to_json_with(node, &|_, _| None)
 }
