@@ -100,22 +100,32 @@ pub fn merge(diagnostics: Vec<Diagnostic>, ctx: &Context) -> Vec<Diagnostic> {
     let (references, project) = (ctx.references, ctx.project);
     let server_lines = server_listen_lines(project, ctx.servers);
     // The lines that only loaded values stand on, per service.
-    let loaded: Vec<(&str, Span)> = references
+    let mut loaded: HashMap<&str, Vec<Span>> = HashMap::new();
+    for (r, _) in references
         .iter()
         .filter(|(r, _)| r.evidence == Evidence::Loaded)
-        .filter_map(|(r, _)| Some((project.services[r.client].name.as_str(), env_file_line(r)?)))
-        .collect();
+    {
+        if let Some(line) = env_file_line(r) {
+            loaded
+                .entry(project.services[r.client].name.as_str())
+                .or_default()
+                .push(line);
+        }
+    }
     let rests_on_loaded = |d: &Diagnostic| {
         let (Some(service), Some(at)) = (d.service.as_deref(), d.primary) else {
             return false;
         };
-        loaded.iter().any(|(s, line)| {
-            *s == service && line.file == at.file && line.start <= at.start && at.end <= line.end
+        loaded.get(service).is_some_and(|lines| {
+            lines
+                .iter()
+                .any(|line| line.file == at.file && line.start <= at.start && at.end <= line.end)
         })
     };
 
     let mut first: HashMap<(&'static str, Span), usize> = HashMap::new();
     let mut others: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut named: std::collections::HashSet<(usize, String)> = Default::default();
     let mut same_fix: BTreeMap<usize, bool> = BTreeMap::new();
     let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
     for d in diagnostics {
@@ -125,9 +135,8 @@ pub fn merge(diagnostics: Vec<Diagnostic>, ctx: &Context) -> Vec<Diagnostic> {
         };
         match first.get(&(d.code, at)) {
             Some(&i) if kept[i].service.as_deref() != Some(service.as_str()) => {
-                let names = others.entry(i).or_default();
-                if !names.contains(&service) {
-                    names.push(service);
+                if named.insert((i, service.clone())) {
+                    others.entry(i).or_default().push(service);
                 }
                 let same = kept[i].fix == d.fix;
                 *same_fix.entry(i).or_insert(true) &= same;
@@ -185,14 +194,24 @@ fn lower_to_unproven(d: &mut Diagnostic) {
     );
 }
 
-/// "service `a`", "services `a` and `b`", "services `a`, `b` and `c`".
+/// "service `a`", "services `a` and `b`", "services `a`, `b` and 3 more" (a line a thousand
+/// services load names a few of them).
 fn services(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    match quoted.as_slice() {
-        [one] => format!("service {one}"),
-        [rest @ .., last] => format!("services {} and {last}", rest.join(", ")),
-        [] => String::new(),
+    const SHOWN: usize = 5;
+    let noun = if names.len() == 1 {
+        "service"
+    } else {
+        "services"
+    };
+    if names.len() <= SHOWN {
+        return format!("{noun} {}", super::wording::quoted_list(names, "and"));
     }
+    let shown: Vec<String> = names[..SHOWN].iter().map(|n| format!("`{n}`")).collect();
+    format!(
+        "{noun} {} and {} more",
+        shown.join(", "),
+        names.len() - SHOWN
+    )
 }
 
 #[cfg(test)]
