@@ -200,12 +200,12 @@ pub fn fix(data: &[u8]) {
             after.insert(change.path.clone(), text);
         }
         check_fixed(&before, &after, what);
-        let fixed = lint_with(&memfs_from(&after), &config_settings());
+        let fixed = lint_with(&memfs_fixed(data, &after), &config_settings());
         meaning::check(&meant, &meaning::of(&fixed), &run, what);
         if run.changes.is_empty() || !run.unconverged.is_empty() {
             continue;
         }
-        let again = fix_memfs(&memfs_from(&after), &options);
+        let again = fix_memfs(&memfs_fixed(data, &after), &options);
         assert!(
             again.changes.is_empty(),
             "a second round of {what} changed files: {:#?}",
@@ -260,8 +260,10 @@ fn file_texts(data: &[u8]) -> BTreeMap<PathBuf, String> {
         .collect()
 }
 
-fn memfs_from(files: &BTreeMap<PathBuf, String>) -> MemFs {
-    let mut fs = MemFs::new();
+/// The project of `data` with the UTF-8 files replaced by `files`; the files that are not
+/// UTF-8 (which nothing can fix) keep their bytes, so the project is still all there.
+fn memfs_fixed(data: &[u8], files: &BTreeMap<PathBuf, String>) -> MemFs {
+    let mut fs = memfs(data);
     for (path, text) in files {
         fs.insert(path.clone(), text.clone().into_bytes());
     }
