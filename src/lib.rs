@@ -3,6 +3,8 @@
 //! The library never prints and never reads the process environment; the binary does that and
 //! passes what it found in as data ([`Settings`], a [`fs::FileSystem`]).
 
+#![forbid(unsafe_code)]
+
 pub mod comments;
 pub mod compose;
 pub mod diagnostic;

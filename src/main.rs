@@ -1,6 +1,8 @@
 //! The composelint binary: reads arguments and the environment, calls the library, prints,
 //! and exits 0 (clean), 1 (findings) or 2 (the run itself failed).
 
+#![forbid(unsafe_code)]
+
 mod cli;
 mod fixing;
 mod stdin;

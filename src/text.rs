@@ -173,9 +173,19 @@ impl Text {
             .collect()
     }
 
-    /// Where most of this text came from: the first file piece, for pointing a diagnostic.
+    /// Where most of this text came from, for pointing a diagnostic: the first file piece,
+    /// joined with the pieces that follow it in the same file without a gap (a quoted
+    /// scalar's literal runs and escapes are one place).
     pub fn primary_span(&self) -> Option<Span> {
-        self.spans(0..self.value.len()).into_iter().next()
+        let mut spans = self.spans(0..self.value.len()).into_iter();
+        let mut primary = spans.next()?;
+        for next in spans {
+            if next.file != primary.file || next.start != primary.end {
+                break;
+            }
+            primary.end = next.end;
+        }
+        Some(primary)
     }
 }
 

@@ -26,13 +26,22 @@ fn slice(text: &str, span: Span) -> &str {
 }
 
 /// The single file piece of a scalar's text: (source slice, exact).
+/// The source text a scalar's value was read from, and whether it was read verbatim. A quoted
+/// scalar with escapes has several pieces (its literal runs exact, each escape not) that
+/// together cover its content.
 fn piece<'t>(text: &'t str, value: &Text) -> (&'t str, bool) {
-    assert_eq!(value.pieces.len(), 1, "pieces of {:?}", value.value);
-    assert_eq!(value.pieces[0].range, 0..value.value.len());
-    match &value.pieces[0].origin {
-        Origin::File { span, exact } => (slice(text, *span), *exact),
-        other => panic!("unexpected origin {other:?}"),
+    let mut at = 0;
+    for p in &value.pieces {
+        assert_eq!(p.range.start, at, "pieces of {:?}", value.value);
+        at = p.range.end;
     }
+    assert_eq!(at, value.value.len(), "pieces of {:?}", value.value);
+    let exact = value
+        .pieces
+        .iter()
+        .all(|p| matches!(p.origin, Origin::File { exact: true, .. }));
+    let span = value.primary_span().expect("a file span");
+    (slice(text, span), exact && value.pieces.len() == 1)
 }
 
 fn scalar_of<'n>(node: &'n Node, key: &str) -> &'n Node {

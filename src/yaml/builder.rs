@@ -10,6 +10,7 @@
 //! explicit empty document (`---` alone) yields a null scalar.
 
 mod locate;
+mod quoted;
 mod scan;
 
 use std::collections::{HashMap, HashSet};
@@ -474,7 +475,21 @@ impl<'a> Builder<'a> {
         // The scanner grows the string as it reads; a large file has millions of them.
         let mut value = value;
         value.shrink_to_fit();
-        let text = Text::from_file(value, self.span(content.0, content.1), exact);
+        let content_span = self.span(content.0, content.1);
+        let quoted = matches!(
+            style,
+            TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted
+        ) && token != content;
+        let text = match src.get(content.0..content.1) {
+            Some(written) if quoted && !exact => quoted::text(
+                written,
+                &value,
+                style == TScalarStyle::DoubleQuoted,
+                content_span,
+            ),
+            _ => None,
+        }
+        .unwrap_or_else(|| Text::from_file(value, content_span, exact));
         let node = Node {
             kind: NodeKind::Scalar(Scalar {
                 text,
