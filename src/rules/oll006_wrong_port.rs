@@ -1,9 +1,15 @@
+use std::collections::BTreeMap;
+
 use super::reference_report::{
-    Part, env_value_span, listen_var, report, retarget, safe_fix, subject, working_url,
+    Part, env_value_span, insert_in, listen_var, part_span, report, retarget, safe_fix, subject,
+    working_url,
 };
+use super::wording::quoted_list;
 use super::{Context, declare_rule};
+use crate::compose::model::EnvVar;
 use crate::diagnostic::Diagnostic;
 use crate::knowledge::TargetUrl;
+use crate::net::Resolution;
 use crate::ollama::Reference;
 use crate::reachability::Verdict;
 
@@ -53,11 +59,18 @@ declare_rule! {
     ///       OLLAMA_BASE_URL: http://ollama:11434
     /// ```
     ///
+    /// When the server's own `OLLAMA_HOST` moved Ollama by accident — a scheme without a port
+    /// (`http://0.0.0.0` listens on 80) — while every service that uses it connects to
+    /// Ollama's default port and nothing publishes the port it moved to, that value is the
+    /// mistake: the finding is one, on the server's `OLLAMA_HOST`, whatever the number of
+    /// clients.
+    ///
     /// ## Fix safety
     /// Safe: the port is rewritten to (or, when left out, written as) the port Ollama listens
-    /// on in that container. No fix when the server's own `OLLAMA_HOST` moved Ollama by
-    /// accident — a scheme without a port (`http://0.0.0.0` listens on 80): that value is the
-    /// mistake, and the help says how to correct it.
+    /// on in that container. For the accidental `OLLAMA_HOST` above, the default port is
+    /// written into it instead (`http://0.0.0.0:11434`), which is where every client already
+    /// connects. When some use the port it moved to, or publish it, there is no fix: the help
+    /// says both ways to correct it.
     ///
     /// ## Exceptions
     /// A server this tool does not know (a reverse proxy named like the Ollama service, an
@@ -74,6 +87,7 @@ declare_rule! {
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let slips = listen_slips(ctx);
     for (r, verdict) in ctx.references {
         if let Verdict::WrongPortInOtherProject {
             project,
@@ -105,6 +119,9 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let Some(service) = ctx.project.services.get(server) else {
             continue;
         };
+        if slips.contains_key(&server) {
+            continue;
+        }
         let name = &service.name;
         // The server's `OLLAMA_HOST`, when it is what moved Ollama off its default port.
         let moved_by = listen_var(ctx, server).filter(|_| {
@@ -115,10 +132,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let moved_text = moved_by
             .and_then(|v| v.value.as_ref())
             .map(|t| t.value.as_str());
-        // `http://0.0.0.0` listens on 80 because of the scheme: a slip, not a choice.
-        let moved_by_accident = moved_text
-            .and_then(|v| TargetUrl::parse_lenient(v.trim().trim_matches(['"', '\''])))
-            .is_some_and(|u| u.scheme.is_some() && u.port.is_none());
+        let moved_by_accident = moved_text.is_some_and(scheme_without_port);
 
         let reason = if port_left_out {
             let scheme = r.url.scheme.as_deref().unwrap_or("http");
@@ -181,7 +195,175 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         }
         out.push(d);
     }
+    out.extend(slips.into_values().map(|slip| slip.finding(ctx)));
     out
+}
+
+/// `http://0.0.0.0` listens on 80 because of the scheme: a slip, not a choice.
+fn scheme_without_port(value: &str) -> bool {
+    TargetUrl::parse_lenient(value.trim().trim_matches(['"', '\'']))
+        .is_some_and(|u| u.scheme.is_some() && u.port.is_none())
+}
+
+/// An Ollama server moved off its default port by a scheme without a port in its own
+/// `OLLAMA_HOST`, while every reference to it uses the default port.
+struct ListenSlip<'a> {
+    server: usize,
+    var: &'a EnvVar,
+    listening: u16,
+    default_port: u16,
+    /// The references that miss it, in order.
+    missing: Vec<&'a Reference>,
+}
+
+/// The servers whose listen address is a slip to report once, on the server: every
+/// reference that reaches the server's container misses it on the default port, no
+/// reference connects to the port it moved to (or leaves the port out), and no published
+/// port targets it (someone chose it).
+fn listen_slips<'a>(ctx: &Context<'a>) -> BTreeMap<usize, ListenSlip<'a>> {
+    let mut slips: BTreeMap<usize, ListenSlip> = BTreeMap::new();
+    let mut spoiled = std::collections::BTreeSet::new();
+    for (r, verdict) in ctx.references {
+        let Verdict::WrongPort {
+            server,
+            used,
+            listening,
+            published_port: false,
+            port_left_out: false,
+        } = *verdict
+        else {
+            continue;
+        };
+        let Some(var) = listen_var(ctx, server) else {
+            continue;
+        };
+        let Some(default_port) = ctx
+            .servers
+            .get(server)
+            .map(|s| s.server.server.default_port)
+        else {
+            continue;
+        };
+        let slipped = var
+            .value
+            .as_ref()
+            .is_some_and(|t| scheme_without_port(&t.value));
+        if !slipped || used != default_port || listening == default_port {
+            spoiled.insert(server);
+            continue;
+        }
+        slips
+            .entry(server)
+            .or_insert_with(|| ListenSlip {
+                server,
+                var,
+                listening,
+                default_port,
+                missing: Vec::new(),
+            })
+            .missing
+            .push(r);
+    }
+    slips.retain(|server, slip| {
+        let published = ctx.project.services[*server]
+            .ports
+            .iter()
+            .any(|p| u32::from(slip.listening) == p.mapping.target);
+        // A reference that connects to the port it moved to, or leaves the port to the
+        // scheme, may be the one the port was chosen for.
+        let used_there = ctx.references.iter().any(|(r, verdict)| {
+            r.client != *server
+                && !matches!(verdict, Verdict::WrongPort { server: s, .. } if s == server)
+                && r.url.port.is_none_or(|p| p == slip.listening)
+                && reaches_container(ctx, r, *server)
+        });
+        !spoiled.contains(server) && !published && !used_there
+    });
+    slips
+}
+
+/// Whether the reference's host is the container `server` runs in: its name on a shared
+/// network, or loopback in a namespace the client shares with it.
+fn reaches_container(ctx: &Context, r: &Reference, server: usize) -> bool {
+    match ctx.net.resolve(r.client, &r.url.host) {
+        Resolution::Sibling { service, .. } => service == server,
+        Resolution::Loopback(namespace) | Resolution::Unspecified(namespace) => {
+            ctx.net.members(&namespace).contains(&server)
+        }
+        _ => false,
+    }
+}
+
+impl ListenSlip<'_> {
+    /// One finding on the server's `OLLAMA_HOST`, whatever the number of clients, with the
+    /// default port written into it as the fix.
+    fn finding(&self, ctx: &Context) -> Diagnostic {
+        let name = &ctx.project.services[self.server].name;
+        let value = self.var.value.as_ref().map_or("", |t| t.value.as_str());
+        let (listening, default_port) = (self.listening, self.default_port);
+        let clients: Vec<&str> = self
+            .missing
+            .iter()
+            .map(|r| ctx.project.services[r.client].name.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let users = match clients.as_slice() {
+            [one] => format!("`{one}` connects"),
+            few if few.len() <= 5 => format!("{} connect", quoted_list(few, "and")),
+            many => format!(
+                "{} and {} more connect",
+                many[..4]
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                many.len() - 4
+            ),
+        };
+        let mut d = RULE
+            .diagnostic(
+                format!(
+                    "`{}={value}` makes Ollama service `{name}` listen on port {listening} (a scheme without a port means {listening}), but {users} to port {default_port}",
+                    self.var.key
+                ),
+                Some(env_value_span(self.var)),
+            )
+            .with_service(name)
+            .with_label(format!("Ollama listens on port {listening} because of this"))
+            .with_help(format!(
+                "give the port: `{}={}`",
+                self.var.key,
+                with_port(value, default_port).unwrap_or_else(|| format!("0.0.0.0:{default_port}"))
+            ));
+        for r in self.missing.iter().take(3) {
+            if let Some(span) = part_span(r, Part::Port) {
+                let client = &ctx.project.services[r.client].name;
+                d = d.with_related(span, format!("`{client}` connects to port {default_port}"));
+            }
+        }
+        let edit =
+            self.var.value.as_ref().and_then(|text| {
+                insert_in(text, after_host(&text.value)?, format!(":{default_port}"))
+            });
+        match safe_fix(format!("listen on port {default_port}"), vec![edit]) {
+            Some(fix) => d.with_fix(fix),
+            None => d,
+        }
+    }
+}
+
+/// `http://0.0.0.0` with `:port` after the host.
+fn with_port(value: &str, port: u16) -> Option<String> {
+    let end = after_host(value)?;
+    Some(format!("{}:{port}{}", &value[..end], &value[end..]))
+}
+
+/// Where a port goes in an address that has none: after the host (and an IPv6 literal's `]`).
+fn after_host(value: &str) -> Option<usize> {
+    let url = TargetUrl::parse(value)?;
+    let end = url.host_range.end;
+    Some(end + usize::from(value.as_bytes().get(end) == Some(&b']')))
 }
 
 /// The wrong port of an Ollama that another project of the run runs, on a network both use.
@@ -249,15 +431,30 @@ mod tests {
     }
 
     #[test]
-    fn a_port_moved_by_a_bare_scheme_gets_help_not_a_fix() {
+    fn a_port_moved_by_a_bare_scheme_is_fixed_on_the_server() {
         let yaml = "services:\n  ollama:\n    image: ollama/ollama\n    environment:\n      OLLAMA_HOST: http://0.0.0.0\n  ui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: http://ollama:11434\n";
         let d = only(yaml);
-        assert!(d.fix.is_none());
+        assert_eq!(d.service.as_deref(), Some("ollama"));
+        let at = yaml.find("http://0.0.0.0").unwrap();
+        assert_eq!(d.primary.map(|s| s.start), Some(at));
         assert!(
             d.message.expose_unredacted().contains("port 80"),
             "{:?}",
             d.message
         );
+        let fix = d.fix.expect("a fix");
+        let end = at + "http://0.0.0.0".len();
+        assert_eq!((fix.edits[0].span.start, fix.edits[0].span.end), (end, end));
+        assert_eq!(fix.edits[0].content, ":11434");
+    }
+
+    #[test]
+    fn a_port_moved_by_a_bare_scheme_that_someone_uses_gets_help_not_a_fix() {
+        // `probe` connects to port 80, where Ollama listens: the port may be the choice.
+        let yaml = "services:\n  ollama:\n    image: ollama/ollama\n    environment:\n      OLLAMA_HOST: http://0.0.0.0\n  ui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: http://ollama:11434\n  probe:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: http://ollama:80\n";
+        let d = only(yaml);
+        assert_eq!(d.service.as_deref(), Some("ui"));
+        assert!(d.fix.is_none());
         assert!(
             d.help
                 .unwrap()

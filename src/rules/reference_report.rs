@@ -10,6 +10,7 @@ use crate::knowledge::TargetUrl;
 use crate::knowledge::client::PathKind;
 use crate::ollama::{Reference, Written};
 use crate::source::Span;
+use crate::text::Text;
 
 /// A part of a reference's URL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,18 +167,23 @@ pub fn retarget(r: &Reference, host: &str, port: u16) -> Vec<Option<Edit>> {
 /// An insertion at byte `at` of the reference's value (`http://` before the host, `/v1`
 /// after the port), where the neighbouring text was written verbatim.
 pub fn insert_at(r: &Reference, at: usize, content: impl Into<String>) -> Option<Edit> {
-    let value = &r.text.value;
+    insert_in(&r.text, at, content)
+}
+
+/// An insertion at byte `at` of `text`, where the neighbouring text was written verbatim.
+pub fn insert_in(text: &Text, at: usize, content: impl Into<String>) -> Option<Edit> {
+    let value = &text.value;
     if at > value.len() || !value.is_char_boundary(at) {
         return None;
     }
     let point = match value[at..].chars().next() {
         Some(c) => {
-            let next = r.text.exact_span(at..at + c.len_utf8())?;
+            let next = text.exact_span(at..at + c.len_utf8())?;
             Span::new(next.file, next.start, next.start)
         }
         None => {
             let c = value[..at].chars().next_back()?;
-            let previous = r.text.exact_span(at - c.len_utf8()..at)?;
+            let previous = text.exact_span(at - c.len_utf8()..at)?;
             Span::new(previous.file, previous.end, previous.end)
         }
     };

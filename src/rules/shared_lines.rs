@@ -30,16 +30,18 @@ fn env_file_line(r: &Reference) -> Option<Span> {
     }
 }
 
-/// The `env_file` lines that set where a server of the project listens (`OLLAMA_HOST`).
-fn server_listen_lines(project: &Project, servers: &Servers) -> std::collections::HashSet<Span> {
+/// The `env_file` lines that set where a server of the project listens (`OLLAMA_HOST`), with
+/// the name of the server.
+fn server_listen_lines<'p>(project: &'p Project, servers: &Servers) -> HashMap<Span, &'p str> {
     servers
         .indices
         .iter()
         .filter_map(|&i| {
             let server = servers.get(i)?;
             let var = server.server.server.listen.env.as_deref()?;
-            match &project.services[i].env(var)?.source {
-                EnvSource::EnvFile { span, .. } => Some(*span),
+            let service = &project.services[i];
+            match &service.env(var)?.source {
+                EnvSource::EnvFile { span, .. } => Some((*span, service.name.as_str())),
                 EnvSource::Environment { .. } => None,
             }
         })
@@ -83,7 +85,7 @@ pub fn settle(
             let Some(line) = env_file_line(r) else {
                 return true;
             };
-            if read.contains(&line) || server_lines.contains(&line) {
+            if read.contains(&line) || server_lines.contains_key(&line) {
                 return false;
             }
             agree
@@ -166,11 +168,14 @@ pub fn merge(diagnostics: Vec<Diagnostic>, ctx: &Context) -> Vec<Diagnostic> {
             lower_to_unproven(d);
         }
         // The server reads the same line as where it listens: a client's URL written there
-        // would move the server.
+        // would move the server. (A finding about the server itself may fix it there.)
         let edits_server_line = d.fix.as_ref().is_some_and(|f| {
             f.edits.iter().any(|e| {
-                server_lines.iter().any(|line| {
-                    line.file == e.span.file && line.start <= e.span.start && e.span.end <= line.end
+                server_lines.iter().any(|(line, server)| {
+                    d.service.as_deref() != Some(*server)
+                        && line.file == e.span.file
+                        && line.start <= e.span.start
+                        && e.span.end <= line.end
                 })
             })
         });
