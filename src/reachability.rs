@@ -129,6 +129,76 @@ pub fn sole_reachable_server(
     found
 }
 
+/// Why a loopback reference most likely means one Ollama server of several it can reach.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Likely {
+    /// The only one the client can reach by name.
+    Sole,
+    /// The only one of them in the client's `depends_on`.
+    DependedOn,
+    /// The only one of them that no other reference of the project uses.
+    Unused,
+}
+
+/// The Ollama server a reference that reaches no Ollama most likely means, among those the
+/// client can reach by name, and why: the only one; else the only one it depends on; else the
+/// only one that no other service's reference uses (each Ollama of a project is there for
+/// someone). None when nothing singles one out.
+pub fn likely_server(
+    net: &Network,
+    servers: &Servers,
+    judged: &[(Reference, Verdict)],
+    client: usize,
+) -> Option<(usize, String, Likely)> {
+    if let Some((i, name)) = sole_reachable_server(net, servers, client) {
+        return Some((i, name, Likely::Sole));
+    }
+    let services = &net.project().services;
+    let candidates: Vec<usize> = net
+        .neighbours(client)
+        .into_iter()
+        .filter(|&i| i != client && servers.get(i).is_some())
+        .filter(|&i| {
+            matches!(
+                net.resolve(client, &services[i].name),
+                Resolution::Sibling { .. }
+            )
+        })
+        .collect();
+    let only = |chosen: Vec<usize>| match chosen.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    };
+    let depended: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|&i| {
+            services[client]
+                .depends_on
+                .iter()
+                .any(|d| !d.implicit && d.service == services[i].name)
+        })
+        .collect();
+    if let Some(i) = only(depended) {
+        return Some((i, services[i].name.clone(), Likely::DependedOn));
+    }
+    let used_by_others = |server: usize| {
+        judged.iter().any(|(r, _)| {
+            r.client != client
+                && r.client != server
+                && matches!(
+                    net.resolve(r.client, &r.url.host),
+                    Resolution::Sibling { service, .. } if service == server
+                )
+        })
+    };
+    let unused: Vec<usize> = candidates
+        .into_iter()
+        .filter(|&i| !used_by_others(i))
+        .collect();
+    only(unused).map(|i| (i, services[i].name.clone(), Likely::Unused))
+}
+
 /// Judges one reference.
 pub fn judge(
     reference: &Reference,

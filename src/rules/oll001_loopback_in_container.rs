@@ -1,7 +1,7 @@
-use super::reference_report::{Part, report, retarget, safe_fix, subject, working_url};
+use super::reference_report::{Part, likely_why, report, retarget, safe_fix, subject, working_url};
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
-use crate::reachability::{Verdict, sole_reachable_server};
+use crate::reachability::{Verdict, likely_server};
 
 declare_rule! {
     /// `localhost` / `127.x` / `::1` where no Ollama listens in that container.
@@ -39,9 +39,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Safe when the project has exactly one Ollama service the client shares a network
-    /// with: the host (and port) are rewritten to it. Otherwise no fix: an Ollama on the
-    /// Docker host needs `host.docker.internal` and, on Linux, an `extra_hosts` mapping.
+    /// Safe when one Ollama service of the project is singled out among those the client
+    /// shares a network with: the only one, else the only one in its `depends_on`, else the
+    /// only one no other service uses. The host (and port) are rewritten to it, and the help
+    /// says why it was chosen. Otherwise no fix: an Ollama on the Docker host needs
+    /// `host.docker.internal` and, on Linux, an `extra_hosts` mapping.
     ///
     /// ## Exceptions
     /// Loopback is right where an Ollama listens in the same namespace: an image that
@@ -65,14 +67,15 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             continue;
         }
         let service = &ctx.project.services[r.client].name;
-        let target = sole_reachable_server(ctx.net, ctx.servers, r.client);
+        let target = likely_server(ctx.net, ctx.servers, ctx.references, r.client);
         let (help, fix) = match &target {
-            Some((server, name)) => {
+            Some((server, name, likely)) => {
                 let port = ctx.servers.get(*server).map_or(11434, |s| s.listen.port);
                 let url = working_url(ctx, r, name, port);
                 let edits = retarget(r, name, port);
+                let why = likely_why(name, *likely);
                 (
-                    format!("use the Ollama service by name: `{url}`"),
+                    format!("use the Ollama service by name: `{url}`{why}"),
                     safe_fix(format!("point at service `{name}`"), edits),
                 )
             }

@@ -1,7 +1,7 @@
-use super::reference_report::{Part, report, retarget, safe_fix, subject, working_url};
+use super::reference_report::{Part, likely_why, report, retarget, safe_fix, subject, working_url};
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
-use crate::reachability::{Verdict, sole_reachable_server};
+use crate::reachability::{Verdict, likely_server};
 
 declare_rule! {
     /// `0.0.0.0` / `::` used as a destination.
@@ -38,8 +38,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Safe when exactly one Ollama service shares a network with the client: the host is
-    /// replaced by its name.
+    /// Safe when one Ollama service of the project is singled out among those the client
+    /// shares a network with (as for OLL001: the only one, else the only one in its
+    /// `depends_on`, else the only one no other service uses): the host is replaced by its
+    /// name.
     ///
     /// ## Exceptions
     /// None.
@@ -69,10 +71,14 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 r.url.host
             ),
         );
-        match sole_reachable_server(ctx.net, ctx.servers, r.client) {
-            Some((server, name)) => {
+        match likely_server(ctx.net, ctx.servers, ctx.references, r.client) {
+            Some((server, name, likely)) => {
                 let port = ctx.servers.get(server).map_or(11434, |s| s.listen.port);
-                d = d.with_help(format!("use `{}`", working_url(ctx, r, &name, port)));
+                d = d.with_help(format!(
+                    "use `{}`{}",
+                    working_url(ctx, r, &name, port),
+                    likely_why(&name, likely)
+                ));
                 if let Some(fix) = safe_fix(
                     format!("point at service `{name}`"),
                     retarget(r, &name, port),

@@ -9,6 +9,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::TargetUrl;
 use crate::knowledge::client::PathKind;
 use crate::ollama::{Reference, Written};
+use crate::reachability::Likely;
 use crate::source::Span;
 use crate::text::Text;
 
@@ -114,6 +115,20 @@ pub fn edit_part(r: &Reference, part: Part, content: impl Into<String>) -> Optio
         r.text.exact_span(range)?
     };
     Some(Edit { span, content })
+}
+
+/// Why the help names Ollama service `name` for a reference that reaches no Ollama, when the
+/// client could reach several: said after the help's URL.
+pub fn likely_why(name: &str, likely: Likely) -> String {
+    match likely {
+        Likely::Sole => String::new(),
+        Likely::DependedOn => {
+            format!(" (`{name}` runs Ollama and is in this service's `depends_on`)")
+        }
+        Likely::Unused => {
+            format!(" (`{name}` runs Ollama and no other service of the project uses it)")
+        }
+    }
 }
 
 /// A safe fix from edits that could all be made.
