@@ -30,6 +30,11 @@ impl Span {
         self.start == self.end
     }
 
+    /// Whether `inner` lies wholly inside this span, in the same file.
+    pub fn contains(&self, inner: Span) -> bool {
+        inner.file == self.file && self.start <= inner.start && inner.end <= self.end
+    }
+
     /// The sub-span `start..end` counted in bytes from this span's start.
     pub fn sub(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, self.start + start, self.start + end)

@@ -44,7 +44,7 @@ pub fn inline_fix(
             continue;
         };
         let in_place = match source {
-            EnvSource::Environment { span } => fix.edits.iter().all(|e| within(e.span, *span)),
+            EnvSource::Environment { span } => fix.edits.iter().all(|e| span.contains(e.span)),
             EnvSource::EnvFile { .. } => false,
         };
         if in_place {
@@ -64,17 +64,13 @@ pub fn inline_fix(
     })
 }
 
-fn within(inner: Span, outer: Span) -> bool {
-    inner.file == outer.file && outer.start <= inner.start && inner.end <= outer.end
-}
-
 /// `text`'s value with the edits that land in it made; None when an edit lands partly in it,
 /// or none does.
 pub(crate) fn edited_value(text: &Text, edits: &[Edit]) -> Option<String> {
     let mut at_value: Vec<(usize, usize, &str)> = Vec::new();
     for e in edits {
         let piece = text.pieces.iter().find_map(|p| match p.origin {
-            Origin::File { span, exact: true } if within(e.span, span) => {
+            Origin::File { span, exact: true } if span.contains(e.span) => {
                 Some((p.range.start, span))
             }
             _ => None,
@@ -150,7 +146,7 @@ fn replace_scalar(
     content: String,
 ) -> Option<Edit> {
     let written = text.get(node.span.start..node.span.end)?;
-    if !within(node.span, entry)
+    if !entry.contains(node.span)
         || !matches!(node.kind, NodeKind::Scalar(_))
         || written.starts_with(['|', '>'])
         || written.contains('\n')

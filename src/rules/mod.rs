@@ -63,6 +63,7 @@ mod selection_merge;
 mod shared_lines;
 mod structural_fix;
 mod undeclared;
+mod unread_value_fix;
 mod wording;
 
 /// What a rule sees: the project, and the Ollama analysis every OLL rule shares (computed
@@ -336,7 +337,9 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 
 /// Runs every rule over a project.
 pub fn check(ctx: &Context) -> Vec<Diagnostic> {
-    let diagnostics: Vec<Diagnostic> = RULES.iter().flat_map(|rule| (rule.check)(ctx)).collect();
+    let mut diagnostics: Vec<Diagnostic> =
+        RULES.iter().flat_map(|rule| (rule.check)(ctx)).collect();
+    unread_value_fix::tie_to_rename(&mut diagnostics, ctx);
     let mut diagnostics = shared_lines::merge(diagnostics, ctx);
     list_fix::remove_instead_of_duplicating(&mut diagnostics, ctx);
     fix_conflicts::withdraw_conflicting_fixes(&mut diagnostics, ctx.sources);

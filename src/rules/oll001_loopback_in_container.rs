@@ -44,6 +44,8 @@ declare_rule! {
     /// only one no other service uses. The host (and port) are rewritten to it, and the help
     /// says why it was chosen. Otherwise no fix: an Ollama on the Docker host needs
     /// `host.docker.internal` and, on Linux, an `extra_hosts` mapping.
+    /// Unsafe where the value sits under a key the app does not read and OLL020's rename of
+    /// it is unsafe: the fix only helps with the rename.
     ///
     /// ## Exceptions
     /// Loopback is right where an Ollama listens in the same namespace: an image that
@@ -55,7 +57,7 @@ declare_rule! {
         code: "OLL001",
         name: "loopback-in-container",
         severity: Error,
-        fix: Safe,
+        fix: Mixed,
         check: check,
     };
 }

@@ -71,6 +71,8 @@ declare_rule! {
     /// written into it instead (`http://0.0.0.0:11434`), which is where every client already
     /// connects. When some use the port it moved to, or publish it, there is no fix: the help
     /// says both ways to correct it.
+    /// Unsafe where the value sits under a key the app does not read and OLL020's rename of
+    /// it is unsafe: the fix only helps with the rename.
     ///
     /// ## Exceptions
     /// A server this tool does not know (a reverse proxy named like the Ollama service, an
@@ -80,7 +82,7 @@ declare_rule! {
         code: "OLL006",
         name: "wrong-port",
         severity: Error,
-        fix: Safe,
+        fix: Mixed,
         check: check,
     };
 }

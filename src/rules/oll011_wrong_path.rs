@@ -49,6 +49,8 @@ declare_rule! {
     /// ## Fix safety
     /// Safe: the URL reaches an Ollama directly (no proxy that could need a prefix), so the
     /// whole path is replaced by the one the client expects (none, `/api`, `/v1`, `/v1/`).
+    /// Unsafe where the value sits under a key the app does not read and OLL020's rename of
+    /// it is unsafe: the fix only helps with the rename.
     ///
     /// ## Exceptions
     /// Paths are judged only for clients whose expectation is known (a client profile,
@@ -60,7 +62,7 @@ declare_rule! {
         code: "OLL011",
         name: "wrong-path",
         severity: Error,
-        fix: Safe,
+        fix: Mixed,
         check: check,
     };
 }

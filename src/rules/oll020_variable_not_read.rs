@@ -54,7 +54,9 @@ declare_rule! {
     /// ## Fix safety
     /// Safe when the key is a variable name: the key is renamed in place to the variable the
     /// app reads, which nothing else sets, and nothing else changes. Unsafe when the key is no
-    /// variable name (`/ollama/api`): what its author meant is a guess.
+    /// variable name (`/ollama/api`): what its author meant is a guess. Another rule's fix to
+    /// the value under such a key (OLL001's host, OLL006's port) helps only with the rename, so
+    /// it takes the rename's safety, and is withdrawn where the key cannot be renamed.
     ///
     /// ## Exceptions
     /// Not reported when the service declares any of the app's own URL variables (the app has

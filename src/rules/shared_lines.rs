@@ -118,11 +118,9 @@ pub fn merge(diagnostics: Vec<Diagnostic>, ctx: &Context) -> Vec<Diagnostic> {
         let (Some(service), Some(at)) = (d.service.as_deref(), d.primary) else {
             return false;
         };
-        loaded.get(service).is_some_and(|lines| {
-            lines
-                .iter()
-                .any(|line| line.file == at.file && line.start <= at.start && at.end <= line.end)
-        })
+        loaded
+            .get(service)
+            .is_some_and(|lines| lines.iter().any(|line| line.contains(at)))
     };
 
     let mut first: HashMap<(&'static str, Span), usize> = HashMap::new();
@@ -172,10 +170,7 @@ pub fn merge(diagnostics: Vec<Diagnostic>, ctx: &Context) -> Vec<Diagnostic> {
         let edits_server_line = d.fix.as_ref().is_some_and(|f| {
             f.edits.iter().any(|e| {
                 server_lines.iter().any(|(line, server)| {
-                    d.service.as_deref() != Some(*server)
-                        && line.file == e.span.file
-                        && line.start <= e.span.start
-                        && e.span.end <= line.end
+                    d.service.as_deref() != Some(*server) && line.contains(e.span)
                 })
             })
         });
