@@ -101,7 +101,9 @@ mod tests {
         let rule = find("OLL001").expect("OLL001");
         let page = page(rule);
         assert!(page.starts_with("# OLL001: loopback-in-container\n\n`localhost`"));
-        assert!(page.contains("Default severity: **error**. Fix: **safe or unsafe**.\n\n## What it does\n"));
+        assert!(page.contains(
+            "Default severity: **error**. Fix: **safe or unsafe**.\n\n## What it does\n"
+        ));
         for heading in [
             "## Why is this bad?",
             "## Example",
