@@ -329,7 +329,7 @@ static REFERENCES: &[Reference] = &[
         "ok: `resolveDockerUrl()` replaces 127.0.0.1 with host.docker.internal when RUNNING_IN_DOCKER=true, and `extra_hosts` is present",
         NO_FINDING)
         .of("app-prod")
-        .gap("the service runs a locally built `bolt-ai:production` image, which the knowledge deliberately does not take for bolt.diy (tests/knowledge.rs), so the app's loopback rewrite is not known and OLL001 fires"),
+        .gap("the service runs a locally built `bolt-ai:production` image, which the knowledge deliberately does not take for bolt.diy (tests/knowledge.rs), so the app's loopback rewrite is not known and OLL001 fires (as information: the value comes from the template `.env.example`, so it no longer fails the run)"),
     row("19", "stackblitz-labs__bolt.diy", AS_IS, (".env.example", 93, "OLLAMA_API_BASE_URL=http://127.0.0.1:11434"), OK, "same", NO_FINDING)
         .of("app-dev")
         .gap("same as app-prod: `bolt-ai:development` is not recognised as bolt.diy"),
@@ -675,10 +675,19 @@ fn findings(dir: &Path, setup: &Setup) -> Vec<Finding> {
         // note about what only a profile changes (a reference that works by default and
         // reaches the project's Ollama through the host when `--profile with-ollama` starts
         // it, reported as information) is not a verdict on that run.
+        // A finding lowered to information because its value comes from a template (CMP019)
+        // is still the program's verdict on the reference, whatever profiles it names.
+        let from_template = |d: &composelint::diagnostic::Diagnostic| {
+            d.primary.is_some_and(|span| {
+                let path = &p.sources.get(span.file).path;
+                p.project.templates_used.iter().any(|t| &t.template == path)
+            })
+        };
         let profile_note = |d: &&composelint::diagnostic::Diagnostic| {
             !d.profiles.is_empty()
                 && d.severity == composelint::diagnostic::Severity::Info
                 && d.profiles.iter().all(|selection| !selection.is_empty())
+                && !from_template(d)
         };
         for d in p
             .diagnostics

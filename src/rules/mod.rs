@@ -62,6 +62,7 @@ mod reference_report;
 mod selection_merge;
 mod shared_lines;
 mod structural_fix;
+mod template_values;
 mod undeclared;
 mod unread_value_fix;
 mod wording;
@@ -340,6 +341,7 @@ pub fn check(ctx: &Context) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> =
         RULES.iter().flat_map(|rule| (rule.check)(ctx)).collect();
     unread_value_fix::tie_to_rename(&mut diagnostics, ctx);
+    template_values::lower_template_findings(&mut diagnostics, ctx);
     let mut diagnostics = shared_lines::merge(diagnostics, ctx);
     list_fix::remove_instead_of_duplicating(&mut diagnostics, ctx);
     fix_conflicts::withdraw_conflicting_fixes(&mut diagnostics, ctx.sources);
