@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod commands;
 pub mod comments;
 pub mod compose;
 pub mod diagnostic;
@@ -147,6 +148,7 @@ impl LintedProject {
                 files: project.files,
                 env_files,
                 templates_used: project.templates_used,
+                from_commands: project.from_commands,
                 ..Project::default()
             },
             sources: kept,
@@ -245,6 +247,16 @@ fn load_one(
     settings: &Settings,
 ) -> Result<LoadedProject, RunError> {
     let explicit = !settings.compose_files.is_empty();
+    // `-f` names compose files, whatever their names.
+    if !explicit
+        && let [path] = files
+        && let Some(kind) = commands::kind_of(fs, path)
+    {
+        return match commands::load(fs, path, kind) {
+            Ok((project, sources)) => Ok(LoadedProject { project, sources }),
+            Err(error) => Ok(unreadable(files, error)),
+        };
+    }
     match load_project(fs, files, &settings.load) {
         Ok((mut project, mut sources)) => {
             if !explicit {

@@ -504,6 +504,18 @@ impl<'p> Network<'p> {
             _ => &[],
         };
         for (target, kind, only_on) in &candidates {
+            // A legacy link is what makes a name resolve on Docker's default bridge, between
+            // two containers on it.
+            if *kind == NameKind::LinkAlias
+                && matches!(namespace, Namespace::DefaultBridge { .. })
+                && matches!(self.namespaces[*target], Namespace::DefaultBridge { .. })
+            {
+                return Resolution::Sibling {
+                    service: *target,
+                    kind: *kind,
+                    network: "bridge".to_string(),
+                };
+            }
             let target_networks = match &self.namespaces[*target] {
                 Namespace::Own { networks, .. } => networks.as_slice(),
                 _ => &[],

@@ -48,6 +48,11 @@ pub fn projects_for_paths(
             Some(EntryKind::Dir) => {
                 for dir in find_directories(fs, path) {
                     add_directory(&mut summaries, &dir, None, &mut out);
+                    for file in &dir.commands {
+                        out.insert(ProjectFiles {
+                            files: vec![file.clone()],
+                        });
+                    }
                 }
             }
             Some(EntryKind::File) => {
@@ -62,6 +67,12 @@ pub fn projects_for_paths(
                     }
                     // An env file: lint the projects around it that read it.
                     Named::Env => out.extend(env_file_readers(&mut summaries, path)),
+                    // A script or document: its commands are a project of their own.
+                    Named::Commands => {
+                        out.insert(ProjectFiles {
+                            files: vec![path.clone()],
+                        });
+                    }
                     // Any other file is a compose file, as `docker compose -f` takes it —
                     // unless a project around it includes or extends it.
                     Named::Other => {
@@ -99,6 +110,8 @@ enum Named {
     Compose,
     /// `.env`, `*.env`, `.env.*`: read by the projects around it.
     Env,
+    /// A shell script or Markdown document (`*.sh`, `*.md`, …): its Docker commands.
+    Commands,
     /// Anything else: a compose file, as `docker compose -f` takes it.
     Other,
 }
@@ -112,6 +125,8 @@ fn named(path: &Path) -> Named {
         Named::Compose
     } else if is_env_file_name(&name) {
         Named::Env
+    } else if crate::commands::kind_by_name(path).is_some() {
+        Named::Commands
     } else {
         Named::Other
     }

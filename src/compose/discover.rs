@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use crate::commands;
 use crate::fs::{EntryKind, FileSystem};
 
 /// Compose's default files, in priority order (the legacy name prefers `.yml`).
@@ -50,6 +51,8 @@ pub struct DirectoryFiles {
     /// order is there (`docker-compose.yml` beside `compose.yaml`): Compose warns and uses
     /// only the first.
     pub ignored: Vec<PathBuf>,
+    /// Scripts and Markdown documents with Docker commands (filled by [`find_directories`]).
+    pub commands: Vec<PathBuf>,
 }
 
 impl DirectoryFiles {
@@ -111,6 +114,7 @@ pub fn directory_files(fs: &dyn FileSystem, directory: &Path) -> DirectoryFiles 
         override_file,
         others,
         ignored,
+        commands: Vec::new(),
     }
 }
 
@@ -121,8 +125,9 @@ pub fn find_directories(fs: &dyn FileSystem, root: &Path) -> Vec<DirectoryFiles>
     let mut out = Vec::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(dir) = pending.pop() {
-        let files = directory_files(fs, &dir);
-        if files.default.is_some() || !files.others.is_empty() {
+        let mut files = directory_files(fs, &dir);
+        files.commands = command_files(fs, &dir);
+        if files.default.is_some() || !files.others.is_empty() || !files.commands.is_empty() {
             out.push(files);
         }
         let mut children: Vec<PathBuf> = fs
@@ -143,6 +148,23 @@ pub fn find_directories(fs: &dyn FileSystem, root: &Path) -> Vec<DirectoryFiles>
     }
     out.sort_by(|a, b| a.directory.cmp(&b.directory));
     out
+}
+
+/// The scripts and Markdown documents of `directory` that hold Docker commands. Only files
+/// whose name makes them one are read, and only to look for `docker`/`podman` (a file
+/// without an extension, which may be a large binary, is read only when named on the
+/// command line).
+fn command_files(fs: &dyn FileSystem, directory: &Path) -> Vec<PathBuf> {
+    fs.read_dir(directory)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| fs.kind(p) == Some(EntryKind::File))
+        .filter(|p| commands::kind_by_name(p).is_some())
+        .filter(|p| {
+            fs.read(p)
+                .is_ok_and(|bytes| commands::command_file(p, &bytes).is_some())
+        })
+        .collect()
 }
 
 /// The nearest directory at or above `start` that has a default compose file.

@@ -184,22 +184,12 @@ impl Builder<'_, '_> {
 
     fn service(&mut self, name: &str, key_span: Span, node: &Node) -> Service {
         let mut service = Service {
-            name: name.to_string(),
-            key_span,
             image: self.string(node, "image"),
             build: self.build_field(node).map(Box::new),
             container_name: self.string(node, "container_name"),
             hostname: self.string(node, "hostname"),
             network_mode: self.string(node, "network_mode"),
-            networks: Vec::new(),
-            ports: Vec::new(),
             expose: self.strings(node, "expose"),
-            environment: Vec::new(),
-            env_files: Vec::new(),
-            extra_hosts: Vec::new(),
-            links: Vec::new(),
-            depends_on: Vec::new(),
-            volumes: Vec::new(),
             secrets: self.mounted_names(node, "secrets"),
             configs: self.mounted_names(node, "configs"),
             profiles: self.strings(node, "profiles"),
@@ -210,8 +200,7 @@ impl Builder<'_, '_> {
                 .get("healthcheck")
                 .filter(|h| h.as_mapping().is_some())
                 .map(|h| Box::new(healthcheck(h))),
-            partial: false,
-            mounted_configs: Vec::new(),
+            ..Service::named(name, key_span)
         };
         self.networks(node, &mut service);
         self.ports(node, &mut service);

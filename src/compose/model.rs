@@ -46,6 +46,9 @@ pub struct Project {
     pub enabled_profiles: Option<Vec<String>>,
     /// An `include` file could not be read (see [`Project::is_partial`]).
     pub partial: bool,
+    /// Read from the Docker commands of a script or document (`docker run`, …), not from
+    /// compose files: each service is a container, and findings speak of flags.
+    pub from_commands: bool,
     /// Services the profile selection this project stands for leaves out: kept so that rules
     /// can tell a name that nothing defines from one that only another profile starts.
     /// Empty for a project as loaded, where `services` holds every service.
@@ -173,6 +176,37 @@ pub struct MountedConfig {
 }
 
 impl Service {
+    /// A service with nothing set but its name.
+    pub fn named(name: impl Into<String>, key_span: Span) -> Service {
+        Service {
+            name: name.into(),
+            key_span,
+            image: None,
+            build: None,
+            container_name: None,
+            hostname: None,
+            network_mode: None,
+            networks: Vec::new(),
+            ports: Vec::new(),
+            expose: Vec::new(),
+            environment: Vec::new(),
+            env_files: Vec::new(),
+            extra_hosts: Vec::new(),
+            links: Vec::new(),
+            depends_on: Vec::new(),
+            volumes: Vec::new(),
+            secrets: Vec::new(),
+            configs: Vec::new(),
+            profiles: Vec::new(),
+            replicas: None,
+            command: None,
+            entrypoint: None,
+            healthcheck: None,
+            partial: false,
+            mounted_configs: Vec::new(),
+        }
+    }
+
     pub fn env(&self, key: &str) -> Option<&EnvVar> {
         self.environment.iter().find(|e| e.key == key)
     }

@@ -122,6 +122,7 @@ pub fn select(project: &Project, selection: &Selection) -> Option<Project> {
         issues,
         merged: None,
         partial: project.partial,
+        from_commands: project.from_commands,
         written: project.written.clone(),
         service_index,
         enabled_profiles: Some(selection.profiles.clone()),

@@ -338,8 +338,11 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 
 /// Runs every rule over a project.
 pub fn check(ctx: &Context) -> Vec<Diagnostic> {
-    let mut diagnostics: Vec<Diagnostic> =
-        RULES.iter().flat_map(|rule| (rule.check)(ctx)).collect();
+    let mut diagnostics: Vec<Diagnostic> = RULES
+        .iter()
+        .filter(|rule| !ctx.project.from_commands || crate::commands::rule_applies(rule.code))
+        .flat_map(|rule| (rule.check)(ctx))
+        .collect();
     unread_value_fix::tie_to_rename(&mut diagnostics, ctx);
     template_values::lower_template_findings(&mut diagnostics, ctx);
     let mut diagnostics = shared_lines::merge(diagnostics, ctx);

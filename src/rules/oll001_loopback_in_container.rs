@@ -1,4 +1,5 @@
 use super::reference_report::{Part, likely_why, report, retarget, safe_fix, subject, working_url};
+use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::reachability::{Verdict, likely_server};
@@ -76,13 +77,17 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 let url = working_url(ctx, r, name, port);
                 let edits = retarget(r, name, port);
                 let why = likely_why(name, *likely);
+                let unit = Dialect::of(ctx.project).unit();
                 (
-                    format!("use the Ollama service by name: `{url}`{why}"),
-                    safe_fix(format!("point at service `{name}`"), edits),
+                    format!("use the Ollama {unit} by name: `{url}`{why}"),
+                    safe_fix(format!("point at {unit} `{name}`"), edits),
                 )
             }
             None => (
-                "for an Ollama on the Docker host use `http://host.docker.internal:11434` and add `extra_hosts: [\"host.docker.internal:host-gateway\"]`; on Linux the host's Ollama must listen on 0.0.0.0 (`OLLAMA_HOST=0.0.0.0`), not its default 127.0.0.1".to_string(),
+                format!(
+                    "for an Ollama on the Docker host use `http://host.docker.internal:11434` and {}; on Linux the host's Ollama must listen on 0.0.0.0 (`OLLAMA_HOST=0.0.0.0`), not its default 127.0.0.1",
+                    Dialect::of(ctx.project).add_host_gateway("host.docker.internal", service)
+                ),
                 None,
             ),
         };

@@ -1,5 +1,6 @@
 use super::reference_report::{Part, report, retarget, safe_fix, subject, working_url};
 use super::structural_fix::{map_to_host_gateway, unsafe_fix};
+use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::net::{HostRoute, Platform, Resolution};
@@ -76,27 +77,32 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             continue;
         };
         let client = &ctx.project.services[r.client].name;
+        let dialect = Dialect::of(ctx.project);
+        let entry = dialect.host_entry();
         let (name, why, instead) = match route {
             HostRoute::ContainersInternal => (
                 "host.containers.internal",
-                "`host.containers.internal` is Podman's name for the host: Docker provides it on no platform, and this service maps it with no `extra_hosts` entry",
                 format!(
-                    "add `extra_hosts: [\"host.containers.internal:host-gateway\"]` to service `{client}`"
+                    "`host.containers.internal` is Podman's name for the host: Docker provides it on no platform, and this {} maps it with no {entry}",
+                    dialect.unit()
                 ),
+                dialect.add_host_gateway("host.containers.internal", client),
             ),
             HostRoute::GatewayAddress => (
                 "172.17.0.1",
-                "`172.17.0.1`, the gateway of Docker's default bridge, is the Docker host only on Linux Docker Engine",
+                "`172.17.0.1`, the gateway of Docker's default bridge, is the Docker host only on Linux Docker Engine".to_string(),
                 format!(
-                    "use `host.docker.internal` and add `extra_hosts: [\"host.docker.internal:host-gateway\"]` to service `{client}`, which works on every platform"
+                    "use `host.docker.internal` and {}, which works on every platform",
+                    dialect.add_host_gateway("host.docker.internal", client)
                 ),
             ),
             _ => (
                 "host.docker.internal",
-                "Docker Desktop provides `host.docker.internal`, but Linux Docker Engine resolves it only with an `extra_hosts` entry, which this service lacks",
                 format!(
-                    "add `extra_hosts: [\"host.docker.internal:host-gateway\"]` to service `{client}`"
+                    "Docker Desktop provides `host.docker.internal`, but Linux Docker Engine resolves it only with {entry}, which this {} lacks",
+                    dialect.unit()
                 ),
+                dialect.add_host_gateway("host.docker.internal", client),
             ),
         };
         let mut message = format!("{}: {}{why}", subject(ctx, r), rewritten(r, name));
@@ -107,7 +113,8 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             Some(server) => {
                 let server_name = &ctx.project.services[*server].name;
                 message.push_str(&format!(
-                    "; where the name resolves, it reaches service `{server_name}` only through the Docker host and its published port"
+                    "; where the name resolves, it reaches {} `{server_name}` only through the Docker host and its published port",
+                    dialect.unit()
                 ));
                 d = report(ctx, &RULE, r, Part::Host, message);
                 let direct = matches!(

@@ -1,5 +1,6 @@
 use super::reference_report::{Part, report, retarget, safe_fix, subject, working_url};
 use super::structural_fix::{attach_to_network, unsafe_fix};
+use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::net::{Namespace, Resolution};
@@ -92,10 +93,11 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let port = ctx.servers.get(server).map_or(11434, |s| s.listen.port);
         let client_ns = ctx.net.namespace(r.client);
         let server_ns = ctx.net.namespace(server);
+        let unit = Dialect::of(ctx.project).unit();
         let names = if r.url.host.eq_ignore_ascii_case(name) {
-            format!("service `{name}` exists")
+            format!("{unit} `{name}` exists")
         } else {
-            format!("`{}` names service `{name}`", r.url.host)
+            format!("`{}` names {unit} `{name}`", r.url.host)
         };
 
         let (why, mut help) = match (client_ns, server_ns) {
@@ -119,6 +121,19 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                     None => format!(
                         "publish the port on `{name}` (`ports: [\"127.0.0.1:{port}:{port}\"]`) and use `{}`, or drop `network_mode: host`",
                         working_url(ctx, r, "localhost", port)
+                    ),
+                },
+            ),
+            (Namespace::DefaultBridge { .. }, _) if ctx.project.from_commands => (
+                format!(
+                    "`{}` runs on Docker's default bridge (no `--network`), where container names do not resolve",
+                    client.name
+                ),
+                match networks_of_commands(server_ns) {
+                    Some(net) => format!("run `{}` with `--network {net}`", client.name),
+                    None => format!(
+                        "create a network (`docker network create ollama-net`) and run both `{}` and `{name}` with `--network ollama-net`",
+                        client.name
                     ),
                 },
             ),
@@ -324,6 +339,14 @@ fn networks_of(namespace: &Namespace) -> String {
         }
         Namespace::Own { networks, .. } => format!("one of the networks {}", list(networks)),
         _ => "a network of the Ollama service".to_string(),
+    }
+}
+
+/// The user-defined network the server's container is on, for a `--network` to name.
+fn networks_of_commands(namespace: &Namespace) -> Option<String> {
+    match namespace {
+        Namespace::Own { networks, .. } => networks.first().cloned(),
+        _ => None,
     }
 }
 

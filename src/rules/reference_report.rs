@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use super::Context;
+use super::wording::Dialect;
 use crate::compose::model::{EnvSource, EnvVar};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::TargetUrl;
@@ -48,15 +49,16 @@ pub fn part_span(r: &Reference, part: Part) -> Option<Span> {
 /// `variable `X` of service `s``, or `the default of `X` in service `s``.
 pub fn subject(ctx: &Context, r: &Reference) -> String {
     let service = &ctx.project.services[r.client].name;
+    let unit = Dialect::of(ctx.project).unit();
     let value = &r.text.value;
     match &r.written {
-        Written::Env { key, .. } => format!("`{key}={value}` in service `{service}`"),
-        Written::Command { .. } => format!("`{value}` in the command of service `{service}`"),
+        Written::Env { key, .. } => format!("`{key}={value}` in {unit} `{service}`"),
+        Written::Command { .. } => format!("`{value}` in the command of {unit} `{service}`"),
         Written::AppDefault { var } => {
-            format!("the default `{var}={value}` of service `{service}`")
+            format!("the default `{var}={value}` of {unit} `{service}`")
         }
         Written::ConfigFile { key } => {
-            format!("`{key}: {value}` in the config file of service `{service}`")
+            format!("`{key}: {value}` in the config file of {unit} `{service}`")
         }
     }
 }

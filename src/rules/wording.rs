@@ -13,6 +13,53 @@ pub fn quoted_list<T: Display>(items: &[T], conjunction: &str) -> String {
     }
 }
 
+/// How findings name the project's parts and the settings that fix them: a compose file's
+/// words (`service`, `extra_hosts`), or those of the `docker run` lines a script or a document
+/// holds (`container`, `--add-host`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Compose,
+    Commands,
+}
+
+impl Dialect {
+    pub fn of(project: &crate::compose::model::Project) -> Dialect {
+        if project.from_commands {
+            Dialect::Commands
+        } else {
+            Dialect::Compose
+        }
+    }
+
+    /// What runs: `service` or `container`.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Dialect::Compose => "service",
+            Dialect::Commands => "container",
+        }
+    }
+
+    /// The help that maps `host` to the Docker host's gateway on `client`.
+    pub fn add_host_gateway(self, host: &str, client: &str) -> String {
+        match self {
+            Dialect::Compose => {
+                format!("add `extra_hosts: [\"{host}:host-gateway\"]` to service `{client}`")
+            }
+            Dialect::Commands => {
+                format!("add `--add-host={host}:host-gateway` to the `docker run` of `{client}`")
+            }
+        }
+    }
+
+    /// The setting that maps a name to an address: `an `extra_hosts` entry`.
+    pub fn host_entry(self) -> &'static str {
+        match self {
+            Dialect::Compose => "an `extra_hosts` entry",
+            Dialect::Commands => "an `--add-host` option",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::quoted_list;
