@@ -169,7 +169,7 @@ struct Container {
 }
 
 /// Adds what `commands` build to `project`.
-pub fn build(project: &mut Project, commands: &[Command]) {
+pub fn build(project: &mut Project, src: &str, commands: &[Command]) {
     let mut containers: Vec<Container> = Vec::new();
     let mut networks: BTreeSet<String> = BTreeSet::new();
     let mut created: Vec<(String, Span)> = Vec::new();
@@ -183,8 +183,6 @@ pub fn build(project: &mut Project, commands: &[Command]) {
                 let skip = if words[0] == "container" { 2 } else { 1 };
                 match container(&args[skip..], &spans[skip..], command, containers.len()) {
                     Some(c) => {
-                        // A later container of the same name replaces the earlier one.
-                        containers.retain(|o| o.service.name != c.service.name);
                         for n in &c.service.networks {
                             networks.insert(n.name.clone());
                         }
@@ -239,12 +237,42 @@ pub fn build(project: &mut Project, commands: &[Command]) {
             external: created_here.is_none(),
         });
     }
+    mark_alternatives(&mut containers, src);
     for c in containers {
         project
             .service_index
             .insert(c.service.name.clone(), project.services.len());
         project.services.push(c.service);
     }
+}
+
+/// Containers started under one name are alternatives (docs list the command for a GPU and
+/// for a CPU, or for each way to reach Ollama): they never run together. Each gets a profile
+/// of its own, named after its line, so that each is judged with the containers that have no
+/// alternative and without the others; the name resolves to the last one, and the earlier
+/// ones are named after their line.
+fn mark_alternatives(containers: &mut [Container], src: &str) {
+    let names: Vec<String> = containers.iter().map(|c| c.service.name.clone()).collect();
+    for (i, c) in containers.iter_mut().enumerate() {
+        let same = names.iter().filter(|n| **n == names[i]).count();
+        if same < 2 {
+            continue;
+        }
+        let line = line_of(src, c.service.key_span.start);
+        c.service.profiles = vec![Text::synthetic(format!("line {line}"))];
+        let last = names.iter().rposition(|n| *n == names[i]) == Some(i);
+        if !last {
+            c.service.name = format!("{} (line {line})", c.service.name);
+            c.service.container_name = None;
+        }
+    }
+}
+
+/// The 1-based line of byte `at` of `src`.
+fn line_of(src: &str, at: usize) -> usize {
+    src.get(..at)
+        .map_or(0, |before| before.matches('\n').count())
+        + 1
 }
 
 /// The words after `docker`/`podman` (and `sudo`, its options, and `VAR=value` prefixes),

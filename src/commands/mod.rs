@@ -132,6 +132,6 @@ pub fn load(
     };
     // No compose document is written here: fixes that add compose structure have nowhere to go.
     let _ = project.written.set(Vec::new());
-    docker::build(&mut project, &commands);
+    docker::build(&mut project, src, &commands);
     Ok((project, sources))
 }

@@ -125,7 +125,11 @@ fn annotate(
         variants.sort_unstable();
         format!("{}; likewise {}", describe(&own), describe(&variants))
     };
-    diagnostic.message = format!("{} ({note})", diagnostic.message.expose_unredacted()).into();
+    // Commands' selections are alternatives, one per command line: the finding's own line
+    // says which.
+    if !project.from_commands {
+        diagnostic.message = format!("{} ({note})", diagnostic.message.expose_unredacted()).into();
+    }
     diagnostic.profiles = all
         .iter()
         .map(|&i| {
