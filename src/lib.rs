@@ -50,8 +50,9 @@ pub struct Settings {
     /// `-f` files: one project made of exactly these, like `docker compose -f`.
     pub compose_files: Vec<PathBuf>,
     pub load: LoadOptions,
-    /// Which Docker the project must work on.
-    pub platform: net::Platform,
+    /// Which Docker the project must work on; None when the user did not say, and each
+    /// project runs where its own files say ([`commands::platform`]), else anywhere.
+    pub platform: Option<net::Platform>,
     /// What the configuration file and flags change: rules, severities, excluded paths,
     /// in-house Ollama images and variables.
     pub options: lint_config::LintOptions,
@@ -483,15 +484,16 @@ pub fn in_parallel<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) ->
     slots.into_iter().flatten().collect()
 }
 
-/// Runs the rules over one loaded project.
-pub fn lint_loaded(loaded: LoadedProject, platform: net::Platform) -> LintedProject {
+/// Runs the rules over one loaded project, on `platform` (None: where the project says it
+/// runs, else anywhere).
+pub fn lint_loaded(loaded: LoadedProject, platform: Option<net::Platform>) -> LintedProject {
     lint_loaded_with(loaded, platform, &lint_config::LintOptions::default())
 }
 
 /// Runs the rules over one loaded project as `options` configure them.
 pub fn lint_loaded_with(
     loaded: LoadedProject,
-    platform: net::Platform,
+    platform: Option<net::Platform>,
     options: &lint_config::LintOptions,
 ) -> LintedProject {
     lint_loaded_in(loaded, platform, options, &SharedNetworks::default())
@@ -501,11 +503,14 @@ pub fn lint_loaded_with(
 /// describes.
 pub fn lint_loaded_in(
     loaded: LoadedProject,
-    platform: net::Platform,
+    platform: Option<net::Platform>,
     options: &lint_config::LintOptions,
     run: &SharedNetworks,
 ) -> LintedProject {
     let LoadedProject { project, sources } = loaded;
+    let platform = platform
+        .or_else(|| commands::platform(&project))
+        .unwrap_or_default();
     let secrets = redact::Secrets::collect(&project, &sources);
     let (mut diagnostics, suppressions) = suppress::apply(
         rules::check_project_in(&project, &sources, platform, &options.ollama, run),

@@ -575,7 +575,8 @@ pub struct Resolved {
     pub options: LintOptions,
     /// A finding at or above it fails the run (exit 1).
     pub fail_on: Severity,
-    pub platform: Platform,
+    /// The platform the flag or the file chose; None when neither did.
+    pub platform: Option<Platform>,
     /// Env files to read instead of each project's `.env` (absolute).
     pub env_files: Vec<PathBuf>,
     /// The file the configuration came from.
@@ -587,7 +588,7 @@ impl Default for Resolved {
         Resolved {
             options: LintOptions::default(),
             fail_on: Severity::Warning,
-            platform: Platform::default(),
+            platform: None,
             env_files: Vec::new(),
             file: None,
         }
@@ -688,10 +689,7 @@ pub fn resolve(
         .fail_on
         .or(config.fail_on.map(Severity::from))
         .unwrap_or(Severity::Warning);
-    resolved.platform = overrides
-        .platform
-        .or(config.platform.map(Platform::from))
-        .unwrap_or_default();
+    resolved.platform = overrides.platform.or(config.platform.map(Platform::from));
     resolved.env_files = if overrides.env_files.is_empty() {
         config
             .env_files

@@ -116,7 +116,7 @@ fn settings(args: &ProjectArgs, cwd: &Path) -> Settings {
             profiles: args.profiles.clone(),
             keep_merged: false,
         },
-        platform: args.platform.map(platform).unwrap_or_default(),
+        platform: args.platform.map(platform),
         options: LintOptions::default(),
     }
 }

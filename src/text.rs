@@ -78,14 +78,7 @@ impl Text {
 
     /// Appends another text, keeping its origins.
     pub fn push_text(&mut self, other: &Text) {
-        let offset = self.value.len();
-        self.value.push_str(&other.value);
-        for piece in &other.pieces {
-            self.push_piece(
-                piece.range.start + offset..piece.range.end + offset,
-                piece.origin.clone(),
-            );
-        }
+        self.push_slice(other, 0..other.value.len());
     }
 
     /// Appends a string with one origin.
@@ -125,11 +118,17 @@ impl Text {
     /// The part of this text in `range` (byte offsets into `value`), with narrowed origins:
     /// exact file pieces shrink to the matching sub-span, others keep their whole span.
     pub fn slice(&self, range: Range<usize>) -> Text {
-        let mut out = Text {
-            value: self.value[range.clone()].to_string(),
-            pieces: Pieces::new(),
-        };
-        for piece in &self.pieces {
+        let mut out = Text::default();
+        out.push_slice(self, range);
+        out
+    }
+
+    /// Appends the part of `other` in `range`, with origins narrowed as [`Text::slice`]
+    /// narrows them.
+    pub fn push_slice(&mut self, other: &Text, range: Range<usize>) {
+        let offset = self.value.len();
+        self.value.push_str(&other.value[range.clone()]);
+        for piece in &other.pieces {
             let start = piece.range.start.max(range.start);
             let end = piece.range.end.min(range.end);
             if start >= end {
@@ -142,9 +141,11 @@ impl Text {
                 },
                 other => other.clone(),
             };
-            out.push_piece(start - range.start..end - range.start, origin);
+            self.push_piece(
+                offset + start - range.start..offset + end - range.start,
+                origin,
+            );
         }
-        out
     }
 
     /// The file span that holds exactly the text in `range`, if one single exact piece does.

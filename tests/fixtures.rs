@@ -115,7 +115,9 @@ fn settings(case: &Path, dir: &Path) -> Settings {
         keep_merged: true,
         ..LoadOptions::default()
     };
-    let mut platform = Platform::default();
+    // Without `--platform`, each project runs where its files say (a PowerShell script on
+    // Docker Desktop), as with the binary.
+    let mut platform = None;
     if let Ok(args) = std::fs::read_to_string(case.join("args")) {
         for line in args.lines().filter(|l| !l.trim().is_empty()) {
             let (flag, value) = line.split_once(' ').unwrap_or((line, ""));
@@ -129,12 +131,12 @@ fn settings(case: &Path, dir: &Path) -> Settings {
                 // Read by `wants_unsafe_fixes`.
                 "--unsafe-fixes" => {}
                 "--platform" => {
-                    platform = match value {
+                    platform = Some(match value {
                         "any" => Platform::Any,
                         "linux" => Platform::Linux,
                         "desktop" => Platform::Desktop,
                         other => panic!("{}: unknown platform {other}", case.display()),
-                    }
+                    })
                 }
                 other => panic!("{}: unknown flag {other}", case.display()),
             }

@@ -186,7 +186,7 @@ fn without_a_file_everything_is_on() {
     let (settings, resolved) = configured(&fs, "/r", &Overrides::default());
     assert_eq!(resolved.file, None);
     assert_eq!(resolved.fail_on, Severity::Warning);
-    assert_eq!(resolved.platform, Platform::Any);
+    assert_eq!(resolved.platform, None, "no platform chosen");
     let projects = lint(&fs, &settings).unwrap();
     assert_eq!(
         findings(&projects),
@@ -259,7 +259,7 @@ fn flags_override_the_file() {
     let fs = memfs(&[("/r/.composelint.yaml", file)]);
     let (_, from_file) = configured(&fs, "/r", &Overrides::default());
     assert_eq!(from_file.fail_on, Severity::Info);
-    assert_eq!(from_file.platform, Platform::Desktop);
+    assert_eq!(from_file.platform, Some(Platform::Desktop));
     // Relative to the configuration file's directory.
     assert_eq!(from_file.env_files, vec![PathBuf::from("/r/ci.env")]);
     assert_eq!(from_file.file, Some(PathBuf::from("/r/.composelint.yaml")));
@@ -272,8 +272,8 @@ fn flags_override_the_file() {
     };
     let (settings, resolved) = configured(&fs, "/r", &flags);
     assert_eq!(resolved.fail_on, Severity::Error);
-    assert_eq!(resolved.platform, Platform::Linux);
-    assert_eq!(settings.platform, Platform::Linux);
+    assert_eq!(resolved.platform, Some(Platform::Linux));
+    assert_eq!(settings.platform, Some(Platform::Linux));
     assert_eq!(
         settings.load.env_files,
         vec![PathBuf::from("/elsewhere/.env")]
@@ -558,7 +558,7 @@ fn the_readme_example_is_a_valid_configuration() {
         settings.options.severity.get("CMP004"),
         Some(&Severity::Error)
     );
-    assert_eq!(resolved.platform, Platform::Linux);
+    assert_eq!(resolved.platform, Some(Platform::Linux));
     assert_eq!(resolved.env_files, vec![PathBuf::from("/r/ci.env")]);
     assert_eq!(settings.options.ollama.server_images.len(), 2);
     let names: Vec<&str> = settings

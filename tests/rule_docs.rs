@@ -275,8 +275,9 @@ fn case_settings(case: &Path) -> Settings {
                 settings.load.cli_env.push((k.into(), v.into()));
             }
             Some(("--env-file", file)) => settings.load.env_files.push(case.join(file)),
-            Some(("--platform", "linux")) => settings.platform = Platform::Linux,
-            Some(("--platform", "desktop")) => settings.platform = Platform::Desktop,
+            Some(("--platform", "any")) => settings.platform = Some(Platform::Any),
+            Some(("--platform", "linux")) => settings.platform = Some(Platform::Linux),
+            Some(("--platform", "desktop")) => settings.platform = Some(Platform::Desktop),
             _ => {}
         }
     }

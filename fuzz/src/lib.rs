@@ -224,7 +224,7 @@ fn fix_memfs(fs: &MemFs, options: &FixOptions) -> FixRun {
 fn settings() -> Settings {
     Settings {
         paths: vec![PathBuf::from(PROJECT_DIR)],
-        platform: Platform::Any,
+        platform: Some(Platform::Any),
         ..Settings::default()
     }
 }

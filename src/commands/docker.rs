@@ -275,6 +275,11 @@ fn line_of(src: &str, at: usize) -> usize {
         + 1
 }
 
+/// Whether `command` runs Docker (or Podman).
+pub fn runs_docker(command: &Command) -> bool {
+    docker_args(command).is_some()
+}
+
 /// The words after `docker`/`podman` (and `sudo`, its options, and `VAR=value` prefixes),
 /// with their spans.
 fn docker_args(command: &Command) -> Option<(Vec<Text>, Vec<Span>)> {

@@ -1,4 +1,4 @@
-//! The fenced code blocks of a Markdown document that hold shell commands.
+//! The fenced code blocks of a Markdown document that hold commands.
 //!
 //! A fence is a line of three or more backquotes or tildes, indented at most three spaces
 //! (CommonMark §4.5); the block ends at a fence of the same character at least as long, or at
@@ -6,19 +6,24 @@
 
 use std::ops::Range;
 
-use super::words::{Layout, prompt_len};
+use super::words::{Layout, Shell};
 
-/// A block of commands: its content (between the fence lines) and how it is laid out.
+/// A block of commands: its content (between the fence lines), the shell it is written for
+/// and how it is laid out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
     pub content: Range<usize>,
+    pub shell: Shell,
     pub layout: Layout,
 }
 
-/// The shell blocks of `text`: `sh`, `bash`, `shell`, `zsh` (scripts), `console`,
-/// `shell-session` (prompts and output), and blocks without a language whose lines start
-/// with `docker`/`podman` (a script) or with a prompt (a session).
-pub fn shell_blocks(text: &str) -> Vec<Block> {
+/// The command blocks of `text`: POSIX shell (`sh`, `bash`, `shell`, `zsh`; `console`,
+/// `shell-session` for a session), PowerShell (`powershell`, `ps1`, `pwsh`, `posh`;
+/// `ps1con`, `pwsh-session`, `powershell-session`), cmd (`cmd`, `bat`, `batch`, `batchfile`,
+/// `dos`; `doscon`), and blocks without a language whose lines start with a prompt or with
+/// `docker`/`podman`. A block of a shell's language whose lines start with that shell's
+/// prompt is a session.
+pub fn command_blocks(text: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut open: Option<(char, usize, String, usize)> = None;
     let mut offset = 0;
@@ -32,21 +37,25 @@ pub fn shell_blocks(text: &str) -> Vec<Block> {
             None => open = Some((fence_char, len, info.to_string(), offset)),
             Some((c, n, _, _)) if *c == fence_char && len >= *n && info.trim().is_empty() => {
                 let (_, _, info, content_start) = open.take().unwrap_or_default();
-                let content = content_start..line_start;
-                if let Some(layout) = layout(&info, &text[content.clone()]) {
-                    out.push(Block { content, layout });
-                }
+                out.extend(block(&info, text, content_start..line_start));
             }
             Some(_) => {}
         }
     }
     if let Some((_, _, info, content_start)) = open {
-        let content = content_start..text.len();
-        if let Some(layout) = layout(&info, &text[content.clone()]) {
-            out.push(Block { content, layout });
-        }
+        out.extend(block(&info, text, content_start..text.len()));
     }
     out
+}
+
+/// The block of commands `content` of `text` is, by its info string and its lines.
+fn block(info: &str, text: &str, content: Range<usize>) -> Option<Block> {
+    let (shell, layout) = kind(info, &text[content.clone()])?;
+    Some(Block {
+        content,
+        shell,
+        layout,
+    })
 }
 
 /// A fence line: its character, length and info string.
@@ -69,30 +78,70 @@ fn fence(line: &str) -> Option<(char, usize, &str)> {
     Some((c, len, info))
 }
 
-fn layout(info: &str, content: &str) -> Option<Layout> {
+fn kind(info: &str, content: &str) -> Option<(Shell, Layout)> {
     let language = info
         .trim()
         .split(|c: char| c.is_whitespace() || c == '{' || c == ',')
         .next()
         .unwrap_or_default()
         .to_ascii_lowercase();
+    let lines = || {
+        content
+            .lines()
+            .map(str::trim_start)
+            .filter(|l| !l.is_empty())
+    };
+    let prompted = |shell: Shell| lines().any(|l| shell.prompt_len(l).is_some());
+    // A script, or a session when its lines start with the shell's prompt.
+    let script_or_session = |shell: Shell| {
+        let layout = if prompted(shell) {
+            Layout::Console
+        } else {
+            Layout::Script
+        };
+        Some((shell, layout))
+    };
     match language.as_str() {
-        "sh" | "bash" | "shell" | "zsh" => Some(Layout::Script),
-        "console" | "shell-session" | "shellsession" => Some(Layout::Console),
+        "sh" | "bash" | "shell" | "zsh" => Some((Shell::Posix, Layout::Script)),
+        "console" | "shell-session" | "shellsession" => {
+            let shell = [Shell::PowerShell, Shell::Cmd]
+                .into_iter()
+                .find(|s| prompted(*s))
+                .unwrap_or(Shell::Posix);
+            Some((shell, Layout::Console))
+        }
+        "powershell" | "ps1" | "pwsh" | "posh" => script_or_session(Shell::PowerShell),
+        "ps1con" | "pwsh-session" | "powershell-session" => {
+            Some((Shell::PowerShell, Layout::Console))
+        }
+        "cmd" | "bat" | "batch" | "batchfile" | "dos" => script_or_session(Shell::Cmd),
+        "doscon" => Some((Shell::Cmd, Layout::Console)),
         "" => {
-            let lines = || {
-                content
-                    .lines()
-                    .map(str::trim_start)
-                    .filter(|l| !l.is_empty())
-            };
-            if lines().any(|l| prompt_len(l).is_some()) {
-                Some(Layout::Console)
-            } else if lines().any(|l| l.starts_with("docker ") || l.starts_with("podman ")) {
-                Some(Layout::Script)
-            } else {
-                None
+            let session = [Shell::PowerShell, Shell::Cmd, Shell::Posix]
+                .into_iter()
+                .find(|s| prompted(*s));
+            if let Some(shell) = session {
+                return Some((shell, Layout::Console));
             }
+            if !lines().any(|l| l.starts_with("docker ") || l.starts_with("podman ")) {
+                return None;
+            }
+            // The continuation character tells the shell: a backtick is PowerShell's, a
+            // caret cmd's, a backslash (or none) the POSIX shell's.
+            let ends = |suffix: &str| {
+                lines().any(|l| {
+                    let l = l.trim_end();
+                    l.ends_with(suffix) && l[..l.len() - 1].ends_with([' ', '\t'])
+                })
+            };
+            let shell = if ends("`") {
+                Shell::PowerShell
+            } else if ends("^") {
+                Shell::Cmd
+            } else {
+                Shell::Posix
+            };
+            Some((shell, Layout::Script))
         }
         _ => None,
     }
@@ -102,10 +151,10 @@ fn layout(info: &str, content: &str) -> Option<Layout> {
 mod tests {
     use super::*;
 
-    fn blocks(text: &str) -> Vec<(&str, Layout)> {
-        shell_blocks(text)
+    fn blocks(text: &str) -> Vec<(&str, Shell, Layout)> {
+        command_blocks(text)
             .into_iter()
-            .map(|b| (&text[b.content], b.layout))
+            .map(|b| (&text[b.content], b.shell, b.layout))
             .collect()
     }
 
@@ -115,9 +164,13 @@ mod tests {
         assert_eq!(
             blocks(text),
             vec![
-                ("docker run -d ollama/ollama\n", Layout::Script),
-                ("$ docker ps\n", Layout::Console),
-                ("docker network create net\n", Layout::Script),
+                (
+                    "docker run -d ollama/ollama\n",
+                    Shell::Posix,
+                    Layout::Script
+                ),
+                ("$ docker ps\n", Shell::Posix, Layout::Console),
+                ("docker network create net\n", Shell::Posix, Layout::Script),
             ]
         );
     }
@@ -128,8 +181,29 @@ mod tests {
         assert_eq!(
             blocks(text),
             vec![
-                ("```\ndocker run a\n", Layout::Script),
-                ("docker run b", Layout::Script),
+                ("```\ndocker run a\n", Shell::Posix, Layout::Script),
+                ("docker run b", Shell::Posix, Layout::Script),
+            ]
+        );
+    }
+
+    #[test]
+    fn windows_shells_by_language_prompt_and_continuation() {
+        let text = "```powershell\ndocker ps\n```\n```pwsh\nPS C:\\> docker ps\n```\n```cmd\ndocker ps\n```\n```bat\nC:\\>docker ps\n```\n```console\nPS> docker ps\n```\n```\ndocker run -d `\n  img\n```\n```\ndocker run -d ^\n  img\n```\n```\nC:\\Users\\me>docker ps\n```\n```ps1con\nPS> docker ps\n```\n";
+        let kinds: Vec<(Shell, Layout)> =
+            blocks(text).into_iter().map(|(_, s, l)| (s, l)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (Shell::PowerShell, Layout::Script),
+                (Shell::PowerShell, Layout::Console),
+                (Shell::Cmd, Layout::Script),
+                (Shell::Cmd, Layout::Console),
+                (Shell::PowerShell, Layout::Console),
+                (Shell::PowerShell, Layout::Script),
+                (Shell::Cmd, Layout::Script),
+                (Shell::Cmd, Layout::Console),
+                (Shell::PowerShell, Layout::Console),
             ]
         );
     }

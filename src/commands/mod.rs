@@ -2,21 +2,38 @@
 //! into the same project model compose files load into, so the same reachability engine,
 //! knowledge and rules judge them.
 //!
-//! A script, or a Markdown document's shell blocks taken together, is one project: a sequence
-//! of commands run in order on one Docker host ([`docker::build`]). Its findings point into
-//! the file's bytes, through the words' provenance ([`words`]).
+//! A script (POSIX shell, PowerShell, cmd), a Makefile's recipes, or a Markdown document's
+//! command blocks taken together, is one project: a sequence of commands run in order on one
+//! Docker host ([`docker::build`]). Its findings point into the file's bytes, through the
+//! words' provenance ([`words`]). Commands written only for a Windows shell run on Docker
+//! Desktop for Windows unless the user chose a platform ([`platform`]).
 
+mod cmd;
 pub mod docker;
+mod make;
 pub mod markdown;
+mod posix;
+mod powershell;
 pub mod words;
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::compose::load::LoadError;
 use crate::compose::model::Project;
 use crate::fs::FileSystem;
+use crate::net::Platform;
 use crate::source::Sources;
+
+use words::Variables;
+pub use words::{Layout, Shell};
+
+/// The platform a project read from commands runs on when the user chose none: Docker
+/// Desktop for Windows for commands written only for a Windows shell (PowerShell, cmd).
+pub fn platform(project: &Project) -> Option<Platform> {
+    project.windows_commands.then_some(Platform::Desktop)
+}
 
 /// The rules that judge a project read from commands: the reference rules and suppression.
 /// Left out, for now, those that speak only of compose settings: `depends_on` (OLL012),
@@ -29,21 +46,29 @@ pub fn rule_applies(code: &str) -> bool {
 /// The kinds of file whose commands are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CommandFile {
-    /// A shell script: `*.sh`, `*.bash`, `*.zsh`, or a file without extension whose first
-    /// line is a `sh`/`bash`/`zsh` shebang.
-    Shell,
+    /// A script: `*.sh`, `*.bash`, `*.zsh`, or a file without extension whose first line is a
+    /// `sh`/`bash`/`zsh` shebang (POSIX shell); `*.ps1` (PowerShell); `*.cmd`, `*.bat` (cmd).
+    Script(Shell),
     /// A Markdown document: `*.md`, `*.mdx`, `*.markdown`.
     Markdown,
+    /// A Makefile: `Makefile`, `makefile`, `GNUmakefile`, `*.mk`.
+    Makefile,
 }
 
 /// The kind of command file `path` is by its name; a file without extension is a script
 /// only with a shell shebang (see [`shebang_is_shell`]).
 pub fn kind_by_name(path: &Path) -> Option<CommandFile> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    if matches!(name.as_str(), "makefile" | "gnumakefile") {
+        return Some(CommandFile::Makefile);
+    }
     let extension = name.rsplit_once('.').map(|(_, e)| e);
     match extension {
-        Some("sh" | "bash" | "zsh") => Some(CommandFile::Shell),
+        Some("sh" | "bash" | "zsh") => Some(CommandFile::Script(Shell::Posix)),
+        Some("ps1") => Some(CommandFile::Script(Shell::PowerShell)),
+        Some("cmd" | "bat") => Some(CommandFile::Script(Shell::Cmd)),
         Some("md" | "mdx" | "markdown") => Some(CommandFile::Markdown),
+        Some("mk") => Some(CommandFile::Makefile),
         _ => None,
     }
 }
@@ -76,7 +101,7 @@ pub fn mentions_docker(text: &[u8]) -> bool {
 pub fn command_file(path: &Path, text: &[u8]) -> Option<CommandFile> {
     let kind = kind_by_name(path).or_else(|| {
         let extensionless = path.extension().is_none();
-        (extensionless && shebang_is_shell(text)).then_some(CommandFile::Shell)
+        (extensionless && shebang_is_shell(text)).then_some(CommandFile::Script(Shell::Posix))
     })?;
     mentions_docker(text).then_some(kind)
 }
@@ -87,7 +112,7 @@ pub fn kind_of(fs: &dyn FileSystem, path: &Path) -> Option<CommandFile> {
     kind_by_name(path).or_else(|| {
         let extensionless = path.extension().is_none();
         let shell = extensionless && fs.read(path).is_ok_and(|text| shebang_is_shell(&text));
-        shell.then_some(CommandFile::Shell)
+        shell.then_some(CommandFile::Script(Shell::Posix))
     })
 }
 
@@ -106,16 +131,31 @@ pub fn load(
     let mut sources = Sources::new();
     let id = sources.add(path.to_path_buf(), text);
     let src = sources.get(id).text.as_str();
-    let mut vars = HashMap::new();
-    let commands = match kind {
-        CommandFile::Shell => {
-            words::commands(id, src, 0..src.len(), words::Layout::Script, &mut vars)
-        }
-        CommandFile::Markdown => markdown::shell_blocks(src)
-            .into_iter()
-            .flat_map(|b| words::commands(id, src, b.content, b.layout, &mut vars))
-            .collect(),
+    // A byte order mark (Windows editors write one) is no part of the first command.
+    let start = if src.starts_with('\u{feff}') { 3 } else { 0 };
+    // Each shell keeps its own variables: a document's bash and PowerShell blocks are
+    // alternatives, not one session.
+    let mut vars: HashMap<Shell, Variables> = HashMap::new();
+    let mut read = |shell: Shell, region: Range<usize>, layout: Layout| {
+        let vars = vars.entry(shell).or_default();
+        (shell, words::commands(id, src, region, shell, layout, vars))
     };
+    let chunks: Vec<(Shell, Vec<words::Command>)> = match kind {
+        CommandFile::Script(shell) => vec![read(shell, start..src.len(), Layout::Script)],
+        CommandFile::Markdown => markdown::command_blocks(src)
+            .into_iter()
+            .map(|b| read(b.shell, b.content, b.layout))
+            .collect(),
+        CommandFile::Makefile => vec![(Shell::Posix, make::commands(id, src))],
+    };
+    // Commands run on Windows when every shell that runs Docker is Windows' own.
+    let mut docker_shells = chunks
+        .iter()
+        .filter(|(_, commands)| commands.iter().any(docker::runs_docker))
+        .map(|(shell, _)| *shell)
+        .peekable();
+    let windows_commands = docker_shells.peek().is_some() && docker_shells.all(Shell::is_windows);
+    let commands: Vec<words::Command> = chunks.into_iter().flat_map(|(_, c)| c).collect();
     let directory = path.parent().map(PathBuf::from).unwrap_or_default();
     let mut project = Project {
         name: path
@@ -128,6 +168,7 @@ pub fn load(
         // project: a name it lacks is not known to be wrong.
         partial: true,
         from_commands: true,
+        windows_commands,
         ..Project::default()
     };
     // No compose document is written here: fixes that add compose structure have nowhere to go.

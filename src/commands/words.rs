@@ -1,22 +1,26 @@
-//! Splits POSIX shell text (a script, a Makefile recipe, a Markdown `sh`/`console` block) into
-//! commands of words, the way the shell would, and keeps where every byte of every word came
-//! from: a word's characters written as themselves are exact pieces of the file, so a rule can
-//! point at, and a fix can edit, the host inside `-e OLLAMA_BASE_URL="http://localhost:11434"`.
+//! What the command readers share: the commands they give ([`Command`]), the text they read
+//! ([`Input`]: a file's own bytes, or text made from them before the shell reads it, such as
+//! make's expansion of a recipe line), and the cursor they read it with, which builds every
+//! word as a [`Text`] that keeps where each of its bytes came from.
 //!
-//! Written by hand rather than with a shell parser crate: the parsers for bash (brush-parser,
-//! yash-syntax, conch-parser) give a word's span with its quotes still in it, and the mapping
-//! from each unquoted character back to its byte is exactly what the fixes need. The reader
-//! understands what `docker run` lines in scripts and docs use, and no more: quotes, escapes,
-//! line continuations, comments, the separators `;` `&&` `||` `|` `&`, variables assigned
-//! earlier in the same text (`X=…`, `export X=…`) expanded where used (`$X`, `${X}`,
-//! `${X:-default}`), and console prompts. A word with a command substitution (`$(…)`,
-//! backquotes) keeps its text as written.
+//! A word's characters written as themselves are exact pieces of the file, so a rule can
+//! point at, and a fix can edit, the host inside `-e OLLAMA_BASE_URL="http://localhost:11434"`;
+//! an escape or a doubled quote is an inexact piece standing for the bytes it was read from.
+//!
+//! The readers are written by hand rather than with parser crates: the parsers for bash
+//! (brush-parser, yash-syntax, conch-parser) give a word's span with its quotes still in it,
+//! and the mapping from each unquoted character back to its byte is exactly what the fixes
+//! need. Each reader understands what `docker run` lines in scripts and docs use, and no more:
+//! [`posix`](super::posix) (sh, bash, zsh, Makefile recipes), [`powershell`](super::powershell)
+//! and [`cmd`](super::cmd).
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::source::{FileId, Span};
 use crate::text::{Origin, Text};
+
+use super::{cmd, posix, powershell};
 
 /// One command: its words, and the bytes from its first word to its last (continuations
 /// included).
@@ -28,51 +32,163 @@ pub struct Command {
     pub span: Span,
 }
 
+impl Command {
+    /// The command of `words` (each written at its span), if it has any.
+    pub(super) fn new(words: Vec<Text>, word_spans: Vec<Span>) -> Option<Command> {
+        let (first, last) = (word_spans.first()?, word_spans.last()?);
+        let span = if first.file == last.file && first.start <= last.end {
+            Span::new(first.file, first.start, last.end)
+        } else {
+            *first
+        };
+        Some(Command {
+            words,
+            word_spans,
+            span,
+        })
+    }
+}
+
 /// How the text is laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
-    /// Every line is shell (a script, a `sh`/`bash` block).
+    /// Every line is a command (a script, a `sh`/`powershell`/`cmd` block).
     Script,
-    /// A terminal session: commands follow a prompt (`$ `, `# `, `% `, `> `), every other
+    /// A terminal session: commands follow a prompt (`$ `, `PS C:\> `, `C:\>`), every other
     /// line is output (a `console`/`shell-session` block).
     Console,
 }
 
-/// The commands of `region` of `src` (the bytes of file `file`), in order. Variables assigned
-/// earlier in the region are expanded; `vars` carries them from one region to the next (the
-/// blocks of one Markdown document run in one shell, as a reader follows them).
+/// The shell a text is written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Shell {
+    /// sh, bash, zsh (and make's recipes, once make has expanded them).
+    Posix,
+    PowerShell,
+    /// cmd.exe: batch files and the Windows command prompt.
+    Cmd,
+}
+
+impl Shell {
+    /// Whether the shell is Windows' own: its commands run on Docker Desktop for Windows.
+    pub fn is_windows(self) -> bool {
+        matches!(self, Shell::PowerShell | Shell::Cmd)
+    }
+
+    /// The length of this shell's prompt at the start of `line`, if it starts with one.
+    pub fn prompt_len(self, line: &str) -> Option<usize> {
+        match self {
+            Shell::Posix => posix::prompt_len(line),
+            Shell::PowerShell => powershell::prompt_len(line),
+            Shell::Cmd => cmd::prompt_len(line),
+        }
+    }
+}
+
+/// The variables a text assigned, by name (as each shell spells it), each value keeping the
+/// provenance of the assignment.
+pub type Variables = HashMap<String, Text>;
+
+/// The commands of `region` of `src` (the bytes of file `file`), read as `shell` reads them,
+/// in order. Variables assigned earlier in the region are expanded; `vars` carries them from
+/// one region to the next (the blocks of one Markdown document run in one shell, as a reader
+/// follows them).
 pub fn commands(
     file: FileId,
     src: &str,
     region: Range<usize>,
+    shell: Shell,
     layout: Layout,
-    vars: &mut HashMap<String, Text>,
+    vars: &mut Variables,
 ) -> Vec<Command> {
-    let mut out = Vec::new();
     if src.get(region.clone()).is_none() {
-        return out;
+        return Vec::new();
     }
+    let input = Input::File { file, src };
+    match shell {
+        Shell::Posix => read(input, region, layout, vars, shell, posix::Posix),
+        Shell::PowerShell => read(input, region, layout, vars, shell, powershell::PowerShell),
+        Shell::Cmd => read(input, region, layout, vars, shell, cmd::Cmd::new(file, src)),
+    }
+}
+
+/// A reader of one shell's text: where it is in the text, the variables the text assigned,
+/// how the text is laid out, and what the shell's own reader keeps besides (`S`, which names
+/// the shell: the shell's module implements [`ReadCommand`] for its reader).
+pub(super) struct Reader<'a, 'v, S> {
+    pub cur: Cursor<'a>,
+    pub vars: &'v mut Variables,
+    pub layout: Layout,
+    pub shell: S,
+}
+
+/// How a shell reads its commands.
+pub(super) trait ReadCommand {
+    /// Reads the command that starts at the cursor (cmd: the commands of the line); true when
+    /// it ended at the end of its line (or of the text).
+    fn command(&mut self, out: &mut Vec<Command>) -> bool;
+}
+
+impl<S> Reader<'_, '_, S>
+where
+    Self: ReadCommand,
+{
+    /// Reads the command that starts at the cursor, and the others up to the end of its line
+    /// (and of the lines it continues onto).
+    fn line(&mut self, out: &mut Vec<Command>) {
+        loop {
+            let before = self.cur.at;
+            let ended_line = self.command(out);
+            if ended_line || self.cur.at >= self.cur.end || self.cur.at == before {
+                break;
+            }
+        }
+    }
+}
+
+/// Reads every command of `region` of `input` as `shell` does, with its reader's `state`:
+/// every line of a script, or in a terminal session the lines after a prompt.
+pub(super) fn read<'a, S>(
+    input: Input<'a>,
+    region: Range<usize>,
+    layout: Layout,
+    vars: &mut Variables,
+    shell: Shell,
+    state: S,
+) -> Vec<Command>
+where
+    for<'v> Reader<'a, 'v, S>: ReadCommand,
+{
+    let (start, end, text) = (region.start, region.end, input.as_str());
     let mut reader = Reader {
-        file,
-        src,
-        at: region.start,
-        end: region.end,
+        cur: Cursor::new(input, region),
         vars,
         layout,
+        shell: state,
     };
+    let mut out = Vec::new();
     match layout {
-        Layout::Script => reader.run(&mut out),
+        Layout::Script => loop {
+            let before = reader.cur.at;
+            if before >= end {
+                break;
+            }
+            reader.line(&mut out);
+            if reader.cur.at == before {
+                reader.cur.bump();
+            }
+        },
         Layout::Console => {
-            let mut line_start = region.start;
-            while line_start < region.end {
-                let line_end = text_line_end(src, line_start, region.end);
-                match prompt_len(&src[line_start..line_end]) {
+            let mut line_start = start;
+            while line_start < end {
+                let line_end = line_end(text, line_start, end);
+                match shell.prompt_len(&text[line_start..line_end]) {
                     Some(prompt) => {
                         // The command runs from after the prompt to the end of its line and
                         // the lines it continues onto.
-                        reader.at = line_start + prompt;
-                        reader.run_one_line(&mut out);
-                        line_start = reader.at.max(line_end);
+                        reader.cur.at = line_start + prompt;
+                        reader.line(&mut out);
+                        line_start = reader.cur.at.max(line_end);
                     }
                     None => line_start = line_end,
                 }
@@ -82,373 +198,222 @@ pub fn commands(
     out
 }
 
-fn text_line_end(src: &str, at: usize, end: usize) -> usize {
+/// The end of the line at `at` (after its newline), at most `end`.
+pub(super) fn line_end(src: &str, at: usize, end: usize) -> usize {
     src[at..end].find('\n').map_or(end, |i| at + i + 1)
 }
 
-/// The length of a console prompt at the start of `line`: `$ `, `# `, `% `, `> `, after an
-/// optional `user@host:dir` (no spaces) or a PowerShell `PS C:\dir> `.
-pub fn prompt_len(line: &str) -> Option<usize> {
-    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-    let rest = &line[indent..];
-    if let Some(ps) = rest
-        .strip_prefix("PS ")
-        .or_else(|| rest.strip_prefix("PS>"))
-    {
-        let close = ps
-            .find("> ")
-            .or_else(|| (rest.starts_with("PS>")).then_some(0))?;
-        let after = if rest.starts_with("PS>") {
-            3
-        } else {
-            3 + close + 2
+/// What a reader reads: text, and where each of its bytes came from.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Input<'a> {
+    /// A file's own text: byte `i` is byte `i` of the file.
+    File { file: FileId, src: &'a str },
+    /// Text made from a file's bytes before the shell reads it: make's expansion of a recipe
+    /// line, cmd's expansion of `%VAR%`.
+    Made { file: FileId, made: &'a Made },
+}
+
+impl<'a> Input<'a> {
+    pub(super) fn as_str(&self) -> &'a str {
+        match self {
+            Input::File { src, .. } => src,
+            Input::Made { made, .. } => &made.text.value,
+        }
+    }
+
+    /// Appends the input's bytes `range` to `word`, with the origins they have.
+    fn copy_to(&self, word: &mut Text, range: Range<usize>) {
+        match self {
+            Input::File { file, src } => {
+                if let Some(s) = src.get(range.clone()) {
+                    word.push_str(
+                        s,
+                        Origin::File {
+                            span: Span::new(*file, range.start, range.end),
+                            exact: true,
+                        },
+                    );
+                }
+            }
+            Input::Made { made, .. } => word.push_slice(&made.text, range),
+        }
+    }
+
+    /// Appends `value`, which stands for the input's bytes `range` without being them (an
+    /// escape, a doubled quote).
+    fn stand_in(&self, word: &mut Text, value: &str, range: Range<usize>) {
+        let origin = Origin::File {
+            span: self.span(range),
+            exact: false,
         };
-        return Some(indent + after + usize::from(rest[after..].starts_with(' ')));
-    }
-    let word_end = rest.find([' ', '\t', '\n']).unwrap_or(rest.len());
-    let word = &rest[..word_end];
-    let is_prompt = word
-        .chars()
-        .last()
-        .is_some_and(|c| matches!(c, '$' | '#' | '%' | '>'))
-        && rest[word_end..].starts_with(' ');
-    is_prompt.then_some(indent + word_end + 1)
-}
-
-struct Reader<'a, 'v> {
-    file: FileId,
-    src: &'a str,
-    at: usize,
-    end: usize,
-    vars: &'v mut HashMap<String, Text>,
-    layout: Layout,
-}
-
-/// What ended a word or a command.
-#[derive(PartialEq, Eq)]
-enum Stop {
-    /// A blank between words.
-    Blank,
-    /// `;`, `&&`, `||`, `|`, `&`, a newline or the end: the command is over.
-    CommandEnd,
-}
-
-impl Reader<'_, '_> {
-    fn peek(&self) -> Option<char> {
-        self.src.get(self.at..self.end)?.chars().next()
+        word.push_str(value, origin);
     }
 
-    fn peek_at(&self, offset: usize) -> Option<char> {
-        self.src.get(self.at + offset..self.end)?.chars().next()
-    }
-
-    fn span(&self, start: usize, end: usize) -> Span {
-        Span::new(self.file, start, end)
-    }
-
-    /// Every command of the region.
-    fn run(&mut self, out: &mut Vec<Command>) {
-        while self.at < self.end {
-            let before = self.at;
-            self.command(out);
-            if self.at == before {
-                self.at += self.peek().map_or(1, char::len_utf8);
-            }
-        }
-    }
-
-    /// The command that starts here, then nothing more (a console line).
-    fn run_one_line(&mut self, out: &mut Vec<Command>) {
-        loop {
-            let before = self.at;
-            let ended_line = self.command(out);
-            if ended_line || self.at >= self.end || self.at == before {
-                break;
-            }
-        }
-    }
-
-    /// Reads one command; true when it ended at a newline (or the end).
-    fn command(&mut self, out: &mut Vec<Command>) -> bool {
-        let mut words = Vec::new();
-        let mut spans = Vec::new();
-        loop {
-            self.skip_blanks();
-            match self.peek() {
-                None => {
-                    self.finish(words, spans, out);
-                    return true;
-                }
-                Some('\n') => {
-                    self.at += 1;
-                    self.finish(words, spans, out);
-                    return true;
-                }
-                Some('#') => {
-                    self.at = text_line_end(self.src, self.at, self.end);
-                    self.finish(words, spans, out);
-                    return true;
-                }
-                Some('>' | '<') => {
-                    // A redirection: the operator and its target are no words of the command,
-                    // nor is a file descriptor number written against it (`2>&1`).
-                    let operator = self.at;
-                    if spans.last().is_some_and(|s: &Span| s.end == operator)
-                        && words.last().is_some_and(|w: &Text| {
-                            !w.value.is_empty() && w.value.bytes().all(|b| b.is_ascii_digit())
-                        })
-                    {
-                        words.pop();
-                        spans.pop();
+    /// The bytes of the file where the input's `range` is written (for made text: the
+    /// reference `$(VAR)`, not the value it expands to).
+    pub(super) fn span(&self, range: Range<usize>) -> Span {
+        match self {
+            Input::File { file, .. } => Span::new(*file, range.start, range.end),
+            Input::Made { file, made } => {
+                // An empty range is where the text would be: before the byte it stops at.
+                let last = made.written.value.len();
+                let spans = made
+                    .written
+                    .spans(range.start..range.end.max(range.start + 1).min(last));
+                match (spans.first(), spans.last()) {
+                    (Some(a), _) if range.is_empty() => Span::new(a.file, a.start, a.start),
+                    (Some(a), Some(b)) if a.file == b.file && a.start <= b.end => {
+                        Span::new(a.file, a.start, b.end)
                     }
-                    while matches!(self.peek(), Some('>' | '<' | '&' | '|')) {
-                        self.at += 1;
-                    }
-                    self.skip_blanks();
-                    if !matches!(self.peek(), None | Some('\n' | ';')) {
-                        let _ = self.word();
-                    }
-                }
-                Some(';' | '&' | '|') => {
-                    while matches!(self.peek(), Some(';' | '&' | '|')) {
-                        self.at += 1;
-                    }
-                    self.finish(words, spans, out);
-                    return false;
-                }
-                Some(_) => {
-                    let start = self.at;
-                    let (word, stop) = self.word();
-                    spans.push(self.span(start, self.at));
-                    words.push(word);
-                    if stop == Stop::CommandEnd {
-                        continue;
-                    }
+                    (Some(a), _) => *a,
+                    _ => Span::new(*file, 0, 0),
                 }
             }
         }
     }
+}
 
-    /// Keeps a command with words; an assignment-only command (`X=1`, `export X=1`) sets its
-    /// variables instead.
-    fn finish(&mut self, words: Vec<Text>, spans: Vec<Span>, out: &mut Vec<Command>) {
-        let Some(first) = spans.first() else { return };
-        let assignments = match words.first().map(|w| w.as_str()) {
-            Some("export" | "declare" | "local" | "readonly") => &words[1..],
-            _ => &words[..],
-        };
-        if !assignments.is_empty() && assignments.iter().all(|w| assignment(w).is_some()) {
-            for w in assignments {
-                if let Some((name, value)) = assignment(w) {
-                    self.vars.insert(name, value);
-                }
-            }
+/// Text a program (make, cmd) makes from a file's bytes before the shell reads it, kept
+/// twice with the same value: `text` with the origin of each byte's value (a variable's value
+/// comes from its assignment), `written` with where each byte is written in the file (a
+/// variable's value stands in for the reference `$(VAR)`).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Made {
+    pub text: Text,
+    pub written: Text,
+}
+
+impl Made {
+    /// Appends bytes `range` of `src` (file `file`) as themselves.
+    pub(super) fn copy(&mut self, file: FileId, src: &str, range: Range<usize>) {
+        let Some(s) = src.get(range.clone()) else {
             return;
-        }
-        let last = spans.last().copied().unwrap_or(*first);
-        out.push(Command {
-            span: self.span(first.start, last.end),
-            words,
-            word_spans: spans,
-        });
+        };
+        let origin = Origin::File {
+            span: Span::new(file, range.start, range.end),
+            exact: true,
+        };
+        self.text.push_str(s, origin.clone());
+        self.written.push_str(s, origin);
     }
 
-    fn skip_blanks(&mut self) {
-        loop {
-            match self.peek() {
-                Some(' ' | '\t' | '\r') => self.at += 1,
-                // A continuation between words.
-                Some('\\') if self.continuation_len().is_some() => self.continue_line(),
-                _ => return,
-            }
-        }
+    /// Appends bytes `range` of `other`, with their origins.
+    pub(super) fn push_from(&mut self, other: &Made, range: Range<usize>) {
+        self.text.push_slice(&other.text, range.clone());
+        self.written.push_slice(&other.written, range);
     }
 
-    /// Passes a backslash-newline, and in a terminal session the secondary prompt (`> `) the
-    /// shell prints on the line it continues onto.
-    fn continue_line(&mut self) {
-        self.at += self.continuation_len().unwrap_or(0);
-        if self.layout == Layout::Console {
-            let rest = &self.src[self.at..self.end];
-            let indent = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-            if rest[indent..].starts_with("> ") {
-                self.at += indent + 2;
-            }
-        }
-    }
-
-    /// The length of a backslash-newline here (`\` then `\n` or `\r\n`).
-    fn continuation_len(&self) -> Option<usize> {
-        match (self.peek_at(1), self.peek_at(2)) {
-            (Some('\n'), _) => Some(2),
-            (Some('\r'), Some('\n')) => Some(3),
-            _ => None,
-        }
-    }
-
-    /// One word, and what ended it.
-    fn word(&mut self) -> (Text, Stop) {
-        let mut word = Text::default();
-        loop {
-            let Some(c) = self.peek() else {
-                return (word, Stop::CommandEnd);
-            };
-            match c {
-                ' ' | '\t' | '\r' | '>' | '<' => return (word, Stop::Blank),
-                '\n' | ';' | '&' | '|' => return (word, Stop::CommandEnd),
-                '\\' => {
-                    if self.continuation_len().is_some() {
-                        self.continue_line();
-                        continue;
-                    }
-                    self.escaped(&mut word, 1);
-                }
-                '\'' => {
-                    let start = self.at + 1;
-                    let close = self.src[start..self.end].find('\'').map(|i| start + i);
-                    let end = close.unwrap_or(self.end);
-                    self.exact(&mut word, start, end);
-                    self.at = close.map_or(self.end, |c| c + 1);
-                }
-                '"' => {
-                    self.at += 1;
-                    self.double_quoted(&mut word);
-                }
-                '$' => self.dollar(&mut word),
-                '`' => {
-                    // A command substitution: kept as written, up to the closing backquote.
-                    let start = self.at;
-                    let close = self.src[start + 1..self.end]
-                        .find('`')
-                        .map_or(self.end, |i| start + 1 + i + 1);
-                    self.exact(&mut word, start, close);
-                    self.at = close;
-                }
-                _ => {
-                    let start = self.at;
-                    self.at += c.len_utf8();
-                    self.exact(&mut word, start, self.at);
-                }
-            }
-        }
-    }
-
-    /// Inside `"…"`: `\` escapes only `$`, `` ` ``, `"`, `\` and the newline.
-    fn double_quoted(&mut self, word: &mut Text) {
-        while let Some(c) = self.peek() {
-            match c {
-                '"' => {
-                    self.at += 1;
-                    return;
-                }
-                '\\' if matches!(self.peek_at(1), Some('$' | '`' | '"' | '\\')) => {
-                    self.escaped(word, 1);
-                }
-                '\\' if self.continuation_len().is_some() => self.continue_line(),
-                '$' => self.dollar(word),
-                _ => {
-                    let start = self.at;
-                    self.at += c.len_utf8();
-                    self.exact(word, start, self.at);
-                }
-            }
-        }
-    }
-
-    /// `\c`: the character `c`, from a two-character escape.
-    fn escaped(&mut self, word: &mut Text, skip: usize) {
-        let start = self.at;
-        self.at += skip;
-        let Some(c) = self.peek() else { return };
-        self.at += c.len_utf8();
-        word.push_str(
-            c.encode_utf8(&mut [0; 4]),
+    /// Appends `value` where `reference` (bytes of the file) is written: a variable's value in
+    /// place of its reference, a character in place of its escape.
+    pub(super) fn expand(&mut self, value: &Text, reference: Span) {
+        self.text.push_text(value);
+        self.written.push_str(
+            &value.value,
             Origin::File {
-                span: self.span(start, self.at),
+                span: reference,
                 exact: false,
             },
         );
     }
+}
 
-    fn exact(&self, word: &mut Text, start: usize, end: usize) {
-        if let Some(s) = self.src.get(start..end) {
-            word.push_str(
-                s,
-                Origin::File {
-                    span: self.span(start, end),
-                    exact: true,
-                },
-            );
+/// A position in an [`Input`], up to the end of the region read, and the building of words
+/// from what it passes.
+pub(super) struct Cursor<'a> {
+    pub input: Input<'a>,
+    pub at: usize,
+    pub end: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub(super) fn new(input: Input<'a>, region: Range<usize>) -> Cursor<'a> {
+        Cursor {
+            input,
+            at: region.start,
+            end: region.end,
         }
     }
 
-    /// `$NAME`, `${NAME}`, `${NAME:-default}` (`-` too): the variable's value when the text
-    /// assigned it, else the default, else the expression as written. `$(…)` stays as written.
-    fn dollar(&mut self, word: &mut Text) {
+    /// What is left of the region.
+    pub(super) fn rest(&self) -> &'a str {
+        self.input
+            .as_str()
+            .get(self.at..self.end)
+            .unwrap_or_default()
+    }
+
+    pub(super) fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    pub(super) fn peek_at(&self, offset: usize) -> Option<char> {
+        self.input
+            .as_str()
+            .get(self.at + offset..self.end)?
+            .chars()
+            .next()
+    }
+
+    /// Passes one character.
+    pub(super) fn bump(&mut self) {
+        self.at += self.peek().map_or(1, char::len_utf8);
+    }
+
+    /// The end of the current line (after its newline).
+    pub(super) fn line_end(&self) -> usize {
+        line_end(self.input.as_str(), self.at, self.end)
+    }
+
+    /// The length of a newline here (`\n` or `\r\n`).
+    pub(super) fn newline_len(&self, offset: usize) -> Option<usize> {
+        match (self.peek_at(offset), self.peek_at(offset + 1)) {
+            (Some('\n'), _) => Some(1),
+            (Some('\r'), Some('\n')) => Some(2),
+            _ => None,
+        }
+    }
+
+    pub(super) fn span(&self, start: usize, end: usize) -> Span {
+        self.input.span(start..end)
+    }
+
+    /// Appends bytes `start..end` as themselves.
+    pub(super) fn copy(&self, word: &mut Text, start: usize, end: usize) {
+        self.input.copy_to(word, start..end);
+    }
+
+    /// Passes one character and appends it as itself.
+    pub(super) fn take(&mut self, word: &mut Text) {
         let start = self.at;
-        let rest = &self.src[start + 1..self.end];
-        if rest.starts_with('(') {
-            let close = matching_paren(rest).map_or(self.end, |i| start + 1 + i + 1);
-            self.exact(word, start, close);
-            self.at = close;
-            return;
-        }
-        if let Some(braced) = rest.strip_prefix('{') {
-            let Some(close) = braced.find('}') else {
-                self.at = self.end;
-                self.exact(word, start, self.end);
-                return;
-            };
-            let inner = &braced[..close];
-            let inner_start = start + 2;
-            self.at = inner_start + close + 1;
-            let (name, default) = match inner.find(":-").map(|i| (i, 2)).or_else(|| {
-                inner
-                    .find('-')
-                    .filter(|&i| is_name(&inner[..i]))
-                    .map(|i| (i, 1))
-            }) {
-                Some((i, len)) => (
-                    &inner[..i],
-                    Some(inner_start + i + len..inner_start + close),
-                ),
-                None => (inner, None),
-            };
-            match (self.vars.get(name), default) {
-                (Some(value), _) if !value.is_empty() => word.push_text(&value.clone()),
-                (_, Some(default)) if is_name(name) => {
-                    self.exact(word, default.start, default.end);
-                }
-                _ => self.exact(word, start, self.at),
-            }
-            return;
-        }
-        let name_len = rest
-            .char_indices()
-            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
-            .map_or(rest.len(), |(i, _)| i);
-        if name_len == 0 {
-            self.at += 1;
-            self.exact(word, start, self.at);
-            return;
-        }
-        let name = &rest[..name_len];
-        self.at = start + 1 + name_len;
-        match self.vars.get(name) {
-            Some(value) => word.push_text(&value.clone()),
-            None => self.exact(word, start, self.at),
-        }
+        self.bump();
+        self.copy(word, start, self.at);
+    }
+
+    /// Appends `value` for the bytes `start..end` (an escape, a doubled quote).
+    pub(super) fn stand_in(&self, word: &mut Text, value: &str, start: usize, end: usize) {
+        self.input.stand_in(word, value, start..end);
+    }
+
+    /// Passes an escape character and the character after it, and appends that character
+    /// (or `value` of it) standing for both.
+    pub(super) fn escaped(&mut self, word: &mut Text, value: impl Fn(char) -> Option<char>) {
+        let start = self.at;
+        self.bump();
+        let Some(c) = self.peek() else { return };
+        self.bump();
+        let c = value(c).unwrap_or(c);
+        self.stand_in(word, c.encode_utf8(&mut [0; 4]), start, self.at);
+    }
+
+    /// The word of the text as written from `start` to here, for a construct no reader
+    /// evaluates (a command substitution, an unknown variable).
+    pub(super) fn as_written(&self, word: &mut Text, start: usize) {
+        self.copy(word, start, self.at);
     }
 }
 
-/// `NAME=value` as an assignment: the name and the value's text.
-fn assignment(word: &Text) -> Option<(String, Text)> {
-    let eq = word.value.find('=')?;
-    let name = &word.value[..eq];
-    is_name(name).then(|| (name.to_string(), word.slice(eq + 1..word.value.len())))
-}
-
-fn is_name(s: &str) -> bool {
+/// Whether `s` is a variable name: a letter or `_`, then letters, digits and `_`.
+pub(super) fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     chars
         .next()
@@ -456,124 +421,105 @@ fn is_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// The index of the `)` closing the `(` that `s` starts with.
-fn matching_paren(s: &str) -> Option<usize> {
+/// The index of the `close` closing the `open` that `s` starts with.
+pub(super) fn matching(s: &str, open: char, close: char) -> Option<usize> {
     let mut depth = 0usize;
     for (i, c) in s.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i);
-                }
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth = depth.checked_sub(1)?;
+            if depth == 0 {
+                return Some(i);
             }
-            _ => {}
         }
     }
     None
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn read(src: &str, layout: Layout) -> Vec<Vec<String>> {
-        let mut vars = HashMap::new();
-        commands(FileId(0), src, 0..src.len(), layout, &mut vars)
+    /// The commands `shell` reads in script `src`.
+    pub fn read_all(src: &str, shell: Shell) -> Vec<Command> {
+        let mut vars = Variables::new();
+        commands(
+            FileId(0),
+            src,
+            0..src.len(),
+            shell,
+            Layout::Script,
+            &mut vars,
+        )
+    }
+
+    /// The words of each command `shell` reads in `src`.
+    pub fn words(src: &str, shell: Shell, layout: Layout) -> Vec<Vec<String>> {
+        let mut vars = Variables::new();
+        commands(FileId(0), src, 0..src.len(), shell, layout, &mut vars)
             .into_iter()
             .map(|c| c.words.into_iter().map(|w| w.value).collect())
             .collect()
     }
 
-    fn words(src: &str) -> Vec<Vec<String>> {
-        read(src, Layout::Script)
+    /// Words written one after the other, split at `|`.
+    pub fn split(words: &str) -> Vec<String> {
+        words.split('|').map(String::from).collect()
     }
 
-    #[test]
-    fn words_quotes_escapes_and_continuations() {
-        let src = "docker run -d \\\n  -e \"A=b c\" -e 'D=$E' --name x\\ y img # note\necho hi; ls && pwd\n";
+    /// Checks that `shell` reads the terminal session `src` as the two commands every
+    /// session test writes: `docker run -d --name ollama ollama/ollama` continued over two
+    /// lines, then `docker ps`, with output lines between and after.
+    pub fn assert_reads_session(src: &str, shell: Shell) {
         assert_eq!(
-            words(src),
+            words(src, shell, Layout::Console),
             vec![
-                vec![
-                    "docker", "run", "-d", "-e", "A=b c", "-e", "D=$E", "--name", "x y", "img"
-                ],
-                vec!["echo", "hi"],
-                vec!["ls"],
-                vec!["pwd"],
+                split("docker|run|-d|--name|ollama|ollama/ollama"),
+                split("docker|ps")
             ]
         );
     }
 
-    #[test]
-    fn a_word_maps_to_its_bytes_through_quotes() {
-        let src = "docker run -e \"OLLAMA_BASE_URL=http://localhost:11434\" img";
-        let mut vars = HashMap::new();
-        let c = &commands(FileId(0), src, 0..src.len(), Layout::Script, &mut vars)[0];
-        let env = &c.words[3];
-        let host = env.value.find("localhost").unwrap();
-        let span = env.exact_span(host..host + "localhost".len()).unwrap();
-        assert_eq!(&src[span.start..span.end], "localhost");
-        assert_eq!(
-            &src[c.word_spans[3].start..c.word_spans[3].end],
-            "\"OLLAMA_BASE_URL=http://localhost:11434\""
-        );
+    /// The bytes of `src` that `part` of word `word` of the first command was read from,
+    /// when one exact piece holds them.
+    pub fn source_of(src: &str, shell: Shell, word: usize, part: &str) -> Option<String> {
+        let c = read_all(src, shell).into_iter().next()?;
+        let w = c.words.get(word)?;
+        let at = w.value.find(part)?;
+        let span = w.exact_span(at..at + part.len())?;
+        Some(src[span.start..span.end].to_string())
     }
 
     #[test]
-    fn variables_assigned_earlier_expand_with_their_provenance() {
-        let src = "HOST=localhost\nexport PORT=11434\ndocker run -e URL=http://$HOST:${PORT} -e X=${MISSING:-dflt} -e Y=$(cat f) img\n";
-        let mut vars = HashMap::new();
-        let cmds = commands(FileId(0), src, 0..src.len(), Layout::Script, &mut vars);
-        assert_eq!(cmds.len(), 1);
-        let url = &cmds[0].words[3];
-        assert_eq!(url.value, "URL=http://localhost:11434");
-        let span = url.exact_span(11..20).unwrap();
-        assert_eq!(&src[span.start..span.end], "localhost");
-        assert_eq!(span.start, 5, "points at the assignment");
-        assert_eq!(cmds[0].words[5].value, "X=dflt");
-        assert_eq!(cmds[0].words[7].value, "Y=$(cat f)");
+    fn made_text_points_at_the_reference_and_its_value_at_the_assignment() {
+        let src = "URL = http://localhost:11434\n\tcurl $(URL)/api\n";
+        let file = FileId(0);
+        let mut made = Made::default();
+        let value = Text::from_file("http://localhost:11434", Span::new(file, 6, 28), true);
+        made.copy(file, src, 30..35);
+        made.expand(&value, Span::new(file, 35, 41));
+        made.copy(file, src, 41..45);
+        let input = Input::Made { file, made: &made };
+        assert_eq!(input.as_str(), "curl http://localhost:11434/api");
+        let mut word = Text::default();
+        input.copy_to(&mut word, 5..31);
+        let host = word.exact_span(7..16).unwrap();
+        assert_eq!(&src[host.start..host.end], "localhost");
+        let written = input.span(5..31);
+        assert_eq!(&src[written.start..written.end], "$(URL)/api");
+        assert_eq!(input.span(0..0), Span::new(file, 30, 30));
     }
 
     #[test]
-    fn console_lines_are_commands_after_a_prompt_and_output_is_skipped() {
-        let src = "$ docker run -d \\\n    --name ollama ollama/ollama\nabc123\nuser@box:~$ docker ps\nCONTAINER ID   IMAGE\n# docker exec ollama ollama list\n";
-        assert_eq!(
-            read(src, Layout::Console),
-            vec![
-                vec!["docker", "run", "-d", "--name", "ollama", "ollama/ollama"],
-                vec!["docker", "ps"],
-                vec!["docker", "exec", "ollama", "ollama", "list"],
-            ]
-        );
-    }
-
-    #[test]
-    fn redirections_are_no_words() {
-        assert_eq!(
-            words("docker logs ollama 2>&1 > out.log\ndocker ps >> x <in\n"),
-            vec![vec!["docker", "logs", "ollama"], vec!["docker", "ps"]]
-        );
-    }
-
-    #[test]
-    fn a_continued_console_line_drops_the_secondary_prompt() {
-        let src = "$ docker run -d \\\n>   -e A=b img\n";
-        assert_eq!(
-            read(src, Layout::Console),
-            vec![vec!["docker", "run", "-d", "-e", "A=b", "img"]]
-        );
-    }
-
-    #[test]
-    fn prompts() {
-        assert_eq!(prompt_len("$ docker"), Some(2));
-        assert_eq!(prompt_len("  # docker"), Some(4));
-        assert_eq!(prompt_len("me@host:~/x$ docker"), Some(13));
-        assert_eq!(prompt_len("PS C:\\Users\\me> docker"), Some(16));
-        assert_eq!(prompt_len("PS> docker"), Some(4));
-        assert_eq!(prompt_len("docker run"), None);
-        assert_eq!(prompt_len("CONTAINER ID   IMAGE"), None);
+    fn a_command_spans_its_words() {
+        let f = FileId(0);
+        let c = Command::new(
+            vec![Text::synthetic("a"), Text::synthetic("b")],
+            vec![Span::new(f, 2, 3), Span::new(f, 7, 8)],
+        )
+        .unwrap();
+        assert_eq!(c.span, Span::new(f, 2, 8));
+        assert!(Command::new(Vec::new(), Vec::new()).is_none());
     }
 }

@@ -49,6 +49,9 @@ pub struct Project {
     /// Read from the Docker commands of a script or document (`docker run`, …), not from
     /// compose files: each service is a container, and findings speak of flags.
     pub from_commands: bool,
+    /// Every Docker command read was written for a Windows shell (PowerShell, cmd): the
+    /// project runs on Docker Desktop for Windows unless the user chose a platform.
+    pub windows_commands: bool,
     /// Services the profile selection this project stands for leaves out: kept so that rules
     /// can tell a name that nothing defines from one that only another profile starts.
     /// Empty for a project as loaded, where `services` holds every service.

@@ -123,6 +123,7 @@ pub fn select(project: &Project, selection: &Selection) -> Option<Project> {
         merged: None,
         partial: project.partial,
         from_commands: project.from_commands,
+        windows_commands: project.windows_commands,
         written: project.written.clone(),
         service_index,
         enabled_profiles: Some(selection.profiles.clone()),

@@ -1,7 +1,8 @@
 use super::reference_report::{Part, report, retarget, safe_fix, subject, working_url};
+use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
-use crate::net::Resolution;
+use crate::net::{Namespace, Resolution};
 use crate::reachability::Verdict;
 
 declare_rule! {
@@ -78,23 +79,37 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             Resolution::Sibling { .. }
         );
         let url = working_url(ctx, r, &server_name, port);
+        let dialect = Dialect::of(ctx.project);
+        let unit = dialect.unit();
         let mut d = report(
             ctx,
             &RULE,
             r,
             Part::Host,
             format!(
-                "{}: reaches service `{server_name}` only through the Docker host and its published port",
+                "{}: reaches {unit} `{server_name}` only through the Docker host and its published port",
                 subject(ctx, r)
             ),
         );
         if direct {
             d = d.with_help(format!("reach it directly: `{url}`"));
             let edits = retarget(r, &server_name, port);
-            if let Some(fix) = safe_fix(format!("point at service `{server_name}` directly"), edits)
+            if let Some(fix) = safe_fix(format!("point at {unit} `{server_name}` directly"), edits)
             {
                 d = d.with_fix(fix);
             }
+        } else if dialect == Dialect::Commands {
+            // Containers on the default bridge, or on networks that do not meet: a network
+            // of their own is the direct way.
+            let client = &ctx.project.services[r.client].name;
+            let network = match ctx.net.namespace(*server) {
+                Namespace::Own { networks, .. } => networks.first().map(String::as_str),
+                _ => None,
+            };
+            d = d.with_help(format!(
+                "to reach it directly, {}, then use `{url}`",
+                Dialect::join_network(client, &server_name, network)
+            ));
         }
         out.push(d);
     }

@@ -124,9 +124,10 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 if direct {
                     let port = ctx.servers.get(*server).map_or(11434, |s| s.listen.port);
                     let url = working_url(ctx, r, server_name, port);
-                    d = d.with_help(format!("reach service `{server_name}` directly: `{url}`"));
+                    let unit = dialect.unit();
+                    d = d.with_help(format!("reach {unit} `{server_name}` directly: `{url}`"));
                     if let Some(fix) = safe_fix(
-                        format!("point at service `{server_name}` directly"),
+                        format!("point at {unit} `{server_name}` directly"),
                         retarget(r, server_name, port),
                     ) {
                         d = d.with_fix(fix);

@@ -129,13 +129,11 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                     "`{}` runs on Docker's default bridge (no `--network`), where container names do not resolve",
                     client.name
                 ),
-                match networks_of_commands(server_ns) {
-                    Some(net) => format!("run `{}` with `--network {net}`", client.name),
-                    None => format!(
-                        "create a network (`docker network create ollama-net`) and run both `{}` and `{name}` with `--network ollama-net`",
-                        client.name
-                    ),
-                },
+                Dialect::join_network(
+                    &client.name,
+                    name,
+                    networks_of_commands(server_ns).as_deref(),
+                ),
             ),
             (Namespace::DefaultBridge { .. }, _) => (
                 format!(

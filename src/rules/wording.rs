@@ -51,6 +51,17 @@ impl Dialect {
         }
     }
 
+    /// The help, in commands' words, that puts container `client` on a network with
+    /// `server`: the one `server` is on (`server_network`), or a new one for both.
+    pub fn join_network(client: &str, server: &str, server_network: Option<&str>) -> String {
+        match server_network {
+            Some(network) => format!("run `{client}` with `--network {network}`"),
+            None => format!(
+                "create a network (`docker network create ollama-net`) and run both `{client}` and `{server}` with `--network ollama-net`"
+            ),
+        }
+    }
+
     /// The setting that maps a name to an address: `an `extra_hosts` entry`.
     pub fn host_entry(self) -> &'static str {
         match self {

@@ -1,0 +1,379 @@
+//! Splits POSIX shell text (a script, a Makefile recipe once make has expanded it, a Markdown
+//! `sh`/`console` block) into commands of words, the way the shell would: quotes, escapes,
+//! line continuations, comments, the separators `;` `&&` `||` `|` `&`, redirections,
+//! variables assigned earlier in the same text (`X=…`, `export X=…`) expanded where used
+//! (`$X`, `${X}`, `${X:-default}`), and console prompts. A word with a command substitution
+//! (`$(…)`, backquotes) keeps its text as written.
+
+use crate::source::Span;
+use crate::text::Text;
+
+use super::words::{Command, Layout, ReadCommand, Reader, is_name, matching};
+
+/// The POSIX shell's reader ([`Reader`] of `Posix`).
+pub(super) struct Posix;
+
+/// The length of a console prompt at the start of `line`: `$ `, `# `, `% `, `> `, after an
+/// optional `user@host:dir` (no spaces).
+pub fn prompt_len(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let rest = &line[indent..];
+    let word_end = rest.find([' ', '\t', '\n']).unwrap_or(rest.len());
+    let word = &rest[..word_end];
+    let is_prompt = word
+        .chars()
+        .last()
+        .is_some_and(|c| matches!(c, '$' | '#' | '%' | '>'))
+        && rest[word_end..].starts_with(' ');
+    is_prompt.then_some(indent + word_end + 1)
+}
+
+/// What ended a word or a command.
+#[derive(PartialEq, Eq)]
+enum Stop {
+    /// A blank between words.
+    Blank,
+    /// `;`, `&&`, `||`, `|`, `&`, a newline or the end: the command is over.
+    CommandEnd,
+}
+
+impl ReadCommand for Reader<'_, '_, Posix> {
+    /// Reads one command; true when it ended at a newline (or the end).
+    fn command(&mut self, out: &mut Vec<Command>) -> bool {
+        let mut words = Vec::new();
+        let mut spans = Vec::new();
+        loop {
+            self.skip_blanks();
+            match self.cur.peek() {
+                None => {
+                    self.finish(words, spans, out);
+                    return true;
+                }
+                Some('\n') => {
+                    self.cur.at += 1;
+                    self.finish(words, spans, out);
+                    return true;
+                }
+                Some('#') => {
+                    self.cur.at = self.cur.line_end();
+                    self.finish(words, spans, out);
+                    return true;
+                }
+                Some('>' | '<') => {
+                    // A redirection: the operator and its target are no words of the command,
+                    // nor is a file descriptor number written against it (`2>&1`).
+                    drop_descriptor(
+                        &mut words,
+                        &mut spans,
+                        self.cur.span(self.cur.at, self.cur.at),
+                    );
+                    while matches!(self.cur.peek(), Some('>' | '<' | '&' | '|')) {
+                        self.cur.at += 1;
+                    }
+                    self.skip_blanks();
+                    if !matches!(self.cur.peek(), None | Some('\n' | ';')) {
+                        let _ = self.word();
+                    }
+                }
+                Some(';' | '&' | '|') => {
+                    while matches!(self.cur.peek(), Some(';' | '&' | '|')) {
+                        self.cur.at += 1;
+                    }
+                    self.finish(words, spans, out);
+                    return false;
+                }
+                Some(_) => {
+                    let start = self.cur.at;
+                    let (word, stop) = self.word();
+                    spans.push(self.cur.span(start, self.cur.at));
+                    words.push(word);
+                    if stop == Stop::CommandEnd {
+                        continue;
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Reader<'_, '_, Posix> {
+    /// Keeps a command with words; an assignment-only command (`X=1`, `export X=1`) sets its
+    /// variables instead.
+    fn finish(&mut self, words: Vec<Text>, spans: Vec<Span>, out: &mut Vec<Command>) {
+        let assignments = match words.first().map(|w| w.as_str()) {
+            Some("export" | "declare" | "local" | "readonly") => &words[1..],
+            _ => &words[..],
+        };
+        if !assignments.is_empty() && assignments.iter().all(|w| assignment(w).is_some()) {
+            for w in assignments {
+                if let Some((name, value)) = assignment(w) {
+                    self.vars.insert(name, value);
+                }
+            }
+            return;
+        }
+        out.extend(Command::new(words, spans));
+    }
+
+    fn skip_blanks(&mut self) {
+        loop {
+            match self.cur.peek() {
+                Some(' ' | '\t' | '\r') => self.cur.at += 1,
+                // A continuation between words.
+                Some('\\') if self.continuation_len().is_some() => self.continue_line(),
+                _ => return,
+            }
+        }
+    }
+
+    /// Passes a backslash-newline, and in a terminal session the secondary prompt (`> `) the
+    /// shell prints on the line it continues onto.
+    fn continue_line(&mut self) {
+        self.cur.at += self.continuation_len().unwrap_or(0);
+        if self.layout == Layout::Console {
+            let rest = self.cur.rest();
+            let indent = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            if rest[indent..].starts_with("> ") {
+                self.cur.at += indent + 2;
+            }
+        }
+    }
+
+    /// The length of a backslash-newline here (`\` then `\n` or `\r\n`).
+    fn continuation_len(&self) -> Option<usize> {
+        self.cur.newline_len(1).map(|n| n + 1)
+    }
+
+    /// One word, and what ended it.
+    fn word(&mut self) -> (Text, Stop) {
+        let mut word = Text::default();
+        loop {
+            let Some(c) = self.cur.peek() else {
+                return (word, Stop::CommandEnd);
+            };
+            match c {
+                ' ' | '\t' | '\r' | '>' | '<' => return (word, Stop::Blank),
+                '\n' | ';' | '&' | '|' => return (word, Stop::CommandEnd),
+                '\\' => {
+                    if self.continuation_len().is_some() {
+                        self.continue_line();
+                        continue;
+                    }
+                    self.cur.escaped(&mut word, |_| None);
+                }
+                '\'' => {
+                    let start = self.cur.at + 1;
+                    let close = self.cur.rest()[1..].find('\'').map(|i| start + i);
+                    let end = close.unwrap_or(self.cur.end);
+                    self.cur.copy(&mut word, start, end);
+                    self.cur.at = close.map_or(self.cur.end, |c| c + 1);
+                }
+                '"' => {
+                    self.cur.at += 1;
+                    self.double_quoted(&mut word);
+                }
+                '$' => self.dollar(&mut word),
+                '`' => {
+                    // A command substitution: kept as written, up to the closing backquote.
+                    let start = self.cur.at;
+                    self.cur.at = self.cur.rest()[1..]
+                        .find('`')
+                        .map_or(self.cur.end, |i| start + 1 + i + 1);
+                    self.cur.as_written(&mut word, start);
+                }
+                _ => self.cur.take(&mut word),
+            }
+        }
+    }
+
+    /// Inside `"…"`: `\` escapes only `$`, `` ` ``, `"`, `\` and the newline.
+    fn double_quoted(&mut self, word: &mut Text) {
+        while let Some(c) = self.cur.peek() {
+            match c {
+                '"' => {
+                    self.cur.at += 1;
+                    return;
+                }
+                '\\' if matches!(self.cur.peek_at(1), Some('$' | '`' | '"' | '\\')) => {
+                    self.cur.escaped(word, |_| None);
+                }
+                '\\' if self.continuation_len().is_some() => self.continue_line(),
+                '$' => self.dollar(word),
+                _ => self.cur.take(word),
+            }
+        }
+    }
+
+    /// `$NAME`, `${NAME}`, `${NAME:-default}` (`-` too): the variable's value when the text
+    /// assigned it, else the default, else the expression as written. `$(…)` stays as written.
+    fn dollar(&mut self, word: &mut Text) {
+        let start = self.cur.at;
+        let rest = &self.cur.rest()[1..];
+        if rest.starts_with('(') {
+            self.cur.at = matching(rest, '(', ')').map_or(self.cur.end, |i| start + 1 + i + 1);
+            self.cur.as_written(word, start);
+            return;
+        }
+        if let Some(braced) = rest.strip_prefix('{') {
+            let Some(close) = braced.find('}') else {
+                self.cur.at = self.cur.end;
+                self.cur.as_written(word, start);
+                return;
+            };
+            let inner = &braced[..close];
+            let inner_start = start + 2;
+            self.cur.at = inner_start + close + 1;
+            let (name, default) = match inner.find(":-").map(|i| (i, 2)).or_else(|| {
+                inner
+                    .find('-')
+                    .filter(|&i| is_name(&inner[..i]))
+                    .map(|i| (i, 1))
+            }) {
+                Some((i, len)) => (
+                    &inner[..i],
+                    Some(inner_start + i + len..inner_start + close),
+                ),
+                None => (inner, None),
+            };
+            match (self.vars.get(name), default) {
+                (Some(value), _) if !value.is_empty() => word.push_text(value),
+                (_, Some(default)) if is_name(name) => {
+                    self.cur.copy(word, default.start, default.end);
+                }
+                _ => self.cur.as_written(word, start),
+            }
+            return;
+        }
+        let name_len = rest
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+            .map_or(rest.len(), |(i, _)| i);
+        if name_len == 0 {
+            self.cur.at += 1;
+            self.cur.as_written(word, start);
+            return;
+        }
+        let name = &rest[..name_len];
+        self.cur.at = start + 1 + name_len;
+        match self.vars.get(name) {
+            Some(value) => word.push_text(value),
+            None => self.cur.as_written(word, start),
+        }
+    }
+}
+
+/// Drops the last word when it is a file descriptor number written against the redirection
+/// operator at `operator` (`2>&1`): it belongs to the redirection.
+fn drop_descriptor(words: &mut Vec<Text>, spans: &mut Vec<Span>, operator: Span) {
+    let against = spans
+        .last()
+        .is_some_and(|s| s.file == operator.file && s.end == operator.start);
+    let number = words
+        .last()
+        .is_some_and(|w| !w.value.is_empty() && w.value.bytes().all(|b| b.is_ascii_digit()));
+    if against && number {
+        words.pop();
+        spans.pop();
+    }
+}
+
+/// `NAME=value` as an assignment: the name and the value's text.
+fn assignment(word: &Text) -> Option<(String, Text)> {
+    let eq = word.value.find('=')?;
+    let name = &word.value[..eq];
+    is_name(name).then(|| (name.to_string(), word.slice(eq + 1..word.value.len())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::words::Shell;
+    use super::super::words::tests::{read_all, source_of, words as read};
+    use super::*;
+
+    fn words(src: &str) -> Vec<Vec<String>> {
+        read(src, Shell::Posix, Layout::Script)
+    }
+
+    #[test]
+    fn words_quotes_escapes_and_continuations() {
+        let src = "docker run -d \\\n  -e \"A=b c\" -e 'D=$E' --name x\\ y img # note\necho hi; ls && pwd\n";
+        assert_eq!(
+            words(src),
+            vec![
+                vec![
+                    "docker", "run", "-d", "-e", "A=b c", "-e", "D=$E", "--name", "x y", "img"
+                ],
+                vec!["echo", "hi"],
+                vec!["ls"],
+                vec!["pwd"],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_word_maps_to_its_bytes_through_quotes() {
+        let src = "docker run -e \"OLLAMA_BASE_URL=http://localhost:11434\" img";
+        assert_eq!(
+            source_of(src, Shell::Posix, 3, "localhost").as_deref(),
+            Some("localhost")
+        );
+        let c = &read_all(src, Shell::Posix)[0];
+        assert_eq!(
+            &src[c.word_spans[3].start..c.word_spans[3].end],
+            "\"OLLAMA_BASE_URL=http://localhost:11434\""
+        );
+    }
+
+    #[test]
+    fn variables_assigned_earlier_expand_with_their_provenance() {
+        let src = "HOST=localhost\nexport PORT=11434\ndocker run -e URL=http://$HOST:${PORT} -e X=${MISSING:-dflt} -e Y=$(cat f) img\n";
+        let cmds = read_all(src, Shell::Posix);
+        assert_eq!(cmds.len(), 1);
+        let url = &cmds[0].words[3];
+        assert_eq!(url.value, "URL=http://localhost:11434");
+        let span = url.exact_span(11..20).unwrap();
+        assert_eq!(&src[span.start..span.end], "localhost");
+        assert_eq!(span.start, 5, "points at the assignment");
+        assert_eq!(cmds[0].words[5].value, "X=dflt");
+        assert_eq!(cmds[0].words[7].value, "Y=$(cat f)");
+    }
+
+    #[test]
+    fn console_lines_are_commands_after_a_prompt_and_output_is_skipped() {
+        let src = "$ docker run -d \\\n    --name ollama ollama/ollama\nabc123\nuser@box:~$ docker ps\nCONTAINER ID   IMAGE\n# docker exec ollama ollama list\n";
+        assert_eq!(
+            read(src, Shell::Posix, Layout::Console),
+            vec![
+                vec!["docker", "run", "-d", "--name", "ollama", "ollama/ollama"],
+                vec!["docker", "ps"],
+                vec!["docker", "exec", "ollama", "ollama", "list"],
+            ]
+        );
+    }
+
+    #[test]
+    fn redirections_are_no_words() {
+        assert_eq!(
+            words("docker logs ollama 2>&1 > out.log\ndocker ps >> x <in\n"),
+            vec![vec!["docker", "logs", "ollama"], vec!["docker", "ps"]]
+        );
+    }
+
+    #[test]
+    fn a_continued_console_line_drops_the_secondary_prompt() {
+        let src = "$ docker run -d \\\n>   -e A=b img\n";
+        assert_eq!(
+            read(src, Shell::Posix, Layout::Console),
+            vec![vec!["docker", "run", "-d", "-e", "A=b", "img"]]
+        );
+    }
+
+    #[test]
+    fn prompts() {
+        assert_eq!(prompt_len("$ docker"), Some(2));
+        assert_eq!(prompt_len("  # docker"), Some(4));
+        assert_eq!(prompt_len("me@host:~/x$ docker"), Some(13));
+        assert_eq!(prompt_len("docker run"), None);
+        assert_eq!(prompt_len("CONTAINER ID   IMAGE"), None);
+    }
+}
