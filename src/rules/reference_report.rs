@@ -64,7 +64,8 @@ pub fn subject(ctx: &Context, r: &Reference) -> String {
 }
 
 /// A finding about a reference at `part`, with the line that uses the value as a related
-/// label when the value was written elsewhere (`.env`, an `env_file`).
+/// label when the value was written elsewhere (`.env`, an `env_file`, a variable a script
+/// assigned before its `docker run`).
 pub fn report(
     ctx: &Context,
     rule: &'static super::Rule,
@@ -81,7 +82,9 @@ pub fn report(
         source: EnvSource::Environment { span },
         key,
     } = &r.written
-        && primary.is_some_and(|p| p.file != span.file)
+        && primary.is_some_and(|p| {
+            p.file != span.file || (ctx.project.from_commands && !span.contains(p))
+        })
     {
         d = d.with_related(*span, format!("`{key}` is used here"));
     }
