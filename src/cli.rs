@@ -66,7 +66,8 @@ pub struct ProjectArgs {
     #[arg(long)]
     pub process_env: bool,
     /// Which Docker the project must work on (any: both Linux Engine and Desktop; default:
-    /// the configuration's `platform`, else any).
+    /// the configuration's `platform`, else Docker Desktop for commands written for
+    /// PowerShell or cmd, else any).
     #[arg(long, value_enum)]
     pub platform: Option<PlatformChoice>,
     /// When to use colour.

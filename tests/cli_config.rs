@@ -227,6 +227,17 @@ fn output_file_receives_the_report() {
     );
 }
 
+/// The codes of the findings a run in `dir` with `args` prints.
+fn codes_in(dir: &std::path::Path, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["--format", "concise", "-q"];
+    all.extend_from_slice(args);
+    run(dir, &all)
+        .stdout
+        .lines()
+        .filter_map(|l| l.split(' ').nth(1).map(String::from))
+        .collect()
+}
+
 #[test]
 fn the_platform_of_the_file_applies_unless_the_flag_is_given() {
     // `host.docker.internal` resolves by itself only on Docker Desktop (OLL004 elsewhere).
@@ -234,17 +245,31 @@ fn the_platform_of_the_file_applies_unless_the_flag_is_given() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     std::fs::write(dir.path().join("compose.yaml"), compose).unwrap();
-    let codes = |args: &[&str]| {
-        let mut all = vec!["--format", "concise", "-q"];
-        all.extend_from_slice(args);
-        let r = run(dir.path(), &all);
-        r.stdout
-            .lines()
-            .filter_map(|l| l.split(' ').nth(1).map(String::from))
-            .collect::<Vec<_>>()
-    };
+    let codes = |args: &[&str]| codes_in(dir.path(), args);
     assert_eq!(codes(&[]), vec!["OLL004"]);
     std::fs::write(dir.path().join(".composelint.yaml"), "platform: desktop\n").unwrap();
     assert_eq!(codes(&[]), Vec::<String>::new());
     assert_eq!(codes(&["--platform", "linux"]), vec!["OLL004"]);
+}
+
+#[test]
+fn windows_commands_run_on_docker_desktop_unless_a_platform_is_chosen() {
+    // The original report in PowerShell: a detour through the host on Docker Desktop
+    // (OLL003); wherever Linux Docker Engine is included, an unresolved name (OLL004).
+    let script = "docker run -d -p 11434:11434 --name ollama ollama/ollama\ndocker run -d -p 3000:8080 -e OLLAMA_BASE_URL=http://host.docker.internal:11434 --name open-webui ghcr.io/open-webui/open-webui:main\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join("setup.ps1"), script).unwrap();
+    let codes = |args: &[&str]| codes_in(dir.path(), args);
+    assert_eq!(codes(&[]), vec!["OLL003"]);
+    assert_eq!(codes(&["--platform", "any"]), vec!["OLL004"]);
+    assert_eq!(codes(&["--platform", "linux"]), vec!["OLL004"]);
+    // A platform the configuration chooses is chosen too.
+    std::fs::write(dir.path().join(".composelint.yaml"), "platform: any\n").unwrap();
+    assert_eq!(codes(&[]), vec!["OLL004"]);
+    assert_eq!(codes(&["--platform", "desktop"]), vec!["OLL003"]);
+    // The same commands in a POSIX script run anywhere.
+    std::fs::remove_file(dir.path().join(".composelint.yaml")).unwrap();
+    std::fs::rename(dir.path().join("setup.ps1"), dir.path().join("setup.sh")).unwrap();
+    assert_eq!(codes(&[]), vec!["OLL004"]);
 }

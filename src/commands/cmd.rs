@@ -1,7 +1,8 @@
 //! Splits cmd.exe text (a `.cmd`/`.bat` file, a Markdown `cmd` block, a `C:\>` session)
 //! into commands of words. cmd reads a line in two phases (the model in Stack Overflow's "How
 //! does the Windows Command Interpreter (CMD.EXE) parse scripts?", question 4094699), and the
-//! program splits what it receives into its arguments itself:
+//! program splits what it receives into its arguments itself (docs/knowledge/facts.md, "How
+//! the command readers' shells read a line"):
 //!
 //! 1. percent expansion: `%%` is `%`, `%NAME%` the variable's value (a variable `set`
 //!    earlier, kept with the provenance of its `set`; any other stays as written, as do

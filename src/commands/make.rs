@@ -1,5 +1,5 @@
 //! The commands of a Makefile's recipes. make runs each recipe line in a shell of its own after
-//! expanding it (GNU make manual, "Writing Recipes in Rules"): a line of a rule's recipe starts
+//! expanding it (GNU make manual, "Writing Recipes in Rules"; docs/knowledge/facts.md): a line of a rule's recipe starts
 //! with a tab; `@`, `-` and `+` before the command only change how make runs it; a
 //! backslash-newline stays in the line (the shell continues the command) and make drops the tab
 //! that starts the next line; `$$` is a `$` for the shell; `$(VAR)` and `${VAR}` are make

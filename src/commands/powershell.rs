@@ -1,10 +1,12 @@
 //! Splits PowerShell text (a `.ps1` script, a Markdown `powershell` block, a `PS C:\>`
 //! session) into commands of words, as PowerShell's tokenizer reads a command's arguments
-//! (`src/System.Management.Automation/engine/parser/tokenizer.cs` in PowerShell/PowerShell):
+//! (`src/System.Management.Automation/engine/parser/tokenizer.cs` in PowerShell/PowerShell;
+//! docs/knowledge/facts.md, "How the command readers' shells read a line"):
 //!
-//! - a backtick at the end of a line continues the command; a backtick before any other
-//!   character escapes it (`` `n `` is a newline, `` `" `` a quote), also inside double
-//!   quotes, where it continues nothing;
+//! - a backtick at the end of a line, after a blank, continues the command; a backtick
+//!   before any other character escapes it (`` `n `` is a newline, `` `" `` a quote), also
+//!   inside double quotes, where it continues nothing; in a parameter token (`-d`) it is
+//!   itself, and such a token ends at a `.`;
 //! - single quotes are literal, `''` inside them is one quote; double quotes expand variables
 //!   and take `""` as one quote;
 //! - `#` at the start of a word comments out the rest of the line, `<# … #>` is a comment;
