@@ -128,9 +128,15 @@ impl Text {
     pub fn push_slice(&mut self, other: &Text, range: Range<usize>) {
         let offset = self.value.len();
         self.value.push_str(&other.value[range.clone()]);
-        for piece in &other.pieces {
+        // The pieces are sorted: the first that reaches into `range` is found by halving (a
+        // reader copies a long made line a character at a time).
+        let first = other.pieces.partition_point(|p| p.range.end <= range.start);
+        for piece in &other.pieces[first..] {
             let start = piece.range.start.max(range.start);
             let end = piece.range.end.min(range.end);
+            if piece.range.start >= range.end {
+                break;
+            }
             if start >= end {
                 continue;
             }

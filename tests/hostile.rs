@@ -14,8 +14,9 @@
 //!   debug build, which runs smaller generated inputs);
 //! - `setup …`: what the test builds before the run, because it cannot be committed: `fifo
 //!   PATH`, `symlink PATH TARGET`, `chmod000 PATH`, `generate PATH KIND` (`deep-flow`,
-//!   `deep-block`, `huge`, `extends-chain`, `nested-defaults`, `env-20mb`, `one-line-flow`, `includes`: the last writes
-//!   the files it includes beside PATH);
+//!   `deep-block`, `huge`, `extends-chain`, `nested-defaults`, `env-20mb`, `one-line-flow`,
+//!   `ps1-here-strings`, `makefile-dollars`, `cmd-carets`, `includes`: the last writes the
+//!   files it includes beside PATH);
 //! - `json-only`: run the JSON format alone (for inputs whose point is their size or shape,
 //!   not their rendering).
 //!
@@ -208,6 +209,24 @@ fn generate(kind: &str) -> Vec<u8> {
                 labels.join(", ")
             )
         }
+        // Commands in the Windows shells and make, 100,000 of a construct each: a
+        // PowerShell here-string opened on every line and never closed (the first runs to
+        // the end), ...
+        "ps1-here-strings" => format!(
+            "docker run -d --name webui -e OLLAMA_BASE_URL=http://localhost:11434 ghcr.io/open-webui/open-webui:main\n{}",
+            "echo @\"\n".repeat(DEPTH)
+        ),
+        // ... a recipe line of `$$x` words, each a piece of the made line the shell reads, ...
+        "makefile-dollars" => format!(
+            "all:\n\tdocker run -e OLLAMA_BASE_URL=http://localhost:11434 --name webui ghcr.io/open-webui/open-webui:main {}\n",
+            "$$x ".repeat(DEPTH)
+        ),
+        // ... and a batch command continued with carets over 100,000 lines, each expanding a
+        // variable.
+        "cmd-carets" => format!(
+            "docker run -d ^\r\n{}  -e OLLAMA_BASE_URL=http://localhost:11434 --name webui ghcr.io/open-webui/open-webui:main\r\n",
+            "  -e X=%X% ^\r\n".repeat(DEPTH)
+        ),
         // 20 MB on one line, a quote at its start: an env file past the 16 MB limit.
         "env-20mb" => format!("A\"{}", "B".repeat(20 << 20)),
         other => panic!("unknown generated input {other}"),

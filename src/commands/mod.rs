@@ -176,3 +176,162 @@ pub fn load(
     docker::build(&mut project, src, &commands);
     Ok((project, sources))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::words::{Command, Layout, Shell, Variables};
+    use super::*;
+    use crate::source::{FileId, Span};
+    use crate::text::Origin;
+
+    /// Every span a command holds lies in `src` on character boundaries, and every exact
+    /// piece of a word is the bytes of the file it names. Returns how many exact pieces it
+    /// compared.
+    fn check(src: &str, commands: &[Command]) -> usize {
+        let mut compared = 0;
+        let in_src = |span: Span| {
+            assert!(
+                src.get(span.start..span.end).is_some(),
+                "{span:?} in {src:?}"
+            );
+        };
+        for c in commands {
+            in_src(c.span);
+            c.word_spans.iter().copied().for_each(in_src);
+            for word in &c.words {
+                for piece in &word.pieces {
+                    let Origin::File { span, exact } = piece.origin else {
+                        continue;
+                    };
+                    in_src(span);
+                    if exact {
+                        assert_eq!(
+                            &src[span.start..span.end],
+                            &word.value[piece.range.clone()],
+                            "{src:?}"
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        compared
+    }
+
+    #[test]
+    fn random_text_never_panics_and_exact_pieces_are_the_file_bytes() {
+        let pieces = [
+            "docker",
+            " run",
+            " -e ",
+            "A=",
+            "x",
+            " ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\r",
+            "\\",
+            "\\\n",
+            "`",
+            "`\n",
+            "^",
+            "^\r\n",
+            "'",
+            "''",
+            "\"",
+            "\"\"",
+            "$",
+            "$$",
+            "$(",
+            "${",
+            "}",
+            ")",
+            "(",
+            "%",
+            "%%",
+            "%X%",
+            "X=",
+            "$X",
+            "$env:",
+            ":",
+            ";",
+            "&",
+            "&&",
+            "|",
+            ">",
+            "2>&1",
+            "<#",
+            "#>",
+            "#",
+            "@",
+            "@\"\n",
+            "\n\"@",
+            "=",
+            "set ",
+            "set \"",
+            "PS C:\\> ",
+            "C:\\>",
+            "$ ",
+            "More? ",
+            ">> ",
+            "\t@",
+            "é",
+            "€",
+            "\u{1F600}",
+            "\u{FEFF}",
+            "\u{201C}",
+            "-d`",
+            "-",
+            ".",
+            "rem ",
+            "::",
+            "\t-",
+            "X = ",
+            "X := ",
+            "all:\n",
+            "\n```\n",
+            "\n```powershell\n",
+            "\n```cmd\n",
+            "\n~~~console\n",
+            "\n```sh\n",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut compared = [0; 3];
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let src: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            for shell in [Shell::Posix, Shell::PowerShell, Shell::Cmd] {
+                for layout in [Layout::Script, Layout::Console] {
+                    let mut vars = Variables::new();
+                    let read =
+                        words::commands(FileId(0), &src, 0..src.len(), shell, layout, &mut vars);
+                    compared[0] += check(&src, &read);
+                }
+            }
+            compared[1] += check(&src, &make::commands(FileId(0), &src));
+            for block in markdown::command_blocks(&src) {
+                let mut vars = Variables::new();
+                let read = words::commands(
+                    FileId(0),
+                    &src,
+                    block.content,
+                    block.shell,
+                    block.layout,
+                    &mut vars,
+                );
+                compared[2] += check(&src, &read);
+            }
+        }
+        // Scripts, Makefiles and Markdown blocks all gave words to compare.
+        assert!(compared.iter().all(|&n| n > 100), "{compared:?}");
+    }
+}

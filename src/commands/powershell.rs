@@ -443,9 +443,10 @@ impl Reader<'_, '_, PowerShell> {
         let opening_newline = self.cur.at + 2 + newline - 1;
         let src = self.cur.input.as_str();
         let closing = format!("\n{quote}@");
-        let Some(close) = src[opening_newline..self.cur.end].find(&closing) else {
-            return false;
-        };
+        // Without its closing line, the string runs to the end (as PowerShell reads it).
+        let close = src[opening_newline..self.cur.end]
+            .find(&closing)
+            .unwrap_or(self.cur.end - opening_newline);
         let start = opening_newline + 1;
         let end = (opening_newline + close).max(start);
         let end = if end > start && src[..end].ends_with('\r') {
@@ -454,7 +455,7 @@ impl Reader<'_, '_, PowerShell> {
             end
         };
         self.cur.copy(word, start, end);
-        self.cur.at = opening_newline + close + closing.len();
+        self.cur.at = (opening_newline + close + closing.len()).min(self.cur.end);
         true
     }
 
