@@ -507,23 +507,7 @@ fn apply(
                 span: entry,
             });
         }
-        "--volume" | "-v" => {
-            let v = value.as_str();
-            let (source, target) = match v.split_once(':') {
-                Some((s, rest)) => (Some(s.to_string()), rest.split(':').next().unwrap_or(rest)),
-                None => (None, v),
-            };
-            let kind = match &source {
-                Some(s) if s.starts_with(['/', '.', '~', '$']) => "bind",
-                _ => "volume",
-            };
-            service.volumes.push(Mount {
-                kind: kind.to_string(),
-                source,
-                target: target.to_string(),
-                span: entry,
-            });
-        }
+        "--volume" | "-v" => service.volumes.push(volume(value.as_str(), entry)),
         _ => {}
     }
 }
@@ -532,4 +516,66 @@ fn apply(
 /// otherwise: a name no other container can resolve (a space is in no DNS name).
 fn new_service(command: &Command, index: usize) -> Service {
     Service::named(format!("container {}", index + 1), command.span)
+}
+
+/// The mount `-v SOURCE:TARGET[:OPTIONS]` (or `-v TARGET`) names. A source that is a path
+/// (`./models`, `/srv/models`, `~/models`, `$PWD/models`, `%CD%\models`, `C:\models`; a
+/// drive's colon is no separator) is bound; a name is a volume.
+fn volume(v: &str, span: Span) -> Mount {
+    let bytes = v.as_bytes();
+    let drive = bytes.len() > 2
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && matches!(bytes[2], b'\\' | b'/');
+    let skip = if drive { 2 } else { 0 };
+    let (source, target) = match v[skip..].split_once(':') {
+        Some((s, rest)) => (
+            Some(v[..skip + s.len()].to_string()),
+            rest.split(':').next().unwrap_or(rest),
+        ),
+        None => (None, v),
+    };
+    let bind = drive
+        || source
+            .as_deref()
+            .is_some_and(|s| s.starts_with(['/', '.', '~', '$', '%', '\\']));
+    Mount {
+        kind: if bind { "bind" } else { "volume" }.to_string(),
+        source,
+        target: target.to_string(),
+        span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    #[test]
+    fn volumes_and_binds_in_every_shell() {
+        let at = Span::new(FileId(0), 0, 0);
+        let read = |v: &str| {
+            let m = volume(v, at);
+            (m.kind, m.source, m.target)
+        };
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(
+            read("ollama:/root/.ollama"),
+            ("volume".into(), some("ollama"), "/root/.ollama".into())
+        );
+        assert_eq!(
+            read("./data:/data:ro"),
+            ("bind".into(), some("./data"), "/data".into())
+        );
+        assert_eq!(
+            read("C:\\models:/root/.ollama"),
+            ("bind".into(), some("C:\\models"), "/root/.ollama".into())
+        );
+        assert_eq!(
+            read("%CD%\\data:/data"),
+            ("bind".into(), some("%CD%\\data"), "/data".into())
+        );
+        assert_eq!(read("/cache"), ("volume".into(), None, "/cache".into()));
+    }
 }
