@@ -2,6 +2,7 @@ use super::reference_report::{Part, likely_why, report, retarget, safe_fix, subj
 use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
+use crate::net::Platform;
 use crate::reachability::{Verdict, likely_server};
 
 declare_rule! {
@@ -76,13 +77,20 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 let port = ctx.servers.get(*server).map_or(11434, |s| s.listen.port);
                 let url = working_url(ctx, r, name, port);
                 let edits = retarget(r, name, port);
-                let why = likely_why(name, *likely);
+                let why = likely_why(ctx, name, *likely);
                 let unit = Dialect::of(ctx.project).unit();
                 (
                     format!("use the Ollama {unit} by name: `{url}`{why}"),
                     safe_fix(format!("point at {unit} `{name}`"), edits),
                 )
             }
+            // Docker Desktop resolves the name by itself and reaches an Ollama on the host's
+            // loopback (F-NET-3): no mapping, no listen address to change.
+            None if ctx.platform == Platform::Desktop => (
+                "for an Ollama on the Docker host use `http://host.docker.internal:11434`"
+                    .to_string(),
+                None,
+            ),
             None => (
                 format!(
                     "for an Ollama on the Docker host use `http://host.docker.internal:11434` and {}; on Linux the host's Ollama must listen on 0.0.0.0 (`OLLAMA_HOST=0.0.0.0`), not its default 127.0.0.1",

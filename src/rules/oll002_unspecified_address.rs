@@ -1,4 +1,5 @@
 use super::reference_report::{Part, likely_why, report, retarget, safe_fix, subject, working_url};
+use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::reachability::{Verdict, likely_server};
@@ -77,17 +78,19 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 d = d.with_help(format!(
                     "use `{}`{}",
                     working_url(ctx, r, &name, port),
-                    likely_why(&name, likely)
+                    likely_why(ctx, &name, likely)
                 ));
+                let unit = Dialect::of(ctx.project).unit();
                 if let Some(fix) = safe_fix(
-                    format!("point at service `{name}`"),
+                    format!("point at {unit} `{name}`"),
                     retarget(r, &name, port),
                 ) {
                     d = d.with_fix(fix);
                 }
             }
             None => {
-                d = d.with_help("use the Ollama service's name, or `host.docker.internal` for an Ollama on the host");
+                let unit = Dialect::of(ctx.project).unit();
+                d = d.with_help(format!("use the Ollama {unit}'s name, or `host.docker.internal` for an Ollama on the host"));
             }
         }
         out.push(d);

@@ -1,8 +1,10 @@
-use super::reference_report::{Part, report, retarget, safe_fix, subject, working_url};
+use super::reference_report::{
+    Part, join_network, report, retarget, safe_fix, subject, working_url,
+};
 use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
-use crate::net::{Namespace, Resolution};
+use crate::net::Resolution;
 use crate::reachability::Verdict;
 
 declare_rule! {
@@ -101,14 +103,9 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         } else if dialect == Dialect::Commands {
             // Containers on the default bridge, or on networks that do not meet: a network
             // of their own is the direct way.
-            let client = &ctx.project.services[r.client].name;
-            let network = match ctx.net.namespace(*server) {
-                Namespace::Own { networks, .. } => networks.first().map(String::as_str),
-                _ => None,
-            };
             d = d.with_help(format!(
                 "to reach it directly, {}, then use `{url}`",
-                Dialect::join_network(client, &server_name, network)
+                join_network(ctx, r, *server)
             ));
         }
         out.push(d);

@@ -1,5 +1,6 @@
 use super::reference_report::{Part, edit_part, report, retarget, safe_fix, subject, working_url};
 use super::structural_fix::{map_to_host_gateway, unsafe_fix};
+use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::net::Resolution;
@@ -82,25 +83,35 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         };
         // On an external network another project may provide the name: say only what this
         // project lacks.
+        let dialect = Dialect::of(ctx.project);
+        let unit = dialect.unit();
         let unresolved = if *maybe_external {
-            "no service of this project answers to the name"
+            format!("no {unit} of this project answers to the name")
         } else {
-            "nothing resolves the name"
+            "nothing resolves the name".to_string()
         };
         let mut message = format!("{}: {unresolved} `{}`", subject(ctx, r), r.url.host);
         let gateway_as_name = r.url.host.eq_ignore_ascii_case("host-gateway");
         if gateway_as_name {
-            message
-                .push_str(" (`host-gateway` is only a value for `extra_hosts`, not a host name)");
+            message.push_str(&format!(
+                " (`host-gateway` is only a value for {}, not a host name)",
+                dialect.host_option()
+            ));
         }
         // Compose makes no DNS alias of `hostname:` (F-NET-2); the service name always
         // resolves, so the one service that carries it is certainly what the URL means.
         let by_hostname = by_hostname(ctx, r);
         if let Some(service) = by_hostname {
-            message.push_str(&format!(
-                " (`{}` is the `hostname:` of service `{}`: Compose makes no DNS name of it, other containers reach it by its service name)",
-                r.url.host, ctx.project.services[service].name
-            ));
+            message.push_str(&match dialect {
+                Dialect::Compose => format!(
+                    " (`{}` is the `hostname:` of service `{}`: Compose makes no DNS name of it, other containers reach it by its service name)",
+                    r.url.host, ctx.project.services[service].name
+                ),
+                Dialect::Commands => format!(
+                    " (`{}` is the `--hostname` of container `{}`: Docker makes no DNS name of it, other containers reach it by its name)",
+                    r.url.host, ctx.project.services[service].name
+                ),
+            });
         }
         let mut d = report(ctx, &RULE, r, Part::Host, message);
         if let Some(service) = by_hostname {
@@ -110,11 +121,14 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 .get(service)
                 .map_or(r.url.effective_port(r.expect.scheme), |s| s.listen.port);
             d = d.with_help(format!(
-                "reach it by its service name: `{}`",
+                "reach it by its {unit} name: `{}`",
                 working_url(ctx, r, name, port)
             ));
             if let Some(fix) = safe_fix(
-                format!("use service `{name}`, whose `hostname:` this is"),
+                format!(
+                    "use {unit} `{name}`, whose {} this is",
+                    dialect.hostname_option()
+                ),
                 retarget(r, name, port),
             ) {
                 d = d.with_fix(fix);
@@ -123,7 +137,10 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             continue;
         }
         if gateway_as_name {
-            d = d.with_help("to reach the Docker host, use `host.docker.internal` and add `extra_hosts: [\"host.docker.internal:host-gateway\"]`");
+            d = d.with_help(format!(
+                "to reach the Docker host, use `host.docker.internal` and add {}",
+                dialect.host_gateway("host.docker.internal")
+            ));
             let host = edit_part(r, Part::Host, "host.docker.internal");
             // With the mapping already there the name is all that is wrong; without it the
             // mapping must be added too, which changes the file's structure.
@@ -173,8 +190,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             };
             if near_miss
                 && let Some(port) = port
-                && let Some(fix) =
-                    safe_fix(format!("use service `{name}`"), retarget(r, name, port))
+                && let Some(fix) = safe_fix(format!("use {unit} `{name}`"), retarget(r, name, port))
             {
                 d = d.with_fix(fix);
             }

@@ -4,7 +4,7 @@ use super::reference_report::{
     Part, env_value_span, insert_in, listen_var, part_span, report, retarget, safe_fix, subject,
     working_url,
 };
-use super::wording::quoted_list;
+use super::wording::{Dialect, quoted_list};
 use super::{Context, declare_rule};
 use crate::compose::model::EnvVar;
 use crate::diagnostic::Diagnostic;
@@ -143,7 +143,8 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             )
         } else if published_port {
             format!(
-                "port {used} is `{name}`'s published port on the Docker host, but between services the container port counts"
+                "port {used} is `{name}`'s published port on the Docker host, but between {}s the container port counts",
+                Dialect::of(ctx.project).unit()
             )
         } else {
             format!("nothing listens on port {used} of the `{name}` container")
@@ -187,7 +188,8 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         }
         if moved_by_accident {
             d = d.with_help(format!(
-                "give service `{name}` an explicit port, e.g. `OLLAMA_HOST=0.0.0.0:{}` (what the official image uses), or use port {listening} here",
+                "give {} `{name}` an explicit port, e.g. `OLLAMA_HOST=0.0.0.0:{}` (what the official image uses), or use port {listening} here",
+                Dialect::of(ctx.project).unit(),
                 ctx.servers
                     .get(server)
                     .map_or(11434, |s| s.server.server.default_port)
@@ -326,8 +328,9 @@ impl ListenSlip<'_> {
         let mut d = RULE
             .diagnostic(
                 format!(
-                    "`{}={value}` makes Ollama service `{name}` listen on port {listening} (a scheme without a port means {listening}), but {users} to port {default_port}",
-                    self.var.key
+                    "`{}={value}` makes Ollama {} `{name}` listen on port {listening} (a scheme without a port means {listening}), but {users} to port {default_port}",
+                    self.var.key,
+                    Dialect::of(ctx.project).unit()
                 ),
                 Some(env_value_span(self.var)),
             )

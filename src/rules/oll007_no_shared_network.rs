@@ -1,4 +1,6 @@
-use super::reference_report::{Part, report, retarget, safe_fix, subject, working_url};
+use super::reference_report::{
+    Part, join_network, report, retarget, safe_fix, subject, working_url,
+};
 use super::structural_fix::{attach_to_network, unsafe_fix};
 use super::wording::Dialect;
 use super::{Context, declare_rule};
@@ -93,7 +95,8 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let port = ctx.servers.get(server).map_or(11434, |s| s.listen.port);
         let client_ns = ctx.net.namespace(r.client);
         let server_ns = ctx.net.namespace(server);
-        let unit = Dialect::of(ctx.project).unit();
+        let dialect = Dialect::of(ctx.project);
+        let unit = dialect.unit();
         let names = if r.url.host.eq_ignore_ascii_case(name) {
             format!("{unit} `{name}` exists")
         } else {
@@ -102,16 +105,21 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
 
         let (why, mut help) = match (client_ns, server_ns) {
             (_, Namespace::Host) => (
-                format!("`{name}` runs with `network_mode: host`, on no project network"),
                 format!(
-                    "reach it through the Docker host: `{}` with `extra_hosts: [\"host.docker.internal:host-gateway\"]`",
-                    working_url(ctx, r, "host.docker.internal", port)
+                    "`{name}` runs with {}, on no project network",
+                    dialect.network_mode("host")
+                ),
+                format!(
+                    "reach it through the Docker host: `{}` with {}",
+                    working_url(ctx, r, "host.docker.internal", port),
+                    dialect.host_gateway("host.docker.internal")
                 ),
             ),
             (Namespace::Host, _) => (
                 format!(
-                    "`{}` runs with `network_mode: host`, where service names do not resolve",
-                    client.name
+                    "`{}` runs with {}, where {unit} names do not resolve",
+                    client.name,
+                    dialect.network_mode("host")
                 ),
                 match published_port(ctx, server, port) {
                     Some(p) => format!(
@@ -119,8 +127,10 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                         working_url(ctx, r, "localhost", p)
                     ),
                     None => format!(
-                        "publish the port on `{name}` (`ports: [\"127.0.0.1:{port}:{port}\"]`) and use `{}`, or drop `network_mode: host`",
-                        working_url(ctx, r, "localhost", port)
+                        "publish the port on `{name}` ({}) and use `{}`, or drop {}",
+                        dialect.publish(&format!("127.0.0.1:{port}:{port}")),
+                        working_url(ctx, r, "localhost", port),
+                        dialect.network_mode("host")
                     ),
                 },
             ),
@@ -129,11 +139,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                     "`{}` runs on Docker's default bridge (no `--network`), where container names do not resolve",
                     client.name
                 ),
-                Dialect::join_network(
-                    &client.name,
-                    name,
-                    networks_of_commands(server_ns).as_deref(),
-                ),
+                join_network(ctx, r, server),
             ),
             (Namespace::DefaultBridge { .. }, _) => (
                 format!(
@@ -145,6 +151,10 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                     client.name,
                     networks_of(server_ns)
                 ),
+            ),
+            (Namespace::Disconnected, _) if dialect == Dialect::Commands => (
+                format!("`{}` has no network (`--network none`)", client.name),
+                join_network(ctx, r, server),
             ),
             (Namespace::Disconnected, _) => (
                 format!("`{}` has no network (`network_mode: none`)", client.name),
@@ -177,10 +187,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                             "that name is valid only on networks `{}` is not on",
                             client.name
                         ),
-                        format!(
-                            "use the service name: `{}`",
-                            working_url(ctx, r, name, port)
-                        ),
+                        format!("use the {unit} name: `{}`", working_url(ctx, r, name, port)),
                     )
                 } else {
                     (
@@ -238,7 +245,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 if matches!(ctx.net.resolve(r.client, name), Resolution::Sibling { .. }) =>
             {
                 fix = safe_fix(
-                    format!("use the service name `{name}`"),
+                    format!("use the {unit} name `{name}`"),
                     retarget(r, name, port),
                 );
             }
@@ -337,14 +344,6 @@ fn networks_of(namespace: &Namespace) -> String {
         }
         Namespace::Own { networks, .. } => format!("one of the networks {}", list(networks)),
         _ => "a network of the Ollama service".to_string(),
-    }
-}
-
-/// The user-defined network the server's container is on, for a `--network` to name.
-fn networks_of_commands(namespace: &Namespace) -> Option<String> {
-    match namespace {
-        Namespace::Own { networks, .. } => networks.first().cloned(),
-        _ => None,
     }
 }
 

@@ -1,4 +1,5 @@
 use super::reference_report::{Part, env_value_span, listen_var, part_span, report, subject};
+use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::compose::model::EnvSource;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
@@ -152,8 +153,9 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 "its published port {port} forwards to an address where nothing listens"
             ));
         }
+        let unit = Dialect::of(ctx.project).unit();
         let message = format!(
-            "Ollama in service `{name}` listens on `{}`, {whose}{cause}: {}",
+            "Ollama in {unit} `{name}` listens on `{}`, {whose}{cause}: {}",
             server.listen.host_port(),
             consequences.join("; ")
         );
@@ -167,7 +169,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         }
         if let Some(v) = var
             && let EnvSource::Environment { span } = &v.source
-            && span.file != primary.file
+            && (span.file != primary.file || (ctx.project.from_commands && !span.contains(primary)))
         {
             d = d.with_related(*span, format!("`{var_name}` is used here"));
         }
@@ -180,7 +182,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             if let Some(span) = part_span(r, Part::Host) {
                 d = d.with_related(
                     span,
-                    format!("`{}` of service `{client}` is refused here", r.var_name()),
+                    format!("`{}` of {unit} `{client}` is refused here", r.var_name()),
                 );
             }
         }
@@ -193,7 +195,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 "let it listen on every interface: `{var_name}={every}` (the official image's default), or remove `{var_name}`"
             ),
             _ => format!(
-                "let it listen on every interface: set `{var_name}={every}` on service `{name}`"
+                "let it listen on every interface: set `{var_name}={every}` on {unit} `{name}`"
             ),
         });
         if let Some(fix) = var.and_then(listen_everywhere) {

@@ -1,4 +1,7 @@
-use super::reference_report::{Part, report, retarget, safe_fix, subject, working_url};
+use super::reference_report::{
+    Part, join_network, report, retarget, safe_fix, subject, working_url,
+};
+use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::compose::model::Port;
 use crate::diagnostic::Diagnostic;
@@ -89,9 +92,12 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let port = r.url.effective_port(r.expect.scheme);
         let listening = ctx.servers.get(server).map_or(11434, |s| s.listen.port);
         let from_host_namespace = *ctx.net.namespace(r.client) == Namespace::Host;
+        let dialect = Dialect::of(ctx.project);
+        let unit = dialect.unit();
         let route = if from_host_namespace {
             format!(
-                "under `network_mode: host`, `{}` is the Docker host",
+                "under {}, `{}` is the Docker host",
+                dialect.network_mode("host"),
                 r.url.host
             )
         } else {
@@ -118,7 +124,10 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         } else if let Some(p) = mappings.iter().find_map(|m| m.mapping.published.as_deref()) {
             format!("`{name}` publishes its port {listening} as host port {p}, not {port}")
         } else {
-            format!("`{name}` publishes no port there (it has no `ports:` mapping for {listening})")
+            format!(
+                "`{name}` publishes no port there (it has no {} for {listening})",
+                dialect.port_option()
+            )
         };
         let mut d = report(
             ctx,
@@ -142,12 +151,12 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let direct = matches!(ctx.net.resolve(r.client, name), Resolution::Sibling { .. });
         if direct {
             d = d.with_help(format!(
-                "reach the service directly: `{}`",
+                "reach the {unit} directly: `{}`",
                 working_url(ctx, r, name, listening)
             ));
             if certain
                 && let Some(fix) = safe_fix(
-                    format!("point at service `{name}` directly"),
+                    format!("point at {unit} `{name}` directly"),
                     retarget(r, name, listening),
                 )
             {
@@ -166,7 +175,8 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             }
         } else if loopback_only {
             d = d.with_help(format!(
-                "publish it on every interface (`ports: [\"{port}:{listening}\"]`), or put the client on a network of `{name}` and use `{}`",
+                "publish it on every interface ({}), or put the client on a network of `{name}` and use `{}`",
+                dialect.publish(&format!("{port}:{listening}")),
                 working_url(ctx, r, name, listening)
             ));
         } else {
@@ -176,9 +186,18 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             } else {
                 ""
             };
-            d = d.with_help(format!(
-                "publish the port on service `{name}`: `ports: [\"{bind}{port}:{listening}\"]`"
-            ));
+            let mut help = format!(
+                "publish the port on {unit} `{name}`: {}",
+                dialect.publish(&format!("{bind}{port}:{listening}"))
+            );
+            if dialect == Dialect::Commands && !from_host_namespace {
+                help.push_str(&format!(
+                    "; or, to reach it directly, {}, then use `{}`",
+                    join_network(ctx, r, server),
+                    working_url(ctx, r, name, listening)
+                ));
+            }
+            d = d.with_help(help);
         }
         out.push(d);
     }

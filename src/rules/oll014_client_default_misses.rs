@@ -1,5 +1,6 @@
 use super::reference_report::{Part, report, working_url};
 use super::structural_fix::{set_variable, unsafe_fix};
+use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::compose::model::EnvSource;
 use crate::diagnostic::Diagnostic;
@@ -90,8 +91,10 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             }
             None => format!("`{var}` is not set"),
         };
+        let dialect = Dialect::of(ctx.project);
+        let unit = dialect.unit();
         let message = format!(
-            "service `{service}`: {unset}, so {app} uses its default `{}`, which {}",
+            "{unit} `{service}`: {unset}, so {app} uses its default `{}`, which {}",
             r.text.value,
             misses(ctx, r, why)
         );
@@ -104,15 +107,14 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                     format!("set `{var}` to `{url}`"),
                     vec![set_variable(ctx, service, var, &url)],
                 );
+                let set = dialect.set_variable(var, &url, service);
                 match &r.ignored_var {
-                    Some(ignored) => format!(
-                        "set `{var}: {url}` on service `{service}` (in place of `{ignored}`)"
-                    ),
-                    None => format!("set `{var}: {url}` on service `{service}`"),
+                    Some(ignored) => format!("{set} (in place of `{ignored}`)"),
+                    None => set,
                 }
             }
             None => format!(
-                "set `{var}` on service `{service}` to the URL of the project's Ollama service"
+                "set `{var}` on {unit} `{service}` to the URL of the project's Ollama {unit}"
             ),
         };
         let mut d = report(ctx, &RULE, r, Part::Whole, message).with_help(help);
@@ -138,6 +140,8 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
 fn misses(ctx: &Context, r: &Reference, why: &Verdict) -> String {
     let name = |server: &usize| ctx.project.services[*server].name.clone();
     let service = &ctx.project.services[r.client].name;
+    let dialect = Dialect::of(ctx.project);
+    let unit = dialect.unit();
     let host = &r.url.host;
     match why {
         Verdict::Loopback => {
@@ -145,7 +149,8 @@ fn misses(ctx: &Context, r: &Reference, why: &Verdict) -> String {
         }
         Verdict::Unspecified => "is a bind address, not a destination".to_string(),
         Verdict::HostGatewayUnmapped { .. } => format!(
-            "aims at the Docker host, not at the project's Ollama (and `{host}` does not resolve on Linux without `extra_hosts`)"
+            "aims at the Docker host, not at the project's Ollama (and `{host}` does not resolve on Linux without {})",
+            dialect.host_option()
         ),
         Verdict::PortNotPublished {
             server,
@@ -153,13 +158,13 @@ fn misses(ctx: &Context, r: &Reference, why: &Verdict) -> String {
         } => {
             if *loopback_only {
                 format!(
-                    "goes through the Docker host, where service `{}` publishes port {} on 127.0.0.1 only",
+                    "goes through the Docker host, where {unit} `{}` publishes port {} on 127.0.0.1 only",
                     name(server),
                     r.url.effective_port(r.expect.scheme)
                 )
             } else {
                 format!(
-                    "goes through the Docker host, where service `{}` publishes nothing on port {}",
+                    "goes through the Docker host, where {unit} `{}` publishes nothing on port {}",
                     name(server),
                     r.url.effective_port(r.expect.scheme)
                 )
@@ -167,7 +172,7 @@ fn misses(ctx: &Context, r: &Reference, why: &Verdict) -> String {
         }
         Verdict::UnknownHost { .. } => format!("names `{host}`, which nothing resolves"),
         Verdict::NoSharedNetwork { server } => format!(
-            "names service `{}`, which shares no network with `{service}`",
+            "names {unit} `{}`, which shares no network with `{service}`",
             name(server)
         ),
         Verdict::WrongPort {
@@ -176,11 +181,11 @@ fn misses(ctx: &Context, r: &Reference, why: &Verdict) -> String {
             listening,
             ..
         } => format!(
-            "uses port {used}, but service `{}` listens on {listening}",
+            "uses port {used}, but {unit} `{}` listens on {listening}",
             name(server)
         ),
         Verdict::ServerOnLoopback { server } => format!(
-            "names service `{}`, whose Ollama listens on loopback only",
+            "names {unit} `{}`, whose Ollama listens on loopback only",
             name(server)
         ),
         _ => "does not reach the project's Ollama".to_string(),

@@ -1,4 +1,5 @@
 use super::structural_fix::{exempt_from_proxy, unsafe_fix};
+use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::compose::model::EnvSource;
 use crate::diagnostic::Diagnostic;
@@ -126,12 +127,17 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             .filter(|k| service.env(k).is_some_and(|v| v.value.is_some()))
             .collect();
         let joined = hosts.join(",");
+        let dialect = Dialect::of(ctx.project);
         let help = match set.as_slice() {
             [one] => format!(
                 "add {quoted} to `{one}`, or remove `{proxy_key}` if nothing needs the proxy"
             ),
             [_, _] => format!(
                 "add {quoted} to `NO_PROXY` and `no_proxy` alike (Go reads the upper-case one first, Python the lower-case one), or remove `{proxy_key}` if nothing needs the proxy"
+            ),
+            _ if dialect == Dialect::Commands => format!(
+                "add `-e NO_PROXY={joined} -e no_proxy={joined}` to the `docker run` of `{}`, or remove `{proxy_key}` if nothing needs the proxy",
+                service.name
             ),
             _ => format!(
                 "add `NO_PROXY: {joined}` and `no_proxy: {joined}` to service `{}`, or remove `{proxy_key}` if nothing needs the proxy",
@@ -141,7 +147,8 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let mut d = RULE
             .diagnostic(
                 format!(
-                    "`{proxy_key}={proxy_value}` in service `{}` sends the {} for {urls} to the proxy: no `NO_PROXY` entry covers {quoted}, which the proxy cannot reach, so it answers itself (typically 502 Bad Gateway)",
+                    "`{proxy_key}={proxy_value}` in {} `{}` sends the {} for {urls} to the proxy: no `NO_PROXY` entry covers {quoted}, which the proxy cannot reach, so it answers itself (typically 502 Bad Gateway)",
+                    dialect.unit(),
                     service.name,
                     if refs.len() == 1 { "request" } else { "requests" }
                 ),

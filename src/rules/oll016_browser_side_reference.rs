@@ -1,4 +1,5 @@
 use super::reference_report::{Part, report, subject};
+use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::compose::ports::HostPorts;
 use crate::diagnostic::Diagnostic;
@@ -76,6 +77,8 @@ declare_rule! {
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let dialect = Dialect::of(ctx.project);
+    let unit = dialect.unit();
     for (r, verdict) in ctx.references {
         if *verdict != Verdict::BrowserSide {
             continue;
@@ -83,7 +86,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let what = match ctx.net.resolve(r.client, &r.url.host) {
             Resolution::Sibling { service, .. } | Resolution::Unreachable { service, .. } => {
                 format!(
-                    "`{}` names service `{}`, which only containers on the project's networks resolve",
+                    "`{}` names {unit} `{}`, which only containers on the project's networks resolve",
                     r.url.host, ctx.project.services[service].name
                 )
             }
@@ -111,9 +114,12 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             });
         let help = match published {
             Some(port) => format!(
-                "use an address the browser reaches, e.g. `http://localhost:{port}` when it runs on the Docker host, and add the page's origin to `OLLAMA_ORIGINS` on the Ollama service"
+                "use an address the browser reaches, e.g. `http://localhost:{port}` when it runs on the Docker host, and add the page's origin to `OLLAMA_ORIGINS` on the Ollama {unit}"
             ),
-            None => "publish Ollama's port on the host (`ports: [\"11434:11434\"]`) or put it behind a reverse proxy, use that address here, and add the page's origin to `OLLAMA_ORIGINS` on the Ollama service".to_string(),
+            None => format!(
+                "publish Ollama's port on the host ({}) or put it behind a reverse proxy, use that address here, and add the page's origin to `OLLAMA_ORIGINS` on the Ollama {unit}",
+                dialect.publish("11434:11434")
+            ),
         };
         out.push(
             report(

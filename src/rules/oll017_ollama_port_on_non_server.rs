@@ -1,3 +1,4 @@
+use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::compose::ports::HostPorts;
 use crate::diagnostic::Diagnostic;
@@ -124,16 +125,17 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 Some(c) => format!("{} runs no Ollama", c.profile.name),
                 None => "it runs no Ollama (it calls one elsewhere)".to_string(),
             };
+            let unit = Dialect::of(ctx.project).unit();
             let help = match server_name {
                 Some(name) => format!(
-                    "remove this mapping; to reach Ollama from the host, publish the port on service `{name}`"
+                    "remove this mapping; to reach Ollama from the host, publish the port on {unit} `{name}`"
                 ),
                 None => "remove this mapping: it reaches no Ollama, and it keeps an Ollama on the host from binding port 11434".to_string(),
             };
             out.push(
                 RULE.diagnostic(
                     format!(
-                        "service `{}` publishes port {OLLAMA_DEFAULT_PORT}, but {runs}: the mapping exposes nothing and takes host port {OLLAMA_DEFAULT_PORT} from an Ollama on the host",
+                        "{unit} `{}` publishes port {OLLAMA_DEFAULT_PORT}, but {runs}: the mapping exposes nothing and takes host port {OLLAMA_DEFAULT_PORT} from an Ollama on the host",
                         service.name
                     ),
                     Some(port.span),

@@ -1,4 +1,5 @@
 use super::reference_report::{env_value_span, listen_var};
+use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::net::Resolution;
@@ -71,13 +72,15 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             continue;
         }
         let host = &server.listen.host;
+        let dialect = Dialect::of(ctx.project);
+        let unit = dialect.unit();
         let whose = match ctx.net.resolve(i, host) {
             Resolution::Host { .. } => "the Docker host's".to_string(),
             Resolution::Sibling { service: other, .. }
             | Resolution::Unreachable { service: other, .. }
                 if other != i =>
             {
-                format!("service `{}`'s", ctx.project.services[other].name)
+                format!("{unit} `{}`'s", ctx.project.services[other].name)
             }
             _ => continue,
         };
@@ -88,17 +91,23 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         out.push(
             RULE.diagnostic(
                 format!(
-                    "Ollama in service `{name}` is told to listen on `{}` (`{}`), {whose} address, not its own: `ollama serve` fails with \"bind: cannot assign requested address\"",
+                    "Ollama in {unit} `{name}` is told to listen on `{}` (`{}`), {whose} address, not its own: `ollama serve` fails with \"bind: cannot assign requested address\"",
                     server.listen.host_port(),
                     var.key,
                 ),
                 Some(env_value_span(var)),
             )
             .with_service(name.as_str())
-            .with_help(format!(
-                "set `{}: 0.0.0.0:{}` in the `environment:` of `{name}`; a URL for clients belongs in their own settings",
-                var.key, server.listen.port
-            )),
+            .with_help(match dialect {
+                Dialect::Compose => format!(
+                    "set `{}: 0.0.0.0:{}` in the `environment:` of `{name}`; a URL for clients belongs in their own settings",
+                    var.key, server.listen.port
+                ),
+                Dialect::Commands => format!(
+                    "set `-e {}=0.0.0.0:{}` in the `docker run` of `{name}`; a URL for clients belongs in their own settings",
+                    var.key, server.listen.port
+                ),
+            }),
         );
     }
     out

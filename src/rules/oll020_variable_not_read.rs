@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
 use super::structural_fix::unsafe_fix;
+use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::compose::model::EnvSource;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
@@ -96,8 +97,9 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             Some(default) => format!(", so {app} uses its default `{default}`"),
             None => String::new(),
         };
+        let unit = Dialect::of(ctx.project).unit();
         let message = format!(
-            "service `{service}`: {app} does not read `{key}`; it reads `{reads}`, which the service does not set{meanwhile}"
+            "{unit} `{service}`: {app} does not read `{key}`; it reads `{reads}`, which the {unit} does not set{meanwhile}"
         );
         let key_span = key_span(ctx, key, source);
         let primary = key_span
@@ -107,9 +109,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             .diagnostic(message, Some(primary))
             .with_service(service)
             .with_label(format!("{app} does not read this name"))
-            .with_help(format!(
-                "rename `{key}` to `{reads}` on service `{service}`"
-            ));
+            .with_help(format!("rename `{key}` to `{reads}` on {unit} `{service}`"));
         if let Some(span) = key_span {
             d = d.with_fix(rename(key, reads, span));
         }

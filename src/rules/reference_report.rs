@@ -9,6 +9,7 @@ use crate::compose::model::{EnvSource, EnvVar};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::TargetUrl;
 use crate::knowledge::client::PathKind;
+use crate::net::Namespace;
 use crate::ollama::{Reference, Written};
 use crate::reachability::Likely;
 use crate::source::Span;
@@ -61,6 +62,20 @@ pub fn subject(ctx: &Context, r: &Reference) -> String {
             format!("`{key}: {value}` in the config file of {unit} `{service}`")
         }
     }
+}
+
+/// The help, in commands' words, that puts the client of `r` on a network with container
+/// `server`: the one `server` is on, or a new one for both.
+pub fn join_network(ctx: &Context, r: &Reference, server: usize) -> String {
+    let network = match ctx.net.namespace(server) {
+        Namespace::Own { networks, .. } => networks.first().map(String::as_str),
+        _ => None,
+    };
+    Dialect::join_network(
+        &ctx.project.services[r.client].name,
+        &ctx.project.services[server].name,
+        network,
+    )
 }
 
 /// A finding about a reference at `part`, with the line that uses the value as a related
@@ -124,15 +139,16 @@ pub fn edit_part(r: &Reference, part: Part, content: impl Into<String>) -> Optio
 
 /// Why the help names Ollama service `name` for a reference that reaches no Ollama, when the
 /// client could reach several: said after the help's URL.
-pub fn likely_why(name: &str, likely: Likely) -> String {
+pub fn likely_why(ctx: &Context, name: &str, likely: Likely) -> String {
     match likely {
         Likely::Sole => String::new(),
         Likely::DependedOn => {
             format!(" (`{name}` runs Ollama and is in this service's `depends_on`)")
         }
-        Likely::Unused => {
-            format!(" (`{name}` runs Ollama and no other service of the project uses it)")
-        }
+        Likely::Unused => format!(
+            " (`{name}` runs Ollama and no other {} of the project uses it)",
+            Dialect::of(ctx.project).unit()
+        ),
     }
 }
 

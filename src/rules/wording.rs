@@ -41,13 +41,19 @@ impl Dialect {
 
     /// The help that maps `host` to the Docker host's gateway on `client`.
     pub fn add_host_gateway(self, host: &str, client: &str) -> String {
+        let setting = self.host_gateway(host);
         match self {
-            Dialect::Compose => {
-                format!("add `extra_hosts: [\"{host}:host-gateway\"]` to service `{client}`")
-            }
-            Dialect::Commands => {
-                format!("add `--add-host={host}:host-gateway` to the `docker run` of `{client}`")
-            }
+            Dialect::Compose => format!("add {setting} to service `{client}`"),
+            Dialect::Commands => format!("add {setting} to the `docker run` of `{client}`"),
+        }
+    }
+
+    /// The setting that maps `host` to the Docker host's gateway:
+    /// `` `extra_hosts: ["host:host-gateway"]` `` or `` `--add-host=host:host-gateway` ``.
+    pub fn host_gateway(self, host: &str) -> String {
+        match self {
+            Dialect::Compose => format!("`extra_hosts: [\"{host}:host-gateway\"]`"),
+            Dialect::Commands => format!("`--add-host={host}:host-gateway`"),
         }
     }
 
@@ -62,11 +68,61 @@ impl Dialect {
         }
     }
 
+    /// The setting that publishes `spec` (`11434:11434`): `` `ports: ["11434:11434"]` `` or
+    /// `` `-p 11434:11434` ``.
+    pub fn publish(self, spec: &str) -> String {
+        match self {
+            Dialect::Compose => format!("`ports: [\"{spec}\"]`"),
+            Dialect::Commands => format!("`-p {spec}`"),
+        }
+    }
+
+    /// What publishes ports: `` `ports:` mapping `` or `` `-p` option ``.
+    pub fn port_option(self) -> &'static str {
+        match self {
+            Dialect::Compose => "`ports:` mapping",
+            Dialect::Commands => "`-p` option",
+        }
+    }
+
+    /// The network mode `mode` as written: `` `network_mode: host` `` or `` `--network host` ``.
+    pub fn network_mode(self, mode: &str) -> String {
+        match self {
+            Dialect::Compose => format!("`network_mode: {mode}`"),
+            Dialect::Commands => format!("`--network {mode}`"),
+        }
+    }
+
+    /// The help that sets variable `var` to `value` on `unit`: `set `VAR: value` on service
+    /// `s`` or `add `-e VAR=value` to the `docker run` of `s``.
+    pub fn set_variable(self, var: &str, value: &str, unit: &str) -> String {
+        match self {
+            Dialect::Compose => format!("set `{var}: {value}` on service `{unit}`"),
+            Dialect::Commands => format!("add `-e {var}={value}` to the `docker run` of `{unit}`"),
+        }
+    }
+
+    /// The setting that names a container's host name: `` `hostname:` `` or `` `--hostname` ``.
+    pub fn hostname_option(self) -> &'static str {
+        match self {
+            Dialect::Compose => "`hostname:`",
+            Dialect::Commands => "`--hostname`",
+        }
+    }
+
     /// The setting that maps a name to an address: `an `extra_hosts` entry`.
     pub fn host_entry(self) -> &'static str {
         match self {
             Dialect::Compose => "an `extra_hosts` entry",
             Dialect::Commands => "an `--add-host` option",
+        }
+    }
+
+    /// The setting `host_entry` names, bare: `` `extra_hosts` `` or `` `--add-host` ``.
+    pub fn host_option(self) -> &'static str {
+        match self {
+            Dialect::Compose => "`extra_hosts`",
+            Dialect::Commands => "`--add-host`",
         }
     }
 }
