@@ -219,6 +219,48 @@ mod tests {
     }
 
     #[test]
+    fn commands_run_on_windows_when_every_shell_that_runs_docker_is_windows_own() {
+        let windows = |name: &str, text: &str| {
+            let mut fs = crate::fs::MemFs::new();
+            fs.insert(format!("/p/{name}"), text);
+            let path = std::path::Path::new("/p").join(name);
+            let kind = kind_by_name(&path).unwrap();
+            let (project, _) = load(&fs, &path, kind).unwrap();
+            (project.windows_commands, project.services.len())
+        };
+        let run = "docker run -d --name ollama ollama/ollama\n";
+        assert_eq!(windows("run.ps1", run), (true, 1));
+        assert_eq!(windows("run.cmd", run), (true, 1));
+        assert_eq!(windows("run.sh", run), (false, 1));
+        assert_eq!(windows("Makefile", &format!("up:\n\t{run}")), (false, 1));
+        let block = |language: &str, body: &str| format!("```{language}\n{body}```\n");
+        let doc = |blocks: &[String]| blocks.concat();
+        assert_eq!(
+            windows(
+                "README.md",
+                &doc(&[block("powershell", run), block("cmd", run)])
+            ),
+            (true, 2)
+        );
+        assert_eq!(
+            windows("README.md", &doc(&[block("bash", run), block("pwsh", run)])),
+            (false, 2)
+        );
+        // A block that runs no Docker says nothing of where Docker runs.
+        assert_eq!(
+            windows(
+                "README.md",
+                &doc(&[block("bash", "pip install x\n"), block("powershell", run)])
+            ),
+            (true, 1)
+        );
+        assert_eq!(
+            windows("README.md", &doc(&[block("bash", "ls\n")])),
+            (false, 0)
+        );
+    }
+
+    #[test]
     fn random_text_never_panics_and_exact_pieces_are_the_file_bytes() {
         let pieces = [
             "docker",

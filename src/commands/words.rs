@@ -11,8 +11,8 @@
 //! (brush-parser, yash-syntax, conch-parser) give a word's span with its quotes still in it,
 //! and the mapping from each unquoted character back to its byte is exactly what the fixes
 //! need. Each reader understands what `docker run` lines in scripts and docs use, and no more:
-//! [`posix`](super::posix) (sh, bash, zsh, Makefile recipes), [`powershell`](super::powershell)
-//! and [`cmd`](super::cmd).
+//! [`posix`](super::posix) (sh, bash, zsh, and Makefile recipes once [`make`](super::make) has
+//! expanded them), [`powershell`](super::powershell) and [`cmd`](super::cmd).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -91,8 +91,8 @@ pub type Variables = HashMap<String, Text>;
 
 /// The commands of `region` of `src` (the bytes of file `file`), read as `shell` reads them,
 /// in order. Variables assigned earlier in the region are expanded; `vars` carries them from
-/// one region to the next (the blocks of one Markdown document run in one shell, as a reader
-/// follows them).
+/// one region to the next (a Markdown document's blocks of one shell run in one session, as
+/// a reader follows them).
 pub fn commands(
     file: FileId,
     src: &str,
