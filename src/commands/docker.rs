@@ -218,8 +218,16 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command]) {
             }
             ["exec", ..] | ["container", "exec", ..] => {
                 let skip = if words[0] == "container" { 2 } else { 1 };
+                // Into a container the file does not start, nothing is known of where the
+                // process runs: it is not judged.
+                let started = |s: &Service| {
+                    let target = s.network_mode.as_ref().map(|m| m.value.as_str());
+                    containers
+                        .iter()
+                        .any(|c| target == Some(format!("service:{}", c.service.name).as_str()))
+                };
                 if let Some(service) =
-                    exec(&args[skip..], &spans[skip..], command, containers.len())
+                    exec(&args[skip..], &spans[skip..], command, containers.len()).filter(started)
                 {
                     containers.push(Container { service });
                 }
