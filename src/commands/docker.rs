@@ -252,6 +252,9 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
             _ => {}
         }
     }
+    // A network the file creates is the project's even when no container joins it yet: a fix
+    // that would create it again must see it.
+    networks.extend(created.iter().map(|(n, _)| n.clone()));
     for name in networks {
         let created_here = created.iter().find(|(n, _)| *n == name);
         project.networks.push(Network {

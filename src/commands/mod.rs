@@ -6,7 +6,9 @@
 //! of commands run in order on one Docker host ([`docker::build`]). Its findings point into
 //! the file's bytes, through the words' provenance ([`words`]).
 
+pub mod config;
 pub mod docker;
+pub mod edit;
 pub mod markdown;
 pub mod words;
 

@@ -421,6 +421,7 @@ impl<'c> Round<'c> {
                     project: &c.project,
                     applicability: c.applied.applicability,
                     message: c.applied.message.expose_unredacted(),
+                    edits: &c.edits,
                 })
                 .collect();
             match judge(
