@@ -189,6 +189,8 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
     let mut created: Vec<(String, Span)> = Vec::new();
     for command in commands {
         let Some(DockerArgs {
+            program,
+            sudo,
             args,
             spans,
             environment,
@@ -202,7 +204,12 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
                 let skip = if words[0] == "container" { 2 } else { 1 };
                 let run = Launch {
                     command,
-                    subcommand: spans[skip - 1],
+                    line: RunLine {
+                        program,
+                        sudo,
+                        subcommand: spans[skip - 1],
+                        console: command.layout == super::words::Layout::Console,
+                    },
                     index: containers.len(),
                     environment: &environment,
                 };
@@ -306,6 +313,9 @@ fn line_of(src: &str, at: usize) -> usize {
 /// A docker command's words after `docker`/`podman`, with their spans, and the environment
 /// docker runs in.
 struct DockerArgs {
+    /// The `docker`/`podman` word, and whether `sudo` runs it.
+    program: Span,
+    sudo: bool,
     args: Vec<Text>,
     spans: Vec<Span>,
     environment: HashMap<String, Text>,
@@ -355,6 +365,8 @@ fn docker_args(command: &Command) -> Option<DockerArgs> {
         return None;
     }
     Some(DockerArgs {
+        program: command.word_spans[i],
+        sudo: words[..i].iter().any(|w| w.as_str() == "sudo"),
         args: words[i + 1..].to_vec(),
         spans: command.word_spans[i + 1..].to_vec(),
         environment,
@@ -420,8 +432,7 @@ fn option(args: &[Text], i: usize) -> Option<(String, Option<Text>, usize)> {
 /// A `docker run`/`create` command being read.
 struct Launch<'a> {
     command: &'a Command,
-    /// The `run`/`create` word.
-    subcommand: Span,
+    line: RunLine,
     /// How many containers came before.
     index: usize,
     /// The environment docker runs in.
@@ -447,10 +458,7 @@ fn container(
     env_files: &mut EnvFiles,
 ) -> Option<Container> {
     let mut service = new_service(run.command, run.index);
-    service.run_line = Some(RunLine {
-        subcommand: run.subcommand,
-        console: run.command.layout == super::words::Layout::Console,
-    });
+    service.run_line = Some(run.line);
     let mut pending = Pending::default();
     let mut i = 0;
     while i < args.len() {

@@ -7,7 +7,7 @@
 
 use crate::compose::model::RunLine;
 use crate::diagnostic::Edit;
-use crate::source::{FileId, Span};
+use crate::source::Span;
 
 use super::words::prompt_len;
 
@@ -24,16 +24,16 @@ pub fn add_option(run: &RunLine, words: &[&str]) -> Edit {
     }
 }
 
-/// `command` on a line of its own, before the line that the command starting at byte
+/// `docker ARGS` on a line of its own, before the line that the command starting at byte
 /// `before` of `src` starts on (the first of the lines a continuation joins), indented as
-/// that line is, or after the same prompt in a terminal session (`console`).
-pub fn insert_command_before(
-    src: &str,
-    file: FileId,
-    before: usize,
-    console: bool,
-    command: &str,
-) -> Option<Edit> {
+/// that line is, or after the same prompt in a terminal session. It runs as that command's
+/// `run` does: the same program (`podman`, a path) and `sudo`.
+pub fn insert_command_before(src: &str, before: usize, run: &RunLine, args: &str) -> Option<Edit> {
+    let file = run.subcommand.file;
+    let program = src.get(run.program.start..run.program.end)?;
+    let sudo = if run.sudo { "sudo " } else { "" };
+    let command = format!("{sudo}{program} {args}");
+    let console = run.console;
     let mut line_start = line_start(src, before.min(src.len()))?;
     let prefix = if console {
         // The prompt, not what may stand between it and the command (`$ cd x && docker …`).
@@ -93,6 +93,7 @@ fn shell_word(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::FileId;
 
     fn apply(src: &str, edit: &Edit) -> String {
         format!(
@@ -103,9 +104,13 @@ mod tests {
         )
     }
 
+    /// The run line of the first `docker run` of `src`.
     fn run_line(src: &str, console: bool) -> RunLine {
         let at = src.find("run").unwrap();
+        let program = src[..at].rfind("docker").unwrap_or(0);
         RunLine {
+            program: Span::new(FileId(0), program, program + 6),
+            sudo: src[..program].contains("sudo"),
             subcommand: Span::new(FileId(0), at, at + 3),
             console,
         }
@@ -127,17 +132,24 @@ mod tests {
     fn a_command_goes_before_the_first_line_of_a_continued_command() {
         let src = "set -e\r\n    sudo \\\r\n      docker run -d img\r\n";
         let at = src.find("sudo").unwrap();
-        let edit =
-            insert_command_before(src, FileId(0), at, false, "docker network create n").unwrap();
+        let run = run_line(src, false);
+        let edit = insert_command_before(src, at, &run, "network create n").unwrap();
         assert_eq!(
             apply(src, &edit),
-            "set -e\r\n    docker network create n\r\n    sudo \\\r\n      docker run -d img\r\n"
+            "set -e\r\n    sudo docker network create n\r\n    sudo \\\r\n      docker run -d img\r\n"
         );
         // The command starts on a continued line: the new one goes before the first.
-        let src = "make build && \\\n  docker run img\n";
-        let at = src.find("docker").unwrap();
-        let edit = insert_command_before(src, FileId(0), at, false, "x").unwrap();
-        assert_eq!(apply(src, &edit), "x\nmake build && \\\n  docker run img\n");
+        let src = "make build && \\\n  /usr/bin/podman run img\n";
+        let at = src.find("/usr").unwrap();
+        let run = RunLine {
+            program: Span::new(FileId(0), at, at + 15),
+            ..run_line(src, false)
+        };
+        let edit = insert_command_before(src, at, &run, "x").unwrap();
+        assert_eq!(
+            apply(src, &edit),
+            "/usr/bin/podman x\nmake build && \\\n  /usr/bin/podman run img\n"
+        );
     }
 
     #[test]
@@ -145,7 +157,7 @@ mod tests {
         let src = "```console\nme@box:~$ cd x && docker run -d \\\n>   img\nabc\n```\n";
         let at = src.find("docker").unwrap();
         let edit =
-            insert_command_before(src, FileId(0), at, true, "docker network create n").unwrap();
+            insert_command_before(src, at, &run_line(src, true), "network create n").unwrap();
         assert_eq!(
             apply(src, &edit),
             "```console\nme@box:~$ docker network create n\nme@box:~$ cd x && docker run -d \\\n>   img\nabc\n```\n"

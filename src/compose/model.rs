@@ -172,6 +172,10 @@ pub struct Service {
 /// Where a `docker run`/`create` command is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunLine {
+    /// The `docker`/`podman` word, as written (`/usr/bin/docker`, `podman`).
+    pub program: Span,
+    /// `sudo` runs it.
+    pub sudo: bool,
     /// The `run`/`create` word.
     pub subcommand: Span,
     /// Written after a prompt, in a terminal session (a Markdown `console` block).

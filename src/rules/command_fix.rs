@@ -56,10 +56,9 @@ pub fn share_network(ctx: &Context, client: &str, server: &str) -> Vec<Option<Ed
     let create = match ctx.project.network(NEW_NETWORK) {
         None => Some(insert_command_before(
             &ctx.sources.get(file).text,
-            file,
             first.key_span.start,
-            first_run.console,
-            &format!("docker network create {NEW_NETWORK}"),
+            &first_run,
+            &format!("network create {NEW_NETWORK}"),
         )),
         // Created before both (a fix of an alternative's line made it): joined as it is.
         Some(n)
