@@ -13,7 +13,7 @@
 //! backquotes) keeps its text as written. Each command also records which of those variables
 //! are exported when it runs: the environment a program it starts (docker) inherits.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -42,26 +42,42 @@ pub struct Shell {
     vars: HashMap<String, Text>,
     /// Shared by the commands read while it stays the same.
     exported: Arc<HashMap<String, Text>>,
+    /// Names exported before they had a value (`export X`, then `X=1`).
+    marked: HashSet<String>,
 }
 
 impl Shell {
     /// `NAME=value`: a variable that is already exported stays exported, with the new value
     /// (POSIX `export`: the export attribute stays with the name).
     fn assign(&mut self, name: String, value: Text) {
-        if self.exported.contains_key(&name) {
+        if self.exported.contains_key(&name) || self.marked.contains(&name) {
             Arc::make_mut(&mut self.exported).insert(name.clone(), value.clone());
         }
         self.vars.insert(name, value);
     }
 
-    /// `export NAME=value`, or `export NAME` for a variable assigned earlier. Exporting a
-    /// name never assigned exports nothing the text knows of.
+    /// `unset NAME`.
+    fn unset(&mut self, name: &str) {
+        self.vars.remove(name);
+        self.marked.remove(name);
+        if self.exported.contains_key(name) {
+            Arc::make_mut(&mut self.exported).remove(name);
+        }
+    }
+
+    /// `export NAME=value`, or `export NAME`: the value assigned earlier, or the one assigned
+    /// later, is exported.
     fn export(&mut self, name: String, value: Option<Text>) {
         if let Some(value) = value {
             self.vars.insert(name.clone(), value);
         }
-        if let Some(value) = self.vars.get(&name) {
-            Arc::make_mut(&mut self.exported).insert(name, value.clone());
+        match self.vars.get(&name) {
+            Some(value) => {
+                Arc::make_mut(&mut self.exported).insert(name, value.clone());
+            }
+            None => {
+                self.marked.insert(name);
+            }
         }
     }
 }
@@ -271,6 +287,12 @@ impl Reader<'_, '_> {
     /// `export X`) sets its variables instead.
     fn finish(&mut self, words: Vec<Text>, spans: Vec<Span>, out: &mut Vec<Command>) {
         let Some(first) = spans.first() else { return };
+        if words.first().is_some_and(|w| w.as_str() == "unset") {
+            for name in words[1..].iter().filter(|w| !w.as_str().starts_with('-')) {
+                self.shell.unset(name.as_str());
+            }
+            return;
+        }
         let (assignments, exports) = match words.first().map(|w| w.as_str()) {
             Some("export") => (&words[1..], true),
             Some("declare" | "local" | "readonly") => (&words[1..], false),
@@ -586,7 +608,7 @@ mod tests {
 
     #[test]
     fn a_command_sees_the_variables_exported_before_it() {
-        let src = "A=1\nexport B=2\ndocker ps\nexport A\nB=3\nC=4\ndocker ps\n";
+        let src = "A=1\nexport B=2 D E=6\ndocker ps\nexport A\nB=3\nC=4\nD=5\nunset E\ndocker ps\n";
         let mut shell = Shell::default();
         let cmds = commands(FileId(0), src, 0..src.len(), Layout::Script, &mut shell);
         let env = |i: usize| {
@@ -598,14 +620,22 @@ mod tests {
             e.sort();
             e
         };
-        assert_eq!(env(0), [("B".to_string(), "2".to_string())]);
-        // `export A` exports the value assigned earlier; assigning an exported `B` changes
-        // what is exported; `C` is the shell's own.
+        assert_eq!(
+            env(0),
+            [
+                ("B".to_string(), "2".to_string()),
+                ("E".to_string(), "6".to_string())
+            ]
+        );
+        // `export A` exports the value assigned earlier, `export D` the one assigned later;
+        // assigning an exported `B` changes what is exported; `C` is the shell's own; `E` is
+        // unset.
         assert_eq!(
             env(1),
             [
                 ("A".to_string(), "1".to_string()),
-                ("B".to_string(), "3".to_string())
+                ("B".to_string(), "3".to_string()),
+                ("D".to_string(), "5".to_string())
             ]
         );
         let b = &cmds[1].exported["B"];
