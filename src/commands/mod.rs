@@ -6,17 +6,21 @@
 //! of commands run in order on one Docker host ([`docker::build`]). Its findings point into
 //! the file's bytes, through the words' provenance ([`words`]).
 
+pub mod config;
 pub mod docker;
+pub mod edit;
 pub mod markdown;
 pub mod words;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::compose::issues::LoadIssue;
 use crate::compose::load::LoadError;
 use crate::compose::model::Project;
+use crate::compose::reader::{EnvFile, Reader};
+use crate::dotenv::DotenvEntry;
 use crate::fs::FileSystem;
-use crate::source::Sources;
+use crate::source::{FileId, FileKind, Sources};
 
 /// The rules that judge a project read from commands: the reference rules and suppression.
 /// Left out, for now, those that speak only of compose settings: `depends_on` (OLL012),
@@ -103,17 +107,19 @@ pub fn load(
     };
     let bytes = fs.read(path).map_err(|e| error(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|_| error("not UTF-8 text".to_string()))?;
-    let mut sources = Sources::new();
-    let id = sources.add(path.to_path_buf(), text);
-    let src = sources.get(id).text.as_str();
-    let mut vars = HashMap::new();
+    let mut reader = Reader::new(fs);
+    let id = reader.sources.add(path.to_path_buf(), text);
+    // The env files are read into the same sources while the commands are built from this
+    // text: its own copy.
+    let src = reader.sources.get(id).text.clone();
+    let mut shell = words::Shell::default();
     let commands = match kind {
         CommandFile::Shell => {
-            words::commands(id, src, 0..src.len(), words::Layout::Script, &mut vars)
+            words::commands(id, &src, 0..src.len(), words::Layout::Script, &mut shell)
         }
-        CommandFile::Markdown => markdown::shell_blocks(src)
+        CommandFile::Markdown => markdown::shell_blocks(&src)
             .into_iter()
-            .flat_map(|b| words::commands(id, src, b.content, b.layout, &mut vars))
+            .flat_map(|b| words::commands(id, &src, b.content, b.layout, &mut shell))
             .collect(),
     };
     let directory = path.parent().map(PathBuf::from).unwrap_or_default();
@@ -122,7 +128,7 @@ pub fn load(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        directory,
+        directory: directory.clone(),
         files: vec![id],
         // The containers a file names may be started by another file, script or compose
         // project: a name it lacks is not known to be wrong.
@@ -130,8 +136,29 @@ pub fn load(
         from_commands: true,
         ..Project::default()
     };
-    // No compose document is written here: fixes that add compose structure have nowhere to go.
+    // No compose document is written here: fixes edit the commands themselves.
     let _ = project.written.set(Vec::new());
-    docker::build(&mut project, src, &commands);
-    Ok((project, sources))
+    let mut env_files = |name: &str| read_env_file(&mut reader, &directory, name);
+    docker::build(&mut project, &src, &commands, &mut env_files);
+    Ok((project, reader.sources))
+}
+
+/// The env file a `--env-file` names, relative to the file the command is written in (where
+/// a script is usually run from, and where a document's reader stands), read as docker reads
+/// it (`format: raw`, docker/cli's `kvfile`). None when it is missing, unreadable, not UTF-8
+/// or not of that form: docker would not start the container as written.
+fn read_env_file(
+    reader: &mut Reader,
+    directory: &Path,
+    name: &str,
+) -> Option<(FileId, Vec<DotenvEntry>)> {
+    let EnvFile::Read(id) = reader.env_file_itself(&directory.join(name)) else {
+        return None;
+    };
+    let entries = reader.env_entries(id, FileKind::ServiceEnv { raw: true }, &|_| None);
+    let refused = reader.issues.iter().any(|issue| match issue {
+        LoadIssue::Syntax { span, .. } | LoadIssue::DotenvSyntax { span, .. } => span.file == id,
+        _ => false,
+    });
+    (!refused).then_some((id, entries))
 }

@@ -10,10 +10,12 @@
 //! line continuations, comments, the separators `;` `&&` `||` `|` `&`, variables assigned
 //! earlier in the same text (`X=…`, `export X=…`) expanded where used (`$X`, `${X}`,
 //! `${X:-default}`), and console prompts. A word with a command substitution (`$(…)`,
-//! backquotes) keeps its text as written.
+//! backquotes) keeps its text as written. Each command also records which of those variables
+//! are exported when it runs: the environment a program it starts (docker) inherits.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::source::{FileId, Span};
 use crate::text::{Origin, Text};
@@ -26,6 +28,58 @@ pub struct Command {
     /// Each word's bytes as written (quotes included).
     pub word_spans: Vec<Span>,
     pub span: Span,
+    pub layout: Layout,
+    /// The variables the text exported before the command, with their values: what a program
+    /// the command starts finds in its environment, as far as the text says.
+    pub exported: Arc<HashMap<String, Text>>,
+}
+
+/// What the shell knows when a command runs: the variables assigned so far, and which of them
+/// are exported. One for a script; one for a Markdown document, whose blocks run in one shell
+/// as a reader follows them.
+#[derive(Clone, Debug, Default)]
+pub struct Shell {
+    vars: HashMap<String, Text>,
+    /// Shared by the commands read while it stays the same.
+    exported: Arc<HashMap<String, Text>>,
+    /// Names exported before they had a value (`export X`, then `X=1`).
+    marked: HashSet<String>,
+}
+
+impl Shell {
+    /// `NAME=value`: a variable that is already exported stays exported, with the new value
+    /// (POSIX `export`: the export attribute stays with the name).
+    fn assign(&mut self, name: String, value: Text) {
+        if self.exported.contains_key(&name) || self.marked.contains(&name) {
+            Arc::make_mut(&mut self.exported).insert(name.clone(), value.clone());
+        }
+        self.vars.insert(name, value);
+    }
+
+    /// `unset NAME`.
+    fn unset(&mut self, name: &str) {
+        self.vars.remove(name);
+        self.marked.remove(name);
+        if self.exported.contains_key(name) {
+            Arc::make_mut(&mut self.exported).remove(name);
+        }
+    }
+
+    /// `export NAME=value`, or `export NAME`: the value assigned earlier, or the one assigned
+    /// later, is exported.
+    fn export(&mut self, name: String, value: Option<Text>) {
+        if let Some(value) = value {
+            self.vars.insert(name.clone(), value);
+        }
+        match self.vars.get(&name) {
+            Some(value) => {
+                Arc::make_mut(&mut self.exported).insert(name, value.clone());
+            }
+            None => {
+                self.marked.insert(name);
+            }
+        }
+    }
 }
 
 /// How the text is laid out.
@@ -39,14 +93,14 @@ pub enum Layout {
 }
 
 /// The commands of `region` of `src` (the bytes of file `file`), in order. Variables assigned
-/// earlier in the region are expanded; `vars` carries them from one region to the next (the
+/// earlier in the region are expanded; `shell` carries them from one region to the next (the
 /// blocks of one Markdown document run in one shell, as a reader follows them).
 pub fn commands(
     file: FileId,
     src: &str,
     region: Range<usize>,
     layout: Layout,
-    vars: &mut HashMap<String, Text>,
+    shell: &mut Shell,
 ) -> Vec<Command> {
     let mut out = Vec::new();
     if src.get(region.clone()).is_none() {
@@ -57,7 +111,7 @@ pub fn commands(
         src,
         at: region.start,
         end: region.end,
-        vars,
+        shell,
         layout,
     };
     match layout {
@@ -120,7 +174,7 @@ struct Reader<'a, 'v> {
     src: &'a str,
     at: usize,
     end: usize,
-    vars: &'v mut HashMap<String, Text>,
+    shell: &'v mut Shell,
     layout: Layout,
 }
 
@@ -229,18 +283,32 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// Keeps a command with words; an assignment-only command (`X=1`, `export X=1`) sets its
-    /// variables instead.
+    /// Keeps a command with words; an assignment-only command (`X=1`, `export X=1`,
+    /// `export X`) sets its variables instead.
     fn finish(&mut self, words: Vec<Text>, spans: Vec<Span>, out: &mut Vec<Command>) {
         let Some(first) = spans.first() else { return };
-        let assignments = match words.first().map(|w| w.as_str()) {
-            Some("export" | "declare" | "local" | "readonly") => &words[1..],
-            _ => &words[..],
+        if words.first().is_some_and(|w| w.as_str() == "unset") {
+            for name in words[1..].iter().filter(|w| !w.as_str().starts_with('-')) {
+                self.shell.unset(name.as_str());
+            }
+            return;
+        }
+        let (assignments, exports) = match words.first().map(|w| w.as_str()) {
+            Some("export") => (&words[1..], true),
+            Some("declare" | "local" | "readonly") => (&words[1..], false),
+            _ => (&words[..], false),
         };
-        if !assignments.is_empty() && assignments.iter().all(|w| assignment(w).is_some()) {
+        let exported_name = |w: &Text| exports && is_name(w.as_str());
+        if !assignments.is_empty()
+            && assignments
+                .iter()
+                .all(|w| assignment(w).is_some() || exported_name(w))
+        {
             for w in assignments {
-                if let Some((name, value)) = assignment(w) {
-                    self.vars.insert(name, value);
+                match assignment(w) {
+                    Some((name, value)) if exports => self.shell.export(name, Some(value)),
+                    Some((name, value)) => self.shell.assign(name, value),
+                    None => self.shell.export(w.value.clone(), None),
                 }
             }
             return;
@@ -250,6 +318,8 @@ impl Reader<'_, '_> {
             span: self.span(first.start, last.end),
             words,
             word_spans: spans,
+            layout: self.layout,
+            exported: Arc::clone(&self.shell.exported),
         });
     }
 
@@ -414,7 +484,7 @@ impl Reader<'_, '_> {
                 ),
                 None => (inner, None),
             };
-            match (self.vars.get(name), default) {
+            match (self.shell.vars.get(name), default) {
                 (Some(value), _) if !value.is_empty() => word.push_text(&value.clone()),
                 (_, Some(default)) if is_name(name) => {
                     self.exact(word, default.start, default.end);
@@ -434,7 +504,7 @@ impl Reader<'_, '_> {
         }
         let name = &rest[..name_len];
         self.at = start + 1 + name_len;
-        match self.vars.get(name) {
+        match self.shell.vars.get(name) {
             Some(value) => word.push_text(&value.clone()),
             None => self.exact(word, start, self.at),
         }
@@ -479,8 +549,8 @@ mod tests {
     use super::*;
 
     fn read(src: &str, layout: Layout) -> Vec<Vec<String>> {
-        let mut vars = HashMap::new();
-        commands(FileId(0), src, 0..src.len(), layout, &mut vars)
+        let mut shell = Shell::default();
+        commands(FileId(0), src, 0..src.len(), layout, &mut shell)
             .into_iter()
             .map(|c| c.words.into_iter().map(|w| w.value).collect())
             .collect()
@@ -509,8 +579,8 @@ mod tests {
     #[test]
     fn a_word_maps_to_its_bytes_through_quotes() {
         let src = "docker run -e \"OLLAMA_BASE_URL=http://localhost:11434\" img";
-        let mut vars = HashMap::new();
-        let c = &commands(FileId(0), src, 0..src.len(), Layout::Script, &mut vars)[0];
+        let mut shell = Shell::default();
+        let c = &commands(FileId(0), src, 0..src.len(), Layout::Script, &mut shell)[0];
         let env = &c.words[3];
         let host = env.value.find("localhost").unwrap();
         let span = env.exact_span(host..host + "localhost".len()).unwrap();
@@ -524,8 +594,8 @@ mod tests {
     #[test]
     fn variables_assigned_earlier_expand_with_their_provenance() {
         let src = "HOST=localhost\nexport PORT=11434\ndocker run -e URL=http://$HOST:${PORT} -e X=${MISSING:-dflt} -e Y=$(cat f) img\n";
-        let mut vars = HashMap::new();
-        let cmds = commands(FileId(0), src, 0..src.len(), Layout::Script, &mut vars);
+        let mut shell = Shell::default();
+        let cmds = commands(FileId(0), src, 0..src.len(), Layout::Script, &mut shell);
         assert_eq!(cmds.len(), 1);
         let url = &cmds[0].words[3];
         assert_eq!(url.value, "URL=http://localhost:11434");
@@ -534,6 +604,42 @@ mod tests {
         assert_eq!(span.start, 5, "points at the assignment");
         assert_eq!(cmds[0].words[5].value, "X=dflt");
         assert_eq!(cmds[0].words[7].value, "Y=$(cat f)");
+    }
+
+    #[test]
+    fn a_command_sees_the_variables_exported_before_it() {
+        let src = "A=1\nexport B=2 D E=6\ndocker ps\nexport A\nB=3\nC=4\nD=5\nunset E\ndocker ps\n";
+        let mut shell = Shell::default();
+        let cmds = commands(FileId(0), src, 0..src.len(), Layout::Script, &mut shell);
+        let env = |i: usize| {
+            let mut e: Vec<(String, String)> = cmds[i]
+                .exported
+                .iter()
+                .map(|(k, v)| (k.clone(), v.value.clone()))
+                .collect();
+            e.sort();
+            e
+        };
+        assert_eq!(
+            env(0),
+            [
+                ("B".to_string(), "2".to_string()),
+                ("E".to_string(), "6".to_string())
+            ]
+        );
+        // `export A` exports the value assigned earlier, `export D` the one assigned later;
+        // assigning an exported `B` changes what is exported; `C` is the shell's own; `E` is
+        // unset.
+        assert_eq!(
+            env(1),
+            [
+                ("A".to_string(), "1".to_string()),
+                ("B".to_string(), "3".to_string()),
+                ("D".to_string(), "5".to_string())
+            ]
+        );
+        let b = &cmds[1].exported["B"];
+        assert_eq!(&src[b.primary_span().unwrap().start..][..1], "3");
     }
 
     #[test]

@@ -34,6 +34,7 @@ mod cmp018_undeclared_secret_or_config;
 mod cmp019_env_template_used;
 pub(crate) mod cmp900_unknown_code_in_suppression;
 pub(crate) mod cmp901_unused_suppression;
+mod command_fix;
 pub mod docs;
 mod fix_conflicts;
 pub mod inline_fix;

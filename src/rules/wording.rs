@@ -51,6 +51,14 @@ impl Dialect {
         }
     }
 
+    /// The setting that maps names to addresses: `extra_hosts` or `--add-host`.
+    pub fn host_setting(self) -> &'static str {
+        match self {
+            Dialect::Compose => "`extra_hosts`",
+            Dialect::Commands => "`--add-host`",
+        }
+    }
+
     /// The setting that maps a name to an address: `an `extra_hosts` entry`.
     pub fn host_entry(self) -> &'static str {
         match self {
