@@ -397,13 +397,15 @@ fn check_fixed(case: &Path, projects: &[LintedProject]) -> Result<(), String> {
         .collect();
     let mut changed = Vec::new();
     for (old, new) in projects.iter().zip(&remaining) {
-        if old.project.from_commands {
-            // Commands have no compose configuration; their model says what they run.
-            changed.extend(command_changes(&old.project, &new.project));
-            continue;
-        }
-        let old = config::render(&old.project)?;
-        let new = config::render(&new.project)?;
+        let (old, new) = if old.project.from_commands {
+            // Commands have no compose configuration; what they start is rendered alike.
+            (
+                composelint::commands::config::render(&old.project),
+                composelint::commands::config::render(&new.project),
+            )
+        } else {
+            (config::render(&old.project)?, config::render(&new.project)?)
+        };
         changed.extend(
             config::differences(&old, &new)
                 .iter()
@@ -419,55 +421,6 @@ fn check_fixed(case: &Path, projects: &[LintedProject]) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// What the containers a script or document starts changed in, named as `composelint config`
-/// names a compose project's fields: the image, network mode, networks and each environment
-/// variable.
-fn command_changes(
-    old: &composelint::compose::model::Project,
-    new: &composelint::compose::model::Project,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for o in &old.services {
-        let name = &o.name;
-        let Some(n) = new.service(name) else {
-            out.push(format!("services.{name}"));
-            continue;
-        };
-        let text = |t: &Option<composelint::text::Text>| t.as_ref().map(|t| t.value.clone());
-        if text(&o.image) != text(&n.image) {
-            out.push(format!("services.{name}.image"));
-        }
-        if text(&o.network_mode) != text(&n.network_mode) {
-            out.push(format!("services.{name}.network_mode"));
-        }
-        let nets = |s: &composelint::compose::model::Service| {
-            s.networks
-                .iter()
-                .map(|n| n.name.clone())
-                .collect::<Vec<_>>()
-        };
-        if nets(o) != nets(n) {
-            out.push(format!("services.{name}.networks"));
-        }
-        let mut keys: Vec<&str> = o
-            .environment
-            .iter()
-            .chain(&n.environment)
-            .map(|e| e.key.as_str())
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            let value =
-                |s: &composelint::compose::model::Service| s.env(key).map(|e| text(&e.value));
-            if value(o) != value(n) {
-                out.push(format!("services.{name}.environment.{key}"));
-            }
-        }
-    }
-    out
 }
 
 /// Every line of `original` that is a comment is still a line of `fixed`, as often. The

@@ -214,7 +214,7 @@ fn select_and_ignore_take_codes_prefixes_and_all() {
         enabled("select: [OLL]\nignore: [OLL01]\n", &none),
         set(&[
             "OLL001", "OLL002", "OLL003", "OLL004", "OLL005", "OLL006", "OLL007", "OLL008",
-            "OLL009", "OLL020"
+            "OLL009", "OLL020", "OLL021"
         ])
     );
     // The more specific selector wins, whichever list it is in.

@@ -74,6 +74,12 @@ fn example(docs: &str, heading: &str) -> Option<Example> {
             (name.unwrap_or_else(|| "compose.yaml".into()), text)
         })
         .collect();
+    // A rule about Docker commands shows a script.
+    files.extend(
+        blocks_after(docs, heading, "sh")
+            .into_iter()
+            .map(|text| ("example.sh".to_string(), text)),
+    );
     if files.is_empty() {
         dotenv.as_ref()?;
         files.push((

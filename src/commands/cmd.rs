@@ -153,7 +153,7 @@ impl Reader<'_, '_, Cmd<'_>> {
             return;
         }
         let (words, spans) = arguments(self.shell.file, &command);
-        out.extend(Command::new(words, spans));
+        out.extend(self.emit(words, spans));
     }
 
     /// `set NAME=value`, `set "NAME=value"`: the variable, with the value's provenance.
@@ -175,18 +175,16 @@ impl Reader<'_, '_, Cmd<'_>> {
         if let Some(option) = name.strip_prefix('/') {
             // `/A NAME=…`, `/P NAME=…`: computed or read from the user.
             let name = option.get(1..).unwrap_or_default().trim();
-            self.vars.remove(name);
+            self.vars.set_environment(name.to_string(), name, None);
             return;
         }
         if name.is_empty() {
             return;
         }
         let value = text.slice(inner_start + eq + 1..inner_start + inner.len());
-        if value.is_empty() {
-            self.vars.remove(&name);
-        } else {
-            self.vars.insert(name, value);
-        }
+        // cmd's variables are the process environment, which docker inherits.
+        let value = (!value.is_empty()).then_some(value);
+        self.vars.set_environment(name.clone(), &name, value);
     }
 }
 
@@ -435,12 +433,20 @@ fn arguments(file: FileId, command: &Made) -> (Vec<Text>, Vec<Span>) {
 mod tests {
     use super::super::words::Shell;
     use super::super::words::tests::{
-        assert_reads_session, read_all, source_of, split, words as read,
+        assert_reads_session, exported, read_all, source_of, split, words as read,
     };
     use super::*;
 
     fn words(src: &str) -> Vec<Vec<String>> {
         read(src, Shell::Cmd, Layout::Script)
+    }
+
+    #[test]
+    fn set_variables_are_the_environment_docker_inherits() {
+        let src = "set Url=http://a:1\r\nset \"GONE=x\"\r\ndocker ps\r\nset GONE=\r\nset /a N=1\r\ndocker ps\r\n";
+        let cmds = read_all(src, Shell::Cmd);
+        assert_eq!(exported(&cmds[0]), ["GONE=x", "URL=http://a:1"]);
+        assert_eq!(exported(&cmds[1]), ["URL=http://a:1"]);
     }
 
     #[test]

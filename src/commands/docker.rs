@@ -7,22 +7,32 @@
 //! `container_name` too); one without `--network` is on the default bridge
 //! (`network_mode: bridge`), where no name resolves but a `--link` alias; `--network NAME`
 //! attaches it to NAME with its `--network-alias`es; `--network host|none|container:X` are
-//! the network modes of the same names. `-p`, `-e`, `--add-host`, `--link`, `-v` and the
-//! command after the image become the fields of the same names. A later `docker run --name X`
-//! replaces an earlier X, as docs list alternatives.
+//! the network modes of the same names. `-p`, `-e`, `--env-file`, `--add-host`, `--link`, `-v`
+//! and the command after the image become the fields of the same names. A later
+//! `docker run --name X` replaces an earlier X, as docs list alternatives.
+//!
+//! The container's environment is docker's: the `--env-file`s first, in order, then every
+//! `-e`, wherever it stands on the line ("Regardless of the order of these three flags, the
+//! --env-file are processed first, and then -e, --env flags": docker/cli `opts/parse.go`,
+//! `readKVStrings`, which appends the `-e` values after the files' "to allow override"; facts.md,
+//! "docker run's environment"). `-e VAR` and a file's `VAR` line without `=` take VAR from
+//! the environment docker runs in (`opts/env.go` `ValidateEnv`, `pkg/kvfile`): what the text
+//! exported before the command ([`super::words::Command::exported`]), else nothing.
 //!
 //! A command whose flags cannot all be read (a flag this table does not know may or may not
 //! take a value, so the image cannot be found for certain) is left out, and the project is
 //! partial: a name it could have defined is not reported unknown.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::compose::extra_hosts::parse_list_item;
 use crate::compose::model::{
-    EnvSource, EnvVar, Link, Mount, Network, Port, Project, Service, ServiceNetwork, Spanned,
+    EnvFileRef, EnvSource, EnvVar, Link, Mount, Network, Port, Project, RunLine, Service,
+    ServiceNetwork, Spanned,
 };
 use crate::compose::ports::parse_short;
-use crate::source::Span;
+use crate::dotenv::DotenvEntry;
+use crate::source::{FileId, Span};
 use crate::text::Text;
 
 use super::words::Command;
@@ -168,20 +178,48 @@ struct Container {
     service: Service,
 }
 
+/// Reads the env file a `--env-file` names (its path as written): the file and its entries,
+/// or None when it cannot be read or parsed.
+pub type EnvFiles<'a> = dyn FnMut(&str) -> Option<(FileId, Vec<DotenvEntry>)> + 'a;
+
 /// Adds what `commands` build to `project`.
-pub fn build(project: &mut Project, src: &str, commands: &[Command]) {
+pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: &mut EnvFiles) {
     let mut containers: Vec<Container> = Vec::new();
     let mut networks: BTreeSet<String> = BTreeSet::new();
     let mut created: Vec<(String, Span)> = Vec::new();
     for command in commands {
-        let Some((args, spans)) = docker_args(command) else {
+        let Some(DockerArgs {
+            program,
+            sudo,
+            args,
+            spans,
+            environment,
+        }) = docker_args(command)
+        else {
             continue;
         };
         let words: Vec<&str> = args.iter().map(|w| w.as_str()).collect();
         match words.as_slice() {
             ["run" | "create", ..] | ["container", "run" | "create", ..] => {
                 let skip = if words[0] == "container" { 2 } else { 1 };
-                match container(&args[skip..], &spans[skip..], command, containers.len()) {
+                let subcommand = &args[skip - 1];
+                let run = Launch {
+                    command,
+                    // Fixes edit the line where `run` is written as itself, not where a
+                    // variable that holds it is used (`$(RUN)` in a Makefile).
+                    line: (subcommand.exact_span(0..subcommand.value.len())
+                        == Some(spans[skip - 1]))
+                    .then_some(RunLine {
+                        program,
+                        sudo,
+                        subcommand: spans[skip - 1],
+                        shell: command.shell,
+                        layout: command.layout,
+                    }),
+                    index: containers.len(),
+                    environment: &environment,
+                };
+                match container(&args[skip..], &spans[skip..], &run, env_files) {
                     Some(c) => {
                         for n in &c.service.networks {
                             networks.insert(n.name.clone());
@@ -218,8 +256,16 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command]) {
             }
             ["exec", ..] | ["container", "exec", ..] => {
                 let skip = if words[0] == "container" { 2 } else { 1 };
+                // Into a container the file does not start, nothing is known of where the
+                // process runs: it is not judged.
+                let started = |s: &Service| {
+                    let target = s.network_mode.as_ref().map(|m| m.value.as_str());
+                    containers
+                        .iter()
+                        .any(|c| target == Some(format!("service:{}", c.service.name).as_str()))
+                };
                 if let Some(service) =
-                    exec(&args[skip..], &spans[skip..], command, containers.len())
+                    exec(&args[skip..], &spans[skip..], command, containers.len()).filter(started)
                 {
                     containers.push(Container { service });
                 }
@@ -227,6 +273,9 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command]) {
             _ => {}
         }
     }
+    // A network the file creates is the project's even when no container joins it yet: a fix
+    // that would create it again must see it.
+    networks.extend(created.iter().map(|(n, _)| n.clone()));
     for name in networks {
         let created_here = created.iter().find(|(n, _)| *n == name);
         project.networks.push(Network {
@@ -280,29 +329,67 @@ pub fn runs_docker(command: &Command) -> bool {
     docker_args(command).is_some()
 }
 
-/// The words after `docker`/`podman` (and `sudo`, its options, and `VAR=value` prefixes),
-/// with their spans.
-fn docker_args(command: &Command) -> Option<(Vec<Text>, Vec<Span>)> {
-    let mut i = 0;
+/// A docker command's words after `docker`/`podman`, with their spans, and the environment
+/// docker runs in.
+struct DockerArgs {
+    /// The `docker`/`podman` word, and whether `sudo` runs it.
+    program: Span,
+    sudo: bool,
+    args: Vec<Text>,
+    spans: Vec<Span>,
+    environment: HashMap<String, Text>,
+}
+
+/// The words after `docker`/`podman` (and `sudo`, `env`, their options, and `VAR=value`
+/// prefixes). Docker's environment is what the text exported, with the command's own
+/// `VAR=value` prefixes; `sudo` starts it afresh (sudoers' default `env_reset`) unless told to
+/// keep it (`-E`, `--preserve-env`), and so does `env -i`.
+fn docker_args(command: &Command) -> Option<DockerArgs> {
     let words = &command.words;
+    let mut inherited: HashMap<String, Text> = (*command.exported).clone();
+    // `VAR=value` words since the last program word: that program's own variables.
+    let mut assigned: HashMap<String, Text> = HashMap::new();
+    let mut sudo_resets = false;
+    let mut i = 0;
     while let Some(w) = words.get(i) {
-        let w = w.as_str();
-        if w == "sudo" || w == "env" || w.starts_with('-') || is_assignment(w) {
-            i += 1;
-            continue;
+        let word = w.as_str();
+        match word {
+            "sudo" | "env" => {
+                inherited.extend(assigned.drain());
+                sudo_resets |= word == "sudo";
+            }
+            "-E" | "--preserve-env" => sudo_resets = false,
+            "-i" | "--ignore-environment" if words[..i].iter().any(|w| w.as_str() == "env") => {
+                inherited.clear();
+            }
+            _ if word.starts_with('-') => {}
+            _ => match word.split_once('=') {
+                Some((name, _)) if is_assignment(word) => {
+                    assigned.insert(name.to_string(), w.slice(name.len() + 1..word.len()));
+                }
+                _ => break,
+            },
         }
-        break;
+        i += 1;
     }
+    if sudo_resets {
+        inherited.clear();
+    }
+    inherited.extend(assigned);
+    let environment = inherited;
     let program = words.get(i)?.as_str();
     let program = program.rsplit(['/', '\\']).next().unwrap_or(program);
     let program = program.strip_suffix(".exe").unwrap_or(program);
     if program != "docker" && program != "podman" {
         return None;
     }
-    Some((
-        words[i + 1..].to_vec(),
-        command.word_spans[i + 1..].to_vec(),
-    ))
+    Some(DockerArgs {
+        program: command.word_spans[i],
+        sudo: words[..i].iter().any(|w| w.as_str() == "sudo"),
+        args: words[i + 1..].to_vec(),
+        spans: command.word_spans[i + 1..].to_vec(),
+        environment,
+    })
 }
 
 fn is_assignment(w: &str) -> bool {
@@ -361,11 +448,50 @@ fn option(args: &[Text], i: usize) -> Option<(String, Option<Text>, usize)> {
     Some((w.to_string(), None, 1))
 }
 
+/// A `docker run`/`create` command being read.
+struct Launch<'a> {
+    command: &'a Command,
+    /// Where fixes edit it, when they can.
+    line: Option<RunLine>,
+    /// How many containers came before.
+    index: usize,
+    /// The environment docker runs in.
+    environment: &'a HashMap<String, Text>,
+}
+
+impl Launch<'_> {
+    /// Variable `name` of the environment docker runs in. Windows reads environment names
+    /// in any case; the readers of its shells keep them uppercase.
+    fn inherited(&self, name: &str) -> Option<Text> {
+        if self.command.shell.is_windows() {
+            self.environment.get(&name.to_ascii_uppercase()).cloned()
+        } else {
+            self.environment.get(name).cloned()
+        }
+    }
+}
+
+/// What the options say that is settled only once all are read.
+#[derive(Default)]
+struct Pending {
+    network: Option<(Text, Span)>,
+    aliases: Vec<Text>,
+    /// From `--env-file`s, in order.
+    from_files: Vec<EnvVar>,
+    /// From `-e`/`--env`, in order.
+    from_flags: Vec<EnvVar>,
+}
+
 /// The container a `docker run` starts. None when an option is not known.
-fn container(args: &[Text], spans: &[Span], command: &Command, index: usize) -> Option<Container> {
-    let mut service = new_service(command, index);
-    let mut network: Option<(Text, Span)> = None;
-    let mut aliases: Vec<Text> = Vec::new();
+fn container(
+    args: &[Text],
+    spans: &[Span],
+    run: &Launch,
+    env_files: &mut EnvFiles,
+) -> Option<Container> {
+    let mut service = new_service(run.command, run.index);
+    service.run_line = run.line;
+    let mut pending = Pending::default();
     let mut i = 0;
     while i < args.len() {
         if !args[i].as_str().starts_with('-') || args[i].as_str() == "-" {
@@ -374,15 +500,12 @@ fn container(args: &[Text], spans: &[Span], command: &Command, index: usize) -> 
         let (name, value, taken) = option(args, i)?;
         let value_span = spans[(i + taken - 1).min(spans.len() - 1)];
         let entry = Span::new(spans[i].file, spans[i].start, value_span.end);
-        if let Some(value) = value {
-            apply(
-                &mut service,
-                &name,
-                value,
-                entry,
-                &mut network,
-                &mut aliases,
-            );
+        match (name.as_str(), value) {
+            ("--env-file", Some(path)) => {
+                env_file(&mut service, &mut pending, &path, entry, run, env_files);
+            }
+            (_, Some(value)) => apply(&mut service, &name, value, entry, &mut pending, run),
+            (_, None) => {}
         }
         i += taken;
     }
@@ -391,15 +514,80 @@ fn container(args: &[Text], spans: &[Span], command: &Command, index: usize) -> 
     if args.len() > i + 1 {
         service.command = Some(args[i + 1..].to_vec());
     }
-    match network {
+    service.environment = environment(&mut service.partial, pending.from_files, pending.from_flags);
+    match pending.network {
         None => service.network_mode = Some(Text::synthetic("bridge")),
         Some((net, span)) => match net.as_str() {
             "host" | "none" | "bridge" | "default" => service.network_mode = Some(net),
             mode if mode.starts_with("container:") => service.network_mode = Some(net),
-            name => attach(&mut service, name, Some(span), aliases),
+            name => attach(&mut service, name, Some(span), pending.aliases),
         },
     }
     Some(Container { service })
+}
+
+/// The variables of the env file `path` names, added to those of the files before it.
+fn env_file(
+    service: &mut Service,
+    pending: &mut Pending,
+    path: &Text,
+    entry: Span,
+    run: &Launch,
+    env_files: &mut EnvFiles,
+) {
+    // Docker refuses to start a container whose env file it cannot read, but a file the text
+    // does not show may well exist where it runs: a document tells the reader to write it, a
+    // script makes it from a template. Its variables are then unknown, not unset.
+    let Some((file, entries)) = env_files(path.as_str()) else {
+        service.partial = true;
+        return;
+    };
+    service.env_files.push(EnvFileRef {
+        path: path.value.clone().into(),
+        span: entry,
+        required: true,
+        raw: true,
+        file: Some(file),
+    });
+    for e in entries {
+        // A key alone on its line is taken from docker's environment, and left out when that
+        // lacks it (`pkg/kvfile`).
+        let Some(value) = e.value.or_else(|| run.inherited(&e.key)) else {
+            continue;
+        };
+        pending.from_files.retain(|v| v.key != e.key);
+        pending.from_files.push(EnvVar {
+            key: e.key,
+            value: Some(value),
+            source: EnvSource::EnvFile {
+                file,
+                span: e.value_span.unwrap_or(e.key_span),
+            },
+        });
+    }
+}
+
+/// The container's environment: the env files' variables, overridden by every `-e` (a later
+/// one of a name wins, as a later line of the files does).
+fn environment(
+    partial: &mut bool,
+    from_files: Vec<EnvVar>,
+    from_flags: Vec<EnvVar>,
+) -> Vec<EnvVar> {
+    let mut out = from_files;
+    for var in from_flags {
+        // `-e VAR` that docker's environment lacks is passed as the bare name, which the
+        // engine reads as "unset" only for the image's variables (moby `container/env.go`,
+        // `ReplaceOrAppendEnvValues`): whether a file's VAR survives it is not certain.
+        if var.value.is_none() && out.iter().any(|v| v.key == var.key) {
+            *partial = true;
+            out.retain(|v| v.key != var.key);
+            continue;
+        }
+        out.retain(|v| v.key != var.key);
+        out.push(var);
+    }
+    out
 }
 
 /// A process `docker exec` runs in container `args[name]`: a service in that container's
@@ -441,8 +629,8 @@ fn apply(
     name: &str,
     value: Text,
     entry: Span,
-    network: &mut Option<(Text, Span)>,
-    aliases: &mut Vec<Text>,
+    pending: &mut Pending,
+    run: &Launch,
 ) {
     match name {
         "--name" => {
@@ -450,26 +638,24 @@ fn apply(
             service.container_name = Some(value);
         }
         "--hostname" | "-h" => service.hostname = Some(value),
-        "--network" | "--net" => *network = Some((value, entry)),
-        "--network-alias" | "--net-alias" => aliases.push(value),
+        "--network" | "--net" => pending.network = Some((value, entry)),
+        "--network-alias" | "--net-alias" => pending.aliases.push(value),
         "--env" | "-e" => {
             let (key, text) = match value.value.find('=') {
                 Some(eq) => (
                     value.value[..eq].to_string(),
                     Some(value.slice(eq + 1..value.value.len())),
                 ),
-                // `-e VAR` passes the variable of the shell that runs docker: not known here.
-                None => (value.value.clone(), None),
+                // `-e VAR` passes VAR from docker's environment.
+                None => (value.value.clone(), run.inherited(&value.value)),
             };
-            service.environment.retain(|e| e.key != key);
-            service.environment.push(EnvVar {
+            pending.from_flags.retain(|e| e.key != key);
+            pending.from_flags.push(EnvVar {
                 key,
                 value: text,
                 source: EnvSource::Environment { span: entry },
             });
         }
-        // The file's variables are not read yet: the container may have any of them.
-        "--env-file" => service.partial = true,
         "--publish" | "-p" => {
             let Ok(mappings) = parse_short(value.as_str()) else {
                 return;
@@ -550,7 +736,92 @@ fn volume(v: &str, span: Span) -> Mount {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::FileId;
+    use crate::commands::words::{Layout, Shell, Variables, commands};
+    use crate::source::SourceFile;
+
+    type Vars = Vec<(String, Option<String>)>;
+
+    /// The environment of each container `script` starts, and whether it is partial, with
+    /// `env` as the file every `--env-file` names (`None`: it cannot be read).
+    fn environments(script: &str, env: Option<&str>) -> Vec<(Vars, bool)> {
+        let file = SourceFile::new(FileId(1), "app.env".into(), env.unwrap_or("").to_string());
+        let mut read =
+            |_: &str| env.map(|_| (FileId(1), crate::dotenv::parse_raw(&file).unwrap().entries));
+        let cmds = commands(
+            FileId(0),
+            script,
+            0..script.len(),
+            Shell::Posix,
+            Layout::Script,
+            &mut Variables::new(),
+        );
+        let mut project = Project::default();
+        build(&mut project, script, &cmds, &mut read);
+        project
+            .services
+            .iter()
+            .map(|s| {
+                let vars = s
+                    .environment
+                    .iter()
+                    .map(|v| (v.key.clone(), v.value.as_ref().map(|t| t.value.clone())))
+                    .collect();
+                (vars, s.partial)
+            })
+            .collect()
+    }
+
+    fn var(key: &str, value: Option<&str>) -> (String, Option<String>) {
+        (key.to_string(), value.map(str::to_string))
+    }
+
+    #[test]
+    fn every_e_overrides_the_env_files_wherever_it_stands() {
+        let found = environments(
+            "docker run -e A=flag --env-file app.env -e C=flag img\n",
+            Some("A=file\nB=file\nC=file\n"),
+        );
+        assert_eq!(
+            found,
+            [(
+                vec![
+                    var("B", Some("file")),
+                    var("A", Some("flag")),
+                    var("C", Some("flag"))
+                ],
+                false
+            )]
+        );
+    }
+
+    #[test]
+    fn a_bare_name_takes_what_the_text_exported() {
+        let script = "export URL=http://x:1\nLOCAL=y\ndocker run -e URL -e LOCAL --env-file app.env img\nsudo docker run -e URL img\nsudo -E docker run -e URL img\n";
+        let found = environments(script, Some("URL2\nNONE\n"));
+        // The file's bare `URL2` is not exported: left out; `LOCAL` is the shell's own.
+        assert_eq!(
+            found[0].0,
+            [var("URL", Some("http://x:1")), var("LOCAL", None)]
+        );
+        assert_eq!(
+            found[1].0,
+            [var("URL", None)],
+            "sudo resets the environment"
+        );
+        assert_eq!(found[2].0, [var("URL", Some("http://x:1"))]);
+    }
+
+    #[test]
+    fn an_env_file_that_cannot_be_read_leaves_the_container_partial() {
+        let found = environments("docker run --env-file app.env -e A=1 img\n", None);
+        assert_eq!(found, [(vec![var("A", Some("1"))], true)]);
+    }
+
+    #[test]
+    fn a_prefix_assignment_is_in_dockers_environment() {
+        let found = environments("URL=http://x:1 docker run -e URL img\n", None);
+        assert_eq!(found[0].0, [var("URL", Some("http://x:1"))]);
+    }
 
     #[test]
     fn volumes_and_binds_in_every_shell() {

@@ -7,7 +7,10 @@
 //! `VAR += more`) are expanded with the provenance of their assignment, a recursive one with the
 //! file's last assignment (recipes run after make has read the whole file); functions, automatic
 //! variables and variables the file does not assign stay as written. The expanded line is then
-//! read as POSIX shell ([`super::posix`]).
+//! read as POSIX shell ([`super::posix`]). A variable the file exports (`export VAR = value`,
+//! `export VAR`, every one after `.EXPORT_ALL_VARIABLES:`; not one it `unexport`s) is in the
+//! environment of every recipe line's shell, with its value as make expands it (GNU make
+//! manual §5.7.2 "Communicating Variables to a Sub-make").
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -26,6 +29,16 @@ pub(super) fn commands(file: FileId, src: &str) -> Vec<Command> {
         src,
         variables: &makefile.variables,
     };
+    // What make puts in the environment of every recipe line's shell.
+    let mut environment = Variables::new();
+    for name in makefile.variables.keys() {
+        let exported = makefile.exported.get(name).copied();
+        if exported.unwrap_or(makefile.export_all)
+            && let Some(value) = variables.value(name, &[])
+        {
+            environment.export(name.clone(), Some(value));
+        }
+    }
     let mut out = Vec::new();
     for line in &makefile.recipe_lines {
         let mut made = Made::default();
@@ -34,11 +47,11 @@ pub(super) fn commands(file: FileId, src: &str) -> Vec<Command> {
         }
         let len = made.text.value.len();
         // Each recipe line runs in a shell of its own.
-        let mut shell_variables = Variables::new();
+        let mut shell_variables = environment.clone();
         out.extend(read(
             Input::Made { file, made: &made },
             0..len,
-            Layout::Script,
+            Layout::Recipe,
             &mut shell_variables,
             Shell::Posix,
             Posix,
@@ -64,6 +77,10 @@ struct Makefile {
     /// Each recipe line as the shell gets it before expansion: the parts of the file it is
     /// made of (the tab that starts a continued line left out).
     recipe_lines: Vec<Vec<Range<usize>>>,
+    /// Variables `export`ed (true) or `unexport`ed (false), as the file last says.
+    exported: HashMap<String, bool>,
+    /// `.EXPORT_ALL_VARIABLES:` is a target.
+    export_all: bool,
 }
 
 fn read_makefile(file: FileId, src: &str) -> Makefile {
@@ -103,6 +120,9 @@ fn read_makefile(file: FileId, src: &str) -> Makefile {
         ) {
         } else if let Some(assignment) = assignment(src, at..logical_end) {
             in_rule = false;
+            if assignment.exported {
+                makefile.exported.insert(assignment.name.clone(), true);
+            }
             if src[assignment.value.clone()].contains('\n') {
                 // Continued over lines, which make joins with blanks: not followed.
                 makefile.variables.remove(&assignment.name);
@@ -119,8 +139,24 @@ fn read_makefile(file: FileId, src: &str) -> Makefile {
                 expander.expand(&mut made, range, &[]);
                 made.text
             });
+        } else if matches!(directive, "export" | "unexport") {
+            in_rule = false;
+            let names = trimmed[directive.len()..]
+                .split('#')
+                .next()
+                .unwrap_or_default();
+            // Alone, `export` exports every variable and `unexport` none.
+            if names.trim().is_empty() {
+                makefile.export_all = directive == "export";
+            }
+            for name in names.split_whitespace() {
+                makefile
+                    .exported
+                    .insert(name.to_string(), directive == "export");
+            }
         } else {
             in_rule = is_rule(content);
+            makefile.export_all |= trimmed.starts_with(".EXPORT_ALL_VARIABLES:");
         }
         at = logical_end;
     }
@@ -167,6 +203,8 @@ fn recipe_line(src: &str, at: usize) -> (Vec<Range<usize>>, usize) {
 /// `NAME op value` on the line `range` of `src`.
 struct Assignment {
     name: String,
+    /// Written `export NAME = …`.
+    exported: bool,
     operator: &'static str,
     value: Range<usize>,
 }
@@ -176,9 +214,11 @@ struct Assignment {
 fn assignment(src: &str, range: Range<usize>) -> Option<Assignment> {
     let line = &src[range.clone()];
     let mut head_start = line.len() - line.trim_start().len();
+    let mut exported = false;
     for prefix in ["export ", "override ", "private "] {
         if line[head_start..].starts_with(prefix) {
             head_start += prefix.len();
+            exported |= prefix == "export ";
         }
     }
     // The first `=` or `:` outside references decides: `a: b` is a rule, `a := b` is not.
@@ -234,6 +274,7 @@ fn assignment(src: &str, range: Range<usize>) -> Option<Assignment> {
     let value_end = value_end.max(value_start);
     Some(Assignment {
         name: name.to_string(),
+        exported,
         operator,
         value: range.start + value_start..range.start + value_end,
     })
@@ -381,8 +422,21 @@ impl Expander<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::words::tests::split;
+    use super::super::words::tests::{exported, split};
     use super::*;
+
+    #[test]
+    fn recipes_run_with_what_the_makefile_exports() {
+        let src = "export URL = http://$(HOST):1\nHOST = b\nOWN = 1\nNAMED = 2\nexport NAMED\nGONE = 3\nexport GONE\nunexport GONE\nup:\n\texport X=4; docker ps\n\tdocker ps\n";
+        let cmds = commands_of(src);
+        // A recursive variable is exported with its value as make expands it at the end.
+        assert_eq!(exported(&cmds[0]), ["NAMED=2", "URL=http://b:1", "X=4"]);
+        // Each line is a new shell: the first line's export is gone.
+        assert_eq!(exported(&cmds[1]), ["NAMED=2", "URL=http://b:1"]);
+        let all = commands_of("A = 1\n.EXPORT_ALL_VARIABLES:\nup:\n\tdocker ps\n");
+        assert_eq!(exported(&all[0]), ["A=1"]);
+        assert!(exported(&commands_of("A = 1\nup:\n\tdocker ps\n")[0]).is_empty());
+    }
 
     fn commands_of(src: &str) -> Vec<Command> {
         commands(FileId(0), src)

@@ -9,7 +9,9 @@
 //! Desktop for Windows unless the user chose a platform ([`platform`]).
 
 mod cmd;
+pub mod config;
 pub mod docker;
+pub mod edit;
 mod make;
 pub mod markdown;
 mod posix;
@@ -20,11 +22,14 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::compose::issues::LoadIssue;
 use crate::compose::load::LoadError;
 use crate::compose::model::Project;
+use crate::compose::reader::{EnvFile, Reader};
+use crate::dotenv::DotenvEntry;
 use crate::fs::FileSystem;
 use crate::net::Platform;
-use crate::source::Sources;
+use crate::source::{FileId, FileKind, Sources};
 
 use words::Variables;
 pub use words::{Layout, Shell};
@@ -128,9 +133,12 @@ pub fn load(
     };
     let bytes = fs.read(path).map_err(|e| error(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|_| error("not UTF-8 text".to_string()))?;
-    let mut sources = Sources::new();
-    let id = sources.add(path.to_path_buf(), text);
-    let src = sources.get(id).text.as_str();
+    let mut reader = Reader::new(fs);
+    let id = reader.sources.add(path.to_path_buf(), text);
+    // The env files are read into the same sources while the commands are built from this
+    // text: its own copy.
+    let src = reader.sources.get(id).text.clone();
+    let src = src.as_str();
     // A byte order mark (Windows editors write one) is no part of the first command.
     let start = if src.starts_with('\u{feff}') { 3 } else { 0 };
     // Each shell keeps its own variables: a document's bash and PowerShell blocks are
@@ -162,7 +170,7 @@ pub fn load(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        directory,
+        directory: directory.clone(),
         files: vec![id],
         // The containers a file names may be started by another file, script or compose
         // project: a name it lacks is not known to be wrong.
@@ -171,10 +179,31 @@ pub fn load(
         windows_commands,
         ..Project::default()
     };
-    // No compose document is written here: fixes that add compose structure have nowhere to go.
+    // No compose document is written here: fixes edit the commands themselves.
     let _ = project.written.set(Vec::new());
-    docker::build(&mut project, src, &commands);
-    Ok((project, sources))
+    let mut env_files = |name: &str| read_env_file(&mut reader, &directory, name);
+    docker::build(&mut project, src, &commands, &mut env_files);
+    Ok((project, reader.sources))
+}
+
+/// The env file a `--env-file` names, relative to the file the command is written in (where
+/// a script is usually run from, and where a document's reader stands), read as docker reads
+/// it (`format: raw`, docker/cli's `kvfile`). None when it is missing, unreadable, not UTF-8
+/// or not of that form: docker would not start the container as written.
+fn read_env_file(
+    reader: &mut Reader,
+    directory: &Path,
+    name: &str,
+) -> Option<(FileId, Vec<DotenvEntry>)> {
+    let EnvFile::Read(id) = reader.env_file_itself(&directory.join(name)) else {
+        return None;
+    };
+    let entries = reader.env_entries(id, FileKind::ServiceEnv { raw: true }, &|_| None);
+    let refused = reader.issues.iter().any(|issue| match issue {
+        LoadIssue::Syntax { span, .. } | LoadIssue::DotenvSyntax { span, .. } => span.file == id,
+        _ => false,
+    });
+    (!refused).then_some((id, entries))
 }
 
 #[cfg(test)]

@@ -97,22 +97,36 @@ impl ReadCommand for Reader<'_, '_, Posix> {
 }
 
 impl Reader<'_, '_, Posix> {
-    /// Keeps a command with words; an assignment-only command (`X=1`, `export X=1`) sets its
-    /// variables instead.
+    /// Keeps a command with words; an assignment-only command (`X=1`, `export X=1`,
+    /// `export X`) sets its variables instead, and `unset X` forgets one.
     fn finish(&mut self, words: Vec<Text>, spans: Vec<Span>, out: &mut Vec<Command>) {
-        let assignments = match words.first().map(|w| w.as_str()) {
-            Some("export" | "declare" | "local" | "readonly") => &words[1..],
-            _ => &words[..],
+        if words.first().is_some_and(|w| w.as_str() == "unset") {
+            for name in words[1..].iter().filter(|w| !w.as_str().starts_with('-')) {
+                self.vars.unset(name.as_str());
+            }
+            return;
+        }
+        let (assignments, exports) = match words.first().map(|w| w.as_str()) {
+            Some("export") => (&words[1..], true),
+            Some("declare" | "local" | "readonly") => (&words[1..], false),
+            _ => (&words[..], false),
         };
-        if !assignments.is_empty() && assignments.iter().all(|w| assignment(w).is_some()) {
+        let exported_name = |w: &Text| exports && is_name(w.as_str());
+        if !assignments.is_empty()
+            && assignments
+                .iter()
+                .all(|w| assignment(w).is_some() || exported_name(w))
+        {
             for w in assignments {
-                if let Some((name, value)) = assignment(w) {
-                    self.vars.insert(name, value);
+                match assignment(w) {
+                    Some((name, value)) if exports => self.vars.export(name, Some(value)),
+                    Some((name, value)) => self.vars.assign(name, value),
+                    None => self.vars.export(w.value.clone(), None),
                 }
             }
             return;
         }
-        out.extend(Command::new(words, spans));
+        out.extend(self.emit(words, spans));
     }
 
     fn skip_blanks(&mut self) {
@@ -287,11 +301,24 @@ fn assignment(word: &Text) -> Option<(String, Text)> {
 #[cfg(test)]
 mod tests {
     use super::super::words::Shell;
-    use super::super::words::tests::{read_all, source_of, words as read};
+    use super::super::words::tests::{exported, read_all, source_of, words as read};
     use super::*;
 
     fn words(src: &str) -> Vec<Vec<String>> {
         read(src, Shell::Posix, Layout::Script)
+    }
+
+    #[test]
+    fn a_command_sees_the_variables_exported_before_it() {
+        let src = "A=1\nexport B=2 D E=6\ndocker ps\nexport A\nB=3\nC=4\nD=5\nunset E\ndocker ps\n";
+        let cmds = read_all(src, Shell::Posix);
+        assert_eq!(exported(&cmds[0]), ["B=2", "E=6"]);
+        // `export A` exports the value assigned earlier, `export D` the one assigned later;
+        // assigning an exported `B` changes what is exported; `C` is the shell's own; `E` is
+        // unset.
+        assert_eq!(exported(&cmds[1]), ["A=1", "B=3", "D=5"]);
+        let b = &cmds[1].exported["B"];
+        assert_eq!(&src[b.primary_span().unwrap().start..][..1], "3");
     }
 
     #[test]

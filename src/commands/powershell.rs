@@ -124,21 +124,21 @@ impl ReadCommand for Reader<'_, '_, PowerShell> {
         self.skip_blanks();
         // An assignment is no command: what follows it on its statement is its value.
         let keep = !self.assignment();
-        let mut finish = |words: Vec<Text>, spans| {
+        let finish = |reader: &Self, out: &mut Vec<Command>, words: Vec<Text>, spans| {
             if keep {
-                out.extend(Command::new(words, spans));
+                out.extend(reader.emit(words, spans));
             }
         };
         loop {
             self.skip_blanks();
             let Some(c) = self.cur.peek() else {
-                finish(words, spans);
+                finish(self, out, words, spans);
                 return true;
             };
             match c {
                 '\n' => {
                     self.cur.at += 1;
-                    finish(words, spans);
+                    finish(self, out, words, spans);
                     return true;
                 }
                 '#' => self.skip_to_newline(),
@@ -153,7 +153,7 @@ impl ReadCommand for Reader<'_, '_, PowerShell> {
                     if c == '|' && self.cur.peek() == Some('|') {
                         self.cur.at += 1;
                     }
-                    finish(words, spans);
+                    finish(self, out, words, spans);
                     return false;
                 }
                 '&' if self.cur.peek_at(1) != Some('&') && words.is_empty() => {
@@ -166,7 +166,7 @@ impl ReadCommand for Reader<'_, '_, PowerShell> {
                     } else {
                         1
                     };
-                    finish(words, spans);
+                    finish(self, out, words, spans);
                     return false;
                 }
                 ',' => self.cur.at += 1,
@@ -237,7 +237,7 @@ impl Reader<'_, '_, PowerShell> {
             return false;
         }
         let Some(key) = key else { return true };
-        self.vars.remove(&key);
+        self.set(key.clone(), None);
         if compound.is_some() {
             return true;
         }
@@ -258,9 +258,21 @@ impl Reader<'_, '_, PowerShell> {
             Some(_) => false,
         };
         if over {
-            self.vars.insert(key, value);
+            self.set(key, Some(value));
         }
         true
+    }
+
+    /// Sets variable `key` (None: to a value the reader does not know); an `env:` variable is
+    /// the process environment's, which docker inherits.
+    fn set(&mut self, key: String, value: Option<Text>) {
+        match key.strip_prefix("env:").map(str::to_string) {
+            Some(name) => self.vars.set_environment(key, &name, value),
+            None => match value {
+                Some(value) => self.vars.assign(key, value),
+                None => self.vars.unset(&key),
+            },
+        }
     }
 
     /// Passes the rest of the line, up to its newline.
@@ -488,12 +500,22 @@ impl Reader<'_, '_, PowerShell> {
 mod tests {
     use super::super::words::Shell;
     use super::super::words::tests::{
-        assert_reads_session, read_all, source_of, split, words as read,
+        assert_reads_session, exported, read_all, source_of, split, words as read,
     };
     use super::*;
 
     fn words(src: &str) -> Vec<Vec<String>> {
         read(src, Shell::PowerShell, Layout::Script)
+    }
+
+    #[test]
+    fn env_variables_are_the_environment_docker_inherits() {
+        let src = "$url = 'http://a:1'\n$env:Ollama_Url = \"http://b:2\"\n$env:GONE = 'x'\ndocker ps\n$env:GONE = Get-X\ndocker ps\n";
+        let cmds = read_all(src, Shell::PowerShell);
+        // A variable of the script's own is not exported; names are kept uppercase.
+        assert_eq!(exported(&cmds[0]), ["GONE=x", "OLLAMA_URL=http://b:2"]);
+        // A value the reader cannot know leaves the variable out.
+        assert_eq!(exported(&cmds[1]), ["OLLAMA_URL=http://b:2"]);
     }
 
     #[test]

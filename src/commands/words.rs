@@ -14,27 +14,40 @@
 //! [`posix`](super::posix) (sh, bash, zsh, and Makefile recipes once [`make`](super::make) has
 //! expanded them), [`powershell`](super::powershell) and [`cmd`](super::cmd).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::source::{FileId, Span};
 use crate::text::{Origin, Text};
 
 use super::{cmd, posix, powershell};
 
-/// One command: its words, and the bytes from its first word to its last (continuations
-/// included).
+/// One command: its words, the bytes from its first word to its last (continuations
+/// included), how and for which shell it is written, and the environment it runs in.
 #[derive(Clone, Debug)]
 pub struct Command {
     pub words: Vec<Text>,
     /// Each word's bytes as written (quotes included).
     pub word_spans: Vec<Span>,
     pub span: Span,
+    pub shell: Shell,
+    pub layout: Layout,
+    /// The variables the text exported before the command, with their values: what a program
+    /// the command starts (docker) finds in its environment, as far as the text says.
+    pub exported: Arc<HashMap<String, Text>>,
 }
 
 impl Command {
-    /// The command of `words` (each written at its span), if it has any.
-    pub(super) fn new(words: Vec<Text>, word_spans: Vec<Span>) -> Option<Command> {
+    /// The command of `words` (each written at its span), if it has any, written for `shell`
+    /// laid out as `layout`, run with what `vars` exported.
+    pub(super) fn new(
+        words: Vec<Text>,
+        word_spans: Vec<Span>,
+        shell: Shell,
+        layout: Layout,
+        vars: &Variables,
+    ) -> Option<Command> {
         let (first, last) = (word_spans.first()?, word_spans.last()?);
         let span = if first.file == last.file && first.start <= last.end {
             Span::new(first.file, first.start, last.end)
@@ -45,6 +58,9 @@ impl Command {
             words,
             word_spans,
             span,
+            shell,
+            layout,
+            exported: Arc::clone(&vars.exported),
         })
     }
 }
@@ -57,6 +73,9 @@ pub enum Layout {
     /// A terminal session: commands follow a prompt (`$ `, `PS C:\> `, `C:\>`), every other
     /// line is output (a `console`/`shell-session` block).
     Console,
+    /// A Makefile's recipe line, as make expanded it: each runs in a shell of its own, and a
+    /// line written in the file starts with a tab.
+    Recipe,
 }
 
 /// The shell a text is written for.
@@ -85,9 +104,82 @@ impl Shell {
     }
 }
 
-/// The variables a text assigned, by name (as each shell spells it), each value keeping the
-/// provenance of the assignment.
-pub type Variables = HashMap<String, Text>;
+/// What a shell knows when a command runs: the variables the text assigned, by name (as each
+/// shell spells it), each value keeping the provenance of the assignment, and which of them
+/// are exported (the environment of the programs it starts).
+#[derive(Clone, Debug, Default)]
+pub struct Variables {
+    vars: HashMap<String, Text>,
+    /// Shared by the commands read while it stays the same.
+    exported: Arc<HashMap<String, Text>>,
+    /// Names exported before they had a value (`export X`, then `X=1`).
+    marked: HashSet<String>,
+}
+
+impl Variables {
+    pub fn new() -> Variables {
+        Variables::default()
+    }
+
+    /// The value of variable `name`.
+    pub fn get(&self, name: &str) -> Option<&Text> {
+        self.vars.get(name)
+    }
+
+    /// `NAME=value`: a variable that is already exported stays exported, with the new value
+    /// (POSIX `export`: the export attribute stays with the name).
+    pub(super) fn assign(&mut self, name: String, value: Text) {
+        if self.exported.contains_key(&name) || self.marked.contains(&name) {
+            Arc::make_mut(&mut self.exported).insert(name.clone(), value.clone());
+        }
+        self.vars.insert(name, value);
+    }
+
+    /// `unset NAME`, or a value the reader cannot know.
+    pub(super) fn unset(&mut self, name: &str) {
+        self.vars.remove(name);
+        self.marked.remove(name);
+        if self.exported.contains_key(name) {
+            Arc::make_mut(&mut self.exported).remove(name);
+        }
+    }
+
+    /// `export NAME=value`, or `export NAME`: the value assigned earlier, or the one assigned
+    /// later, is exported. PowerShell's `$env:NAME = …` and cmd's `set NAME=…` set the
+    /// process environment itself: exported too.
+    pub(super) fn export(&mut self, name: String, value: Option<Text>) {
+        if let Some(value) = value {
+            self.vars.insert(name.clone(), value);
+        }
+        match self.vars.get(&name) {
+            Some(value) => {
+                Arc::make_mut(&mut self.exported).insert(name, value.clone());
+            }
+            None => {
+                self.marked.insert(name);
+            }
+        }
+    }
+
+    /// A variable of the process environment itself, which every program the shell starts
+    /// inherits (PowerShell's `$env:NAME`, cmd's `set NAME=…`): `key` as the shell looks it up,
+    /// `name` in the environment, uppercase (Windows reads environment names in any case);
+    /// None removes it.
+    pub(super) fn set_environment(&mut self, key: String, name: &str, value: Option<Text>) {
+        let name = name.to_ascii_uppercase();
+        let exported = Arc::make_mut(&mut self.exported);
+        match value {
+            Some(value) => {
+                exported.insert(name, value.clone());
+                self.vars.insert(key, value);
+            }
+            None => {
+                exported.remove(&name);
+                self.vars.remove(&key);
+            }
+        }
+    }
+}
 
 /// The commands of `region` of `src` (the bytes of file `file`), read as `shell` reads them,
 /// in order. Variables assigned earlier in the region are expanded; `vars` carries them from
@@ -119,6 +211,7 @@ pub(super) struct Reader<'a, 'v, S> {
     pub cur: Cursor<'a>,
     pub vars: &'v mut Variables,
     pub layout: Layout,
+    pub kind: Shell,
     pub shell: S,
 }
 
@@ -127,6 +220,14 @@ pub(super) trait ReadCommand {
     /// Reads the command that starts at the cursor (cmd: the commands of the line); true when
     /// it ended at the end of its line (or of the text).
     fn command(&mut self, out: &mut Vec<Command>) -> bool;
+}
+
+impl<S> Reader<'_, '_, S> {
+    /// The command of `words` as this reader reads it now: its shell, its layout and what the
+    /// text exported so far.
+    pub(super) fn emit(&self, words: Vec<Text>, spans: Vec<Span>) -> Option<Command> {
+        Command::new(words, spans, self.kind, self.layout, self.vars)
+    }
 }
 
 impl<S> Reader<'_, '_, S>
@@ -164,11 +265,12 @@ where
         cur: Cursor::new(input, region),
         vars,
         layout,
+        kind: shell,
         shell: state,
     };
     let mut out = Vec::new();
     match layout {
-        Layout::Script => loop {
+        Layout::Script | Layout::Recipe => loop {
             let before = reader.cur.at;
             if before >= end {
                 break;
@@ -463,6 +565,17 @@ pub(super) mod tests {
             .collect()
     }
 
+    /// What command `c` finds exported, as `NAME=value`, sorted.
+    pub fn exported(c: &Command) -> Vec<String> {
+        let mut env: Vec<String> = c
+            .exported
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.value))
+            .collect();
+        env.sort();
+        env
+    }
+
     /// Words written one after the other, split at `|`.
     pub fn split(words: &str) -> Vec<String> {
         words.split('|').map(String::from).collect()
@@ -514,12 +627,14 @@ pub(super) mod tests {
     #[test]
     fn a_command_spans_its_words() {
         let f = FileId(0);
-        let c = Command::new(
+        let vars = Variables::new();
+        let new = |words, spans| Command::new(words, spans, Shell::Posix, Layout::Script, &vars);
+        let c = new(
             vec![Text::synthetic("a"), Text::synthetic("b")],
             vec![Span::new(f, 2, 3), Span::new(f, 7, 8)],
         )
         .unwrap();
         assert_eq!(c.span, Span::new(f, 2, 8));
-        assert!(Command::new(Vec::new(), Vec::new()).is_none());
+        assert!(new(Vec::new(), Vec::new()).is_none());
     }
 }

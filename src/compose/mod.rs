@@ -12,7 +12,7 @@ pub mod merge;
 pub mod model;
 pub mod ports;
 pub mod profiles;
-mod reader;
+pub(crate) mod reader;
 mod schema;
 pub mod shell;
 pub mod tree;

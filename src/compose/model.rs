@@ -167,6 +167,24 @@ pub struct Service {
     /// YAML files bind-mounted into the container (an app's own config file, such as
     /// LiteLLM's `config.yaml`), parsed, for the URLs an app reads from them.
     pub mounted_configs: Vec<MountedConfig>,
+    /// The `docker run`/`create` command that starts the container, for a project read from
+    /// commands: where fixes add options.
+    pub run_line: Option<RunLine>,
+}
+
+/// Where a `docker run`/`create` command is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunLine {
+    /// The `docker`/`podman` word, as written (`/usr/bin/docker`, `podman`).
+    pub program: Span,
+    /// `sudo` runs it.
+    pub sudo: bool,
+    /// The `run`/`create` word.
+    pub subcommand: Span,
+    /// The shell it is written for, and how: after a prompt in a terminal session (a
+    /// Markdown `console` block), in a script, or in a Makefile's recipe.
+    pub shell: crate::commands::Shell,
+    pub layout: crate::commands::Layout,
 }
 
 /// A YAML file a bind mount puts into a container.
@@ -207,6 +225,7 @@ impl Service {
             healthcheck: None,
             partial: false,
             mounted_configs: Vec::new(),
+            run_line: None,
         }
     }
 

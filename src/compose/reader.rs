@@ -32,7 +32,7 @@ pub const ENV_TEMPLATES: [&str; 5] = [
 /// (a binary, a log) or an attack, and parsing it would cost many times its size.
 pub const MAX_ENV_FILE_BYTES: usize = 16 << 20;
 
-pub(super) struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     fs: &'a dyn FileSystem,
     pub sources: Sources,
     pub issues: Vec<LoadIssue>,
@@ -41,7 +41,7 @@ pub(super) struct Reader<'a> {
 }
 
 /// What was found for an env file.
-pub(super) enum EnvFile {
+pub(crate) enum EnvFile {
     /// The file, or the template standing in for it, was read.
     Read(FileId),
     /// Neither the file nor a template for it exists.
@@ -108,23 +108,32 @@ impl<'a> Reader<'a> {
 
     /// An env file, or the template beside it when it is missing.
     pub fn env_file(&mut self, path: &Path) -> EnvFile {
+        match self.env_file_itself(path) {
+            EnvFile::Missing => {
+                let Some(template) = find_template(self.fs, path) else {
+                    return EnvFile::Missing;
+                };
+                self.templates_used.push(TemplateUse {
+                    missing: path.to_path_buf(),
+                    template: template.clone(),
+                });
+                self.env_file_itself(&template)
+            }
+            found => found,
+        }
+    }
+
+    /// An env file, never a template in its place (`docker run --env-file` reads none).
+    pub fn env_file_itself(&mut self, path: &Path) -> EnvFile {
         // A device or FIFO (`/dev/zero`) is there, and no env file: never read, and not
         // reported as missing either.
         if self.fs.kind(path) == Some(EntryKind::Other) {
             return EnvFile::Unreadable("not a regular file".into());
         }
-        let actual = if self.is_file(path) {
-            path.to_path_buf()
-        } else if let Some(template) = find_template(self.fs, path) {
-            self.templates_used.push(TemplateUse {
-                missing: path.to_path_buf(),
-                template: template.clone(),
-            });
-            template
-        } else {
+        if !self.is_file(path) {
             return EnvFile::Missing;
-        };
-        match self.read_at_most(&actual, MAX_ENV_FILE_BYTES) {
+        }
+        match self.read_at_most(path, MAX_ENV_FILE_BYTES) {
             Ok(id) => EnvFile::Read(id),
             Err(reason) => EnvFile::Unreadable(reason),
         }

@@ -421,6 +421,7 @@ impl<'c> Round<'c> {
                     project: &c.project,
                     applicability: c.applied.applicability,
                     message: c.applied.message.expose_unredacted(),
+                    edits: &c.edits,
                 })
                 .collect();
             match judge(
@@ -796,6 +797,41 @@ mod tests {
             failure.reason.contains("it would add a finding (OLL005"),
             "{}",
             failure.reason
+        );
+    }
+
+    #[test]
+    fn a_fix_to_one_container_that_changes_another_is_dropped() {
+        // A made-up fix about `web` that rewrites the image of `ollama`, in a script.
+        const SCRIPT: &str = "/s/run.sh";
+        let mut fs = MemFs::new();
+        fs.insert(
+            SCRIPT,
+            "docker network create n\ndocker run -d --network n --name ollama ollama/ollama\ndocker run -d --network n --name web -e OLLAMA_BASE_URL=http://ollama:11434 ghcr.io/open-webui/open-webui:main\n",
+        );
+        let settings = Settings {
+            paths: vec![PathBuf::from("/s")],
+            ..Settings::default()
+        };
+        let linter = |fs: &dyn FileSystem, files: &[PathBuf], settings: &Settings| {
+            let mut p = crate::lint_files(fs, files, settings)?;
+            let file = p.sources.get(p.project.files[0]);
+            if let Some(at) = file.text.find("ollama/ollama\n") {
+                let span = Span::new(file.id, at, at + "ollama/ollama".len());
+                let d = finding("web".into(), span, "retag".into(), "ollama/ollama:rocm");
+                p.diagnostics.push(d);
+            }
+            Ok(p)
+        };
+        let run = fix_with(&fs, &settings, &FixOptions::default(), &linter).unwrap();
+        assert!(run.changes.is_empty(), "{:?}", run.changes);
+        assert_eq!(run.failures.len(), 1, "{:?}", run.failures);
+        assert!(
+            run.failures[0]
+                .reason
+                .contains("it would also change `services.ollama.image`"),
+            "{}",
+            run.failures[0].reason
         );
     }
 

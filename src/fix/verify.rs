@@ -15,6 +15,7 @@ use serde_json::Value;
 use crate::LintedProject;
 use crate::compose::config::{ConfigPath, differences, render_every_service};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::fix::edits::PathEdit;
 use crate::knowledge::Extensions;
 use crate::ollama::{Servers, Written, references_with};
 use crate::redact;
@@ -58,6 +59,7 @@ pub struct Checked<'a> {
     pub project: &'a ProjectKey,
     pub applicability: Applicability,
     pub message: &'a str,
+    pub edits: &'a [PathEdit],
 }
 
 /// Why a set of fixes was not kept.
@@ -225,10 +227,7 @@ fn meaning_kept(
         }
         let key = project_key(old);
         let Some(new) = after.get(&key) else { continue };
-        let (Ok(old_config), Ok(new_config)) = (
-            render_every_service(&old.project),
-            render_every_service(&new.project),
-        ) else {
+        let (Ok(old_config), Ok(new_config)) = (rendered(old), rendered(new)) else {
             // A project Compose refuses has no configuration; refusals are findings.
             continue;
         };
@@ -327,6 +326,16 @@ fn meaning_kept(
     Ok(())
 }
 
+/// What a project runs, to compare: the configuration Compose runs, or what a script's or a
+/// document's commands start.
+fn rendered(p: &LintedProject) -> Result<Value, String> {
+    if p.project.from_commands {
+        Ok(crate::commands::config::render(&p.project))
+    } else {
+        render_every_service(&p.project)
+    }
+}
+
 /// Whether `var` is where the Ollama server `service` runs takes its listen address from.
 fn listens_through(
     project: &LintedProject,
@@ -373,9 +382,19 @@ impl<'a> Allowed<'a> {
             .iter()
             .filter(|f| f.project == key || reported.contains(f.key))
         {
+            let mut allow = |service: &'a str, applicability: Applicability| {
+                let a = services.entry(service).or_insert(applicability);
+                *a = (*a).max(applicability);
+            };
             if let Some(service) = &f.key.service {
-                let a = services.entry(service).or_insert(f.applicability);
-                *a = (*a).max(f.applicability);
+                allow(service, f.applicability);
+            }
+            // A command the fix edits starts a container it means to change (both ends of a
+            // network it creates).
+            if f.applicability == Applicability::Unsafe {
+                for service in edited_commands(project, f.edits) {
+                    allow(service, Applicability::Unsafe);
+                }
             }
         }
         Allowed {
@@ -418,6 +437,27 @@ impl<'a> Allowed<'a> {
             .get(service)
             .is_some_and(|vars| vars.contains(setting))
     }
+}
+
+/// The containers of a project read from commands whose command one of `edits` falls in.
+fn edited_commands<'a>(
+    project: &'a LintedProject,
+    edits: &'a [PathEdit],
+) -> impl Iterator<Item = &'a str> {
+    let p = &project.project;
+    p.services
+        .iter()
+        .filter(move |s| {
+            p.from_commands
+                && s.run_line.is_some()
+                && edits.iter().any(|e| {
+                    let span = s.key_span;
+                    project.sources.get(span.file).path == e.path
+                        && span.start <= e.start
+                        && e.start <= span.end
+                })
+        })
+        .map(|s| s.name.as_str())
 }
 
 /// `services.web.environment.REDIS_URL` (`redis://localhost:6379` → `redis://ollama:6379`).

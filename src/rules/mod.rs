@@ -34,6 +34,7 @@ mod cmp018_undeclared_secret_or_config;
 mod cmp019_env_template_used;
 pub(crate) mod cmp900_unknown_code_in_suppression;
 pub(crate) mod cmp901_unused_suppression;
+mod command_fix;
 pub mod docs;
 mod fix_conflicts;
 pub mod inline_fix;
@@ -58,6 +59,7 @@ mod oll017_ollama_port_on_non_server;
 mod oll018_healthcheck_tool_missing;
 mod oll019_server_binds_foreign_address;
 mod oll020_variable_not_read;
+mod oll021_exec_tool_missing;
 mod reference_report;
 mod selection_merge;
 mod shared_lines;
@@ -319,6 +321,7 @@ pub static RULES: &[&Rule] = &[
     &oll018_healthcheck_tool_missing::RULE,
     &oll019_server_binds_foreign_address::RULE,
     &oll020_variable_not_read::RULE,
+    &oll021_exec_tool_missing::RULE,
 ];
 
 /// The rules whose findings make `docker compose config` refuse the project, found in the

@@ -57,7 +57,9 @@ declare_rule! {
     /// host (and port) are rewritten to that service, which works on every platform.
     /// Otherwise unsafe: `extra_hosts: ["host.docker.internal:host-gateway"]` is added to the
     /// service (or the entry to its existing list or map). It changes the structure of the
-    /// file, and where the host's Ollama should be reached from is the author's decision.
+    /// file, and where the host's Ollama should be reached from is the author's decision. For
+    /// a `docker run` in a script or document, the unsafe fix writes
+    /// `--add-host=host.docker.internal:host-gateway` right after `run`.
     ///
     /// ## Exceptions
     /// A project meant only for Docker Desktop: run with `--platform desktop`.
@@ -142,7 +144,10 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 ));
                 if *route != HostRoute::GatewayAddress
                     && let Some(fix) = unsafe_fix(
-                        format!("map `{name}` to the Docker host with `extra_hosts`"),
+                        format!(
+                            "map `{name}` to the Docker host with {}",
+                            dialect.host_setting()
+                        ),
                         vec![map_to_host_gateway(ctx, client, name)],
                     )
                 {

@@ -1,7 +1,8 @@
+use super::command_fix::NEW_NETWORK;
 use super::reference_report::{
     Part, join_network, report, retarget, safe_fix, subject, working_url,
 };
-use super::structural_fix::{attach_to_network, unsafe_fix};
+use super::structural_fix::{attach_to_network, share_network, unsafe_fix};
 use super::wording::Dialect;
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
@@ -66,6 +67,11 @@ declare_rule! {
     /// depends on that mapping). A client with its own network namespace is attached to the
     /// Ollama service's first network (unsafe: it changes what the client can reach); a client
     /// that declared no `networks:` keeps `default` beside it, so it stays where it was.
+    /// For `docker run` commands in a script or document (unsafe too): a container on the
+    /// default bridge is started with `--network` of the Ollama container's network; when both
+    /// are on the default bridge, `docker network create ollama-net` goes before the first of
+    /// them and both are started with `--network ollama-net`. A container linked with `--link`
+    /// stays where it is: the link works only there.
     ///
     /// ## Exceptions
     /// A network created outside Compose that both containers join at run time
@@ -250,7 +256,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 );
             }
             (
-                Namespace::Own { service: owner, .. },
+                Namespace::Own { service: owner, .. } | Namespace::DefaultBridge { service: owner },
                 Namespace::Own {
                     networks: server_networks,
                     ..
@@ -262,6 +268,20 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                         vec![attach_to_network(ctx, &client.name, network)],
                     );
                 }
+            }
+            (
+                Namespace::DefaultBridge { service: owner },
+                Namespace::DefaultBridge {
+                    service: server_owner,
+                },
+            ) if *owner == r.client && *server_owner == server => {
+                fix = unsafe_fix(
+                    format!(
+                        "create network `{NEW_NETWORK}` and run `{}` and `{name}` on it",
+                        client.name
+                    ),
+                    share_network(ctx, &client.name, name),
+                );
             }
             _ => {}
         }

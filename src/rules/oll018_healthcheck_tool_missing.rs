@@ -102,7 +102,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
 /// The image reference when the service runs the official server image as published: not
 /// built, not a bundle, not an in-house image the configuration maps to it, and with the
 /// image's own entrypoint.
-fn official_image(service: &Service, server: &OllamaServer) -> Option<ImageRef> {
+pub(super) fn official_image(service: &Service, server: &OllamaServer) -> Option<ImageRef> {
     if server.built || server.server.is_bundled() {
         return None;
     }
@@ -125,7 +125,7 @@ fn official_image(service: &Service, server: &OllamaServer) -> Option<ImageRef> 
 
 /// The program name a command word runs: the word itself, or the last part of an absolute
 /// path. A relative path (`./curl`) names a file in the working directory: None.
-fn program_name(word: &str) -> Option<&str> {
+pub(super) fn program_name(word: &str) -> Option<&str> {
     match word.rsplit_once('/') {
         None if !word.is_empty() => Some(word),
         Some((_, name)) if word.starts_with('/') && !name.is_empty() => Some(name),
@@ -135,7 +135,7 @@ fn program_name(word: &str) -> Option<&str> {
 
 /// Whether a mount may put the program into the container: one at a path ending in its
 /// name, or at a `bin` directory.
-fn mounted(service: &Service, program: &str) -> bool {
+pub(super) fn mounted(service: &Service, program: &str) -> bool {
     service.volumes.iter().any(|m| {
         let last = m.target.trim_end_matches('/').rsplit('/').next();
         last == Some(program) || last == Some("bin")

@@ -1,8 +1,10 @@
 //! Unsafe fixes that add structure to the file a service is written in: `extra_hosts`,
 //! `depends_on`, a models volume, a `NO_PROXY` entry. Built on `yaml_edit`, at the file's own
-//! indentation, quoting and line endings.
+//! indentation, quoting and line endings. For a project read from Docker commands, the same
+//! repairs are options and commands written into the script or document (`command_fix`);
+//! the rest have no such form yet and give no fix there.
 
-use super::Context;
+use super::{Context, command_fix};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::source::Span;
 use crate::yaml::Node;
@@ -35,6 +37,9 @@ fn own_service<'a>(ctx: &'a Context, service: &str) -> Option<(crate::source::Fi
 /// `extra_hosts: ["host.docker.internal:host-gateway"]` on a service (or the entry added to
 /// its list or map), mapping `name` to the Docker host.
 pub fn map_to_host_gateway(ctx: &Context, service: &str, name: &str) -> Option<Edit> {
+    if ctx.project.from_commands {
+        return command_fix::map_to_host_gateway(ctx, service, name);
+    }
     let (file, node) = own_service(ctx, service)?;
     let text = text(ctx, file);
     let entry = node.entry("extra_hosts");
@@ -176,7 +181,14 @@ fn set_variables(ctx: &Context, service: &str, vars: &[(&str, &str)]) -> Option<
 
 /// `network` added to the networks of `service`. A service that declares no `networks:` is on
 /// `default`, and declaring some would take it off; so `default` is listed with the new one.
+/// A service with a `network_mode` has no networks to add to.
 pub fn attach_to_network(ctx: &Context, service: &str, network: &str) -> Option<Edit> {
+    if ctx.project.from_commands {
+        return command_fix::attach_to_network(ctx, service, network);
+    }
+    if ctx.project.service(service)?.network_mode.is_some() {
+        return None;
+    }
     let (file, node) = own_service(ctx, service)?;
     let text = text(ctx, file);
     let declared = node
@@ -194,4 +206,14 @@ pub fn attach_to_network(ctx: &Context, service: &str, network: &str) -> Option<
     ];
     let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     insert_key(text, file, node, "networks", &lines)
+}
+
+/// A network of their own for `client` and `server`, both on Docker's default bridge, where no
+/// name resolves. A compose service there has `network_mode: bridge` written, which is the
+/// author's choice to undo: no fix.
+pub fn share_network(ctx: &Context, client: &str, server: &str) -> Vec<Option<Edit>> {
+    if ctx.project.from_commands {
+        return command_fix::share_network(ctx, client, server);
+    }
+    vec![None]
 }

@@ -1,5 +1,6 @@
 //! How findings word what they list.
 
+use super::command_fix::NEW_NETWORK;
 use std::fmt::Display;
 
 /// The items in backticks, as a sentence lists them: "`a`", "`a` and `b`", "`a`, `b` and
@@ -63,7 +64,7 @@ impl Dialect {
         match server_network {
             Some(network) => format!("run `{client}` with `--network {network}`"),
             None => format!(
-                "create a network (`docker network create ollama-net`) and run both `{client}` and `{server}` with `--network ollama-net`"
+                "create a network (`docker network create {NEW_NETWORK}`) and run both `{client}` and `{server}` with `--network {NEW_NETWORK}`"
             ),
         }
     }
@@ -107,6 +108,14 @@ impl Dialect {
         match self {
             Dialect::Compose => "`hostname:`",
             Dialect::Commands => "`--hostname`",
+        }
+    }
+
+    /// The setting that maps names to addresses: `extra_hosts` or `--add-host`.
+    pub fn host_setting(self) -> &'static str {
+        match self {
+            Dialect::Compose => "`extra_hosts`",
+            Dialect::Commands => "`--add-host`",
         }
     }
 
