@@ -475,6 +475,20 @@ impl<'a> Builder<'a> {
         // The scanner grows the string as it reads; a large file has millions of them.
         let mut value = value;
         value.shrink_to_fit();
+        if style == TScalarStyle::DoubleQuoted
+            && token != content
+            && let Some(at) = src
+                .get(content.0..content.1)
+                .and_then(quoted::escape_compose_refuses)
+        {
+            let at = content.0 + at;
+            self.error(
+                YamlErrorKind::Syntax,
+                "found unknown escape character `\\/` (Docker Compose's YAML parser does not accept it; write `/`)".to_string(),
+                at,
+                at + 2,
+            );
+        }
         let content_span = self.span(content.0, content.1);
         let quoted = matches!(
             style,

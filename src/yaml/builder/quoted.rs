@@ -55,6 +55,26 @@ pub(super) fn text(content: &str, value: &str, double: bool, span: Span) -> Opti
     (out.value == value).then_some(out)
 }
 
+/// The offset in `content` (a double-quoted scalar's text between its quotes) of the first
+/// escape that Docker Compose's YAML parser (go-yaml v3) does not know, though YAML 1.2 and
+/// yaml-rust2 do: `\/`. Compose refuses such a file ("found unknown escape character"); so
+/// must we.
+pub(super) fn escape_compose_refuses(content: &str) -> Option<usize> {
+    let bytes = content.as_bytes();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'\\' {
+            if bytes[i + 1] == b'/' {
+                return Some(i);
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
 /// The character a double-quoted escape at the start of `s` (which starts with `\`) stands
 /// for, and the escape's length in bytes.
 fn double_escape(s: &str) -> Option<(char, usize)> {
@@ -138,6 +158,13 @@ mod tests {
                 ("localhost:11434".into(), 19, 34, true),
             ]
         );
+    }
+
+    #[test]
+    fn compose_refuses_an_escaped_slash() {
+        assert_eq!(escape_compose_refuses(r"http:\/\/x"), Some(5));
+        assert_eq!(escape_compose_refuses(r"a\\/b"), None);
+        assert_eq!(escape_compose_refuses(r"a\x2Fb"), None);
     }
 
     #[test]
