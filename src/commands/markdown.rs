@@ -1,8 +1,14 @@
-//! The fenced code blocks of a Markdown document that hold shell commands.
+//! The fenced code blocks of a Markdown document that hold shell commands, and its HTML
+//! comments.
 //!
 //! A fence is a line of three or more backquotes or tildes, indented at most three spaces
 //! (CommonMark §4.5); the block ends at a fence of the same character at least as long, or at
 //! the end of the document. The first word of the info string names the language.
+//!
+//! An HTML comment is an HTML block that starts with `<!--` (indented at most three spaces)
+//! and ends at the end of the first line that holds `-->`, or at the end of the document
+//! (CommonMark 0.31 §4.6, condition 2). Nothing inside one is a fence: a block commented out
+//! (`<!--` … ```` ```sh ```` … `-->`) is not read.
 
 use std::ops::Range;
 
@@ -13,40 +19,81 @@ use super::words::{Layout, prompt_len};
 pub struct Block {
     pub content: Range<usize>,
     pub layout: Layout,
+    /// The whole block: from its opening fence line to the end of its closing one.
+    pub fenced: Range<usize>,
+}
+
+/// What a document holds for the linter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Document {
+    pub blocks: Vec<Block>,
+    /// Where each HTML comment outside the code blocks starts (its `<!--`).
+    pub comments: Vec<usize>,
+}
+
+/// The shell blocks of `text` (see [`read`]).
+pub fn shell_blocks(text: &str) -> Vec<Block> {
+    read(text).blocks
 }
 
 /// The shell blocks of `text`: `sh`, `bash`, `shell`, `zsh` (scripts), `console`,
 /// `shell-session` (prompts and output), and blocks without a language whose lines start
-/// with `docker`/`podman` (a script) or with a prompt (a session).
-pub fn shell_blocks(text: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    let mut open: Option<(char, usize, String, usize)> = None;
+/// with `docker`/`podman` (a script) or with a prompt (a session); and its HTML comments.
+pub fn read(text: &str) -> Document {
+    let mut out = Document::default();
+    let mut open: Option<(char, usize, String, usize, usize)> = None;
+    let mut in_comment = false;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let line_start = offset;
         offset += line.len();
+        if in_comment {
+            in_comment = !line.contains("-->");
+            continue;
+        }
+        if open.is_none()
+            && let Some(at) = comment_start(line)
+        {
+            out.comments.push(line_start + at);
+            in_comment = !line[at..].contains("-->");
+            continue;
+        }
         let Some((fence_char, len, info)) = fence(line) else {
             continue;
         };
         match &open {
-            None => open = Some((fence_char, len, info.to_string(), offset)),
-            Some((c, n, _, _)) if *c == fence_char && len >= *n && info.trim().is_empty() => {
-                let (_, _, info, content_start) = open.take().unwrap_or_default();
+            None => open = Some((fence_char, len, info.to_string(), line_start, offset)),
+            Some((c, n, _, _, _)) if *c == fence_char && len >= *n && info.trim().is_empty() => {
+                let (_, _, info, fence_start, content_start) = open.take().unwrap_or_default();
                 let content = content_start..line_start;
                 if let Some(layout) = layout(&info, &text[content.clone()]) {
-                    out.push(Block { content, layout });
+                    out.blocks.push(Block {
+                        content,
+                        layout,
+                        fenced: fence_start..offset,
+                    });
                 }
             }
             Some(_) => {}
         }
     }
-    if let Some((_, _, info, content_start)) = open {
+    if let Some((_, _, info, fence_start, content_start)) = open {
         let content = content_start..text.len();
         if let Some(layout) = layout(&info, &text[content.clone()]) {
-            out.push(Block { content, layout });
+            out.blocks.push(Block {
+                content,
+                layout,
+                fenced: fence_start..text.len(),
+            });
         }
     }
     out
+}
+
+/// Where the `<!--` that starts an HTML comment block on `line` is.
+fn comment_start(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    (indent <= 3 && line[indent..].starts_with("<!--")).then_some(indent)
 }
 
 /// A fence line: its character, length and info string.
@@ -132,5 +179,35 @@ mod tests {
                 ("docker run b", Layout::Script),
             ]
         );
+    }
+
+    #[test]
+    fn html_comments_outside_blocks_are_found_and_hide_what_they_hold() {
+        let text = "<!-- a -->\n```sh\n<!-- code, not a comment -->\ndocker run a\n```\n   <!--\n```sh\ndocker run hidden\n```\n-->\n```sh\ndocker run b\n```\n    <!-- indented code -->\n";
+        let document = read(text);
+        let comments: Vec<&str> = document
+            .comments
+            .iter()
+            .map(|&at| text[at..].lines().next().unwrap_or(""))
+            .collect();
+        assert_eq!(comments, ["<!-- a -->", "<!--"]);
+        let blocks: Vec<(&str, &str)> = document
+            .blocks
+            .iter()
+            .map(|b| (&text[b.content.clone()], &text[b.fenced.clone()]))
+            .collect();
+        assert_eq!(
+            blocks,
+            [
+                (
+                    "<!-- code, not a comment -->\ndocker run a\n",
+                    "```sh\n<!-- code, not a comment -->\ndocker run a\n```\n"
+                ),
+                ("docker run b\n", "```sh\ndocker run b\n```\n"),
+            ]
+        );
+        // A comment never closed runs to the end: nothing after it is read.
+        assert!(read("<!--\n```sh\ndocker run x\n```\n").blocks.is_empty());
+        assert_eq!(read("<!-->\n```sh\ndocker run x\n```\n").blocks.len(), 1);
     }
 }

@@ -11,12 +11,15 @@ pub mod markdown;
 pub mod words;
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::comments::Comments;
 use crate::compose::load::LoadError;
 use crate::compose::model::Project;
 use crate::fs::FileSystem;
-use crate::source::Sources;
+use crate::source::{FileId, FileKind, Sources};
+use words::{Command, Layout};
 
 /// The rules that judge a project read from commands: the reference rules and suppression.
 /// Left out, for now, those that speak only of compose settings: `depends_on` (OLL012),
@@ -106,16 +109,7 @@ pub fn load(
     let mut sources = Sources::new();
     let id = sources.add(path.to_path_buf(), text);
     let src = sources.get(id).text.as_str();
-    let mut vars = HashMap::new();
-    let commands = match kind {
-        CommandFile::Shell => {
-            words::commands(id, src, 0..src.len(), words::Layout::Script, &mut vars)
-        }
-        CommandFile::Markdown => markdown::shell_blocks(src)
-            .into_iter()
-            .flat_map(|b| words::commands(id, src, b.content, b.layout, &mut vars))
-            .collect(),
-    };
+    let (commands, comments) = read(id, src, kind);
     let directory = path.parent().map(PathBuf::from).unwrap_or_default();
     let mut project = Project {
         name: path
@@ -133,5 +127,37 @@ pub fn load(
     // No compose document is written here: fixes that add compose structure have nowhere to go.
     let _ = project.written.set(Vec::new());
     docker::build(&mut project, src, &commands);
+    sources.record(id, FileKind::Commands, comments);
     Ok((project, sources))
+}
+
+/// The commands of `src` (the text of file `id`, a file of kind `kind`) and its comments:
+/// the shell's, and in Markdown the HTML comments outside the code blocks. A directive in a
+/// comment covers a whole command continued over several lines, and one before a Markdown
+/// block the whole block.
+pub fn read(id: FileId, src: &str, kind: CommandFile) -> (Vec<Command>, Comments) {
+    let mut vars = HashMap::new();
+    let mut commands = Vec::new();
+    let mut starts = Vec::new();
+    let mut units = Vec::new();
+    let mut read_region = |region: Range<usize>, layout: Layout, units: &mut Vec<_>| {
+        let reading = words::read(id, src, region, layout, &mut vars);
+        units.extend(reading.commands.iter().map(|c| c.span.start..c.span.end));
+        commands.extend(reading.commands);
+        starts.extend(reading.comments);
+    };
+    match kind {
+        CommandFile::Shell => read_region(0..src.len(), Layout::Script, &mut units),
+        CommandFile::Markdown => {
+            let document = markdown::read(src);
+            for block in document.blocks {
+                units.push(block.fenced.clone());
+                read_region(block.content, block.layout, &mut units);
+            }
+            starts.extend(document.comments);
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    (commands, Comments::InCommands { starts, units })
 }

@@ -38,6 +38,14 @@ pub enum Layout {
     Console,
 }
 
+/// What the reader found in a region: its commands, in order, and where each comment starts
+/// (the offset of its `#`; a comment runs to its line end).
+#[derive(Clone, Debug, Default)]
+pub struct Reading {
+    pub commands: Vec<Command>,
+    pub comments: Vec<usize>,
+}
+
 /// The commands of `region` of `src` (the bytes of file `file`), in order. Variables assigned
 /// earlier in the region are expanded; `vars` carries them from one region to the next (the
 /// blocks of one Markdown document run in one shell, as a reader follows them).
@@ -48,10 +56,23 @@ pub fn commands(
     layout: Layout,
     vars: &mut HashMap<String, Text>,
 ) -> Vec<Command> {
-    let mut out = Vec::new();
+    read(file, src, region, layout, vars).commands
+}
+
+/// [`commands`], with the comments the shell would skip: a `#` that starts a word, outside
+/// quotes, and in a terminal session only on a line with a prompt.
+pub fn read(
+    file: FileId,
+    src: &str,
+    region: Range<usize>,
+    layout: Layout,
+    vars: &mut HashMap<String, Text>,
+) -> Reading {
+    let mut reading = Reading::default();
     if src.get(region.clone()).is_none() {
-        return out;
+        return reading;
     }
+    let out = &mut reading.commands;
     let mut reader = Reader {
         file,
         src,
@@ -59,9 +80,10 @@ pub fn commands(
         end: region.end,
         vars,
         layout,
+        comments: &mut reading.comments,
     };
     match layout {
-        Layout::Script => reader.run(&mut out),
+        Layout::Script => reader.run(out),
         Layout::Console => {
             let mut line_start = region.start;
             while line_start < region.end {
@@ -71,7 +93,7 @@ pub fn commands(
                         // The command runs from after the prompt to the end of its line and
                         // the lines it continues onto.
                         reader.at = line_start + prompt;
-                        reader.run_one_line(&mut out);
+                        reader.run_one_line(out);
                         line_start = reader.at.max(line_end);
                     }
                     None => line_start = line_end,
@@ -79,7 +101,7 @@ pub fn commands(
             }
         }
     }
-    out
+    reading
 }
 
 fn text_line_end(src: &str, at: usize, end: usize) -> usize {
@@ -122,6 +144,8 @@ struct Reader<'a, 'v> {
     end: usize,
     vars: &'v mut HashMap<String, Text>,
     layout: Layout,
+    /// Where each comment read so far starts.
+    comments: &'v mut Vec<usize>,
 }
 
 /// What ended a word or a command.
@@ -185,6 +209,7 @@ impl Reader<'_, '_> {
                     return true;
                 }
                 Some('#') => {
+                    self.comments.push(self.at);
                     self.at = text_line_end(self.src, self.at, self.end);
                     self.finish(words, spans, out);
                     return true;
@@ -575,5 +600,35 @@ mod tests {
         assert_eq!(prompt_len("PS> docker"), Some(4));
         assert_eq!(prompt_len("docker run"), None);
         assert_eq!(prompt_len("CONTAINER ID   IMAGE"), None);
+    }
+
+    #[test]
+    fn comments_start_at_a_word_outside_quotes() {
+        let src = "# top\ndocker run a#b \"#\" '#' \\# img # end\n$ not a prompt # in a script\n";
+        let mut vars = HashMap::new();
+        let reading = super::read(FileId(0), src, 0..src.len(), Layout::Script, &mut vars);
+        let comments: Vec<&str> = reading
+            .comments
+            .iter()
+            .map(|&at| src[at..].lines().next().unwrap_or(""))
+            .collect();
+        assert_eq!(comments, ["# top", "# end", "# in a script"]);
+        assert_eq!(reading.commands[0].words[2].value, "a#b");
+
+        // In a session, output lines are not read, and `# ` before a command is a prompt.
+        let session = "$ docker ps # list\n# docker ps\n# output # more\n";
+        let reading = super::read(
+            FileId(0),
+            session,
+            0..session.len(),
+            Layout::Console,
+            &mut vars,
+        );
+        let comments: Vec<&str> = reading
+            .comments
+            .iter()
+            .map(|&at| &session[at..at + 6])
+            .collect();
+        assert_eq!(comments, ["# list", "# more"]);
     }
 }
