@@ -39,6 +39,39 @@ pub enum CommandFile {
     Markdown,
 }
 
+/// Which kinds of command file a run reads (the configuration's `sources`, `--sources`):
+/// every kind unless turned off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommandKinds {
+    pub shell: bool,
+    pub markdown: bool,
+}
+
+impl Default for CommandKinds {
+    fn default() -> Self {
+        CommandKinds::ALL
+    }
+}
+
+impl CommandKinds {
+    pub const ALL: CommandKinds = CommandKinds {
+        shell: true,
+        markdown: true,
+    };
+    /// Compose projects only.
+    pub const NONE: CommandKinds = CommandKinds {
+        shell: false,
+        markdown: false,
+    };
+
+    pub fn reads(&self, kind: CommandFile) -> bool {
+        match kind {
+            CommandFile::Shell => self.shell,
+            CommandFile::Markdown => self.markdown,
+        }
+    }
+}
+
 /// The kind of command file `path` is by its name; a file without extension is a script
 /// only with a shell shebang (see [`shebang_is_shell`]).
 pub fn kind_by_name(path: &Path) -> Option<CommandFile> {
