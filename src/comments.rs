@@ -18,12 +18,14 @@ pub enum Comments {
     /// The byte offset of each comment's `#`, in file order.
     At(Vec<usize>),
     /// A script's or Markdown document's: where each comment starts (a shell comment's `#`,
-    /// an HTML comment's `<!--`), in file order, and the stretches of text that a directive
-    /// covering one of their lines covers whole (a command continued over several lines, a
-    /// fenced block).
+    /// an HTML comment's `<!--`), in file order, and what a directive covers whole: the
+    /// command lines (the commands the shell reads as one line, continuations included; see
+    /// [`crate::commands::words::Reading::lines`]) and the fenced shell blocks (fence lines
+    /// included).
     InCommands {
         starts: Vec<usize>,
-        units: Vec<Range<usize>>,
+        command_lines: Vec<Range<usize>>,
+        blocks: Vec<Range<usize>>,
     },
 }
 
@@ -36,11 +38,19 @@ impl Comments {
         }
     }
 
-    /// The stretches a directive covers whole (none in compose and env files, where a
-    /// directive covers one line).
-    pub fn units(&self) -> &[Range<usize>] {
+    /// The command lines a `#` directive covers whole (none in compose and env files, where
+    /// a directive covers one line).
+    pub fn command_lines(&self) -> &[Range<usize>] {
         match self {
-            Comments::InCommands { units, .. } => units,
+            Comments::InCommands { command_lines, .. } => command_lines,
+            _ => &[],
+        }
+    }
+
+    /// The fenced blocks an HTML directive before them covers whole.
+    pub fn blocks(&self) -> &[Range<usize>] {
+        match self {
+            Comments::InCommands { blocks, .. } => blocks,
             _ => &[],
         }
     }

@@ -8,12 +8,13 @@
 //!   the `#`) it covers the next line that is neither blank nor only a comment.
 //! - `# composelint: disable-file=CODE[,CODE…] [-- reason]` anywhere covers the whole file.
 //!
-//! In a shell script the same comments cover whole commands: at the end of a command's last
-//! line, or alone on the line before it, a directive covers every line of a command continued
-//! over several. In a Markdown document an HTML comment `<!-- composelint: disable=… -->`
-//! alone on its line covers the fenced block that follows it (blank lines and other comments
-//! between them allowed), and `<!-- composelint: disable-file=… -->` the document; `#`
-//! comments inside a shell block work as in a script.
+//! In a shell script the same comments cover whole command lines: at the end of one, or alone
+//! on the line before it, a directive covers every line of what the shell reads as one line
+//! (commands joined by `&&`, `|`, `;` and the like, continued with `\`). In a Markdown
+//! document an HTML comment `<!-- composelint: disable=… -->` alone on its line covers the
+//! fenced block that follows it (blank lines and other comments between them allowed), and
+//! `<!-- composelint: disable-file=… -->` the document; `#` comments inside a shell block work
+//! as in a script.
 //!
 //! Comments are the ones the loader recorded as each file's parser found them, never found
 //! by a plain line scan (see [`crate::comments`]): in YAML a `#` starts a comment only at a
@@ -326,39 +327,48 @@ impl NextCodeLine {
     }
 }
 
-/// The stretches of lines a directive covers whole ([`crate::comments::Comments::units`]).
+/// What a directive covers whole in a script or document
+/// ([`crate::comments::Comments::command_lines`], [`crate::comments::Comments::blocks`]).
 struct Units {
-    /// The first and last 1-based line of each.
-    lines: Vec<(usize, usize)>,
+    /// The first and last 1-based line of each command line that runs over several lines.
+    commands: Vec<(usize, usize)>,
+    /// The same of each fenced block.
+    blocks: Vec<(usize, usize)>,
 }
 
 impl Units {
     fn new(file: &SourceFile) -> Self {
-        let lines = file
-            .comments()
-            .units()
-            .iter()
-            .map(|u| {
-                let first = file.line_col(u.start).line;
-                // The last byte's line: a block's range ends after its line break.
-                let last = file.line_col(u.end.saturating_sub(1).max(u.start)).line;
-                (first, last)
-            })
-            .filter(|(first, last)| last > first)
-            .collect();
-        Units { lines }
+        let lines = |ranges: &[std::ops::Range<usize>]| -> Vec<(usize, usize)> {
+            ranges
+                .iter()
+                .map(|u| {
+                    let first = file.line_col(u.start).line;
+                    // The last byte's line: a block's range ends after its line break.
+                    let last = file.line_col(u.end.saturating_sub(1).max(u.start)).line;
+                    (first, last)
+                })
+                .filter(|(first, last)| last > first)
+                .collect()
+        };
+        Units {
+            commands: lines(file.comments().command_lines()),
+            blocks: lines(file.comments().blocks()),
+        }
     }
 
-    /// The lines a directive that covers `line` covers: those of the smallest stretch that
-    /// holds it, else the line alone (0 for none).
-    fn around(&self, line: usize) -> Scope {
-        let (first, last) = self
-            .lines
-            .iter()
-            .filter(|(first, last)| (*first..=*last).contains(&line))
-            .min_by_key(|(first, last)| last - first)
-            .copied()
-            .unwrap_or((line, line));
+    /// The lines a directive that covers `line` covers: a `#` directive, those of the command
+    /// line that runs over it; an HTML one, those of the block that starts on it; else the
+    /// line alone (0 for none).
+    fn around(&self, line: usize, html: bool) -> Scope {
+        let (first, last) = if html {
+            self.blocks.iter().find(|(first, _)| *first == line)
+        } else {
+            self.commands
+                .iter()
+                .find(|(first, last)| (*first..=*last).contains(&line))
+        }
+        .copied()
+        .unwrap_or((line, line));
         Scope::Lines { first, last }
     }
 }
@@ -442,7 +452,7 @@ fn parse_directive(
         } else {
             comment.line
         };
-        (units.around(line), "disable=")
+        (units.around(line, html), "disable=")
     } else {
         let word = rest.find(BLANKS).unwrap_or(rest.len());
         let (problem, span) = if word == 0 {
@@ -921,6 +931,19 @@ mod tests {
         let (codes, summary) = run(&[("start.sh", &script)], &all_enabled);
         assert_eq!(codes, ["OLL001"], "only `c` is reported");
         assert_eq!(summary.suppressed.len(), 2);
+    }
+
+    #[test]
+    fn a_directive_covers_commands_joined_on_one_command_line_but_not_a_block() {
+        let script = format!(
+            "{NET}# composelint: disable=OLL001\ndocker network create x && \\\n  docker run -d --network llm -e OLLAMA_BASE_URL=http://localhost:11434 --name a ghcr.io/open-webui/open-webui:main\n"
+        );
+        let (codes, _) = run(&[("start.sh", &script)], &all_enabled);
+        assert!(codes.is_empty(), "{codes:?}");
+        // A `#` directive last in a block has no command after it: it covers no block.
+        let doc = "```sh\ndocker network create llm\ndocker run -d --network llm --name ollama ollama/ollama\ndocker run -d --network llm -e OLLAMA_BASE_URL=http://localhost:11434 --name a ghcr.io/open-webui/open-webui:main\n# composelint: disable=OLL001\n```\n";
+        let (codes, _) = run(&[("README.md", doc)], &all_enabled);
+        assert_eq!(codes, ["CMP901", "OLL001"]);
     }
 
     #[test]

@@ -168,7 +168,7 @@ pub fn commands(data: &[u8]) {
                     rest.chars().take(4).collect::<String>()
                 );
             }
-            for unit in comments.units() {
+            for unit in comments.command_lines().iter().chain(comments.blocks()) {
                 check_span(text, Span::new(FileId(0), unit.start, unit.end), "unit");
             }
         }

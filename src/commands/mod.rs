@@ -161,31 +161,37 @@ pub fn load(
 
 /// The commands of `src` (the text of file `id`, a file of kind `kind`) and its comments:
 /// the shell's, and in Markdown the HTML comments outside the code blocks. A directive in a
-/// comment covers a whole command continued over several lines, and one before a Markdown
-/// block the whole block.
+/// comment covers a whole command line continued over several lines, and one before a
+/// Markdown block the whole block.
 pub fn read(id: FileId, src: &str, kind: CommandFile) -> (Vec<Command>, Comments) {
     let mut vars = HashMap::new();
     let mut commands = Vec::new();
     let mut starts = Vec::new();
-    let mut units = Vec::new();
-    let mut read_region = |region: Range<usize>, layout: Layout, units: &mut Vec<_>| {
+    let mut lines = Vec::new();
+    let mut blocks = Vec::new();
+    let mut read_region = |region: Range<usize>, layout: Layout| {
         let reading = words::read(id, src, region, layout, &mut vars);
-        units.extend(reading.commands.iter().map(|c| c.span.start..c.span.end));
         commands.extend(reading.commands);
         starts.extend(reading.comments);
+        lines.extend(reading.lines);
     };
     match kind {
-        CommandFile::Shell => read_region(0..src.len(), Layout::Script, &mut units),
+        CommandFile::Shell => read_region(0..src.len(), Layout::Script),
         CommandFile::Markdown => {
             let document = markdown::read(src);
             for block in document.blocks {
-                units.push(block.fenced.clone());
-                read_region(block.content, block.layout, &mut units);
+                blocks.push(block.fenced.clone());
+                read_region(block.content, block.layout);
             }
             starts.extend(document.comments);
         }
     }
     starts.sort_unstable();
     starts.dedup();
-    (commands, Comments::InCommands { starts, units })
+    let comments = Comments::InCommands {
+        starts,
+        command_lines: lines,
+        blocks,
+    };
+    (commands, comments)
 }

@@ -38,12 +38,15 @@ pub enum Layout {
     Console,
 }
 
-/// What the reader found in a region: its commands, in order, and where each comment starts
-/// (the offset of its `#`; a comment runs to its line end).
+/// What the reader found in a region: its commands, in order, where each comment starts
+/// (the offset of its `#`; a comment runs to its line end), and the command lines: the
+/// commands the shell reads as one line (joined by `;`, `&&`, `||`, `|`, `&` or a
+/// continuation), from the first byte of the first word to the last byte of the last.
 #[derive(Clone, Debug, Default)]
 pub struct Reading {
     pub commands: Vec<Command>,
     pub comments: Vec<usize>,
+    pub lines: Vec<Range<usize>>,
 }
 
 /// The commands of `region` of `src` (the bytes of file `file`), in order. Variables assigned
@@ -81,6 +84,7 @@ pub fn read(
         vars,
         layout,
         comments: &mut reading.comments,
+        lines: &mut reading.lines,
     };
     match layout {
         Layout::Script => reader.run(out),
@@ -146,6 +150,8 @@ struct Reader<'a, 'v> {
     layout: Layout,
     /// Where each comment read so far starts.
     comments: &'v mut Vec<usize>,
+    /// The command lines read so far.
+    lines: &'v mut Vec<Range<usize>>,
 }
 
 /// What ended a word or a command.
@@ -172,17 +178,22 @@ impl Reader<'_, '_> {
 
     /// Every command of the region.
     fn run(&mut self, out: &mut Vec<Command>) {
+        let mut first = out.len();
         while self.at < self.end {
             let before = self.at;
-            self.command(out);
+            if self.command(out) {
+                self.end_line(out, &mut first);
+            }
             if self.at == before {
                 self.at += self.peek().map_or(1, char::len_utf8);
             }
         }
+        self.end_line(out, &mut first);
     }
 
     /// The command that starts here, then nothing more (a console line).
     fn run_one_line(&mut self, out: &mut Vec<Command>) {
+        let mut first = out.len();
         loop {
             let before = self.at;
             let ended_line = self.command(out);
@@ -190,6 +201,15 @@ impl Reader<'_, '_> {
                 break;
             }
         }
+        self.end_line(out, &mut first);
+    }
+
+    /// Records the command line of the commands from `first` on, if any, and starts the next.
+    fn end_line(&mut self, out: &[Command], first: &mut usize) {
+        if let (Some(start), Some(end)) = (out.get(*first), out.last()) {
+            self.lines.push(start.span.start..end.span.end);
+        }
+        *first = out.len();
     }
 
     /// Reads one command; true when it ended at a newline (or the end).
@@ -630,5 +650,20 @@ mod tests {
             .map(|&at| &session[at..at + 6])
             .collect();
         assert_eq!(comments, ["# list", "# more"]);
+    }
+
+    #[test]
+    fn a_command_line_is_what_the_shell_reads_as_one_line() {
+        let src = "docker network create n && \\\n  docker run \\\n  img\nX=1\na; b # c\n";
+        let mut vars = HashMap::new();
+        let reading = super::read(FileId(0), src, 0..src.len(), Layout::Script, &mut vars);
+        let lines: Vec<&str> = reading.lines.iter().map(|r| &src[r.clone()]).collect();
+        assert_eq!(
+            lines,
+            [
+                "docker network create n && \\\n  docker run \\\n  img",
+                "a; b"
+            ]
+        );
     }
 }
