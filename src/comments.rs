@@ -6,6 +6,8 @@
 //! pass that reads comments (suppression directives) never parses a file again nor guesses
 //! which syntax it is written in.
 
+use std::ops::Range;
+
 /// The comments of one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Comments {
@@ -15,6 +17,16 @@ pub enum Comments {
     Unknown,
     /// The byte offset of each comment's `#`, in file order.
     At(Vec<usize>),
+    /// A script's or Markdown document's: where each comment starts (a shell comment's `#`,
+    /// an HTML comment's `<!--`), in file order, and what a directive covers whole: the
+    /// command lines (the commands the shell reads as one line, continuations included; see
+    /// [`crate::commands::words::Reading::lines`]) and the fenced shell blocks (fence lines
+    /// included).
+    InCommands {
+        starts: Vec<usize>,
+        command_lines: Vec<Range<usize>>,
+        blocks: Vec<Range<usize>>,
+    },
 }
 
 impl Comments {
@@ -22,18 +34,40 @@ impl Comments {
     pub fn starts(&self) -> Option<&[usize]> {
         match self {
             Comments::Unknown => None,
-            Comments::At(starts) => Some(starts),
+            Comments::At(starts) | Comments::InCommands { starts, .. } => Some(starts),
+        }
+    }
+
+    /// The command lines a `#` directive covers whole (none in compose and env files, where
+    /// a directive covers one line).
+    pub fn command_lines(&self) -> &[Range<usize>] {
+        match self {
+            Comments::InCommands { command_lines, .. } => command_lines,
+            _ => &[],
+        }
+    }
+
+    /// The fenced blocks an HTML directive before them covers whole.
+    pub fn blocks(&self) -> &[Range<usize>] {
+        match self {
+            Comments::InCommands { blocks, .. } => blocks,
+            _ => &[],
         }
     }
 }
 
-/// Where the comment starting at `start` ends: at its line end, a `\r` before the `\n` left
-/// out.
+/// Where the comment starting at `start` ends: a `#` comment at its line end, a `\r` before
+/// the `\n` left out; an HTML comment (`<!--`) after its `-->`, or at the end of the text.
 pub fn comment_end(text: &str, start: usize) -> usize {
-    let mut end = text
-        .get(start..)
-        .and_then(|rest| rest.find('\n'))
-        .map_or(text.len(), |n| start + n);
+    let rest = text.get(start..).unwrap_or("");
+    if rest.starts_with("<!--") {
+        // `<!-->` and `<!--->` are whole comments (CommonMark 0.31 §6.6).
+        return rest
+            .get(2..)
+            .and_then(|r| r.find("-->"))
+            .map_or(text.len(), |n| start + 2 + n + 3);
+    }
+    let mut end = rest.find('\n').map_or(text.len(), |n| start + n);
     if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
         end -= 1;
     }

@@ -62,6 +62,8 @@ pub enum FileKind {
     Dockerfile,
     /// A YAML file bind-mounted into a service, read for the URLs an app takes from it.
     MountedConfig,
+    /// A shell script or Markdown document whose Docker commands were read.
+    Commands,
 }
 
 /// One file's text, read once; every span into it is a byte range.

@@ -8,10 +8,21 @@
 //!   the `#`) it covers the next line that is neither blank nor only a comment.
 //! - `# composelint: disable-file=CODE[,CODE…] [-- reason]` anywhere covers the whole file.
 //!
+//! In a shell script the same comments (in cmd, `REM composelint: …` or `:: composelint: …`)
+//! cover whole command lines: at the end of one, or alone
+//! on the line before it, a directive covers every line of what the shell reads as one line
+//! (commands joined by `&&`, `|`, `;` and the like, continued with `\`). In a Markdown
+//! document an HTML comment `<!-- composelint: disable=… -->` alone on its line covers the
+//! fenced block that follows it (blank lines and other comments between them allowed), and
+//! `<!-- composelint: disable-file=… -->` the document; `#` comments inside a shell block work
+//! as in a script.
+//!
 //! Comments are the ones the loader recorded as each file's parser found them, never found
 //! by a plain line scan (see [`crate::comments`]): in YAML a `#` starts a comment only at a
 //! line start or after a blank and outside every scalar (quoted, plain or block); in an env
-//! file it is any `#` outside the keys and values the dotenv parser read. A file that does
+//! file it is any `#` outside the keys and values the dotenv parser read; in a script, a `#`
+//! that starts a word outside quotes, and in Markdown an HTML comment block outside the code
+//! blocks (see [`crate::commands`]). A file that does
 //! not parse has no reliable comments and therefore no directives, which is why CMP001 and
 //! CMP007 cannot be suppressed; CMP900 and CMP901 cannot be either, so a directive cannot
 //! hide its own mistakes.
@@ -77,10 +88,11 @@ pub fn apply(
         };
         let comments = comment_lines(file, starts);
         let next_lines = NextCodeLine::new(file, &comments);
+        let units = Units::new(file);
         for comment in &comments {
-            match parse_directive(file, comment, &next_lines) {
+            match parse_directive(file, comment, &next_lines, &units) {
                 None => {}
-                Some(Err(m)) => problems.push(cmp900::malformed(&m.problem, m.span)),
+                Some(Err(m)) => problems.push(cmp900::malformed(&m.problem, m.span, m.html)),
                 Some(Ok(d)) => directives.push(d),
             }
         }
@@ -99,7 +111,11 @@ pub fn apply(
     let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::new();
     for (i, d) in directives.iter().enumerate() {
         match d.scope {
-            Scope::Line(line) => by_line.entry((d.file, line)).or_default().push(i),
+            Scope::Lines { first, last } => {
+                for line in first..=last {
+                    by_line.entry((d.file, line)).or_default().push(i);
+                }
+            }
             Scope::File => by_file.entry(d.file).or_default().push(i),
         }
     }
@@ -206,15 +222,41 @@ fn unused(d: &Directive, file: &SourceFile, enabled: &dyn Fn(&str) -> bool) -> O
 
 const MARKER: &str = "composelint:";
 
-/// One comment: from its `#` to the end of its line (a `\r` before the `\n` excluded).
+/// What separates the words of a directive (an HTML comment's may hold line breaks).
+const BLANKS: [char; 4] = [' ', '\t', '\r', '\n'];
+
+/// One comment: from its `#` to the end of its line (a `\r` before the `\n` excluded), or
+/// from its `<!--` to the end of its `-->`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Comment {
     start: usize,
     end: usize,
     /// 1-based line.
     line: usize,
+    /// The line it ends on (an HTML comment may run over several).
+    last_line: usize,
     /// Only blanks (or a BOM) before the `#` on its line.
     own_line: bool,
+}
+
+impl Comment {
+    /// What opens and closes the comment's text.
+    fn delimiters(&self, file: &SourceFile) -> (&'static str, &'static str) {
+        let text = file.text.get(self.start..self.end).unwrap_or("");
+        if text.starts_with("<!--") && text.len() >= "<!---->".len() && text.ends_with("-->") {
+            ("<!--", "-->")
+        } else if text.starts_with("<!--") {
+            // An HTML comment that is never closed runs to the end of the document.
+            ("<!--", "")
+        } else if text.starts_with("::") {
+            // cmd's comments: `:: …` (a label no `goto` reaches) and `REM …`.
+            ("::", "")
+        } else if text.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("rem")) {
+            ("REM", "")
+        } else {
+            ("#", "")
+        }
+    }
 }
 
 /// The comments starting at `starts` (each at its `#`), with their lines.
@@ -224,10 +266,12 @@ fn comment_lines(file: &SourceFile, starts: &[usize]) -> Vec<Comment> {
         .map(|&start| {
             let line = file.line_col(start).line;
             let before = file.text.get(file.line_start(line)..start).unwrap_or("");
+            let end = comment_end(&file.text, start);
             Comment {
                 start,
-                end: comment_end(&file.text, start),
+                end,
                 line,
+                last_line: file.line_col(end).line.max(line),
                 own_line: alone_on_line(before),
             }
         })
@@ -262,7 +306,7 @@ impl NextCodeLine {
         let comment_lines: HashSet<usize> = comments
             .iter()
             .filter(|c| c.own_line)
-            .map(|c| c.line)
+            .flat_map(|c| c.line..=c.last_line)
             .collect();
         let count = file.line_count();
         let mut next = vec![None; count + 2];
@@ -289,10 +333,59 @@ impl NextCodeLine {
     }
 }
 
+/// What a directive covers whole in a script or document
+/// ([`crate::comments::Comments::command_lines`], [`crate::comments::Comments::blocks`]).
+struct Units {
+    /// The first and last 1-based line of each command line that runs over several lines.
+    commands: Vec<(usize, usize)>,
+    /// The same of each fenced block.
+    blocks: Vec<(usize, usize)>,
+}
+
+impl Units {
+    fn new(file: &SourceFile) -> Self {
+        let lines = |ranges: &[std::ops::Range<usize>]| -> Vec<(usize, usize)> {
+            ranges
+                .iter()
+                .map(|u| {
+                    let first = file.line_col(u.start).line;
+                    // The last byte's line: a block's range ends after its line break.
+                    let last = file.line_col(u.end.saturating_sub(1).max(u.start)).line;
+                    (first, last)
+                })
+                .filter(|(first, last)| last > first)
+                .collect()
+        };
+        Units {
+            commands: lines(file.comments().command_lines()),
+            blocks: lines(file.comments().blocks()),
+        }
+    }
+
+    /// The lines a directive that covers `line` covers: a `#` directive, those of the command
+    /// line that runs over it; an HTML one, those of the block that starts on it; else the
+    /// line alone (0 for none).
+    fn around(&self, line: usize, html: bool) -> Scope {
+        let (first, last) = if html {
+            self.blocks.iter().find(|(first, _)| *first == line)
+        } else {
+            self.commands
+                .iter()
+                .find(|(first, last)| (*first..=*last).contains(&line))
+        }
+        .copied()
+        .unwrap_or((line, line));
+        Scope::Lines { first, last }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Scope {
-    /// Findings whose primary span starts on this 1-based line.
-    Line(usize),
+    /// Findings whose primary span starts on one of these 1-based lines (0 for none).
+    Lines {
+        first: usize,
+        last: usize,
+    },
     File,
 }
 
@@ -331,6 +424,8 @@ struct Directive {
 struct Malformed {
     problem: String,
     span: Span,
+    /// Written as an HTML comment (in Markdown).
+    html: bool,
 }
 
 /// The directive in `comment`: None when the comment is not one, Err when it is malformed.
@@ -338,10 +433,15 @@ fn parse_directive(
     file: &SourceFile,
     comment: &Comment,
     next_lines: &NextCodeLine,
+    units: &Units,
 ) -> Option<Result<Directive, Malformed>> {
-    let text = file.text.get(comment.start..comment.end)?;
-    let blanks = |s: &str| s.len() - s.trim_start_matches([' ', '\t']).len();
-    let mut pos = 1 + blanks(text.get(1..)?);
+    let (opener, closer) = comment.delimiters(file);
+    let html = opener == "<!--";
+    let whole = file.text.get(comment.start..comment.end)?;
+    // The comment's text, its closer left out (an HTML comment may hold line breaks).
+    let text = whole.get(..whole.len() - closer.len())?;
+    let blanks = |s: &str| s.len() - s.trim_start_matches(BLANKS).len();
+    let mut pos = opener.len() + blanks(text.get(opener.len()..)?);
     if !text.get(pos..)?.starts_with(MARKER) {
         return None;
     }
@@ -354,13 +454,13 @@ fn parse_directive(
         (Scope::File, "disable-file=")
     } else if rest.starts_with("disable=") {
         let line = if comment.own_line {
-            next_lines.after(comment.line).unwrap_or(0)
+            next_lines.after(comment.last_line).unwrap_or(0)
         } else {
             comment.line
         };
-        (Scope::Line(line), "disable=")
+        (units.around(line, html), "disable=")
     } else {
-        let word = rest.find([' ', '\t']).unwrap_or(rest.len());
+        let word = rest.find(BLANKS).unwrap_or(rest.len());
         let (problem, span) = if word == 0 {
             (
                 "nothing after `composelint:`".to_string(),
@@ -375,7 +475,11 @@ fn parse_directive(
                 at(pos, pos + word),
             )
         };
-        return Some(Err(Malformed { problem, span }));
+        return Some(Err(Malformed {
+            problem,
+            span,
+            html,
+        }));
     };
     pos += keyword.len();
     let tail = text.get(pos..)?;
@@ -383,7 +487,7 @@ fn parse_directive(
     let separator = tail
         .match_indices("--")
         .map(|(i, _)| i)
-        .find(|&i| i > 0 && tail.get(..i).is_some_and(|s| s.ends_with([' ', '\t'])));
+        .find(|&i| i > 0 && tail.get(..i).is_some_and(|s| s.ends_with(BLANKS)));
     let (list, reason) = match separator {
         Some(i) => (
             tail.get(..i)?,
@@ -416,12 +520,14 @@ fn parse_directive(
             return Some(Err(Malformed {
                 problem,
                 span: where_,
+                html,
             }));
         }
-        if token.contains([' ', '\t']) {
+        if token.contains(BLANKS) {
             return Some(Err(Malformed {
                 problem: "codes are separated by `,` and the reason follows ` -- `".into(),
                 span,
+                html,
             }));
         }
         let status = match rules::RULES
@@ -439,7 +545,11 @@ fn parse_directive(
             used: false,
         });
     }
-    let trimmed_end = comment.start + text.trim_end().len();
+    let trimmed_end = if closer.is_empty() {
+        comment.start + text.trim_end().len()
+    } else {
+        comment.end
+    };
     Some(Ok(Directive {
         file: file.id,
         comment: file.span(comment.start, trimmed_end),
@@ -450,16 +560,17 @@ fn parse_directive(
     }))
 }
 
-/// The bytes deleting `comment` removes: its whole line (with the line break) when it stands
-/// alone, else the comment and the blanks before it.
+/// The bytes deleting `comment` removes: its whole lines (with the line break) when it stands
+/// alone on them, else the comment and the blanks before it.
 fn removal(file: &SourceFile, comment: &Comment) -> Span {
-    if comment.own_line {
+    let next_line = file.line_start(comment.last_line + 1).max(comment.end);
+    let after = file.text.get(comment.end..next_line).unwrap_or("");
+    if comment.own_line && after.trim_matches(BLANKS).is_empty() {
         let mut start = file.line_start(comment.line);
         if start == 0 && file.text.starts_with('\u{feff}') {
             start = '\u{feff}'.len_utf8();
         }
-        let end = file.line_start(comment.line + 1).max(comment.end);
-        return file.span(start, end);
+        return file.span(start, next_line);
     }
     let before = file.text.get(..comment.start).unwrap_or("");
     let start = before.trim_end_matches([' ', '\t']).len();
@@ -564,16 +675,17 @@ mod tests {
         let f = file(text);
         let comments = yaml_comments(&f).unwrap();
         let next = NextCodeLine::new(&f, &comments);
+        let units = Units::new(&f);
         comments
             .iter()
-            .find_map(|c| parse_directive(&f, c, &next))
+            .find_map(|c| parse_directive(&f, c, &next, &units))
             .expect("a directive")
     }
 
     #[test]
     fn directives_with_codes_scope_and_reason() {
         let d = directive("a: 1  # composelint: disable=OLL003, oll009 -- proxied\n").unwrap();
-        assert_eq!(d.scope, Scope::Line(1));
+        assert_eq!(d.scope, Scope::Lines { first: 1, last: 1 });
         assert_eq!(d.reason.as_deref(), Some("proxied"));
         let codes: Vec<(&str, Status)> = d
             .codes
@@ -601,9 +713,13 @@ mod tests {
     #[test]
     fn an_own_line_directive_covers_the_next_code_line() {
         let d = directive("a: 1\n  # composelint: disable=OLL001\n\n  # other\nb: 2\n").unwrap();
-        assert_eq!(d.scope, Scope::Line(5));
+        assert_eq!(d.scope, Scope::Lines { first: 5, last: 5 });
         let d = directive("a: 1\n# composelint: disable=OLL001\n").unwrap();
-        assert_eq!(d.scope, Scope::Line(0), "nothing follows: covers no line");
+        assert_eq!(
+            d.scope,
+            Scope::Lines { first: 0, last: 0 },
+            "nothing follows: covers no line"
+        );
     }
 
     #[test]
@@ -625,7 +741,7 @@ mod tests {
         let f = file("a: 1 # checked by composelint: disable=nothing\n");
         let comments = yaml_comments(&f).unwrap();
         let next = NextCodeLine::new(&f, &comments);
-        assert!(parse_directive(&f, &comments[0], &next).is_none());
+        assert!(parse_directive(&f, &comments[0], &next, &Units::new(&f)).is_none());
     }
 
     /// Lints an in-memory project and runs the pass again over the rules' raw findings with
@@ -778,5 +894,154 @@ mod tests {
         // The as-written trees (many times a file's size) are parsed for fixes that add
         // structure, none of which this project needs, and never for comments.
         assert!(linted[0].project.written.get().is_none());
+    }
+
+    /// The directives of a script or Markdown document, as the commands reader records its
+    /// comments.
+    fn command_directives(path: &str, text: &str) -> Vec<Result<Directive, Malformed>> {
+        let mut sources = Sources::new();
+        let id = sources.add(PathBuf::from(path), text.to_string());
+        let kind = crate::commands::kind_by_name(std::path::Path::new(path)).expect("a kind");
+        let (_, comments) = crate::commands::read(id, text, kind);
+        sources.record(id, crate::source::FileKind::Commands, comments);
+        let f = sources.get(id);
+        let comments = comment_lines(f, f.comments().starts().expect("known"));
+        let next = NextCodeLine::new(f, &comments);
+        let units = Units::new(f);
+        comments
+            .iter()
+            .filter_map(|c| parse_directive(f, c, &next, &units))
+            .collect()
+    }
+
+    const NET: &str =
+        "docker network create llm\ndocker run -d --network llm --name ollama ollama/ollama\n";
+
+    #[test]
+    fn in_a_script_a_directive_covers_the_whole_command() {
+        let script = format!(
+            "{NET}# composelint: disable=OLL001 -- forwarded\ndocker run -d --network llm \\\n  -e OLLAMA_BASE_URL=http://localhost:11434 \\\n  --name a ghcr.io/open-webui/open-webui:main\ndocker run -d --network llm \\\n  -e OLLAMA_BASE_URL=http://localhost:11434 \\\n  --name b ghcr.io/open-webui/open-webui:main # composelint: disable=OLL001\necho '# composelint: disable=OLL001'\ndocker run -d --network llm -e OLLAMA_BASE_URL=http://localhost:11434 --name c ghcr.io/open-webui/open-webui:main\n"
+        );
+        let scopes: Vec<Scope> = command_directives("start.sh", &script)
+            .into_iter()
+            .map(|d| d.expect("well-formed").scope)
+            .collect();
+        assert_eq!(
+            scopes,
+            [
+                Scope::Lines { first: 4, last: 6 },
+                Scope::Lines { first: 7, last: 9 }
+            ],
+            "the quoted one is no comment"
+        );
+        let (codes, summary) = run(&[("start.sh", &script)], &all_enabled);
+        assert_eq!(codes, ["OLL001"], "only `c` is reported");
+        assert_eq!(summary.suppressed.len(), 2);
+    }
+
+    #[test]
+    fn in_powershell_and_cmd_their_own_comments_hold_directives() {
+        let url = "-e OLLAMA_BASE_URL=http://localhost:11434";
+        let ps = format!(
+            "{NET}# composelint: disable=OLL001\ndocker run -d --network llm `\n  {url} --name a ghcr.io/open-webui/open-webui:main\n"
+        );
+        let (codes, summary) = run(&[("start.ps1", &ps)], &all_enabled);
+        assert!(codes.is_empty(), "{codes:?}");
+        assert_eq!(summary.suppressed.len(), 1);
+        for comment in [
+            "REM composelint: disable=OLL001",
+            ":: composelint: disable=OLL001",
+        ] {
+            let bat = format!(
+                "{NET}{comment}\ndocker run -d --network llm ^\n  {url} --name a ghcr.io/open-webui/open-webui:main\n"
+            );
+            let (codes, summary) = run(&[("start.cmd", &bat)], &all_enabled);
+            assert!(codes.is_empty(), "{comment}: {codes:?}");
+            assert_eq!(summary.suppressed.len(), 1, "{comment}");
+        }
+        // In a Makefile, make's own comment line before a recipe line.
+        let make = format!(
+            "up:\n\tdocker network create llm\n\tdocker run -d --network llm --name ollama ollama/ollama\n# composelint: disable=OLL001\n\tdocker run -d --network llm {url} --name a ghcr.io/open-webui/open-webui:main\n"
+        );
+        let (codes, summary) = run(&[("Makefile", &make)], &all_enabled);
+        assert!(codes.is_empty(), "{codes:?}");
+        assert_eq!(summary.suppressed.len(), 1);
+        // A REM that names no rule is reported like a `#` one.
+        let bat = format!("{NET}rem composelint: disable=OLL999\n");
+        let (codes, _) = run(&[("start.bat", &bat)], &all_enabled);
+        assert_eq!(codes, ["CMP900"]);
+    }
+
+    #[test]
+    fn a_directive_covers_commands_joined_on_one_command_line_but_not_a_block() {
+        let script = format!(
+            "{NET}# composelint: disable=OLL001\ndocker network create x && \\\n  docker run -d --network llm -e OLLAMA_BASE_URL=http://localhost:11434 --name a ghcr.io/open-webui/open-webui:main\n"
+        );
+        let (codes, _) = run(&[("start.sh", &script)], &all_enabled);
+        assert!(codes.is_empty(), "{codes:?}");
+        // A `#` directive last in a block has no command after it: it covers no block.
+        let doc = "```sh\ndocker network create llm\ndocker run -d --network llm --name ollama ollama/ollama\ndocker run -d --network llm -e OLLAMA_BASE_URL=http://localhost:11434 --name a ghcr.io/open-webui/open-webui:main\n# composelint: disable=OLL001\n```\n";
+        let (codes, _) = run(&[("README.md", doc)], &all_enabled);
+        assert_eq!(codes, ["CMP901", "OLL001"]);
+    }
+
+    #[test]
+    fn in_markdown_an_html_comment_covers_the_next_block() {
+        let doc = format!(
+            "```sh\n{NET}```\n\n<!-- composelint: disable=OLL001 -- on purpose -->\n\n<!-- other -->\n```sh\ndocker run -d --network llm \\\n  -e OLLAMA_BASE_URL=http://localhost:11434 --name a ghcr.io/open-webui/open-webui:main\n```\n```sh\ndocker run -d --network llm -e OLLAMA_BASE_URL=http://localhost:11434 --name b ghcr.io/open-webui/open-webui:main\n```\n"
+        );
+        let directives = command_directives("README.md", &doc);
+        let d = directives[0].as_ref().expect("well-formed");
+        assert_eq!(d.scope, Scope::Lines { first: 9, last: 12 }, "the block");
+        assert_eq!(d.reason.as_deref(), Some("on purpose"));
+        assert_eq!(
+            &doc[d.comment.start..d.comment.end],
+            "<!-- composelint: disable=OLL001 -- on purpose -->"
+        );
+        let (codes, summary) = run(&[("README.md", &doc)], &all_enabled);
+        assert_eq!(
+            codes,
+            ["OLL001"],
+            "only `b`, in the next block, is reported"
+        );
+        assert_eq!(summary.suppressed.len(), 1);
+    }
+
+    #[test]
+    fn removing_an_html_directive_keeps_what_follows_it_on_its_line() {
+        let doc = "<!-- composelint: disable-file=OLL001 --> kept\n<!-- composelint: disable-file=OLL003 -->\r\nnext\n";
+        let removals: Vec<&str> = command_directives("a.md", doc)
+            .into_iter()
+            .map(|d| {
+                let r = d.expect("well-formed").removal;
+                &doc[r.start..r.end]
+            })
+            .collect();
+        assert_eq!(
+            removals,
+            [
+                "<!-- composelint: disable-file=OLL001 -->",
+                "<!-- composelint: disable-file=OLL003 -->\r\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn html_directives_that_do_not_read_are_findings_with_html_help() {
+        for (doc, at) in [
+            (
+                "<!-- composelint: disable=OLL001 OLL003 -->\n",
+                "OLL001 OLL003",
+            ),
+            ("<!-- composelint: -->\n", "composelint:"),
+            (
+                "<!-- composelint: disable=OLL001\n\nnever closed\n",
+                "OLL001\n\nnever closed",
+            ),
+        ] {
+            let e = command_directives("a.md", doc).remove(0).expect_err(doc);
+            assert_eq!(&doc[e.span.start..e.span.end], at, "{doc}");
+            assert!(e.html);
+        }
     }
 }

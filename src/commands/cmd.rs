@@ -70,6 +70,13 @@ impl ReadCommand for Reader<'_, '_, Cmd<'_>> {
     fn command(&mut self, out: &mut Vec<Command>) -> bool {
         let start = self.cur.at;
         let end = logical_line_end(self.shell.src, start, self.cur.end);
+        // A comment line (`REM …`, `:: …`): recorded where it starts, for directives.
+        let written = &self.shell.src[start..end];
+        let lead = written.len() - written.trim_start_matches([' ', '\t', '@']).len();
+        let rest = &written[lead..];
+        if rest.starts_with("::") || is_rem(rest) {
+            self.comments.push(start + lead);
+        }
         let line = self.expand_percents(start..end);
         self.cur.at = end;
         for command in split(&line, &mut self.shell.depth) {

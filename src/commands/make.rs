@@ -19,10 +19,11 @@ use crate::source::{FileId, Span};
 use crate::text::{Origin, Text};
 
 use super::posix::Posix;
-use super::words::{Command, Input, Layout, Made, Shell, Variables, matching, read};
+use super::words::{Input, Layout, Made, Reading, Shell, Variables, matching, read};
 
-/// The commands of the recipes of Makefile `src` (the bytes of file `file`).
-pub(super) fn commands(file: FileId, src: &str) -> Vec<Command> {
+/// The commands of the recipes of Makefile `src` (the bytes of file `file`), the comments
+/// of make and of the recipes' shells, and the recipes' command lines.
+pub(super) fn reading(file: FileId, src: &str) -> Reading {
     let makefile = read_makefile(file, src);
     let variables = Expander {
         file,
@@ -39,7 +40,10 @@ pub(super) fn commands(file: FileId, src: &str) -> Vec<Command> {
             environment.export(name.clone(), Some(value));
         }
     }
-    let mut out = Vec::new();
+    let mut out = Reading {
+        comments: makefile.comments.clone(),
+        ..Reading::default()
+    };
     for line in &makefile.recipe_lines {
         let mut made = Made::default();
         for part in line {
@@ -48,15 +52,19 @@ pub(super) fn commands(file: FileId, src: &str) -> Vec<Command> {
         let len = made.text.value.len();
         // Each recipe line runs in a shell of its own.
         let mut shell_variables = environment.clone();
-        out.extend(read(
+        let reading = read(
             Input::Made { file, made: &made },
             0..len,
             Layout::Recipe,
             &mut shell_variables,
             Shell::Posix,
             Posix,
-        ));
+        );
+        out.commands.extend(reading.commands);
+        out.comments.extend(reading.comments);
+        out.lines.extend(reading.lines);
     }
+    out.comments.sort_unstable();
     out
 }
 
@@ -81,6 +89,8 @@ struct Makefile {
     exported: HashMap<String, bool>,
     /// `.EXPORT_ALL_VARIABLES:` is a target.
     export_all: bool,
+    /// Where each comment line of make's own starts (its `#`).
+    comments: Vec<usize>,
 }
 
 fn read_makefile(file: FileId, src: &str) -> Makefile {
@@ -110,7 +120,9 @@ fn read_makefile(file: FileId, src: &str) -> Makefile {
         }
         let trimmed = content.trim_start();
         let directive = trimmed.split_whitespace().next().unwrap_or_default();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
+        if trimmed.starts_with('#') {
+            makefile.comments.push(at + (content.len() - trimmed.len()));
+        } else if trimmed.is_empty() {
         } else if directive == "define" {
             in_define = true;
             in_rule = false;
@@ -438,8 +450,8 @@ mod tests {
         assert!(exported(&commands_of("A = 1\nup:\n\tdocker ps\n")[0]).is_empty());
     }
 
-    fn commands_of(src: &str) -> Vec<Command> {
-        commands(FileId(0), src)
+    fn commands_of(src: &str) -> Vec<crate::commands::words::Command> {
+        reading(FileId(0), src).commands
     }
 
     fn words(src: &str) -> Vec<Vec<String>> {

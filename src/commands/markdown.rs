@@ -1,8 +1,13 @@
-//! The fenced code blocks of a Markdown document that hold commands.
+//! The fenced code blocks of a Markdown document that hold commands, and its HTML comments.
 //!
 //! A fence is a line of three or more backquotes or tildes, indented at most three spaces
 //! (CommonMark §4.5); the block ends at a fence of the same character at least as long, or at
 //! the end of the document. The first word of the info string names the language.
+//!
+//! An HTML comment is an HTML block that starts with `<!--` (indented at most three spaces)
+//! and ends at the end of the first line that holds `-->`, or at the end of the document
+//! (CommonMark 0.31 §4.6, condition 2). Nothing inside one is a fence: a block commented out
+//! (`<!--` … ```` ```sh ```` … `-->`) is not read.
 
 use std::ops::Range;
 
@@ -15,6 +20,21 @@ pub struct Block {
     pub content: Range<usize>,
     pub shell: Shell,
     pub layout: Layout,
+    /// The whole block: from its opening fence line to the end of its closing one.
+    pub fenced: Range<usize>,
+}
+
+/// What a document holds for the linter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Document {
+    pub blocks: Vec<Block>,
+    /// Where each HTML comment outside the code blocks starts (its `<!--`).
+    pub comments: Vec<usize>,
+}
+
+/// The command blocks of `text` (see [`read`]).
+pub fn command_blocks(text: &str) -> Vec<Block> {
+    read(text).blocks
 }
 
 /// The command blocks of `text`: POSIX shell (`sh`, `bash`, `shell`, `zsh`; `console`,
@@ -22,40 +42,71 @@ pub struct Block {
 /// `ps1con`, `pwsh-session`, `powershell-session`), cmd (`cmd`, `bat`, `batch`, `batchfile`,
 /// `dos`; `doscon`), and blocks without a language whose lines start with a prompt or with
 /// `docker`/`podman`. A block of a shell's language whose lines start with that shell's
-/// prompt is a session.
-pub fn command_blocks(text: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    let mut open: Option<(char, usize, String, usize)> = None;
+/// prompt is a session. And the document's HTML comments.
+pub fn read(text: &str) -> Document {
+    let mut out = Document::default();
+    // An open fence: its character, length, info string, where its line starts and where
+    // its content starts.
+    let mut open: Option<(char, usize, String, usize, usize)> = None;
+    let mut in_comment = false;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let line_start = offset;
         offset += line.len();
+        if in_comment {
+            in_comment = !line.contains("-->");
+            continue;
+        }
+        if open.is_none()
+            && let Some(at) = comment_start(line)
+        {
+            out.comments.push(line_start + at);
+            in_comment = !line[at..].contains("-->");
+            continue;
+        }
         let Some((fence_char, len, info)) = fence(line) else {
             continue;
         };
         match &open {
-            None => open = Some((fence_char, len, info.to_string(), offset)),
-            Some((c, n, _, _)) if *c == fence_char && len >= *n && info.trim().is_empty() => {
-                let (_, _, info, content_start) = open.take().unwrap_or_default();
-                out.extend(block(&info, text, content_start..line_start));
+            None => open = Some((fence_char, len, info.to_string(), line_start, offset)),
+            Some((c, n, _, _, _)) if *c == fence_char && len >= *n && info.trim().is_empty() => {
+                let (_, _, info, fence_start, content_start) = open.take().unwrap_or_default();
+                out.blocks.extend(block(
+                    &info,
+                    text,
+                    content_start..line_start,
+                    fence_start..offset,
+                ));
             }
             Some(_) => {}
         }
     }
-    if let Some((_, _, info, content_start)) = open {
-        out.extend(block(&info, text, content_start..text.len()));
+    if let Some((_, _, info, fence_start, content_start)) = open {
+        out.blocks.extend(block(
+            &info,
+            text,
+            content_start..text.len(),
+            fence_start..text.len(),
+        ));
     }
     out
 }
 
 /// The block of commands `content` of `text` is, by its info string and its lines.
-fn block(info: &str, text: &str, content: Range<usize>) -> Option<Block> {
+fn block(info: &str, text: &str, content: Range<usize>, fenced: Range<usize>) -> Option<Block> {
     let (shell, layout) = kind(info, &text[content.clone()])?;
     Some(Block {
         content,
         shell,
         layout,
+        fenced,
     })
+}
+
+/// Where the `<!--` that starts an HTML comment block on `line` is.
+fn comment_start(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    (indent <= 3 && line[indent..].starts_with("<!--")).then_some(indent)
 }
 
 /// A fence line: its character, length and info string.
@@ -206,5 +257,35 @@ mod tests {
                 (Shell::PowerShell, Layout::Console),
             ]
         );
+    }
+
+    #[test]
+    fn html_comments_outside_blocks_are_found_and_hide_what_they_hold() {
+        let text = "<!-- a -->\n```sh\n<!-- code, not a comment -->\ndocker run a\n```\n   <!--\n```sh\ndocker run hidden\n```\n-->\n```sh\ndocker run b\n```\n    <!-- indented code -->\n";
+        let document = read(text);
+        let comments: Vec<&str> = document
+            .comments
+            .iter()
+            .map(|&at| text[at..].lines().next().unwrap_or(""))
+            .collect();
+        assert_eq!(comments, ["<!-- a -->", "<!--"]);
+        let blocks: Vec<(&str, &str)> = document
+            .blocks
+            .iter()
+            .map(|b| (&text[b.content.clone()], &text[b.fenced.clone()]))
+            .collect();
+        assert_eq!(
+            blocks,
+            [
+                (
+                    "<!-- code, not a comment -->\ndocker run a\n",
+                    "```sh\n<!-- code, not a comment -->\ndocker run a\n```\n"
+                ),
+                ("docker run b\n", "```sh\ndocker run b\n```\n"),
+            ]
+        );
+        // A comment never closed runs to the end: nothing after it is read.
+        assert!(read("<!--\n```sh\ndocker run x\n```\n").blocks.is_empty());
+        assert_eq!(read("<!-->\n```sh\ndocker run x\n```\n").blocks.len(), 1);
     }
 }

@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::comments::Comments;
 use crate::compose::issues::LoadIssue;
 use crate::compose::load::LoadError;
 use crate::compose::model::Project;
@@ -31,7 +32,7 @@ use crate::fs::FileSystem;
 use crate::net::Platform;
 use crate::source::{FileId, FileKind, Sources};
 
-use words::Variables;
+use words::{Command, Reading, Variables};
 pub use words::{Layout, Shell};
 
 /// The platform a project read from commands runs on when the user chose none: Docker
@@ -139,23 +140,8 @@ pub fn load(
     // text: its own copy.
     let src = reader.sources.get(id).text.clone();
     let src = src.as_str();
-    // A byte order mark (Windows editors write one) is no part of the first command.
-    let start = if src.starts_with('\u{feff}') { 3 } else { 0 };
-    // Each shell keeps its own variables: a document's bash and PowerShell blocks are
-    // alternatives, not one session.
-    let mut vars: HashMap<Shell, Variables> = HashMap::new();
-    let mut read = |shell: Shell, region: Range<usize>, layout: Layout| {
-        let vars = vars.entry(shell).or_default();
-        (shell, words::commands(id, src, region, shell, layout, vars))
-    };
-    let chunks: Vec<(Shell, Vec<words::Command>)> = match kind {
-        CommandFile::Script(shell) => vec![read(shell, start..src.len(), Layout::Script)],
-        CommandFile::Markdown => markdown::command_blocks(src)
-            .into_iter()
-            .map(|b| read(b.shell, b.content, b.layout))
-            .collect(),
-        CommandFile::Makefile => vec![(Shell::Posix, make::commands(id, src))],
-    };
+    let (chunks, comments) = read(id, src, kind);
+    reader.sources.record(id, FileKind::Commands, comments);
     // Commands run on Windows when every shell that runs Docker is Windows' own.
     let mut docker_shells = chunks
         .iter()
@@ -184,6 +170,65 @@ pub fn load(
     let mut env_files = |name: &str| read_env_file(&mut reader, &directory, name);
     docker::build(&mut project, src, &commands, &mut env_files);
     Ok((project, reader.sources))
+}
+
+/// The commands of `src` (the text of file `id`, a file of kind `kind`), by the shell each
+/// chunk is written for (a document's blocks may be written for several), and its comments:
+/// the shells' and make's, and in Markdown the HTML comments outside the code blocks. A
+/// directive in a comment covers a whole command line continued over several lines, and one
+/// before a Markdown block the whole block.
+pub fn read(id: FileId, src: &str, kind: CommandFile) -> (Vec<(Shell, Vec<Command>)>, Comments) {
+    // A byte order mark (Windows editors write one) is no part of the first command.
+    let start = if src.starts_with('\u{feff}') { 3 } else { 0 };
+    // Each shell keeps its own variables: a document's bash and PowerShell blocks are
+    // alternatives, not one session.
+    let mut vars: HashMap<Shell, Variables> = HashMap::new();
+    let mut read = |shell: Shell, region: Range<usize>, layout: Layout| {
+        let vars = vars.entry(shell).or_default();
+        (shell, words::reading(id, src, region, shell, layout, vars))
+    };
+    let mut blocks = Vec::new();
+    let mut html_comments = Vec::new();
+    let readings: Vec<(Shell, Reading)> = match kind {
+        CommandFile::Script(shell) => vec![read(shell, start..src.len(), Layout::Script)],
+        CommandFile::Markdown => {
+            let document = markdown::read(src);
+            html_comments = document.comments;
+            document
+                .blocks
+                .into_iter()
+                .map(|b| {
+                    blocks.push(b.fenced.clone());
+                    read(b.shell, b.content, b.layout)
+                })
+                .collect()
+        }
+        CommandFile::Makefile => vec![(Shell::Posix, make::reading(id, src))],
+    };
+    let mut starts = html_comments;
+    let mut command_lines = Vec::new();
+    let chunks: Vec<(Shell, Vec<Command>)> = readings
+        .into_iter()
+        .map(|(shell, reading)| {
+            starts.extend(reading.comments);
+            command_lines.extend(reading.lines);
+            (shell, reading.commands)
+        })
+        .collect();
+    // A directive is read from the file at the comment's start: one the shell read from
+    // text make or cmd made (`$(VAR)` holding a `#`) is no comment written there.
+    starts.retain(|&at| {
+        let rest = src.get(at..).unwrap_or_default();
+        rest.starts_with(['#', ':', 'R', 'r', '<'])
+    });
+    starts.sort_unstable();
+    starts.dedup();
+    let comments = Comments::InCommands {
+        starts,
+        command_lines,
+        blocks,
+    };
+    (chunks, comments)
 }
 
 /// The env file a `--env-file` names, relative to the file the command is written in (where
@@ -388,7 +433,7 @@ mod tests {
                     compared[0] += check(&src, &read);
                 }
             }
-            compared[1] += check(&src, &make::commands(FileId(0), &src));
+            compared[1] += check(&src, &make::reading(FileId(0), &src).commands);
             for block in markdown::command_blocks(&src) {
                 let mut vars = Variables::new();
                 let read = words::commands(

@@ -55,6 +55,7 @@ impl ReadCommand for Reader<'_, '_, Posix> {
                     return true;
                 }
                 Some('#') => {
+                    self.comment_here();
                     self.cur.at = self.cur.line_end();
                     self.finish(words, spans, out);
                     return true;

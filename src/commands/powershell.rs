@@ -141,7 +141,10 @@ impl ReadCommand for Reader<'_, '_, PowerShell> {
                     finish(self, out, words, spans);
                     return true;
                 }
-                '#' => self.skip_to_newline(),
+                '#' => {
+                    self.comment_here();
+                    self.skip_to_newline();
+                }
                 '<' if self.cur.peek_at(1) == Some('#') => {
                     self.cur.at = match self.cur.rest().find("#>") {
                         Some(i) => self.cur.at + i + 2,

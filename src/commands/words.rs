@@ -181,6 +181,18 @@ impl Variables {
     }
 }
 
+/// What a reader found in a region: its commands, in order; where each comment starts (in
+/// the file: the offset of its `#`, or of cmd's `REM` or `::`; a comment runs to its line
+/// end); and the command lines: the commands the shell reads as one line (joined by `;`,
+/// `&&`, `||`, `|`, `&` or a continuation), from the first byte of the first word to the
+/// last byte of the last.
+#[derive(Clone, Debug, Default)]
+pub struct Reading {
+    pub commands: Vec<Command>,
+    pub comments: Vec<usize>,
+    pub lines: Vec<Range<usize>>,
+}
+
 /// The commands of `region` of `src` (the bytes of file `file`), read as `shell` reads them,
 /// in order. Variables assigned earlier in the region are expanded; `vars` carries them from
 /// one region to the next (a Markdown document's blocks of one shell run in one session, as
@@ -193,8 +205,20 @@ pub fn commands(
     layout: Layout,
     vars: &mut Variables,
 ) -> Vec<Command> {
+    reading(file, src, region, shell, layout, vars).commands
+}
+
+/// [`commands`], with the comments and command lines.
+pub fn reading(
+    file: FileId,
+    src: &str,
+    region: Range<usize>,
+    shell: Shell,
+    layout: Layout,
+    vars: &mut Variables,
+) -> Reading {
     if src.get(region.clone()).is_none() {
-        return Vec::new();
+        return Reading::default();
     }
     let input = Input::File { file, src };
     match shell {
@@ -213,6 +237,8 @@ pub(super) struct Reader<'a, 'v, S> {
     pub layout: Layout,
     pub kind: Shell,
     pub shell: S,
+    /// Where each comment read so far starts, in the input.
+    pub comments: Vec<usize>,
 }
 
 /// How a shell reads its commands.
@@ -228,6 +254,11 @@ impl<S> Reader<'_, '_, S> {
     pub(super) fn emit(&self, words: Vec<Text>, spans: Vec<Span>) -> Option<Command> {
         Command::new(words, spans, self.kind, self.layout, self.vars)
     }
+
+    /// Records that a comment starts at the cursor.
+    pub(super) fn comment_here(&mut self) {
+        self.comments.push(self.cur.at);
+    }
 }
 
 impl<S> Reader<'_, '_, S>
@@ -236,7 +267,10 @@ where
 {
     /// Reads the command that starts at the cursor, and the others up to the end of its line
     /// (and of the lines it continues onto).
-    fn line(&mut self, out: &mut Vec<Command>) {
+    /// Returns the command line read: from the first byte of its first command to the last
+    /// of its last, if it holds any.
+    fn line(&mut self, out: &mut Vec<Command>) -> Option<Range<usize>> {
+        let first = out.len();
         loop {
             let before = self.cur.at;
             let ended_line = self.command(out);
@@ -244,6 +278,9 @@ where
                 break;
             }
         }
+        let (start, end) = (out.get(first)?, out.last()?);
+        (start.span.file == end.span.file && start.span.start <= end.span.end)
+            .then_some(start.span.start..end.span.end)
     }
 }
 
@@ -256,7 +293,7 @@ pub(super) fn read<'a, S>(
     vars: &mut Variables,
     shell: Shell,
     state: S,
-) -> Vec<Command>
+) -> Reading
 where
     for<'v> Reader<'a, 'v, S>: ReadCommand,
 {
@@ -267,15 +304,17 @@ where
         layout,
         kind: shell,
         shell: state,
+        comments: Vec::new(),
     };
     let mut out = Vec::new();
+    let mut lines = Vec::new();
     match layout {
         Layout::Script | Layout::Recipe => loop {
             let before = reader.cur.at;
             if before >= end {
                 break;
             }
-            reader.line(&mut out);
+            lines.extend(reader.line(&mut out));
             if reader.cur.at == before {
                 reader.cur.bump();
             }
@@ -289,7 +328,7 @@ where
                         // The command runs from after the prompt to the end of its line and
                         // the lines it continues onto.
                         reader.cur.at = line_start + prompt;
-                        reader.line(&mut out);
+                        lines.extend(reader.line(&mut out));
                         line_start = reader.cur.at.max(line_end);
                     }
                     None => line_start = line_end,
@@ -297,7 +336,17 @@ where
             }
         }
     }
-    out
+    // Where each comment is written in the file.
+    let comments = reader
+        .comments
+        .iter()
+        .map(|&at| input.span(at..at + 1).start)
+        .collect();
+    Reading {
+        commands: out,
+        comments,
+        lines,
+    }
 }
 
 /// The end of the line at `at` (after its newline), at most `end`.
@@ -636,5 +685,56 @@ pub(super) mod tests {
         .unwrap();
         assert_eq!(c.span, Span::new(f, 2, 8));
         assert!(new(Vec::new(), Vec::new()).is_none());
+    }
+
+    /// The comments (each to its line end) and command lines `shell` reads in `src`.
+    fn comments_and_lines(src: &str, shell: Shell, layout: Layout) -> (Vec<&str>, Vec<&str>) {
+        let mut vars = Variables::new();
+        let reading = reading(FileId(0), src, 0..src.len(), shell, layout, &mut vars);
+        let comments = reading
+            .comments
+            .iter()
+            .map(|&at| src[at..].lines().next().unwrap_or(""))
+            .collect();
+        let lines = reading.lines.iter().map(|r| &src[r.clone()]).collect();
+        (comments, lines)
+    }
+
+    #[test]
+    fn comments_start_at_a_word_outside_quotes() {
+        let src = "# top\ndocker run a#b \"#\" '#' \\# img # end\n$ not a prompt # in a script\n";
+        let (comments, _) = comments_and_lines(src, Shell::Posix, Layout::Script);
+        assert_eq!(comments, ["# top", "# end", "# in a script"]);
+        assert_eq!(read_all(src, Shell::Posix)[0].words[2].value, "a#b");
+
+        // In a session, lines without a prompt are output, and `# ` at a line's start is a
+        // root prompt: what follows it is a command, which may end in a comment.
+        let session = "$ docker ps # list\noutput # not read\n# docker ps\n# output # more\n";
+        let (comments, _) = comments_and_lines(session, Shell::Posix, Layout::Console);
+        assert_eq!(comments, ["# list", "# more"]);
+
+        let ps = "# top\ndocker run `\n  -e A='#' img # end\n";
+        let (comments, _) = comments_and_lines(ps, Shell::PowerShell, Layout::Script);
+        assert_eq!(comments, ["# top", "# end"]);
+
+        let cmd = "REM top\n@rem quiet\n:: label-like\ndocker run -e A=#1 img\nremark\n";
+        let (comments, _) = comments_and_lines(cmd, Shell::Cmd, Layout::Script);
+        assert_eq!(comments, ["REM top", "rem quiet", ":: label-like"]);
+    }
+
+    #[test]
+    fn a_command_line_is_what_the_shell_reads_as_one_line() {
+        let src = "docker network create n && \\\n  docker run \\\n  img\nX=1\na; b # c\n";
+        let (_, lines) = comments_and_lines(src, Shell::Posix, Layout::Script);
+        assert_eq!(
+            lines,
+            [
+                "docker network create n && \\\n  docker run \\\n  img",
+                "a; b"
+            ]
+        );
+        let ps = "docker run `\n  img; docker ps\n";
+        let (_, lines) = comments_and_lines(ps, Shell::PowerShell, Layout::Script);
+        assert_eq!(lines, ["docker run `\n  img; docker ps"]);
     }
 }

@@ -6,9 +6,10 @@ declare_rule! {
     /// A suppression comment that names no rule, or is not a directive.
     ///
     /// ## What it does
-    /// Reports a suppression comment (`# composelint: disable=…` or `disable-file=…`) that
-    /// names a code that is not a rule, names a code that a comment cannot suppress, or is
-    /// not written as a directive at all (`# composelint: disabel=OLL003`).
+    /// Reports a suppression comment (`# composelint: disable=…` or `disable-file=…`, in a
+    /// compose file, an env file or a shell script; `<!-- composelint: … -->` in Markdown)
+    /// that names a code that is not a rule, names a code that a comment cannot suppress, or
+    /// is not written as a directive at all (`# composelint: disabel=OLL003`).
     ///
     /// ## Why is this bad?
     /// A directive that names no rule suppresses nothing: the finding it was meant to silence
@@ -50,7 +51,7 @@ declare_rule! {
     ///
     /// ## Exceptions
     /// None. A comment that merely mentions composelint (`# linted by composelint`) is not a
-    /// directive; only `# composelint:` at the start of a comment is.
+    /// directive; only `# composelint:` (`<!-- composelint:`) at the start of a comment is.
     pub static RULE = {
         code: "CMP900",
         name: "unknown-code-in-suppression",
@@ -104,11 +105,18 @@ pub(crate) fn unsuppressible_code(code: &str, span: Span) -> Diagnostic {
     .with_help("remove the code from the directive")
 }
 
-/// A `# composelint:` comment that is not a well-formed directive.
-pub(crate) fn malformed(problem: &str, span: Span) -> Diagnostic {
-    RULE.diagnostic(format!("invalid suppression comment: {problem}"), Some(span))
-        .with_label("here")
-        .with_help(
-            "write `# composelint: disable=CODE[,CODE] -- reason` (this line, or the next line when alone on its line) or `# composelint: disable-file=CODE[,CODE] -- reason`",
-        )
+/// A `# composelint:` comment (or, in Markdown, `<!-- composelint: -->`) that is not a
+/// well-formed directive.
+pub(crate) fn malformed(problem: &str, span: Span, html: bool) -> Diagnostic {
+    let help = if html {
+        "write `<!-- composelint: disable=CODE[,CODE] -- reason -->` (the fenced block that follows) or `<!-- composelint: disable-file=CODE[,CODE] -- reason -->`"
+    } else {
+        "write `# composelint: disable=CODE[,CODE] -- reason` (this line, or the next line when alone on its line) or `# composelint: disable-file=CODE[,CODE] -- reason`"
+    };
+    RULE.diagnostic(
+        format!("invalid suppression comment: {problem}"),
+        Some(span),
+    )
+    .with_label("here")
+    .with_help(help)
 }

@@ -6,8 +6,9 @@ declare_rule! {
     /// A suppression comment that suppresses nothing.
     ///
     /// ## What it does
-    /// Reports a suppression comment (`# composelint: disable=…` or `disable-file=…`) that
-    /// suppressed no finding, or the codes of a directive that suppressed nothing.
+    /// Reports a suppression comment (`# composelint: disable=…` or `disable-file=…`, in a
+    /// compose file, an env file or a shell script; `<!-- composelint: … -->` in Markdown)
+    /// that suppressed no finding, or the codes of a directive that suppressed nothing.
     ///
     /// ## Why is this bad?
     /// A stale suppression outlives the problem it excused: once the finding is gone (the URL
@@ -50,8 +51,9 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe: removing a directive that suppressed nothing changes no finding. The fix removes
-    /// the comment with the blanks before it, or its whole line when it stands alone; when
-    /// only some codes of a directive are unused, it removes just those codes.
+    /// the comment with the blanks before it, or its whole line (an HTML comment's lines)
+    /// when it stands alone; when only some codes of a directive are unused, it removes just
+    /// those codes.
     ///
     /// ## Exceptions
     /// A directive is judged against the findings of this run: one that only matters with
