@@ -70,6 +70,11 @@ pub struct ProjectArgs {
     /// PowerShell or cmd, else any).
     #[arg(long, value_enum)]
     pub platform: Option<PlatformChoice>,
+    /// Read Docker commands from these kinds of file, besides compose projects: `shell`,
+    /// `markdown` (comma-separated), or `none` (default: the configuration's `sources`, else
+    /// both).
+    #[arg(long, value_enum, value_name = "KINDS", value_delimiter = ',')]
+    pub sources: Option<Vec<SourceChoice>>,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -179,6 +184,17 @@ pub enum PlatformChoice {
     Any,
     Linux,
     Desktop,
+}
+
+/// A kind of file read for Docker commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceChoice {
+    /// Shell scripts (`*.sh`, `*.bash`, `*.zsh`, files with a shell shebang).
+    Shell,
+    /// Markdown documents' shell blocks (`*.md`, `*.mdx`, `*.markdown`).
+    Markdown,
+    /// None: compose projects only.
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -225,17 +225,19 @@ fn project_file_sets(
     settings: &Settings,
 ) -> Result<Vec<Vec<PathBuf>>, RunError> {
     if settings.compose_files.is_empty() {
-        Ok(projects_for_paths(fs, &settings.paths)
-            .map_err(RunError::Path)?
-            .into_iter()
-            .map(|p| p.files)
-            // A project is excluded by its main file; `-f` files are linted as named.
-            .filter(|files| {
-                files
-                    .first()
-                    .is_none_or(|f| !settings.options.exclude.is_excluded(f))
-            })
-            .collect())
+        Ok(
+            projects_for_paths(fs, &settings.paths, settings.options.sources)
+                .map_err(RunError::Path)?
+                .into_iter()
+                .map(|p| p.files)
+                // A project is excluded by its main file; `-f` files are linted as named.
+                .filter(|files| {
+                    files
+                        .first()
+                        .is_none_or(|f| !settings.options.exclude.is_excluded(f))
+                })
+                .collect(),
+        )
     } else {
         Ok(vec![settings.compose_files.clone()])
     }

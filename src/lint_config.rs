@@ -13,6 +13,7 @@ use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::LintedProject;
+use crate::commands::CommandKinds;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fs::{EntryKind, FileSystem};
 use crate::knowledge::Side;
@@ -42,6 +43,8 @@ pub struct LintOptions {
     pub ollama: Extensions,
     /// Paths not to lint.
     pub exclude: Exclude,
+    /// The kinds of file read for Docker commands besides compose projects.
+    pub sources: CommandKinds,
 }
 
 impl LintOptions {
@@ -280,6 +283,33 @@ pub struct ConfigFile {
     pub env_files: Vec<PathBuf>,
     #[serde(default)]
     pub ollama: OllamaConfig,
+    /// The kinds of file read for Docker commands besides compose projects.
+    #[serde(default)]
+    pub sources: SourcesConfig,
+}
+
+/// The `sources:` section: each kind of file read for Docker commands, on or off (default:
+/// on).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SourcesConfig {
+    /// Shell scripts: `*.sh`, `*.bash`, `*.zsh`, and files without an extension named on the
+    /// command line whose shebang runs a shell.
+    #[serde(default)]
+    pub shell: Option<bool>,
+    /// Markdown documents' shell blocks: `*.md`, `*.mdx`, `*.markdown`.
+    #[serde(default)]
+    pub markdown: Option<bool>,
+}
+
+impl SourcesConfig {
+    fn kinds(&self) -> CommandKinds {
+        let all = CommandKinds::ALL;
+        CommandKinds {
+            shell: self.shell.unwrap_or(all.shell),
+            markdown: self.markdown.unwrap_or(all.markdown),
+        }
+    }
 }
 
 /// The `ollama:` section.
@@ -567,6 +597,8 @@ pub struct Overrides {
     pub platform: Option<Platform>,
     /// `--env-file` (absolute): replaces the file's `env-files`.
     pub env_files: Vec<PathBuf>,
+    /// `--sources`: replaces the file's `sources`.
+    pub sources: Option<CommandKinds>,
 }
 
 /// The configuration in force for a run.
@@ -700,6 +732,7 @@ pub fn resolve(
         overrides.env_files.clone()
     };
     resolved.options.exclude = Exclude::new(&directory, &config.exclude).map_err(in_file)?;
+    resolved.options.sources = overrides.sources.unwrap_or(config.sources.kinds());
     resolved.options.ollama = Extensions {
         server_images: config
             .ollama

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use cli::{CheckArgs, Cli, ColorChoice, Command, ConfigArgs, Format, ProjectArgs};
+use composelint::commands::CommandKinds;
 use composelint::compose::load::LoadOptions;
 use composelint::compose::profiles::Selection;
 use composelint::diagnostic::Severity;
@@ -192,7 +193,11 @@ fn warn_paths_without_projects(
     if !settings.compose_files.is_empty() {
         return (false, false);
     }
-    let empty = composelint::workspace::paths_without_projects(fs, &settings.paths);
+    let empty = composelint::workspace::paths_without_projects(
+        fs,
+        &settings.paths,
+        settings.options.sources,
+    );
     for path in &empty {
         let shown = output::display_path(path.path(), cwd);
         let shown = if shown.is_empty() {
@@ -363,10 +368,24 @@ fn configure(
         }),
         platform: project.platform.map(platform),
         env_files: settings.load.env_files.clone(),
+        sources: project.sources.as_deref().map(command_kinds),
     };
     let resolved = lint_config::resolve(file.as_ref(), &overrides).map_err(shown)?;
     resolved.apply_to(settings);
     Ok(resolved)
+}
+
+/// The kinds of command file `--sources` names.
+fn command_kinds(chosen: &[cli::SourceChoice]) -> CommandKinds {
+    let mut kinds = CommandKinds::NONE;
+    for choice in chosen {
+        match choice {
+            cli::SourceChoice::Shell => kinds.shell = true,
+            cli::SourceChoice::Markdown => kinds.markdown = true,
+            cli::SourceChoice::None => {}
+        }
+    }
+    kinds
 }
 
 /// 1 when a finding at or above the threshold remains, unless `--exit-zero`.

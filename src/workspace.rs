@@ -3,6 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use crate::commands::{CommandFile, CommandKinds};
 use crate::compose::discover::OVERRIDE_FILES;
 use crate::compose::discover::{
     DirectoryFiles, directory_files, find_directories, is_compose_file_name, is_env_file_name,
@@ -40,13 +41,14 @@ impl std::fmt::Display for PathError {
 pub fn projects_for_paths(
     fs: &dyn FileSystem,
     paths: &[PathBuf],
+    kinds: CommandKinds,
 ) -> Result<Vec<ProjectFiles>, PathError> {
     let mut summaries = Summaries::new(fs);
     let mut out = BTreeSet::new();
     for path in paths {
         match fs.kind(path) {
             Some(EntryKind::Dir) => {
-                for dir in find_directories(fs, path) {
+                for dir in find_directories(fs, path, kinds) {
                     add_directory(&mut summaries, &dir, None, &mut out);
                     for file in &dir.commands {
                         out.insert(ProjectFiles {
@@ -57,7 +59,7 @@ pub fn projects_for_paths(
             }
             Some(EntryKind::File) => {
                 let parent = path.parent().unwrap_or(Path::new("."));
-                match named(path) {
+                match named(fs, path) {
                     Named::Compose => {
                         let dir = directory_files(fs, parent);
                         add_directory(&mut summaries, &dir, Some(path), &mut out);
@@ -67,11 +69,14 @@ pub fn projects_for_paths(
                     }
                     // An env file: lint the projects around it that read it.
                     Named::Env => out.extend(env_file_readers(&mut summaries, path)),
-                    // A script or document: its commands are a project of their own.
-                    Named::Commands => {
-                        out.insert(ProjectFiles {
-                            files: vec![path.clone()],
-                        });
+                    // A script or document: its commands are a project of their own, when
+                    // the run reads its kind (a script without an extension by its shebang).
+                    Named::Commands(kind) => {
+                        if kinds.reads(kind) {
+                            out.insert(ProjectFiles {
+                                files: vec![path.clone()],
+                            });
+                        }
                     }
                     // Any other file is a compose file, as `docker compose -f` takes it —
                     // unless a project around it includes or extends it.
@@ -104,19 +109,20 @@ pub fn projects_for_paths(
     Ok(out.into_iter().collect())
 }
 
-/// What a file named on the command line is taken for, by its name.
+/// What a file named on the command line is taken for, by its name (a file without an
+/// extension, by its shebang).
 enum Named {
     /// `compose*.y(a)ml`, `docker-compose*.y(a)ml`: a file of the projects of its directory.
     Compose,
     /// `.env`, `*.env`, `.env.*`: read by the projects around it.
     Env,
     /// A shell script or Markdown document (`*.sh`, `*.md`, …): its Docker commands.
-    Commands,
+    Commands(CommandFile),
     /// Anything else: a compose file, as `docker compose -f` takes it.
     Other,
 }
 
-fn named(path: &Path) -> Named {
+fn named(fs: &dyn FileSystem, path: &Path) -> Named {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -125,8 +131,8 @@ fn named(path: &Path) -> Named {
         Named::Compose
     } else if is_env_file_name(&name) {
         Named::Env
-    } else if crate::commands::kind_by_name(path).is_some() {
-        Named::Commands
+    } else if let Some(kind) = crate::commands::kind_of(fs, path) {
+        Named::Commands(kind)
     } else {
         Named::Other
     }
@@ -338,15 +344,19 @@ impl NoProject {
 /// The paths of `paths` that yield no project at all (a path that does not exist is a
 /// [`PathError`] of [`projects_for_paths`] instead). A compose file, or any other file named
 /// explicitly, always yields one.
-pub fn paths_without_projects(fs: &dyn FileSystem, paths: &[PathBuf]) -> Vec<NoProject> {
+pub fn paths_without_projects(
+    fs: &dyn FileSystem,
+    paths: &[PathBuf],
+    kinds: CommandKinds,
+) -> Vec<NoProject> {
     let mut out = Vec::new();
     for path in paths {
         match fs.kind(path) {
-            Some(EntryKind::Dir) if find_directories(fs, path).is_empty() => {
+            Some(EntryKind::Dir) if find_directories(fs, path, kinds).is_empty() => {
                 out.push(NoProject::Directory(path.clone()));
             }
             Some(EntryKind::File)
-                if matches!(named(path), Named::Env)
+                if matches!(named(fs, path), Named::Env)
                     && env_file_readers(&mut Summaries::new(fs), path).is_empty() =>
             {
                 out.push(NoProject::EnvFile(path.clone()));
@@ -561,7 +571,7 @@ mod tests {
             "include: [compose.base.yaml]\nservices:\n  x:\n    image: x\n",
         );
         fs.insert("/p/.env", "A=1\n");
-        let projects = projects_for_paths(&fs, &[PathBuf::from("/p")]).unwrap();
+        let projects = projects_for_paths(&fs, &[PathBuf::from("/p")], CommandKinds::ALL).unwrap();
         let files: Vec<Vec<&str>> = projects
             .iter()
             .map(|p| p.files.iter().map(|f| f.to_str().unwrap()).collect())
@@ -580,7 +590,9 @@ mod tests {
         // to every project that reads it; a changed .env to every project of its directory.
         let count = |paths: &[&str]| {
             let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-            projects_for_paths(&fs, &paths).unwrap().len()
+            projects_for_paths(&fs, &paths, CommandKinds::ALL)
+                .unwrap()
+                .len()
         };
         assert_eq!(count(&["/p/compose.override.yml"]), 1);
         assert_eq!(
@@ -596,8 +608,13 @@ mod tests {
     }
 
     fn files_of(fs: &MemFs, paths: &[&str]) -> Vec<Vec<String>> {
+        files_read(fs, paths, CommandKinds::ALL)
+    }
+
+    /// The files of each project `paths` name in a run that reads the command files `kinds`.
+    fn files_read(fs: &MemFs, paths: &[&str], kinds: CommandKinds) -> Vec<Vec<String>> {
         let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-        projects_for_paths(fs, &paths)
+        projects_for_paths(fs, &paths, kinds)
             .unwrap()
             .into_iter()
             .map(|p| {
@@ -670,7 +687,11 @@ mod tests {
         fs.insert("/home/u/repo/frontend/.env", "PORT=3000\n");
         assert!(files_of(&fs, &["/home/u/repo/frontend/.env"]).is_empty());
         assert_eq!(
-            paths_without_projects(&fs, &[PathBuf::from("/home/u/repo/frontend/.env")]),
+            paths_without_projects(
+                &fs,
+                &[PathBuf::from("/home/u/repo/frontend/.env")],
+                CommandKinds::ALL
+            ),
             vec![NoProject::EnvFile(PathBuf::from(
                 "/home/u/repo/frontend/.env"
             ))]
@@ -809,7 +830,7 @@ mod tests {
         .map(PathBuf::from)
         .collect();
         assert_eq!(
-            paths_without_projects(&fs, &paths),
+            paths_without_projects(&fs, &paths, CommandKinds::ALL),
             vec![
                 NoProject::Directory(PathBuf::from("/r/docs")),
                 NoProject::EnvFile(PathBuf::from("/r/web/.env")),
@@ -820,6 +841,53 @@ mod tests {
     #[test]
     fn a_missing_path_is_an_error() {
         let fs = MemFs::new();
-        assert!(projects_for_paths(&fs, &[PathBuf::from("/nope")]).is_err());
+        assert!(projects_for_paths(&fs, &[PathBuf::from("/nope")], CommandKinds::ALL).is_err());
+    }
+
+    #[test]
+    fn scripts_and_documents_are_projects_of_the_kinds_read() {
+        let mut fs = MemFs::new();
+        fs.insert("/r/compose.yaml", "services: {}\n");
+        fs.insert("/r/run.sh", "docker run -d --name a ollama/ollama\n");
+        fs.insert(
+            "/r/README.md",
+            "```sh\ndocker run -d --name a ollama/ollama\n```\n",
+        );
+        fs.insert("/r/notes.md", "No commands here.\n");
+        fs.insert(
+            "/r/start",
+            "#!/usr/bin/env bash\ndocker run -d ollama/ollama\n",
+        );
+        let found = |paths: &[&str], kinds| files_read(&fs, paths, kinds).concat();
+        // A search reads only documents that mention docker, and no file without an
+        // extension.
+        assert_eq!(
+            found(&["/r"], CommandKinds::ALL),
+            ["/r/README.md", "/r/compose.yaml", "/r/run.sh"]
+        );
+        let shell_only = CommandKinds {
+            shell: true,
+            markdown: false,
+        };
+        assert_eq!(found(&["/r"], shell_only), ["/r/compose.yaml", "/r/run.sh"]);
+        // Named, a script without an extension is one by its shebang, and is not taken for a
+        // compose file when scripts are not read.
+        assert_eq!(found(&["/r/start"], CommandKinds::ALL), ["/r/start"]);
+        assert!(found(&["/r/start", "/r/README.md"], CommandKinds::NONE).is_empty());
+        assert_eq!(found(&["/r/README.md"], shell_only), Vec::<String>::new());
+        // A directory with nothing the run reads yields no project.
+        assert_eq!(
+            paths_without_projects(&fs, &[PathBuf::from("/r")], CommandKinds::NONE),
+            []
+        );
+        let mut docs = MemFs::new();
+        docs.insert("/d/README.md", "```sh\ndocker run -d ollama/ollama\n```\n");
+        assert!(
+            paths_without_projects(&docs, &[PathBuf::from("/d")], CommandKinds::ALL).is_empty()
+        );
+        assert_eq!(
+            paths_without_projects(&docs, &[PathBuf::from("/d")], CommandKinds::NONE),
+            [NoProject::Directory(PathBuf::from("/d"))]
+        );
     }
 }

@@ -329,6 +329,60 @@ fn an_env_file_of_no_project_warns_and_exits_0() {
     assert_eq!(run(dir.path(), &["config", "web/.env"]).code, 2);
 }
 
+/// pre-commit passes every changed script and Markdown document too: each is linted when the
+/// run reads its kind (`sources`, `--sources`), and one that is not read, or holds no Docker
+/// command, passes quietly.
+#[test]
+fn scripts_and_documents_are_linted_by_kind() {
+    let script = b"docker network create llm\ndocker run -d --network llm --name ollama ollama/ollama\ndocker run -d --network llm -e OLLAMA_BASE_URL=http://localhost:11434 --name webui ghcr.io/open-webui/open-webui:main\n";
+    let mut document = b"# Setup\n\n```sh\n".to_vec();
+    document.extend_from_slice(script);
+    document.extend_from_slice(b"```\n");
+    let dir = project(&[
+        ("run.sh", script),
+        ("docs/setup.md", &document),
+        ("docs/notes.md", b"# Notes\n\nNothing to run.\n"),
+    ]);
+    let all = [
+        "--format",
+        "json",
+        "run.sh",
+        "docs/setup.md",
+        "docs/notes.md",
+    ];
+    let r = run(dir.path(), &all);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(codes(&r), ["OLL001", "OLL001"]);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    let r = run(dir.path(), &["docs/notes.md"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
+    let r = run(dir.path(), &[&["--sources", "shell"][..], &all].concat());
+    assert_eq!(codes(&r), ["OLL001"]);
+    assert!(json_findings(&r)[0]["location"]["file"] == "run.sh");
+    let r = run(dir.path(), &[&["--sources", "none"][..], &all].concat());
+    assert_eq!(
+        (r.code, codes(&r).len()),
+        (0, 0),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    // The configuration's `sources`, which `--sources` replaces.
+    std::fs::write(
+        dir.path().join(".composelint.yaml"),
+        "sources: {shell: false}\n",
+    )
+    .unwrap();
+    assert_eq!(codes(&run(dir.path(), &all)), ["OLL001"]);
+    let r = run(
+        dir.path(),
+        &[&["--sources", "shell,markdown"][..], &all].concat(),
+    );
+    assert_eq!(codes(&r), ["OLL001", "OLL001"]);
+    assert_eq!(run(dir.path(), &["--sources", "bash"]).code, 2);
+}
+
 /// Compose loads only the first default file of a directory and warns; composelint lints
 /// that one and reports the other, also when pre-commit passes only the ignored file.
 #[test]

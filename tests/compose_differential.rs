@@ -19,6 +19,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use composelint::commands::CommandKinds;
 use composelint::compose::load::LoadOptions;
 use composelint::fs::OsFs;
 use composelint::workspace::projects_for_paths;
@@ -398,7 +399,8 @@ fn compare(oracle: &Path, case: &Case, scratch: &Path) -> Verdict {
 /// The projects under `root`, as composelint groups its files; each lives in the tree
 /// `depth` levels below `root`.
 fn cases_under(root: &Path, depth: usize) -> Vec<Case> {
-    projects_for_paths(&OsFs, &[root.to_path_buf()])
+    // Docker Compose reads compose files only.
+    projects_for_paths(&OsFs, &[root.to_path_buf()], CommandKinds::NONE)
         .unwrap()
         .into_iter()
         .map(|p| Case::new(p.files, root, depth))

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use composelint::commands::CommandKinds;
 use composelint::diagnostic::Severity;
 use composelint::fs::{MemFs, OsFs};
 use composelint::lint_config::{
@@ -392,6 +393,70 @@ fn exclude_globs_are_relative_to_the_file() {
     assert_eq!(linted, vec!["/r/app", "/r/examples/two"]);
 }
 
+/// A script and a document beside a compose project, each with a finding.
+const SCRIPT: &str = "docker network create llm\ndocker run -d --network llm --name ollama ollama/ollama\ndocker run -d --network llm -e OLLAMA_BASE_URL=http://localhost:11434 --name webui ghcr.io/open-webui/open-webui:main\n";
+
+#[test]
+fn sources_turn_scripts_and_documents_on_and_off() {
+    let document = format!("# Run\n\n```sh\n{SCRIPT}```\n");
+    let linted = |config: &str, overrides: &Overrides, path: &str| -> Vec<String> {
+        let fs = memfs(&[
+            ("/r/.git/HEAD", "ref: refs/heads/main\n"),
+            ("/r/.composelint.yaml", config),
+            ("/r/app/compose.yaml", PROJECT),
+            ("/r/app/run.sh", SCRIPT),
+            ("/r/docs/setup.md", &document),
+        ]);
+        let (mut settings, _) = configured(&fs, "/r", overrides);
+        settings.paths = vec![PathBuf::from(path)];
+        let mut files: Vec<String> = findings(&lint(&fs, &settings).unwrap())
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+        files.dedup();
+        files
+    };
+    let everything = ["/r/app/compose.yaml", "/r/app/run.sh", "/r/docs/setup.md"];
+    assert_eq!(linted("{}", &Overrides::default(), "/r"), everything);
+    assert_eq!(
+        linted("sources: {markdown: false}", &Overrides::default(), "/r"),
+        ["/r/app/compose.yaml", "/r/app/run.sh"]
+    );
+    assert_eq!(
+        linted(
+            "sources: {shell: false, markdown: true}",
+            &Overrides::default(),
+            "/r"
+        ),
+        ["/r/app/compose.yaml", "/r/docs/setup.md"]
+    );
+    // A file named on the command line (as pre-commit passes it) is read only when its kind
+    // is on.
+    let off = "sources: {markdown: false}";
+    assert!(linted(off, &Overrides::default(), "/r/docs/setup.md").is_empty());
+    assert_eq!(
+        linted("{}", &Overrides::default(), "/r/docs/setup.md"),
+        ["/r/docs/setup.md"]
+    );
+    // `--sources` replaces the file's choice.
+    let only_markdown = Overrides {
+        sources: Some(CommandKinds {
+            shell: false,
+            markdown: true,
+        }),
+        ..Overrides::default()
+    };
+    assert_eq!(
+        linted(off, &only_markdown, "/r"),
+        ["/r/app/compose.yaml", "/r/docs/setup.md"]
+    );
+    let none = Overrides {
+        sources: Some(CommandKinds::NONE),
+        ..Overrides::default()
+    };
+    assert_eq!(linted("{}", &none, "/r"), ["/r/app/compose.yaml"]);
+}
+
 #[test]
 fn errors_name_the_file_line_and_key() {
     let fs = memfs(&[(
@@ -561,6 +626,13 @@ fn the_readme_example_is_a_valid_configuration() {
     assert_eq!(resolved.platform, Some(Platform::Linux));
     assert_eq!(resolved.env_files, vec![PathBuf::from("/r/ci.env")]);
     assert_eq!(settings.options.ollama.server_images.len(), 2);
+    assert_eq!(
+        settings.options.sources,
+        CommandKinds {
+            shell: true,
+            markdown: false
+        }
+    );
     let names: Vec<&str> = settings
         .options
         .ollama

@@ -61,6 +61,40 @@ pub enum CommandFile {
     Makefile,
 }
 
+/// Which kinds of command file a run reads (the configuration's `sources`, `--sources`):
+/// every kind unless turned off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommandKinds {
+    /// Scripts of every shell (POSIX, PowerShell, cmd) and Makefiles.
+    pub shell: bool,
+    pub markdown: bool,
+}
+
+impl Default for CommandKinds {
+    fn default() -> Self {
+        CommandKinds::ALL
+    }
+}
+
+impl CommandKinds {
+    pub const ALL: CommandKinds = CommandKinds {
+        shell: true,
+        markdown: true,
+    };
+    /// Compose projects only.
+    pub const NONE: CommandKinds = CommandKinds {
+        shell: false,
+        markdown: false,
+    };
+
+    pub fn reads(&self, kind: CommandFile) -> bool {
+        match kind {
+            CommandFile::Script(_) | CommandFile::Makefile => self.shell,
+            CommandFile::Markdown => self.markdown,
+        }
+    }
+}
+
 /// The kind of command file `path` is by its name; a file without extension is a script
 /// only with a shell shebang (see [`shebang_is_shell`]).
 pub fn kind_by_name(path: &Path) -> Option<CommandFile> {

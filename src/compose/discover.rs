@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::commands;
+use crate::commands::{self, CommandKinds};
 use crate::fs::{EntryKind, FileSystem};
 
 /// Compose's default files, in priority order (the legacy name prefers `.yml`).
@@ -118,15 +118,19 @@ pub fn directory_files(fs: &dyn FileSystem, directory: &Path) -> DirectoryFiles 
     }
 }
 
-/// Every directory under `root` (itself included) that holds compose files, in sorted order.
-/// Skips `.git`, `node_modules`, `target`, `vendor`, hidden directories below the root, and
-/// linked directories (which could loop).
-pub fn find_directories(fs: &dyn FileSystem, root: &Path) -> Vec<DirectoryFiles> {
+/// Every directory under `root` (itself included) that holds compose files, or command files
+/// of the `kinds` read, in sorted order. Skips `.git`, `node_modules`, `target`, `vendor`,
+/// hidden directories below the root, and linked directories (which could loop).
+pub fn find_directories(
+    fs: &dyn FileSystem,
+    root: &Path,
+    kinds: CommandKinds,
+) -> Vec<DirectoryFiles> {
     let mut out = Vec::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(dir) = pending.pop() {
         let mut files = directory_files(fs, &dir);
-        files.commands = command_files(fs, &dir);
+        files.commands = command_files(fs, &dir, kinds);
         if files.default.is_some() || !files.others.is_empty() || !files.commands.is_empty() {
             out.push(files);
         }
@@ -154,12 +158,12 @@ pub fn find_directories(fs: &dyn FileSystem, root: &Path) -> Vec<DirectoryFiles>
 /// whose name makes them one are read, and only to look for `docker`/`podman` (a file
 /// without an extension, which may be a large binary, is read only when named on the
 /// command line).
-fn command_files(fs: &dyn FileSystem, directory: &Path) -> Vec<PathBuf> {
+fn command_files(fs: &dyn FileSystem, directory: &Path, kinds: CommandKinds) -> Vec<PathBuf> {
     fs.read_dir(directory)
         .unwrap_or_default()
         .into_iter()
+        .filter(|p| commands::kind_by_name(p).is_some_and(|k| kinds.reads(k)))
         .filter(|p| fs.kind(p) == Some(EntryKind::File))
-        .filter(|p| commands::kind_by_name(p).is_some())
         .filter(|p| {
             fs.read(p)
                 .is_ok_and(|bytes| commands::command_file(p, &bytes).is_some())
@@ -233,7 +237,7 @@ mod tests {
             "/r/.hidden/compose.yaml",
             "/r/target/compose.yaml",
         ]);
-        let dirs: Vec<PathBuf> = find_directories(&fs, Path::new("/r"))
+        let dirs: Vec<PathBuf> = find_directories(&fs, Path::new("/r"), CommandKinds::ALL)
             .into_iter()
             .map(|d| d.directory)
             .collect();

@@ -190,7 +190,8 @@ impl World<'_> {
         for dir in dirs {
             self.searched.insert(dir.clone());
             // A directory with no project below it is no error here.
-            let Ok(found) = projects_for_paths(fs, std::slice::from_ref(&dir)) else {
+            let sources = self.settings.options.sources;
+            let Ok(found) = projects_for_paths(fs, std::slice::from_ref(&dir), sources) else {
                 continue;
             };
             for files in found.into_iter().map(|p| p.files) {

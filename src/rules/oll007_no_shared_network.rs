@@ -18,7 +18,9 @@ declare_rule! {
     /// `container_name`, a network alias or a `links` alias) which the client cannot reach:
     /// the two services share no network, the alias exists only on a network the client is
     /// not on, or the client's `network_mode` (`host`, `bridge`, `none`, or another service's
-    /// namespace) keeps it off the networks the Ollama service is on.
+    /// namespace) keeps it off the networks the Ollama service is on. In scripts and docs, a
+    /// container started without `--network` is on Docker's default bridge, where container
+    /// names do not resolve (only `--link` aliases do).
     ///
     /// ## Why is this bad?
     /// Compose's DNS answers a service's names only on the networks it is attached to. From
