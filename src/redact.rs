@@ -13,7 +13,9 @@
 //!   and `SECRET_KEY=value` / `SECRET_KEY: value`.
 //!
 //! The human format draws file lines; [`Secrets::mask_source`] hides the same things there
-//! byte for byte, so every offset into the file stays valid.
+//! byte for byte, so every offset into the file stays valid. In a script or document read for
+//! Docker commands, `SECRET_KEY=value` is a shell word: the value ends where the word does,
+//! not at the line end, so the rest of a `docker run` line stays readable.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -22,7 +24,25 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::compose::model::Project;
-use crate::source::Sources;
+use crate::source::{FileKind, Sources};
+
+/// How a text writes `NAME=value`: in compose and env files the value runs to the line end
+/// (or a comment); in a shell command it is one word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Assignments {
+    Lines,
+    ShellWords,
+}
+
+impl Assignments {
+    /// How the file of this kind writes them.
+    pub fn of(kind: Option<FileKind>) -> Assignments {
+        match kind {
+            Some(FileKind::Commands) => Assignments::ShellWords,
+            _ => Assignments::Lines,
+        }
+    }
+}
 
 /// Text that may quote a secret: a finding's message, help, label or fix message. It has no
 /// `Display`; output gets it through [`Sensitive::redacted`].
@@ -130,7 +150,8 @@ impl Secrets {
     pub fn collect(project: &Project, sources: &Sources) -> Secrets {
         let mut secrets = Secrets::default();
         for file in sources.iter() {
-            for (start, end) in assigned_secret_ranges(&file.text) {
+            let assignments = Assignments::of(file.kind());
+            for (start, end) in assigned_secret_ranges(&file.text, assignments) {
                 secrets.add(unquoted(&file.text[start..end]));
             }
             for (start, end) in credential_ranges(&file.text) {
@@ -176,7 +197,7 @@ impl Secrets {
     pub fn redact(&self, text: &str) -> Redacted {
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
-        for (start, end) in self.ranges(text) {
+        for (start, end) in self.ranges(text, Assignments::Lines) {
             out.push_str(&text[at..start]);
             out.push_str(MASK);
             at = end;
@@ -185,12 +206,13 @@ impl Secrets {
         Redacted(out)
     }
 
-    /// `text` (a whole file) with every secret overwritten by `*`, byte for byte, so that
-    /// every offset into it stays valid for drawing its lines.
-    pub fn mask_source(&self, text: &str) -> String {
+    /// `text` (a whole file, whose assignments are written as `assignments` says) with every
+    /// secret overwritten by `*`, byte for byte, so that every offset into it stays valid for
+    /// drawing its lines.
+    pub fn mask_source(&self, text: &str, assignments: Assignments) -> String {
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
-        for (start, end) in self.ranges(text) {
+        for (start, end) in self.ranges(text, assignments) {
             out.push_str(&text[at..start]);
             out.extend(std::iter::repeat_n('*', end - start));
             at = end;
@@ -200,9 +222,9 @@ impl Secrets {
     }
 
     /// The byte ranges of `text` to hide, sorted and not overlapping, on char boundaries.
-    fn ranges(&self, text: &str) -> Vec<(usize, usize)> {
+    fn ranges(&self, text: &str, assignments: Assignments) -> Vec<(usize, usize)> {
         let mut ranges = credential_ranges(text);
-        ranges.extend(assigned_secret_ranges(text));
+        ranges.extend(assigned_secret_ranges(text, assignments));
         if let Some(matcher) = self.matcher() {
             ranges.extend(known_value_ranges(text, matcher));
         }
@@ -396,7 +418,7 @@ pub fn credential_ranges(text: &str) -> Vec<(usize, usize)> {
 /// The values assigned to secret-named variables, `KEY=value` and `KEY: value` (YAML): the
 /// value runs to the end of the line or a backquote (an unquoted one to a ` #` comment), and
 /// a value that only names another variable (`${PW}`) is no secret.
-fn assigned_secret_ranges(text: &str) -> Vec<(usize, usize)> {
+fn assigned_secret_ranges(text: &str, assignments: Assignments) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     for (i, &b) in bytes.iter().enumerate() {
@@ -427,9 +449,19 @@ fn assigned_secret_ranges(text: &str) -> Vec<(usize, usize)> {
         if key.is_empty() || !is_secret_key(key) {
             continue;
         }
-        let value_end = (value_start..bytes.len())
-            .find(|&j| matches!(bytes[j], b'\n' | b'\r' | b'`'))
-            .unwrap_or(bytes.len());
+        let value_end = match assignments {
+            Assignments::Lines => (value_start..bytes.len())
+                .find(|&j| matches!(bytes[j], b'\n' | b'\r' | b'`'))
+                .unwrap_or(bytes.len()),
+            // `"KEY=a b"`: the word's quote opens before its name.
+            Assignments::ShellWords => {
+                let quote = key_start
+                    .checked_sub(1)
+                    .and_then(|q| bytes.get(q))
+                    .filter(|q| matches!(q, b'"' | b'\''));
+                shell_word_end(bytes, value_start, quote.copied())
+            }
+        };
         let Some(value) = text.get(value_start..value_end) else {
             continue;
         };
@@ -450,6 +482,27 @@ fn assigned_secret_ranges(text: &str) -> Vec<(usize, usize)> {
         out.push((start, start + trimmed.len()));
     }
     out
+}
+
+/// Where the shell word from `start`, inside `quote` if it is, ends: at a blank, a line break
+/// or an operator outside quotes (an escaped character is part of it; an unclosed quote runs
+/// to the line end).
+fn shell_word_end(bytes: &[u8], start: usize, quote: Option<u8>) -> usize {
+    let mut quote = quote;
+    let mut j = start;
+    while let Some(&b) = bytes.get(j) {
+        match (quote, b) {
+            (_, b'\n' | b'\r') => return j,
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'\\') => j += 1,
+            (None, b' ' | b'\t' | b';' | b'&' | b'|' | b'<' | b'>' | b')' | b'`') => return j,
+            (None, _) => {}
+        }
+        j += 1;
+    }
+    bytes.len()
 }
 
 /// `${NAME}`, `${NAME:?message}` or `$NAME`: a value that names the secret instead of
@@ -583,11 +636,28 @@ mod tests {
     #[test]
     fn the_source_form_keeps_every_offset() {
         let text = "URL=http://admin:pässword@localhost:11434\nOTHER=1\nDB_PASSWORD=\"hunter2\n";
-        let masked = Secrets::default().mask_source(text);
+        let masked = Secrets::default().mask_source(text, Assignments::Lines);
         assert_eq!(masked.len(), text.len());
         assert_eq!(
             masked,
             "URL=http://admin:*********@localhost:11434\nOTHER=1\nDB_PASSWORD=********\n"
+        );
+    }
+
+    #[test]
+    fn in_a_command_a_secret_value_is_one_shell_word() {
+        let text = "docker run -e API_KEY=s3cr3tvalue -e URL=http://ollama:11434 \\\n  -e \"DB_PASSWORD=a b\"c' d' -e X_TOKEN=e\\ f;g img\n";
+        let masked = Secrets::default().mask_source(text, Assignments::ShellWords);
+        assert_eq!(masked.len(), text.len());
+        assert_eq!(
+            masked,
+            "docker run -e API_KEY=*********** -e URL=http://ollama:11434 \\\n  -e \"DB_PASSWORD=********* -e X_TOKEN=****;g img\n"
+        );
+        // As a line, the value ran to its end.
+        let lines = Secrets::default().mask_source(text, Assignments::Lines);
+        assert!(
+            lines.starts_with("docker run -e API_KEY=****************"),
+            "{lines}"
         );
     }
 

@@ -539,3 +539,153 @@ fn paths_in_messages_on_standard_error_are_escaped() {
         "{stderr}"
     );
 }
+
+/// A script with an OLL001 finding after a non-ASCII character on its line, and a secret on the
+/// line before; a Markdown document with an OLL002 finding in a console block.
+const SCRIPT: &str = "#!/bin/sh\n# Démarrage\ndocker network create llm\ndocker run -d --network llm --name ollama ollama/ollama\ndocker run -d --network llm -e WEBUI_SECRET_KEY=t0psecretvalue42 \\\n  -e NOTE=café -e OLLAMA_BASE_URL=http://localhost:11434 --name webui ghcr.io/open-webui/open-webui:main\n";
+const DOCUMENT: &str = "# Setup\n\n```console\n$ docker network create llm\n$ docker run -d --network llm --name ollama ollama/ollama\n$ docker run -d --network llm -e OLLAMA_BASE_URL=http://0.0.0.0:11434 --name webui ghcr.io/open-webui/open-webui:main\n```\n";
+
+/// The 1-based line and character columns of `needle` in `text`.
+fn place(text: &str, needle: &str) -> (usize, usize, usize) {
+    let at = text.find(needle).expect("the needle is there");
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..at].matches('\n').count() + 1;
+    let column = text[line_start..at].chars().count() + 1;
+    (line, column, column + needle.chars().count())
+}
+
+#[test]
+fn findings_in_scripts_and_documents_in_every_format() {
+    let dir = project(&[("scripts/start.sh", SCRIPT), ("docs/setup.md", DOCUMENT)]);
+    let (sh_line, sh_col, sh_end) = place(SCRIPT, "localhost");
+    let (md_line, md_col, md_end) = place(DOCUMENT, "0.0.0.0");
+    assert!(
+        sh_col
+            < SCRIPT
+                .lines()
+                .nth(sh_line - 1)
+                .unwrap()
+                .find("localhost")
+                .unwrap()
+                + 1
+    );
+    let expected = [
+        ("docs/setup.md", "OLL002", md_line, md_col, md_end),
+        ("scripts/start.sh", "OLL001", sh_line, sh_col, sh_end),
+    ];
+
+    let findings = json(&run(dir.path(), &["--format", "json"]).stdout);
+    let findings = findings.as_array().expect("array");
+    assert_eq!(findings.len(), 2, "{findings:?}");
+    for (f, (file, code, line, col, end)) in findings.iter().zip(expected) {
+        assert_eq!(f["code"], code);
+        let at = &f["location"];
+        assert_eq!(
+            (
+                &at["file"],
+                &at["line"],
+                &at["column"],
+                &at["end_line"],
+                &at["end_column"]
+            ),
+            (
+                &file.into(),
+                &line.into(),
+                &col.into(),
+                &line.into(),
+                &end.into()
+            ),
+            "{f}"
+        );
+        // The safe fix rewrites the host in place.
+        let edit = &f["fix"]["edits"][0];
+        assert_eq!(
+            (&edit["file"], &edit["start"]["column"]),
+            (&file.into(), &col.into())
+        );
+        assert_eq!(edit["content"], "ollama");
+    }
+
+    let concise = run(dir.path(), &["--format", "concise"]).stdout;
+    for (file, code, line, col, _) in expected {
+        let prefix = format!("{file}:{line}:{col}: {code} ");
+        assert!(
+            concise.lines().any(|l| l.starts_with(&prefix)),
+            "{prefix}\n{concise}"
+        );
+    }
+
+    let github = run(dir.path(), &["--format", "github"]).stdout;
+    for (file, code, line, col, end) in expected {
+        let prefix = format!(
+            "::error file={file},line={line},col={col},endLine={line},endColumn={end},title={code} "
+        );
+        assert!(
+            github.lines().any(|l| l.starts_with(&prefix)),
+            "{prefix}\n{github}"
+        );
+    }
+
+    let gitlab = json(&run(dir.path(), &["--format", "gitlab"]).stdout);
+    for (issue, (file, code, line, _, _)) in gitlab.as_array().expect("array").iter().zip(expected)
+    {
+        assert_eq!(issue["check_name"], code);
+        assert_eq!(issue["location"]["path"], file);
+        assert_eq!(issue["location"]["lines"]["begin"], line);
+    }
+
+    let sarif = json(&run(dir.path(), &["--format", "sarif"]).stdout);
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    for (file, code, line, col, end) in expected {
+        let result = results
+            .iter()
+            .find(|r| r["ruleId"] == code)
+            .unwrap_or_else(|| panic!("{code} in {results:?}"));
+        let physical = &result["locations"][0]["physicalLocation"];
+        assert_eq!(physical["artifactLocation"]["uri"], file);
+        let region = &physical["region"];
+        assert_eq!(
+            (
+                &region["startLine"],
+                &region["startColumn"],
+                &region["endColumn"]
+            ),
+            (&line.into(), &col.into(), &end.into())
+        );
+        let replacement = &result["fixes"][0]["artifactChanges"][0]["replacements"][0];
+        assert_eq!(replacement["deletedRegion"]["startColumn"], col);
+        assert_eq!(replacement["insertedContent"]["text"], "ollama");
+    }
+
+    let junit = run(dir.path(), &["--format", "junit"]).stdout;
+    for (file, code, line, col, _) in expected {
+        let name = format!("name=\"{code} {file}:{line}:{col}\"");
+        assert!(junit.contains(&name), "{name}\n{junit}");
+    }
+
+    // The human format draws a script's lines around the finding (it is no env file), with the
+    // secret on the line before masked.
+    let human = run(dir.path(), &["--format", "human", "--color", "never"]).stdout;
+    assert!(
+        human.contains(&format!("[scripts/start.sh:{sh_line}:{sh_col}]")),
+        "{human}"
+    );
+    assert!(
+        human.contains(&format!("[docs/setup.md:{md_line}:{md_col}]")),
+        "{human}"
+    );
+    assert!(
+        human.contains("docker run -d --network llm -e WEBUI_SECRET_KEY="),
+        "{human}"
+    );
+    assert!(!human.contains("t0psecretvalue42"), "{human}");
+    // Only the secret word is masked: the continuation after it stays.
+    assert!(
+        human.contains("WEBUI_SECRET_KEY=**************** \\\n"),
+        "{human}"
+    );
+    assert!(
+        human.contains("$ docker run -d --network llm --name ollama"),
+        "{human}"
+    );
+}

@@ -12,7 +12,7 @@ use miette::{
 use super::{Finding, OutputOptions, display_path, project_findings, summary, visible};
 use crate::LintedProject;
 use crate::diagnostic::{Applicability, Severity};
-use crate::redact::Secrets;
+use crate::redact::{Assignments, Secrets};
 use crate::rules;
 use crate::source::{FileId, FileKind, Sources, Span};
 
@@ -176,10 +176,12 @@ fn named_source(
         file.kind(),
         Some(FileKind::ProjectEnv | FileKind::ServiceEnv { .. })
     );
-    let text = shown
-        .0
-        .entry(span.file)
-        .or_insert_with(|| Arc::new(super::visible_same_length(&secrets.mask_source(&file.text))));
+    let text = shown.0.entry(span.file).or_insert_with(|| {
+        let assignments = Assignments::of(file.kind());
+        Arc::new(super::visible_same_length(
+            &secrets.mask_source(&file.text, assignments),
+        ))
+    });
     let shown = Shown {
         text: Arc::clone(text),
         context: !env_file,
@@ -205,9 +207,24 @@ impl SourceCode for Shown {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         // Without context (as miette asks for the header's line and column) the span is
-        // read as it is.
+        // read as it is, its column counted in characters as every other format counts it
+        // (miette counts bytes).
         let no_context = context_lines_before == 0 && context_lines_after == 0;
-        if self.context || no_context {
+        if no_context {
+            let contents = self.text.read_span(span, 0, 0)?;
+            let start = span.offset().min(self.text.len());
+            let line_start = self
+                .text
+                .get(..start)
+                .and_then(|t| t.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            let column = self
+                .text
+                .get(line_start..start)
+                .map_or(0, |t| t.chars().count());
+            return Ok(Box::new(CharColumn { contents, column }));
+        }
+        if self.context {
             return self
                 .text
                 .read_span(span, context_lines_before, context_lines_after);
@@ -226,6 +243,42 @@ impl SourceCode for Shown {
             .map_or(bytes.len(), |i| end + i);
         let lines = SourceSpan::from((line_start, line_end - line_start));
         self.text.read_span(&lines, 0, 0)
+    }
+}
+
+/// Contents read from a file whose column is counted in characters.
+struct CharColumn<'a> {
+    contents: Box<dyn SpanContents<'a> + 'a>,
+    column: usize,
+}
+
+impl<'a> SpanContents<'a> for CharColumn<'a> {
+    fn data(&self) -> &'a [u8] {
+        self.contents.data()
+    }
+
+    fn span(&self) -> &SourceSpan {
+        self.contents.span()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.contents.name()
+    }
+
+    fn line(&self) -> usize {
+        self.contents.line()
+    }
+
+    fn column(&self) -> usize {
+        self.column
+    }
+
+    fn line_count(&self) -> usize {
+        self.contents.line_count()
+    }
+
+    fn language(&self) -> Option<&str> {
+        self.contents.language()
     }
 }
 
