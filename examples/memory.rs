@@ -4,64 +4,14 @@
 //!
 //! `cargo run --release --example memory [DIR]` (default: ../shared/corpus)
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use composelint::fs::OsFs;
 use composelint::{LintedProject, Settings, lint, lint_loaded, lint_map, load};
 
-/// The system allocator, counting the bytes in use and their high-water mark.
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(size: usize) {
-    let now = CURRENT.fetch_add(size, Ordering::Relaxed) + size;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-// SAFETY: every call is forwarded to `System` unchanged; only counters are updated besides.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        // SAFETY: the caller upholds `alloc`'s contract, which is `System.alloc`'s.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: as for `alloc`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size >= layout.size() {
-            grew(new_size - layout.size());
-        } else {
-            CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-        }
-        // SAFETY: as for `alloc`.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-fn mb(bytes: usize) -> String {
-    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-}
-
-fn current() -> usize {
-    CURRENT.load(Ordering::Relaxed)
-}
-
-/// Resets the high-water mark to what is in use now.
-fn reset_peak() {
-    PEAK.store(current(), Ordering::Relaxed);
-}
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::{current, mb, peak, reset_peak};
 
 /// How much the heap shrinks when `part` is taken out of every project and dropped.
 fn release(projects: &mut [LintedProject], name: &str, part: impl Fn(&mut LintedProject)) {
@@ -92,7 +42,7 @@ fn main() {
         .collect();
     println!(
         "sequential load-then-lint: peak {}, held afterwards {}",
-        mb(PEAK.load(Ordering::Relaxed) - base),
+        mb(peak() - base),
         mb(current() - base)
     );
     drop(sequential);
@@ -108,7 +58,7 @@ fn main() {
     println!(
         "lint (parallel, everything kept): {} projects, peak {}, held afterwards {}",
         projects.len(),
-        mb(PEAK.load(Ordering::Relaxed) - base),
+        mb(peak() - base),
         mb(current() - base)
     );
     let text: usize = projects
@@ -149,7 +99,7 @@ fn main() {
     let kept = lint_map(&OsFs, &settings, LintedProject::for_output).unwrap_or_default();
     println!(
         "lint_map(for_output), the check command's path: peak {}, held afterwards {}",
-        mb(PEAK.load(Ordering::Relaxed) - before),
+        mb(peak() - before),
         mb(current() - before)
     );
     drop(kept);

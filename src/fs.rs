@@ -2,7 +2,7 @@
 //! choosing and tests can load projects from memory.
 
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +22,18 @@ pub trait FileSystem: Sync {
     fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>>;
     /// Whether `path` itself is a symbolic link (discovery does not follow linked directories).
     fn is_symlink(&self, path: &Path) -> bool;
+    /// The entries of a directory, sorted by name, each with whether it is a directory and
+    /// not a symbolic link: what a search descends into.
+    fn read_dir_marked(&self, path: &Path) -> io::Result<Vec<(PathBuf, bool)>> {
+        Ok(self
+            .read_dir(path)?
+            .into_iter()
+            .map(|p| {
+                let descend = self.kind(&p) == Some(EntryKind::Dir) && !self.is_symlink(&p);
+                (p, descend)
+            })
+            .collect())
+    }
 }
 
 /// Whether `dir` is the root of a repository: it holds `.git` (a directory, or a file in a
@@ -37,12 +49,24 @@ pub struct OsFs;
 
 impl FileSystem for OsFs {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        match self.kind(path) {
-            Some(EntryKind::File) => std::fs::read(path),
-            Some(EntryKind::Dir) => Err(io::Error::other("is a directory")),
-            Some(EntryKind::Other) => Err(io::Error::other("not a regular file")),
-            None => Err(io::Error::new(io::ErrorKind::NotFound, "no such file")),
+        // What the path is, before opening it: opening a FIFO would wait for a writer.
+        let meta = std::fs::metadata(path)
+            .map_err(|_| io::Error::new(io::ErrorKind::NotFound, "no such file"))?;
+        if meta.is_dir() {
+            return Err(io::Error::other("is a directory"));
         }
+        if !meta.is_file() {
+            return Err(io::Error::other("not a regular file"));
+        }
+        let mut file = std::fs::File::open(path)?;
+        if opened_system_view(&file, path) {
+            return Err(io::Error::other("not a regular file"));
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        // Through `Take`: `File`'s own `read_to_end` asks the size again (`fstat`, `lseek`),
+        // which `meta` already told.
+        Read::take(&mut file, u64::MAX).read_to_end(&mut bytes)?;
+        Ok(bytes)
     }
 
     fn kind(&self, path: &Path) -> Option<EntryKind> {
@@ -69,17 +93,51 @@ impl FileSystem for OsFs {
             .map(|m| m.file_type().is_symlink())
             .unwrap_or(false)
     }
+
+    /// The kinds come with the entries (`d_type`): a search walks every entry of a docs tree
+    /// without a call per entry.
+    fn read_dir_marked(&self, path: &Path) -> io::Result<Vec<(PathBuf, bool)>> {
+        let mut entries = std::fs::read_dir(path)?
+            .filter_map(|e| {
+                let e = e.ok()?;
+                // A link's own type: linked directories are not descended into.
+                let descend = e.file_type().is_ok_and(|t| t.is_dir());
+                Some((e.path(), descend))
+            })
+            .collect::<Vec<_>>();
+        entries.sort();
+        Ok(entries)
+    }
 }
 
 /// Whether a file that looks regular is a view into the running system, once links are
 /// followed: under `/proc`, `/sys` or `/dev`. A `.env` linked to `/proc/self/environ` would
 /// otherwise put the process environment into findings.
 fn is_system_view(path: &Path) -> bool {
-    std::fs::canonicalize(path).is_ok_and(|real| {
-        ["/proc", "/sys", "/dev"]
-            .iter()
-            .any(|d| real.starts_with(d))
-    })
+    std::fs::canonicalize(path).is_ok_and(|real| in_system_view(&real))
+}
+
+fn in_system_view(real: &Path) -> bool {
+    ["/proc", "/sys", "/dev"]
+        .iter()
+        .any(|d| real.starts_with(d))
+}
+
+/// [`is_system_view`] of a file opened from `path`. On Linux the kernel names the file the
+/// descriptor holds (`/proc/self/fd/N`): one call, where resolving the path takes one per
+/// component, for each of the thousands of documents a search reads; and what is checked is
+/// what is read.
+fn opened_system_view(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let link = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+        if let Ok(real) = std::fs::read_link(link) {
+            return in_system_view(&real);
+        }
+    }
+    let _ = file;
+    is_system_view(path)
 }
 
 /// An in-memory file system for tests and for standard input.

@@ -40,7 +40,7 @@ use diagnostic::Diagnostic;
 use fs::FileSystem;
 use shared_networks::SharedNetworks;
 use source::Sources;
-use workspace::{PathError, projects_for_paths};
+use workspace::PathError;
 
 /// What to lint and where variables come from.
 #[derive(Clone, Debug, Default)]
@@ -224,23 +224,44 @@ fn project_file_sets(
     fs: &dyn FileSystem,
     settings: &Settings,
 ) -> Result<Vec<Vec<PathBuf>>, RunError> {
-    if settings.compose_files.is_empty() {
-        Ok(
-            projects_for_paths(fs, &settings.paths, settings.options.sources)
-                .map_err(RunError::Path)?
-                .into_iter()
-                .map(|p| p.files)
-                // A project is excluded by its main file; `-f` files are linted as named.
-                .filter(|files| {
-                    files
-                        .first()
-                        .is_none_or(|f| !settings.options.exclude.is_excluded(f))
-                })
-                .collect(),
-        )
-    } else {
-        Ok(vec![settings.compose_files.clone()])
+    discover(fs, settings).map(|d| d.file_sets)
+}
+
+/// What a run lints, found by one search: the files of each project, and the paths that
+/// yield no project.
+#[derive(Clone, Debug, Default)]
+pub struct Discovered {
+    /// The files of each project, in the order the projects are reported.
+    pub file_sets: Vec<Vec<PathBuf>>,
+    /// The paths that yield no project (excluded projects are not missing).
+    pub without_projects: Vec<workspace::NoProject>,
+}
+
+/// Searches the paths `settings` names once (`-f` files are one project as named).
+pub fn discover(fs: &dyn FileSystem, settings: &Settings) -> Result<Discovered, RunError> {
+    if !settings.compose_files.is_empty() {
+        return Ok(Discovered {
+            file_sets: vec![settings.compose_files.clone()],
+            without_projects: Vec::new(),
+        });
     }
+    let found = workspace::discover(fs, &settings.paths, settings.options.sources)
+        .map_err(RunError::Path)?;
+    let file_sets = found
+        .projects
+        .into_iter()
+        .map(|p| p.files)
+        // A project is excluded by its main file; `-f` files are linted as named.
+        .filter(|files| {
+            files
+                .first()
+                .is_none_or(|f| !settings.options.exclude.is_excluded(f))
+        })
+        .collect();
+    Ok(Discovered {
+        file_sets,
+        without_projects: found.without_projects,
+    })
 }
 
 /// Loads the project made of `files`.
@@ -313,6 +334,16 @@ pub fn lint_map<T: Send>(
     keep: impl Fn(LintedProject) -> T + Sync,
 ) -> Result<Vec<T>, RunError> {
     let file_sets = project_file_sets(fs, settings)?;
+    lint_map_discovered(fs, settings, &file_sets, keep)
+}
+
+/// [`lint_map`] over the projects a [`discover`] with the same `settings` found.
+pub fn lint_map_discovered<T: Send>(
+    fs: &dyn FileSystem,
+    settings: &Settings,
+    file_sets: &[Vec<PathBuf>],
+    keep: impl Fn(LintedProject) -> T + Sync,
+) -> Result<Vec<T>, RunError> {
     let alone = file_sets.len() <= 1;
     let lint_in = |loaded: LoadedProject, run: &SharedNetworks| {
         keep(lint_loaded_in(
@@ -326,7 +357,7 @@ pub fn lint_map<T: Send>(
     // itself waits until every project of the run is loaded and the directory of what each
     // provides there is built; every other one is linted at once (and let go).
     let nobody = SharedNetworks::default();
-    let first = in_parallel(&file_sets, |files| {
+    let first = in_parallel(file_sets, |files| {
         let loaded = load_one(fs, files, settings)?;
         if alone {
             return Ok((Stage::Done(lint_in(loaded, &nobody)), None));

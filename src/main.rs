@@ -158,7 +158,10 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     };
     let mut settings = settings(&args.project, &cwd);
     let resolved = configure(&mut settings, &args.project, &args.config, &cwd)?;
-    let (nothing_here, nothing_at_all) = warn_paths_without_projects(fs, &settings, &cwd);
+    // One search serves the warnings and the run: a large docs tree is walked once.
+    let discovered = composelint::discover(fs, &settings).map_err(|e| e.to_string())?;
+    let (nothing_here, nothing_at_all) =
+        warn_paths_without_projects(&discovered.without_projects, &settings, &cwd);
     if nothing_here && nothing_at_all {
         return Ok(2);
     }
@@ -170,8 +173,13 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         return Ok(if nothing_here { 2 } else { code });
     }
     // Only what the output shows is kept of each project, as soon as it is linted.
-    let mut projects = composelint::lint_map(fs, &settings, LintedProject::for_output)
-        .map_err(|e| e.to_string())?;
+    let mut projects = composelint::lint_map_discovered(
+        fs,
+        &settings,
+        &discovered.file_sets,
+        LintedProject::for_output,
+    )
+    .map_err(|e| e.to_string())?;
     composelint::merge_repeated_findings(&mut projects);
     report(args, &projects, &cwd)?;
     if nothing_here {
@@ -186,19 +194,14 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
 /// file that no project reads is only warned about: pre-commit passes every changed
 /// `.env`/`*.env`, and the `.env` of some other tool must not fail the hook.
 fn warn_paths_without_projects(
-    fs: &dyn FileSystem,
+    empty: &[NoProject],
     settings: &Settings,
     cwd: &Path,
 ) -> (bool, bool) {
     if !settings.compose_files.is_empty() {
         return (false, false);
     }
-    let empty = composelint::workspace::paths_without_projects(
-        fs,
-        &settings.paths,
-        settings.options.sources,
-    );
-    for path in &empty {
+    for path in empty {
         let shown = output::display_path(path.path(), cwd);
         let shown = if shown.is_empty() {
             ".".into()
@@ -464,7 +467,9 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     settings.load.keep_merged = true;
     // The same configuration as `check`: its env files change what the project resolves to.
     configure(&mut settings, args, &ConfigArgs::default(), &cwd)?;
-    let (nothing_here, _) = warn_paths_without_projects(&OsFs, &settings, &cwd);
+    let discovered = composelint::discover(&OsFs, &settings).map_err(|e| e.to_string())?;
+    let (nothing_here, _) =
+        warn_paths_without_projects(&discovered.without_projects, &settings, &cwd);
     let loaded = composelint::load(&OsFs, &settings).map_err(|e| e.to_string())?;
     // Nothing to print is a failure for `config`, whatever the reason (an env file no
     // project reads, every project excluded).

@@ -43,12 +43,36 @@ pub fn projects_for_paths(
     paths: &[PathBuf],
     kinds: CommandKinds,
 ) -> Result<Vec<ProjectFiles>, PathError> {
+    discover(fs, paths, kinds).map(|d| d.projects)
+}
+
+/// What a search over the command line's paths found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovery {
+    /// The projects the paths name (see [`projects_for_paths`]).
+    pub projects: Vec<ProjectFiles>,
+    /// The paths that yield no project (see [`paths_without_projects`]).
+    pub without_projects: Vec<NoProject>,
+}
+
+/// The projects `paths` name, and the paths that yield none, from one search (a large tree
+/// is walked, and its documents read, once).
+pub fn discover(
+    fs: &dyn FileSystem,
+    paths: &[PathBuf],
+    kinds: CommandKinds,
+) -> Result<Discovery, PathError> {
     let mut summaries = Summaries::new(fs);
     let mut out = BTreeSet::new();
+    let mut without_projects = Vec::new();
     for path in paths {
         match fs.kind(path) {
             Some(EntryKind::Dir) => {
-                for dir in find_directories(fs, path, kinds) {
+                let dirs = find_directories(fs, path, kinds);
+                if dirs.is_empty() {
+                    without_projects.push(NoProject::Directory(path.clone()));
+                }
+                for dir in dirs {
                     add_directory(&mut summaries, &dir, None, &mut out);
                     for file in &dir.commands {
                         out.insert(ProjectFiles {
@@ -68,7 +92,13 @@ pub fn projects_for_paths(
                         }
                     }
                     // An env file: lint the projects around it that read it.
-                    Named::Env => out.extend(env_file_readers(&mut summaries, path)),
+                    Named::Env => {
+                        let readers = env_file_readers(&mut summaries, path);
+                        if readers.is_empty() {
+                            without_projects.push(NoProject::EnvFile(path.clone()));
+                        }
+                        out.extend(readers);
+                    }
                     // A script or document: its commands are a project of their own, when
                     // the run reads its kind (a script without an extension by its shebang).
                     Named::Commands(kind) => {
@@ -106,7 +136,10 @@ pub fn projects_for_paths(
         }
     }
     drop_included_projects(&mut summaries, &mut out);
-    Ok(out.into_iter().collect())
+    Ok(Discovery {
+        projects: out.into_iter().collect(),
+        without_projects,
+    })
 }
 
 /// What a file named on the command line is taken for, by its name (a file without an
@@ -351,17 +384,10 @@ pub fn paths_without_projects(
 ) -> Vec<NoProject> {
     let mut out = Vec::new();
     for path in paths {
-        match fs.kind(path) {
-            Some(EntryKind::Dir) if find_directories(fs, path, kinds).is_empty() => {
-                out.push(NoProject::Directory(path.clone()));
-            }
-            Some(EntryKind::File)
-                if matches!(named(fs, path), Named::Env)
-                    && env_file_readers(&mut Summaries::new(fs), path).is_empty() =>
-            {
-                out.push(NoProject::EnvFile(path.clone()));
-            }
-            _ => {}
+        if matches!(fs.kind(path), Some(EntryKind::Dir | EntryKind::File))
+            && let Ok(found) = discover(fs, std::slice::from_ref(path), kinds)
+        {
+            out.extend(found.without_projects);
         }
     }
     out

@@ -131,19 +131,14 @@ pub fn shebang_is_shell(text: &[u8]) -> bool {
 }
 
 /// The cheap test that keeps a large docs tree cheap: a file that never names `docker` or
-/// `podman` holds no command to read.
+/// `podman` (in any case) holds no command to read. At most positions of prose one byte is
+/// compared.
 pub fn mentions_docker(text: &[u8]) -> bool {
-    text.windows(6)
-        .any(|w| w.eq_ignore_ascii_case(b"docker") || w.eq_ignore_ascii_case(b"podman"))
-}
-
-/// The kind of command file at `path` whose text `text` is, if it holds Docker commands.
-pub fn command_file(path: &Path, text: &[u8]) -> Option<CommandFile> {
-    let kind = kind_by_name(path).or_else(|| {
-        let extensionless = path.extension().is_none();
-        (extensionless && shebang_is_shell(text)).then_some(CommandFile::Script(Shell::Posix))
-    })?;
-    mentions_docker(text).then_some(kind)
+    text.windows(6).any(|w| match w.first().map(|b| b | 0x20) {
+        Some(b'd') => w.eq_ignore_ascii_case(b"docker"),
+        Some(b'p') => w.eq_ignore_ascii_case(b"podman"),
+        _ => false,
+    })
 }
 
 /// The kind of command file at `path`: by its name, or for a file without an extension, by

@@ -70,12 +70,22 @@ impl DirectoryFiles {
 /// Groups the compose files of `directory`.
 pub fn directory_files(fs: &dyn FileSystem, directory: &Path) -> DirectoryFiles {
     let entries = fs.read_dir(directory).unwrap_or_default();
+    group(fs, directory, &entries)
+}
+
+/// Groups the compose files among `entries`, those of `directory`.
+fn group(fs: &dyn FileSystem, directory: &Path, entries: &[PathBuf]) -> DirectoryFiles {
     let names: BTreeSet<String> = entries
         .iter()
-        // A FIFO or device with a compose name is listed too: reading it is refused with a
-        // finding, rather than the file silently passed over.
-        .filter(|p| matches!(fs.kind(p), Some(EntryKind::File | EntryKind::Other)))
-        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .filter_map(|p| {
+            let name = p.file_name()?.to_string_lossy().into_owned();
+            // Only a compose-named entry is looked at (a docs tree holds thousands of others).
+            // A FIFO or device with a compose name is listed too: reading it is refused with
+            // a finding, rather than the file silently passed over.
+            let file = is_compose_file_name(&name)
+                && matches!(fs.kind(p), Some(EntryKind::File | EntryKind::Other));
+            file.then_some(name)
+        })
         .collect();
     let pick = |candidates: &[&str]| {
         candidates
@@ -127,48 +137,53 @@ pub fn find_directories(
     kinds: CommandKinds,
 ) -> Vec<DirectoryFiles> {
     let mut out = Vec::new();
+    // Scripts and documents by name, with the index of their directory in `out`.
+    let mut candidates: Vec<(usize, PathBuf)> = Vec::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(dir) = pending.pop() {
-        let mut files = directory_files(fs, &dir);
-        files.commands = command_files(fs, &dir, kinds);
-        if files.default.is_some() || !files.others.is_empty() || !files.commands.is_empty() {
-            out.push(files);
-        }
-        let mut children: Vec<PathBuf> = fs
-            .read_dir(&dir)
-            .unwrap_or_default()
+        let marked = fs.read_dir_marked(&dir).unwrap_or_default();
+        let entries: Vec<PathBuf> = marked.iter().map(|(p, _)| p.clone()).collect();
+        let index = out.len();
+        candidates.extend(
+            entries
+                .iter()
+                .filter(|p| commands::kind_by_name(p).is_some_and(|k| kinds.reads(k)))
+                .map(|p| (index, p.clone())),
+        );
+        out.push(group(fs, &dir, &entries));
+        let mut children: Vec<PathBuf> = marked
             .into_iter()
-            .filter(|p| fs.kind(p) == Some(EntryKind::Dir) && !fs.is_symlink(p))
-            .filter(|p| {
+            .filter(|(p, descend)| {
                 let name = p
                     .file_name()
                     .map(|n| n.to_string_lossy())
                     .unwrap_or_default();
-                !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref())
+                *descend && !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref())
             })
+            .map(|(p, _)| p)
             .collect();
         children.reverse();
         pending.extend(children);
     }
+    // Only a script or document that names `docker` or `podman` holds commands to read (a
+    // file without an extension, which may be a large binary, is read only when named on the
+    // command line). A docs tree holds thousands: they are read across the cores, each once
+    // here and the few that name docker again when loaded.
+    let hold_commands = crate::in_parallel(&candidates, |(_, path)| {
+        // Reading refuses what is not a regular file.
+        fs.read(path)
+            .is_ok_and(|bytes| commands::mentions_docker(&bytes))
+    });
+    for ((index, path), holds) in candidates.into_iter().zip(hold_commands) {
+        if let Some(files) = out.get_mut(index).filter(|_| holds) {
+            files.commands.push(path);
+        }
+    }
+    out.retain(|files| {
+        files.default.is_some() || !files.others.is_empty() || !files.commands.is_empty()
+    });
     out.sort_by(|a, b| a.directory.cmp(&b.directory));
     out
-}
-
-/// The scripts and Markdown documents of `directory` that hold Docker commands. Only files
-/// whose name makes them one are read, and only to look for `docker`/`podman` (a file
-/// without an extension, which may be a large binary, is read only when named on the
-/// command line).
-fn command_files(fs: &dyn FileSystem, directory: &Path, kinds: CommandKinds) -> Vec<PathBuf> {
-    fs.read_dir(directory)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|p| commands::kind_by_name(p).is_some_and(|k| kinds.reads(k)))
-        .filter(|p| fs.kind(p) == Some(EntryKind::File))
-        .filter(|p| {
-            fs.read(p)
-                .is_ok_and(|bytes| commands::command_file(p, &bytes).is_some())
-        })
-        .collect()
 }
 
 /// The nearest directory at or above `start` that has a default compose file.
