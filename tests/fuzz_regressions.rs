@@ -36,6 +36,7 @@ fn inputs(dir: &Path) -> Vec<(Check, PathBuf)> {
             "project" => fuzz_checks::project,
             "fix" => fuzz_checks::fix,
             "secrets" => fuzz_checks::secrets,
+            "commands" => fuzz_checks::commands,
             other => panic!("no fuzz target {other}"),
         };
         let mut files: Vec<PathBuf> = std::fs::read_dir(&target)

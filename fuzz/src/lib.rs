@@ -136,18 +136,89 @@ pub fn interpolate(data: &[u8]) {
     }
 }
 
+/// The files the `commands` target reads one input as: a script of each shell, a Makefile
+/// and a Markdown document.
+pub const COMMAND_FILES: [&str; 5] = [
+    "start.sh",
+    "start.ps1",
+    "start.cmd",
+    "Makefile",
+    "README.md",
+];
+
+/// Docker commands read from one text as each kind of command file: every exact piece of
+/// every word holds the bytes its span claims, every span (word, command, comment, command
+/// line, block) lies in bounds on character boundaries, a comment starts with `#`, `<!--`,
+/// `REM` or `::`; then every file linted (named, as pre-commit names them) and rendered in
+/// every format, every finding's places and edits in bounds.
+pub fn commands(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        for name in COMMAND_FILES {
+            let kind = composelint::commands::kind_by_name(Path::new(name))
+                .unwrap_or_else(|| panic!("{name} is a command file"));
+            let (chunks, comments) = composelint::commands::read(FileId(0), text, kind);
+            for command in chunks.iter().flat_map(|(_, commands)| commands) {
+                check_span(text, command.span, "command span");
+                assert_eq!(command.words.len(), command.word_spans.len());
+                for (word, span) in command.words.iter().zip(&command.word_spans) {
+                    check_span(text, *span, "word span");
+                    check_text(word, &[text]);
+                }
+            }
+            for &start in comments.starts().unwrap_or_default() {
+                let rest = text
+                    .get(start..)
+                    .unwrap_or_else(|| panic!("comment at {start} is outside the text"));
+                let rem = rest.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("rem"));
+                assert!(
+                    rest.starts_with('#')
+                        || rest.starts_with("<!--")
+                        || rest.starts_with("::")
+                        || rem,
+                    "comment at {start} starts with {:?}",
+                    rest.chars().take(4).collect::<String>()
+                );
+            }
+            for unit in comments.command_lines().iter().chain(comments.blocks()) {
+                check_span(text, Span::new(FileId(0), unit.start, unit.end), "unit");
+            }
+        }
+    }
+    let mut fs = MemFs::new();
+    let paths: Vec<PathBuf> = COMMAND_FILES
+        .iter()
+        .map(|name| Path::new(PROJECT_DIR).join(name))
+        .collect();
+    for path in &paths {
+        fs.insert(path.clone(), data.to_vec());
+    }
+    let settings = Settings {
+        paths,
+        ..settings()
+    };
+    check_findings_and_reports(&lint_with(&fs, &settings));
+}
+
 /// A whole project from memory: loaded, linted, rendered in every format and as `config`;
 /// every finding's places and edits lie in bounds of the files they name.
 pub fn project(data: &[u8]) {
     let projects = lint_memfs(&memfs(data));
     for p in &projects {
-        for d in &p.diagnostics {
-            check_diagnostic(&p.sources, d);
-        }
         // A project that failed to load may still render what was read.
         let _ = composelint::compose::config::render(&p.project);
     }
-    for (format, text) in secrets::reports(&projects, &secrets::options()) {
+    check_findings_and_reports(&projects);
+}
+
+/// Every finding's places and edits lie in bounds of the files they name; every format
+/// renders, the JSON ones as JSON.
+fn check_findings_and_reports(projects: &[LintedProject]) {
+    for p in projects {
+        for d in &p.diagnostics {
+            check_diagnostic(&p.sources, d);
+        }
+    }
+    for (format, text) in secrets::reports(projects, &secrets::options()) {
         if matches!(format, "json" | "sarif" | "gitlab")
             && let Err(e) = serde_json::from_str::<serde_json::Value>(&text)
         {
