@@ -22,10 +22,15 @@ pub enum Comments {
     /// command lines (the commands the shell reads as one line, continuations included; see
     /// [`crate::commands::words::Reading::lines`]) and the fenced shell blocks (fence lines
     /// included).
+    ///
+    /// A Markdown document is read by several projects (its commands, each compose block):
+    /// `elsewhere` are the fenced blocks another of them reads, whose HTML directives are
+    /// that project's.
     InCommands {
         starts: Vec<usize>,
         command_lines: Vec<Range<usize>>,
         blocks: Vec<Range<usize>>,
+        elsewhere: Vec<Range<usize>>,
     },
 }
 
@@ -51,6 +56,14 @@ impl Comments {
     pub fn blocks(&self) -> &[Range<usize>] {
         match self {
             Comments::InCommands { blocks, .. } => blocks,
+            _ => &[],
+        }
+    }
+
+    /// The fenced blocks another project of the document reads.
+    pub fn elsewhere(&self) -> &[Range<usize>] {
+        match self {
+            Comments::InCommands { elsewhere, .. } => elsewhere,
             _ => &[],
         }
     }

@@ -150,6 +150,7 @@ impl LintedProject {
                 env_files,
                 templates_used: project.templates_used,
                 from_commands: project.from_commands,
+                document_block: project.document_block,
                 ..Project::default()
             },
             sources: kept,
@@ -270,6 +271,23 @@ fn load_one(
     files: &[PathBuf],
     settings: &Settings,
 ) -> Result<LoadedProject, RunError> {
+    // A compose document in a Markdown document (searched for, or checked again by the fixer).
+    if let Some((doc, index)) = commands::compose_blocks::block_of(files) {
+        return Ok(
+            match commands::compose_blocks::load(fs, doc, index, &settings.load) {
+                Ok((project, sources)) => LoadedProject { project, sources },
+                // An example whose files are missing (an `include` of the reader's): no project.
+                Err(_) => LoadedProject {
+                    project: Project {
+                        document_block: Some(index),
+                        partial: true,
+                        ..Project::default()
+                    },
+                    sources: Sources::new(),
+                },
+            },
+        );
+    }
     let explicit = !settings.compose_files.is_empty();
     // `-f` names compose files, whatever their names.
     if !explicit

@@ -204,6 +204,27 @@ impl Sources {
         &self.files[id.0 as usize]
     }
 
+    /// Shows file `id` as `text`, whose comments are `comments`: the text a part of a file
+    /// was read from (a Markdown document's compose block, every other byte blanked) gives way
+    /// to the file's own, which has the same length and lines, so every span stays where it
+    /// was. A text of another length or other lines is refused (false).
+    pub fn present_as(&mut self, id: FileId, text: String, comments: Comments) -> bool {
+        let Some(file) = self.files.get_mut(id.0 as usize) else {
+            return false;
+        };
+        let same_lines = file.text.len() == text.len()
+            && file
+                .text
+                .bytes()
+                .zip(text.bytes())
+                .all(|(a, b)| (a == b'\n') == (b == b'\n'));
+        if same_lines {
+            file.text = text;
+            file.comments = comments;
+        }
+        same_lines
+    }
+
     /// Records what a file was read as and the comments its parser found. The first reading
     /// counts: a file read again (an env file that is also a service's `env_file`, a compose
     /// file included twice) keeps the kind and comments it was first read with.

@@ -340,6 +340,8 @@ struct Units {
     commands: Vec<(usize, usize)>,
     /// The same of each fenced block.
     blocks: Vec<(usize, usize)>,
+    /// The first line of each fenced block another project of the document reads.
+    elsewhere: Vec<usize>,
 }
 
 impl Units {
@@ -359,7 +361,19 @@ impl Units {
         Units {
             commands: lines(file.comments().command_lines()),
             blocks: lines(file.comments().blocks()),
+            elsewhere: file
+                .comments()
+                .elsewhere()
+                .iter()
+                .map(|b| file.line_col(b.start).line)
+                .collect(),
         }
+    }
+
+    /// Whether an HTML directive that covers `line` is another project's: the line starts a
+    /// block that project reads.
+    fn belongs_elsewhere(&self, line: usize) -> bool {
+        self.elsewhere.contains(&line)
     }
 
     /// The lines a directive that covers `line` covers: a `#` directive, those of the command
@@ -458,6 +472,9 @@ fn parse_directive(
         } else {
             comment.line
         };
+        if html && units.belongs_elsewhere(line) {
+            return None;
+        }
         (units.around(line, html), "disable=")
     } else {
         let word = rest.find(BLANKS).unwrap_or(rest.len());

@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::commands::{CommandFile, CommandKinds};
+use crate::commands::{CommandFile, CommandKinds, compose_blocks};
 use crate::compose::discover::OVERRIDE_FILES;
 use crate::compose::discover::{
     DirectoryFiles, directory_files, find_directories, is_compose_file_name, is_env_file_name,
@@ -75,9 +75,7 @@ pub fn discover(
                 for dir in dirs {
                     add_directory(&mut summaries, &dir, None, &mut out);
                     for file in &dir.commands {
-                        out.insert(ProjectFiles {
-                            files: vec![file.clone()],
-                        });
+                        out.extend(command_projects(fs, file));
                     }
                 }
             }
@@ -103,9 +101,7 @@ pub fn discover(
                     // the run reads its kind (a script without an extension by its shebang).
                     Named::Commands(kind) => {
                         if kinds.reads(kind) {
-                            out.insert(ProjectFiles {
-                                files: vec![path.clone()],
-                            });
+                            out.extend(command_projects(fs, path));
                         }
                     }
                     // Any other file is a compose file, as `docker compose -f` takes it —
@@ -140,6 +136,33 @@ pub fn discover(
         projects: out.into_iter().collect(),
         without_projects,
     })
+}
+
+/// The projects of a script or document: its commands, and each compose document a Markdown
+/// document holds in a `yaml` block ([`crate::commands::compose_blocks`]). A document that
+/// cannot be read is one project, which reports why.
+fn command_projects(fs: &dyn FileSystem, path: &Path) -> Vec<ProjectFiles> {
+    let alone = || {
+        vec![ProjectFiles {
+            files: vec![path.to_path_buf()],
+        }]
+    };
+    if crate::commands::kind_by_name(path) != Some(CommandFile::Markdown) {
+        return alone();
+    }
+    // A document that cannot be read, or is not text, is a project that reports why.
+    let Some(text) = fs.read(path).ok().and_then(|b| String::from_utf8(b).ok()) else {
+        return alone();
+    };
+    let document = crate::commands::markdown::read(&text);
+    let mut out = Vec::new();
+    if !document.blocks.is_empty() {
+        out.extend(alone());
+    }
+    out.extend((0..document.compose.len()).map(|i| ProjectFiles {
+        files: compose_blocks::file_set(path, i),
+    }));
+    out
 }
 
 /// What a file named on the command line is taken for, by its name (a file without an
@@ -914,6 +937,35 @@ mod tests {
         assert_eq!(
             paths_without_projects(&docs, &[PathBuf::from("/d")], CommandKinds::NONE),
             [NoProject::Directory(PathBuf::from("/d"))]
+        );
+    }
+
+    #[test]
+    fn a_document_is_a_project_for_its_commands_and_one_for_each_compose_block() {
+        let mut fs = MemFs::new();
+        fs.insert(
+            "/d/README.md",
+            "Docker:\n```sh\ndocker ps\n```\n```yaml\nservices: {}\n```\n```yml\nservices:\n  a: {}\n```\n",
+        );
+        fs.insert("/d/PROSE.md", "Docker is mentioned, nothing runs.\n");
+        fs.insert("/d/COMPOSE.md", "```yaml\nservices:\n  a: {}\n```\n");
+        let blocks: Vec<(String, Option<usize>)> =
+            projects_for_paths(&fs, &[PathBuf::from("/d")], CommandKinds::ALL)
+                .unwrap()
+                .into_iter()
+                .map(|p| {
+                    let block = compose_blocks::block_of(&p.files).map(|(_, i)| i);
+                    (p.files[0].display().to_string(), block)
+                })
+                .collect();
+        assert_eq!(
+            blocks,
+            [
+                ("/d/COMPOSE.md".to_string(), Some(0)),
+                ("/d/README.md".to_string(), None),
+                ("/d/README.md".to_string(), Some(0)),
+                ("/d/README.md".to_string(), Some(1)),
+            ]
         );
     }
 }

@@ -30,6 +30,17 @@ pub struct Document {
     pub blocks: Vec<Block>,
     /// Where each HTML comment outside the code blocks starts (its `<!--`).
     pub comments: Vec<usize>,
+    /// Each `yaml`/`yml` block that holds a compose document (a top-level `services:`), in
+    /// order.
+    pub compose: Vec<Fenced>,
+}
+
+/// A fenced block: its content (between the fence lines), and the whole block, from its
+/// opening fence line to the end of its closing one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fenced {
+    pub content: Range<usize>,
+    pub fenced: Range<usize>,
 }
 
 /// The command blocks of `text` (see [`read`]).
@@ -71,6 +82,12 @@ pub fn read(text: &str) -> Document {
             None => open = Some((fence_char, len, info.to_string(), line_start, offset)),
             Some((c, n, _, _, _)) if *c == fence_char && len >= *n && info.trim().is_empty() => {
                 let (_, _, info, fence_start, content_start) = open.take().unwrap_or_default();
+                if is_compose(&info, &text[content_start..line_start]) {
+                    out.compose.push(Fenced {
+                        content: content_start..line_start,
+                        fenced: fence_start..offset,
+                    });
+                }
                 out.blocks.extend(block(
                     &info,
                     text,
@@ -82,6 +99,12 @@ pub fn read(text: &str) -> Document {
         }
     }
     if let Some((_, _, info, fence_start, content_start)) = open {
+        if is_compose(&info, &text[content_start..]) {
+            out.compose.push(Fenced {
+                content: content_start..text.len(),
+                fenced: fence_start..text.len(),
+            });
+        }
         out.blocks.extend(block(
             &info,
             text,
@@ -101,6 +124,37 @@ fn block(info: &str, text: &str, content: Range<usize>, fenced: Range<usize>) ->
         layout,
         fenced,
     })
+}
+
+/// Whether a block of language `info` holding `content` is a compose document: a `yaml` or
+/// `yml` block with a `services:` key at the top level (the least indented of its lines that
+/// hold a key; comments and document markers left aside).
+fn is_compose(info: &str, content: &str) -> bool {
+    if !matches!(language(info).as_str(), "yaml" | "yml") {
+        return false;
+    }
+    let keys = content.lines().filter(|l| {
+        let t = l.trim_start();
+        !t.is_empty() && !t.starts_with('#') && !t.starts_with("---") && !t.starts_with("...")
+    });
+    let indent = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
+    let Some(top) = keys.clone().map(indent).min() else {
+        return false;
+    };
+    keys.filter(|l| indent(l) == top).any(|l| {
+        l.trim_start()
+            .strip_prefix("services:")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '#']))
+    })
+}
+
+/// The language an info string names: its first word, lowercase.
+fn language(info: &str) -> String {
+    info.trim()
+        .split(|c: char| c.is_whitespace() || c == '{' || c == ',')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
 }
 
 /// Where the `<!--` that starts an HTML comment block on `line` is.
@@ -130,12 +184,7 @@ fn fence(line: &str) -> Option<(char, usize, &str)> {
 }
 
 fn kind(info: &str, content: &str) -> Option<(Shell, Layout)> {
-    let language = info
-        .trim()
-        .split(|c: char| c.is_whitespace() || c == '{' || c == ',')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let language = language(info);
     let lines = || {
         content
             .lines()
@@ -287,5 +336,24 @@ mod tests {
         // A comment never closed runs to the end: nothing after it is read.
         assert!(read("<!--\n```sh\ndocker run x\n```\n").blocks.is_empty());
         assert_eq!(read("<!-->\n```sh\ndocker run x\n```\n").blocks.len(), 1);
+    }
+
+    #[test]
+    fn yaml_blocks_with_top_level_services_are_compose_documents() {
+        let text = "```yaml\nservices:\n  a:\n    image: x\n```\n```yml title=\"compose.yaml\"\n# c\n---\nname: p\nservices: # all\n  b: {}\n```\n```yaml\nserver:\n  services: 2\n```\n```json\nservices:\n```\n```yaml\n  services:\n    a: {}\n```\n```yaml\nservices_x: 1\n```\n<!--\n```yaml\nservices: {}\n```\n-->\n~~~yaml\nservices:\n  open: {}";
+        let compose: Vec<&str> = read(text)
+            .compose
+            .iter()
+            .map(|b| &text[b.content.clone()])
+            .collect();
+        assert_eq!(
+            compose,
+            [
+                "services:\n  a:\n    image: x\n",
+                "# c\n---\nname: p\nservices: # all\n  b: {}\n",
+                "  services:\n    a: {}\n",
+                "services:\n  open: {}",
+            ]
+        );
     }
 }

@@ -9,6 +9,7 @@
 //! Desktop for Windows unless the user chose a platform ([`platform`]).
 
 mod cmd;
+pub mod compose_blocks;
 pub mod config;
 pub mod docker;
 pub mod edit;
@@ -41,9 +42,11 @@ pub fn platform(project: &Project) -> Option<Platform> {
     project.windows_commands.then_some(Platform::Desktop)
 }
 
-/// The rules that judge a project read from commands: the reference rules and suppression.
-/// Left out, for now, those that speak only of compose settings: `depends_on` (OLL012),
-/// volumes (OLL013), healthchecks (OLL018) and the compose file's own checks (CMP001-CMP019).
+/// The rules that judge a project read from commands, or a compose document written in a
+/// Markdown document (an example, often partial): the reference rules and suppression. Left
+/// out those that speak only of compose settings: `depends_on` (OLL012), volumes (OLL013),
+/// healthchecks (OLL018) and the compose file's own checks (CMP001-CMP019: a snippet's
+/// variables, env files and services are often the reader's to fill in).
 pub fn rule_applies(code: &str) -> bool {
     !matches!(code, "OLL012" | "OLL013" | "OLL018")
         && (code.starts_with("OLL") || matches!(code, "CMP900" | "CMP901"))
@@ -151,18 +154,23 @@ pub fn kind_of(fs: &dyn FileSystem, path: &Path) -> Option<CommandFile> {
     })
 }
 
+/// The text of the script or document at `path`.
+fn read_text(fs: &dyn FileSystem, path: &Path) -> Result<String, LoadError> {
+    let error = |message: String| LoadError {
+        path: path.to_path_buf(),
+        message,
+    };
+    let bytes = fs.read(path).map_err(|e| error(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|_| error("not UTF-8 text".to_string()))
+}
+
 /// Loads the commands of `path` as a project.
 pub fn load(
     fs: &dyn FileSystem,
     path: &Path,
     kind: CommandFile,
 ) -> Result<(Project, Sources), LoadError> {
-    let error = |message: String| LoadError {
-        path: path.to_path_buf(),
-        message,
-    };
-    let bytes = fs.read(path).map_err(|e| error(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|_| error("not UTF-8 text".to_string()))?;
+    let text = read_text(fs, path)?;
     let mut reader = Reader::new(fs);
     let id = reader.sources.add(path.to_path_buf(), text);
     // The env files are read into the same sources while the commands are built from this
@@ -217,12 +225,14 @@ pub fn read(id: FileId, src: &str, kind: CommandFile) -> (Vec<(Shell, Vec<Comman
         (shell, words::reading(id, src, region, shell, layout, vars))
     };
     let mut blocks = Vec::new();
+    let mut elsewhere = Vec::new();
     let mut html_comments = Vec::new();
     let readings: Vec<(Shell, Reading)> = match kind {
         CommandFile::Script(shell) => vec![read(shell, start..src.len(), Layout::Script)],
         CommandFile::Markdown => {
             let document = markdown::read(src);
             html_comments = document.comments;
+            elsewhere = document.compose.into_iter().map(|b| b.fenced).collect();
             document
                 .blocks
                 .into_iter()
@@ -256,6 +266,7 @@ pub fn read(id: FileId, src: &str, kind: CommandFile) -> (Vec<(Shell, Vec<Comman
         starts,
         command_lines,
         blocks,
+        elsewhere,
     };
     (chunks, comments)
 }

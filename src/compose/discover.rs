@@ -165,14 +165,18 @@ pub fn find_directories(
         children.reverse();
         pending.extend(children);
     }
-    // Only a script or document that names `docker` or `podman` holds commands to read (a
-    // file without an extension, which may be a large binary, is read only when named on the
-    // command line). A docs tree holds thousands: they are read across the cores, each once
-    // here and the few that name docker again when loaded.
+    // Only a script or document that names `docker` or `podman`, or a document with a compose
+    // block, holds something to read (a file without an extension, which may be a large
+    // binary, is read only when named on the command line). A docs tree holds thousands: they
+    // are read across the cores, each once here and the few that hold something again when
+    // loaded.
     let hold_commands = crate::in_parallel(&candidates, |(_, path)| {
         // Reading refuses what is not a regular file.
-        fs.read(path)
-            .is_ok_and(|bytes| commands::mentions_docker(&bytes))
+        fs.read(path).is_ok_and(|bytes| {
+            commands::mentions_docker(&bytes)
+                || (commands::kind_by_name(path) == Some(commands::CommandFile::Markdown)
+                    && commands::compose_blocks::count(&bytes) > 0)
+        })
     });
     for ((index, path), holds) in candidates.into_iter().zip(hold_commands) {
         if let Some(files) = out.get_mut(index).filter(|_| holds) {

@@ -52,6 +52,10 @@ pub struct Project {
     /// Every Docker command read was written for a Windows shell (PowerShell, cmd): the
     /// project runs on Docker Desktop for Windows unless the user chose a platform.
     pub windows_commands: bool,
+    /// A compose document written in a Markdown document's `yaml` block, by its index among
+    /// the document's compose blocks: judged by the rules that judge commands
+    /// ([`crate::commands::rule_applies`]), its findings in the document.
+    pub document_block: Option<usize>,
     /// Services the profile selection this project stands for leaves out: kept so that rules
     /// can tell a name that nothing defines from one that only another profile starts.
     /// Empty for a project as loaded, where `services` holds every service.

@@ -124,6 +124,7 @@ pub fn select(project: &Project, selection: &Selection) -> Option<Project> {
         partial: project.partial,
         from_commands: project.from_commands,
         windows_commands: project.windows_commands,
+        document_block: project.document_block,
         written: project.written.clone(),
         service_index,
         enabled_profiles: Some(selection.profiles.clone()),

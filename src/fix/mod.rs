@@ -15,7 +15,7 @@
 //! [`write::replace_file`] or prints them as a diff.
 
 pub mod edits;
-mod overlay;
+pub(crate) mod overlay;
 mod verify;
 pub mod write;
 

@@ -46,11 +46,17 @@ pub fn key_of(d: &Diagnostic, p: &LintedProject) -> FindingKey {
 pub type ProjectKey = Vec<PathBuf>;
 
 pub fn project_key(p: &LintedProject) -> ProjectKey {
-    p.project
+    let files: ProjectKey = p
+        .project
         .files
         .iter()
         .map(|&id| p.sources.get(id).path.clone())
-        .collect()
+        .collect();
+    // A Markdown document's compose block and its commands are projects of the same file.
+    match (p.project.document_block, files.as_slice()) {
+        (Some(index), [doc]) => crate::commands::compose_blocks::file_set(doc, index),
+        _ => files,
+    }
 }
 
 /// What the checks need to know of one fix.

@@ -343,7 +343,10 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 pub fn check(ctx: &Context) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = RULES
         .iter()
-        .filter(|rule| !ctx.project.from_commands || crate::commands::rule_applies(rule.code))
+        .filter(|rule| {
+            !(ctx.project.from_commands || ctx.project.document_block.is_some())
+                || crate::commands::rule_applies(rule.code)
+        })
         .flat_map(|rule| (rule.check)(ctx))
         .collect();
     unread_value_fix::tie_to_rename(&mut diagnostics, ctx);
