@@ -161,6 +161,12 @@ impl Variables {
         }
     }
 
+    /// The names of the environment variables the text exported, as kept (uppercase for
+    /// the Windows shells').
+    pub(super) fn environment_names(&self) -> Vec<String> {
+        self.exported.keys().cloned().collect()
+    }
+
     /// A variable of the process environment itself, which every program the shell starts
     /// inherits (PowerShell's `$env:NAME`, cmd's `set NAME=…`): `key` as the shell looks it up,
     /// `name` in the environment, uppercase (Windows reads environment names in any case);
