@@ -18,21 +18,32 @@
 //!    are themselves unless a quote follows them.
 //!
 //! `set X=value` and `set "X=value"` define a variable (names are case-insensitive); its
-//! value is the rest of the command, blanks included, as cmd keeps it.
+//! value is the rest of the command, blanks included, as cmd keeps it. In a batch file
+//! `setlocal` saves the variables and `endlocal` restores what its `setlocal` saved (nested,
+//! an unmatched `endlocal` does nothing); after `setlocal EnableDelayedExpansion`, `!X!` in a
+//! command is expanded when it runs, after the line was split.
 
 use std::ops::Range;
 
 use crate::source::{FileId, Span};
 use crate::text::Text;
 
-use super::words::{Command, Cursor, Input, Layout, Made, ReadCommand, Reader};
+use super::words::{Command, Cursor, Input, Layout, Made, ReadCommand, Reader, Variables};
 
-/// cmd's reader ([`Reader`] of `Cmd`): the file it reads, and how many blocks (`(`) are open
-/// across lines.
+/// cmd's reader ([`Reader`] of `Cmd`): the file it reads, how many blocks (`(`) are open
+/// across lines, whether delayed expansion is on, and what each open `setlocal` saved.
 pub(super) struct Cmd<'s> {
     file: FileId,
     src: &'s str,
     depth: usize,
+    delayed: bool,
+    scopes: Vec<Scope>,
+}
+
+/// What `setlocal` saves and the matching `endlocal` restores.
+struct Scope {
+    vars: Variables,
+    delayed: bool,
 }
 
 impl<'s> Cmd<'s> {
@@ -41,6 +52,8 @@ impl<'s> Cmd<'s> {
             file,
             src,
             depth: 0,
+            delayed: false,
+            scopes: Vec::new(),
         }
     }
 }
@@ -146,21 +159,83 @@ impl Reader<'_, '_, Cmd<'_>> {
         made
     }
 
-    /// One command as cmd passes it on: `set` defines a variable, any other command's text
-    /// is split into the arguments a program receives.
+    /// One command as cmd passes it on (with `!NAME!` expanded when delayed expansion is
+    /// on): `set` defines a variable, `setlocal` and `endlocal` open and close a scope of
+    /// them, any other command's text is split into the arguments a program receives.
     fn command_of(&mut self, command: Made, out: &mut Vec<Command>) {
+        let command = if self.shell.delayed && command.text.value.contains('!') {
+            self.expand_delayed(&command)
+        } else {
+            command
+        };
         let text = command.text.value.as_str();
         let body = text.trim_start_matches([' ', '\t']);
         let name_end = body
             .find([' ', '\t', '=', ',', ';', '"'])
             .unwrap_or(body.len());
-        if body[..name_end].eq_ignore_ascii_case("set") {
+        let name = &body[..name_end];
+        if name.eq_ignore_ascii_case("set") {
             let args = text.len() - body.len() + name_end;
             self.set(&command.text, args);
             return;
         }
+        // Outside a batch file (at the prompt) `setlocal` and `endlocal` do nothing.
+        if self.layout == Layout::Script {
+            if name.eq_ignore_ascii_case("setlocal") {
+                self.shell.scopes.push(Scope {
+                    vars: self.vars.clone(),
+                    delayed: self.shell.delayed,
+                });
+                for option in body[name_end..].split([' ', '\t', ',', ';', '=']) {
+                    if option.eq_ignore_ascii_case("EnableDelayedExpansion") {
+                        self.shell.delayed = true;
+                    } else if option.eq_ignore_ascii_case("DisableDelayedExpansion") {
+                        self.shell.delayed = false;
+                    }
+                }
+            } else if name.eq_ignore_ascii_case("endlocal")
+                && let Some(scope) = self.shell.scopes.pop()
+            {
+                *self.vars = scope.vars;
+                self.shell.delayed = scope.delayed;
+            }
+        }
         let (words, spans) = arguments(self.shell.file, &command);
         out.extend(self.emit(words, spans));
+    }
+
+    /// Delayed expansion: `!NAME!` in a command is the variable's value when it runs (a
+    /// variable `set` earlier, with the provenance of its `set`); any other stays as written.
+    fn expand_delayed(&self, command: &Made) -> Made {
+        let input = Input::Made {
+            file: self.shell.file,
+            made: command,
+        };
+        let text = command.text.value.as_str();
+        let mut made = Made::default();
+        let mut i = 0;
+        while let Some(open) = text[i..].find('!').map(|at| i + at) {
+            let close = text[open + 1..].find('!').map(|at| open + 1 + at);
+            let Some(close) = close else { break };
+            let name = &text[open + 1..close];
+            let value = (!name.is_empty() && !name.contains(':'))
+                .then(|| self.vars.get(&name.to_ascii_uppercase()))
+                .flatten();
+            match value {
+                Some(value) => {
+                    made.push_from(command, i..open);
+                    made.expand(value, input.span(open..close + 1));
+                    i = close + 1;
+                }
+                // The second `!` may open the next reference.
+                None => {
+                    made.push_from(command, i..close);
+                    i = close;
+                }
+            }
+        }
+        made.push_from(command, i..text.len());
+        made
     }
 
     /// `set NAME=value`, `set "NAME=value"`: the variable, with the value's provenance.
@@ -454,6 +529,62 @@ mod tests {
         let cmds = read_all(src, Shell::Cmd);
         assert_eq!(exported(&cmds[0]), ["GONE=x", "URL=http://a:1"]);
         assert_eq!(exported(&cmds[1]), ["URL=http://a:1"]);
+    }
+
+    #[test]
+    fn endlocal_restores_the_variables_of_its_setlocal() {
+        let src = "set A=1\r\nsetlocal\r\nset A=2\r\nset B=3\r\nsetlocal\r\nset C=4\r\ndocker ps\r\nendlocal\r\ndocker ps\r\nendlocal\r\ndocker ps -e %B%\r\nendlocal\r\ndocker ps\r\n";
+        let cmds: Vec<_> = read_all(src, Shell::Cmd)
+            .into_iter()
+            .filter(|c| c.words[0].as_str() == "docker")
+            .collect();
+        assert_eq!(exported(&cmds[0]), ["A=2", "B=3", "C=4"]);
+        assert_eq!(exported(&cmds[1]), ["A=2", "B=3"]);
+        assert_eq!(exported(&cmds[2]), ["A=1"]);
+        assert_eq!(cmds[2].words[3].as_str(), "%B%");
+        // An `endlocal` without its `setlocal` does nothing.
+        assert_eq!(exported(&cmds[3]), ["A=1"]);
+        // The line's `%X%` is expanded before `endlocal` runs: the classic way to hand a
+        // value past it.
+        let src = "setlocal\r\nset X=http://a:1\r\nendlocal & set \"URL=%X%\"\r\ndocker ps\r\n";
+        let cmds = read_all(src, Shell::Cmd);
+        assert_eq!(exported(cmds.last().unwrap()), ["URL=http://a:1"]);
+        // At the prompt `setlocal` does nothing.
+        let session = "C:\\>setlocal\nC:\\>set A=1\nC:\\>endlocal\nC:\\>docker ps\n";
+        let mut vars = super::super::words::Variables::new();
+        let cmds = super::super::words::commands(
+            FileId(0),
+            session,
+            0..session.len(),
+            Shell::Cmd,
+            Layout::Console,
+            &mut vars,
+        );
+        assert_eq!(exported(cmds.last().unwrap()), ["A=1"]);
+    }
+
+    #[test]
+    fn delayed_expansion_expands_bangs_with_their_provenance() {
+        let src = "setlocal EnableDelayedExpansion\r\nset HOST=localhost\r\nset \"URL=http://!HOST!:11434\"\r\ndocker run -e U=!URL! -e V=!MISSING! -e W=a!b img\r\nsetlocal DisableDelayedExpansion\r\ndocker run -e U=!URL! img\r\nendlocal\r\ndocker run -e U=!URL! img\r\nendlocal\r\ndocker run -e U=!HOST! img\r\n";
+        assert_eq!(
+            words(src),
+            vec![
+                split("setlocal|EnableDelayedExpansion"),
+                split("docker|run|-e|U=http://localhost:11434|-e|V=!MISSING!|-e|W=a!b|img"),
+                split("setlocal|DisableDelayedExpansion"),
+                split("docker|run|-e|U=!URL!|img"),
+                split("endlocal"),
+                split("docker|run|-e|U=http://localhost:11434|img"),
+                split("endlocal"),
+                split("docker|run|-e|U=!HOST!|img"),
+            ]
+        );
+        let c = &read_all(src, Shell::Cmd)[1];
+        let host = c.words[3].exact_span(9..18).unwrap();
+        assert_eq!(&src[host.start..host.end], "localhost");
+        assert_eq!(host.start, 42, "points at the first `set`");
+        let written = &src[c.word_spans[3].start..c.word_spans[3].end];
+        assert_eq!(written, "U=!URL!");
     }
 
     #[test]

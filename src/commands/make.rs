@@ -58,7 +58,7 @@ pub(super) fn reading(file: FileId, src: &str) -> Reading {
             Layout::Recipe,
             &mut shell_variables,
             Shell::Posix,
-            Posix,
+            Posix::default(),
         );
         out.commands.extend(reading.commands);
         out.comments.extend(reading.comments);
@@ -505,6 +505,23 @@ mod tests {
             vec![
                 split("docker|run|-e|U=http://localhost:11434|img"),
                 split("docker|run|-e|U=$URL|img"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_here_document_ends_with_its_recipe_line() {
+        // Each recipe line runs in a shell of its own: the lines after `cat <<EOF` are not
+        // its body but commands of their own (a backslash-newline joins the next line to
+        // the command's words, before any body).
+        let src = "all:\n\tcat <<EOF\n\tdocker run a\n\tEOF\n\tcat <<-EOF \\\n\tdocker run b\n";
+        assert_eq!(
+            words(src),
+            vec![
+                split("cat"),
+                split("docker|run|a"),
+                split("EOF"),
+                split("cat|docker|run|b")
             ]
         );
     }

@@ -4,14 +4,31 @@
 //! variables assigned earlier in the same text (`X=…`, `export X=…`) expanded where used
 //! (`$X`, `${X}`, `${X:-default}`), and console prompts. A word with a command substitution
 //! (`$(…)`, backquotes) keeps its text as written.
+//!
+//! A here-document (`<<WORD`, `<<-WORD`, the delimiter quoted or not) is input for its
+//! command, not commands: its body, the lines after the line that holds the operator up to
+//! the delimiter line, is passed over (POSIX XCU §2.7.4 "Here-Document"; docs/knowledge/facts.md,
+//! "How the command readers' shells read a line"). `<<<` (a here-string) redirects one word.
 
 use crate::source::Span;
 use crate::text::Text;
 
 use super::words::{Command, Layout, ReadCommand, Reader, is_name, matching};
 
-/// The POSIX shell's reader ([`Reader`] of `Posix`).
-pub(super) struct Posix;
+/// The POSIX shell's reader ([`Reader`] of `Posix`): the here-documents whose bodies start
+/// after the current line, in the order their operators were read.
+#[derive(Default)]
+pub(super) struct Posix {
+    here_documents: Vec<HereDocument>,
+}
+
+/// A here-document whose body is still to be read.
+struct HereDocument {
+    /// The delimiter, its quotes removed.
+    delimiter: String,
+    /// `<<-`: leading tabs are stripped from the body's lines and the delimiter line.
+    strip_tabs: bool,
+}
 
 /// The length of a console prompt at the start of `line`: `$ `, `# `, `% `, `> `, after an
 /// optional `user@host:dir` (no spaces).
@@ -52,12 +69,14 @@ impl ReadCommand for Reader<'_, '_, Posix> {
                 Some('\n') => {
                     self.cur.at += 1;
                     self.finish(words, spans, out);
+                    self.skip_here_documents();
                     return true;
                 }
                 Some('#') => {
                     self.comment_here();
                     self.cur.at = self.cur.line_end();
                     self.finish(words, spans, out);
+                    self.skip_here_documents();
                     return true;
                 }
                 Some('>' | '<') => {
@@ -68,12 +87,29 @@ impl ReadCommand for Reader<'_, '_, Posix> {
                         &mut spans,
                         self.cur.span(self.cur.at, self.cur.at),
                     );
+                    let operator = self.cur.at;
                     while matches!(self.cur.peek(), Some('>' | '<' | '&' | '|')) {
+                        self.cur.at += 1;
+                    }
+                    // In bash's arithmetic (`(( x << 2 ))`) `<<` is a shift.
+                    let arithmetic = words.first().is_some_and(|w| w.as_str().starts_with("(("));
+                    let here_document =
+                        !arithmetic && &self.cur.input.as_str()[operator..self.cur.at] == "<<";
+                    let strip_tabs = here_document && self.cur.peek() == Some('-');
+                    if strip_tabs {
                         self.cur.at += 1;
                     }
                     self.skip_blanks();
                     if !matches!(self.cur.peek(), None | Some('\n' | ';')) {
+                        let start = self.cur.at;
                         let _ = self.word();
+                        if here_document {
+                            let written = &self.cur.input.as_str()[start..self.cur.at];
+                            self.shell.here_documents.push(HereDocument {
+                                delimiter: unquote(written),
+                                strip_tabs,
+                            });
+                        }
                     }
                 }
                 Some(';' | '&' | '|') => {
@@ -128,6 +164,31 @@ impl Reader<'_, '_, Posix> {
             return;
         }
         out.extend(self.emit(words, spans));
+    }
+
+    /// At the start of the line after the one that holds `<<` operators: passes the body of
+    /// each of their here-documents in turn, up to and with its delimiter line. A body
+    /// without its delimiter line runs to the end of the text.
+    fn skip_here_documents(&mut self) {
+        for here in std::mem::take(&mut self.shell.here_documents) {
+            while self.cur.at < self.cur.end {
+                let line_end = self.cur.line_end();
+                let line = &self.cur.input.as_str()[self.cur.at..line_end];
+                self.cur.at = line_end;
+                let mut line = line.trim_end_matches(['\n', '\r']);
+                if self.layout == Layout::Console {
+                    // The shell prints its secondary prompt before each line it reads.
+                    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+                    line = line[indent..].strip_prefix("> ").unwrap_or(line);
+                }
+                if here.strip_tabs {
+                    line = line.trim_start_matches('\t');
+                }
+                if line == here.delimiter {
+                    break;
+                }
+            }
+        }
     }
 
     fn skip_blanks(&mut self) {
@@ -292,6 +353,34 @@ fn drop_descriptor(words: &mut Vec<Text>, spans: &mut Vec<Span>, operator: Span)
     }
 }
 
+/// The delimiter a here-document's word `written` names: the word with its quotes removed
+/// and nothing expanded (`'EOF'`, `"EOF"`, `\EOF` and `E"O"F` are all `EOF`).
+fn unquote(written: &str) -> String {
+    let mut out = String::new();
+    let mut chars = written.chars();
+    let mut quote = None;
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '\\') | (Some('"'), '\\') => match chars.next() {
+                // A backslash-newline continues the word.
+                Some('\n') => {}
+                Some(next) if quote.is_none() || matches!(next, '$' | '`' | '"' | '\\') => {
+                    out.push(next);
+                }
+                Some(next) => {
+                    out.push('\\');
+                    out.push(next);
+                }
+                None => out.push('\\'),
+            },
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// `NAME=value` as an assignment: the name and the value's text.
 fn assignment(word: &Text) -> Option<(String, Text)> {
     let eq = word.value.find('=')?;
@@ -302,7 +391,7 @@ fn assignment(word: &Text) -> Option<(String, Text)> {
 #[cfg(test)]
 mod tests {
     use super::super::words::Shell;
-    use super::super::words::tests::{exported, read_all, source_of, words as read};
+    use super::super::words::tests::{exported, read_all, source_of, split, words as read};
     use super::*;
 
     fn words(src: &str) -> Vec<Vec<String>> {
@@ -393,6 +482,90 @@ mod tests {
         assert_eq!(
             read(src, Shell::Posix, Layout::Console),
             vec![vec!["docker", "run", "-d", "-e", "A=b", "img"]]
+        );
+    }
+
+    /// Checks that `src` reads as `cat` (whose here-document body is passed over), then
+    /// `docker ps`.
+    fn assert_body_skipped(src: &str) {
+        assert_eq!(words(src), [split("cat"), split("docker|ps")], "{src:?}");
+    }
+
+    #[test]
+    fn a_here_document_body_is_no_commands() {
+        // The operator and the delimiter are no words, the body no commands, and a `#` in it
+        // no comment.
+        let src = "cat <<EOF > notes.txt\ndocker run -e OLLAMA_BASE_URL=http://localhost:11434 x\n# not a comment\nEOF\ndocker ps\n";
+        assert_body_skipped(src);
+        let mut vars = super::super::words::Variables::new();
+        let reading = super::super::words::reading(
+            crate::source::FileId(0),
+            src,
+            0..src.len(),
+            Shell::Posix,
+            Layout::Script,
+            &mut vars,
+        );
+        assert!(reading.comments.is_empty());
+    }
+
+    #[test]
+    fn here_document_delimiters_quoted_tabbed_and_several_on_a_line() {
+        // Quotes are removed from the delimiter and nothing in it is expanded.
+        for open in ["'EOF'", "\"EOF\"", "\\EOF", "E\"O\"F"] {
+            assert_body_skipped(&format!(
+                "X=1\ncat <<{open}\ndocker run $X\nEOF\ndocker ps\n"
+            ));
+        }
+        assert_body_skipped("X=1\ncat <<$X\ndocker run a\n$X\ndocker ps\n");
+        // `<<-` strips leading tabs from the body and the delimiter line; `<<` does not, so
+        // its body runs on past a tabbed delimiter.
+        assert_body_skipped("cat <<-END\n\tdocker run a\n\tEND\n\tdocker ps\n");
+        assert_body_skipped("cat <<END\n\tEND\ndocker run a\nEND\ndocker ps\n");
+        // Two here-documents on one line are read in order after it, after the commands
+        // that follow on the line.
+        let two = "cat <<A; cat <<'B' | docker load\ndocker run a\nA\ndocker run b\nB\ndocker ps\n";
+        assert_eq!(
+            words(two),
+            [
+                split("cat"),
+                split("cat"),
+                split("docker|load"),
+                split("docker|ps")
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unterminated_here_document_runs_to_the_end() {
+        assert_eq!(
+            words("docker ps\ncat <<EOF\ndocker run a\nEOF \n"),
+            [split("docker|ps"), split("cat")]
+        );
+        // The delimiter is a whole line: a comment after the operator does not change it.
+        assert_body_skipped("cat <<EOF # write\ndocker run a\nEOF\ndocker ps");
+    }
+
+    #[test]
+    fn a_here_string_and_a_shift_start_no_here_document() {
+        assert_eq!(
+            words("cat <<< EOF\ndocker run a\nEOF\n(( n = 1 << 2 ))\ndocker ps\n"),
+            [
+                split("cat"),
+                split("docker|run|a"),
+                split("EOF"),
+                split("((|n|=|1|))"),
+                split("docker|ps")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_session_here_document_ends_at_its_prompted_delimiter() {
+        let src = "$ cat <<EOF > x\n> docker run a\n> EOF\n$ docker ps\n";
+        assert_eq!(
+            read(src, Shell::Posix, Layout::Console),
+            [split("cat"), split("docker|ps")]
         );
     }
 

@@ -18,8 +18,12 @@
 //!   quotes) with the assignment's provenance. `$name:rest` names a variable of a scope or a
 //!   drive (`$HOST:11434` is not `$HOST` then `:11434`), so only `env:` and the scopes
 //!   `global:`, `local:`, `script:` and `private:` are expanded; a subexpression `$(…)` stays
-//!   as written.
+//!   as written;
+//! - `Remove-Item Env:NAME` (and its aliases), `$env:NAME = $null` or `''`, and
+//!   `[Environment]::SetEnvironmentVariable('NAME', …)` take the variable out of the
+//!   environment the reader knows.
 
+use crate::knowledge::image::glob_matches;
 use crate::text::Text;
 
 use super::words::{Command, Layout, ReadCommand, Reader, matching};
@@ -116,6 +120,45 @@ fn name_len(rest: &str) -> usize {
     len
 }
 
+/// `Remove-Item` and its aliases (Microsoft docs, "Remove-Item", Notes), lowercase.
+const REMOVE_ITEM: &[&str] = &["remove-item", "ri", "rm", "rmdir", "del", "erase", "rd"];
+
+/// `[Environment]::SetEnvironmentVariable` as PowerShell lets it be written, lowercase.
+const SET_ENVIRONMENT_VARIABLE: &[&str] = &[
+    "[environment]::setenvironmentvariable",
+    "[system.environment]::setenvironmentvariable",
+];
+
+/// The variable name (or wildcard pattern) of a path on the environment drive: `Env:NAME`,
+/// `env:\NAME`, `Env:/NAME`.
+fn environment_path(path: &str) -> Option<&str> {
+    let drive = path.get(..4)?;
+    if !drive.eq_ignore_ascii_case("env:") {
+        return None;
+    }
+    let name = &path[4..];
+    Some(name.strip_prefix(['\\', '/']).unwrap_or(name))
+}
+
+/// Whether `name` may match PowerShell wildcard `pattern`, case-insensitively: `*` any run;
+/// `?` and a `[…]` set are widened to any run, so that a pattern removes at least what
+/// PowerShell removes (a value kept that is gone could make a false finding).
+fn wildcard_matches(pattern: &str, name: &str) -> bool {
+    let mut glob = String::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '?' => glob.push('*'),
+            '[' => {
+                chars.by_ref().find(|&c| c == ']');
+                glob.push('*');
+            }
+            c => glob.push(c.to_ascii_lowercase()),
+        }
+    }
+    glob_matches(&glob, &name.to_ascii_lowercase())
+}
+
 impl ReadCommand for Reader<'_, '_, PowerShell> {
     /// Reads one statement; true when it ended at a newline (or the end).
     fn command(&mut self, out: &mut Vec<Command>) -> bool {
@@ -124,8 +167,9 @@ impl ReadCommand for Reader<'_, '_, PowerShell> {
         self.skip_blanks();
         // An assignment is no command: what follows it on its statement is its value.
         let keep = !self.assignment();
-        let finish = |reader: &Self, out: &mut Vec<Command>, words: Vec<Text>, spans| {
+        let finish = |reader: &mut Self, out: &mut Vec<Command>, words: Vec<Text>, spans| {
             if keep {
+                reader.remove_environment(&words);
                 out.extend(reader.emit(words, spans));
             }
         };
@@ -267,14 +311,100 @@ impl Reader<'_, '_, PowerShell> {
     }
 
     /// Sets variable `key` (None: to a value the reader does not know); an `env:` variable is
-    /// the process environment's, which docker inherits.
+    /// the process environment's, which docker inherits. An environment variable assigned
+    /// an empty string is removed up to PowerShell 7.4, and empty from 7.5 on: either way it
+    /// holds no value a command could use, and the reader takes it as removed.
     fn set(&mut self, key: String, value: Option<Text>) {
         match key.strip_prefix("env:").map(str::to_string) {
-            Some(name) => self.vars.set_environment(key, &name, value),
+            Some(name) => {
+                let value = value.filter(|v| !v.is_empty());
+                self.vars.set_environment(key, &name, value);
+            }
             None => match value {
                 Some(value) => self.vars.assign(key, value),
                 None => self.vars.unset(&key),
             },
+        }
+    }
+
+    /// A command that removes variables of the process environment: `Remove-Item Env:NAME`
+    /// (or an alias; `-Path`, `-LiteralPath`, `Env:\NAME`, a wildcard in a path) and
+    /// `[Environment]::SetEnvironmentVariable('NAME', …)` for the process, whose value the
+    /// reader leaves unknown. A name the reader cannot know (`Env:$name`) is left alone, as
+    /// the reader follows no function; `-WhatIf` removes nothing.
+    fn remove_environment(&mut self, words: &[Text]) {
+        let Some(command) = words.first().map(|w| w.as_str().to_ascii_lowercase()) else {
+            return;
+        };
+        let lower = |w: &Text| w.as_str().to_ascii_lowercase();
+        if REMOVE_ITEM.contains(&command.as_str()) {
+            let what_if = words[1..]
+                .iter()
+                .any(|w| w.as_str().len() > 2 && "-whatif".starts_with(&lower(w)));
+            if what_if {
+                return;
+            }
+            let mut literal = false;
+            for word in &words[1..] {
+                let word = word.as_str();
+                let path = match word.strip_prefix('-') {
+                    // `-Path:Env:NAME`: the parameter and its argument in one token.
+                    Some(parameter) => match parameter.split_once(':') {
+                        Some((_, path)) => path,
+                        None => {
+                            let parameter = parameter.to_ascii_lowercase();
+                            literal = "literalpath".starts_with(&parameter)
+                                || parameter == "lp"
+                                || parameter == "pspath";
+                            continue;
+                        }
+                    },
+                    None => word,
+                };
+                if let Some(name) = environment_path(path) {
+                    self.remove_environment_names(name, literal);
+                }
+            }
+        } else if SET_ENVIRONMENT_VARIABLE.contains(&command.as_str()) {
+            let Some(arguments) = words.get(1).and_then(|w| {
+                w.as_str()
+                    .strip_prefix('(')
+                    .and_then(|a| a.strip_suffix(')'))
+            }) else {
+                return;
+            };
+            let arguments: Vec<&str> = arguments.split(',').map(str::trim).collect();
+            // A third argument other than the process sets the user's or the machine's
+            // variable, for processes started later.
+            let process = arguments
+                .get(2)
+                .is_none_or(|target| target.to_ascii_lowercase().contains("process"));
+            let name = arguments.first().and_then(|a| {
+                let quoted = a.get(1..a.len().saturating_sub(1))?;
+                let quotes = a.starts_with(is_single_quote) && a.ends_with(is_single_quote)
+                    || a.starts_with(is_double_quote) && a.ends_with(is_double_quote);
+                quotes.then_some(quoted)
+            });
+            if let Some(name) = name.filter(|_| process && arguments.len() >= 2) {
+                self.remove_environment_names(name, true);
+            }
+        }
+    }
+
+    /// Removes the environment variables `name` names: itself, or with wildcards (unless
+    /// `literal`) the ones the text set whose names match it.
+    fn remove_environment_names(&mut self, name: &str, literal: bool) {
+        let valid = |c: char| c.is_alphanumeric() || c == '_';
+        if literal || name.chars().all(valid) {
+            if !name.is_empty() && name.chars().all(valid) {
+                self.set(format!("env:{}", name.to_ascii_lowercase()), None);
+            }
+            return;
+        }
+        for set in self.vars.environment_names() {
+            if wildcard_matches(name, &set) {
+                self.set(format!("env:{}", set.to_ascii_lowercase()), None);
+            }
         }
     }
 
@@ -519,6 +649,77 @@ mod tests {
         assert_eq!(exported(&cmds[0]), ["GONE=x", "OLLAMA_URL=http://b:2"]);
         // A value the reader cannot know leaves the variable out.
         assert_eq!(exported(&cmds[1]), ["OLLAMA_URL=http://b:2"]);
+    }
+
+    #[test]
+    fn removed_environment_variables_are_gone() {
+        let set =
+            "$env:A = 'a'\n$env:B = 'b'\n$env:C = 'c'\n$env:OLLAMA_X = 'x'\n$env:OLLAMA_Y = 'y'\n";
+        let after = |removal: &str| {
+            let src = format!("{set}{removal}\ndocker run -e A -e B -e C img\n");
+            let cmds = read_all(&src, Shell::PowerShell);
+            (
+                exported(cmds.last().unwrap()),
+                cmds.last().unwrap().words.clone(),
+            )
+        };
+        let all = ["A=a", "B=b", "C=c", "OLLAMA_X=x", "OLLAMA_Y=y"];
+        let without = |gone: &[&str]| -> Vec<String> {
+            all.iter()
+                .filter(|v| !gone.contains(&&v[..v.find('=').unwrap()]))
+                .map(|v| v.to_string())
+                .collect()
+        };
+        for (removal, gone) in [
+            ("Remove-Item Env:A", &["A"][..]),
+            ("remove-item -Path env:\\b", &["B"]),
+            ("Remove-Item -Path:Env:/A", &["A"]),
+            ("rm env:A, Env:C", &["A", "C"]),
+            ("ri 'Env:B' -Force; del Env:C", &["B", "C"]),
+            ("Remove-Item Env:OLLAMA_*", &["OLLAMA_X", "OLLAMA_Y"]),
+            (
+                "Remove-Item Env:?",
+                &["A", "B", "C", "OLLAMA_X", "OLLAMA_Y"],
+            ),
+            // `?` and a set are widened to any run: at least what PowerShell removes.
+            ("Remove-Item Env:OLLAMA_[X]", &["OLLAMA_X", "OLLAMA_Y"]),
+            ("Remove-Item -LiteralPath Env:OLLAMA_*", &[]),
+            ("Remove-Item Env:A -WhatIf", &[]),
+            ("Remove-Item ./A", &[]),
+            ("$env:A = $null", &["A"]),
+            ("$env:B = ''", &["B"]),
+            ("$Env:c = \"\"", &["C"]),
+            ("[Environment]::SetEnvironmentVariable('A', $null)", &["A"]),
+            (
+                "[System.Environment]::SetEnvironmentVariable(\"B\", 'new', 'Process')",
+                &["B"],
+            ),
+            (
+                "[Environment]::SetEnvironmentVariable('A', $null, 'User')",
+                &[],
+            ),
+        ] {
+            let (env, words) = after(removal);
+            assert_eq!(env, without(gone), "{removal}");
+            assert_eq!(words.len(), 9, "{removal}");
+        }
+        // A variable of the script's own may hold an empty string.
+        let src = "$x = ''\ndocker run -e \"A=$x\" img\n";
+        assert_eq!(words(src), [split("docker|run|-e|A=|img")]);
+        // After its removal `$env:NAME` is no value the text knows.
+        let src =
+            "$env:H = 'localhost'\nRemove-Item Env:H\ndocker run -e \"U=http://$env:H\" img\n";
+        assert_eq!(words(src)[1], split("docker|run|-e|U=http://$env:H|img"));
+    }
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_matches("OLLAMA_*", "ollama_base_url"));
+        assert!(wildcard_matches("*URL", "OLLAMA_BASE_URL"));
+        assert!(wildcard_matches("O?LAMA*", "OLLAMA"));
+        assert!(wildcard_matches("O[L]LAMA", "OLLAMA"));
+        assert!(!wildcard_matches("OLLAMA_?", "OTHER"));
+        assert!(!wildcard_matches("*_URL", "URL"));
     }
 
     #[test]

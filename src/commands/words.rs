@@ -161,6 +161,12 @@ impl Variables {
         }
     }
 
+    /// The names of the environment variables the text exported, as kept (uppercase for
+    /// the Windows shells').
+    pub(super) fn environment_names(&self) -> Vec<String> {
+        self.exported.keys().cloned().collect()
+    }
+
     /// A variable of the process environment itself, which every program the shell starts
     /// inherits (PowerShell's `$env:NAME`, cmd's `set NAME=…`): `key` as the shell looks it up,
     /// `name` in the environment, uppercase (Windows reads environment names in any case);
@@ -222,7 +228,7 @@ pub fn reading(
     }
     let input = Input::File { file, src };
     match shell {
-        Shell::Posix => read(input, region, layout, vars, shell, posix::Posix),
+        Shell::Posix => read(input, region, layout, vars, shell, posix::Posix::default()),
         Shell::PowerShell => read(input, region, layout, vars, shell, powershell::PowerShell),
         Shell::Cmd => read(input, region, layout, vars, shell, cmd::Cmd::new(file, src)),
     }
