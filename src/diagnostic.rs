@@ -92,6 +92,9 @@ pub struct Diagnostic {
     /// The compose files of each project the finding holds in, when it holds in more than the
     /// one it is reported with (overlays sharing their base file: the finding is shown once).
     pub projects: Vec<Vec<std::path::PathBuf>>,
+    /// The finding rests on an app's own default, not on a value the project wrote: the app
+    /// may take another from its settings page (see [`crate::rules::app_defaults`]).
+    pub app_default: bool,
 }
 
 impl Diagnostic {

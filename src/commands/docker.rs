@@ -190,6 +190,7 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
     for command in commands {
         let Some(DockerArgs {
             program,
+            podman,
             sudo,
             args,
             spans,
@@ -218,6 +219,7 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
                     }),
                     index: containers.len(),
                     environment: &environment,
+                    podman,
                 };
                 match container(&args[skip..], &spans[skip..], &run, env_files) {
                     Some(c) => {
@@ -334,6 +336,7 @@ pub fn runs_docker(command: &Command) -> bool {
 struct DockerArgs {
     /// The `docker`/`podman` word, and whether `sudo` runs it.
     program: Span,
+    podman: bool,
     sudo: bool,
     args: Vec<Text>,
     spans: Vec<Span>,
@@ -385,6 +388,7 @@ fn docker_args(command: &Command) -> Option<DockerArgs> {
     }
     Some(DockerArgs {
         program: command.word_spans[i],
+        podman: program == "podman",
         sudo: words[..i].iter().any(|w| w.as_str() == "sudo"),
         args: words[i + 1..].to_vec(),
         spans: command.word_spans[i + 1..].to_vec(),
@@ -457,6 +461,8 @@ struct Launch<'a> {
     index: usize,
     /// The environment docker runs in.
     environment: &'a HashMap<String, Text>,
+    /// Podman runs it, not Docker.
+    podman: bool,
 }
 
 impl Launch<'_> {
@@ -510,7 +516,28 @@ fn container(
         i += taken;
     }
     let image = args.get(i)?;
+    // A placeholder (`...`, `<image>`, `IMAGE`, an unset `$IMAGE`) is no command a reader
+    // runs as written.
+    if !crate::knowledge::image::is_reference(image.as_str()) {
+        return None;
+    }
     service.image = Some(image.clone());
+    // Podman writes both names of the host into every container's /etc/hosts, unless told
+    // not to (docs/knowledge/facts.md, Podman).
+    if run.podman && !args[..i].iter().any(|a| a.as_str() == "--no-hosts") {
+        for name in ["host.containers.internal", "host.docker.internal"] {
+            let entry = format!("{name}:host-gateway");
+            service.extra_hosts.extend(
+                parse_list_item(&entry)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|h| Spanned {
+                        value: h,
+                        span: run.command.span,
+                    }),
+            );
+        }
+    }
     if args.len() > i + 1 {
         service.command = Some(args[i + 1..].to_vec());
     }

@@ -595,6 +595,7 @@ mod tests {
             }),
             profiles: Vec::new(),
             projects: Vec::new(),
+            app_default: false,
         }
     }
 

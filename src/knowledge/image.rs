@@ -54,6 +54,71 @@ impl ImageRef {
     }
 }
 
+/// Whether `word` is an image reference docker would take (distribution's reference
+/// grammar): `[host[:port]/]path[:tag][@algorithm:hex]`, each path component lowercase letters
+/// and digits joined by `.`, `_`, `__` or dashes, a tag of letters, digits, `_`, `.` and `-`
+/// not starting with `.` or `-`. A placeholder (`...`, `<image>`, `IMAGE`, `$IMAGE`) is not.
+pub fn is_reference(word: &str) -> bool {
+    let (name_tag, digest) = match word.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (word, None),
+    };
+    let digest_ok = digest.is_none_or(|d| {
+        d.split_once(':').is_some_and(|(algorithm, hex)| {
+            !algorithm.is_empty()
+                && algorithm
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+._-".contains(c))
+                && hex.len() >= 32
+                && hex.chars().all(|c| c.is_ascii_hexdigit())
+        })
+    });
+    let last_slash = name_tag.rfind('/');
+    let (name, tag) = match name_tag.rfind(':') {
+        Some(colon) if last_slash.is_none_or(|slash| colon > slash) => {
+            (&name_tag[..colon], Some(&name_tag[colon + 1..]))
+        }
+        _ => (name_tag, None),
+    };
+    let tag_ok = tag.is_none_or(|t| {
+        t.len() <= 128
+            && t.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    });
+    let mut components: Vec<&str> = name.split('/').collect();
+    let first = components.first().copied().unwrap_or_default();
+    let has_host = components.len() > 1
+        && (first.contains('.') || first.contains(':') || first == "localhost");
+    if has_host {
+        let host_ok = first.split(':').enumerate().all(|(i, part)| match i {
+            0 => {
+                !part.is_empty()
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
+            }
+            1 => !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()),
+            _ => false,
+        });
+        if !host_ok {
+            return false;
+        }
+        components.remove(0);
+    }
+    let component_ok = |c: &str| {
+        let edges =
+            |ch: Option<char>| ch.is_some_and(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit());
+        edges(c.chars().next())
+            && edges(c.chars().last())
+            && c.chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || "._-".contains(ch))
+    };
+    digest_ok && tag_ok && !components.is_empty() && components.into_iter().all(component_ok)
+}
+
 /// One image (or family of tags) a profile recognises.
 #[derive(Clone, Copy, Debug)]
 pub struct ImagePattern<'a> {
@@ -177,5 +242,34 @@ mod tests {
         };
         assert!(single.matches(&parse("docker.io/library/postgres:16")));
         assert!(!single.matches(&parse("ghcr.io/someone/postgres")));
+    }
+
+    #[test]
+    fn references_docker_takes_and_placeholders_it_does_not() {
+        for ok in [
+            "ollama/ollama",
+            "ollama/ollama:0.5.7",
+            "ghcr.io/open-webui/open-webui:main",
+            "localhost:5000/team/app_x:v1.2-rc",
+            "registry.example/a__b/c-d.e",
+            "nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "alpine",
+        ] {
+            assert!(is_reference(ok), "{ok}");
+        }
+        for placeholder in [
+            "...",
+            "<image>",
+            "IMAGE",
+            "$IMAGE",
+            "${IMAGE}",
+            "my-image:",
+            "-image",
+            "ollama/",
+            "ollama/ollama:-x",
+            "host:port/app",
+        ] {
+            assert!(!is_reference(placeholder), "{placeholder}");
+        }
     }
 }

@@ -358,6 +358,7 @@ pub(crate) mod testing {
             fix: None,
             profiles: Vec::new(),
             projects: Vec::new(),
+            app_default: false,
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::reachability::{Verdict, judge};
 use crate::shared_networks::SharedNetworks;
 use crate::source::{Sources, Span};
 
+pub mod app_defaults;
 mod cmp001_yaml_syntax_error;
 mod cmp002_duplicate_key;
 mod cmp003_invalid_structure;
@@ -196,6 +197,7 @@ impl Rule {
             fix: None,
             profiles: Vec::new(),
             projects: Vec::new(),
+            app_default: false,
         }
     }
 
@@ -351,6 +353,7 @@ pub fn check(ctx: &Context) -> Vec<Diagnostic> {
         .collect();
     unread_value_fix::tie_to_rename(&mut diagnostics, ctx);
     template_values::lower_template_findings(&mut diagnostics, ctx);
+    app_defaults::lower(&mut diagnostics, ctx);
     let mut diagnostics = shared_lines::merge(diagnostics, ctx);
     list_fix::remove_instead_of_duplicating(&mut diagnostics, ctx);
     fix_conflicts::withdraw_conflicting_fixes(&mut diagnostics, ctx.sources);

@@ -85,7 +85,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             HostRoute::ContainersInternal => (
                 "host.containers.internal",
                 format!(
-                    "`host.containers.internal` is Podman's name for the host: Docker provides it on no platform, and this {} maps it with no {entry}",
+                    "`host.containers.internal` is Podman's name for the host: Docker provides it on no platform, and this {} does not map it with {entry}",
                     dialect.unit()
                 ),
                 dialect.add_host_gateway("host.containers.internal", client),

@@ -95,7 +95,12 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
     let mut reported: HashSet<(usize, usize)> = HashSet::new();
     let mut out = Vec::new();
     for (r, verdict) in ctx.references {
-        if *verdict != Verdict::Works {
+        // Start order matters only for a setting the app is known to read: an unverified one
+        // (n8n's `OLLAMA_HOST`, which only its starter kit sets) may serve nothing at all.
+        let unverified = r
+            .setting
+            .is_some_and(|v| v.confidence == crate::knowledge::Confidence::Unverified);
+        if *verdict != Verdict::Works || unverified {
             continue;
         }
         let Resolution::Sibling {

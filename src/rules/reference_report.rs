@@ -105,6 +105,7 @@ pub fn report(
     }
     if let Written::AppDefault { var } = &r.written {
         d = d.with_label(format!("`{var}` is not set here"));
+        d.app_default = true;
     }
     d
 }

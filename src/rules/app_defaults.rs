@@ -1,0 +1,34 @@
+//! A reachability finding that rests on an app's own default, not on a URL the project
+//! wrote, is at most a warning, and in a Markdown document information.
+//!
+//! The app may take its URL from its settings page (Open WebUI's connections, big-AGI's
+//! "Ollama Host" field: src/knowledge/data/clients.yaml), so the default is weaker evidence
+//! than a URL written in the project. OLL014 keeps its own severity: it is the rule about a
+//! default that misses the Ollama the project itself runs, where the app cannot work as
+//! started. A document's commands and compose blocks are examples, often
+//! of something other than Ollama (a feature's settings, a tunnel, a TTS server): a default
+//! they leave alone is what a reader's own setup decides, and must not fail a CI run over a
+//! docs tree.
+
+use crate::commands::{CommandFile, kind_by_name};
+use crate::diagnostic::{Diagnostic, Severity};
+
+use super::Context;
+
+pub fn lower(diagnostics: &mut [Diagnostic], ctx: &Context) {
+    let in_document = ctx.project.document_block.is_some()
+        || (ctx.project.from_commands
+            && ctx.project.files.first().is_some_and(|&id| {
+                kind_by_name(&ctx.sources.get(id).path) == Some(CommandFile::Markdown)
+            }));
+    for d in diagnostics.iter_mut().filter(|d| d.app_default) {
+        let cap = if in_document {
+            Severity::Info
+        } else if d.code == "OLL014" {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        d.severity = d.severity.min(cap);
+    }
+}
