@@ -558,7 +558,16 @@ pub fn lint_loaded_in(
     options: &lint_config::LintOptions,
     run: &SharedNetworks,
 ) -> LintedProject {
-    let LoadedProject { project, sources } = loaded;
+    let LoadedProject {
+        mut project,
+        sources,
+    } = loaded;
+    // A platform the user chose is every container's, whatever its commands say.
+    if platform.is_some() {
+        for service in &mut project.services {
+            service.platform = None;
+        }
+    }
     let platform = platform
         .or_else(|| commands::platform(&project))
         .unwrap_or_default();

@@ -388,7 +388,7 @@ impl NoProject {
     pub fn reason(&self) -> &'static str {
         match self {
             NoProject::Directory(_) => {
-                "no compose file here or below (compose.yaml, docker-compose.yml, …)"
+                "no compose file (compose.yaml, docker-compose.yml, …), and no script or document with Docker commands or a compose block, here or below"
             }
             NoProject::EnvFile(_) => {
                 "no compose project here or above (up to the repository root) reads this env file"

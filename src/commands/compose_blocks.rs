@@ -70,6 +70,9 @@ pub fn load(
     );
     let (mut project, mut sources) = load_project(&blanked, &[doc.to_path_buf()], options)?;
     project.document_block = Some(index);
+    for service in &mut project.services {
+        service.platform = block.platform;
+    }
     // An example leaves out what the reader has: a name it lacks is not known to be wrong.
     project.partial = true;
     // Fixes that add structure read the documents as written from the file's text: parsed

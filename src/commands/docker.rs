@@ -32,6 +32,7 @@ use crate::compose::model::{
 };
 use crate::compose::ports::parse_short;
 use crate::dotenv::DotenvEntry;
+use crate::net::Platform;
 use crate::source::{FileId, Span};
 use crate::text::Text;
 
@@ -222,7 +223,16 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
                     podman,
                 };
                 match container(&args[skip..], &spans[skip..], &run, env_files) {
-                    Some(c) => {
+                    Some(mut c) => {
+                        // Docker names a container started without `--name` at random; the
+                        // reader knows it by its image and line.
+                        if c.service.container_name.is_none()
+                            && let Some(image) = &c.service.image
+                        {
+                            let short = image_name(image.as_str());
+                            let line = line_of(src, command.span.start);
+                            c.service.name = format!("{short} (line {line})");
+                        }
                         for n in &c.service.networks {
                             networks.insert(n.name.clone());
                         }
@@ -317,6 +327,14 @@ fn mark_alternatives(containers: &mut [Container], src: &str) {
             c.service.container_name = None;
         }
     }
+}
+
+/// The last component of an image reference's path, without tag or digest:
+/// `ghcr.io/open-webui/open-webui:main` → `open-webui`.
+fn image_name(reference: &str) -> &str {
+    let path = reference.split('@').next().unwrap_or(reference);
+    let last = path.rsplit('/').next().unwrap_or(path);
+    last.split(':').next().unwrap_or(last)
 }
 
 /// The 1-based line of byte `at` of `src`.
@@ -497,6 +515,10 @@ fn container(
 ) -> Option<Container> {
     let mut service = new_service(run.command, run.index);
     service.run_line = run.line;
+    // Docker commands in PowerShell or cmd run on Docker Desktop for Windows; a section's
+    // title may say where the others run.
+    let windows = run.command.shell.is_windows().then_some(Platform::Desktop);
+    service.platform = windows.or(run.command.platform);
     let mut pending = Pending::default();
     let mut i = 0;
     while i < args.len() {

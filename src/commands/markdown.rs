@@ -12,6 +12,7 @@
 use std::ops::Range;
 
 use super::words::{Layout, Shell};
+use crate::net::Platform;
 
 /// A block of commands: its content (between the fence lines), the shell it is written for
 /// and how it is laid out.
@@ -22,6 +23,8 @@ pub struct Block {
     pub layout: Layout,
     /// The whole block: from its opening fence line to the end of its closing one.
     pub fenced: Range<usize>,
+    /// The platform the sections it stands in name ([`heading_platform`]), if any.
+    pub platform: Option<Platform>,
 }
 
 /// What a document holds for the linter.
@@ -41,6 +44,8 @@ pub struct Document {
 pub struct Fenced {
     pub content: Range<usize>,
     pub fenced: Range<usize>,
+    /// The platform the sections it stands in name, if any.
+    pub platform: Option<Platform>,
 }
 
 /// The command blocks of `text` (see [`read`]).
@@ -56,10 +61,12 @@ pub fn command_blocks(text: &str) -> Vec<Block> {
 /// prompt is a session. And the document's HTML comments.
 pub fn read(text: &str) -> Document {
     let mut out = Document::default();
-    // An open fence: its character, length, info string, where its line starts and where
-    // its content starts.
-    let mut open: Option<(char, usize, String, usize, usize)> = None;
+    // An open fence: its character, length, info string, where its line starts, where its
+    // content starts, and the platform its sections name.
+    let mut open: Option<(char, usize, String, usize, usize, Option<Platform>)> = None;
     let mut in_comment = false;
+    // The headings the text is under: their level and the platform each names.
+    let mut headings: Vec<(usize, Option<Platform>)> = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let line_start = offset;
@@ -75,17 +82,38 @@ pub fn read(text: &str) -> Document {
             in_comment = !line[at..].contains("-->");
             continue;
         }
+        if open.is_none()
+            && let Some((level, title)) = heading(line)
+        {
+            headings.retain(|(l, _)| *l < level);
+            headings.push((level, heading_platform(title)));
+            continue;
+        }
         let Some((fence_char, len, info)) = fence(line) else {
             continue;
         };
         match &open {
-            None => open = Some((fence_char, len, info.to_string(), line_start, offset)),
-            Some((c, n, _, _, _)) if *c == fence_char && len >= *n && info.trim().is_empty() => {
-                let (_, _, info, fence_start, content_start) = open.take().unwrap_or_default();
+            None => {
+                // The innermost section that names a platform.
+                let platform = headings.iter().rev().find_map(|(_, p)| *p);
+                let opened = (
+                    fence_char,
+                    len,
+                    info.to_string(),
+                    line_start,
+                    offset,
+                    platform,
+                );
+                open = Some(opened);
+            }
+            Some((c, n, ..)) if *c == fence_char && len >= *n && info.trim().is_empty() => {
+                let (_, _, info, fence_start, content_start, platform) =
+                    open.take().unwrap_or_default();
                 if is_compose(&info, &text[content_start..line_start]) {
                     out.compose.push(Fenced {
                         content: content_start..line_start,
                         fenced: fence_start..offset,
+                        platform,
                     });
                 }
                 out.blocks.extend(block(
@@ -93,16 +121,18 @@ pub fn read(text: &str) -> Document {
                     text,
                     content_start..line_start,
                     fence_start..offset,
+                    platform,
                 ));
             }
             Some(_) => {}
         }
     }
-    if let Some((_, _, info, fence_start, content_start)) = open {
+    if let Some((_, _, info, fence_start, content_start, platform)) = open {
         if is_compose(&info, &text[content_start..]) {
             out.compose.push(Fenced {
                 content: content_start..text.len(),
                 fenced: fence_start..text.len(),
+                platform,
             });
         }
         out.blocks.extend(block(
@@ -110,20 +140,80 @@ pub fn read(text: &str) -> Document {
             text,
             content_start..text.len(),
             fence_start..text.len(),
+            platform,
         ));
+    }
+    // A page about Docker Desktop that never names Linux (installing it, then running the
+    // commands): its blocks outside sections that say otherwise run there.
+    if let Some(platform) = document_platform(text) {
+        for block in out.blocks.iter_mut().filter(|b| b.platform.is_none()) {
+            block.platform = Some(platform);
+        }
+        for block in out.compose.iter_mut().filter(|b| b.platform.is_none()) {
+            block.platform = Some(platform);
+        }
     }
     out
 }
 
+/// Docker Desktop, for a document that names it and never names Linux.
+fn document_platform(text: &str) -> Option<Platform> {
+    let lower = text.to_ascii_lowercase();
+    let names_linux = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w == "linux");
+    (lower.contains("docker desktop") && !names_linux).then_some(Platform::Desktop)
+}
+
 /// The block of commands `content` of `text` is, by its info string and its lines.
-fn block(info: &str, text: &str, content: Range<usize>, fenced: Range<usize>) -> Option<Block> {
+fn block(
+    info: &str,
+    text: &str,
+    content: Range<usize>,
+    fenced: Range<usize>,
+    platform: Option<Platform>,
+) -> Option<Block> {
     let (shell, layout) = kind(info, &text[content.clone()])?;
     Some(Block {
         content,
         shell,
         layout,
         fenced,
+        platform,
     })
+}
+
+/// An ATX heading (CommonMark §4.2): its level and its text.
+fn heading(line: &str) -> Option<(usize, &str)> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let rest = &line[indent..];
+    let level = rest.len() - rest.trim_start_matches('#').len();
+    let title = &rest[level..];
+    let separated = title.is_empty() || title.starts_with([' ', '\t', '\r', '\n']);
+    ((1..=6).contains(&level) && separated).then_some((level, title.trim()))
+}
+
+/// The platform a section's title names, when it names one: Docker Desktop (`Docker
+/// Desktop`, macOS, Windows), or Linux. A title that names both kinds names neither.
+pub fn heading_platform(title: &str) -> Option<Platform> {
+    let lower = title.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |w: &str| words.contains(&w);
+    if has("docker") && has("desktop") {
+        return Some(Platform::Desktop);
+    }
+    let desktop = ["macos", "mac", "osx", "windows"].iter().any(|w| has(w));
+    match (has("linux"), desktop) {
+        (true, false) => Some(Platform::Linux),
+        (false, true) => Some(Platform::Desktop),
+        _ => None,
+    }
 }
 
 /// Whether a block of language `info` holding `content` is a compose document: a `yaml` or
@@ -355,5 +445,30 @@ mod tests {
                 "services:\n  open: {}",
             ]
         );
+    }
+
+    #[test]
+    fn sections_and_pages_name_the_platform_their_blocks_run_on() {
+        let text = "# Install\n\n## macOS (Docker Desktop)\n```sh\ndocker run a\n```\n### GPU\n```sh\ndocker run b\n```\n## Linux\n```sh\n# Windows\ndocker run c\n```\n## Linux or macOS\n```sh\ndocker run d\n```\n#no-heading\n```sh\ndocker run e\n```\n";
+        let platforms: Vec<Option<Platform>> =
+            read(text).blocks.iter().map(|b| b.platform).collect();
+        assert_eq!(
+            platforms,
+            [
+                Some(Platform::Desktop),
+                Some(Platform::Desktop),
+                Some(Platform::Linux),
+                None,
+                None
+            ]
+        );
+        let desktop_page =
+            "## Step 1: install Docker Desktop\n## Step 2\n```sh\ndocker run a\n```\n";
+        assert_eq!(
+            read(desktop_page).blocks[0].platform,
+            Some(Platform::Desktop)
+        );
+        let both = "Docker Desktop, or Docker Engine on Linux.\n```sh\ndocker run a\n```\n";
+        assert_eq!(read(both).blocks[0].platform, None);
     }
 }

@@ -238,7 +238,11 @@ pub fn read(id: FileId, src: &str, kind: CommandFile) -> (Vec<(Shell, Vec<Comman
                 .into_iter()
                 .map(|b| {
                     blocks.push(b.fenced.clone());
-                    read(b.shell, b.content, b.layout)
+                    let (shell, mut reading) = read(b.shell, b.content, b.layout);
+                    for command in &mut reading.commands {
+                        command.platform = b.platform;
+                    }
+                    (shell, reading)
                 })
                 .collect()
         }

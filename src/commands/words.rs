@@ -18,6 +18,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::net::Platform;
 use crate::source::{FileId, Span};
 use crate::text::{Origin, Text};
 
@@ -36,6 +37,8 @@ pub struct Command {
     /// The variables the text exported before the command, with their values: what a program
     /// the command starts (docker) finds in its environment, as far as the text says.
     pub exported: Arc<HashMap<String, Text>>,
+    /// The platform the text says the command runs on (a Markdown section's title), if any.
+    pub platform: Option<Platform>,
 }
 
 impl Command {
@@ -61,6 +64,7 @@ impl Command {
             shell,
             layout,
             exported: Arc::clone(&vars.exported),
+            platform: None,
         })
     }
 }

@@ -174,6 +174,10 @@ pub struct Service {
     /// The `docker run`/`create` command that starts the container, for a project read from
     /// commands: where fixes add options.
     pub run_line: Option<RunLine>,
+    /// The platform the text that starts the container says it runs on, for a project read
+    /// from commands: Docker Desktop for a PowerShell or cmd command, or the one a Markdown
+    /// section names. None: the run's platform.
+    pub platform: Option<crate::net::Platform>,
 }
 
 /// Where a `docker run`/`create` command is written.
@@ -230,6 +234,7 @@ impl Service {
             partial: false,
             mounted_configs: Vec::new(),
             run_line: None,
+            platform: None,
         }
     }
 

@@ -81,6 +81,17 @@ pub struct Context<'a> {
     pub references: &'a [(Reference, Verdict)],
 }
 
+impl Context<'_> {
+    /// The platform service `client` runs on: the one its commands say, else the run's.
+    pub fn platform_of(&self, client: usize) -> Platform {
+        self.project
+            .services
+            .get(client)
+            .and_then(|s| s.platform)
+            .unwrap_or(self.platform)
+    }
+}
+
 /// Runs every rule over a loaded project.
 pub fn check_project(project: &Project, sources: &Sources, platform: Platform) -> Vec<Diagnostic> {
     check_project_with(project, sources, platform, &Extensions::default())
@@ -151,7 +162,8 @@ fn check_selection(
     let judged: Vec<(Reference, Verdict)> = references_with(project, &servers, extensions)
         .into_iter()
         .map(|r| {
-            let verdict = judge(&r, &net, &servers, platform);
+            let on = project.services[r.client].platform.unwrap_or(platform);
+            let verdict = judge(&r, &net, &servers, on);
             (r, verdict)
         })
         .collect();

@@ -86,7 +86,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             }
             // Docker Desktop resolves the name by itself and reaches an Ollama on the host's
             // loopback (F-NET-3): no mapping, no listen address to change.
-            None if ctx.platform == Platform::Desktop => (
+            None if ctx.platform_of(r.client) == Platform::Desktop => (
                 "for an Ollama on the Docker host use `http://host.docker.internal:11434`"
                     .to_string(),
                 None,

@@ -160,11 +160,12 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         // An app's own default may be replaced in its settings page: a warning.
         let fails_on_linux = *route != HostRoute::GatewayAddress;
         let written = !matches!(r.written, Written::AppDefault { .. });
-        d.severity = if written && (fails_on_linux || ctx.platform == Platform::Desktop) {
-            Severity::Error
-        } else {
-            Severity::Warning
-        };
+        d.severity =
+            if written && (fails_on_linux || ctx.platform_of(r.client) == Platform::Desktop) {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
         out.push(d);
     }
     out

@@ -215,13 +215,11 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
 fn host_ollama_reminders(ctx: &Context) -> Vec<Diagnostic> {
     // With `--platform any` this would stand on every correct project that uses a host
     // Ollama; there OLL001's and OLL004's help carry the same advice.
-    if ctx.platform != Platform::Linux {
-        return Vec::new();
-    }
     ctx.references
         .iter()
         .filter(|(r, verdict)| {
-            *verdict == Verdict::Works
+            ctx.platform_of(r.client) == Platform::Linux
+                && *verdict == Verdict::Works
                 && !matches!(r.written, Written::AppDefault { .. })
                 && aims_at_host_ollama(r, ctx.net, ctx.servers)
                 && *ctx.net.namespace(r.client) != Namespace::Host
