@@ -2,8 +2,9 @@
 //! the same repository with a docs tree beside them whose documents never name docker, and
 //! one where some documents hold `docker run` lines; lints each as `composelint .` does
 //! (search, load, lint, keep what the output shows), and prints, from one run, the time and
-//! peak heap of each, their ratios to the repository without docs, and the time each document
-//! adds. The pre-filter reads a document once and lets it go unless it names `docker` or
+//! peak heap of each, their ratios to the repository without docs, the time each document
+//! adds, and that time against reading every document once and doing nothing else (the floor
+//! any search that must look inside the documents has). The pre-filter reads a document once and lets it go unless it names `docker` or
 //! `podman`: what remains is that read.
 //!
 //! `cargo run --release --example docs_scale [DOCUMENTS [PROJECTS [EVERY]]]` (default: 5000
@@ -139,13 +140,30 @@ fn main() {
         documents.div_ceil(every)
     );
 
+    // The floor: reading every document of the docs tree once, across the cores, as the
+    // search does, and nothing else.
+    let documents_of_tree = markdown_files(&cases[1].1);
+    let read_all = || {
+        let start = Instant::now();
+        let sizes = composelint::in_parallel(&documents_of_tree, |path| {
+            std::fs::read(path).map_or(0, |b| b.len())
+        });
+        std::hint::black_box(sizes);
+        start.elapsed()
+    };
+
     // Alternate the cases, after one warm-up each (the page cache), and keep the median time
     // and the highest peak of each.
     const RUNS: usize = 7;
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
     let mut peaks = vec![0usize; cases.len()];
     let mut counts = vec![(0, 0); cases.len()];
+    let mut reads = Vec::new();
     for run in 0..=RUNS {
+        let read = read_all();
+        if run > 0 {
+            reads.push(read);
+        }
         for (k, (_, root, _, _)) in cases.iter().enumerate() {
             let (time, heap, linted, findings) = lint_once(root);
             if run > 0 {
@@ -173,12 +191,36 @@ fn main() {
             mb(peaks[k])
         );
     }
+    reads.sort();
+    let floor = ms(reads[reads.len() / 2]);
+    println!(
+        "reading the {} documents once, nothing else: {floor:.1} ms",
+        documents_of_tree.len()
+    );
     for (k, (name, _, _, _)) in cases.iter().enumerate().skip(1) {
         println!(
-            "ratio {name} / without docs: time {:.2}, peak heap {:.2}; {:.1} µs more a document",
+            "ratio {name} / without docs: time {:.2}, peak heap {:.2}; {:.1} µs more a document; the docs' added time / reading them once: {:.2}",
             medians[k] / medians[0],
             peaks[k] as f64 / peaks[0] as f64,
-            (medians[k] - medians[0]) * 1e3 / documents as f64
+            (medians[k] - medians[0]) * 1e3 / documents as f64,
+            (medians[k] - medians[0]) / floor
         );
     }
+}
+
+/// Every Markdown document under `root`.
+fn markdown_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                out.push(path);
+            }
+        }
+    }
+    out
 }

@@ -49,19 +49,7 @@ pub struct OsFs;
 
 impl FileSystem for OsFs {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        // What the path is, before opening it: opening a FIFO would wait for a writer.
-        let meta = std::fs::metadata(path)
-            .map_err(|_| io::Error::new(io::ErrorKind::NotFound, "no such file"))?;
-        if meta.is_dir() {
-            return Err(io::Error::other("is a directory"));
-        }
-        if !meta.is_file() {
-            return Err(io::Error::other("not a regular file"));
-        }
-        let mut file = std::fs::File::open(path)?;
-        if opened_system_view(&file, path) {
-            return Err(io::Error::other("not a regular file"));
-        }
+        let (mut file, meta) = open_regular(path)?;
         let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
         // Through `Take`: `File`'s own `read_to_end` asks the size again (`fstat`, `lseek`),
         // which `meta` already told.
@@ -123,21 +111,82 @@ fn in_system_view(real: &Path) -> bool {
         .any(|d| real.starts_with(d))
 }
 
-/// [`is_system_view`] of a file opened from `path`. On Linux the kernel names the file the
-/// descriptor holds (`/proc/self/fd/N`): one call, where resolving the path takes one per
-/// component, for each of the thousands of documents a search reads; and what is checked is
-/// what is read.
-fn opened_system_view(file: &std::fs::File, path: &Path) -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        let link = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
-        if let Ok(real) = std::fs::read_link(link) {
-            return in_system_view(&real);
+/// The devices of the file systems mounted at or below `/proc`, `/sys` and `/dev` (procfs,
+/// sysfs, devtmpfs, and debugfs, cgroupfs and the like below them), from the mount table
+/// (`/proc/self/mountinfo`, field 3 is the `major:minor` a file's `st_dev` holds), else of the
+/// three directories themselves.
+#[cfg(unix)]
+fn view_devices() -> Vec<u64> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out: Vec<u64> = ["/proc", "/sys", "/dev"]
+        .iter()
+        .filter_map(|d| std::fs::metadata(d).ok().map(|m| m.dev()))
+        .collect();
+    let table = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    for line in table.lines() {
+        let fields: Vec<&str> = line.split(' ').collect();
+        let (Some(device), Some(point)) = (fields.get(2), fields.get(4)) else {
+            continue;
+        };
+        let under_view = ["/proc", "/sys", "/dev"]
+            .iter()
+            .any(|v| Path::new(point).starts_with(v));
+        if let (true, Some((major, minor))) = (under_view, device.split_once(':'))
+            && let (Ok(major), Ok(minor)) = (major.parse::<u64>(), minor.parse::<u64>())
+        {
+            // glibc's `makedev`: the low 8 bits of the minor, the 12 low bits of the major,
+            // then the rest of each.
+            out.push(
+                (minor & 0xff)
+                    | ((major & 0xfff) << 8)
+                    | ((minor & !0xff) << 12)
+                    | ((major & !0xfff) << 32),
+            );
         }
     }
-    let _ = file;
-    is_system_view(path)
+    out
+}
+
+/// The regular file at `path`, opened, with what it is. A directory, a device, a FIFO or a
+/// file of the kernel's views (`/proc`, `/sys`, `/dev`) is refused.
+///
+/// What the path is is asked before opening it: opening a device may act (a watchdog, a
+/// tape), and opening a FIFO would wait for a writer. A file of a kernel view is one on the
+/// device of a file system mounted there ([`view_devices`]), which the same answer tells, so
+/// each of the thousands of documents a search reads costs one `stat`, one `open` and its
+/// reads; the open does not wait (`O_NONBLOCK`), should a FIFO take the file's place in
+/// between.
+#[cfg(unix)]
+fn open_regular(path: &Path) -> io::Result<(std::fs::File, std::fs::Metadata)> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    static VIEWS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let meta = std::fs::metadata(path)
+        .map_err(|_| io::Error::new(io::ErrorKind::NotFound, "no such file"))?;
+    if meta.is_dir() {
+        return Err(io::Error::other("is a directory"));
+    }
+    let views = VIEWS.get_or_init(view_devices);
+    if !meta.is_file() || views.contains(&meta.dev()) {
+        return Err(io::Error::other("not a regular file"));
+    }
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    Ok((file, meta))
+}
+
+#[cfg(not(unix))]
+fn open_regular(path: &Path) -> io::Result<(std::fs::File, std::fs::Metadata)> {
+    let meta = std::fs::metadata(path)
+        .map_err(|_| io::Error::new(io::ErrorKind::NotFound, "no such file"))?;
+    if meta.is_dir() {
+        return Err(io::Error::other("is a directory"));
+    }
+    if !meta.is_file() || is_system_view(path) {
+        return Err(io::Error::other("not a regular file"));
+    }
+    Ok((std::fs::File::open(path)?, meta))
 }
 
 /// An in-memory file system for tests and for standard input.
@@ -193,5 +242,41 @@ impl FileSystem for MemFs {
 
     fn is_symlink(&self, _path: &Path) -> bool {
         false
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kernel_views_and_what_is_mounted_below_them_are_refused() {
+        let views = view_devices();
+        for path in [
+            "/proc/self/status",
+            "/sys/kernel/mm/transparent_hugepage/enabled",
+        ] {
+            if Path::new(path).exists() {
+                assert!(OsFs.read(Path::new(path)).is_err(), "{path}");
+            }
+        }
+        // Every file system mounted below the views is one of them.
+        let table = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+        for point in table.lines().filter_map(|l| l.split(' ').nth(4)) {
+            if ["/proc", "/sys", "/dev"]
+                .iter()
+                .any(|v| Path::new(point).starts_with(v))
+                && let Ok(meta) = std::fs::metadata(point)
+            {
+                use std::os::unix::fs::MetadataExt;
+                assert!(views.contains(&meta.dev()), "{point}");
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, "docker run x\n").unwrap();
+        assert_eq!(OsFs.read(&file).unwrap(), b"docker run x\n");
+        assert!(OsFs.read(dir.path()).is_err());
+        assert!(OsFs.read(&dir.path().join("missing")).is_err());
     }
 }

@@ -43,7 +43,7 @@ pub fn block_of(files: &[PathBuf]) -> Option<(&Path, usize)> {
 /// How many compose blocks document `text` holds (none when it is not UTF-8 text).
 pub fn count(text: &[u8]) -> usize {
     // Every compose block has this key: a document without it is not parsed.
-    let has_services = text.windows(9).any(|w| w == b"services:");
+    let has_services = memchr::memmem::find(text, b"services:").is_some();
     match std::str::from_utf8(text) {
         Ok(text) if has_services => markdown::read(text).compose.len(),
         _ => 0,

@@ -134,13 +134,21 @@ pub fn shebang_is_shell(text: &[u8]) -> bool {
 }
 
 /// The cheap test that keeps a large docs tree cheap: a file that never names `docker` or
-/// `podman` (in any case) holds no command to read. At most positions of prose one byte is
-/// compared.
+/// `podman` (lowercase, capitalised as cmd and PowerShell also run it, or uppercase) holds no
+/// command to read. The search is memchr's vectorised substring search.
 pub fn mentions_docker(text: &[u8]) -> bool {
-    text.windows(6).any(|w| match w.first().map(|b| b | 0x20) {
-        Some(b'd') => w.eq_ignore_ascii_case(b"docker"),
-        Some(b'p') => w.eq_ignore_ascii_case(b"podman"),
-        _ => false,
+    // Each name as it is written in lowercase, capitalised or uppercase: searched for by its
+    // tail, which is the same in the first two, then its first letter in any case.
+    [
+        ("ocker", b'd'),
+        ("OCKER", b'd'),
+        ("odman", b'p'),
+        ("ODMAN", b'p'),
+    ]
+    .iter()
+    .any(|&(tail, first)| {
+        memchr::memmem::find_iter(text, tail.as_bytes())
+            .any(|at| at > 0 && text[at - 1].eq_ignore_ascii_case(&first))
     })
 }
 
@@ -298,6 +306,31 @@ fn read_env_file(
 #[cfg(test)]
 mod tests {
     use super::words::{Command, Layout, Shell, Variables};
+
+    #[test]
+    fn docker_and_podman_are_found_as_they_are_written() {
+        for text in [
+            "docker run",
+            "sudo Docker.exe ps",
+            "DOCKER RUN",
+            "x\npodman run",
+            "Podman",
+            "PODMAN",
+            "/usr/bin/docker",
+        ] {
+            assert!(mentions_docker(text.as_bytes()), "{text}");
+        }
+        for text in [
+            "",
+            "ocker",
+            "a locker, a rocker",
+            "dock er",
+            "podma n",
+            "oDMAN",
+        ] {
+            assert!(!mentions_docker(text.as_bytes()), "{text}");
+        }
+    }
     use super::*;
     use crate::source::{FileId, Span};
     use crate::text::Origin;
