@@ -155,6 +155,8 @@ const FLAG_OPTIONS: &[&str] = &[
     "--interactive",
     "-i",
     "--no-healthcheck",
+    // Podman's: no /etc/hosts entries for the host's names.
+    "--no-hosts",
     "--oom-kill-disable",
     "--privileged",
     "--publish-all",

@@ -73,6 +73,38 @@ pub fn insert_command_before(src: &str, before: usize, run: &RunLine, args: &str
     })
 }
 
+/// `docker ARGS` on a line of its own, after the line where the command ending at byte
+/// `after` of `src` ends (the last of the lines a continuation joins), indented as the
+/// command's first line is, or after the same prompt in a terminal session; run as the
+/// command's `run` is. None where [`insert_command_before`] gives none.
+pub fn insert_command_after(src: &str, after: usize, run: &RunLine, args: &str) -> Option<Edit> {
+    let first_line = line_start(src, run.subcommand.start.min(src.len()))?;
+    let written = insert_command_before(src, first_line, run, args)?;
+    let end = src
+        .get(after..)?
+        .find('\n')
+        .map_or(src.len(), |i| after + i + 1);
+    let content = if src[..end].ends_with('\n') {
+        written.content
+    } else {
+        // The command ends the text: its line gets the line break the new one ends with.
+        let newline = if written.content.ends_with("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        let line = written
+            .content
+            .strip_suffix(newline)
+            .unwrap_or(&written.content);
+        format!("{newline}{line}")
+    };
+    Some(Edit {
+        span: Span::new(run.subcommand.file, end, end),
+        content,
+    })
+}
+
 /// The start of the line holding byte `at`.
 fn line_start(src: &str, at: usize) -> Option<usize> {
     Some(src.get(..at)?.rfind('\n').map_or(0, |i| i + 1))
@@ -167,6 +199,26 @@ mod tests {
         );
         let odd = add_option(&run_line(src, false), &["a b"]).unwrap();
         assert_eq!(odd.content, " 'a b'");
+    }
+
+    #[test]
+    fn a_command_goes_after_the_last_line_of_a_continued_command() {
+        let src = "  docker run -d \\\n    --network web --name app img\necho done\n";
+        let run = run_line(src, false);
+        let after = src.find("img").unwrap() + 3;
+        let edit = insert_command_after(src, after, &run, "network connect llm app").unwrap();
+        assert_eq!(
+            apply(src, &edit),
+            "  docker run -d \\\n    --network web --name app img\n  docker network connect llm app\necho done\n"
+        );
+        // At the end of the text, without a line break: the new line gets one before it.
+        let src = "docker run --name app img";
+        let run = run_line(src, false);
+        let edit = insert_command_after(src, src.len(), &run, "network connect llm app").unwrap();
+        assert_eq!(
+            apply(src, &edit),
+            "docker run --name app img\ndocker network connect llm app"
+        );
     }
 
     #[test]

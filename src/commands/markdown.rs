@@ -67,10 +67,23 @@ pub fn read(text: &str) -> Document {
     let mut in_comment = false;
     // The headings the text is under: their level and the platform each names.
     let mut headings: Vec<(usize, Option<Platform>)> = Vec::new();
+    // A heading names Docker Desktop (a page that installs it, then runs the commands).
+    let mut desktop_heading = false;
+    // The column where the content of the list item the text is in starts: a fence there may
+    // be indented up to three more (CommonMark §5.2).
+    let mut list: Option<usize> = None;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let line_start = offset;
         offset += line.len();
+        if open.is_none() {
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            if let Some(column) = list_item(line) {
+                list = Some(column);
+            } else if indent == 0 && !line.trim().is_empty() {
+                list = None;
+            }
+        }
         if in_comment {
             in_comment = !line.contains("-->");
             continue;
@@ -86,10 +99,13 @@ pub fn read(text: &str) -> Document {
             && let Some((level, title)) = heading(line)
         {
             headings.retain(|(l, _)| *l < level);
-            headings.push((level, heading_platform(title)));
+            let platform = heading_platform(title);
+            desktop_heading |= platform == Some(Platform::Desktop)
+                && title.to_ascii_lowercase().contains("docker desktop");
+            headings.push((level, platform));
             continue;
         }
-        let Some((fence_char, len, info)) = fence(line) else {
+        let Some((fence_char, len, info)) = fence(line, list) else {
             continue;
         };
         match &open {
@@ -143,9 +159,9 @@ pub fn read(text: &str) -> Document {
             platform,
         ));
     }
-    // A page about Docker Desktop that never names Linux (installing it, then running the
-    // commands): its blocks outside sections that say otherwise run there.
-    if let Some(platform) = document_platform(text) {
+    // A page about Docker Desktop that never names Linux (a heading installs it, then the
+    // commands run): its blocks outside sections that say otherwise run there.
+    if let Some(platform) = desktop_heading.then(|| document_platform(text)).flatten() {
         for block in out.blocks.iter_mut().filter(|b| b.platform.is_none()) {
             block.platform = Some(platform);
         }
@@ -156,13 +172,34 @@ pub fn read(text: &str) -> Document {
     out
 }
 
-/// Docker Desktop, for a document that names it and never names Linux.
+/// Docker Desktop, for a document that never names Linux (WSL, the Windows Subsystem for
+/// Linux, Docker Desktop's backend on Windows, is no Linux host).
 fn document_platform(text: &str) -> Option<Platform> {
-    let lower = text.to_ascii_lowercase();
+    let lower = text
+        .to_ascii_lowercase()
+        .replace("windows subsystem for linux", "wsl");
     let names_linux = lower
         .split(|c: char| !c.is_ascii_alphanumeric())
         .any(|w| w == "linux");
-    (lower.contains("docker desktop") && !names_linux).then_some(Platform::Desktop)
+    (!names_linux).then_some(Platform::Desktop)
+}
+
+/// Where the content of the list item `line` starts, if it starts one: a bullet (`-`, `+`,
+/// `*`) or an ordinal (`1.`, `2)`) indented at most three spaces, then one to four blanks.
+fn list_item(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[indent..];
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let marker = match rest.as_bytes().get(digits) {
+        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+        Some(b'-' | b'+' | b'*') if digits == 0 => 1,
+        _ => return None,
+    };
+    let after = &rest[marker..];
+    let blanks = after.len() - after.trim_start_matches(' ').len();
+    let content = after.trim_start_matches(' ');
+    ((1..=4).contains(&blanks) && !content.trim().is_empty() && indent <= 3)
+        .then_some(indent + marker + blanks)
 }
 
 /// The block of commands `content` of `text` is, by its info string and its lines.
@@ -207,6 +244,11 @@ pub fn heading_platform(title: &str) -> Option<Platform> {
     let has = |w: &str| words.contains(&w);
     if has("docker") && has("desktop") {
         return Some(Platform::Desktop);
+    }
+    // WSL (the Windows Subsystem for Linux) runs Docker Desktop's engine or an engine of its
+    // own: either.
+    if has("wsl") || lower.contains("subsystem for linux") {
+        return None;
     }
     let desktop = ["macos", "mac", "osx", "windows"].iter().any(|w| has(w));
     match (has("linux"), desktop) {
@@ -253,10 +295,12 @@ fn comment_start(line: &str) -> Option<usize> {
     (indent <= 3 && line[indent..].starts_with("<!--")).then_some(indent)
 }
 
-/// A fence line: its character, length and info string.
-fn fence(line: &str) -> Option<(char, usize, &str)> {
+/// A fence line: its character, length and info string. A fence in a list item whose content starts at column `list` may be indented up to three
+/// spaces more than that column.
+fn fence(line: &str, list: Option<usize>) -> Option<(char, usize, &str)> {
     let indent = line.len() - line.trim_start_matches(' ').len();
-    if indent > 3 {
+    let in_item = list.is_some_and(|column| (column..=column + 3).contains(&indent));
+    if indent > 3 && !in_item {
         return None;
     }
     let rest = &line[indent..];
@@ -468,7 +512,36 @@ mod tests {
             read(desktop_page).blocks[0].platform,
             Some(Platform::Desktop)
         );
-        let both = "Docker Desktop, or Docker Engine on Linux.\n```sh\ndocker run a\n```\n";
+        let both =
+            "## Docker Desktop\nOr Docker Engine on Linux.\n## Run\n```sh\ndocker run a\n```\n";
         assert_eq!(read(both).blocks[0].platform, None);
+        // A passing mention is no heading: the page is for every platform.
+        let aside = "Docker Desktop users can also use the app.\n```sh\ndocker run a\n```\n";
+        assert_eq!(read(aside).blocks[0].platform, None);
+        // WSL runs either engine; a page that installs Docker Desktop for it runs that one.
+        let wsl = "# Using Docker with WSL (Windows Subsystem for Linux)\n```sh\ndocker run a\n```\n## Step 1: Install Docker Desktop\n## Step 2\n```sh\ndocker run b\n```\n";
+        let platforms: Vec<Option<Platform>> =
+            read(wsl).blocks.iter().map(|b| b.platform).collect();
+        assert_eq!(
+            platforms,
+            [Some(Platform::Desktop), Some(Platform::Desktop)]
+        );
+        assert_eq!(
+            heading_platform("Using Docker with WSL (Windows Subsystem for Linux)"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_fence_in_a_list_item_may_be_indented_to_its_content() {
+        let text = "1. Save it:\n\n    ```yaml\n    services:\n      a: {}\n    ```\n\n- Run:\n    ```sh\n    docker run a\n    ```\n- Or:\n      ```sh\n      docker run code-in-the-item\n      ```\n\nText.\n\n    ```sh\n    docker run indented-code\n    ```\n";
+        let document = read(text);
+        assert_eq!(document.compose.len(), 1);
+        let commands: Vec<&str> = document
+            .blocks
+            .iter()
+            .map(|b| text[b.content.clone()].trim())
+            .collect();
+        assert_eq!(commands, ["docker run a"]);
     }
 }

@@ -1,5 +1,6 @@
 //! A reachability finding that rests on an app's own default, not on a URL the project
-//! wrote, is at most a warning, and in a Markdown document information.
+//! wrote, is at most a warning, and in a Markdown document information (OLL014, a default
+//! that misses the Ollama the document itself runs, a warning).
 //!
 //! The app may take its URL from its settings page (Open WebUI's connections, big-AGI's
 //! "Ollama Host" field: src/knowledge/data/clients.yaml), so the default is weaker evidence
@@ -22,12 +23,12 @@ pub fn lower(diagnostics: &mut [Diagnostic], ctx: &Context) {
                 kind_by_name(&ctx.sources.get(id).path) == Some(CommandFile::Markdown)
             }));
     for d in diagnostics.iter_mut().filter(|d| d.app_default) {
-        let cap = if in_document {
-            Severity::Info
-        } else if d.code == "OLL014" {
-            Severity::Error
-        } else {
-            Severity::Warning
+        let cap = match (in_document, d.code == "OLL014") {
+            // A default that misses the Ollama the snippet itself runs fails everywhere.
+            (true, true) => Severity::Warning,
+            (true, false) => Severity::Info,
+            (false, true) => Severity::Error,
+            (false, false) => Severity::Warning,
         };
         d.severity = d.severity.min(cap);
     }

@@ -1,10 +1,10 @@
 //! The unsafe fixes of `structural_fix` for a project read from Docker commands: the same
 //! repairs written as options on the containers' `docker run` lines and as new commands
-//! (`commands::edit`). A container started otherwise (`docker exec`, a `docker network
+//! (`commands::edit`: `docker network create` before, `docker network connect` after). A container started otherwise (`docker exec`, a `docker network
 //! connect`ed one) gets no such fix.
 
 use super::Context;
-use crate::commands::edit::{add_option, insert_command_before};
+use crate::commands::edit::{add_option, insert_command_after, insert_command_before};
 use crate::compose::model::{RunLine, Service};
 use crate::diagnostic::Edit;
 
@@ -26,16 +26,33 @@ pub fn map_to_host_gateway(ctx: &Context, service: &str, name: &str) -> Option<E
     add_option(&run, &[&format!("--add-host={name}:host-gateway")])
 }
 
-/// `--network NETWORK` on the `docker run` line of a container on the default bridge, when
-/// the network exists by then: created earlier in the file, or outside it.
+/// `--network NETWORK` on the `docker run` line of a container on the default bridge, or for
+/// one on another user-defined network `docker network connect NETWORK NAME` right after it
+/// (it keeps the network it is on, which other containers may reach it by), when the network
+/// exists by then: created earlier in the file, or outside it.
 pub fn attach_to_network(ctx: &Context, service: &str, network: &str) -> Option<Edit> {
     let s = ctx.project.service(service)?;
-    let run = movable(ctx, s)?;
     let created = ctx.project.network(network)?.key_span;
     if created.is_some_and(|c| c.file != s.key_span.file || c.start > s.key_span.start) {
         return None;
     }
-    add_option(&run, &["--network", network])
+    if let Some(run) = movable(ctx, s) {
+        return add_option(&run, &["--network", network]);
+    }
+    // Only a container on networks of its own can join another: not one in the host's or
+    // another container's namespace, nor one without a name to connect by.
+    let name = s.container_name.as_ref()?.value.as_str();
+    if s.network_mode.is_some() || s.networks.is_empty() {
+        return None;
+    }
+    let run = s.run_line?;
+    let src = &ctx.sources.get(s.key_span.file).text;
+    insert_command_after(
+        src,
+        s.key_span.end,
+        &run,
+        &format!("network connect {network} {name}"),
+    )
 }
 
 /// A user-defined network for two containers on the default bridge: `docker network create`

@@ -208,7 +208,16 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                                 _ => &[],
                             })
                         ),
-                        format!("attach `{}` to {}", client.name, networks_of(server_ns)),
+                        match (ctx.project.from_commands, server_ns) {
+                            // A container joins one more network after it starts.
+                            (true, Namespace::Own { networks, .. }) if !networks.is_empty() => {
+                                format!(
+                                    "connect `{}` to network `{}` after it starts: `docker network connect {} {}`",
+                                    client.name, networks[0], networks[0], client.name
+                                )
+                            }
+                            _ => format!("attach `{}` to {}", client.name, networks_of(server_ns)),
+                        },
                     )
                 }
             }
