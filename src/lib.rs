@@ -386,7 +386,7 @@ pub fn lint_map_discovered<T: Send>(
         } else {
             Stage::Done(lint_in(loaded, &nobody))
         };
-        Ok((stage, Some(contribution)))
+        Ok((stage, contribution))
     });
     // The projects linted at once keep their place; the waiting ones are taken out, each
     // behind a lock that its one worker empties.
@@ -475,20 +475,27 @@ pub fn shared_networks_of(
     })
     .into_iter()
     // A project that does not load provides nothing; `lint` reports it.
-    .filter_map(Result::ok)
+    .filter_map(|c| c.ok().flatten())
     .collect();
     Ok(SharedNetworks::join(contributions))
 }
 
-/// What one loaded project provides on the networks it shares with others.
-fn contribution_of(loaded: &LoadedProject, settings: &Settings) -> shared_networks::Contribution {
+/// What one loaded project provides on the networks it shares with others. A document's
+/// commands and compose blocks are examples, which run nowhere: they provide nothing.
+fn contribution_of(
+    loaded: &LoadedProject,
+    settings: &Settings,
+) -> Option<shared_networks::Contribution> {
+    if commands::is_document(&loaded.project, &loaded.sources) {
+        return None;
+    }
     let servers =
         ollama::Servers::of_with(&loaded.project, &loaded.sources, &settings.options.ollama);
     let catalog = ollama::Catalog {
         servers: &servers,
         project: &loaded.project,
     };
-    shared_networks::Contribution::of(&loaded.project, &catalog)
+    Some(shared_networks::Contribution::of(&loaded.project, &catalog))
 }
 
 /// `f` of each item, across the available cores, in the items' order.

@@ -42,6 +42,16 @@ pub fn platform(project: &Project) -> Option<Platform> {
     project.windows_commands.then_some(Platform::Desktop)
 }
 
+/// Whether `project` was read from a Markdown document: its commands, or one of its compose
+/// blocks. Those are examples a reader adapts, not what runs.
+pub fn is_document(project: &Project, sources: &Sources) -> bool {
+    project.document_block.is_some()
+        || (project.from_commands
+            && project.files.first().is_some_and(|&id| {
+                kind_by_name(&sources.get(id).path) == Some(CommandFile::Markdown)
+            }))
+}
+
 /// The rules that judge a project read from commands, or a compose document written in a
 /// Markdown document (an example, often partial): the reference rules and suppression. Left
 /// out those that speak only of compose settings: `depends_on` (OLL012), volumes (OLL013),

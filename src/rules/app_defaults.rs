@@ -11,17 +11,12 @@
 //! they leave alone is what a reader's own setup decides, and must not fail a CI run over a
 //! docs tree.
 
-use crate::commands::{CommandFile, kind_by_name};
 use crate::diagnostic::{Diagnostic, Severity};
 
 use super::Context;
 
 pub fn lower(diagnostics: &mut [Diagnostic], ctx: &Context) {
-    let in_document = ctx.project.document_block.is_some()
-        || (ctx.project.from_commands
-            && ctx.project.files.first().is_some_and(|&id| {
-                kind_by_name(&ctx.sources.get(id).path) == Some(CommandFile::Markdown)
-            }));
+    let in_document = crate::commands::is_document(ctx.project, ctx.sources);
     for d in diagnostics.iter_mut().filter(|d| d.app_default) {
         let cap = match (in_document, d.code == "OLL014") {
             // A default that misses the Ollama the snippet itself runs fails everywhere.
