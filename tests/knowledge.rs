@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use composelint::knowledge::client::{Api, Location, PathKind, SchemeRule, Status, ValueOrigin};
 use composelint::knowledge::generic::{self, VarKind};
 use composelint::knowledge::proxy::{self, ProxyClient, ProxyKind};
-use composelint::knowledge::server::ImageKind;
+use composelint::knowledge::server::{ImageKind, ListenSyntax, Protocol};
 use composelint::knowledge::{
     self, Knowledge, Side, TargetUrl, client_for_image, client_match, dockerfile_final_base,
     ollama, parse_ollama_host, server_for_image,
@@ -271,10 +271,11 @@ fn official_image_listen_address() {
         assert_eq!(a.is_loopback(), loopback, "{value:?}");
     }
     assert_eq!(ollama().default_port, 11434);
-    assert_eq!(ollama().listen.env.as_deref(), Some("OLLAMA_HOST"));
-    assert!(!ollama().tls);
-    assert_eq!(ollama().api_paths.native, "/api");
-    assert_eq!(ollama().api_paths.openai.as_deref(), Some("/v1"));
+    assert_eq!(ollama().listen.ollama_host_var(), Some("OLLAMA_HOST"));
+    assert_eq!(ollama().tls, Some(false));
+    let api = ollama().api_paths.as_ref().unwrap();
+    assert_eq!(api.native, "/api");
+    assert_eq!(api.openai.as_deref(), Some("/v1"));
     assert!(ollama().server_env.iter().any(|v| v == "OLLAMA_ORIGINS"));
     assert!(ollama().ignored_env.iter().any(|v| v == "OLLAMA_PORT"));
 }
@@ -374,13 +375,116 @@ fn lightrag_serves_an_ollama_compatible_api_on_9621() {
     let m = server_for_image("ghcr.io/hkuds/lightrag:latest").unwrap();
     assert_eq!(m.server.id, "lightrag");
     assert_eq!(m.listen_address(&env(&[])).port, 9621);
-    assert_eq!(m.server.api_paths.native, "/api");
+    assert_eq!(m.server.api_paths.as_ref().unwrap().native, "/api");
     assert_eq!(
         client_for_image("ghcr.io/hkuds/lightrag:latest")
             .unwrap()
             .id,
         "lightrag"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generalised server schema (issue 14)
+
+#[test]
+fn ollama_profile_keeps_its_values() {
+    // As servers.yaml held them before the schema described other kinds (F-OLL-1, F-OLL-4,
+    // F-OLL-7, F-OLL-8).
+    let o = ollama();
+    assert_eq!((o.id.as_str(), o.name.as_str()), ("ollama", "Ollama"));
+    assert_eq!(o.protocol, Protocol::Http);
+    assert_eq!(o.default_port, 11434);
+    assert_eq!(o.tls, Some(false));
+    assert_eq!(o.listen.binary_default, "127.0.0.1:11434");
+    assert_eq!(o.listen.settings.len(), 1);
+    let setting = &o.listen.settings[0];
+    assert_eq!(setting.env.as_deref(), Some("OLLAMA_HOST"));
+    assert_eq!(setting.syntax, ListenSyntax::OllamaHost);
+    assert!(setting.flag.is_none() && setting.config.is_none());
+    assert_eq!(o.models_env.as_deref(), Some("OLLAMA_MODELS"));
+    assert_eq!(o.server_env.len(), 20);
+    assert_eq!(o.server_env[0], "OLLAMA_HOST");
+    assert_eq!(o.ignored_env, ["OLLAMA_PORT", "PORT"]);
+    let images: Vec<(&str, ImageKind)> = o
+        .images
+        .iter()
+        .map(|i| (i.repository.as_str(), i.kind))
+        .collect();
+    assert_eq!(
+        images,
+        [
+            ("ollama/ollama", ImageKind::Official),
+            ("ollama.com/install.sh", ImageKind::Installed),
+            ("open-webui/open-webui", ImageKind::Bundled),
+            ("cinnamon/kotaemon", ImageKind::Bundled),
+            ("presenton/presenton", ImageKind::Bundled),
+        ]
+    );
+    let official = &o.images[0];
+    assert_eq!(
+        official.env.get("OLLAMA_HOST").map(String::as_str),
+        Some("0.0.0.0:11434")
+    );
+    assert_eq!(official.entrypoint, ["/bin/ollama"]);
+    assert_eq!(official.command, ["serve"]);
+    assert_eq!(official.lacks, ["curl", "wget"]);
+    assert_eq!(official.probe, ["CMD", "ollama", "list"]);
+    assert_eq!(o.binary_default_port(), Some(11434));
+    // An OLLAMA_HOST without a port still means 11434, in Ollama's syntax only.
+    let m = ollama().matches_image("ollama/ollama").unwrap();
+    assert_eq!(
+        m.listen_address(&env(&[("OLLAMA_HOST", "0.0.0.0")])).port,
+        11434
+    );
+}
+
+#[test]
+fn broken_server_profiles_are_reported() {
+    let broken: knowledge::ServerProfile = composelint::yaml::de::from_str(
+        r#"
+id: broken
+name: Broken
+source: ""
+confidence: unverified
+protocol: redis
+default_port: 0
+schemes:
+  - {scheme: redis}
+  - {scheme: redis}
+  - {scheme: "Redis://"}
+listen:
+  binary_default: "localhost:6379"
+  settings:
+    - {env: A, flag: "--a", syntax: host}
+    - {flag: "--b", syntax: ollama_host}
+images:
+  - {repository: "docker.io/x/y:1", kind: official, confidence: verified, source: s}
+  - {repository: z, kind: official, confidence: verified, source: ""}
+"#,
+    )
+    .unwrap();
+    let problems = broken.problems(&[]).join("\n");
+    for expected in [
+        "empty source",
+        "port 0",
+        "binary_default does not carry default_port",
+        "scheme redis listed twice",
+        "is not a lowercase scheme name",
+        "not exactly one of env, flag, config",
+        "ollama_host syntax without a variable",
+        "image docker.io/x/y:1 is not a bare lower-case repository path",
+        "image z has no source",
+    ] {
+        assert!(
+            problems.contains(expected),
+            "missing {expected:?} in:\n{problems}"
+        );
+    }
+    let typo = composelint::yaml::de::from_str::<knowledge::ServerProfile>(
+        "{id: a, name: A, source: s, confidence: verified, protocol: gopher, default_port: 1, listen: {binary_default: ':1'}, images: []}",
+    );
+    assert!(typo.is_err());
 }
 
 // ---------------------------------------------------------------------------------------------
