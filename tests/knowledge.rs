@@ -8,11 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use composelint::knowledge::client::{Api, Location, PathKind, SchemeRule, Status, ValueOrigin};
 use composelint::knowledge::generic::{self, VarKind};
+use composelint::knowledge::image::ImageRef;
 use composelint::knowledge::proxy::{self, ProxyClient, ProxyKind};
-use composelint::knowledge::server::{ImageKind, ListenSyntax, Protocol};
+use composelint::knowledge::server::{ImageKind, ListenSetting, ListenSyntax, Protocol};
 use composelint::knowledge::{
     self, Knowledge, Side, TargetUrl, client_for_image, client_match, dockerfile_final_base,
-    ollama, parse_ollama_host, server_for_image,
+    ollama, parse_ollama_host, server_for_image, server_kind_for_image,
 };
 
 fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -385,7 +386,7 @@ fn lightrag_serves_an_ollama_compatible_api_on_9621() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The generalised server schema (issue 14)
+// Server kinds beyond Ollama (issue 14): data only, read by no rule yet
 
 #[test]
 fn ollama_profile_keeps_its_values() {
@@ -437,6 +438,182 @@ fn ollama_profile_keeps_its_values() {
         m.listen_address(&env(&[("OLLAMA_HOST", "0.0.0.0")])).port,
         11434
     );
+}
+
+#[test]
+fn every_server_kind_has_identity_source_ports_and_valid_images() {
+    let k = knowledge::knowledge();
+    let mut ids = BTreeSet::new();
+    for server in &k.servers {
+        assert!(!server.id.is_empty() && !server.name.is_empty());
+        assert!(ids.insert(server.id.as_str()), "duplicate id {}", server.id);
+        assert!(!server.source.trim().is_empty(), "{}: no source", server.id);
+        assert_ne!(server.default_port, 0, "{}", server.id);
+        assert_eq!(
+            server.binary_default_port(),
+            Some(server.default_port),
+            "{}: binary_default",
+            server.id
+        );
+        for port in &server.other_ports {
+            assert_ne!(port.port, 0, "{}", server.id);
+            assert_ne!(
+                port.port, server.default_port,
+                "{}: main port twice",
+                server.id
+            );
+        }
+        assert!(!server.images.is_empty(), "{}: no images", server.id);
+        for image in &server.images {
+            assert!(
+                !image.source.trim().is_empty(),
+                "{}: {}",
+                server.id,
+                image.repository
+            );
+            if image.kind == ImageKind::Installed {
+                continue;
+            }
+            // The pattern matches the repository as people write it, on any registry, with a
+            // tag its globs accept.
+            let tag = image
+                .tags
+                .first()
+                .map_or("latest".to_string(), |glob| glob.replace('*', "1.0"));
+            for written in [
+                format!("{}:{tag}", image.repository),
+                format!("docker.io/{}:{tag}", image.repository),
+                format!("registry.example.com/{}:{tag}", image.repository),
+            ] {
+                let parsed = ImageRef::parse(&written).unwrap_or_else(|| panic!("{written}"));
+                assert!(image.pattern().matches(&parsed), "{}: {written}", server.id);
+            }
+        }
+    }
+    for kind in [
+        "postgres",
+        "mysql",
+        "mariadb",
+        "redis",
+        "mongodb",
+        "rabbitmq",
+        "kafka",
+        "nats",
+        "elasticsearch",
+        "opensearch",
+        "meilisearch",
+        "typesense",
+        "qdrant",
+        "chroma",
+        "weaviate",
+        "milvus",
+        "searxng",
+        "minio",
+        "mosquitto",
+        "clickhouse",
+        "memcached",
+        "vllm",
+        "llama-cpp",
+        "localai",
+        "litellm",
+        "tgi",
+    ] {
+        assert!(ids.contains(kind), "no {kind} profile");
+    }
+}
+
+#[test]
+fn a_scheme_names_one_kind_except_http() {
+    let mut kinds: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for server in &knowledge::knowledge().servers {
+        for scheme in &server.schemes {
+            kinds.entry(&scheme.scheme).or_default().insert(&server.id);
+            if scheme.scheme == "http" {
+                assert_eq!(scheme.default_port, Some(80), "{}", server.id);
+            }
+        }
+    }
+    for (scheme, owners) in &kinds {
+        assert!(
+            owners.len() == 1 || knowledge::SHARED_SCHEMES.contains(scheme),
+            "{scheme}: {owners:?}"
+        );
+    }
+    let owner = |scheme: &str| kinds[scheme].iter().next().copied();
+    assert_eq!(owner("postgres"), Some("postgres"));
+    assert_eq!(owner("postgresql"), Some("postgres"));
+    assert_eq!(owner("jdbc:postgresql"), Some("postgres"));
+    assert_eq!(owner("jdbc:mysql"), Some("mysql"));
+    assert_eq!(owner("rediss"), Some("redis"));
+    assert_eq!(owner("mongodb+srv"), Some("mongodb"));
+    assert_eq!(owner("amqp"), Some("rabbitmq"));
+    assert_eq!(owner("mqtt"), Some("mosquitto"));
+    assert!(kinds["http"].len() > 10);
+}
+
+#[test]
+fn new_kinds_are_recognised_by_image_but_never_as_ollama() {
+    for (image, kind) in [
+        ("postgres:16-alpine", "postgres"),
+        ("pgvector/pgvector:pg16", "postgres"),
+        ("postgis/postgis:16-3.4", "postgres"),
+        ("timescale/timescaledb:latest-pg16", "postgres"),
+        ("redis:7", "redis"),
+        ("valkey/valkey:8", "redis"),
+        ("mongo:7", "mongodb"),
+        ("bitnami/kafka:3.7", "kafka"),
+        ("confluentinc/cp-kafka:7.6.0", "kafka"),
+        ("apache/kafka:3.8.0", "kafka"),
+        ("getmeili/meilisearch:v1.10", "meilisearch"),
+        ("qdrant/qdrant", "qdrant"),
+        ("quay.io/minio/minio", "minio"),
+        (
+            "docker.elastic.co/elasticsearch/elasticsearch:8.15.0",
+            "elasticsearch",
+        ),
+        ("clickhouse/clickhouse-server:24.8", "clickhouse"),
+        ("ghcr.io/ggml-org/llama.cpp:server-cuda", "llama-cpp"),
+        ("vllm/vllm-openai:latest", "vllm"),
+        ("ghcr.io/berriai/litellm:main-latest", "litellm"),
+        ("ghcr.io/huggingface/text-generation-inference:2.4", "tgi"),
+    ] {
+        assert!(ollama().matches_image(image).is_none(), "{image}");
+        assert!(server_for_image(image).is_none(), "{image}");
+        let found = server_kind_for_image(image).unwrap_or_else(|| panic!("{image}"));
+        assert_eq!(found.server.id, kind, "{image}");
+        assert!(!found.is_bundled(), "{image}");
+    }
+    // llama.cpp's `:full` and `:light` images run no server unless told.
+    assert!(server_kind_for_image("ghcr.io/ggml-org/llama.cpp:full").is_none());
+    assert!(server_kind_for_image("ghcr.io/ggml-org/llama.cpp:light").is_none());
+}
+
+#[test]
+fn llama_cpp_server_image_moves_the_loopback_default() {
+    // .devops/cpu.Dockerfile, server stage: ENV LLAMA_ARG_HOST=0.0.0.0 over the binary's
+    // 127.0.0.1:8080.
+    let server = knowledge::server("llama-cpp").unwrap();
+    assert_eq!(server.listen.binary_default, "127.0.0.1:8080");
+    let host_setting = |s: &&ListenSetting| s.env.as_deref() == Some("LLAMA_ARG_HOST");
+    assert_eq!(
+        server
+            .listen
+            .settings
+            .iter()
+            .find(host_setting)
+            .map(|s| s.syntax),
+        Some(ListenSyntax::Host)
+    );
+    let m = server_kind_for_image("ghcr.io/ggml-org/llama.cpp:server").unwrap();
+    assert_eq!(
+        m.image.env.get("LLAMA_ARG_HOST").map(String::as_str),
+        Some("0.0.0.0")
+    );
+    // Postgres binds localhost unless its configuration says otherwise; the image's sample
+    // configuration does (docker-library/postgres Dockerfile).
+    let postgres = knowledge::server("postgres").unwrap();
+    assert_eq!(postgres.listen.binary_default, "localhost:5432");
+    assert_eq!(postgres.protocol, Protocol::Postgres);
 }
 
 #[test]
