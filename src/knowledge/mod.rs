@@ -3,9 +3,11 @@
 //! The network engine knows Docker only; everything it needs to know about Ollama comes from
 //! here, and everything here comes from compiled-in tables (`data/*.yaml`, parsed once):
 //!
-//! - [`servers`]: images that run a server ([`ServerProfile`]), where it listens and how its
-//!   environment moves that ([`parse_ollama_host`]). [`ollama()`] is the Ollama profile;
-//!   [`server_for_image`] finds the server behind an image, bundles included.
+//! - [`servers`]: one profile per kind of server ([`ServerProfile`]: Ollama, Postgres, Redis,
+//!   vLLM, …): images, ports, URL schemes, where it listens and what moves that
+//!   ([`parse_ollama_host`] for Ollama). [`ollama()`] is the Ollama profile, the only one the
+//!   rules read; [`server_for_image`] finds a server that answers Ollama's API behind an image,
+//!   bundles included, and [`server_kind_for_image`] a server of any kind.
 //! - [`clients`]: applications that call Ollama ([`ClientProfile`]), found by image with
 //!   [`client_for_image`] / [`client_match`], with the settings that carry the URL and what
 //!   each expects (scheme, path, list separator, default, browser or server side).
