@@ -8,11 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use composelint::knowledge::client::{Api, Location, PathKind, SchemeRule, Status, ValueOrigin};
 use composelint::knowledge::generic::{self, VarKind};
+use composelint::knowledge::image::ImageRef;
 use composelint::knowledge::proxy::{self, ProxyClient, ProxyKind};
-use composelint::knowledge::server::ImageKind;
+use composelint::knowledge::server::{ImageKind, ListenSetting, ListenSyntax, Protocol};
 use composelint::knowledge::{
     self, Knowledge, Side, TargetUrl, client_for_image, client_match, dockerfile_final_base,
-    ollama, parse_ollama_host, server_for_image,
+    ollama, parse_ollama_host, server_for_image, server_kind_for_image,
 };
 
 fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -271,10 +272,11 @@ fn official_image_listen_address() {
         assert_eq!(a.is_loopback(), loopback, "{value:?}");
     }
     assert_eq!(ollama().default_port, 11434);
-    assert_eq!(ollama().listen.env.as_deref(), Some("OLLAMA_HOST"));
-    assert!(!ollama().tls);
-    assert_eq!(ollama().api_paths.native, "/api");
-    assert_eq!(ollama().api_paths.openai.as_deref(), Some("/v1"));
+    assert_eq!(ollama().listen.ollama_host_var(), Some("OLLAMA_HOST"));
+    assert_eq!(ollama().tls, Some(false));
+    let api = ollama().api_paths.as_ref().unwrap();
+    assert_eq!(api.native, "/api");
+    assert_eq!(api.openai.as_deref(), Some("/v1"));
     assert!(ollama().server_env.iter().any(|v| v == "OLLAMA_ORIGINS"));
     assert!(ollama().ignored_env.iter().any(|v| v == "OLLAMA_PORT"));
 }
@@ -374,13 +376,292 @@ fn lightrag_serves_an_ollama_compatible_api_on_9621() {
     let m = server_for_image("ghcr.io/hkuds/lightrag:latest").unwrap();
     assert_eq!(m.server.id, "lightrag");
     assert_eq!(m.listen_address(&env(&[])).port, 9621);
-    assert_eq!(m.server.api_paths.native, "/api");
+    assert_eq!(m.server.api_paths.as_ref().unwrap().native, "/api");
     assert_eq!(
         client_for_image("ghcr.io/hkuds/lightrag:latest")
             .unwrap()
             .id,
         "lightrag"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server kinds beyond Ollama (issue 14): data only, read by no rule yet
+
+#[test]
+fn ollama_profile_keeps_its_values() {
+    // As servers.yaml held them before the schema described other kinds (F-OLL-1, F-OLL-4,
+    // F-OLL-7, F-OLL-8).
+    let o = ollama();
+    assert_eq!((o.id.as_str(), o.name.as_str()), ("ollama", "Ollama"));
+    assert_eq!(o.protocol, Protocol::Http);
+    assert_eq!(o.default_port, 11434);
+    assert_eq!(o.tls, Some(false));
+    assert_eq!(o.listen.binary_default, "127.0.0.1:11434");
+    assert_eq!(o.listen.settings.len(), 1);
+    let setting = &o.listen.settings[0];
+    assert_eq!(setting.env.as_deref(), Some("OLLAMA_HOST"));
+    assert_eq!(setting.syntax, ListenSyntax::OllamaHost);
+    assert!(setting.flag.is_none() && setting.config.is_none());
+    assert_eq!(o.models_env.as_deref(), Some("OLLAMA_MODELS"));
+    assert_eq!(o.server_env.len(), 20);
+    assert_eq!(o.server_env[0], "OLLAMA_HOST");
+    assert_eq!(o.ignored_env, ["OLLAMA_PORT", "PORT"]);
+    let images: Vec<(&str, ImageKind)> = o
+        .images
+        .iter()
+        .map(|i| (i.repository.as_str(), i.kind))
+        .collect();
+    assert_eq!(
+        images,
+        [
+            ("ollama/ollama", ImageKind::Official),
+            ("ollama.com/install.sh", ImageKind::Installed),
+            ("open-webui/open-webui", ImageKind::Bundled),
+            ("cinnamon/kotaemon", ImageKind::Bundled),
+            ("presenton/presenton", ImageKind::Bundled),
+        ]
+    );
+    let official = &o.images[0];
+    assert_eq!(
+        official.env.get("OLLAMA_HOST").map(String::as_str),
+        Some("0.0.0.0:11434")
+    );
+    assert_eq!(official.entrypoint, ["/bin/ollama"]);
+    assert_eq!(official.command, ["serve"]);
+    assert_eq!(official.lacks, ["curl", "wget"]);
+    assert_eq!(official.probe, ["CMD", "ollama", "list"]);
+    assert_eq!(o.binary_default_port(), Some(11434));
+    // An OLLAMA_HOST without a port still means 11434, in Ollama's syntax only.
+    let m = ollama().matches_image("ollama/ollama").unwrap();
+    assert_eq!(
+        m.listen_address(&env(&[("OLLAMA_HOST", "0.0.0.0")])).port,
+        11434
+    );
+}
+
+#[test]
+fn every_server_kind_has_identity_source_ports_and_valid_images() {
+    let k = knowledge::knowledge();
+    let mut ids = BTreeSet::new();
+    for server in &k.servers {
+        assert!(!server.id.is_empty() && !server.name.is_empty());
+        assert!(ids.insert(server.id.as_str()), "duplicate id {}", server.id);
+        assert!(!server.source.trim().is_empty(), "{}: no source", server.id);
+        assert_ne!(server.default_port, 0, "{}", server.id);
+        assert_eq!(
+            server.binary_default_port(),
+            Some(server.default_port),
+            "{}: binary_default",
+            server.id
+        );
+        for port in &server.other_ports {
+            assert_ne!(port.port, 0, "{}", server.id);
+            assert_ne!(
+                port.port, server.default_port,
+                "{}: main port twice",
+                server.id
+            );
+        }
+        assert!(!server.images.is_empty(), "{}: no images", server.id);
+        for image in &server.images {
+            assert!(
+                !image.source.trim().is_empty(),
+                "{}: {}",
+                server.id,
+                image.repository
+            );
+            if image.kind == ImageKind::Installed {
+                continue;
+            }
+            // The pattern matches the repository as people write it, on any registry, with a
+            // tag its globs accept.
+            let tag = image
+                .tags
+                .first()
+                .map_or("latest".to_string(), |glob| glob.replace('*', "1.0"));
+            for written in [
+                format!("{}:{tag}", image.repository),
+                format!("docker.io/{}:{tag}", image.repository),
+                format!("registry.example.com/{}:{tag}", image.repository),
+            ] {
+                let parsed = ImageRef::parse(&written).unwrap_or_else(|| panic!("{written}"));
+                assert!(image.pattern().matches(&parsed), "{}: {written}", server.id);
+            }
+        }
+    }
+    for kind in [
+        "postgres",
+        "mysql",
+        "mariadb",
+        "redis",
+        "mongodb",
+        "rabbitmq",
+        "kafka",
+        "nats",
+        "elasticsearch",
+        "opensearch",
+        "meilisearch",
+        "typesense",
+        "qdrant",
+        "chroma",
+        "weaviate",
+        "milvus",
+        "searxng",
+        "minio",
+        "mosquitto",
+        "clickhouse",
+        "memcached",
+        "vllm",
+        "llama-cpp",
+        "localai",
+        "litellm",
+        "tgi",
+    ] {
+        assert!(ids.contains(kind), "no {kind} profile");
+    }
+}
+
+#[test]
+fn a_scheme_names_one_kind_except_http() {
+    let mut kinds: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for server in &knowledge::knowledge().servers {
+        for scheme in &server.schemes {
+            kinds.entry(&scheme.scheme).or_default().insert(&server.id);
+            if scheme.scheme == "http" {
+                assert_eq!(scheme.default_port, Some(80), "{}", server.id);
+            }
+        }
+    }
+    for (scheme, owners) in &kinds {
+        assert!(
+            owners.len() == 1 || knowledge::SHARED_SCHEMES.contains(scheme),
+            "{scheme}: {owners:?}"
+        );
+    }
+    let owner = |scheme: &str| kinds[scheme].iter().next().copied();
+    assert_eq!(owner("postgres"), Some("postgres"));
+    assert_eq!(owner("postgresql"), Some("postgres"));
+    assert_eq!(owner("jdbc:postgresql"), Some("postgres"));
+    assert_eq!(owner("jdbc:mysql"), Some("mysql"));
+    assert_eq!(owner("rediss"), Some("redis"));
+    assert_eq!(owner("mongodb+srv"), Some("mongodb"));
+    assert_eq!(owner("amqp"), Some("rabbitmq"));
+    assert_eq!(owner("mqtt"), Some("mosquitto"));
+    assert!(kinds["http"].len() > 10);
+}
+
+#[test]
+fn new_kinds_are_recognised_by_image_but_never_as_ollama() {
+    for (image, kind) in [
+        ("postgres:16-alpine", "postgres"),
+        ("pgvector/pgvector:pg16", "postgres"),
+        ("postgis/postgis:16-3.4", "postgres"),
+        ("timescale/timescaledb:latest-pg16", "postgres"),
+        ("redis:7", "redis"),
+        ("valkey/valkey:8", "redis"),
+        ("mongo:7", "mongodb"),
+        ("bitnami/kafka:3.7", "kafka"),
+        ("confluentinc/cp-kafka:7.6.0", "kafka"),
+        ("apache/kafka:3.8.0", "kafka"),
+        ("getmeili/meilisearch:v1.10", "meilisearch"),
+        ("qdrant/qdrant", "qdrant"),
+        ("quay.io/minio/minio", "minio"),
+        (
+            "docker.elastic.co/elasticsearch/elasticsearch:8.15.0",
+            "elasticsearch",
+        ),
+        ("clickhouse/clickhouse-server:24.8", "clickhouse"),
+        ("ghcr.io/ggml-org/llama.cpp:server-cuda", "llama-cpp"),
+        ("vllm/vllm-openai:latest", "vllm"),
+        ("ghcr.io/berriai/litellm:main-latest", "litellm"),
+        ("ghcr.io/huggingface/text-generation-inference:2.4", "tgi"),
+    ] {
+        assert!(ollama().matches_image(image).is_none(), "{image}");
+        assert!(server_for_image(image).is_none(), "{image}");
+        let found = server_kind_for_image(image).unwrap_or_else(|| panic!("{image}"));
+        assert_eq!(found.server.id, kind, "{image}");
+        assert!(!found.is_bundled(), "{image}");
+    }
+    // llama.cpp's `:full` and `:light` images run no server unless told.
+    assert!(server_kind_for_image("ghcr.io/ggml-org/llama.cpp:full").is_none());
+    assert!(server_kind_for_image("ghcr.io/ggml-org/llama.cpp:light").is_none());
+}
+
+#[test]
+fn llama_cpp_server_image_moves_the_loopback_default() {
+    // .devops/cpu.Dockerfile, server stage: ENV LLAMA_ARG_HOST=0.0.0.0 over the binary's
+    // 127.0.0.1:8080.
+    let server = knowledge::server("llama-cpp").unwrap();
+    assert_eq!(server.listen.binary_default, "127.0.0.1:8080");
+    let host_setting = |s: &&ListenSetting| s.env.as_deref() == Some("LLAMA_ARG_HOST");
+    assert_eq!(
+        server
+            .listen
+            .settings
+            .iter()
+            .find(host_setting)
+            .map(|s| s.syntax),
+        Some(ListenSyntax::Host)
+    );
+    let m = server_kind_for_image("ghcr.io/ggml-org/llama.cpp:server").unwrap();
+    assert_eq!(
+        m.image.env.get("LLAMA_ARG_HOST").map(String::as_str),
+        Some("0.0.0.0")
+    );
+    // Postgres binds localhost unless its configuration says otherwise; the image's sample
+    // configuration does (docker-library/postgres Dockerfile).
+    let postgres = knowledge::server("postgres").unwrap();
+    assert_eq!(postgres.listen.binary_default, "localhost:5432");
+    assert_eq!(postgres.protocol, Protocol::Postgres);
+}
+
+#[test]
+fn broken_server_profiles_are_reported() {
+    let broken: knowledge::ServerProfile = composelint::yaml::de::from_str(
+        r#"
+id: broken
+name: Broken
+source: ""
+confidence: unverified
+protocol: redis
+default_port: 0
+schemes:
+  - {scheme: redis}
+  - {scheme: redis}
+  - {scheme: "Redis://"}
+listen:
+  binary_default: "localhost:6379"
+  settings:
+    - {env: A, flag: "--a", syntax: host}
+    - {flag: "--b", syntax: ollama_host}
+images:
+  - {repository: "docker.io/x/y:1", kind: official, confidence: verified, source: s}
+  - {repository: z, kind: official, confidence: verified, source: ""}
+"#,
+    )
+    .unwrap();
+    let problems = broken.problems(&[]).join("\n");
+    for expected in [
+        "empty source",
+        "port 0",
+        "binary_default does not carry default_port",
+        "scheme redis listed twice",
+        "is not a lowercase scheme name",
+        "not exactly one of env, flag, config",
+        "ollama_host syntax without a variable",
+        "image docker.io/x/y:1 is not a bare lower-case repository path",
+        "image z has no source",
+    ] {
+        assert!(
+            problems.contains(expected),
+            "missing {expected:?} in:\n{problems}"
+        );
+    }
+    let typo = composelint::yaml::de::from_str::<knowledge::ServerProfile>(
+        "{id: a, name: A, source: s, confidence: verified, protocol: gopher, default_port: 1, listen: {binary_default: ':1'}, images: []}",
+    );
+    assert!(typo.is_err());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -355,7 +355,7 @@ fn listens_through(
         .iter()
         .find(|s| s.name == service)
         .and_then(|s| crate::ollama::ollama_server_with(s, &project.sources, extensions))
-        .is_some_and(|server| server.server.server.listen.env.as_deref() == Some(var))
+        .is_some_and(|server| server.server.server.listen.ollama_host_var() == Some(var))
 }
 
 /// The changes the fixes of one project are allowed.

@@ -458,13 +458,7 @@ impl ClientProfile {
         }
         for (index, image) in self.images.iter().enumerate() {
             let repo = &image.repository;
-            let first = repo.split('/').next().unwrap_or("");
-            if repo != &repo.to_ascii_lowercase()
-                || repo.contains(':')
-                || repo.contains('@')
-                || first.contains('.')
-                || repo.is_empty()
-            {
+            if !super::image::is_bare_repository(repo) {
                 at(format!(
                     "image {repo} is not a bare lower-case repository path"
                 ));

@@ -54,6 +54,18 @@ impl ImageRef {
     }
 }
 
+/// Whether a profile's `repository` is what [`ImagePattern`] compares with [`ImageRef::path`]:
+/// lower case, without registry host, tag or digest (`pgvector/pgvector`, not
+/// `docker.io/pgvector/pgvector:pg16`).
+pub fn is_bare_repository(repo: &str) -> bool {
+    let first = repo.split('/').next().unwrap_or("");
+    repo == repo.to_ascii_lowercase()
+        && !repo.contains(':')
+        && !repo.contains('@')
+        && !first.contains('.')
+        && ImageRef::parse(repo).is_some_and(|parsed| parsed.path == repo)
+}
+
 /// Whether `word` is an image reference docker would take (distribution's reference
 /// grammar): `[host[:port]/]path[:tag][@algorithm:hex]`, each path component lowercase letters
 /// and digits joined by `.`, `_`, `__` or dashes, a tag of letters, digits, `_`, `.` and `-`

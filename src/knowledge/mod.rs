@@ -3,9 +3,11 @@
 //! The network engine knows Docker only; everything it needs to know about Ollama comes from
 //! here, and everything here comes from compiled-in tables (`data/*.yaml`, parsed once):
 //!
-//! - [`servers`]: images that run a server ([`ServerProfile`]), where it listens and how its
-//!   environment moves that ([`parse_ollama_host`]). [`ollama()`] is the Ollama profile;
-//!   [`server_for_image`] finds the server behind an image, bundles included.
+//! - [`servers`]: one profile per kind of server ([`ServerProfile`]: Ollama, Postgres, Redis,
+//!   vLLM, …): images, ports, URL schemes, where it listens and what moves that
+//!   ([`parse_ollama_host`] for Ollama). [`ollama()`] is the Ollama profile, the only one the
+//!   rules read; [`server_for_image`] finds a server that answers Ollama's API behind an image,
+//!   bundles included, and [`server_kind_for_image`] a server of any kind.
 //! - [`clients`]: applications that call Ollama ([`ClientProfile`]), found by image with
 //!   [`client_for_image`] / [`client_match`], with the settings that carry the URL and what
 //!   each expects (scheme, path, list separator, default, browser or server side).
@@ -245,6 +247,7 @@ impl Knowledge {
             }
             problems.extend(server.problems(&self.clients));
         }
+        problems.extend(shared_scheme_problems(&self.servers));
         for client in &self.clients {
             if !ids.insert(format!("client:{}", client.id)) {
                 problems.push(format!("duplicate client id {}", client.id));
@@ -257,6 +260,40 @@ impl Knowledge {
 }
 
 const OLLAMA_ID: &str = "ollama";
+
+/// Schemes several kinds speak: `http://db:6333` says nothing about which server is there.
+/// Every other scheme names one kind.
+pub const SHARED_SCHEMES: [&str; 2] = ["http", "https"];
+
+/// A scheme listed by two kinds (unless shared), or listed with two default ports.
+fn shared_scheme_problems(servers: &[ServerProfile]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut seen: std::collections::BTreeMap<&str, (&str, u16)> = Default::default();
+    for server in servers {
+        for scheme in &server.schemes {
+            let port = scheme.default_port.unwrap_or(server.default_port);
+            match seen.get(scheme.scheme.as_str()) {
+                None => {
+                    seen.insert(&scheme.scheme, (&server.id, port));
+                }
+                Some((first, _)) if !SHARED_SCHEMES.contains(&scheme.scheme.as_str()) => {
+                    problems.push(format!(
+                        "scheme {} is listed by servers {first} and {}",
+                        scheme.scheme, server.id
+                    ));
+                }
+                Some((first, first_port)) if *first_port != port => {
+                    problems.push(format!(
+                        "scheme {} means port {first_port} for server {first} but {port} for {}",
+                        scheme.scheme, server.id
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    problems
+}
 
 /// The compiled-in tables, parsed on first use.
 pub fn knowledge() -> &'static Knowledge {
@@ -278,8 +315,18 @@ pub fn ollama() -> &'static ServerProfile {
     }
 }
 
-/// The server an image runs, official or bundled, across all server profiles.
+/// The server an image runs, official or bundled, among the servers that answer Ollama's API
+/// (Ollama, LightRAG): other kinds are never taken for an Ollama.
 pub fn server_for_image(image: &str) -> Option<ServerMatch> {
+    knowledge()
+        .servers
+        .iter()
+        .filter(|s| s.speaks_ollama())
+        .find_map(|s| s.matches_image(image))
+}
+
+/// The server an image runs, of any kind (Postgres, Redis, vLLM, Ollama, …).
+pub fn server_kind_for_image(image: &str) -> Option<ServerMatch> {
     knowledge()
         .servers
         .iter()
@@ -306,7 +353,7 @@ pub fn client(id: &str) -> Option<&'static ClientProfile> {
     knowledge().clients.iter().find(|c| c.id == id)
 }
 
-/// A server profile by id (`ollama`, `lightrag`).
+/// A server profile by id (`ollama`, `lightrag`, `postgres`, …).
 pub fn server(id: &str) -> Option<&'static ServerProfile> {
     knowledge().servers.iter().find(|s| s.id == id)
 }
@@ -314,6 +361,31 @@ pub fn server(id: &str) -> Option<&'static ServerProfile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn server(id: &str, port: u16, schemes: &str) -> ServerProfile {
+        yaml::de::from_str(&format!(
+            "{{id: {id}, name: {id}, source: s, confidence: verified, protocol: http, \
+             default_port: {port}, schemes: {schemes}, listen: {{binary_default: ':{port}'}}, \
+             images: []}}"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_scheme_belongs_to_one_kind_unless_shared() {
+        let a = server("a", 1, "[{scheme: http, default_port: 80}, {scheme: a}]");
+        let b = server("b", 2, "[{scheme: http, default_port: 80}, {scheme: a}]");
+        let c = server("c", 3, "[{scheme: http}]");
+        assert_eq!(
+            shared_scheme_problems(&[a.clone(), b]),
+            ["scheme a is listed by servers a and b"]
+        );
+        assert_eq!(
+            shared_scheme_problems(&[a.clone(), c]),
+            ["scheme http means port 80 for server a but 3 for c"]
+        );
+        assert!(shared_scheme_problems(&[a]).is_empty());
+    }
 
     fn cond(yaml: &str) -> Condition {
         yaml::de::from_str(yaml).unwrap()

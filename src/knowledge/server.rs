@@ -4,23 +4,44 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::client::Api;
 use super::image::{ImagePattern, ImageRef};
 use super::ollama_host::{ListenAddress, parse_ollama_host};
 use super::{ClientProfile, Confidence, Env, Layered};
 
-/// One kind of server (Ollama, LightRAG's Ollama-compatible API, …).
+/// One kind of server (Ollama, Postgres, Redis, Qdrant, vLLM, …): its identity, protocols,
+/// ports, where it listens and what moves that, and the images that run it.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerProfile {
+    /// The kind's identity (`ollama`, `postgres`).
     pub id: String,
+    /// The name messages use ("Postgres").
     pub name: String,
     /// Where the facts come from, for rule documentation.
     pub source: String,
+    /// How sure the profile's facts are, unless a field says otherwise.
+    pub confidence: Confidence,
+    /// The protocol of the main port.
     pub protocol: Protocol,
-    /// Whether the server itself can speak TLS (Ollama: never, F-OLL-7).
-    pub tls: bool,
+    /// Whether the server itself can speak TLS on its main port (Ollama: never, F-OLL-7);
+    /// absent when not known.
+    #[serde(default)]
+    pub tls: Option<bool>,
+    /// The main port in the container, where the program listens unless told otherwise.
     pub default_port: u16,
-    pub api_paths: ApiPaths,
+    /// Further ports the server opens (a management UI, a native protocol beside HTTP).
+    #[serde(default)]
+    pub other_ports: Vec<ServerPort>,
+    /// URL schemes that address this kind (`postgres`, `jdbc:postgresql`).
+    #[serde(default)]
+    pub schemes: Vec<Scheme>,
+    /// The LLM APIs the server answers (Ollama's, OpenAI's); empty for other kinds.
+    #[serde(default)]
+    pub apis: Vec<Api>,
+    /// API path prefixes, for HTTP servers whose paths are known (Ollama).
+    #[serde(default)]
+    pub api_paths: Option<ApiPaths>,
     pub listen: ListenSpec,
     /// The variable that moves the models directory.
     #[serde(default)]
@@ -34,11 +55,52 @@ pub struct ServerProfile {
     pub images: Vec<ServerImage>,
 }
 
+/// What a port speaks. Several kinds share `http`; the others name one kind's wire protocol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Protocol {
     /// Plain HTTP: `https://` straight at the server fails with "wrong version number".
     Http,
+    Grpc,
+    Postgres,
+    Mysql,
+    Redis,
+    Mongodb,
+    Amqp,
+    Kafka,
+    Nats,
+    Mqtt,
+    Memcached,
+    /// ClickHouse's native TCP protocol (its HTTP interface is `http`).
+    Clickhouse,
+}
+
+/// A port beside the main one.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerPort {
+    pub port: u16,
+    pub protocol: Protocol,
+    /// What the port is for ("management UI", "console").
+    pub role: String,
+    /// When less sure than the profile.
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
+}
+
+/// A URL scheme that addresses the server.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scheme {
+    /// As written before `://`, lowercase (`postgresql`, `jdbc:postgresql`, `rediss`).
+    pub scheme: String,
+    /// The port a URL with this scheme and no port addresses, when it is not the profile's
+    /// `default_port` (`http`: 80).
+    #[serde(default)]
+    pub default_port: Option<u16>,
+    /// The scheme means TLS (`rediss`, `amqps`).
+    #[serde(default)]
+    pub tls: bool,
 }
 
 /// Path prefixes of the server's APIs.
@@ -56,28 +118,76 @@ pub struct ApiPaths {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListenSpec {
-    /// The variable holding the listen address (`OLLAMA_HOST`).
+    /// Where the program listens when no setting below is given, as `host:port` (`[::]:port`
+    /// for IPv6).
+    pub binary_default: String,
+    /// What moves the listener: environment variables, command flags, configuration keys.
+    #[serde(default)]
+    pub settings: Vec<ListenSetting>,
+}
+
+/// One way to move the listener. Exactly one of `env`, `flag` and `config` is set.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListenSetting {
+    /// An environment variable (`OLLAMA_HOST`, `MEILI_HTTP_ADDR`).
     #[serde(default)]
     pub env: Option<String>,
+    /// A command-line flag of the server program (`--host`, `--bind_ip`).
+    #[serde(default)]
+    pub flag: Option<String>,
+    /// A key in a configuration file.
+    #[serde(default)]
+    pub config: Option<ConfigKey>,
+    /// What the value holds.
     pub syntax: ListenSyntax,
-    /// Where the program listens when the variable is unset or empty.
-    pub binary_default: String,
+    /// When less sure than the profile.
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
+}
+
+/// A configuration file key.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigKey {
+    /// The file as the image or the documentation names it (`postgresql.conf`).
+    pub file: String,
+    pub key: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ListenSyntax {
-    /// Parsed by [`parse_ollama_host`].
+    /// Parsed by [`parse_ollama_host`] (`[scheme://]host[:port][/path]`).
     OllamaHost,
-    /// Not configurable as far as the tables know: always `binary_default`.
-    Fixed,
+    /// `host:port`.
+    HostPort,
+    /// A host or address only.
+    Host,
+    /// A port only.
+    Port,
+    /// A list of addresses (Postgres `listen_addresses`, Redis `bind`).
+    HostList,
+}
+
+impl ListenSpec {
+    /// The variable parsed as `OLLAMA_HOST` is (`OLLAMA_HOST` for Ollama).
+    pub fn ollama_host_var(&self) -> Option<&str> {
+        self.settings
+            .iter()
+            .filter(|s| s.syntax == ListenSyntax::OllamaHost)
+            .find_map(|s| s.env.as_deref())
+    }
 }
 
 /// Whether an image is the server or a client image that also starts it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImageKind {
+    /// Published by the server's own project (or Docker's official library).
     Official,
+    /// Another party's build of the server (bitnami/kafka); its defaults may differ.
+    Repackaged,
     /// The server runs inside the client's container: `localhost` is right for that client,
     /// and the bundled server binds loopback unless told otherwise.
     Bundled,
@@ -156,6 +266,11 @@ pub struct ServerMatch {
 }
 
 impl ServerProfile {
+    /// Whether the server answers Ollama's own API (Ollama, LightRAG's emulation).
+    pub fn speaks_ollama(&self) -> bool {
+        self.apis.contains(&Api::Ollama)
+    }
+
     /// The image entry that recognises `image` (official images first, then bundles, in table
     /// order).
     pub fn matches_image(&'static self, image: &str) -> Option<ServerMatch> {
@@ -183,18 +298,20 @@ impl ServerProfile {
 
     /// Where the server listens given a container environment (compose values over the
     /// image's own `ENV`s). An empty `OLLAMA_HOST` is not "unset": Ollama then binds
-    /// 127.0.0.1:11434.
+    /// 127.0.0.1:11434. Only the `OLLAMA_HOST` syntax is read: for other kinds this is the
+    /// binary default.
     pub fn listen_address(&self, image: &ServerImage, env: &dyn Env) -> ListenAddress {
         let layered = Layered {
             top: env,
             image: &image.env,
         };
-        match (self.listen.syntax, &self.listen.env) {
-            (ListenSyntax::OllamaHost, Some(var)) => match layered.var(var) {
-                Some(value) => parse_ollama_host(value),
-                None => parse_ollama_host(&self.listen.binary_default),
-            },
-            _ => parse_ollama_host(&self.listen.binary_default),
+        match self
+            .listen
+            .ollama_host_var()
+            .and_then(|var| layered.var(var))
+        {
+            Some(value) => parse_ollama_host(value),
+            None => parse_ollama_host(&self.listen.binary_default),
         }
     }
 
@@ -217,6 +334,18 @@ impl ServerProfile {
         }
     }
 
+    /// The port of `listen.binary_default`: Ollama's own syntax for a profile whose listener
+    /// is `OLLAMA_HOST`-like, else `host:port`.
+    pub fn binary_default_port(&self) -> Option<u16> {
+        let default = &self.listen.binary_default;
+        if self.listen.ollama_host_var().is_some() {
+            let parsed = parse_ollama_host(default);
+            return (!parsed.port_invalid).then_some(parsed.port);
+        }
+        let (_, port) = default.rsplit_once(':')?;
+        port.parse().ok()
+    }
+
     /// Consistency problems of this profile against the client table (empty when sound).
     pub fn problems(&self, clients: &[ClientProfile]) -> Vec<String> {
         let mut problems = Vec::new();
@@ -227,14 +356,61 @@ impl ServerProfile {
         if self.images.is_empty() {
             problems.push(at("no images"));
         }
-        if self.listen.syntax == ListenSyntax::OllamaHost && self.listen.env.is_none() {
-            problems.push(at("ollama_host syntax without a variable"));
+        for setting in &self.listen.settings {
+            let places = [
+                setting.env.is_some(),
+                setting.flag.is_some(),
+                setting.config.is_some(),
+            ];
+            if places.iter().filter(|&&set| set).count() != 1 {
+                problems.push(at(
+                    "a listen setting names not exactly one of env, flag, config",
+                ));
+            }
+            if setting.syntax == ListenSyntax::OllamaHost && setting.env.is_none() {
+                problems.push(at("ollama_host syntax without a variable"));
+            }
         }
-        let default = parse_ollama_host(&self.listen.binary_default);
-        if default.port_invalid || default.port != self.default_port {
-            problems.push(at("binary_default does not carry default_port"));
+        match self.binary_default_port() {
+            Some(port) if port == self.default_port => {}
+            _ => problems.push(at("binary_default does not carry default_port")),
+        }
+        for port in
+            std::iter::once(self.default_port).chain(self.other_ports.iter().map(|p| p.port))
+        {
+            if port == 0 {
+                problems.push(at("port 0"));
+            }
+        }
+        let mut schemes = std::collections::BTreeSet::new();
+        for scheme in &self.schemes {
+            let name = &scheme.scheme;
+            if name.is_empty()
+                || name.contains("://")
+                || name
+                    .chars()
+                    .any(|c| c.is_ascii_uppercase() || c.is_whitespace())
+            {
+                problems.push(at(&format!(
+                    "scheme {name:?} is not a lowercase scheme name"
+                )));
+            }
+            if !schemes.insert(name.as_str()) {
+                problems.push(at(&format!("scheme {name} listed twice")));
+            }
+            if scheme.default_port == Some(0) {
+                problems.push(at(&format!("scheme {name} has port 0")));
+            }
         }
         for image in &self.images {
+            if image.kind != ImageKind::Installed
+                && !super::image::is_bare_repository(&image.repository)
+            {
+                problems.push(at(&format!(
+                    "image {} is not a bare lower-case repository path",
+                    image.repository
+                )));
+            }
             if image.source.trim().is_empty() {
                 problems.push(at(&format!("image {} has no source", image.repository)));
             }
@@ -242,7 +418,7 @@ impl ServerProfile {
                 (ImageKind::Bundled, Some(id)) if !clients.iter().any(|c| &c.id == id) => {
                     problems.push(at(&format!("bundle names unknown client {id}")));
                 }
-                (ImageKind::Official | ImageKind::Installed, Some(_)) => {
+                (ImageKind::Official | ImageKind::Repackaged | ImageKind::Installed, Some(_)) => {
                     problems.push(at("an official image names a client"));
                 }
                 _ => {}

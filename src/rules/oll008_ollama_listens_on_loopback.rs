@@ -117,8 +117,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             .server
             .server
             .listen
-            .env
-            .as_deref()
+            .ollama_host_var()
             .unwrap_or("OLLAMA_HOST");
         let value = var.and_then(|v| v.value.as_ref()).map(|t| t.value.as_str());
         let cause = match value {

@@ -254,8 +254,7 @@ pub fn listen_var<'a>(ctx: &Context<'a>, server: usize) -> Option<&'a EnvVar> {
         .server
         .server
         .listen
-        .env
-        .as_deref()?;
+        .ollama_host_var()?;
     ctx.project.services.get(server)?.env(var)
 }
 

@@ -38,7 +38,7 @@ fn server_listen_lines<'p>(project: &'p Project, servers: &Servers) -> HashMap<S
         .iter()
         .filter_map(|&i| {
             let server = servers.get(i)?;
-            let var = server.server.server.listen.env.as_deref()?;
+            let var = server.server.server.listen.ollama_host_var()?;
             let service = &project.services[i];
             match &service.env(var)?.source {
                 EnvSource::EnvFile { span, .. } => Some((*span, service.name.as_str())),
