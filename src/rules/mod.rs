@@ -8,10 +8,12 @@ use crate::compose::profiles::{self, Selection};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::knowledge::Extensions;
 use crate::net::{Network, Platform};
-use crate::ollama::{Catalog, Reference, Servers, references_with};
+use crate::ollama::{Reference, Servers, references_with};
+use crate::reach::{self, Catalog, Kinds};
 use crate::reachability::{Verdict, judge};
 use crate::shared_networks::SharedNetworks;
 use crate::source::{Sources, Span};
+use std::collections::HashSet;
 
 pub mod app_defaults;
 mod cmp001_yaml_syntax_error;
@@ -76,13 +78,24 @@ pub struct Context<'a> {
     pub project: &'a Project,
     pub sources: &'a Sources,
     pub platform: Platform,
+    /// Ollama's servers.
     pub servers: &'a Servers,
+    /// The servers of every kind, Ollama's first.
+    pub kinds: &'a Kinds,
     pub net: &'a Network<'a>,
+    /// The Ollama references, each with its verdict (the OLL rules').
     pub references: &'a [(Reference, Verdict)],
+    /// The references to servers of every other kind (the NET rules').
+    pub net_references: &'a [(Reference, Verdict)],
 }
 
 impl Context<'_> {
     /// The platform service `client` runs on: the one its commands say, else the run's.
+    /// The servers of the kind `r` is aimed at.
+    pub fn servers_of(&self, r: &Reference) -> &Servers {
+        self.kinds.of(r.kind).unwrap_or(self.servers)
+    }
+
     pub fn platform_of(&self, client: usize) -> Platform {
         self.project
             .services
@@ -154,27 +167,41 @@ fn check_selection(
     run: &SharedNetworks,
 ) -> Vec<Diagnostic> {
     let servers = Servers::of_with(project, sources, extensions);
-    let catalog = Catalog {
-        servers: &servers,
-        project,
-    };
-    let net = Network::new(project, &catalog).with_run(run);
-    let judged: Vec<(Reference, Verdict)> = references_with(project, &servers, extensions)
-        .into_iter()
-        .map(|r| {
-            let on = project.services[r.client].platform.unwrap_or(platform);
-            let verdict = judge(&r, &net, &servers, on);
-            (r, verdict)
-        })
+    let mut kinds = Kinds::new(servers, project);
+    let ollama_references = references_with(project, kinds.ollama(), extensions);
+    let claimed: HashSet<(usize, String)> = ollama_references
+        .iter()
+        .map(|r| (r.client, r.var_name().to_string()))
         .collect();
-    let judged = shared_lines::settle(judged, project, &servers);
+    let other_references = reach::references::references(project, &kinds.all, &claimed);
+    kinds.cover(
+        other_references.iter().map(|r| r.kind),
+        project.services.len(),
+    );
+    let catalog = Catalog { kinds: &kinds.all };
+    let net = Network::new(project, &catalog).with_run(run);
+    let judge_all = |references: Vec<Reference>| -> Vec<(Reference, Verdict)> {
+        let judged = references
+            .into_iter()
+            .filter_map(|r| {
+                let on = project.services[r.client].platform.unwrap_or(platform);
+                let verdict = judge(&r, &net, kinds.of(r.kind)?, on);
+                Some((r, verdict))
+            })
+            .collect();
+        shared_lines::settle(judged, project, kinds.ollama())
+    };
+    let judged = judge_all(ollama_references);
+    let net_judged = judge_all(other_references);
     let ctx = Context {
         project,
         sources,
         platform,
-        servers: &servers,
+        servers: kinds.ollama(),
+        kinds: &kinds,
         net: &net,
         references: &judged,
+        net_references: &net_judged,
     };
     check(&ctx)
 }
