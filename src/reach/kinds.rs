@@ -44,7 +44,8 @@ impl Family {
     }
 }
 
-fn is_http(protocol: Protocol) -> bool {
+/// Whether the protocol says nothing of the server behind it (`http://`, gRPC).
+pub fn is_http(protocol: Protocol) -> bool {
     matches!(protocol, Protocol::Http | Protocol::Grpc)
 }
 
@@ -222,6 +223,12 @@ fn listening(service: &Service, matched: ServerMatch) -> OllamaServer {
     let mut known_env: Vec<&str> = Vec::new();
     let mut known_words: Vec<usize> = Vec::new();
     for setting in &profile.listen.settings {
+        // A console's address (MinIO's `--console-address`) moves the second port, which is
+        // listed on its own.
+        let moves_console = [&setting.env, &setting.flag]
+            .into_iter()
+            .flatten()
+            .any(|name| name.to_ascii_lowercase().contains("console"));
         let value = if let Some(var) = &setting.env {
             known_env.push(var);
             env.get(var).cloned()
@@ -231,6 +238,9 @@ fn listening(service: &Service, matched: ServerMatch) -> OllamaServer {
             None
         };
         let Some(value) = value else { continue };
+        if moves_console {
+            continue;
+        }
         let (h, p) = match setting.syntax {
             ListenSyntax::Port => (None, Some(value.trim().parse::<u16>().ok())),
             ListenSyntax::Host | ListenSyntax::HostList => (Some(value), None),

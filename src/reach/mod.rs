@@ -6,9 +6,40 @@
 pub mod kinds;
 pub mod references;
 
+use std::collections::HashSet;
+
 use crate::compose::model::{Project, Service};
+use crate::knowledge::Extensions;
 use crate::net::{BindScope, Listener, ServerCatalog};
-use crate::ollama::{OLLAMA, Servers};
+use crate::ollama::{OLLAMA, Reference, Servers, references_with};
+use crate::source::Sources;
+
+/// A project's servers of every kind and its references: Ollama's (judged by the OLL rules)
+/// and the other kinds' (the NET rules'). A value Ollama's references read is not read again
+/// for another kind.
+pub struct Found {
+    pub kinds: Kinds,
+    pub ollama: Vec<Reference>,
+    pub others: Vec<Reference>,
+}
+
+impl Found {
+    pub fn of(project: &Project, sources: &Sources, extensions: &Extensions) -> Found {
+        let mut kinds = Kinds::new(Servers::of_with(project, sources, extensions), project);
+        let ollama = references_with(project, kinds.ollama(), extensions);
+        let claimed: HashSet<(usize, String)> = ollama
+            .iter()
+            .map(|r| (r.client, r.var_name().to_string()))
+            .collect();
+        let others = references::references(project, &kinds.all, &claimed);
+        kinds.cover(others.iter().map(|r| r.kind), project.services.len());
+        Found {
+            kinds,
+            ollama,
+            others,
+        }
+    }
+}
 
 /// The servers of a project, one [`Servers`] per kind; Ollama's first.
 pub struct Kinds {

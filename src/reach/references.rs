@@ -13,7 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::kinds::{Family, families, family, family_of_scheme};
+use super::kinds::{Family, families, family, family_of_scheme, is_http};
 use crate::compose::model::{EnvSource, EnvVar, Project, Service};
 use crate::knowledge::client::{Api, PathKind, SchemeRule};
 use crate::knowledge::{Side, TargetUrl, generic};
@@ -90,25 +90,21 @@ pub fn references(
     claimed: &HashSet<(usize, String)>,
 ) -> Vec<Reference> {
     let loaders = env_file_loaders(project);
-    // The names of the services that run an HTTP server of a family: `http://qdrant:6333`
-    // says which family only through the name.
-    let mut http_names: HashMap<String, &'static str> = HashMap::new();
-    for servers in kinds {
-        let Some(family) = family(servers.kind) else {
-            continue;
-        };
-        if !matches!(
-            family.protocol,
-            crate::knowledge::server::Protocol::Http | crate::knowledge::server::Protocol::Grpc
-        ) {
-            continue;
-        }
+    // The names of the services that run a server of a family: `http://qdrant:6333` or
+    // `DB_HOST=db` says which family only through the name.
+    let mut server_names: HashMap<String, &'static str> = HashMap::new();
+    for servers in kinds.iter().filter(|s| family(s.kind).is_some()) {
         for &i in &servers.indices {
             for name in names_of(&project.services[i]) {
-                http_names.insert(name, servers.kind);
+                server_names.insert(name, servers.kind);
             }
         }
     }
+    let http_names: HashMap<String, &'static str> = server_names
+        .iter()
+        .filter(|(_, kind)| family(kind).is_some_and(|f| is_http(f.protocol)))
+        .map(|(name, kind)| (name.clone(), *kind))
+        .collect();
     let mut out = Vec::new();
     for (i, service) in project.services.iter().enumerate() {
         // The families whose image this is: their settings describe the server itself, even
@@ -148,7 +144,7 @@ pub fn references(
                 .or_else(|| {
                     http_url(&text.value, &words, &http_names).map(|(u, f)| (u, f, text.clone()))
                 })
-                .or_else(|| host_pair(service, var, &words));
+                .or_else(|| host_pair(service, var, &words, &server_names));
             let Some((url, family, text)) = found else {
                 continue;
             };
@@ -269,11 +265,7 @@ fn http_url(
         return Some((url, kind));
     }
     let family = family_in_name(words)?;
-    matches!(
-        family.protocol,
-        crate::knowledge::server::Protocol::Http | crate::knowledge::server::Protocol::Grpc
-    )
-    .then_some((url, family.key))
+    is_http(family.protocol).then_some((url, family.key))
 }
 
 /// `X_HOST` (or `X_HOSTNAME`, `PGHOST`) with `X_PORT`: the host text, `:`, and the port
@@ -282,6 +274,7 @@ fn host_pair(
     service: &Service,
     var: &EnvVar,
     words: &[&str],
+    server_names: &HashMap<String, &'static str>,
 ) -> Option<(TargetUrl, &'static str, Text)> {
     let upper = var.key.to_ascii_uppercase();
     let prefix = if upper == "PGHOST" {
@@ -312,6 +305,13 @@ fn host_pair(
         &["PG"]
     } else {
         prefix_words
+    })
+    .or_else(|| {
+        // The host names a service of the project that runs a server of a family.
+        let host = host_text.value.split(':').next().unwrap_or_default();
+        server_names
+            .get(&host.trim().to_ascii_lowercase())
+            .and_then(|kind| family(kind))
     })
     .or_else(|| database_family(service, prefix, port_var))?;
     let mut text = host_text.clone();
@@ -357,9 +357,9 @@ fn database_family(
         }
     }
     let port: u16 = port?.value.trim().parse().ok()?;
-    let mut matching = families().iter().filter(|f| {
-        f.default_port == port && !matches!(f.protocol, crate::knowledge::server::Protocol::Http)
-    });
+    let mut matching = families()
+        .iter()
+        .filter(|f| f.default_port == port && !is_http(f.protocol));
     let only = matching.next()?;
     matching.next().is_none().then_some(only)
 }

@@ -8,12 +8,11 @@ use crate::compose::profiles::{self, Selection};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::knowledge::Extensions;
 use crate::net::{Network, Platform};
-use crate::ollama::{Reference, Servers, references_with};
-use crate::reach::{self, Catalog, Kinds};
+use crate::ollama::{Reference, Servers};
+use crate::reach::{Catalog, Found, Kinds};
 use crate::reachability::{Verdict, judge};
 use crate::shared_networks::SharedNetworks;
 use crate::source::{Sources, Span};
-use std::collections::HashSet;
 
 pub mod app_defaults;
 mod cmp001_yaml_syntax_error;
@@ -42,6 +41,10 @@ pub mod docs;
 mod fix_conflicts;
 pub mod inline_fix;
 mod list_fix;
+mod net001_loopback_in_container;
+mod net005_unknown_host;
+mod net006_wrong_port;
+mod net007_no_shared_network;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
 mod oll003_detour_through_host;
@@ -166,18 +169,11 @@ fn check_selection(
     extensions: &Extensions,
     run: &SharedNetworks,
 ) -> Vec<Diagnostic> {
-    let servers = Servers::of_with(project, sources, extensions);
-    let mut kinds = Kinds::new(servers, project);
-    let ollama_references = references_with(project, kinds.ollama(), extensions);
-    let claimed: HashSet<(usize, String)> = ollama_references
-        .iter()
-        .map(|r| (r.client, r.var_name().to_string()))
-        .collect();
-    let other_references = reach::references::references(project, &kinds.all, &claimed);
-    kinds.cover(
-        other_references.iter().map(|r| r.kind),
-        project.services.len(),
-    );
+    let Found {
+        kinds,
+        ollama: ollama_references,
+        others: other_references,
+    } = Found::of(project, sources, extensions);
     let catalog = Catalog { kinds: &kinds.all };
     let net = Network::new(project, &catalog).with_run(run);
     let judge_all = |references: Vec<Reference>| -> Vec<(Reference, Verdict)> {
@@ -342,6 +338,10 @@ pub static RULES: &[&Rule] = &[
     &cmp019_env_template_used::RULE,
     &cmp900_unknown_code_in_suppression::RULE,
     &cmp901_unused_suppression::RULE,
+    &net001_loopback_in_container::RULE,
+    &net005_unknown_host::RULE,
+    &net006_wrong_port::RULE,
+    &net007_no_shared_network::RULE,
     &oll001_loopback_in_container::RULE,
     &oll002_unspecified_address::RULE,
     &oll003_detour_through_host::RULE,

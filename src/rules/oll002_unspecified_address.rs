@@ -78,7 +78,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 d = d.with_help(format!(
                     "use `{}`{}",
                     working_url(ctx, r, &name, port),
-                    likely_why(ctx, &name, likely)
+                    likely_why(ctx, &name, likely, "Ollama")
                 ));
                 let unit = Dialect::of(ctx.project).unit();
                 if let Some(fix) = safe_fix(
