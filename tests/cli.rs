@@ -38,6 +38,48 @@ fn a_missing_path_exits_2_with_one_line() {
     assert!(r.stderr.contains("does-not-exist"));
 }
 
+/// Nothing to lint is never a silent pass (issue 19): ruff warns ("No Python files found under
+/// the given path(s)") but exits 0; we warn and exit 2, as for a path that does not exist,
+/// and print no "All checks passed" on stdout.
+#[test]
+fn a_directory_with_nothing_to_lint_warns_and_exits_2() {
+    let dir = project(&[("empty/README.txt", b"no compose here\n")]);
+    for args in [&["empty"][..], &["empty", "--format", "json"]] {
+        let r = run(dir.path(), args);
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr
+                .starts_with("composelint: warning: empty: no compose file")
+                && r.stderr.trim_end().ends_with("nothing to lint"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(r.stdout, "", "nothing is reported as passed");
+    }
+    // The working directory, when no path is given.
+    let r = run(&dir.path().join("empty"), &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: .: no compose file"),
+        "{}",
+        r.stderr
+    );
+    // A directory with nothing, beside one with a project: the project is linted, and the
+    // run still fails.
+    let both = project(&[
+        ("empty/.keep", b""),
+        ("app/compose.yaml", b"services:\n  app:\n    image: app\n"),
+    ]);
+    let r = run(both.path(), &["empty", "app"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("All checks passed (1 project checked)"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("empty: no compose file"), "{}", r.stderr);
+}
+
 #[test]
 fn a_bad_argument_exits_2() {
     let dir = project(&[]);
