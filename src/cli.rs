@@ -84,8 +84,8 @@ pub struct ProjectArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// Output format (`--output-format`, ruff's name, is the same flag).
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// The path standard input stands for, with `-` as PATH (default: compose.yaml); it is
     /// linted as if written there, beside the files on disk.

@@ -124,6 +124,29 @@ fn findings_exit_1_with_source_annotated_output() {
     );
 }
 
+/// ruff users type `--output-format`; it is `--format` by another name, not a typo of
+/// `--output-file`.
+#[test]
+fn output_format_is_an_alias_of_format() {
+    let dir = project(&[(
+        "compose.yaml",
+        b"services:\n  app:\n    image: app\n    environment:\n      URL: ${MISSING}\n",
+    )]);
+    let by_format = run(dir.path(), &["--format", "json"]);
+    let r = run(dir.path(), &["--output-format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(codes(&r), vec!["CMP004"]);
+    assert_eq!(r.stdout, by_format.stdout);
+    let r = run(dir.path(), &["check", "--output-format=concise"]);
+    assert!(r.stdout.starts_with("compose.yaml:5:12: "), "{}", r.stdout);
+    // Given twice under its two names, it is one flag given twice.
+    let r = run(
+        dir.path(),
+        &["--format", "json", "--output-format", "sarif"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
 #[test]
 fn json_columns_count_characters_after_non_ascii_text() {
     // `é` and `ü` take two bytes each; the finding's column must count characters.
