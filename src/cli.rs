@@ -109,9 +109,12 @@ pub struct FixArgs {
     /// Print the changes the fixes would make as a unified diff, and write nothing.
     #[arg(long, conflicts_with = "fix_only")]
     pub diff: bool,
-    /// Apply fixes like `--fix` and print no remaining findings.
+    /// Apply fixes like `--fix` and print no remaining findings; exit 0 whatever remains.
     #[arg(long)]
     pub fix_only: bool,
+    /// Exit 1 when `--fix` or `--fix-only` changed a file, even if nothing remains.
+    #[arg(long)]
+    pub exit_non_zero_on_fix: bool,
 }
 
 impl FixArgs {

@@ -26,6 +26,8 @@ pub struct Written {
     pub summary: Option<String>,
     /// One line for each file that could not be written.
     pub errors: Vec<String>,
+    /// How many files were written.
+    pub written: usize,
 }
 
 /// Writes every changed file of `run`. A file that cannot be written is left as it was and
@@ -75,7 +77,11 @@ pub fn write(run: &FixRun, cwd: &Path) -> Written {
             )
         }
     });
-    Written { summary, errors }
+    Written {
+        summary,
+        errors,
+        written,
+    }
 }
 
 /// A change to write, once per file on disk.

@@ -300,7 +300,12 @@ fn check_and_fix(
         create_output_file(file, cwd)?;
     }
     let written = fixing::write(&run, cwd);
-    messages.splice(0..0, written.summary);
+    let changed_files = written.written > 0;
+    let summary = written.summary.or_else(|| {
+        // `--fix-only` prints no report: without this line it would print nothing at all.
+        (args.fix.fix_only && !args.config.quiet).then(|| "No problems fixed.".to_string())
+    });
+    messages.splice(0..0, summary);
     messages.extend(written.errors.iter().cloned());
     let mut projects = run.projects;
     if !written.errors.is_empty() {
@@ -321,7 +326,28 @@ fn check_and_fix(
     if !written.errors.is_empty() {
         return Ok(2);
     }
-    Ok(check_exit_code(&projects, resolved, &args.config))
+    Ok(fix_exit_code(
+        &args.fix,
+        changed_files,
+        &args.config,
+        || check_exit_code(&projects, resolved, &args.config),
+    ))
+}
+
+/// The exit code of `--fix` and `--fix-only`, as ruff has it: `--fix` says whether findings
+/// remain, `--fix-only` exits 0 whatever remains; `--exit-non-zero-on-fix` makes both exit 1
+/// when a file was changed, and `--exit-zero` makes both exit 0.
+fn fix_exit_code(
+    fix: &cli::FixArgs,
+    changed_files: bool,
+    flags: &ConfigArgs,
+    remaining: impl FnOnce() -> u8,
+) -> u8 {
+    if flags.exit_zero {
+        return 0;
+    }
+    let remains = if fix.fix_only { 0 } else { remaining() };
+    remains.max(u8::from(fix.exit_non_zero_on_fix && changed_files))
 }
 
 // --- Configuration and the flags over it (issue 5) ---------------------------------------

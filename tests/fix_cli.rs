@@ -172,24 +172,64 @@ fn a_file_with_a_syntax_error_is_never_written_nor_its_project_fixed() {
     assert_eq!(std::fs::read_to_string(&other).unwrap(), fixed("\n"));
 }
 
-#[test]
-fn fix_only_prints_no_findings_and_the_exit_code_says_what_remains() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "compose.yaml", broken("\n").as_bytes());
-    // An undefined variable stays: nothing can fix it.
+/// A project beside the others whose finding (an undefined variable) nothing can fix.
+fn unfixable_project(dir: &Path) {
     write(
-        dir.path(),
+        dir,
         "other/compose.yaml",
         b"services:\n  app:\n    image: example/app:${TAG}\n",
     );
+}
+
+/// `--fix-only` exits 0 whatever remains, as ruff's does since 0.0.265;
+/// `--exit-non-zero-on-fix` makes it (and `--fix`) exit 1 when a file was changed.
+#[test]
+fn fix_only_prints_no_findings_and_exits_0_whatever_remains() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = write(dir.path(), "compose.yaml", broken("\n").as_bytes());
+    unfixable_project(dir.path());
     let out = run(dir.path(), &["--fix-only"]);
-    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert_eq!(out.stdout, "");
-    assert!(
-        out.stderr.contains("Fixed 1 problem in 1 file."),
-        "{}",
-        out.stderr
+    assert_eq!(out.stderr, "composelint: Fixed 1 problem in 1 file.\n");
+    // Nothing left to fix: still 0, and it says so.
+    let again = run(dir.path(), &["--fix-only"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(again.stdout, "");
+    assert_eq!(again.stderr, "composelint: No problems fixed.\n");
+    let quiet = run(dir.path(), &["--fix-only", "--quiet"]);
+    assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""));
+    // With --exit-non-zero-on-fix, a changed file is a failure, nothing changed is not.
+    let unchanged = run(dir.path(), &["--fix-only", "--exit-non-zero-on-fix"]);
+    assert_eq!(unchanged.code, 0, "{}", unchanged.stderr);
+    std::fs::write(&compose, broken("\n")).unwrap();
+    let changed = run(dir.path(), &["--fix-only", "--exit-non-zero-on-fix"]);
+    assert_eq!(changed.code, 1, "{}", changed.stderr);
+    assert_eq!(std::fs::read_to_string(&compose).unwrap(), fixed("\n"));
+    std::fs::write(&compose, broken("\n")).unwrap();
+    let zero = run(
+        dir.path(),
+        &["--fix-only", "--exit-non-zero-on-fix", "--exit-zero"],
     );
+    assert_eq!(zero.code, 0, "{}", zero.stderr);
+}
+
+#[test]
+fn fix_exits_by_what_remains_and_exit_non_zero_on_fix_by_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = write(dir.path(), "compose.yaml", broken("\n").as_bytes());
+    let out = run(dir.path(), &["--fix"]);
+    assert_eq!(out.code, 0, "nothing remains: {}{}", out.stdout, out.stderr);
+    std::fs::write(&compose, broken("\n")).unwrap();
+    let out = run(dir.path(), &["--fix", "--exit-non-zero-on-fix"]);
+    assert_eq!(out.code, 1, "a file changed: {}{}", out.stdout, out.stderr);
+    assert_eq!(std::fs::read_to_string(&compose).unwrap(), fixed("\n"));
+    let out = run(dir.path(), &["--fix", "--exit-non-zero-on-fix"]);
+    assert_eq!(out.code, 0, "nothing changed: {}{}", out.stdout, out.stderr);
+    // Findings that remain still fail `--fix`, whether a file changed or not.
+    unfixable_project(dir.path());
+    let out = run(dir.path(), &["--fix"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
 }
 
 #[test]
