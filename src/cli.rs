@@ -167,7 +167,7 @@ pub enum Format {
     /// Findings drawn with their source lines.
     #[default]
     Human,
-    /// One line per finding: `path:line:col: CODE message`.
+    /// One line per finding: `path:line:col: severity CODE message`.
     Concise,
     /// A JSON array of findings.
     Json,

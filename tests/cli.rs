@@ -300,7 +300,7 @@ fn a_template_stands_in_for_a_missing_dotenv_and_says_so_once() {
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(
         r.stdout
-            .matches(".env.example:1:1: CMP019 `.env` does not exist; its template `.env.example` is read in its place")
+            .matches(".env.example:1:1: info CMP019 `.env` does not exist; its template `.env.example` is read in its place")
             .count(),
         1,
         "{}",

@@ -245,12 +245,13 @@ fn check_marks_fixable_findings_and_counts_them() {
     let out = run(dir.path(), &["--format", "concise"]);
     assert_eq!(out.code, 1);
     assert!(
-        out.stdout.contains("compose.yaml:10:32: OLL001 [*] "),
+        out.stdout.contains("compose.yaml:10:32: error OLL001 [*] "),
         "{}",
         out.stdout
     );
     assert!(
-        out.stdout.contains("default/compose.yaml:5:3: OLL014 [~] "),
+        out.stdout
+            .contains("default/compose.yaml:5:3: error OLL014 [~] "),
         "{}",
         out.stdout
     );
@@ -403,7 +404,11 @@ fn a_shared_env_value_that_works_for_another_service_is_not_changed() {
     shared_value_project(dir.path(), "11434:11434");
     let out = run(dir.path(), &["--color", "never", "--format", "concise"]);
     assert_eq!(out.code, 1);
-    assert!(out.stdout.contains(".env:1:19: OLL001 `"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(".env:1:19: error OLL001 `"),
+        "{}",
+        out.stdout
+    );
     assert!(!out.stdout.contains("OLL009"), "{}", out.stdout);
     let human = run(dir.path(), &["--color", "never"]);
     assert!(

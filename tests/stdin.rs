@@ -65,7 +65,7 @@ fn the_buffer_is_linted_at_the_stdin_filename_not_the_file_on_disk() {
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     // Line 8, column 31: `localhost` in `      OLLAMA_BASE_URL: http://localhost:11434`.
     assert!(
-        r.stdout.starts_with("compose.yaml:8:31: OLL001 "),
+        r.stdout.starts_with("compose.yaml:8:31: error OLL001 "),
         "{}",
         r.stdout
     );
@@ -138,7 +138,7 @@ fn a_dash_without_a_filename_is_compose_yaml_and_dash_f_reads_stdin_too() {
     let r = run(dir.path(), &["-", "--format", "concise"], SEED);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.starts_with("compose.yaml:8:31: OLL001 "),
+        r.stdout.starts_with("compose.yaml:8:31: error OLL001 "),
         "{}",
         r.stdout
     );
@@ -156,7 +156,7 @@ fn a_dash_without_a_filename_is_compose_yaml_and_dash_f_reads_stdin_too() {
     );
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.starts_with("x/compose.yaml:8:31: OLL001 "),
+        r.stdout.starts_with("x/compose.yaml:8:31: error OLL001 "),
         "{}",
         r.stdout
     );
@@ -184,7 +184,11 @@ fn the_stdin_filename_beside_its_own_path_still_reads_standard_input() {
     ] {
         let r = run(dir.path(), args, SEED);
         assert_eq!(r.code, 1, "{args:?}: {}{}", r.stdout, r.stderr);
-        assert!(r.stdout.contains("stack.yaml:8:31: OLL001"), "{}", r.stdout);
+        assert!(
+            r.stdout.contains("stack.yaml:8:31: error OLL001"),
+            "{}",
+            r.stdout
+        );
     }
     // Another path beside it: standard input would be left unread, which is an error.
     let r = run(
