@@ -27,8 +27,12 @@ pub enum Command {
     /// Like Compose, it prints one profile selection: the `--profile` flags, else
     /// `COMPOSE_PROFILES`, else Compose's default (the services without profiles).
     Config(ProjectArgs),
-    /// List every rule.
-    Rules,
+    /// List every rule: code, name, default severity, fixes and what it finds.
+    Rules {
+        /// Output format.
+        #[arg(long, visible_alias = "output-format", value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
     /// Show the documentation of one rule.
     Rule {
         /// A rule code such as CMP004, or its name.
@@ -179,6 +183,16 @@ pub enum Format {
     Gitlab,
     /// JUnit XML.
     Junit,
+}
+
+/// How `composelint rules` prints the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RulesFormat {
+    /// A table.
+    #[default]
+    Text,
+    /// A JSON array, one object a rule.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

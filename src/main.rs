@@ -37,7 +37,7 @@ fn main() -> ExitCode {
         None => check(&cli.check),
         Some(Command::Check(args)) => check(&args),
         Some(Command::Config(args)) => config(&args),
-        Some(Command::Rules) => list_rules(),
+        Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Rule { code }) => show_rule(&code),
     };
     match result {
@@ -556,9 +556,12 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     Ok(if nothing_here { 2 } else { 0 })
 }
 
-/// `composelint rules`: code, name, default severity and fixes of every rule.
-fn list_rules() -> Result<u8, String> {
-    print(&rules::docs::text_table())?;
+/// `composelint rules`: code, name, default severity, fixes and summary of every rule.
+fn list_rules(format: cli::RulesFormat) -> Result<u8, String> {
+    print(&match format {
+        cli::RulesFormat::Text => output::rules::table(rules::RULES),
+        cli::RulesFormat::Json => output::rules::json(rules::RULES),
+    })?;
     Ok(0)
 }
 
