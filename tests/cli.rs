@@ -190,6 +190,30 @@ fn a_value_from_dotenv_is_located_in_dotenv() {
     assert!(findings[0]["message"].as_str().unwrap().contains("99999"));
 }
 
+/// A second location in another file is drawn under a label that says what it is, not
+/// miette's "Advice: " (with its trailing space).
+#[test]
+fn a_related_location_in_another_file_is_labelled_as_such() {
+    let dir = project(&[
+        (
+            "compose.yaml",
+            b"services:\n  app:\n    image: app\n    ports:\n      - \"${PORT}:80\"\n",
+        ),
+        (".env", b"PORT=99999\n"),
+    ]);
+    let r = run(dir.path(), &["--color", "never"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == "Related location:")
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(lines[at + 1].starts_with("  ☞ "), "{}", r.stdout);
+    assert!(lines[at + 2].contains("─[compose.yaml:5:"), "{}", r.stdout);
+    assert!(!r.stdout.contains("Advice"), "{}", r.stdout);
+    assert!(!lines.iter().any(|l| l.ends_with(": ")), "{}", r.stdout);
+}
+
 /// Hostile inputs (alias bombs, deep nesting, invalid UTF-8, NUL bytes, FIFOs, …) are cases
 /// of `tests/hostile.rs`; these are the plainly broken files.
 #[test]
