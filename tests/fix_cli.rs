@@ -261,13 +261,31 @@ fn check_marks_fixable_findings_and_counts_them() {
         "{}",
         out.stdout
     );
+    // With --unsafe-fixes, the safe fix is still one --fix alone applies (issue 19).
     let shown = run(dir.path(), &["--unsafe-fixes", "--format", "concise"]);
     assert!(
         shown
             .stdout
-            .ends_with("2 fixable with --fix --unsafe-fixes.\n"),
+            .ends_with("1 fixable with --fix, 1 more with --fix --unsafe-fixes.\n"),
         "{}",
         shown.stdout
+    );
+    let only_safe = run(
+        dir.path(),
+        &["compose.yaml", "--unsafe-fixes", "--format", "concise"],
+    );
+    assert!(
+        only_safe.stdout.ends_with("\n1 fixable with --fix.\n"),
+        "{}",
+        only_safe.stdout
+    );
+    let only_unsafe = run(dir.path(), &["default", "--format", "concise"]);
+    assert!(
+        only_unsafe
+            .stdout
+            .ends_with("\n1 fixable with --fix --unsafe-fixes.\n"),
+        "{}",
+        only_unsafe.stdout
     );
     // `--unsafe-fixes` alone writes nothing.
     assert_eq!(
