@@ -7,17 +7,17 @@ use std::path::{Path, PathBuf};
 use composelint::Settings;
 use composelint::fix::write::replace_file;
 use composelint::fix::{FileChange, FixOptions, FixRun};
-use composelint::fs::OsFs;
+use composelint::fs::FileSystem;
 
 use crate::cli::FixArgs;
 
 /// Runs the fixer: what every changed file would hold, and the projects linted over that.
 /// Nothing is written.
-pub fn compute(args: &FixArgs, settings: &Settings) -> Result<FixRun, String> {
+pub fn compute(fs: &dyn FileSystem, args: &FixArgs, settings: &Settings) -> Result<FixRun, String> {
     let options = FixOptions {
         unsafe_fixes: args.unsafe_fixes,
     };
-    composelint::fix::fix(&OsFs, settings, &options).map_err(|e| e.to_string())
+    composelint::fix::fix(fs, settings, &options).map_err(|e| e.to_string())
 }
 
 /// What writing the changed files did, in lines for standard error.

@@ -166,10 +166,14 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         return Ok(2);
     }
     if args.fix.fixing() {
-        if overlay.is_some() {
-            return Err("--fix, --fix-only and --diff change files on disk; they cannot read standard input".into());
-        }
-        let code = check_and_fix(args, &settings, &resolved, &cwd)?;
+        let code = match &overlay {
+            // Standard input is fixed as ruff fixes it: the fixed text on stdout, nothing
+            // written to disk.
+            Some(overlay) if !args.fix.diff => {
+                fix_stdin(args, &settings, &resolved, overlay, &cwd)?
+            }
+            _ => check_and_fix(fs, args, &settings, &resolved, &cwd)?,
+        };
         return Ok(if nothing_here { 2 } else { code });
     }
     // Only what the output shows is kept of each project, as soon as it is linted.
@@ -230,11 +234,22 @@ fn render_report(
     projects: &[LintedProject],
     cwd: &Path,
 ) -> Result<String, String> {
+    render_report_to(args, projects, cwd, std::io::stdout().is_terminal())
+}
+
+/// The report, for standard output or standard error (whose `is_terminal` is given), or for
+/// `--output-file`.
+fn render_report_to(
+    args: &CheckArgs,
+    projects: &[LintedProject],
+    cwd: &Path,
+    stream_is_terminal: bool,
+) -> Result<String, String> {
     let output_file = args.config.output_file.as_deref();
     if args.config.statistics {
         return statistics(projects, args.format, args.config.quiet);
     }
-    let to_terminal = output_file.is_none() && std::io::stdout().is_terminal();
+    let to_terminal = output_file.is_none() && stream_is_terminal;
     let options = output_options(&args.project, cwd.to_path_buf(), to_terminal);
     let mut text = match args.format {
         Format::Human => output::human::render(projects, &options),
@@ -270,13 +285,16 @@ fn with_stdin(
     Ok((args, Some(stdin::OverlayFs::new(&OsFs, path, text))))
 }
 
+/// `--fix`, `--fix-only` or `--diff` over `fs` (standard input among the files on disk,
+/// with `--diff` only).
 fn check_and_fix(
+    fs: &dyn FileSystem,
     args: &CheckArgs,
     settings: &Settings,
     resolved: &Resolved,
     cwd: &Path,
 ) -> Result<u8, String> {
-    let mut run = fixing::compute(&args.fix, settings)?;
+    let mut run = fixing::compute(fs, &args.fix, settings)?;
     let mut messages = fixing::problems(&run, cwd);
     if args.fix.diff {
         for message in &messages {
@@ -348,6 +366,73 @@ fn fix_exit_code(
     }
     let remains = if fix.fix_only { 0 } else { remaining() };
     remains.max(u8::from(fix.exit_non_zero_on_fix && changed_files))
+}
+
+/// `--fix` or `--fix-only` on standard input, as ruff does it: the fixed text (or the text
+/// as it came, when nothing was fixed) on stdout, the report of what remains on stderr (or
+/// in `--output-file`), and nothing written to disk. Fixes that would also change files on
+/// disk are not applied: the text is printed as it came and stderr says why.
+fn fix_stdin(
+    args: &CheckArgs,
+    settings: &Settings,
+    resolved: &Resolved,
+    stdin: &stdin::OverlayFs<'_>,
+    cwd: &Path,
+) -> Result<u8, String> {
+    let mut run = fixing::compute(stdin, &args.fix, settings)?;
+    let mut messages = fixing::problems(&run, cwd);
+    let on_disk: Vec<String> = run
+        .changes
+        .iter()
+        .filter(|c| c.path != stdin.path())
+        .map(|c| output::visible(&output::display_path(&c.path, cwd), false))
+        .collect();
+    let fixed = run.changes.iter().find(|c| c.path == stdin.path());
+    let (text, fixed_count) = match fixed {
+        _ if !on_disk.is_empty() => {
+            messages.push(format!(
+                "warning: the fixes would also change {}, which standard input does not stand for; nothing is fixed: run `composelint --fix` on the files",
+                on_disk.join(", ")
+            ));
+            // The report is of the text as it came.
+            run.projects = composelint::lint(stdin, settings).map_err(|e| e.to_string())?;
+            (stdin.text(), 0)
+        }
+        Some(change) => (change.fixed.as_slice(), run.applied.len()),
+        None => (stdin.text(), 0),
+    };
+    if fixed_count > 0 {
+        let s = if fixed_count == 1 { "" } else { "s" };
+        messages.insert(0, format!("Fixed {fixed_count} problem{s}."));
+    } else if args.fix.fix_only && !args.config.quiet && on_disk.is_empty() {
+        messages.insert(0, "No problems fixed.".into());
+    }
+    composelint::merge_repeated_findings(&mut run.projects);
+    let report = if args.fix.fix_only {
+        None
+    } else {
+        Some(render_report_to(
+            args,
+            &run.projects,
+            cwd,
+            std::io::stderr().is_terminal(),
+        )?)
+    };
+    print_bytes(text)?;
+    for message in &messages {
+        eprintln!("composelint: {}", output::visible(message, false));
+    }
+    match (report, args.config.output_file.as_deref()) {
+        (Some(report), Some(file)) => emit(&report, Some(file), cwd)?,
+        (Some(report), None) => eprint!("{report}"),
+        (None, _) => {}
+    }
+    Ok(fix_exit_code(
+        &args.fix,
+        fixed_count > 0,
+        &args.config,
+        || check_exit_code(&run.projects, resolved, &args.config),
+    ))
 }
 
 // --- Configuration and the flags over it (issue 5) ---------------------------------------
@@ -575,8 +660,13 @@ fn show_rule(code: &str) -> Result<u8, String> {
 
 /// Writes to stdout; a closed pipe (`composelint | head`) is not an error.
 fn print(text: &str) -> Result<(), String> {
+    print_bytes(text.as_bytes())
+}
+
+/// [`print`] for bytes: a fixed file is printed as it is, whatever its encoding.
+fn print_bytes(bytes: &[u8]) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    match out.write_all(bytes).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
         _ => Ok(()),
     }
