@@ -119,6 +119,9 @@ pub struct FixArgs {
     /// Exit 1 when `--fix` or `--fix-only` changed a file, even if nothing remains.
     #[arg(long)]
     pub exit_non_zero_on_fix: bool,
+    /// With `--fix` or `--fix-only`, list what was fixed in each file, by rule.
+    #[arg(long)]
+    pub show_fixes: bool,
 }
 
 impl FixArgs {

@@ -318,11 +318,16 @@ fn check_and_fix(
         create_output_file(file, cwd)?;
     }
     let written = fixing::write(&run, cwd);
-    let changed_files = written.written > 0;
+    let changed_files = !written.written.is_empty();
     let summary = written.summary.or_else(|| {
         // `--fix-only` prints no report: without this line it would print nothing at all.
         (args.fix.fix_only && !args.config.quiet).then(|| "No problems fixed.".to_string())
     });
+    let shown = if args.fix.show_fixes {
+        fixing::shown_fixes(&run.applied, &written.written, cwd)
+    } else {
+        Vec::new()
+    };
     messages.splice(0..0, summary);
     messages.extend(written.errors.iter().cloned());
     let mut projects = run.projects;
@@ -335,9 +340,7 @@ fn check_and_fix(
             text = Some(render_report(args, &projects, cwd)?);
         }
     }
-    for message in &messages {
-        eprintln!("composelint: {}", output::visible(message, false));
-    }
+    print_messages(&messages, &shown);
     if let Some(text) = &text {
         emit(text, args.config.output_file.as_deref(), cwd)?;
     }
@@ -407,6 +410,11 @@ fn fix_stdin(
     } else if args.fix.fix_only && !args.config.quiet && on_disk.is_empty() {
         messages.insert(0, "No problems fixed.".into());
     }
+    let shown = if args.fix.show_fixes && fixed_count > 0 {
+        fixing::shown_fixes(&run.applied, &[stdin.path().to_path_buf()], cwd)
+    } else {
+        Vec::new()
+    };
     composelint::merge_repeated_findings(&mut run.projects);
     let report = if args.fix.fix_only {
         None
@@ -419,9 +427,7 @@ fn fix_stdin(
         )?)
     };
     print_bytes(text)?;
-    for message in &messages {
-        eprintln!("composelint: {}", output::visible(message, false));
-    }
+    print_messages(&messages, &shown);
     match (report, args.config.output_file.as_deref()) {
         (Some(report), Some(file)) => emit(&report, Some(file), cwd)?,
         (Some(report), None) => eprint!("{report}"),
@@ -433,6 +439,19 @@ fn fix_stdin(
         &args.config,
         || check_exit_code(&run.projects, resolved, &args.config),
     ))
+}
+
+/// The fixer's lines on stderr, each after `composelint: `; `--show-fixes`'s list follows
+/// the first (the summary of what was fixed), as it is.
+fn print_messages(messages: &[String], shown_fixes: &[String]) {
+    for (i, message) in messages.iter().enumerate() {
+        eprintln!("composelint: {}", output::visible(message, false));
+        if i == 0 {
+            for line in shown_fixes {
+                eprintln!("{line}");
+            }
+        }
+    }
 }
 
 // --- Configuration and the flags over it (issue 5) ---------------------------------------

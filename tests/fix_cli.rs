@@ -489,3 +489,36 @@ fn exit_zero_holds_for_diff_too() {
     assert_eq!(zero.code, 0, "{}{}", zero.stdout, zero.stderr);
     assert_eq!(zero.stdout, diff.stdout);
 }
+
+/// `--show-fixes` (ruff's): what was fixed, per file and rule, after the summary line.
+#[test]
+fn show_fixes_lists_what_was_fixed_per_file_and_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two services calling their own `localhost` (two OLL001) in one project, `https://` to
+    // Ollama (OLL010) in another.
+    let two = broken("\n").replace(
+        "  open-webui:",
+        "  n8n:\n    image: n8nio/n8n\n    environment:\n      OLLAMA_HOST: http://localhost:11434\n    depends_on: [ollama]\n  open-webui:",
+    );
+    write(dir.path(), "a/compose.yaml", two.as_bytes());
+    let https = fixed("\n").replace("http://ollama", "https://ollama");
+    write(dir.path(), "b/compose.yaml", https.as_bytes());
+    let out = run(dir.path(), &["--fix", "--show-fixes"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.stderr,
+        "composelint: Fixed 3 problems in 2 files.\n\
+         - a/compose.yaml:\n    2 × OLL001 (loopback-in-container)\n\
+         - b/compose.yaml:\n    1 × OLL010 (wrong-scheme)\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("b/compose.yaml")).unwrap(),
+        fixed("\n")
+    );
+    // Nothing fixed, nothing listed; without the flag, no list.
+    let again = run(dir.path(), &["--fix-only", "--show-fixes"]);
+    assert_eq!(again.stderr, "composelint: No problems fixed.\n");
+    write(dir.path(), "b/compose.yaml", https.as_bytes());
+    let plain = run(dir.path(), &["--fix-only"]);
+    assert_eq!(plain.stderr, "composelint: Fixed 1 problem in 1 file.\n");
+}

@@ -231,6 +231,11 @@ fn fix_on_standard_input_prints_the_fixed_text() {
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert_eq!(r.stdout, format!("{fixed}x-tag: ${{TAG}}\n"));
     assert!(r.stderr.contains(": warning CMP004 "), "{}", r.stderr);
+    let r = run(dir.path(), &["-", "--fix-only", "--show-fixes"], SEED);
+    assert_eq!(
+        r.stderr,
+        "composelint: Fixed 1 problem.\n- compose.yaml:\n    1 × OLL001 (loopback-in-container)\n"
+    );
     // Nothing to fix: the text as it came.
     let r = run(dir.path(), &["-", "--fix"], &fixed);
     assert_eq!(
