@@ -151,6 +151,14 @@ pub fn references(
             if own.contains(&family) {
                 continue;
             }
+            // A host variable an env file hands over for a kind the project does not run is
+            // no evidence of a connection: a framework's `.env` lists `REDIS_HOST` whether or
+            // not its cache uses Redis (Firefly III's, with `CACHE_DRIVER=file`).
+            let from_env_file = matches!(var.source, EnvSource::EnvFile { .. });
+            let runs_kind = kinds.iter().any(|s| s.kind == family && s.any());
+            if from_env_file && url.scheme.is_none() && !runs_kind {
+                continue;
+            }
             let evidence = match var.source {
                 EnvSource::EnvFile { file, .. } if loaders.get(&file).is_some_and(|&n| n > 1) => {
                     Evidence::Loaded
