@@ -42,9 +42,13 @@ mod fix_conflicts;
 pub mod inline_fix;
 mod list_fix;
 mod net001_loopback_in_container;
+mod net002_unspecified_address;
+mod net003_detour_through_host;
+mod net004_host_gateway_unmapped;
 mod net005_unknown_host;
 mod net006_wrong_port;
 mod net007_no_shared_network;
+mod net009_port_not_published;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
 mod oll003_detour_through_host;
@@ -339,9 +343,13 @@ pub static RULES: &[&Rule] = &[
     &cmp900_unknown_code_in_suppression::RULE,
     &cmp901_unused_suppression::RULE,
     &net001_loopback_in_container::RULE,
+    &net002_unspecified_address::RULE,
+    &net003_detour_through_host::RULE,
+    &net004_host_gateway_unmapped::RULE,
     &net005_unknown_host::RULE,
     &net006_wrong_port::RULE,
     &net007_no_shared_network::RULE,
+    &net009_port_not_published::RULE,
     &oll001_loopback_in_container::RULE,
     &oll002_unspecified_address::RULE,
     &oll003_detour_through_host::RULE,

@@ -38,8 +38,9 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe where the name is certain: the `hostname:` of exactly one service (Compose makes
-    /// no DNS name of it), or a near miss of the name of a server of that kind. Unsafe for
-    /// `host-gateway` used as a host name (the mapping is added too). Otherwise no fix.
+    /// no DNS name of it), or a near miss of the name of a server of that kind. Otherwise no
+    /// fix (`host-gateway` used as a host name gets help only: the project's own server is
+    /// reached by its name, one on the host through `host.docker.internal`).
     ///
     /// ## Exceptions
     /// Without a server of that kind in the project the name may be a host the Docker host's
@@ -49,7 +50,7 @@ declare_rule! {
         code: "NET005",
         name: "server-unknown-host",
         severity: Error,
-        fix: Mixed,
+        fix: Safe,
         check: check,
     };
 }

@@ -151,7 +151,14 @@ pub(super) fn check_in(
             out.push(d);
             continue;
         }
-        if gateway_as_name {
+        // Another kind's finding is made only beside a server of that kind in the project,
+        // which its name reaches better than the host would (NET009 once on the host).
+        if gateway_as_name && !is_ollama(r.kind) {
+            d = d.with_help(format!(
+                "to reach the Docker host, use `host.docker.internal` and add {}; for a server of this project, use its service name",
+                dialect.host_gateway("host.docker.internal")
+            ));
+        } else if gateway_as_name {
             d = d.with_help(format!(
                 "to reach the Docker host, use `host.docker.internal` and add {}",
                 dialect.host_gateway("host.docker.internal")
