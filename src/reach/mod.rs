@@ -119,6 +119,14 @@ impl ServerCatalog for Catalog<'_> {
     }
 }
 
+/// How findings name a kind: "Ollama", "Postgres", "MySQL or MariaDB".
+pub fn kind_name(kind: &str) -> &'static str {
+    if is_ollama(kind) {
+        return "Ollama";
+    }
+    kinds::family(kind).map_or("the server", |f| f.name.as_str())
+}
+
 /// Whether `kind` is Ollama's.
 pub fn is_ollama(kind: &str) -> bool {
     kind == OLLAMA

@@ -49,6 +49,7 @@ mod net005_unknown_host;
 mod net006_wrong_port;
 mod net007_no_shared_network;
 mod net009_port_not_published;
+mod net022_proxy_label_wrong_port;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
 mod oll003_detour_through_host;
@@ -350,6 +351,7 @@ pub static RULES: &[&Rule] = &[
     &net006_wrong_port::RULE,
     &net007_no_shared_network::RULE,
     &net009_port_not_published::RULE,
+    &net022_proxy_label_wrong_port::RULE,
     &oll001_loopback_in_container::RULE,
     &oll002_unspecified_address::RULE,
     &oll003_detour_through_host::RULE,

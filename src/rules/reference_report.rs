@@ -51,10 +51,7 @@ pub fn part_span(r: &Reference, part: Part) -> Option<Span> {
 /// How a finding names the server a reference is aimed at: "Ollama", "Postgres", "MySQL or
 /// MariaDB".
 pub fn kind_name(r: &Reference) -> &'static str {
-    if is_ollama(r.kind) {
-        return "Ollama";
-    }
-    crate::reach::kinds::family(r.kind).map_or("the server", |f| f.name.as_str())
+    crate::reach::kind_name(r.kind)
 }
 
 /// `variable `X` of service `s``, or `the default of `X` in service `s``.
