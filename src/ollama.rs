@@ -312,9 +312,12 @@ impl Reference {
         match self.url.scheme.as_deref() {
             Some("https") => 443,
             Some("http") => 80,
-            Some(scheme) => {
-                crate::reach::kinds::family_of_scheme(scheme).map_or(0, |(_, port)| port)
-            }
+            // A scheme of no family (Kafka's listener names, `PLAINTEXT://`) says nothing of
+            // the port.
+            Some(scheme) => crate::reach::kinds::family_of_scheme(scheme).map_or_else(
+                || crate::reach::kinds::family(self.kind).map_or(0, |f| f.default_port),
+                |(_, port)| port,
+            ),
             None => crate::reach::kinds::family(self.kind).map_or(0, |f| f.default_port),
         }
     }

@@ -139,33 +139,41 @@ pub fn references(
                 continue;
             }
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
-            let found = scheme_url(&text.value)
-                .map(|(url, family)| (url, family, text.clone()))
-                .or_else(|| {
-                    http_url(&text.value, &words, &http_names).map(|(u, f)| (u, f, text.clone()))
-                })
-                .or_else(|| host_pair(service, var, &words, &server_names));
-            let Some((url, family, text)) = found else {
-                continue;
+            let found: Vec<(TargetUrl, &'static str, Text)> = match list_of(text, &words) {
+                Some(items) => items,
+                None => scheme_url(&text.value)
+                    .map(|(url, family)| (url, family, text.clone()))
+                    .or_else(|| {
+                        http_url(&text.value, &words, &http_names)
+                            .map(|(u, f)| (u, f, text.clone()))
+                    })
+                    .or_else(|| host_pair(service, var, &words, &server_names))
+                    .into_iter()
+                    .collect(),
             };
-            if own.contains(&family) {
-                continue;
-            }
-            // A host variable an env file hands over for a kind the project does not run is
-            // no evidence of a connection: a framework's `.env` lists `REDIS_HOST` whether or
-            // not its cache uses Redis (Firefly III's, with `CACHE_DRIVER=file`).
-            let from_env_file = matches!(var.source, EnvSource::EnvFile { .. });
-            let runs_kind = kinds.iter().any(|s| s.kind == family && s.any());
-            if from_env_file && url.scheme.is_none() && !runs_kind {
-                continue;
-            }
-            let evidence = match var.source {
-                EnvSource::EnvFile { file, .. } if loaders.get(&file).is_some_and(|&n| n > 1) => {
-                    Evidence::Loaded
+            for (url, family, text) in found {
+                if own.contains(&family) || switched_off(service, family) {
+                    continue;
                 }
-                _ => Evidence::Read,
-            };
-            out.push(reference(i, var, family, text, url, evidence));
+                // A host variable an env file hands over for a kind the project does not run
+                // is no evidence of a connection: a framework's `.env` lists `REDIS_HOST`
+                // whether or not its cache uses Redis (Firefly III's, with
+                // `CACHE_DRIVER=file`).
+                let from_env_file = matches!(var.source, EnvSource::EnvFile { .. });
+                let runs_kind = kinds.iter().any(|s| s.kind == family && s.any());
+                if from_env_file && url.scheme.is_none() && !runs_kind {
+                    continue;
+                }
+                let evidence = match var.source {
+                    EnvSource::EnvFile { file, .. }
+                        if loaders.get(&file).is_some_and(|&n| n > 1) =>
+                    {
+                        Evidence::Loaded
+                    }
+                    _ => Evidence::Read,
+                };
+                out.push(reference(i, var, family, text, url, evidence));
+            }
         }
         // One reference per family and value: `DATABASE_URL` and `DB_HOST` often say the
         // same thing twice.
@@ -181,6 +189,30 @@ pub fn references(
         }
     }
     out
+}
+
+/// Whether the service turns its use of the family off (`KAFKA_ENABLED=false`,
+/// `ENABLE_REDIS=0`, `USE_QDRANT=no`): its settings for it are then not used.
+fn switched_off(service: &Service, kind: &str) -> bool {
+    let Some((_, names)) = NAME_WORDS.iter().find(|(key, _)| *key == kind) else {
+        return false;
+    };
+    service.environment.iter().any(|v| {
+        let key = v.key.to_ascii_uppercase();
+        let names_it = names.iter().any(|n| {
+            key == format!("{n}_ENABLED")
+                || key == format!("{n}_ENABLE")
+                || key == format!("ENABLE_{n}")
+                || key == format!("USE_{n}")
+        });
+        names_it
+            && v.value.as_ref().is_some_and(|t| {
+                matches!(
+                    t.value.trim().to_ascii_lowercase().as_str(),
+                    "false" | "0" | "no" | "off"
+                )
+            })
+    })
 }
 
 fn reference(
@@ -274,6 +306,45 @@ fn http_url(
     }
     let family = family_in_name(words)?;
     is_http(family.protocol).then_some((url, family.key))
+}
+
+/// Words of a variable name that say its value is a list of servers
+/// (`KAFKA_BOOTSTRAP_SERVERS`, `ELASTICSEARCH_HOSTS`).
+const LIST_WORDS: &[&str] = &["BOOTSTRAP", "SERVERS", "BROKERS", "HOSTS", "NODES"];
+
+/// The servers of a list variable of a family: `kafka:9092,kafka2:9092` (a single item
+/// too), each item with its own place in the text. None when the name names no family or no
+/// list.
+fn list_of(text: &Text, words: &[&str]) -> Option<Vec<(TargetUrl, &'static str, Text)>> {
+    let family = family_in_name(words)?;
+    if !words
+        .iter()
+        .any(|w| LIST_WORDS.iter().any(|l| w.starts_with(l)))
+    {
+        return None;
+    }
+    let value = &text.value;
+    // A JSON or YAML list (`["http://es:9200"]`) is not read.
+    if value.trim_start().starts_with('[') {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for item in value.split(',') {
+        let end = start + item.len();
+        let trimmed = item.trim();
+        let offset = start + (item.len() - item.trim_start().len());
+        start = end + 1;
+        if trimmed.is_empty() {
+            continue;
+        }
+        let Some(url) = TargetUrl::parse(trimmed) else {
+            continue;
+        };
+        let item_text = text.slice(offset..offset + trimmed.len());
+        out.push((url, family.key, item_text));
+    }
+    Some(out)
 }
 
 /// `X_HOST` (or `X_HOSTNAME`, `PGHOST`) with `X_PORT`: the host text, `:`, and the port

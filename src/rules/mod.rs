@@ -50,6 +50,7 @@ mod net006_wrong_port;
 mod net007_no_shared_network;
 mod net009_port_not_published;
 mod net022_proxy_label_wrong_port;
+mod net023_kafka_advertises_loopback;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
 mod oll003_detour_through_host;
@@ -352,6 +353,7 @@ pub static RULES: &[&Rule] = &[
     &net007_no_shared_network::RULE,
     &net009_port_not_published::RULE,
     &net022_proxy_label_wrong_port::RULE,
+    &net023_kafka_advertises_loopback::RULE,
     &oll001_loopback_in_container::RULE,
     &oll002_unspecified_address::RULE,
     &oll003_detour_through_host::RULE,
