@@ -222,7 +222,15 @@ fn listening(service: &Service, matched: ServerMatch) -> OllamaServer {
         .collect();
     let mut known_env: Vec<&str> = Vec::new();
     let mut known_words: Vec<usize> = Vec::new();
-    for setting in &profile.listen.settings {
+    // Variables first, then flags: a program's command line overrides its environment
+    // (llama.cpp's `--host` over the image's `LLAMA_ARG_HOST=0.0.0.0`).
+    let in_order = profile
+        .listen
+        .settings
+        .iter()
+        .filter(|s| s.env.is_some())
+        .chain(profile.listen.settings.iter().filter(|s| s.env.is_none()));
+    for setting in in_order {
         // A console's address (MinIO's `--console-address`) moves the second port, which is
         // listed on its own.
         let moves_console = [&setting.env, &setting.flag]

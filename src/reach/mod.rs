@@ -59,6 +59,11 @@ impl Kinds {
         &self.all[0]
     }
 
+    /// The servers of every kind but Ollama.
+    pub fn others(&self) -> &[Servers] {
+        &self.all[1..]
+    }
+
     /// The servers of `kind`; None when no service runs one.
     pub fn of(&self, kind: &str) -> Option<&Servers> {
         self.all.iter().find(|s| s.kind == kind)

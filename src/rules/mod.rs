@@ -48,6 +48,7 @@ mod net004_host_gateway_unmapped;
 mod net005_unknown_host;
 mod net006_wrong_port;
 mod net007_no_shared_network;
+mod net008_server_listens_on_loopback;
 mod net009_port_not_published;
 mod net022_proxy_label_wrong_port;
 mod net023_kafka_advertises_loopback;
@@ -351,6 +352,7 @@ pub static RULES: &[&Rule] = &[
     &net005_unknown_host::RULE,
     &net006_wrong_port::RULE,
     &net007_no_shared_network::RULE,
+    &net008_server_listens_on_loopback::RULE,
     &net009_port_not_published::RULE,
     &net022_proxy_label_wrong_port::RULE,
     &net023_kafka_advertises_loopback::RULE,

@@ -1,12 +1,13 @@
-use super::reference_report::{Part, env_value_span, listen_var, part_span, report, subject};
+use super::reference_report::{Part, env_value_span, listen_var_of, part_span, report, subject};
 use super::wording::Dialect;
-use super::{Context, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::compose::model::EnvSource;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::TargetUrl;
 use crate::knowledge::server::ImageKind;
 use crate::net::{Namespace, Platform};
-use crate::ollama::{Reference, Written};
+use crate::ollama::{Reference, Servers, Written};
+use crate::reach::{is_ollama, kind_name};
 use crate::reachability::{Verdict, aims_at_host_ollama};
 
 declare_rule! {
@@ -81,22 +82,40 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
+    let mut out = check_in(ctx, &RULE, ctx.servers, ctx.references);
+    out.extend(host_ollama_reminders(ctx));
+    out
+}
+
+/// The servers of `servers`' kind that listen on loopback only, with the references among
+/// `references` they refuse, as `rule` (OLL008 for Ollama, NET008 for the other kinds').
+pub(super) fn check_in(
+    ctx: &Context,
+    rule: &'static Rule,
+    servers: &Servers,
+    references: &[(Reference, Verdict)],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let ollama = is_ollama(servers.kind);
+    let kind = kind_name(servers.kind);
     // The references each server refuses, gathered in one pass.
-    let mut refused: Vec<Vec<&Reference>> = vec![Vec::new(); ctx.servers.by_service.len()];
-    for (r, verdict) in ctx.references {
+    let mut refused: Vec<Vec<&Reference>> = vec![Vec::new(); servers.by_service.len()];
+    for (r, verdict) in references {
+        if r.kind != servers.kind {
+            continue;
+        }
         if let Verdict::ServerOnLoopback { server } = verdict
             && let Some(list) = refused.get_mut(*server)
         {
             list.push(r);
         }
     }
-    for (i, server) in ctx.servers.by_service.iter().enumerate() {
+    for (i, server) in servers.by_service.iter().enumerate() {
         let Some(server) = server else { continue };
         let Some(service) = ctx.project.services.get(i) else {
             continue;
         };
-        if !server.listen.is_loopback() {
+        if !server.scope_known || !server.listen.is_loopback() {
             continue;
         }
         let refs: &[&Reference] = refused.get(i).map_or(&[], Vec::as_slice);
@@ -112,13 +131,19 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             continue;
         }
         let name = &service.name;
-        let var = listen_var(ctx, i);
-        let var_name = server
-            .server
-            .server
-            .listen
-            .ollama_host_var()
-            .unwrap_or("OLLAMA_HOST");
+        let var = listen_var_of(ctx, servers, i);
+        let var_name = var.map_or_else(
+            || {
+                server
+                    .server
+                    .server
+                    .listen
+                    .ollama_host_var()
+                    .unwrap_or("OLLAMA_HOST")
+                    .to_string()
+            },
+            |v| v.key.clone(),
+        );
         let value = var.and_then(|v| v.value.as_ref()).map(|t| t.value.as_str());
         let cause = match value {
             Some("") => format!(" (an empty `{var_name}` means `127.0.0.1`)"),
@@ -154,13 +179,13 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         }
         let unit = Dialect::of(ctx.project).unit();
         let message = format!(
-            "Ollama in {unit} `{name}` listens on `{}`, {whose}{cause}: {}",
+            "{kind} in {unit} `{name}` listens on `{}`, {whose}{cause}: {}",
             server.listen.host_port(),
             consequences.join("; ")
         );
 
         let primary = var.map_or(service.key_span, env_value_span);
-        let mut d = RULE
+        let mut d = rule
             .diagnostic(message, Some(primary))
             .with_service(name.as_str());
         if var.is_none() && refs.is_empty() && server.server.is_bundled() {
@@ -190,6 +215,15 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         }
         let every = format!("0.0.0.0:{port}");
         d = d.with_help(match value {
+            // Another kind's setting may hold an address alone (`LLAMA_ARG_HOST`), or the
+            // address came from a flag.
+            _ if !ollama => match var {
+                Some(v) => format!(
+                    "let it listen on every interface: set `{}` to `0.0.0.0` (as the image does by default), not a loopback address",
+                    v.key
+                ),
+                None => "let it listen on every interface: give its listen flag `0.0.0.0`, not a loopback address".to_string(),
+            },
             Some(_) if !server.server.is_bundled() => format!(
                 "let it listen on every interface: `{var_name}={every}` (the official image's default), or remove `{var_name}`"
             ),
@@ -197,12 +231,11 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 "let it listen on every interface: set `{var_name}={every}` on {unit} `{name}`"
             ),
         });
-        if let Some(fix) = var.and_then(listen_everywhere) {
+        if ollama && let Some(fix) = var.and_then(listen_everywhere) {
             d = d.with_fix(fix);
         }
         out.push(d);
     }
-    out.extend(host_ollama_reminders(ctx));
     out
 }
 

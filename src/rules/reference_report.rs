@@ -10,7 +10,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::TargetUrl;
 use crate::knowledge::client::PathKind;
 use crate::net::Namespace;
-use crate::ollama::{Reference, Written};
+use crate::ollama::{Reference, Servers, Written};
 use crate::reach::is_ollama;
 use crate::reachability::Likely;
 use crate::source::Span;
@@ -283,17 +283,31 @@ pub fn replace_range(
     })
 }
 
-/// The variable that sets where server `server` listens (`OLLAMA_HOST`), when the service's
-/// environment sets it.
+/// The variable that sets where Ollama server `server` listens (`OLLAMA_HOST`), when the
+/// service's environment sets it.
 pub fn listen_var<'a>(ctx: &Context<'a>, server: usize) -> Option<&'a EnvVar> {
-    let var = ctx
-        .servers
+    listen_var_of(ctx, ctx.servers, server)
+}
+
+/// The variable that sets the address server `server` of `servers` listens on
+/// (`OLLAMA_HOST`, `LLAMA_ARG_HOST`, `MEILI_HTTP_ADDR`), when the service's environment sets
+/// it.
+pub fn listen_var_of<'a>(
+    ctx: &Context<'a>,
+    servers: &Servers,
+    server: usize,
+) -> Option<&'a EnvVar> {
+    let service = ctx.project.services.get(server)?;
+    servers
         .get(server)?
         .server
         .server
         .listen
-        .ollama_host_var()?;
-    ctx.project.services.get(server)?.env(var)
+        .settings
+        .iter()
+        .filter(|s| !matches!(s.syntax, crate::knowledge::server::ListenSyntax::Port))
+        .filter_map(|s| s.env.as_deref())
+        .find_map(|var| service.env(var))
 }
 
 /// Where a variable's value was written (the `.env` line when it came from there), else the
