@@ -1,13 +1,15 @@
 //! The README's examples are what composelint prints today (the opening one on the demo
-//! project, and the one on a script), and what it says of releases and licences holds.
+//! project, the one on another kind of server, and the one on a script), and what it says of
+//! releases and licences holds.
 
 use std::path::Path;
 use std::process::Command;
 
 /// The path each example lints, as its prompt line shows it.
-const EXAMPLES: [&str; 2] = [
+const EXAMPLES: [&str; 3] = [
     "fixtures/demo",
     "fixtures/OLL001/commands-localhost-in-env/start.sh",
+    "fixtures/NET001/postgres-url-localhost/compose.yaml",
 ];
 
 #[test]
