@@ -34,6 +34,24 @@ fn compiled_in_tables_load_and_are_consistent() {
     assert!(k.clients.len() >= 30);
 }
 
+/// `build.rs` compiles the YAML tables to JSON without knowing their types; what a run reads
+/// must be exactly what the YAML says when read by the program's own reader.
+#[test]
+fn compiled_in_tables_are_their_yaml_sources() {
+    let source = |name: &str| {
+        let path = format!(
+            "{}/src/knowledge/data/{name}.yaml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let from_yaml =
+        Knowledge::from_yaml(&source("servers"), &source("clients"), &source("generic"))
+            .expect("the YAML sources read");
+    let compiled = Knowledge::load().expect("tables load");
+    assert_eq!(format!("{compiled:#?}"), format!("{from_yaml:#?}"));
+}
+
 #[test]
 fn every_client_has_images_and_distinct_url_settings() {
     for client in &knowledge::knowledge().clients {
