@@ -1,5 +1,7 @@
-//! Compiles the knowledge tables (`src/knowledge/data/*.yaml`) to JSON at build time, so that a
-//! run deserializes compact JSON instead of scanning YAML at every start (issue 16).
+//! Prepares data for a fast start (issue 16): compiles the knowledge tables
+//! (`src/knowledge/data/*.yaml`) to JSON, so that a run deserializes compact JSON instead of
+//! scanning YAML, and writes Compose's schema without its annotations as a Rust constant for
+//! the quick schema check (`src/compose/schema/quick.rs`), which then parses nothing.
 //!
 //! The conversion is untyped: a plain scalar that YAML reads as a number, a boolean or null
 //! becomes that JSON value, everything else a string. A text field given such a scalar
@@ -25,6 +27,105 @@ fn main() {
         let target = Path::new(&out_dir).join(format!("{table}.json"));
         std::fs::write(&target, json)
             .unwrap_or_else(|e| panic!("{}: cannot write: {e}", target.display()));
+    }
+    let source = "src/compose/compose-spec.json";
+    println!("cargo::rerun-if-changed={source}");
+    let text =
+        std::fs::read_to_string(source).unwrap_or_else(|e| panic!("{source}: cannot read: {e}"));
+    let rust = schema_assertions(&text).unwrap_or_else(|e| panic!("{source}: {e}"));
+    let target = Path::new(&out_dir).join("compose_spec_assertions.rs");
+    std::fs::write(&target, rust)
+        .unwrap_or_else(|e| panic!("{}: cannot write: {e}", target.display()));
+}
+
+/// Keywords of JSON Schema that assert nothing about a document.
+const ANNOTATIONS: [&str; 6] = [
+    "$schema",
+    "$id",
+    "title",
+    "description",
+    "deprecated",
+    "default",
+];
+
+/// The schema without its annotations, as a Rust expression of type `quick::Json`. (JSON is
+/// YAML.)
+fn schema_assertions(text: &str) -> Result<String, String> {
+    let documents = YamlLoader::load_from_str(text).map_err(|e| e.to_string())?;
+    let [document] = documents.as_slice() else {
+        return Err(format!("{} documents, one expected", documents.len()));
+    };
+    let mut rust = String::with_capacity(text.len() / 2);
+    write_rust(&without_annotations(document), &mut rust)?;
+    Ok(rust)
+}
+
+fn write_rust(node: &Yaml, out: &mut String) -> Result<(), String> {
+    match node {
+        Yaml::Null => out.push_str("Json::Null"),
+        Yaml::Boolean(b) => {
+            let _ = write!(out, "Json::Bool({b})");
+        }
+        Yaml::Integer(i) => {
+            let _ = write!(out, "Json::Int({i})");
+        }
+        Yaml::String(text) => {
+            let _ = write!(out, "Json::Str({text:?})");
+        }
+        Yaml::Array(items) => {
+            out.push_str("Json::Array(&[");
+            for item in items {
+                write_rust(item, out)?;
+                out.push(',');
+            }
+            out.push_str("])");
+        }
+        Yaml::Hash(entries) => {
+            out.push_str("Json::Object(&[");
+            for (key, value) in entries {
+                let Yaml::String(key) = key else {
+                    return Err(format!("unsupported mapping key {key:?}"));
+                };
+                let _ = write!(out, "({key:?},");
+                write_rust(value, out)?;
+                out.push_str("),");
+            }
+            out.push_str("])");
+        }
+        other => return Err(format!("unsupported value {other:?}")),
+    }
+    Ok(())
+}
+
+/// `schema` without annotation keywords; the members of `properties`, `patternProperties` and
+/// `$defs` are names, whatever they are called, and keep them, and the values `enum`,
+/// `const` and `required` list are data.
+fn without_annotations(schema: &Yaml) -> Yaml {
+    let keep = |keyword: &Yaml| !ANNOTATIONS.iter().any(|a| keyword.as_str() == Some(*a));
+    match schema {
+        Yaml::Hash(keywords) => Yaml::Hash(
+            keywords
+                .iter()
+                .filter(|(keyword, _)| keep(keyword))
+                .map(|(keyword, value)| {
+                    let value = match (keyword.as_str(), value) {
+                        (Some("properties" | "patternProperties" | "$defs"), Yaml::Hash(named)) => {
+                            Yaml::Hash(
+                                named
+                                    .iter()
+                                    .map(|(name, s)| (name.clone(), without_annotations(s)))
+                                    .collect(),
+                            )
+                        }
+                        (Some("enum" | "const" | "required"), _) => value.clone(),
+                        _ => without_annotations(value),
+                    };
+                    (keyword.clone(), value)
+                })
+                .collect(),
+        ),
+        Yaml::Array(items) => Yaml::Array(items.iter().map(without_annotations).collect()),
+        other => other.clone(),
     }
 }
 

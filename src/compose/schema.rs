@@ -23,17 +23,19 @@ const SCHEMA: &str = include_str!("compose-spec.json");
 /// At most this many violations are reported per project: the first ones say what is wrong.
 const MAX_ERRORS: usize = 20;
 
-fn schema() -> Option<&'static Value> {
-    static PARSED: OnceLock<Option<Value>> = OnceLock::new();
-    PARSED
-        .get_or_init(|| serde_json::from_str(SCHEMA).ok())
-        .as_ref()
-}
+/// The schema without its annotations (`build.rs`), all the quick check reads.
+static ASSERTIONS: quick::Json = {
+    use quick::Json;
+    include!(concat!(env!("OUT_DIR"), "/compose_spec_assertions.rs"))
+};
 
 fn validator() -> Option<&'static jsonschema::Validator> {
     static VALIDATOR: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
     VALIDATOR
-        .get_or_init(|| jsonschema::validator_for(schema()?).ok())
+        .get_or_init(|| {
+            let schema: Value = serde_json::from_str(SCHEMA).ok()?;
+            jsonschema::validator_for(&schema).ok()
+        })
         .as_ref()
 }
 
@@ -96,10 +98,7 @@ fn outline(root: &Node) -> Value {
 /// Adds the violations of `instance`, a part of `root` shaped like it, located in `root`;
 /// the schema is compiled only if the quick check does not find the part valid.
 fn check_part(root: &Node, instance: &Value, out: &mut Vec<(Span, String)>) {
-    let Some(schema) = schema() else {
-        return;
-    };
-    if quick::is_valid(schema, instance) == Some(true) {
+    if quick::is_valid(&ASSERTIONS, instance) == Some(true) {
         return;
     }
     if let Some(validator) = validator() {
@@ -225,6 +224,40 @@ mod tests {
         assert!(validator().is_some());
     }
 
+    /// What `build.rs` left out of the schema the quick check reads is annotations only: the
+    /// check agrees with the validator (below), and each definition keeps every property, an
+    /// annotation's name among them (`default`, `required`).
+    #[test]
+    fn the_assertions_keep_every_definition_and_property() {
+        let schema: Value = serde_json::from_str(SCHEMA).unwrap();
+        let Some(Value::Object(definitions)) = schema.get("$defs") else {
+            panic!("no $defs");
+        };
+        let Some(quick::Json::Object(kept)) = ASSERTIONS.get("$defs") else {
+            panic!("no $defs kept");
+        };
+        assert_eq!(kept.len(), definitions.len());
+        for (name, definition) in definitions {
+            let kept = ASSERTIONS.pointer(&format!("/$defs/{name}")).unwrap();
+            let names = |properties: Option<&Value>| -> Vec<String> {
+                properties
+                    .and_then(Value::as_object)
+                    .map(|p| p.keys().cloned().collect())
+                    .unwrap_or_default()
+            };
+            let kept_names: Vec<String> = match kept.get("properties") {
+                Some(quick::Json::Object(p)) => {
+                    let mut n: Vec<String> = p.iter().map(|(k, _)| k.to_string()).collect();
+                    n.sort();
+                    n
+                }
+                _ => Vec::new(),
+            };
+            assert_eq!(kept_names, names(definition.get("properties")), "{name}");
+        }
+        assert!(ASSERTIONS.get("description").is_none());
+    }
+
     /// The violations found by validating the whole document at once.
     fn whole(root: &Node) -> Vec<(Span, String)> {
         let mut out = Vec::new();
@@ -290,7 +323,6 @@ mod tests {
     /// replaced by a value of another kind; and it decides most of them.
     #[test]
     fn the_quick_check_agrees_with_the_validator() {
-        let schema = schema().unwrap();
         let validator = validator().unwrap();
         let replacements: Vec<Value> = [
             "null",
@@ -313,7 +345,7 @@ mod tests {
         .map(|r| serde_json::from_str(r).unwrap())
         .collect();
         let (mut valid, mut invalid, mut unknown) = (0, 0, 0);
-        let mut check = |instance: &Value| match quick::is_valid(schema, instance) {
+        let mut check = |instance: &Value| match quick::is_valid(&ASSERTIONS, instance) {
             None => unknown += 1,
             Some(verdict) => {
                 assert_eq!(verdict, validator.is_valid(instance), "{instance:#}");

@@ -1,5 +1,5 @@
 //! A quick yes-or-no check of a document against Compose's schema, read straight from the
-//! schema's JSON, without compiling it.
+//! schema, without compiling it.
 //!
 //! Compiling the schema (what [`jsonschema`] does before it validates anything) costs more
 //! than linting a small project does (issue 16), and almost every document is valid. This
@@ -8,30 +8,116 @@
 //! numbers compare) is "don't know", and only then, or when a document is invalid, is the
 //! schema compiled to say what is wrong. Its answers are checked against [`jsonschema`] in
 //! `super::tests`.
+//!
+//! The schema it reads is a constant (`build.rs` writes it without the annotations), so a
+//! run parses no schema text either.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use regex::Regex;
-use serde_json::{Map, Number, Value};
+use regex::bytes::{Regex, RegexBuilder};
+use serde_json::{Number, Value};
+
+/// A JSON value that is a Rust constant.
+#[derive(Debug)]
+pub(super) enum Json {
+    // Compose's schema has no null today; `build.rs` writes one where a newer one has.
+    #[allow(dead_code)]
+    Null,
+    Bool(bool),
+    Int(i64),
+    Str(&'static str),
+    Array(&'static [Json]),
+    Object(&'static [(&'static str, Json)]),
+}
+
+impl Json {
+    pub(super) fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(members) => members.iter().find(|(k, _)| *k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The value at a JSON pointer (`/$defs/service`).
+    pub(super) fn pointer(&self, pointer: &str) -> Option<&Json> {
+        let mut node = self;
+        for token in pointer.strip_prefix('/')?.split('/') {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            node = match node {
+                Json::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => node.get(&token)?,
+            };
+        }
+        Some(node)
+    }
+
+    fn as_str(&self) -> Option<&'static str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn as_array(&self) -> Option<&'static [Json]> {
+        match self {
+            Json::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// Whether `value` is this value (numbers aside: the callers leave them to the validator).
+    fn equals(&self, value: &Value) -> Option<bool> {
+        Some(match (self, value) {
+            (Json::Int(_), _) | (_, Value::Number(_)) => return None,
+            (Json::Null, Value::Null) => true,
+            (Json::Bool(a), Value::Bool(b)) => a == b,
+            (Json::Str(a), Value::String(b)) => a == b,
+            (Json::Array(a), Value::Array(b)) => {
+                if a.len() != b.len() {
+                    return Some(false);
+                }
+                for (a, b) in a.iter().zip(b) {
+                    if !a.equals(b)? {
+                        return Some(false);
+                    }
+                }
+                true
+            }
+            (Json::Object(a), Value::Object(b)) => {
+                if a.len() != b.len() {
+                    return Some(false);
+                }
+                for (key, a) in a.iter() {
+                    match b.get(*key) {
+                        Some(b) if a.equals(b)? => {}
+                        _ => return Some(false),
+                    }
+                }
+                true
+            }
+            _ => false,
+        })
+    }
+}
 
 /// Whether `instance` is valid against `root`: `None` when the check cannot tell.
-pub(super) fn is_valid(root: &Value, instance: &Value) -> Option<bool> {
+pub(super) fn is_valid(root: &Json, instance: &Value) -> Option<bool> {
     check(root, root, instance)
 }
 
 /// `Some(false)` as soon as one keyword fails (whatever the others say), `None` when none
 /// fails but one could not be decided.
-fn check(root: &Value, schema: &Value, instance: &Value) -> Option<bool> {
+fn check(root: &Json, schema: &Json, instance: &Value) -> Option<bool> {
     let keywords = match schema {
-        Value::Bool(valid) => return Some(*valid),
-        Value::Object(keywords) => keywords,
+        Json::Bool(valid) => return Some(*valid),
+        Json::Object(keywords) => keywords,
         _ => return None,
     };
     let mut known = true;
     let mut object_checked = false;
-    for (keyword, value) in keywords {
-        let verdict = match keyword.as_str() {
+    for (keyword, value) in keywords.iter() {
+        let verdict = match *keyword {
             // Annotations: they assert nothing.
             "$schema" | "$id" | "$defs" | "title" | "description" | "deprecated" | "default" => {
                 continue;
@@ -47,22 +133,22 @@ fn check(root: &Value, schema: &Value, instance: &Value) -> Option<bool> {
                     continue;
                 }
                 object_checked = true;
-                object_matches(root, keywords, instance)
+                object_matches(root, schema, instance)
             }
             "items" => items_match(root, value, instance),
             "oneOf" => one_of(root, value, instance),
             "required" => required(value, instance),
             "enum" => one_of_values(value, instance),
             "uniqueItems" => match (value, instance) {
-                (Value::Bool(true), Value::Array(items)) => Some(unique(items)),
-                (Value::Bool(_), _) => Some(true),
+                (Json::Bool(true), Value::Array(items)) => Some(unique(items)),
+                (Json::Bool(_), _) => Some(true),
                 _ => None,
             },
             "minimum" => bound(value, instance, |limit, n| n >= limit),
             "maximum" => bound(value, instance, |limit, n| n <= limit),
             "pattern" => match (value, instance) {
-                (Value::String(pattern), Value::String(text)) => search(pattern, text),
-                (Value::String(_), _) => Some(true),
+                (Json::Str(pattern), Value::String(text)) => search(pattern, text),
+                (Json::Str(_), _) => Some(true),
                 _ => None,
             },
             _ => None,
@@ -76,12 +162,12 @@ fn check(root: &Value, schema: &Value, instance: &Value) -> Option<bool> {
     known.then_some(true)
 }
 
-fn type_matches(types: &Value, instance: &Value) -> Option<bool> {
+fn type_matches(types: &Json, instance: &Value) -> Option<bool> {
     match types {
-        Value::String(name) => is_type(name, instance),
-        Value::Array(names) => {
+        Json::Str(name) => is_type(name, instance),
+        Json::Array(names) => {
             let mut known = true;
-            for name in names {
+            for name in names.iter() {
                 match name.as_str().and_then(|n| is_type(n, instance)) {
                     Some(true) => return Some(true),
                     Some(false) => {}
@@ -120,18 +206,18 @@ fn integer(n: &Number) -> Option<i128> {
         .or_else(|| n.as_u64().map(i128::from))
 }
 
-fn object_matches(root: &Value, keywords: &Map<String, Value>, instance: &Value) -> Option<bool> {
+fn object_matches(root: &Json, keywords: &Json, instance: &Value) -> Option<bool> {
     let Value::Object(members) = instance else {
         return Some(true);
     };
     let properties = match keywords.get("properties") {
-        Some(Value::Object(p)) => Some(p),
+        Some(p @ Json::Object(_)) => Some(p),
         None => None,
         Some(_) => return None,
     };
     let patterns = match keywords.get("patternProperties") {
-        Some(Value::Object(p)) => Some(p),
-        None => None,
+        Some(Json::Object(p)) => *p,
+        None => &[],
         Some(_) => return None,
     };
     let additional = keywords.get("additionalProperties");
@@ -143,7 +229,7 @@ fn object_matches(root: &Value, keywords: &Map<String, Value>, instance: &Value)
             verdicts.push(check(root, schema, value));
         }
         let mut matched = false;
-        for (pattern, schema) in patterns.into_iter().flatten() {
+        for (pattern, schema) in patterns {
             match search(pattern, key) {
                 Some(true) => {
                     matched = true;
@@ -170,11 +256,11 @@ fn object_matches(root: &Value, keywords: &Map<String, Value>, instance: &Value)
     known.then_some(true)
 }
 
-fn items_match(root: &Value, schema: &Value, instance: &Value) -> Option<bool> {
+fn items_match(root: &Json, schema: &Json, instance: &Value) -> Option<bool> {
     let Value::Array(items) = instance else {
         return Some(true);
     };
-    if schema.is_array() {
+    if let Json::Array(_) = schema {
         return None;
     }
     let mut known = true;
@@ -189,7 +275,7 @@ fn items_match(root: &Value, schema: &Value, instance: &Value) -> Option<bool> {
 }
 
 /// Exactly one branch holds: every branch must be decided.
-fn one_of(root: &Value, branches: &Value, instance: &Value) -> Option<bool> {
+fn one_of(root: &Json, branches: &Json, instance: &Value) -> Option<bool> {
     let mut valid = 0;
     for branch in branches.as_array()? {
         if check(root, branch, instance)? {
@@ -199,7 +285,7 @@ fn one_of(root: &Value, branches: &Value, instance: &Value) -> Option<bool> {
     Some(valid == 1)
 }
 
-fn required(names: &Value, instance: &Value) -> Option<bool> {
+fn required(names: &Json, instance: &Value) -> Option<bool> {
     let Value::Object(members) = instance else {
         return Some(true);
     };
@@ -211,20 +297,16 @@ fn required(names: &Value, instance: &Value) -> Option<bool> {
 }
 
 /// `enum`; a number is left to the validator (`1` and `1.0` are the same value to it).
-fn one_of_values(values: &Value, instance: &Value) -> Option<bool> {
-    if contains_number(instance) {
-        return None;
+fn one_of_values(values: &Json, instance: &Value) -> Option<bool> {
+    let mut known = true;
+    for value in values.as_array()? {
+        match value.equals(instance) {
+            Some(true) => return Some(true),
+            Some(false) => {}
+            None => known = false,
+        }
     }
-    Some(values.as_array()?.contains(instance))
-}
-
-fn contains_number(value: &Value) -> bool {
-    match value {
-        Value::Number(_) => true,
-        Value::Array(items) => items.iter().any(contains_number),
-        Value::Object(members) => members.values().any(contains_number),
-        _ => false,
-    }
+    known.then_some(false)
 }
 
 /// No two items are the same value. Numbers are compared as floats, which takes some
@@ -253,32 +335,43 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 /// `minimum`/`maximum` between integers; a fractional number is left to the validator.
-fn bound(limit: &Value, instance: &Value, holds: fn(i128, i128) -> bool) -> Option<bool> {
+fn bound(limit: &Json, instance: &Value, holds: fn(i128, i128) -> bool) -> Option<bool> {
     let Value::Number(n) = instance else {
         return Some(true);
     };
-    let limit = limit.as_number().and_then(integer)?;
-    Some(holds(limit, integer(n)?))
+    let Json::Int(limit) = limit else {
+        return None;
+    };
+    Some(holds(i128::from(*limit), integer(n)?))
 }
 
-/// Whether `pattern` matches anywhere in `text`, as JSON Schema's `pattern` asks. A pattern
-/// with an escape (`\d` is Unicode to Rust's engine, ASCII to ECMA 262's) or that the engine
-/// does not take is left to the validator.
+/// Whether `pattern` matches anywhere in `text`, as JSON Schema's `pattern` asks.
+///
+/// Over ASCII text a pattern means the same to an engine that reads bytes as to one that
+/// reads Unicode characters, and the byte engine compiles several times faster. Other text,
+/// a pattern with an escape (`\d` is Unicode to Rust's engine, ASCII to ECMA 262's) and one
+/// the engine does not take are left to the validator.
 fn search(pattern: &str, text: &str) -> Option<bool> {
-    static COMPILED: Mutex<Option<HashMap<String, Option<Regex>>>> = Mutex::new(None);
+    // A compiled pattern lives as long as the process: the schema's patterns are few, and a
+    // regex shared this way keeps its search cache.
+    static COMPILED: Mutex<Option<HashMap<String, Option<&'static Regex>>>> = Mutex::new(None);
+    if !text.is_ascii() {
+        return None;
+    }
     let regex = {
         let mut compiled = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
         let compiled = compiled.get_or_insert_with(HashMap::new);
         match compiled.get(pattern) {
-            Some(regex) => regex.clone(),
+            Some(regex) => *regex,
             None => {
-                let regex = (!pattern.contains('\\'))
-                    .then(|| Regex::new(pattern).ok())
-                    .flatten();
-                compiled.insert(pattern.to_string(), regex.clone());
+                let regex = (pattern.is_ascii() && !pattern.contains('\\'))
+                    .then(|| RegexBuilder::new(pattern).unicode(false).build().ok())
+                    .flatten()
+                    .map(|regex| &*Box::leak(Box::new(regex)));
+                compiled.insert(pattern.to_string(), regex);
                 regex
             }
         }
     }?;
-    Some(regex.is_match(text))
+    Some(regex.is_match(text.as_bytes()))
 }
