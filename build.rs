@@ -1,9 +1,12 @@
-//! Prepares data for a fast start (issue 16): compiles the knowledge tables
-//! (`src/knowledge/data/*.yaml`) to JSON, so that a run deserializes compact JSON instead of
-//! scanning YAML, and writes Compose's schema without its annotations as a Rust constant for
-//! the quick schema check (`src/compose/schema/quick.rs`), which then parses nothing.
+//! Prepares data for a fast start (issue 16):
 //!
-//! The conversion is untyped: a plain scalar that YAML reads as a number, a boolean or null
+//! - compiles the knowledge tables (`src/knowledge/data/*.yaml`) to JSON, one text per server
+//!   and client profile with the names its images end in, so that a run deserializes only the
+//!   profiles it looks at, from compact JSON instead of YAML (`src/knowledge/compiled.rs`);
+//! - writes Compose's schema without its annotations as a Rust constant for the quick schema
+//!   check (`src/compose/schema/quick.rs`), which then parses nothing.
+//!
+//! The conversion of the tables is untyped: a plain scalar that YAML reads as a number, a boolean or null
 //! becomes that JSON value, everything else a string. A text field given such a scalar
 //! (`tag: 1.0`) must therefore be quoted in the table; `tests/knowledge.rs` checks that the
 //! compiled tables are exactly what reading the YAML sources with the program's own reader
@@ -14,25 +17,45 @@ use std::path::Path;
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-const TABLES: [&str; 3] = ["servers", "clients", "generic"];
-
 fn main() {
     let out_dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
-    for table in TABLES {
-        let source = format!("src/knowledge/data/{table}.yaml");
+    let read = |source: &str| {
         println!("cargo::rerun-if-changed={source}");
-        let text = std::fs::read_to_string(&source)
-            .unwrap_or_else(|e| panic!("{source}: cannot read: {e}"));
-        let json = table_json(&text).unwrap_or_else(|e| panic!("{source}: {e}"));
-        let target = Path::new(&out_dir).join(format!("{table}.json"));
-        std::fs::write(&target, json)
-            .unwrap_or_else(|e| panic!("{}: cannot write: {e}", target.display()));
+        std::fs::read_to_string(source).unwrap_or_else(|e| panic!("{source}: cannot read: {e}"))
+    };
+    let mut rust = String::new();
+    for (source, list, count) in [
+        ("src/knowledge/data/servers.yaml", "servers", "SERVER_COUNT"),
+        ("src/knowledge/data/clients.yaml", "clients", "CLIENT_COUNT"),
+    ] {
+        let table =
+            table(&read(source), &[list, "unmatched"]).unwrap_or_else(|e| panic!("{source}: {e}"));
+        profiles(&table, list, count, &mut rust).unwrap_or_else(|e| panic!("{source}: {e}"));
+        if list == "clients" {
+            let mut json = String::new();
+            let unmatched = table.iter().find(|(k, _)| k.as_str() == Some("unmatched"));
+            match unmatched {
+                Some((_, value)) => write_json(value, &mut json),
+                None => Ok(json.push_str("[]")),
+            }
+            .unwrap_or_else(|e| panic!("{source}: {e}"));
+            let _ = writeln!(rust, "pub(super) const UNMATCHED: &str = {json:?};");
+        }
     }
+    let source = "src/knowledge/data/generic.yaml";
+    let mut json = String::new();
+    write_json(
+        &document(&read(source)).unwrap_or_else(|e| panic!("{source}: {e}")),
+        &mut json,
+    )
+    .unwrap_or_else(|e| panic!("{source}: {e}"));
+    let _ = writeln!(rust, "pub(super) const GENERIC: &str = {json:?};");
+    let target = Path::new(&out_dir).join("knowledge_tables.rs");
+    std::fs::write(&target, rust)
+        .unwrap_or_else(|e| panic!("{}: cannot write: {e}", target.display()));
+
     let source = "src/compose/compose-spec.json";
-    println!("cargo::rerun-if-changed={source}");
-    let text =
-        std::fs::read_to_string(source).unwrap_or_else(|e| panic!("{source}: cannot read: {e}"));
-    let rust = schema_assertions(&text).unwrap_or_else(|e| panic!("{source}: {e}"));
+    let rust = schema_assertions(&read(source)).unwrap_or_else(|e| panic!("{source}: {e}"));
     let target = Path::new(&out_dir).join("compose_spec_assertions.rs");
     std::fs::write(&target, rust)
         .unwrap_or_else(|e| panic!("{}: cannot write: {e}", target.display()));
@@ -51,12 +74,8 @@ const ANNOTATIONS: [&str; 6] = [
 /// The schema without its annotations, as a Rust expression of type `quick::Json`. (JSON is
 /// YAML.)
 fn schema_assertions(text: &str) -> Result<String, String> {
-    let documents = YamlLoader::load_from_str(text).map_err(|e| e.to_string())?;
-    let [document] = documents.as_slice() else {
-        return Err(format!("{} documents, one expected", documents.len()));
-    };
     let mut rust = String::with_capacity(text.len() / 2);
-    write_rust(&without_annotations(document), &mut rust)?;
+    write_rust(&without_annotations(&document(text)?), &mut rust)?;
     Ok(rust)
 }
 
@@ -130,14 +149,83 @@ fn without_annotations(schema: &Yaml) -> Yaml {
 }
 
 /// The one document of a table as JSON.
-fn table_json(text: &str) -> Result<String, String> {
-    let documents = YamlLoader::load_from_str(text).map_err(|e| e.to_string())?;
-    let [document] = documents.as_slice() else {
-        return Err(format!("{} documents, one expected", documents.len()));
+/// The one document of a YAML text.
+fn document(text: &str) -> Result<Yaml, String> {
+    let mut documents = YamlLoader::load_from_str(text).map_err(|e| e.to_string())?;
+    match documents.len() {
+        1 => Ok(documents.remove(0)),
+        n => Err(format!("{n} documents, one expected")),
+    }
+}
+
+/// The top-level mapping of a table, which may have only the keys `allowed`.
+fn table(text: &str, allowed: &[&str]) -> Result<yaml_rust2::yaml::Hash, String> {
+    let Yaml::Hash(table) = document(text)? else {
+        return Err("not a mapping".into());
     };
-    let mut json = String::with_capacity(text.len());
-    write_json(document, &mut json)?;
-    Ok(json)
+    if let Some((key, _)) = table
+        .iter()
+        .find(|(k, _)| !k.as_str().is_some_and(|k| allowed.contains(&k)))
+    {
+        return Err(format!("unknown top-level key {key:?}"));
+    }
+    Ok(table)
+}
+
+/// `static {LIST}: [Profile; {count}]`: each profile of the list `list` with its id, the last
+/// path segment of each image repository (lower case, as image references are compared) and
+/// its JSON.
+fn profiles(
+    table: &yaml_rust2::yaml::Hash,
+    list: &str,
+    count: &str,
+    rust: &mut String,
+) -> Result<(), String> {
+    let Some((_, Yaml::Array(profiles))) = table.iter().find(|(k, _)| k.as_str() == Some(list))
+    else {
+        return Err(format!("no list `{list}`"));
+    };
+    let _ = writeln!(
+        rust,
+        "pub(super) const {count}: usize = {};",
+        profiles.len()
+    );
+    let _ = writeln!(
+        rust,
+        "pub(super) static {}: [Profile; {count}] = [",
+        list.to_uppercase()
+    );
+    for profile in profiles {
+        let id = profile["id"]
+            .as_str()
+            .ok_or("a profile without a text id")?;
+        let mut names: Vec<String> = Vec::new();
+        for image in profile["images"]
+            .as_vec()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let repository = image["repository"]
+                .as_str()
+                .ok_or_else(|| format!("{id}: an image without a text repository"))?;
+            let name = repository
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        let mut json = String::new();
+        write_json(profile, &mut json)?;
+        let _ = writeln!(
+            rust,
+            "    Profile {{ id: {id:?}, image_names: &{names:?}, json: {json:?} }},"
+        );
+    }
+    rust.push_str("];\n");
+    Ok(())
 }
 
 fn write_json(node: &Yaml, out: &mut String) -> Result<(), String> {

@@ -21,6 +21,7 @@
 //! research marked as inferred or unverified are marked so here too.
 
 pub mod client;
+mod compiled;
 pub mod config_file;
 pub mod dockerfile;
 pub mod extensions;
@@ -194,12 +195,6 @@ pub struct Knowledge {
     pub generic: generic::Patterns,
 }
 
-// The tables as `build.rs` compiled them from `data/*.yaml`: JSON, which deserializes several
-// times faster than the YAML scans (issue 16, start-up).
-const SERVERS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/servers.json"));
-const CLIENTS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/clients.json"));
-const GENERIC_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/generic.json"));
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ServersFile {
@@ -227,19 +222,16 @@ impl Knowledge {
     }
 
     /// The compiled-in tables, unchecked: `tests/knowledge.rs` checks them once, at test time,
-    /// rather than every run.
+    /// rather than every run. Each profile is a copy of the one the lookups
+    /// ([`client_match`], [`server`], …) return.
     fn compiled() -> Result<Knowledge, String> {
-        let servers: ServersFile =
-            serde_json::from_str(SERVERS_JSON).map_err(|e| format!("servers.yaml: {e}"))?;
-        let clients: ClientsFile =
-            serde_json::from_str(CLIENTS_JSON).map_err(|e| format!("clients.yaml: {e}"))?;
-        let generic: generic::Patterns =
-            serde_json::from_str(GENERIC_JSON).map_err(|e| format!("generic.yaml: {e}"))?;
+        let unmatched = serde_json::from_str(compiled::unmatched_json())
+            .map_err(|e| format!("clients.yaml: unmatched: {e}"))?;
         Ok(Knowledge {
-            servers: servers.servers,
-            clients: clients.clients,
-            unmatched: clients.unmatched,
-            generic,
+            servers: compiled::servers().cloned().collect(),
+            clients: compiled::clients().cloned().collect(),
+            unmatched,
+            generic: compiled::generic().clone(),
         })
     }
 
@@ -321,7 +313,9 @@ fn shared_scheme_problems(servers: &[ServerProfile]) -> Vec<String> {
     problems
 }
 
-/// The compiled-in tables, read on first use.
+/// All compiled-in tables at once (for tests and documentation; a run looks profiles up
+/// with the functions below, which read only the profiles they meet). Its profiles are copies:
+/// compare them with looked-up ones by id.
 pub fn knowledge() -> &'static Knowledge {
     static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
     // The tables are part of the program, not input; `tests/knowledge.rs` proves they load
@@ -332,10 +326,14 @@ pub fn knowledge() -> &'static Knowledge {
     })
 }
 
+/// The name patterns for variables of services no client profile knows.
+pub fn generic_patterns() -> &'static generic::Patterns {
+    compiled::generic()
+}
+
 /// The Ollama server profile.
 pub fn ollama() -> &'static ServerProfile {
-    let k = knowledge();
-    match k.servers.iter().find(|s| s.id == OLLAMA_ID) {
+    match compiled::server(OLLAMA_ID) {
         Some(server) => server,
         // `Knowledge::load` refuses tables without it.
         None => panic!("compiled-in knowledge has no {OLLAMA_ID} server profile"),
@@ -345,19 +343,14 @@ pub fn ollama() -> &'static ServerProfile {
 /// The server an image runs, official or bundled, among the servers that answer Ollama's API
 /// (Ollama, LightRAG): other kinds are never taken for an Ollama.
 pub fn server_for_image(image: &str) -> Option<ServerMatch> {
-    knowledge()
-        .servers
-        .iter()
+    compiled::servers_for(&ImageRef::parse(image)?)
         .filter(|s| s.speaks_ollama())
         .find_map(|s| s.matches_image(image))
 }
 
 /// The server an image runs, of any kind (Postgres, Redis, vLLM, Ollama, …).
 pub fn server_kind_for_image(image: &str) -> Option<ServerMatch> {
-    knowledge()
-        .servers
-        .iter()
-        .find_map(|s| s.matches_image(image))
+    compiled::servers_for(&ImageRef::parse(image)?).find_map(|s| s.matches_image(image))
 }
 
 /// The client profile of an image.
@@ -369,20 +362,17 @@ pub fn client_for_image(image: &str) -> Option<&'static ClientProfile> {
 /// environment differs between tags, e.g. Open WebUI `:ollama`).
 pub fn client_match(image: &str) -> Option<ClientMatch> {
     let image = ImageRef::parse(image)?;
-    knowledge()
-        .clients
-        .iter()
-        .find_map(|profile| profile.match_image(&image))
+    compiled::clients_for(&image).find_map(|profile| profile.match_image(&image))
 }
 
 /// A client profile by id (`open-webui`, `anythingllm`, …).
 pub fn client(id: &str) -> Option<&'static ClientProfile> {
-    knowledge().clients.iter().find(|c| c.id == id)
+    compiled::client(id)
 }
 
 /// A server profile by id (`ollama`, `lightrag`, `postgres`, …).
 pub fn server(id: &str) -> Option<&'static ServerProfile> {
-    knowledge().servers.iter().find(|s| s.id == id)
+    compiled::server(id)
 }
 
 #[cfg(test)]
