@@ -347,31 +347,233 @@ fn bound(limit: &Json, instance: &Value, holds: fn(i128, i128) -> bool) -> Optio
 
 /// Whether `pattern` matches anywhere in `text`, as JSON Schema's `pattern` asks.
 ///
-/// Over ASCII text a pattern means the same to an engine that reads bytes as to one that
-/// reads Unicode characters, and the byte engine compiles several times faster. Other text,
-/// a pattern with an escape (`\d` is Unicode to Rust's engine, ASCII to ECMA 262's) and one
-/// the engine does not take are left to the validator.
+/// Only ASCII text is decided: over it a pattern means the same to an engine that reads bytes
+/// as to one that reads Unicode characters. The schema's patterns are simple
+/// ([`SimplePattern`]) and are matched without compiling a regex (which would cost more than
+/// the check); a pattern beyond that is compiled by the byte engine, and one with an escape
+/// (`\d` is Unicode to Rust's engine, ASCII to ECMA 262's) or that the engine does not take
+/// is left to the validator.
 fn search(pattern: &str, text: &str) -> Option<bool> {
-    // A compiled pattern lives as long as the process: the schema's patterns are few, and a
-    // regex shared this way keeps its search cache.
-    static COMPILED: Mutex<Option<HashMap<String, Option<&'static Regex>>>> = Mutex::new(None);
-    if !text.is_ascii() {
+    if !text.is_ascii() || !pattern.is_ascii() || pattern.contains('\\') {
         return None;
     }
-    let regex = {
-        let mut compiled = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
-        let compiled = compiled.get_or_insert_with(HashMap::new);
-        match compiled.get(pattern) {
-            Some(regex) => *regex,
-            None => {
-                let regex = (pattern.is_ascii() && !pattern.contains('\\'))
-                    .then(|| RegexBuilder::new(pattern).unicode(false).build().ok())
-                    .flatten()
-                    .map(|regex| &*Box::leak(Box::new(regex)));
-                compiled.insert(pattern.to_string(), regex);
-                regex
+    if let Some(simple) = SimplePattern::parse(pattern.as_bytes()) {
+        return Some(simple.search(text.as_bytes()));
+    }
+    Some(compiled(pattern)?.is_match(text.as_bytes()))
+}
+
+/// `pattern` compiled for bytes, kept for the run (the patterns are the schema's, few).
+fn compiled(pattern: &str) -> Option<&'static Regex> {
+    static COMPILED: Mutex<Option<HashMap<String, Option<&'static Regex>>>> = Mutex::new(None);
+    let mut compiled = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+    let compiled = compiled.get_or_insert_with(HashMap::new);
+    if let Some(regex) = compiled.get(pattern) {
+        return *regex;
+    }
+    let regex = RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .ok()
+        .map(|regex| &*Box::leak(Box::new(regex)));
+    compiled.insert(pattern.to_string(), regex);
+    regex
+}
+
+/// An ASCII pattern of literal characters, `.` and bracket classes of characters and ranges,
+/// each optionally followed by `+` or `*`, optionally anchored with `^` and `$`: all the
+/// schema's patterns but one.
+struct SimplePattern {
+    start: bool,
+    atoms: Vec<(Atom, Repeat)>,
+    end: bool,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Repeat {
+    Once,
+    OneOrMore,
+    Any,
+}
+
+enum Atom {
+    Byte(u8),
+    /// `.`: any character but a line feed.
+    AnyButNewline,
+    /// `[...]`: inclusive ranges (a single character is a range of one).
+    Class(Vec<(u8, u8)>),
+}
+
+impl Atom {
+    fn matches(&self, b: u8) -> bool {
+        match self {
+            Atom::Byte(c) => *c == b,
+            Atom::AnyButNewline => b != b'\n',
+            Atom::Class(ranges) => ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&b)),
+        }
+    }
+}
+
+impl SimplePattern {
+    fn parse(mut p: &[u8]) -> Option<SimplePattern> {
+        let start = p.first() == Some(&b'^');
+        if start {
+            p = &p[1..];
+        }
+        let end = p.last() == Some(&b'$');
+        if end {
+            p = &p[..p.len() - 1];
+        }
+        let mut atoms = Vec::new();
+        while let Some((&b, rest)) = p.split_first() {
+            let (atom, rest) = match b {
+                b'.' => (Atom::AnyButNewline, rest),
+                b'[' => {
+                    let close = rest.iter().position(|&c| c == b']')?;
+                    (Atom::Class(class(&rest[..close])?), &rest[close + 1..])
+                }
+                b'^' | b'$' | b'*' | b'+' | b'?' | b'(' | b')' | b']' | b'{' | b'}' | b'|' => {
+                    return None;
+                }
+                _ => (Atom::Byte(b), rest),
+            };
+            let (repeat, rest) = match rest.first() {
+                Some(b'+') => (Repeat::OneOrMore, &rest[1..]),
+                Some(b'*') => (Repeat::Any, &rest[1..]),
+                _ => (Repeat::Once, rest),
+            };
+            if matches!(rest.first(), Some(b'+' | b'*' | b'?' | b'{')) {
+                return None;
+            }
+            atoms.push((atom, repeat));
+            p = rest;
+        }
+        Some(SimplePattern { start, atoms, end })
+    }
+
+    fn search(&self, text: &[u8]) -> bool {
+        let starts = if self.start { 0..=0 } else { 0..=text.len() };
+        starts.into_iter().any(|at| self.match_at(0, &text[at..]))
+    }
+
+    /// Whether atoms `i..` match a prefix of `text` (all of it with `$`), backtracking over
+    /// repeats.
+    fn match_at(&self, i: usize, text: &[u8]) -> bool {
+        let Some((atom, repeat)) = self.atoms.get(i) else {
+            return !self.end || text.is_empty();
+        };
+        match repeat {
+            Repeat::Once => {
+                text.first().is_some_and(|&b| atom.matches(b)) && self.match_at(i + 1, &text[1..])
+            }
+            Repeat::OneOrMore | Repeat::Any => {
+                let run = text.iter().take_while(|&&b| atom.matches(b)).count();
+                let least = usize::from(*repeat == Repeat::OneOrMore);
+                (least..=run)
+                    .rev()
+                    .any(|n| self.match_at(i + 1, &text[n..]))
             }
         }
-    }?;
-    Some(regex.is_match(text.as_bytes()))
+    }
+}
+
+/// The ranges of a bracket class's body; `None` for a negated class or one with a `[`.
+fn class(body: &[u8]) -> Option<Vec<(u8, u8)>> {
+    if body.is_empty() || body[0] == b'^' || body.contains(&b'[') {
+        return None;
+    }
+    let mut ranges = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        if i + 2 < body.len() && body[i + 1] == b'-' {
+            if body[i] > body[i + 2] {
+                return None;
+            }
+            ranges.push((body[i], body[i + 2]));
+            i += 3;
+        } else {
+            ranges.push((body[i], body[i]));
+            i += 1;
+        }
+    }
+    Some(ranges)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The simple matcher answers what the regex engine answers, on the schema's patterns and
+    /// on others of the same forms.
+    #[test]
+    fn simple_patterns_match_as_the_regex_engine_does() {
+        let patterns = [
+            "^x-",
+            "^[a-zA-Z0-9._-]+$",
+            "^.+$",
+            ".+",
+            "^[a-z]+$",
+            "[a-zA-Z0-9][a-zA-Z0-9_.-]+",
+            "a*b",
+            "^a.*z$",
+            "x+y+$",
+            "[-a]+",
+            "[a-]$",
+            "^$",
+            "",
+            "ab*c",
+        ];
+        let texts = [
+            "",
+            "x",
+            "x-",
+            "x-foo",
+            "ax-",
+            "X-",
+            "a",
+            "ab",
+            "abc",
+            "ac",
+            "abbbc",
+            "az",
+            "a\nz",
+            "aaz",
+            "foo.bar_baz-1",
+            "foo bar",
+            "\n",
+            "a\n",
+            "-",
+            "9",
+            "9x",
+            "xy",
+            "xxyy",
+            "xyz",
+            "b",
+            "ab\n",
+            "zz-a",
+            "a-",
+        ];
+        for pattern in patterns {
+            let simple = SimplePattern::parse(pattern.as_bytes()).expect(pattern);
+            let regex = RegexBuilder::new(pattern).unicode(false).build().unwrap();
+            for text in texts {
+                assert_eq!(
+                    simple.search(text.as_bytes()),
+                    regex.is_match(text.as_bytes()),
+                    "{pattern:?} on {text:?}"
+                );
+            }
+        }
+        for other in [
+            "a|b",
+            "(ab)+",
+            "a{2}",
+            "a?",
+            "[^a]",
+            "a++",
+            "every_([0-9]+[wdhms])+",
+        ] {
+            assert!(SimplePattern::parse(other.as_bytes()).is_none(), "{other}");
+        }
+    }
 }
