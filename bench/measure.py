@@ -205,27 +205,26 @@ def startup():
 
 
 def startup_section(rows):
-    """The "Start-up" section of the report."""
-    lines = []
-    w = lines.append
-    w("## Start-up")
-    w("")
-    w("CPU time (user + system, from the kernel's accounting of each child process, `wait4`) of")
-    w("linting the demo project, the pre-commit case, against `composelint --version`, the floor")
-    w("of starting this process (loading and relocating the binary, reading the arguments). Runs")
-    w(f"alternate between the commands; {rows[0]['runs']} runs each, after 5 that warm the file cache.")
-    w(f"Target: the demo costs at most {STARTUP_TARGET:.0f}× `--version`, by the means.")
-    w("")
-    w("| build | `composelint fixtures/demo` mean (median) | `composelint --version` mean (median) | ratio of means (medians) | met |")
-    w("| --- | ---: | ---: | ---: | :---: |")
+    """The "Start-up" section of the report, as lines."""
+    lines = [
+        "## Start-up",
+        "",
+        "CPU time (user + system, from the kernel's accounting of each child process, `wait4`) of",
+        "linting the demo project, the pre-commit case, against `composelint --version`, the floor",
+        "of starting this process (loading and relocating the binary, reading the arguments). Runs",
+        f"alternate between the commands; {rows[0]['runs']} runs each, after 5 that warm the file cache.",
+        f"Target: the demo costs at most {STARTUP_TARGET:.0f}× `--version`, by the means.",
+        "",
+        "| build | `composelint fixtures/demo` mean (median) | `composelint --version` mean (median) | ratio of means (medians) | met |",
+        "| --- | ---: | ---: | ---: | :---: |",
+    ]
     for r in rows:
         d, v = r["demo"], r["version"]
         ratio_mean, ratio_median = d["mean"] / v["mean"], d["median"] / v["median"]
-        w(f"| {r['build']} | {d['mean'] * 1e3:.2f} ms ({d['median'] * 1e3:.2f} ms) | "
-          f"{v['mean'] * 1e3:.2f} ms ({v['median'] * 1e3:.2f} ms) | "
-          f"{ratio_mean:.2f}× ({ratio_median:.2f}×) | {'yes' if ratio_mean <= STARTUP_TARGET else '**no**'} |")
-    w("")
-    return lines
+        lines.append(f"| {r['build']} | {d['mean'] * 1e3:.2f} ms ({d['median'] * 1e3:.2f} ms) | "
+                     f"{v['mean'] * 1e3:.2f} ms ({v['median'] * 1e3:.2f} ms) | "
+                     f"{ratio_mean:.2f}× ({ratio_median:.2f}×) | {'yes' if ratio_mean <= STARTUP_TARGET else '**no**'} |")
+    return lines + [""]
 
 
 def startup_only():
