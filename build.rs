@@ -24,24 +24,33 @@ fn main() {
         std::fs::read_to_string(source).unwrap_or_else(|e| panic!("{source}: cannot read: {e}"))
     };
     let mut rust = String::new();
-    for (source, list, count) in [
-        ("src/knowledge/data/servers.yaml", "servers", "SERVER_COUNT"),
-        ("src/knowledge/data/clients.yaml", "clients", "CLIENT_COUNT"),
+    for (source, list, count, allowed) in [
+        (
+            "src/knowledge/data/servers.yaml",
+            "servers",
+            "SERVER_COUNT",
+            &["servers"][..],
+        ),
+        (
+            "src/knowledge/data/clients.yaml",
+            "clients",
+            "CLIENT_COUNT",
+            &["clients", "unmatched"],
+        ),
     ] {
-        let table =
-            table(&read(source), &[list, "unmatched"]).unwrap_or_else(|e| panic!("{source}: {e}"));
+        let table = table(&read(source), allowed).unwrap_or_else(|e| panic!("{source}: {e}"));
         profiles(&table, list, count, &mut rust).unwrap_or_else(|e| panic!("{source}: {e}"));
-        if list == "clients" {
-            let mut json = String::new();
-            let unmatched = table.iter().find(|(k, _)| k.as_str() == Some("unmatched"));
-            match unmatched {
-                Some((_, value)) => write_json(value, &mut json),
-                None => Ok(json.push_str("[]")),
-            }
-            .unwrap_or_else(|e| panic!("{source}: {e}"));
-            let _ = writeln!(rust, "pub(super) const UNMATCHED: &str = {json:?};");
-        }
     }
+    // The apps no client image identifies, a list beside the clients.
+    let source = "src/knowledge/data/clients.yaml";
+    let unmatched = match document(&read(source)).map(|d| d["unmatched"].clone()) {
+        Ok(Yaml::BadValue) => Yaml::Array(Vec::new()),
+        Ok(unmatched) => unmatched,
+        Err(e) => panic!("{source}: {e}"),
+    };
+    let mut json = String::new();
+    write_json(&unmatched, &mut json).unwrap_or_else(|e| panic!("{source}: {e}"));
+    let _ = writeln!(rust, "pub(super) const UNMATCHED: &str = {json:?};");
     let source = "src/knowledge/data/generic.yaml";
     let mut json = String::new();
     write_json(

@@ -43,7 +43,11 @@ impl Json {
     pub(super) fn pointer(&self, pointer: &str) -> Option<&Json> {
         let mut node = self;
         for token in pointer.strip_prefix('/')?.split('/') {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            let token = if token.contains('~') {
+                std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+            } else {
+                std::borrow::Cow::Borrowed(token)
+            };
             node = match node {
                 Json::Array(items) => items.get(token.parse::<usize>().ok()?)?,
                 _ => node.get(&token)?,
@@ -311,12 +315,57 @@ fn one_of_values(values: &Json, instance: &Value) -> Option<bool> {
 
 /// No two items are the same value. Numbers are compared as floats, which takes some
 /// distinct large integers for equal: a "not unique" the validator then re-checks, never a
-/// duplicate missed.
+/// duplicate missed. A long list (a port range becomes one binding a port) is compared by
+/// keys in a set, not item by item.
 fn unique(items: &[Value]) -> bool {
-    items
-        .iter()
-        .enumerate()
-        .all(|(i, a)| items[i + 1..].iter().all(|b| !same(a, b)))
+    if items.len() <= 32 {
+        return items
+            .iter()
+            .enumerate()
+            .all(|(i, a)| items[i + 1..].iter().all(|b| !same(a, b)));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items.iter().all(|item| {
+        let mut key = String::new();
+        write_key(item, &mut key);
+        seen.insert(key)
+    })
+}
+
+/// A text that is the same for two values [`same`] takes for equal.
+fn write_key(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push('n'),
+        Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        Value::Number(n) => {
+            // `-0.0 == 0.0`, though they print apart.
+            let f = n.as_f64().filter(|f| *f != 0.0).unwrap_or(0.0);
+            out.push('#');
+            out.push_str(&f.to_string());
+            out.push(';');
+        }
+        Value::String(s) => out.push_str(&serde_json::to_string(s).unwrap_or_default()),
+        Value::Array(items) => {
+            out.push('[');
+            for item in items {
+                write_key(item, out);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            let mut members: Vec<_> = members.iter().collect();
+            members.sort_by_key(|(k, _)| *k);
+            out.push('{');
+            for (k, v) in members {
+                out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                out.push(':');
+                write_key(v, out);
+                out.push(',');
+            }
+            out.push('}');
+        }
+    }
 }
 
 fn same(a: &Value, b: &Value) -> bool {
@@ -502,6 +551,42 @@ fn class(body: &[u8]) -> Option<Vec<(u8, u8)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long list is compared by keys: it finds what comparing every pair finds.
+    #[test]
+    fn long_lists_are_unique_as_pairs_are() {
+        let pairwise = |items: &[Value]| {
+            items
+                .iter()
+                .enumerate()
+                .all(|(i, a)| items[i + 1..].iter().all(|b| !same(a, b)))
+        };
+        let base: Vec<Value> = (0..40).map(|i| Value::from(format!("{i}:{i}"))).collect();
+        let extra: Vec<Value> = [
+            "1",
+            "1.0",
+            "-0.0",
+            "0",
+            "\"0:0\"",
+            "{\"a\": 1, \"b\": [1]}",
+            "{\"b\": [1.0], \"a\": 1}",
+            "[1, \"1\"]",
+            "null",
+            "\"n\"",
+        ]
+        .iter()
+        .map(|t| serde_json::from_str(t).unwrap())
+        .collect();
+        assert!(unique(&base));
+        for a in &extra {
+            for b in &extra {
+                let mut items = base.clone();
+                items.push(a.clone());
+                items.push(b.clone());
+                assert_eq!(unique(&items), pairwise(&items), "{a} {b}");
+            }
+        }
+    }
 
     /// The simple matcher answers what the regex engine answers, on the schema's patterns and
     /// on others of the same forms.
