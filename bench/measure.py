@@ -184,6 +184,7 @@ def startup():
     """CPU time of `composelint fixtures/demo` and of `composelint --version` (and of the same
     two for the baseline build, if one is given), STARTUP_RUNS runs each, interleaved so that
     all see the same machine."""
+    load_before = sh("cat /proc/loadavg")
     builds = [("composelint", COMPOSELINT)]
     if STARTUP_BASELINE:
         builds.append((STARTUP_BASELINE_LABEL, STARTUP_BASELINE))
@@ -195,10 +196,11 @@ def startup():
             t = cpu_seconds(argv)
             if i >= 5:  # the first runs warm the file cache
                 times[key].append(t)
+    load = f"{' '.join(load_before.split()[:3])} before, {' '.join(sh('cat /proc/loadavg').split()[:3])} after"
     out = []
     for name, _ in builds:
         demo, version = times[(name, "demo")], times[(name, "version")]
-        out.append({"build": name, "runs": STARTUP_RUNS,
+        out.append({"build": name, "runs": STARTUP_RUNS, "load": load,
                     "demo": {"mean": sum(demo) / len(demo), "median": sorted(demo)[len(demo) // 2]},
                     "version": {"mean": sum(version) / len(version), "median": sorted(version)[len(version) // 2]}})
     return out
@@ -213,7 +215,9 @@ def startup_section(rows):
         "linting the demo project, the pre-commit case, against `composelint --version`, the floor",
         "of starting this process (loading and relocating the binary, reading the arguments). Runs",
         f"alternate between the commands; {rows[0]['runs']} runs each, after 5 that warm the file cache.",
-        f"Target: the demo costs at most {STARTUP_TARGET:.0f}× `--version`, by the means.",
+        f"Target: the demo costs at most {STARTUP_TARGET:.0f}× `--version`, by the means. Measured",
+        f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, load average (1, 5, 15 min) {rows[0]['load']}",
+        "(the runs alternate, so other work on the shared cores falls on both commands).",
         "",
         "| build | `composelint fixtures/demo` mean (median) | `composelint --version` mean (median) | ratio of means (medians) | met |",
         "| --- | ---: | ---: | ---: | :---: |",
