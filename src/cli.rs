@@ -27,8 +27,12 @@ pub enum Command {
     /// Like Compose, it prints one profile selection: the `--profile` flags, else
     /// `COMPOSE_PROFILES`, else Compose's default (the services without profiles).
     Config(ProjectArgs),
-    /// List every rule.
-    Rules,
+    /// List every rule: code, name, default severity, fixes and what it finds.
+    Rules {
+        /// Output format.
+        #[arg(long, visible_alias = "output-format", value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
     /// Show the documentation of one rule.
     Rule {
         /// A rule code such as CMP004, or its name.
@@ -84,8 +88,8 @@ pub struct ProjectArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// Output format (`--output-format`, ruff's name, is the same flag).
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// The path standard input stands for, with `-` as PATH (default: compose.yaml); it is
     /// linted as if written there, beside the files on disk.
@@ -109,9 +113,15 @@ pub struct FixArgs {
     /// Print the changes the fixes would make as a unified diff, and write nothing.
     #[arg(long, conflicts_with = "fix_only")]
     pub diff: bool,
-    /// Apply fixes like `--fix` and print no remaining findings.
+    /// Apply fixes like `--fix` and print no remaining findings; exit 0 whatever remains.
     #[arg(long)]
     pub fix_only: bool,
+    /// Exit 1 when `--fix` or `--fix-only` changed a file, even if nothing remains.
+    #[arg(long)]
+    pub exit_non_zero_on_fix: bool,
+    /// With `--fix` or `--fix-only`, list what was fixed in each file, by rule.
+    #[arg(long)]
+    pub show_fixes: bool,
 }
 
 impl FixArgs {
@@ -164,7 +174,7 @@ pub enum Format {
     /// Findings drawn with their source lines.
     #[default]
     Human,
-    /// One line per finding: `path:line:col: CODE message`.
+    /// One line per finding: `path:line:col: severity CODE message`.
     Concise,
     /// A JSON array of findings.
     Json,
@@ -176,6 +186,16 @@ pub enum Format {
     Gitlab,
     /// JUnit XML.
     Junit,
+}
+
+/// How `composelint rules` prints the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RulesFormat {
+    /// A table.
+    #[default]
+    Text,
+    /// A JSON array, one object a rule.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -6,18 +6,18 @@ use std::path::{Path, PathBuf};
 
 use composelint::Settings;
 use composelint::fix::write::replace_file;
-use composelint::fix::{FileChange, FixOptions, FixRun};
-use composelint::fs::OsFs;
+use composelint::fix::{AppliedFix, FileChange, FixOptions, FixRun};
+use composelint::fs::FileSystem;
 
 use crate::cli::FixArgs;
 
 /// Runs the fixer: what every changed file would hold, and the projects linted over that.
 /// Nothing is written.
-pub fn compute(args: &FixArgs, settings: &Settings) -> Result<FixRun, String> {
+pub fn compute(fs: &dyn FileSystem, args: &FixArgs, settings: &Settings) -> Result<FixRun, String> {
     let options = FixOptions {
         unsafe_fixes: args.unsafe_fixes,
     };
-    composelint::fix::fix(&OsFs, settings, &options).map_err(|e| e.to_string())
+    composelint::fix::fix(fs, settings, &options).map_err(|e| e.to_string())
 }
 
 /// What writing the changed files did, in lines for standard error.
@@ -26,13 +26,15 @@ pub struct Written {
     pub summary: Option<String>,
     /// One line for each file that could not be written.
     pub errors: Vec<String>,
+    /// The files written.
+    pub written: Vec<PathBuf>,
 }
 
 /// Writes every changed file of `run`. A file that cannot be written is left as it was and
 /// the others are still written; the summary says which happened.
 pub fn write(run: &FixRun, cwd: &Path) -> Written {
     let mut errors = Vec::new();
-    let mut written = 0;
+    let mut written_paths = Vec::new();
     let changes = distinct_files(&run.changes);
     for change in &changes {
         let result = if change.conflict {
@@ -46,13 +48,14 @@ pub fn write(run: &FixRun, cwd: &Path) -> Written {
             .map_err(|e| e.to_string())
         };
         match result {
-            Ok(()) => written += 1,
+            Ok(()) => written_paths.push(change.change.path.clone()),
             Err(e) => errors.push(format!(
                 "error: cannot write {}: {e}; it is left as it was",
                 display(&change.change.path, cwd)
             )),
         }
     }
+    let written = written_paths.len();
     let fixed = run.applied.len();
     let total = changes.len();
     let summary = (total > 0).then(|| {
@@ -75,7 +78,35 @@ pub fn write(run: &FixRun, cwd: &Path) -> Written {
             )
         }
     });
-    Written { summary, errors }
+    Written {
+        summary,
+        errors,
+        written: written_paths,
+    }
+}
+
+/// `--show-fixes`: what was fixed in each file, as ruff lists it — the file, then a line a
+/// rule, `N × CODE (name)`; files by path, rules by code. A fix is listed under the first
+/// file it edits, and only when `written` holds that file.
+pub fn shown_fixes(applied: &[AppliedFix], written: &[PathBuf], cwd: &Path) -> Vec<String> {
+    let mut by_file: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
+    for fix in applied.iter().filter(|f| written.contains(&f.path)) {
+        let file = composelint::output::visible(&display(&fix.path, cwd), false);
+        *by_file
+            .entry(file)
+            .or_default()
+            .entry(fix.code)
+            .or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for (file, codes) in by_file {
+        out.push(format!("- {file}:"));
+        for (code, count) in codes {
+            let name = composelint::rules::find(code).map_or("", |r| r.name);
+            out.push(format!("    {count} × {code} ({name})"));
+        }
+    }
+    out
 }
 
 /// A change to write, once per file on disk.

@@ -21,6 +21,7 @@ pub mod net;
 pub mod ollama;
 pub mod output;
 pub mod paths;
+pub mod reach;
 pub mod reachability;
 pub mod redact;
 pub mod rules;
@@ -491,10 +492,8 @@ fn contribution_of(
     }
     let servers =
         ollama::Servers::of_with(&loaded.project, &loaded.sources, &settings.options.ollama);
-    let catalog = ollama::Catalog {
-        servers: &servers,
-        project: &loaded.project,
-    };
+    let kinds = reach::Kinds::new(servers, &loaded.project);
+    let catalog = reach::Catalog { kinds: &kinds.all };
     Some(shared_networks::Contribution::of(&loaded.project, &catalog))
 }
 

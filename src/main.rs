@@ -37,7 +37,7 @@ fn main() -> ExitCode {
         None => check(&cli.check),
         Some(Command::Check(args)) => check(&args),
         Some(Command::Config(args)) => config(&args),
-        Some(Command::Rules) => list_rules(),
+        Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Rule { code }) => show_rule(&code),
     };
     match result {
@@ -166,10 +166,14 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         return Ok(2);
     }
     if args.fix.fixing() {
-        if overlay.is_some() {
-            return Err("--fix, --fix-only and --diff change files on disk; they cannot read standard input".into());
-        }
-        let code = check_and_fix(args, &settings, &resolved, &cwd)?;
+        let code = match &overlay {
+            // Standard input is fixed as ruff fixes it: the fixed text on stdout, nothing
+            // written to disk.
+            Some(overlay) if !args.fix.diff => {
+                fix_stdin(args, &settings, &resolved, overlay, &cwd)?
+            }
+            _ => check_and_fix(fs, args, &settings, &resolved, &cwd)?,
+        };
         return Ok(if nothing_here { 2 } else { code });
     }
     // Only what the output shows is kept of each project, as soon as it is linted.
@@ -236,11 +240,22 @@ fn render_report(
     projects: &[LintedProject],
     cwd: &Path,
 ) -> Result<String, String> {
+    render_report_to(args, projects, cwd, std::io::stdout().is_terminal())
+}
+
+/// The report, for standard output or standard error (whose `is_terminal` is given), or for
+/// `--output-file`.
+fn render_report_to(
+    args: &CheckArgs,
+    projects: &[LintedProject],
+    cwd: &Path,
+    stream_is_terminal: bool,
+) -> Result<String, String> {
     let output_file = args.config.output_file.as_deref();
     if args.config.statistics {
         return statistics(projects, args.format, args.config.quiet);
     }
-    let to_terminal = output_file.is_none() && std::io::stdout().is_terminal();
+    let to_terminal = output_file.is_none() && stream_is_terminal;
     let options = output_options(&args.project, cwd.to_path_buf(), to_terminal);
     let mut text = match args.format {
         Format::Human => output::human::render(projects, &options),
@@ -276,13 +291,16 @@ fn with_stdin(
     Ok((args, Some(stdin::OverlayFs::new(&OsFs, path, text))))
 }
 
+/// `--fix`, `--fix-only` or `--diff` over `fs` (standard input among the files on disk,
+/// with `--diff` only).
 fn check_and_fix(
+    fs: &dyn FileSystem,
     args: &CheckArgs,
     settings: &Settings,
     resolved: &Resolved,
     cwd: &Path,
 ) -> Result<u8, String> {
-    let mut run = fixing::compute(&args.fix, settings)?;
+    let mut run = fixing::compute(fs, &args.fix, settings)?;
     let mut messages = fixing::problems(&run, cwd);
     if args.fix.diff {
         for message in &messages {
@@ -306,7 +324,17 @@ fn check_and_fix(
         create_output_file(file, cwd)?;
     }
     let written = fixing::write(&run, cwd);
-    messages.splice(0..0, written.summary);
+    let changed_files = !written.written.is_empty();
+    let summary = written.summary.or_else(|| {
+        // `--fix-only` prints no report: without this line it would print nothing at all.
+        (args.fix.fix_only && !args.config.quiet).then(|| "No problems fixed.".to_string())
+    });
+    let shown = if args.fix.show_fixes {
+        fixing::shown_fixes(&run.applied, &written.written, cwd)
+    } else {
+        Vec::new()
+    };
+    messages.splice(0..0, summary);
     messages.extend(written.errors.iter().cloned());
     let mut projects = run.projects;
     if !written.errors.is_empty() {
@@ -318,16 +346,118 @@ fn check_and_fix(
             text = Some(render_report(args, &projects, cwd)?);
         }
     }
-    for message in &messages {
-        eprintln!("composelint: {}", output::visible(message, false));
-    }
+    print_messages(&messages, &shown);
     if let Some(text) = &text {
         emit(text, args.config.output_file.as_deref(), cwd)?;
     }
     if !written.errors.is_empty() {
         return Ok(2);
     }
-    Ok(check_exit_code(&projects, resolved, &args.config))
+    Ok(fix_exit_code(
+        &args.fix,
+        changed_files,
+        &args.config,
+        || check_exit_code(&projects, resolved, &args.config),
+    ))
+}
+
+/// The exit code of `--fix` and `--fix-only`, as ruff has it: `--fix` says whether findings
+/// remain, `--fix-only` exits 0 whatever remains; `--exit-non-zero-on-fix` makes both exit 1
+/// when a file was changed, and `--exit-zero` makes both exit 0.
+fn fix_exit_code(
+    fix: &cli::FixArgs,
+    changed_files: bool,
+    flags: &ConfigArgs,
+    remaining: impl FnOnce() -> u8,
+) -> u8 {
+    if flags.exit_zero {
+        return 0;
+    }
+    let remains = if fix.fix_only { 0 } else { remaining() };
+    remains.max(u8::from(fix.exit_non_zero_on_fix && changed_files))
+}
+
+/// `--fix` or `--fix-only` on standard input, as ruff does it: the fixed text (or the text
+/// as it came, when nothing was fixed) on stdout, the report of what remains on stderr (or
+/// in `--output-file`), and nothing written to disk. Fixes that would also change files on
+/// disk are not applied: the text is printed as it came and stderr says why.
+fn fix_stdin(
+    args: &CheckArgs,
+    settings: &Settings,
+    resolved: &Resolved,
+    stdin: &stdin::OverlayFs<'_>,
+    cwd: &Path,
+) -> Result<u8, String> {
+    let mut run = fixing::compute(stdin, &args.fix, settings)?;
+    let mut messages = fixing::problems(&run, cwd);
+    let on_disk: Vec<String> = run
+        .changes
+        .iter()
+        .filter(|c| c.path != stdin.path())
+        .map(|c| output::visible(&output::display_path(&c.path, cwd), false))
+        .collect();
+    let fixed = run.changes.iter().find(|c| c.path == stdin.path());
+    let (text, fixed_count) = match fixed {
+        _ if !on_disk.is_empty() => {
+            messages.push(format!(
+                "warning: the fixes would also change {}, which standard input does not stand for; nothing is fixed: run `composelint --fix` on the files",
+                on_disk.join(", ")
+            ));
+            // The report is of the text as it came.
+            run.projects = composelint::lint(stdin, settings).map_err(|e| e.to_string())?;
+            (stdin.text(), 0)
+        }
+        Some(change) => (change.fixed.as_slice(), run.applied.len()),
+        None => (stdin.text(), 0),
+    };
+    if fixed_count > 0 {
+        let s = if fixed_count == 1 { "" } else { "s" };
+        messages.insert(0, format!("Fixed {fixed_count} problem{s}."));
+    } else if args.fix.fix_only && !args.config.quiet && on_disk.is_empty() {
+        messages.insert(0, "No problems fixed.".into());
+    }
+    let shown = if args.fix.show_fixes && fixed_count > 0 {
+        fixing::shown_fixes(&run.applied, &[stdin.path().to_path_buf()], cwd)
+    } else {
+        Vec::new()
+    };
+    composelint::merge_repeated_findings(&mut run.projects);
+    let report = if args.fix.fix_only {
+        None
+    } else {
+        Some(render_report_to(
+            args,
+            &run.projects,
+            cwd,
+            std::io::stderr().is_terminal(),
+        )?)
+    };
+    print_bytes(text)?;
+    print_messages(&messages, &shown);
+    match (report, args.config.output_file.as_deref()) {
+        (Some(report), Some(file)) => emit(&report, Some(file), cwd)?,
+        (Some(report), None) => eprint!("{report}"),
+        (None, _) => {}
+    }
+    Ok(fix_exit_code(
+        &args.fix,
+        fixed_count > 0,
+        &args.config,
+        || check_exit_code(&run.projects, resolved, &args.config),
+    ))
+}
+
+/// The fixer's lines on stderr, each after `composelint: `; `--show-fixes`'s list follows
+/// the first (the summary of what was fixed), as it is.
+fn print_messages(messages: &[String], shown_fixes: &[String]) {
+    for (i, message) in messages.iter().enumerate() {
+        eprintln!("composelint: {}", output::visible(message, false));
+        if i == 0 {
+            for line in shown_fixes {
+                eprintln!("{line}");
+            }
+        }
+    }
 }
 
 // --- Configuration and the flags over it (issue 5) ---------------------------------------
@@ -536,9 +666,12 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
     Ok(if nothing_here { 2 } else { 0 })
 }
 
-/// `composelint rules`: code, name, default severity and fixes of every rule.
-fn list_rules() -> Result<u8, String> {
-    print(&rules::docs::text_table())?;
+/// `composelint rules`: code, name, default severity, fixes and summary of every rule.
+fn list_rules(format: cli::RulesFormat) -> Result<u8, String> {
+    print(&match format {
+        cli::RulesFormat::Text => output::rules::table(rules::RULES),
+        cli::RulesFormat::Json => output::rules::json(rules::RULES),
+    })?;
     Ok(0)
 }
 
@@ -552,8 +685,13 @@ fn show_rule(code: &str) -> Result<u8, String> {
 
 /// Writes to stdout; a closed pipe (`composelint | head`) is not an error.
 fn print(text: &str) -> Result<(), String> {
+    print_bytes(text.as_bytes())
+}
+
+/// [`print`] for bytes: a fixed file is printed as it is, whatever its encoding.
+fn print_bytes(bytes: &[u8]) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    match out.write_all(bytes).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
         _ => Ok(()),
     }

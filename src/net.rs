@@ -186,6 +186,23 @@ impl<'p> Network<'p> {
                     .entry(c.value.to_ascii_lowercase())
                     .or_default()
                     .push((i, NameKind::ContainerName, None));
+            } else if !project.from_commands && !project.name.is_empty() {
+                // Compose names each container `<project>-<service>-<n>`, and `_` instead of
+                // `-` under `--compatibility` (Umbrel's apps use `<app>_<service>_1`);
+                // Docker's DNS answers to a container's name on its networks. Named replicas
+                // beyond a few are left out: nobody writes `app-web-57`.
+                let replicas = s.replicas.as_ref().map_or(1, |r| r.value).clamp(1, 9);
+                for n in 1..=replicas {
+                    for sep in ['-', '_'] {
+                        names
+                            .entry(
+                                format!("{}{sep}{}{sep}{n}", project.name, s.name)
+                                    .to_ascii_lowercase(),
+                            )
+                            .or_default()
+                            .push((i, NameKind::ContainerName, None));
+                    }
+                }
             }
             for n in &s.networks {
                 for alias in &n.aliases {

@@ -15,7 +15,6 @@ use crate::knowledge::generic::{self, VarKind};
 use crate::knowledge::installed_ollama::installed_ollama;
 use crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT;
 use crate::knowledge::{self, Extensions, ServerMatch, Side, TargetUrl};
-use crate::net::{BindScope, Listener, ServerCatalog};
 use crate::source::{Sources, Span};
 use crate::text::Text;
 
@@ -40,6 +39,13 @@ pub struct OllamaServer {
     pub models_dir: Option<String>,
     /// Built from a Dockerfile whose final stage is an Ollama image.
     pub built: bool,
+    /// Ports it also listens on beside `listen.port` (a management UI, a second protocol).
+    pub other_ports: Vec<u16>,
+    /// Whether the port and the bind address are known: settings this tool cannot read (a
+    /// mounted configuration file, a flag or variable it does not know) leave them unknown,
+    /// and nothing is judged on them.
+    pub port_known: bool,
+    pub scope_known: bool,
 }
 
 /// The Ollama server a service runs: by image, or by the final stage of its Dockerfile.
@@ -98,6 +104,9 @@ pub fn ollama_server_with(
         models_dir: server.server.models_dir(server.image, &env),
         server,
         built,
+        other_ports: Vec::new(),
+        port_known: true,
+        scope_known: true,
     })
 }
 
@@ -142,6 +151,10 @@ fn runs_server(service: &Service, image: &knowledge::server::ServerImage) -> boo
 
 /// The servers of a project, per service index.
 pub struct Servers {
+    /// The kind of server ([`OLLAMA`] or a family of [`crate::reach::kinds`]).
+    pub kind: &'static str,
+    /// The port a client of the kind reaches when it names none.
+    pub default_port: u16,
     pub by_service: Vec<Option<OllamaServer>>,
     /// The services that run one, in order (few, even in a large project).
     pub indices: Vec<usize>,
@@ -166,6 +179,8 @@ impl Servers {
             .collect();
         let ports = by_service.iter().flatten().map(|s| s.listen.port).collect();
         Servers {
+            kind: OLLAMA,
+            default_port: OLLAMA_DEFAULT_PORT,
             by_service,
             indices,
             ports,
@@ -178,29 +193,6 @@ impl Servers {
 
     pub fn any(&self) -> bool {
         !self.indices.is_empty()
-    }
-}
-
-/// The catalog the network engine uses: where each service's Ollama listens.
-pub struct Catalog<'a> {
-    pub servers: &'a Servers,
-    pub project: &'a Project,
-}
-
-impl ServerCatalog for Catalog<'_> {
-    fn listeners(&self, i: usize, _service: &Service) -> Vec<Listener> {
-        match self.servers.get(i) {
-            Some(server) if !server.listen.port_invalid => vec![Listener {
-                kind: OLLAMA,
-                port: server.listen.port,
-                scope: if server.listen.is_loopback() {
-                    BindScope::Loopback
-                } else {
-                    BindScope::All
-                },
-            }],
-            _ => Vec::new(),
-        }
     }
 }
 
@@ -233,6 +225,9 @@ pub struct Expectation {
 /// One reference to an Ollama server.
 #[derive(Clone, Debug)]
 pub struct Reference {
+    /// The kind of server it is aimed at ([`OLLAMA`], or a family of
+    /// [`crate::reach::kinds`]).
+    pub kind: &'static str,
     /// The service that makes the request.
     pub client: usize,
     pub written: Written,
@@ -305,6 +300,25 @@ impl Reference {
         self.span_of(0..self.text.value.len())
     }
 
+    /// The port the client dials: the written one, else the one the scheme (or, for Ollama,
+    /// the client's own parser) implies, else the kind's default.
+    pub fn port(&self) -> u16 {
+        if self.kind == OLLAMA {
+            return self.url.effective_port(self.expect.scheme);
+        }
+        if let Some(port) = self.url.port {
+            return port;
+        }
+        match self.url.scheme.as_deref() {
+            Some("https") => 443,
+            Some("http") => 80,
+            Some(scheme) => {
+                crate::reach::kinds::family_of_scheme(scheme).map_or(0, |(_, port)| port)
+            }
+            None => crate::reach::kinds::family(self.kind).map_or(0, |f| f.default_port),
+        }
+    }
+
     pub fn var_name(&self) -> &str {
         match &self.written {
             Written::Env { key, .. } => key,
@@ -313,6 +327,30 @@ impl Reference {
             Written::ConfigFile { key } => key,
         }
     }
+}
+
+/// How many services load each env file: a file written for one service speaks for it like
+/// its `environment:` does; a file many load speaks for none of them.
+pub fn env_file_loaders(
+    project: &Project,
+) -> std::collections::HashMap<crate::source::FileId, usize> {
+    let mut loaders: std::collections::HashMap<crate::source::FileId, usize> = Default::default();
+    for service in &project.services {
+        let mut files: Vec<crate::source::FileId> = service
+            .environment
+            .iter()
+            .filter_map(|v| match v.source {
+                EnvSource::EnvFile { file, .. } => Some(file),
+                EnvSource::Environment { .. } => None,
+            })
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        for file in files {
+            *loaders.entry(file).or_default() += 1;
+        }
+    }
+    loaders
 }
 
 /// Every reference to an Ollama server in the project.
@@ -355,24 +393,7 @@ pub fn references_with(
             || server_names.contains(&url.host.to_ascii_lowercase())
     };
 
-    // How many services load each env file: a file written for one service speaks for it like
-    // its `environment:` does; a file many load speaks for none of them.
-    let mut loaders: std::collections::HashMap<crate::source::FileId, usize> = Default::default();
-    for service in &project.services {
-        let mut files: Vec<crate::source::FileId> = service
-            .environment
-            .iter()
-            .filter_map(|v| match v.source {
-                EnvSource::EnvFile { file, .. } => Some(file),
-                EnvSource::Environment { .. } => None,
-            })
-            .collect();
-        files.sort_unstable();
-        files.dedup();
-        for file in files {
-            *loaders.entry(file).or_default() += 1;
-        }
-    }
+    let loaders = env_file_loaders(project);
 
     let mut out = Vec::new();
     for (i, service) in project.services.iter().enumerate() {
@@ -484,6 +505,7 @@ pub fn references_with(
                             continue;
                         };
                         out.push(Reference {
+                            kind: OLLAMA,
                             client: i,
                             written: Written::AppDefault {
                                 var: r.var.name.clone(),
@@ -575,6 +597,7 @@ pub fn references_with(
                     let side =
                         generic::browser_prefix(&var.key).map_or(Side::Server, |_| Side::Browser);
                     out.push(Reference {
+                        kind: OLLAMA,
                         client: i,
                         written: Written::Env {
                             key: var.key.clone(),
@@ -623,6 +646,7 @@ pub fn references_with(
                     continue;
                 }
                 out.push(Reference {
+                    kind: OLLAMA,
                     client: i,
                     written: Written::Command { index },
                     text: word.slice(offset..word.value.len()),
@@ -792,6 +816,7 @@ fn push_config_file_urls(
                 continue;
             };
             out.push(Reference {
+                kind: OLLAMA,
                 client: client_index,
                 written: Written::ConfigFile {
                     key: "api_base".to_string(),
@@ -905,6 +930,7 @@ fn push_urls(
         };
         let Some(url) = parsed else { continue };
         out.push(Reference {
+            kind: OLLAMA,
             client,
             written: written.clone(),
             text: text.slice(range),

@@ -7,7 +7,7 @@ use crate::knowledge::Side;
 use crate::knowledge::client::{PathKind, SchemeRule, TrailingSlash};
 use crate::knowledge::proxy::{ProxyClient, proxy_var};
 use crate::net::{
-    BindScope, HostAvailability, HostRoute, Namespace, Network, Platform, Resolution,
+    BindScope, HostAvailability, HostRoute, Listener, Namespace, Network, Platform, Resolution,
 };
 use crate::ollama::{OLLAMA, Reference, Servers, Written, container_env};
 
@@ -79,7 +79,7 @@ pub enum Verdict {
 /// Whether a reference through the Docker host reaches an Ollama installed on the host rather
 /// than one of the project's (through a published port or host networking).
 pub fn aims_at_host_ollama(reference: &Reference, net: &Network, servers: &Servers) -> bool {
-    let port = reference.url.effective_port(reference.expect.scheme);
+    let port = reference.port();
     matches!(
         after_rewrite(
             reference,
@@ -233,7 +233,8 @@ fn judge_target(
     let project = net.project();
     let url = &reference.url;
     let expect = reference.expect;
-    let port = url.effective_port(expect.scheme);
+    let port = reference.port();
+    let ollama = reference.kind == OLLAMA;
     let resolution = after_rewrite(reference, net, net.resolve(reference.client, &url.host));
 
     if expect.side == Side::Browser {
@@ -252,24 +253,35 @@ fn judge_target(
 
     // Scheme and path are judged only where an Ollama answers for certain; elsewhere a TLS
     // proxy or a path prefix may be deliberate.
-    let aimed_at_ollama = aimed_at_ollama(net, servers, &resolution, url.port);
+    let aimed_at_ollama = ollama && aimed_at_ollama(net, servers, &resolution, url.port);
     let https = url.scheme.as_deref() == Some("https");
 
     // A forward proxy reaches public names; only names and addresses that exist inside Docker
     // (or the client's own loopback) are lost when the request goes through it (F-502-2).
-    let proxy_loses_it = !matches!(resolution, Resolution::External);
+    // Only HTTP clients read the proxy variables.
+    let proxy_loses_it = !matches!(resolution, Resolution::External)
+        && (ollama || matches!(url.scheme.as_deref(), Some("http" | "https")));
     let verdict = match resolution {
         Resolution::Unspecified(_) => Verdict::Unspecified,
-        Resolution::Loopback(namespace) => {
-            loopback(net, servers, &namespace, port, url.port.is_none())
-        }
+        Resolution::Loopback(namespace) => loopback(
+            net,
+            servers,
+            &namespace,
+            port,
+            url.port.is_none(),
+            reference.kind,
+        ),
         Resolution::Sibling { service, .. } => match servers.get(service) {
             None => Verdict::Works,
             Some(server) => {
                 let listening = server.listen.port;
-                if server.listen.is_loopback() && service != reference.client {
+                if server.scope_known && server.listen.is_loopback() && service != reference.client
+                {
                     Verdict::ServerOnLoopback { server: service }
-                } else if port != listening {
+                } else if server.port_known
+                    && port != listening
+                    && !server.other_ports.contains(&port)
+                {
                     let published_port = project.services[service]
                         .ports
                         .iter()
@@ -287,8 +299,16 @@ fn judge_target(
             }
         },
         Resolution::OtherProject { provider, .. } => {
-            match provider.listeners.iter().find(|l| l.kind == OLLAMA) {
-                Some(l) if l.scope == BindScope::All && l.port != port => {
+            let kind = |l: &&Listener| l.kind == reference.kind;
+            match provider.listeners.iter().find(kind) {
+                Some(l)
+                    if l.scope == BindScope::All
+                        && !provider
+                            .listeners
+                            .iter()
+                            .filter(kind)
+                            .any(|l| l.port == port) =>
+                {
                     Verdict::WrongPortInOtherProject {
                         project: provider.project,
                         service: provider.service,
@@ -338,13 +358,14 @@ fn judge_target(
         // An `include` file that could not be read may define the name.
         Resolution::Unknown { .. } if project.is_partial() => Verdict::Works,
         Resolution::Unknown { maybe_external } => Verdict::UnknownHost {
-            suggestion: suggest(net, servers, reference.client, &url.host),
+            suggestion: suggest(net, servers, reference.client, &url.host, reference.kind),
             maybe_external,
         },
     };
     // `https://ollama` without a port goes to 443 because of the scheme: the scheme is the
     // mistake (its fix also writes the port).
     if https
+        && ollama
         && matches!(
             verdict,
             Verdict::WrongPort {
@@ -492,6 +513,7 @@ fn loopback(
     namespace: &Namespace,
     port: u16,
     port_left_out: bool,
+    kind: &str,
 ) -> Verdict {
     match namespace {
         Namespace::Host => {
@@ -508,10 +530,13 @@ fn loopback(
         }
         Namespace::ForeignContainer(_) | Namespace::Broken => Verdict::Works,
         _ => {
-            let listeners = net.listeners_in(namespace, OLLAMA);
+            let listeners = net.listeners_in(namespace, kind);
             if listeners.iter().any(|(_, l)| l.port == port) {
                 Verdict::Works
             } else if let Some((server, l)) = listeners.first() {
+                if servers.get(*server).is_some_and(|s| !s.port_known) {
+                    return Verdict::Works;
+                }
                 Verdict::WrongPort {
                     server: *server,
                     used: port,
@@ -600,7 +625,7 @@ fn through_host(
         .copied()
         .find(|i| servers.get(*i).is_some_and(|s| !s.server.is_bundled()) && !on_host(i))?;
     let listen = &servers.get(server)?.listen;
-    if listen.port != port && port != crate::knowledge::ollama_host::OLLAMA_DEFAULT_PORT {
+    if listen.port != port && port != servers.default_port {
         return None;
     }
     // Publishing would not help an Ollama that listens on its loopback only.
@@ -638,7 +663,13 @@ fn intercepting_proxy(project: &Project, reference: &Reference) -> Option<String
 /// "did you mean …?": the Ollama service whose name is closest to a name that resolves to
 /// nothing, then the closest name another project of the run provides on a network the
 /// client shares with it.
-fn suggest(net: &Network, servers: &Servers, client: usize, host: &str) -> Option<Suggestion> {
+fn suggest(
+    net: &Network,
+    servers: &Servers,
+    client: usize,
+    host: &str,
+    kind: &str,
+) -> Option<Suggestion> {
     let own = |name: String| {
         let port = net
             .project()
@@ -655,13 +686,13 @@ fn suggest(net: &Network, servers: &Servers, client: usize, host: &str) -> Optio
     if let Some(name) = closest_server(net, servers, client, host) {
         return Some(own(name));
     }
-    suggest_in_run(net, client, host)
+    suggest_in_run(net, client, host, kind)
         .or_else(|| sole_reachable_server(net, servers, client).map(|(_, n)| own(n)))
 }
 
 /// The name nearest to `host` that another project of the run provides on a network the
-/// client shares with it; one that runs an Ollama first.
-fn suggest_in_run(net: &Network, client: usize, host: &str) -> Option<Suggestion> {
+/// client shares with it; one that runs a server of the reference's kind first.
+fn suggest_in_run(net: &Network, client: usize, host: &str, kind: &str) -> Option<Suggestion> {
     let run = net.run()?;
     let own = net.project().name.as_str();
     let mut provided: Vec<(&str, crate::shared_networks::Provider, &str)> = Vec::new();
@@ -671,7 +702,7 @@ fn suggest_in_run(net: &Network, client: usize, host: &str) -> Option<Suggestion
     let ollama = |p: &crate::shared_networks::Provider| {
         p.listeners
             .iter()
-            .find(|l| l.kind == OLLAMA && l.scope == BindScope::All)
+            .find(|l| l.kind == kind && l.scope == BindScope::All)
             .map(|l| l.port)
     };
     let servers: Vec<&str> = provided

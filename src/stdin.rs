@@ -28,6 +28,16 @@ impl<'a> OverlayFs<'a> {
     pub fn new(inner: &'a dyn FileSystem, path: PathBuf, text: Vec<u8>) -> Self {
         OverlayFs { inner, path, text }
     }
+
+    /// The path standard input stands for.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What was read from standard input.
+    pub fn text(&self) -> &[u8] {
+        &self.text
+    }
 }
 
 impl FileSystem for OverlayFs<'_> {

@@ -38,6 +38,48 @@ fn a_missing_path_exits_2_with_one_line() {
     assert!(r.stderr.contains("does-not-exist"));
 }
 
+/// Nothing to lint is never a silent pass (issue 19): ruff warns ("No Python files found under
+/// the given path(s)") but exits 0; we warn and exit 2, as for a path that does not exist,
+/// and print no "All checks passed" on stdout.
+#[test]
+fn a_directory_with_nothing_to_lint_warns_and_exits_2() {
+    let dir = project(&[("empty/README.txt", b"no compose here\n")]);
+    for args in [&["empty"][..], &["empty", "--format", "json"]] {
+        let r = run(dir.path(), args);
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr
+                .starts_with("composelint: warning: empty: no compose file")
+                && r.stderr.trim_end().ends_with("nothing to lint"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(r.stdout, "", "nothing is reported as passed");
+    }
+    // The working directory, when no path is given.
+    let r = run(&dir.path().join("empty"), &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: .: no compose file"),
+        "{}",
+        r.stderr
+    );
+    // A directory with nothing, beside one with a project: the project is linted, and the
+    // run still fails.
+    let both = project(&[
+        ("empty/.keep", b""),
+        ("app/compose.yaml", b"services:\n  app:\n    image: app\n"),
+    ]);
+    let r = run(both.path(), &["empty", "app"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("All checks passed (1 project checked)"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("empty: no compose file"), "{}", r.stderr);
+}
+
 #[test]
 fn a_bad_argument_exits_2() {
     let dir = project(&[]);
@@ -82,6 +124,29 @@ fn findings_exit_1_with_source_annotated_output() {
     );
 }
 
+/// ruff users type `--output-format`; it is `--format` by another name, not a typo of
+/// `--output-file`.
+#[test]
+fn output_format_is_an_alias_of_format() {
+    let dir = project(&[(
+        "compose.yaml",
+        b"services:\n  app:\n    image: app\n    environment:\n      URL: ${MISSING}\n",
+    )]);
+    let by_format = run(dir.path(), &["--format", "json"]);
+    let r = run(dir.path(), &["--output-format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(codes(&r), vec!["CMP004"]);
+    assert_eq!(r.stdout, by_format.stdout);
+    let r = run(dir.path(), &["check", "--output-format=concise"]);
+    assert!(r.stdout.starts_with("compose.yaml:5:12: "), "{}", r.stdout);
+    // Given twice under its two names, it is one flag given twice.
+    let r = run(
+        dir.path(),
+        &["--format", "json", "--output-format", "sarif"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
 #[test]
 fn json_columns_count_characters_after_non_ascii_text() {
     // `é` and `ü` take two bytes each; the finding's column must count characters.
@@ -123,6 +188,30 @@ fn a_value_from_dotenv_is_located_in_dotenv() {
     assert_eq!(findings[0]["related"][0]["file"], "compose.yaml");
     assert_eq!(findings[0]["related"][0]["line"], 5);
     assert!(findings[0]["message"].as_str().unwrap().contains("99999"));
+}
+
+/// A second location in another file is drawn under a label that says what it is, not
+/// miette's "Advice: " (with its trailing space).
+#[test]
+fn a_related_location_in_another_file_is_labelled_as_such() {
+    let dir = project(&[
+        (
+            "compose.yaml",
+            b"services:\n  app:\n    image: app\n    ports:\n      - \"${PORT}:80\"\n",
+        ),
+        (".env", b"PORT=99999\n"),
+    ]);
+    let r = run(dir.path(), &["--color", "never"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == "Related location:")
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(lines[at + 1].starts_with("  ☞ "), "{}", r.stdout);
+    assert!(lines[at + 2].contains("─[compose.yaml:5:"), "{}", r.stdout);
+    assert!(!r.stdout.contains("Advice"), "{}", r.stdout);
+    assert!(!lines.iter().any(|l| l.ends_with(": ")), "{}", r.stdout);
 }
 
 /// Hostile inputs (alias bombs, deep nesting, invalid UTF-8, NUL bytes, FIFOs, …) are cases
@@ -235,7 +324,7 @@ fn a_template_stands_in_for_a_missing_dotenv_and_says_so_once() {
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(
         r.stdout
-            .matches(".env.example:1:1: CMP019 `.env` does not exist; its template `.env.example` is read in its place")
+            .matches(".env.example:1:1: info CMP019 `.env` does not exist; its template `.env.example` is read in its place")
             .count(),
         1,
         "{}",

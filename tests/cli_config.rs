@@ -24,8 +24,8 @@ volumes:
   models:
 "#;
 
-const OLL001_AT: &str = "compose.yaml:11:31: OLL001 ";
-const CMP004_AT: &str = "compose.yaml:9:14: CMP004 ";
+const OLL001_AT: &str = "compose.yaml:11:31: error OLL001 ";
+const CMP004_AT: &str = "compose.yaml:9:14: warning CMP004 ";
 
 /// A repository (so discovery stops inside it) holding the project and, if given, a
 /// configuration at its root.
@@ -234,7 +234,7 @@ fn codes_in(dir: &std::path::Path, args: &[&str]) -> Vec<String> {
     run(dir, &all)
         .stdout
         .lines()
-        .filter_map(|l| l.split(' ').nth(1).map(String::from))
+        .filter_map(|l| l.split(' ').nth(2).map(String::from))
         .collect()
 }
 

@@ -172,24 +172,64 @@ fn a_file_with_a_syntax_error_is_never_written_nor_its_project_fixed() {
     assert_eq!(std::fs::read_to_string(&other).unwrap(), fixed("\n"));
 }
 
-#[test]
-fn fix_only_prints_no_findings_and_the_exit_code_says_what_remains() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "compose.yaml", broken("\n").as_bytes());
-    // An undefined variable stays: nothing can fix it.
+/// A project beside the others whose finding (an undefined variable) nothing can fix.
+fn unfixable_project(dir: &Path) {
     write(
-        dir.path(),
+        dir,
         "other/compose.yaml",
         b"services:\n  app:\n    image: example/app:${TAG}\n",
     );
+}
+
+/// `--fix-only` exits 0 whatever remains, as ruff's does since 0.0.265;
+/// `--exit-non-zero-on-fix` makes it (and `--fix`) exit 1 when a file was changed.
+#[test]
+fn fix_only_prints_no_findings_and_exits_0_whatever_remains() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = write(dir.path(), "compose.yaml", broken("\n").as_bytes());
+    unfixable_project(dir.path());
     let out = run(dir.path(), &["--fix-only"]);
-    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert_eq!(out.stdout, "");
-    assert!(
-        out.stderr.contains("Fixed 1 problem in 1 file."),
-        "{}",
-        out.stderr
+    assert_eq!(out.stderr, "composelint: Fixed 1 problem in 1 file.\n");
+    // Nothing left to fix: still 0, and it says so.
+    let again = run(dir.path(), &["--fix-only"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(again.stdout, "");
+    assert_eq!(again.stderr, "composelint: No problems fixed.\n");
+    let quiet = run(dir.path(), &["--fix-only", "--quiet"]);
+    assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""));
+    // With --exit-non-zero-on-fix, a changed file is a failure, nothing changed is not.
+    let unchanged = run(dir.path(), &["--fix-only", "--exit-non-zero-on-fix"]);
+    assert_eq!(unchanged.code, 0, "{}", unchanged.stderr);
+    std::fs::write(&compose, broken("\n")).unwrap();
+    let changed = run(dir.path(), &["--fix-only", "--exit-non-zero-on-fix"]);
+    assert_eq!(changed.code, 1, "{}", changed.stderr);
+    assert_eq!(std::fs::read_to_string(&compose).unwrap(), fixed("\n"));
+    std::fs::write(&compose, broken("\n")).unwrap();
+    let zero = run(
+        dir.path(),
+        &["--fix-only", "--exit-non-zero-on-fix", "--exit-zero"],
     );
+    assert_eq!(zero.code, 0, "{}", zero.stderr);
+}
+
+#[test]
+fn fix_exits_by_what_remains_and_exit_non_zero_on_fix_by_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = write(dir.path(), "compose.yaml", broken("\n").as_bytes());
+    let out = run(dir.path(), &["--fix"]);
+    assert_eq!(out.code, 0, "nothing remains: {}{}", out.stdout, out.stderr);
+    std::fs::write(&compose, broken("\n")).unwrap();
+    let out = run(dir.path(), &["--fix", "--exit-non-zero-on-fix"]);
+    assert_eq!(out.code, 1, "a file changed: {}{}", out.stdout, out.stderr);
+    assert_eq!(std::fs::read_to_string(&compose).unwrap(), fixed("\n"));
+    let out = run(dir.path(), &["--fix", "--exit-non-zero-on-fix"]);
+    assert_eq!(out.code, 0, "nothing changed: {}{}", out.stdout, out.stderr);
+    // Findings that remain still fail `--fix`, whether a file changed or not.
+    unfixable_project(dir.path());
+    let out = run(dir.path(), &["--fix"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
 }
 
 #[test]
@@ -205,12 +245,13 @@ fn check_marks_fixable_findings_and_counts_them() {
     let out = run(dir.path(), &["--format", "concise"]);
     assert_eq!(out.code, 1);
     assert!(
-        out.stdout.contains("compose.yaml:10:32: OLL001 [*] "),
+        out.stdout.contains("compose.yaml:10:32: error OLL001 [*] "),
         "{}",
         out.stdout
     );
     assert!(
-        out.stdout.contains("default/compose.yaml:5:3: OLL014 [~] "),
+        out.stdout
+            .contains("default/compose.yaml:5:3: error OLL014 [~] "),
         "{}",
         out.stdout
     );
@@ -220,13 +261,31 @@ fn check_marks_fixable_findings_and_counts_them() {
         "{}",
         out.stdout
     );
+    // With --unsafe-fixes, the safe fix is still one --fix alone applies (issue 19).
     let shown = run(dir.path(), &["--unsafe-fixes", "--format", "concise"]);
     assert!(
         shown
             .stdout
-            .ends_with("2 fixable with --fix --unsafe-fixes.\n"),
+            .ends_with("1 fixable with --fix, 1 more with --fix --unsafe-fixes.\n"),
         "{}",
         shown.stdout
+    );
+    let only_safe = run(
+        dir.path(),
+        &["compose.yaml", "--unsafe-fixes", "--format", "concise"],
+    );
+    assert!(
+        only_safe.stdout.ends_with("\n1 fixable with --fix.\n"),
+        "{}",
+        only_safe.stdout
+    );
+    let only_unsafe = run(dir.path(), &["default", "--format", "concise"]);
+    assert!(
+        only_unsafe
+            .stdout
+            .ends_with("\n1 fixable with --fix --unsafe-fixes.\n"),
+        "{}",
+        only_unsafe.stdout
     );
     // `--unsafe-fixes` alone writes nothing.
     assert_eq!(
@@ -363,7 +422,11 @@ fn a_shared_env_value_that_works_for_another_service_is_not_changed() {
     shared_value_project(dir.path(), "11434:11434");
     let out = run(dir.path(), &["--color", "never", "--format", "concise"]);
     assert_eq!(out.code, 1);
-    assert!(out.stdout.contains(".env:1:19: OLL001 `"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(".env:1:19: error OLL001 `"),
+        "{}",
+        out.stdout
+    );
     assert!(!out.stdout.contains("OLL009"), "{}", out.stdout);
     let human = run(dir.path(), &["--color", "never"]);
     assert!(
@@ -425,4 +488,37 @@ fn exit_zero_holds_for_diff_too() {
     let zero = run(dir.path(), &["--diff", "--exit-zero"]);
     assert_eq!(zero.code, 0, "{}{}", zero.stdout, zero.stderr);
     assert_eq!(zero.stdout, diff.stdout);
+}
+
+/// `--show-fixes` (ruff's): what was fixed, per file and rule, after the summary line.
+#[test]
+fn show_fixes_lists_what_was_fixed_per_file_and_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two services calling their own `localhost` (two OLL001) in one project, `https://` to
+    // Ollama (OLL010) in another.
+    let two = broken("\n").replace(
+        "  open-webui:",
+        "  n8n:\n    image: n8nio/n8n\n    environment:\n      OLLAMA_HOST: http://localhost:11434\n    depends_on: [ollama]\n  open-webui:",
+    );
+    write(dir.path(), "a/compose.yaml", two.as_bytes());
+    let https = fixed("\n").replace("http://ollama", "https://ollama");
+    write(dir.path(), "b/compose.yaml", https.as_bytes());
+    let out = run(dir.path(), &["--fix", "--show-fixes"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.stderr,
+        "composelint: Fixed 3 problems in 2 files.\n\
+         - a/compose.yaml:\n    2 × OLL001 (loopback-in-container)\n\
+         - b/compose.yaml:\n    1 × OLL010 (wrong-scheme)\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("b/compose.yaml")).unwrap(),
+        fixed("\n")
+    );
+    // Nothing fixed, nothing listed; without the flag, no list.
+    let again = run(dir.path(), &["--fix-only", "--show-fixes"]);
+    assert_eq!(again.stderr, "composelint: No problems fixed.\n");
+    write(dir.path(), "b/compose.yaml", https.as_bytes());
+    let plain = run(dir.path(), &["--fix-only"]);
+    assert_eq!(plain.stderr, "composelint: Fixed 1 problem in 1 file.\n");
 }

@@ -93,10 +93,32 @@ fn concise_line() {
     assert_eq!(r.code, 1);
     let first = r.stdout.lines().next().unwrap_or("");
     assert!(
-        first.starts_with("app/compose.yaml:5:12: CMP004 "),
+        first.starts_with("app/compose.yaml:5:12: warning CMP004 "),
         "{}",
         r.stdout
     );
+    assert!(
+        !r.stdout.contains('\u{1b}'),
+        "no colour in a pipe: {}",
+        r.stdout
+    );
+}
+
+/// `--color always` colours the concise lines too (the place bold, the severity in its
+/// colour), as it does the human output.
+#[test]
+fn concise_lines_are_coloured_when_asked() {
+    let dir = project(&[("app/compose.yaml", UNDEFINED)]);
+    let r = run(dir.path(), &["--format", "concise", "--color", "always"]);
+    let first = r.stdout.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with(
+            "\u{1b}[1mapp/compose.yaml:5:12\u{1b}[0m: \u{1b}[1;33mwarning\u{1b}[0m \u{1b}[1mCMP004\u{1b}[0m "
+        ),
+        "{first:?}"
+    );
+    let never = run(dir.path(), &["--format", "concise", "--color", "never"]);
+    assert!(!never.stdout.contains('\u{1b}'), "{}", never.stdout);
 }
 
 #[test]
@@ -608,7 +630,7 @@ fn findings_in_scripts_and_documents_in_every_format() {
 
     let concise = run(dir.path(), &["--format", "concise"]).stdout;
     for (file, code, line, col, _) in expected {
-        let prefix = format!("{file}:{line}:{col}: {code} ");
+        let prefix = format!("{file}:{line}:{col}: error {code} ");
         assert!(
             concise.lines().any(|l| l.starts_with(&prefix)),
             "{prefix}\n{concise}"

@@ -334,3 +334,79 @@ fn declared_fixes_match_the_fixes_the_fixtures_produce() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The README's rule table, a row a rule: its cells without the code's link, `\|` read as `|`.
+fn readme_rows() -> Vec<Vec<String>> {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let start = readme.find(README_BEGIN).expect("the table begins") + README_BEGIN.len();
+    let end = start + readme[start..].find(README_END).expect("the table ends");
+    readme[start..end]
+        .lines()
+        .skip(2)
+        .map(|row| {
+            let cells: Vec<String> = row
+                .trim_matches('|')
+                .replace("\\|", "\u{0}")
+                .split('|')
+                .map(|c| c.trim().replace('\u{0}', "|"))
+                .collect();
+            let code = cells[0][1..cells[0].find(']').expect("a linked code")].to_string();
+            std::iter::once(code)
+                .chain(cells[1..].iter().cloned())
+                .collect()
+        })
+        .collect()
+}
+
+/// `composelint rules` prints the README's table (issue 19: it lacked "what it finds"), and
+/// `rules --format json` the same rows.
+#[test]
+fn the_rules_command_prints_the_readme_table_as_text_and_json() {
+    let rows = readme_rows();
+    assert_eq!(rows.len(), RULES.len());
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_composelint"))
+            .args(args)
+            .output()
+            .expect("composelint runs");
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let text = run(&["rules"]);
+    let mut lines = text.lines();
+    let header = lines.next().expect("a header");
+    assert!(
+        header.starts_with("code") && header.ends_with("what it finds"),
+        "{header}"
+    );
+    for (row, line) in rows.iter().zip(lines) {
+        // The cells in order, each but the last followed by two spaces or more.
+        let mut rest = line;
+        for (i, cell) in row.iter().enumerate() {
+            rest = rest
+                .strip_prefix(cell.as_str())
+                .unwrap_or_else(|| panic!("`{cell}` next in {line}"));
+            if i + 1 < row.len() {
+                assert!(rest.starts_with("  "), "{line}");
+                rest = rest.trim_start_matches(' ');
+            }
+        }
+        assert_eq!(rest, "", "{line}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&run(&["rules", "--format", "json"]))
+        .expect("rules --format json is JSON");
+    let items = json.as_array().expect("an array");
+    assert_eq!(items.len(), rows.len());
+    for (row, item) in rows.iter().zip(items) {
+        let fields = ["code", "name", "severity", "fix", "summary"]
+            .map(|k| item[k].as_str().expect("a string").to_string());
+        assert_eq!(fields.as_slice(), row.as_slice());
+        assert_eq!(
+            item["url"],
+            format!(
+                "https://github.com/composelint/composelint/blob/main/docs/rules/{}.md",
+                row[0]
+            )
+        );
+    }
+}

@@ -65,7 +65,7 @@ fn the_buffer_is_linted_at_the_stdin_filename_not_the_file_on_disk() {
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     // Line 8, column 31: `localhost` in `      OLLAMA_BASE_URL: http://localhost:11434`.
     assert!(
-        r.stdout.starts_with("compose.yaml:8:31: OLL001 "),
+        r.stdout.starts_with("compose.yaml:8:31: error OLL001 "),
         "{}",
         r.stdout
     );
@@ -138,7 +138,7 @@ fn a_dash_without_a_filename_is_compose_yaml_and_dash_f_reads_stdin_too() {
     let r = run(dir.path(), &["-", "--format", "concise"], SEED);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.starts_with("compose.yaml:8:31: OLL001 "),
+        r.stdout.starts_with("compose.yaml:8:31: error OLL001 "),
         "{}",
         r.stdout
     );
@@ -156,7 +156,7 @@ fn a_dash_without_a_filename_is_compose_yaml_and_dash_f_reads_stdin_too() {
     );
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.starts_with("x/compose.yaml:8:31: OLL001 "),
+        r.stdout.starts_with("x/compose.yaml:8:31: error OLL001 "),
         "{}",
         r.stdout
     );
@@ -184,7 +184,11 @@ fn the_stdin_filename_beside_its_own_path_still_reads_standard_input() {
     ] {
         let r = run(dir.path(), args, SEED);
         assert_eq!(r.code, 1, "{args:?}: {}{}", r.stdout, r.stderr);
-        assert!(r.stdout.contains("stack.yaml:8:31: OLL001"), "{}", r.stdout);
+        assert!(
+            r.stdout.contains("stack.yaml:8:31: error OLL001"),
+            "{}",
+            r.stdout
+        );
     }
     // Another path beside it: standard input would be left unread, which is an error.
     let r = run(
@@ -194,4 +198,89 @@ fn the_stdin_filename_beside_its_own_path_still_reads_standard_input() {
     );
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("--stdin-filename"), "{}", r.stderr);
+}
+
+/// Issue 19: `--fix` on standard input prints the fixed text on stdout, as ruff does, and
+/// the report of what remains on stderr; nothing on disk changes.
+#[test]
+fn fix_on_standard_input_prints_the_fixed_text() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let on_disk = dir.path().join("compose.yaml");
+    std::fs::write(&on_disk, "services: {}\n").expect("written");
+    let fixed = SEED.replace("localhost", "ollama");
+    let r = run(dir.path(), &["-", "--fix", "--format", "concise"], SEED);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, fixed);
+    assert_eq!(
+        r.stderr,
+        "composelint: Fixed 1 problem.\nAll checks passed (1 project checked).\n"
+    );
+    assert_eq!(std::fs::read_to_string(&on_disk).unwrap(), "services: {}\n");
+    // --fix-only: the text and the count, no report; 0 whatever remains.
+    let unfixable = format!("{SEED}x-tag: ${{TAG}}\n");
+    let r = run(dir.path(), &["-", "--fix-only"], &unfixable);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, format!("{fixed}x-tag: ${{TAG}}\n"));
+    assert_eq!(r.stderr, "composelint: Fixed 1 problem.\n");
+    // --fix with a finding left: it is reported on stderr, and the exit code says so.
+    let r = run(
+        dir.path(),
+        &["-", "--fix", "--format", "concise"],
+        &unfixable,
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, format!("{fixed}x-tag: ${{TAG}}\n"));
+    assert!(r.stderr.contains(": warning CMP004 "), "{}", r.stderr);
+    let r = run(dir.path(), &["-", "--fix-only", "--show-fixes"], SEED);
+    assert_eq!(
+        r.stderr,
+        "composelint: Fixed 1 problem.\n- compose.yaml:\n    1 × OLL001 (loopback-in-container)\n"
+    );
+    // Nothing to fix: the text as it came.
+    let r = run(dir.path(), &["-", "--fix"], &fixed);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, fixed.as_str()),
+        "{}",
+        r.stderr
+    );
+    // --diff reads standard input too, and writes nothing.
+    let r = run(dir.path(), &["-", "--diff"], SEED);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("--- a/compose.yaml\n+++ b/compose.yaml\n")
+            && r.stdout.contains("\n-      OLLAMA_BASE_URL: http://localhost:11434\n+      OLLAMA_BASE_URL: http://ollama:11434\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(std::fs::read_to_string(&on_disk).unwrap(), "services: {}\n");
+}
+
+/// A fix that would change a file on disk (the `.env` beside the buffer) is not half applied:
+/// the text comes back as it came, and stderr says why.
+#[test]
+fn fix_on_standard_input_leaves_files_on_disk_alone() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let env = dir.path().join(".env");
+    std::fs::write(&env, "URL=http://localhost:11434\n").expect("written");
+    let buffer = SEED.replace("http://localhost:11434", "${URL}");
+    let r = run(dir.path(), &["-", "--fix", "--format", "concise"], &buffer);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, buffer);
+    assert!(
+        r.stderr.contains(
+            "composelint: warning: the fixes would also change .env, which standard input does not stand for; nothing is fixed"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(".env:1:12: error OLL001 [*] "),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&env).unwrap(),
+        "URL=http://localhost:11434\n"
+    );
 }

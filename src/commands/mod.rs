@@ -59,7 +59,9 @@ pub fn is_document(project: &Project, sources: &Sources) -> bool {
 /// variables, env files and services are often the reader's to fill in).
 pub fn rule_applies(code: &str) -> bool {
     !matches!(code, "OLL012" | "OLL013" | "OLL018")
-        && (code.starts_with("OLL") || matches!(code, "CMP900" | "CMP901"))
+        && (code.starts_with("OLL")
+            || code.starts_with("NET")
+            || matches!(code, "CMP900" | "CMP901"))
 }
 
 /// The kinds of file whose commands are read.

@@ -211,6 +211,7 @@ impl Builder<'_, '_> {
         self.volumes(node, &mut service);
         self.mounted_configs(&mut service);
         self.environment(node, &mut service);
+        service.labels = labels(node);
         service.shrink_to_fit();
         service
     }
@@ -1015,6 +1016,60 @@ fn port_item(item: &Node) -> Result<ports::PortItem, String> {
 
 /// The span of `key` under the top-level mapping `section`.
 /// A `healthcheck` mapping; values Compose would refuse are left for the schema check.
+/// `labels:` as a list of `key=value` or a mapping; what is not a string is left to the
+/// schema's finding.
+fn labels(node: &Node) -> Vec<Label> {
+    let Some(value) = node.get("labels") else {
+        return Vec::new();
+    };
+    let mut out: Vec<Label> = Vec::new();
+    let mut push = |label: Label| {
+        out.retain(|l| l.key != label.key);
+        out.push(label);
+    };
+    match &value.kind {
+        NodeKind::Sequence(items) => {
+            for item in items {
+                let NodeKind::Scalar(s) = &item.kind else {
+                    continue;
+                };
+                let text = &s.text;
+                let (key, value) = match text.value.find('=') {
+                    Some(eq) => (
+                        text.value[..eq].to_string(),
+                        text.slice(eq + 1..text.value.len()),
+                    ),
+                    None => (text.value.clone(), Text::default()),
+                };
+                push(Label {
+                    key,
+                    value,
+                    span: item.span,
+                });
+            }
+        }
+        NodeKind::Mapping(entries) => {
+            for entry in entries {
+                let (Some(key), NodeKind::Scalar(s)) = (entry.key.as_str(), &entry.value.kind)
+                else {
+                    continue;
+                };
+                push(Label {
+                    key: key.to_string(),
+                    value: s.text.clone(),
+                    span: Span::new(
+                        entry.key.span.file,
+                        entry.key.span.start,
+                        entry.value.span.end.max(entry.key.span.end),
+                    ),
+                });
+            }
+        }
+        NodeKind::Scalar(_) => {}
+    }
+    out
+}
+
 fn healthcheck(node: &Node) -> Healthcheck {
     let test = node.get("test").and_then(|test| {
         let words = match &test.kind {

@@ -149,6 +149,8 @@ pub struct Service {
     pub expose: Vec<Text>,
     /// The container's environment after `env_file` and `environment` are combined.
     pub environment: Vec<EnvVar>,
+    /// `labels:`, in list (`k=v`) or map form, the last of a key winning.
+    pub labels: Vec<Label>,
     pub env_files: Vec<EnvFileRef>,
     pub extra_hosts: Vec<Spanned<ExtraHost>>,
     pub links: Vec<Link>,
@@ -219,6 +221,7 @@ impl Service {
             ports: Vec::new(),
             expose: Vec::new(),
             environment: Vec::new(),
+            labels: Vec::new(),
             env_files: Vec::new(),
             extra_hosts: Vec::new(),
             links: Vec::new(),
@@ -249,6 +252,7 @@ impl Service {
         self.ports.shrink_to_fit();
         self.expose.shrink_to_fit();
         self.environment.shrink_to_fit();
+        self.labels.shrink_to_fit();
         self.env_files.shrink_to_fit();
         self.extra_hosts.shrink_to_fit();
         self.links.shrink_to_fit();
@@ -322,6 +326,15 @@ pub enum EnvSource {
     Environment { span: Span },
     /// A line of an `env_file`.
     EnvFile { file: FileId, span: Span },
+}
+
+/// A container label: what reverse proxies such as Traefik read their routing from.
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub key: String,
+    pub value: Text,
+    /// The whole entry (`- k=v`, or `k: v`).
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]

@@ -58,6 +58,8 @@ pub struct FileChange {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppliedFix {
     pub code: &'static str,
+    /// The file the fix edits (the first, when it edits several).
+    pub path: PathBuf,
     pub service: Option<String>,
     pub message: crate::redact::Sensitive,
     pub applicability: Applicability,
@@ -484,6 +486,7 @@ fn candidates(
                             project: project_key(p),
                             applied: AppliedFix {
                                 code: d.code,
+                                path: edits[0].path.clone(),
                                 service: d.service.clone(),
                                 message: f.message.clone(),
                                 applicability: f.applicability,

@@ -17,7 +17,8 @@ use crate::compose::config::{ConfigPath, differences, render_every_service};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::fix::edits::PathEdit;
 use crate::knowledge::Extensions;
-use crate::ollama::{Servers, Written, references_with};
+use crate::ollama::Written;
+use crate::reach::Found;
 use crate::redact;
 use crate::rules::REFUSED_BY_COMPOSE;
 
@@ -417,9 +418,11 @@ impl<'a> Allowed<'a> {
         let (project, extensions) = (self.project, self.extensions);
         let references = self.references.get_or_insert_with(|| {
             let p = &project.project;
-            let servers = Servers::of_with(p, &project.sources, extensions);
             let mut out: HashMap<String, HashSet<String>> = HashMap::new();
-            for r in references_with(p, &servers, extensions) {
+            // Ollama's references only: a fix that re-aims an Ollama URL must not also
+            // change a value another kind's client reads (a `REDIS_URL` built from the same
+            // variable).
+            for r in Found::of(p, &project.sources, extensions).ollama {
                 let var = match &r.written {
                     Written::Env { key, .. } => key.clone(),
                     Written::Command { .. } => "command".to_string(),

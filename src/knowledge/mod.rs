@@ -326,6 +326,11 @@ pub fn knowledge() -> &'static Knowledge {
     })
 }
 
+/// Every server profile, in table order (each read on first use, once for the run).
+pub fn servers() -> impl Iterator<Item = &'static ServerProfile> {
+    compiled::servers()
+}
+
 /// The name patterns for variables of services no client profile knows.
 pub fn generic_patterns() -> &'static generic::Patterns {
     compiled::generic()

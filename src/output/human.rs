@@ -30,9 +30,18 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
     for project in projects {
         let mut shown = ShownFiles::default();
         for f in project_findings(project, options) {
-            let report = Report::new(&f, &mut shown, options);
+            let mut report = Report::new(&f, &mut shown, options);
+            // miette heads each related report with its severity ("Advice: "), which says
+            // nothing of what it is: each is drawn here under a label of ours.
+            let related = std::mem::take(&mut report.related);
             if handler.render_report(&mut out, &report).is_err() {
                 out.push_str(&format!("{}: {}\n", f.code(), report.message));
+            }
+            for place in &related {
+                out.push_str(&format!("\n{RELATED_LABEL}\n"));
+                if handler.render_report(&mut out, place).is_err() {
+                    out.push_str(&format!("  {}\n", place.message));
+                }
             }
             out.push('\n');
         }
@@ -41,6 +50,9 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
     out.push('\n');
     out
 }
+
+/// The line above a location of a finding in another file than its own.
+const RELATED_LABEL: &str = "Related location:";
 
 /// One finding in miette's terms. Labels in the primary file are drawn together; a label in
 /// another file becomes a related report with its own source.

@@ -7,6 +7,7 @@ pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod rules;
 pub mod sarif;
 
 use std::path::{Path, PathBuf};
@@ -106,8 +107,10 @@ fn findings_summary(projects: &[LintedProject]) -> String {
     )
 }
 
-/// "2 fixable with --fix, 1 more with --unsafe-fixes." — None when nothing is fixable. With
-/// `unsafe_shown` (the user passed `--unsafe-fixes`), unsafe fixes count as fixable.
+/// "2 fixable with --fix, 1 more with --unsafe-fixes." — None when nothing is fixable. Each
+/// fix is counted under the flags that apply it: a safe one under `--fix` alone, whether or
+/// not `--unsafe-fixes` was given; with `unsafe_shown` (the user passed `--unsafe-fixes`),
+/// the unsafe ones are named with the whole command that applies them.
 pub fn fix_summary(projects: &[LintedProject], unsafe_shown: bool) -> Option<String> {
     let fixes = projects
         .iter()
@@ -120,12 +123,17 @@ pub fn fix_summary(projects: &[LintedProject], unsafe_shown: bool) -> Option<Str
             Applicability::Unsafe => unsafe_ += 1,
         }
     }
-    match (safe + unsafe_, unsafe_shown) {
-        (0, _) => None,
-        (all, true) => Some(format!("{all} fixable with --fix --unsafe-fixes.")),
-        (_, false) if unsafe_ == 0 => Some(format!("{safe} fixable with --fix.")),
-        (_, false) => Some(format!(
-            "{safe} fixable with --fix, {unsafe_} more with --unsafe-fixes."
+    let unsafe_flags = if unsafe_shown {
+        "--fix --unsafe-fixes"
+    } else {
+        "--unsafe-fixes"
+    };
+    match (safe, unsafe_) {
+        (0, 0) => None,
+        (safe, 0) => Some(format!("{safe} fixable with --fix.")),
+        (0, unsafe_) => Some(format!("{unsafe_} fixable with --fix --unsafe-fixes.")),
+        (safe, unsafe_) => Some(format!(
+            "{safe} fixable with --fix, {unsafe_} more with {unsafe_flags}."
         )),
     }
 }
@@ -404,6 +412,43 @@ mod tests {
             summary(std::slice::from_ref(&p)),
             "Found 1 problem (1 error) in 1 project. 1 suppression without a reason."
         );
+    }
+
+    #[test]
+    fn the_fix_summary_names_the_flags_each_fix_needs() {
+        let mut p = testing::project("compose.yaml", "services: {}\n");
+        let fixable = |applicability| {
+            let mut d = testing::diagnostic("OLL001", "r", Severity::Error, "m", None);
+            d.fix = Some(crate::diagnostic::Fix {
+                applicability,
+                message: "f".into(),
+                edits: Vec::new(),
+            });
+            d
+        };
+        let summary = |p: &LintedProject, shown| fix_summary(std::slice::from_ref(p), shown);
+        assert_eq!(summary(&p, false), None);
+        p.diagnostics.push(fixable(Applicability::Safe));
+        // A safe fix needs --fix alone, whether --unsafe-fixes was given or not.
+        for shown in [false, true] {
+            assert_eq!(summary(&p, shown).unwrap(), "1 fixable with --fix.");
+        }
+        p.diagnostics.push(fixable(Applicability::Unsafe));
+        assert_eq!(
+            summary(&p, false).unwrap(),
+            "1 fixable with --fix, 1 more with --unsafe-fixes."
+        );
+        assert_eq!(
+            summary(&p, true).unwrap(),
+            "1 fixable with --fix, 1 more with --fix --unsafe-fixes."
+        );
+        p.diagnostics.remove(0);
+        for shown in [false, true] {
+            assert_eq!(
+                summary(&p, shown).unwrap(),
+                "1 fixable with --fix --unsafe-fixes."
+            );
+        }
     }
 
     #[test]

@@ -75,7 +75,8 @@ struct WorkingText<'a> {
 impl<'a> WorkingTexts<'a> {
     fn new(ctx: &'a Context) -> Self {
         let mut by_file: HashMap<FileId, Vec<WorkingText<'a>>> = HashMap::new();
-        for (reference, (r, verdict)) in ctx.references.iter().enumerate() {
+        for (reference, (r, verdict)) in ctx.references.iter().chain(ctx.net_references).enumerate()
+        {
             if !matches!(verdict, Verdict::Works) {
                 continue;
             }

@@ -11,7 +11,8 @@
 use crate::compose::model::{EnvSource, Project};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::knowledge::Extensions;
-use crate::ollama::{Reference, Servers, Written, references_with};
+use crate::ollama::{Reference, Written};
+use crate::reach::Found;
 use crate::source::{FileId, Sources, Span};
 use crate::text::{Origin, Text};
 use crate::yaml::{Node, NodeKind};
@@ -31,9 +32,16 @@ pub fn inline_fix(
         .services
         .iter()
         .position(|s| Some(&s.name) == d.service.as_ref())?;
-    let servers = Servers::of_with(project, sources, extensions);
     let mut edits = Vec::new();
-    for r in references_with(project, &servers, extensions) {
+    // Only the references the finding is about: re-aiming an Ollama URL must leave a
+    // `REDIS_URL` built from the same variable alone, and the other way round.
+    let found = Found::of(project, sources, extensions);
+    let references = if d.code.starts_with("OLL") {
+        found.ollama
+    } else {
+        found.others
+    };
+    for r in references {
         if r.client != client {
             continue;
         }

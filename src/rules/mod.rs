@@ -8,7 +8,8 @@ use crate::compose::profiles::{self, Selection};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::knowledge::Extensions;
 use crate::net::{Network, Platform};
-use crate::ollama::{Catalog, Reference, Servers, references_with};
+use crate::ollama::{Reference, Servers};
+use crate::reach::{Catalog, Found, Kinds};
 use crate::reachability::{Verdict, judge};
 use crate::shared_networks::SharedNetworks;
 use crate::source::{Sources, Span};
@@ -40,6 +41,15 @@ pub mod docs;
 mod fix_conflicts;
 pub mod inline_fix;
 mod list_fix;
+mod net001_loopback_in_container;
+mod net002_unspecified_address;
+mod net003_detour_through_host;
+mod net004_host_gateway_unmapped;
+mod net005_unknown_host;
+mod net006_wrong_port;
+mod net007_no_shared_network;
+mod net009_port_not_published;
+mod net022_proxy_label_wrong_port;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
 mod oll003_detour_through_host;
@@ -76,13 +86,24 @@ pub struct Context<'a> {
     pub project: &'a Project,
     pub sources: &'a Sources,
     pub platform: Platform,
+    /// Ollama's servers.
     pub servers: &'a Servers,
+    /// The servers of every kind, Ollama's first.
+    pub kinds: &'a Kinds,
     pub net: &'a Network<'a>,
+    /// The Ollama references, each with its verdict (the OLL rules').
     pub references: &'a [(Reference, Verdict)],
+    /// The references to servers of every other kind (the NET rules').
+    pub net_references: &'a [(Reference, Verdict)],
 }
 
 impl Context<'_> {
     /// The platform service `client` runs on: the one its commands say, else the run's.
+    /// The servers of the kind `r` is aimed at.
+    pub fn servers_of(&self, r: &Reference) -> &Servers {
+        self.kinds.of(r.kind).unwrap_or(self.servers)
+    }
+
     pub fn platform_of(&self, client: usize) -> Platform {
         self.project
             .services
@@ -153,28 +174,35 @@ fn check_selection(
     extensions: &Extensions,
     run: &SharedNetworks,
 ) -> Vec<Diagnostic> {
-    let servers = Servers::of_with(project, sources, extensions);
-    let catalog = Catalog {
-        servers: &servers,
-        project,
-    };
+    let Found {
+        kinds,
+        ollama: ollama_references,
+        others: other_references,
+    } = Found::of(project, sources, extensions);
+    let catalog = Catalog { kinds: &kinds.all };
     let net = Network::new(project, &catalog).with_run(run);
-    let judged: Vec<(Reference, Verdict)> = references_with(project, &servers, extensions)
-        .into_iter()
-        .map(|r| {
-            let on = project.services[r.client].platform.unwrap_or(platform);
-            let verdict = judge(&r, &net, &servers, on);
-            (r, verdict)
-        })
-        .collect();
-    let judged = shared_lines::settle(judged, project, &servers);
+    let judge_all = |references: Vec<Reference>| -> Vec<(Reference, Verdict)> {
+        let judged = references
+            .into_iter()
+            .filter_map(|r| {
+                let on = project.services[r.client].platform.unwrap_or(platform);
+                let verdict = judge(&r, &net, kinds.of(r.kind)?, on);
+                Some((r, verdict))
+            })
+            .collect();
+        shared_lines::settle(judged, project, kinds.ollama())
+    };
+    let judged = judge_all(ollama_references);
+    let net_judged = judge_all(other_references);
     let ctx = Context {
         project,
         sources,
         platform,
-        servers: &servers,
+        servers: kinds.ollama(),
+        kinds: &kinds,
         net: &net,
         references: &judged,
+        net_references: &net_judged,
     };
     check(&ctx)
 }
@@ -315,6 +343,15 @@ pub static RULES: &[&Rule] = &[
     &cmp019_env_template_used::RULE,
     &cmp900_unknown_code_in_suppression::RULE,
     &cmp901_unused_suppression::RULE,
+    &net001_loopback_in_container::RULE,
+    &net002_unspecified_address::RULE,
+    &net003_detour_through_host::RULE,
+    &net004_host_gateway_unmapped::RULE,
+    &net005_unknown_host::RULE,
+    &net006_wrong_port::RULE,
+    &net007_no_shared_network::RULE,
+    &net009_port_not_published::RULE,
+    &net022_proxy_label_wrong_port::RULE,
     &oll001_loopback_in_container::RULE,
     &oll002_unspecified_address::RULE,
     &oll003_detour_through_host::RULE,

@@ -1,8 +1,12 @@
-use super::reference_report::{Part, likely_why, report, retarget, safe_fix, subject, working_url};
+use super::reference_report::{
+    Part, kind_name, likely_why, report, retarget, safe_fix, subject, working_url,
+};
 use super::wording::Dialect;
-use super::{Context, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::net::Platform;
+use crate::ollama::Reference;
+use crate::reach::is_ollama;
 use crate::reachability::{Verdict, likely_server};
 
 declare_rule! {
@@ -65,25 +69,46 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
+    check_in(ctx, &RULE, ctx.references)
+}
+
+/// The loopback findings among `references`, as `rule` (OLL001 for Ollama's, NET001 for the
+/// other kinds').
+pub(super) fn check_in(
+    ctx: &Context,
+    rule: &'static Rule,
+    references: &[(Reference, Verdict)],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (r, verdict) in ctx.references {
+    for (r, verdict) in references {
         if *verdict != Verdict::Loopback {
             continue;
         }
         let service = &ctx.project.services[r.client].name;
-        let target = likely_server(ctx.net, ctx.servers, ctx.references, r.client);
+        let servers = ctx.servers_of(r);
+        let kind = kind_name(r);
+        let target = likely_server(ctx.net, servers, references, r.client);
         let (help, fix) = match &target {
             Some((server, name, likely)) => {
-                let port = ctx.servers.get(*server).map_or(11434, |s| s.listen.port);
+                let port = servers
+                    .get(*server)
+                    .map_or(servers.default_port, |s| s.listen.port);
                 let url = working_url(ctx, r, name, port);
                 let edits = retarget(r, name, port);
-                let why = likely_why(ctx, name, *likely);
+                let why = likely_why(ctx, name, *likely, kind);
                 let unit = Dialect::of(ctx.project).unit();
                 (
-                    format!("use the Ollama {unit} by name: `{url}`{why}"),
+                    format!("use the {kind} {unit} by name: `{url}`{why}"),
                     safe_fix(format!("point at {unit} `{name}`"), edits),
                 )
             }
+            None if !is_ollama(r.kind) => (
+                format!(
+                    "for a {kind} in another container use its service name; for one on the Docker host use `host.docker.internal` and {}",
+                    Dialect::of(ctx.project).add_host_gateway("host.docker.internal", service)
+                ),
+                None,
+            ),
             // Docker Desktop resolves the name by itself and reaches an Ollama on the host's
             // loopback (F-NET-3): no mapping, no listen address to change.
             None if ctx.platform_of(r.client) == Platform::Desktop => (
@@ -101,11 +126,11 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         };
         let mut d = report(
             ctx,
-            &RULE,
+            rule,
             r,
             Part::Host,
             format!(
-                "{}: `{}` is the `{service}` container itself, where no Ollama listens",
+                "{}: `{}` is the `{service}` container itself, where no {kind} listens",
                 subject(ctx, r),
                 r.url.host
             ),

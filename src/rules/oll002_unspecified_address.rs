@@ -1,7 +1,10 @@
-use super::reference_report::{Part, likely_why, report, retarget, safe_fix, subject, working_url};
+use super::reference_report::{
+    Part, kind_name, likely_why, report, retarget, safe_fix, subject, working_url,
+};
 use super::wording::Dialect;
-use super::{Context, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diagnostic::Diagnostic;
+use crate::ollama::Reference;
 use crate::reachability::{Verdict, likely_server};
 
 declare_rule! {
@@ -56,14 +59,26 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
+    check_in(ctx, &RULE, ctx.references)
+}
+
+/// The unspecified-address findings among `references`, as `rule` (OLL for Ollama's, NET002 for the
+/// other kinds').
+pub(super) fn check_in(
+    ctx: &Context,
+    rule: &'static Rule,
+    references: &[(Reference, Verdict)],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (r, verdict) in ctx.references {
+    for (r, verdict) in references {
+        let servers = ctx.servers_of(r);
+        let kind = kind_name(r);
         if *verdict != Verdict::Unspecified {
             continue;
         }
         let mut d = report(
             ctx,
-            &RULE,
+            rule,
             r,
             Part::Host,
             format!(
@@ -72,13 +87,15 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 r.url.host
             ),
         );
-        match likely_server(ctx.net, ctx.servers, ctx.references, r.client) {
+        match likely_server(ctx.net, servers, references, r.client) {
             Some((server, name, likely)) => {
-                let port = ctx.servers.get(server).map_or(11434, |s| s.listen.port);
+                let port = servers
+                    .get(server)
+                    .map_or(servers.default_port, |s| s.listen.port);
                 d = d.with_help(format!(
                     "use `{}`{}",
                     working_url(ctx, r, &name, port),
-                    likely_why(ctx, &name, likely)
+                    likely_why(ctx, &name, likely, kind)
                 ));
                 let unit = Dialect::of(ctx.project).unit();
                 if let Some(fix) = safe_fix(
@@ -90,7 +107,9 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             }
             None => {
                 let unit = Dialect::of(ctx.project).unit();
-                d = d.with_help(format!("use the Ollama {unit}'s name, or `host.docker.internal` for an Ollama on the host"));
+                d = d.with_help(format!(
+                    "use the {kind} {unit}'s name, or `host.docker.internal` for a {kind} on the host"
+                ));
             }
         }
         out.push(d);

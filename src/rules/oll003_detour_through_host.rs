@@ -2,9 +2,10 @@ use super::reference_report::{
     Part, join_network, report, retarget, safe_fix, subject, working_url,
 };
 use super::wording::Dialect;
-use super::{Context, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::net::Resolution;
+use crate::ollama::Reference;
 use crate::reachability::Verdict;
 
 declare_rule! {
@@ -69,13 +70,26 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
+    check_in(ctx, &RULE, ctx.references)
+}
+
+/// The detour-through-host findings among `references`, as `rule` (OLL for Ollama's, NET003 for the
+/// other kinds').
+pub(super) fn check_in(
+    ctx: &Context,
+    rule: &'static Rule,
+    references: &[(Reference, Verdict)],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (r, verdict) in ctx.references {
+    for (r, verdict) in references {
+        let servers = ctx.servers_of(r);
         let Verdict::DetourThroughHost { server } = verdict else {
             continue;
         };
         let server_name = ctx.project.services[*server].name.clone();
-        let port = ctx.servers.get(*server).map_or(11434, |s| s.listen.port);
+        let port = servers
+            .get(*server)
+            .map_or(servers.default_port, |s| s.listen.port);
         let direct = matches!(
             ctx.net.resolve(r.client, &server_name),
             Resolution::Sibling { .. }
@@ -85,7 +99,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let unit = dialect.unit();
         let mut d = report(
             ctx,
-            &RULE,
+            rule,
             r,
             Part::Host,
             format!(

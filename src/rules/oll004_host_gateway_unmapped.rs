@@ -1,10 +1,11 @@
-use super::reference_report::{Part, report, retarget, safe_fix, subject, working_url};
+use super::reference_report::{Part, kind_name, report, retarget, safe_fix, subject, working_url};
 use super::structural_fix::{map_to_host_gateway, unsafe_fix};
 use super::wording::Dialect;
-use super::{Context, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::net::{HostRoute, Platform, Resolution};
 use crate::ollama::{Reference, Written};
+use crate::reach::is_ollama;
 use crate::reachability::Verdict;
 
 declare_rule! {
@@ -73,8 +74,19 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
+    check_in(ctx, &RULE, ctx.references)
+}
+
+/// The host-gateway-unmapped findings among `references`, as `rule` (OLL for Ollama's, NET004 for the
+/// other kinds').
+pub(super) fn check_in(
+    ctx: &Context,
+    rule: &'static Rule,
+    references: &[(Reference, Verdict)],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (r, verdict) in ctx.references {
+    for (r, verdict) in references {
+        let servers = ctx.servers_of(r);
         let Verdict::HostGatewayUnmapped { route, detour } = verdict else {
             continue;
         };
@@ -118,13 +130,15 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                     "; where the name resolves, it reaches {} `{server_name}` only through the Docker host and its published port",
                     dialect.unit()
                 ));
-                d = report(ctx, &RULE, r, Part::Host, message);
+                d = report(ctx, rule, r, Part::Host, message);
                 let direct = matches!(
                     ctx.net.resolve(r.client, server_name),
                     Resolution::Sibling { .. }
                 );
                 if direct {
-                    let port = ctx.servers.get(*server).map_or(11434, |s| s.listen.port);
+                    let port = servers
+                        .get(*server)
+                        .map_or(servers.default_port, |s| s.listen.port);
                     let url = working_url(ctx, r, server_name, port);
                     let unit = dialect.unit();
                     d = d.with_help(format!("reach {unit} `{server_name}` directly: `{url}`"));
@@ -139,9 +153,16 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 }
             }
             None => {
-                d = report(ctx, &RULE, r, Part::Host, message).with_help(format!(
-                    "{instead}; on Linux the host's Ollama must listen on 0.0.0.0 (`OLLAMA_HOST=0.0.0.0`), not its default 127.0.0.1"
-                ));
+                let listen = if is_ollama(r.kind) {
+                    "on Linux the host's Ollama must listen on 0.0.0.0 (`OLLAMA_HOST=0.0.0.0`), not its default 127.0.0.1".to_string()
+                } else {
+                    format!(
+                        "on Linux the host's {} must listen beyond 127.0.0.1",
+                        kind_name(r)
+                    )
+                };
+                d = report(ctx, rule, r, Part::Host, message)
+                    .with_help(format!("{instead}; {listen}"));
                 if *route != HostRoute::GatewayAddress
                     && let Some(fix) = unsafe_fix(
                         format!(

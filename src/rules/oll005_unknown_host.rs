@@ -1,10 +1,11 @@
 use super::reference_report::{Part, edit_part, report, retarget, safe_fix, subject, working_url};
 use super::structural_fix::{map_to_host_gateway, unsafe_fix};
 use super::wording::Dialect;
-use super::{Context, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::net::Resolution;
 use crate::ollama::Reference;
+use crate::reach::is_ollama;
 use crate::reachability::Verdict;
 
 declare_rule! {
@@ -72,8 +73,18 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
+    check_in(ctx, &RULE, ctx.references)
+}
+
+/// The unknown-host findings among `references`, as `rule` (OLL005 for Ollama's, NET005 for
+/// the other kinds').
+pub(super) fn check_in(
+    ctx: &Context,
+    rule: &'static Rule,
+    references: &[(Reference, Verdict)],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (r, verdict) in ctx.references {
+    for (r, verdict) in references {
         let Verdict::UnknownHost {
             suggestion,
             maybe_external,
@@ -81,6 +92,13 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         else {
             continue;
         };
+        let servers = ctx.servers_of(r);
+        // Another kind's name is taken for a mistake only where the project runs a server of
+        // that kind the name could have meant; else it may be a host the Docker host's own
+        // resolver knows.
+        if !is_ollama(r.kind) && !servers.any() {
+            continue;
+        }
         // On an external network another project may provide the name: say only what this
         // project lacks.
         let dialect = Dialect::of(ctx.project);
@@ -113,13 +131,10 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 ),
             });
         }
-        let mut d = report(ctx, &RULE, r, Part::Host, message);
+        let mut d = report(ctx, rule, r, Part::Host, message);
         if let Some(service) = by_hostname {
             let name = &ctx.project.services[service].name;
-            let port = ctx
-                .servers
-                .get(service)
-                .map_or(r.url.effective_port(r.expect.scheme), |s| s.listen.port);
+            let port = servers.get(service).map_or(r.port(), |s| s.listen.port);
             d = d.with_help(format!(
                 "reach it by its {unit} name: `{}`",
                 working_url(ctx, r, name, port)
@@ -136,7 +151,14 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             out.push(d);
             continue;
         }
-        if gateway_as_name {
+        // Another kind's finding is made only beside a server of that kind in the project,
+        // which its name reaches better than the host would (NET009 once on the host).
+        if gateway_as_name && !is_ollama(r.kind) {
+            d = d.with_help(format!(
+                "to reach the Docker host, use `host.docker.internal` and add {}; for a server of this project, use its service name",
+                dialect.host_gateway("host.docker.internal")
+            ));
+        } else if gateway_as_name {
             d = d.with_help(format!(
                 "to reach the Docker host, use `host.docker.internal` and add {}",
                 dialect.host_gateway("host.docker.internal")
@@ -185,7 +207,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             let near_miss = crate::names::closest(&r.url.host, &[name.as_str()]).is_some();
             // Another project's name is certain only where its Ollama is known.
             let port = match suggestion.elsewhere {
-                None => Some(suggestion.port.unwrap_or(11434)),
+                None => Some(suggestion.port.unwrap_or(servers.default_port)),
                 Some(_) => suggestion.port,
             };
             if near_miss

@@ -1,16 +1,17 @@
 use std::collections::BTreeMap;
 
 use super::reference_report::{
-    Part, env_value_span, insert_in, listen_var, part_span, report, retarget, safe_fix, subject,
-    working_url,
+    Part, env_value_span, insert_in, kind_name, listen_var, part_span, report, retarget, safe_fix,
+    subject, working_url,
 };
 use super::wording::{Dialect, quoted_list};
-use super::{Context, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::compose::model::EnvVar;
 use crate::diagnostic::Diagnostic;
 use crate::knowledge::TargetUrl;
 use crate::net::Resolution;
 use crate::ollama::Reference;
+use crate::reach::is_ollama;
 use crate::reachability::Verdict;
 
 declare_rule! {
@@ -88,9 +89,24 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
+    check_in(ctx, &RULE, ctx.references)
+}
+
+/// The wrong-port findings among `references`, as `rule` (OLL006 for Ollama's, NET006 for
+/// the other kinds'). A slip in Ollama's own `OLLAMA_HOST` is reported once, by OLL006.
+pub(super) fn check_in(
+    ctx: &Context,
+    rule: &'static Rule,
+    references: &[(Reference, Verdict)],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let slips = listen_slips(ctx);
-    for (r, verdict) in ctx.references {
+    let slips = if rule.code == RULE.code {
+        listen_slips(ctx)
+    } else {
+        BTreeMap::new()
+    };
+    for (r, verdict) in references {
+        let kind = kind_name(r);
         if let Verdict::WrongPortInOtherProject {
             project,
             service,
@@ -101,6 +117,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         {
             out.push(in_other_project(
                 ctx,
+                rule,
                 r,
                 (project, service),
                 (*used, *listening),
@@ -136,7 +153,11 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             .map(|t| t.value.as_str());
         let moved_by_accident = moved_text.is_some_and(scheme_without_port);
 
-        let reason = if port_left_out {
+        let reason = if port_left_out && !is_ollama(r.kind) {
+            format!(
+                "without a port, the client dials {kind}'s default port {used} of the `{name}` container, where nothing listens"
+            )
+        } else if port_left_out {
             let scheme = r.url.scheme.as_deref().unwrap_or("http");
             format!(
                 "without a port, `{scheme}://` goes to port {used} of the `{name}` container, where nothing listens"
@@ -156,11 +177,11 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             (Some(v), false) => {
                 format!("its `OLLAMA_HOST={v}` makes Ollama listen on port {listening}")
             }
-            (None, _) => format!("Ollama listens on {listening}"),
+            (None, _) => format!("{kind} listens on {listening}"),
         };
         let mut d = report(
             ctx,
-            &RULE,
+            rule,
             r,
             Part::Port,
             format!("{}: {reason}; {listens}", subject(ctx, r)),
@@ -374,27 +395,26 @@ fn after_host(value: &str) -> Option<usize> {
 /// The wrong port of an Ollama that another project of the run runs, on a network both use.
 fn in_other_project(
     ctx: &Context,
+    rule: &'static Rule,
     r: &Reference,
     (project, service): (&str, &str),
     (used, listening): (u16, u16),
     port_left_out: bool,
 ) -> Diagnostic {
-    let reason = if port_left_out {
+    let kind = kind_name(r);
+    let reason = if port_left_out && !is_ollama(r.kind) {
+        format!("without a port, the client dials {kind}'s default port {used}")
+    } else if port_left_out {
         let scheme = r.url.scheme.as_deref().unwrap_or("http");
         format!("without a port, `{scheme}://` goes to port {used}")
     } else {
         format!("nothing listens on port {used}")
     };
     let message = format!(
-        "{}: {reason} of the `{service}` container of project `{project}`; Ollama listens on {listening}",
+        "{}: {reason} of the `{service}` container of project `{project}`; {kind} listens on {listening}",
         subject(ctx, r)
     );
-    use_port(
-        ctx,
-        r,
-        report(ctx, &RULE, r, Part::Port, message),
-        listening,
-    )
+    use_port(ctx, r, report(ctx, rule, r, Part::Port, message), listening)
 }
 
 /// The help and safe fix that write the port Ollama listens on into the reference.

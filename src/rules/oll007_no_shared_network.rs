@@ -1,12 +1,13 @@
 use super::command_fix::NEW_NETWORK;
 use super::reference_report::{
-    Part, join_network, report, retarget, safe_fix, subject, working_url,
+    Part, join_network, kind_name, report, retarget, safe_fix, subject, working_url,
 };
 use super::structural_fix::{attach_to_network, share_network, unsafe_fix};
 use super::wording::Dialect;
-use super::{Context, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::net::{Namespace, Resolution};
+use crate::ollama::Reference;
 use crate::reachability::Verdict;
 
 declare_rule! {
@@ -88,11 +89,23 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
+    check_in(ctx, &RULE, ctx.references)
+}
+
+/// The no-shared-network findings among `references`, as `rule` (OLL007 for Ollama's,
+/// NET007 for the other kinds').
+pub(super) fn check_in(
+    ctx: &Context,
+    rule: &'static Rule,
+    references: &[(Reference, Verdict)],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (r, verdict) in ctx.references {
+    for (r, verdict) in references {
         let Verdict::NoSharedNetwork { server } = *verdict else {
             continue;
         };
+        let servers = ctx.servers_of(r);
+        let kind = kind_name(r);
         let (Some(client), Some(target)) = (
             ctx.project.services.get(r.client),
             ctx.project.services.get(server),
@@ -100,7 +113,9 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             continue;
         };
         let name = &target.name;
-        let port = ctx.servers.get(server).map_or(11434, |s| s.listen.port);
+        let port = servers
+            .get(server)
+            .map_or(servers.default_port, |s| s.listen.port);
         let client_ns = ctx.net.namespace(r.client);
         let server_ns = ctx.net.namespace(server);
         let dialect = Dialect::of(ctx.project);
@@ -157,7 +172,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 format!(
                     "remove `network_mode: bridge` from `{}` and attach it to {}",
                     client.name,
-                    networks_of(server_ns)
+                    networks_of(server_ns, kind)
                 ),
             ),
             (Namespace::Disconnected, _) if dialect == Dialect::Commands => (
@@ -169,7 +184,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 format!(
                     "remove `network_mode: none` from `{}` and attach it to {}",
                     client.name,
-                    networks_of(server_ns)
+                    networks_of(server_ns, kind)
                 ),
             ),
             (Namespace::Own { service: owner, .. }, _) if *owner != r.client => {
@@ -183,7 +198,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                         "`{}` shares the network namespace of `{owner_name}`, which shares no network with `{name}`",
                         client.name
                     ),
-                    format!("attach `{owner_name}` to {}", networks_of(server_ns)),
+                    format!("attach `{owner_name}` to {}", networks_of(server_ns, kind)),
                 )
             }
             (Namespace::Own { networks, .. }, _) => {
@@ -216,7 +231,11 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                                     client.name, networks[0], networks[0], client.name
                                 )
                             }
-                            _ => format!("attach `{}` to {}", client.name, networks_of(server_ns)),
+                            _ => format!(
+                                "attach `{}` to {}",
+                                client.name,
+                                networks_of(server_ns, kind)
+                            ),
                         },
                     )
                 }
@@ -226,7 +245,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                     "`{}` lives in the network namespace of container `{c}`, outside the project",
                     client.name
                 ),
-                format!("attach container `{c}` to {}", networks_of(server_ns)),
+                format!("attach container `{c}` to {}", networks_of(server_ns, kind)),
             ),
             (Namespace::Broken, _) => (
                 format!("the `network_mode` of `{}` names no service", client.name),
@@ -299,7 +318,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
 
         let mut d = report(
             ctx,
-            &RULE,
+            rule,
             r,
             Part::Host,
             format!("{}: {names}, but {why}", subject(ctx, r)),
@@ -368,13 +387,13 @@ fn list(networks: &[String]) -> String {
 }
 
 /// "network `a`" / "one of the networks `a`, `b`" of a namespace.
-fn networks_of(namespace: &Namespace) -> String {
+fn networks_of(namespace: &Namespace, kind: &str) -> String {
     match namespace {
         Namespace::Own { networks, .. } if networks.len() == 1 => {
             format!("network {}", list(networks))
         }
         Namespace::Own { networks, .. } => format!("one of the networks {}", list(networks)),
-        _ => "a network of the Ollama service".to_string(),
+        _ => format!("a network of the {kind} service"),
     }
 }
 

@@ -2,10 +2,11 @@ use super::reference_report::{
     Part, join_network, report, retarget, safe_fix, subject, working_url,
 };
 use super::wording::Dialect;
-use super::{Context, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::compose::model::Port;
 use crate::diagnostic::Diagnostic;
 use crate::net::{Namespace, Resolution};
+use crate::ollama::Reference;
 use crate::reachability::Verdict;
 
 declare_rule! {
@@ -69,15 +70,26 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
+    check_in(ctx, &RULE, ctx.references)
+}
+
+/// The port-not-published findings among `references`, as `rule` (OLL for Ollama's, NET009 for the
+/// other kinds').
+pub(super) fn check_in(
+    ctx: &Context,
+    rule: &'static Rule,
+    references: &[(Reference, Verdict)],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let own_servers = ctx
-        .servers
-        .by_service
-        .iter()
-        .flatten()
-        .filter(|s| !s.server.is_bundled())
-        .count();
-    for (r, verdict) in ctx.references {
+    for (r, verdict) in references {
+        let servers = ctx.servers_of(r);
+        // Which service was meant is certain when the project runs one server of the kind.
+        let own_servers = servers
+            .by_service
+            .iter()
+            .flatten()
+            .filter(|s| !s.server.is_bundled())
+            .count();
         let Verdict::PortNotPublished {
             server,
             loopback_only,
@@ -89,8 +101,10 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             continue;
         };
         let name = &target.name;
-        let port = r.url.effective_port(r.expect.scheme);
-        let listening = ctx.servers.get(server).map_or(11434, |s| s.listen.port);
+        let port = r.port();
+        let listening = servers
+            .get(server)
+            .map_or(servers.default_port, |s| s.listen.port);
         let from_host_namespace = *ctx.net.namespace(r.client) == Namespace::Host;
         let dialect = Dialect::of(ctx.project);
         let unit = dialect.unit();
@@ -131,7 +145,7 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         };
         let mut d = report(
             ctx,
-            &RULE,
+            rule,
             r,
             // The port is what is wrong when the service publishes another one; otherwise it
             // is the route through the host, and the fix rewrites the host.

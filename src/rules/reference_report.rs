@@ -11,6 +11,7 @@ use crate::knowledge::TargetUrl;
 use crate::knowledge::client::PathKind;
 use crate::net::Namespace;
 use crate::ollama::{Reference, Written};
+use crate::reach::is_ollama;
 use crate::reachability::Likely;
 use crate::source::Span;
 use crate::text::Text;
@@ -47,11 +48,26 @@ pub fn part_span(r: &Reference, part: Part) -> Option<Span> {
     r.span_of(range)
 }
 
+/// How a finding names the server a reference is aimed at: "Ollama", "Postgres", "MySQL or
+/// MariaDB".
+pub fn kind_name(r: &Reference) -> &'static str {
+    crate::reach::kind_name(r.kind)
+}
+
 /// `variable `X` of service `s``, or `the default of `X` in service `s``.
 pub fn subject(ctx: &Context, r: &Reference) -> String {
     let service = &ctx.project.services[r.client].name;
     let unit = Dialect::of(ctx.project).unit();
-    let value = &r.text.value;
+    let mut value = &r.text.value;
+    // A host variable is read with its port variable; the subject is what it holds.
+    if is_host_variable(r)
+        && let Written::Env { key, .. } = &r.written
+        && let Some(own) = ctx.project.services[r.client]
+            .env(key)
+            .and_then(|v| v.value.as_ref())
+    {
+        value = &own.value;
+    }
     match &r.written {
         Written::Env { key, .. } => format!("`{key}={value}` in {unit} `{service}`"),
         Written::Command { .. } => format!("`{value}` in the command of {unit} `{service}`"),
@@ -110,6 +126,12 @@ pub fn report(
     d
 }
 
+/// Whether the reference is a host variable of another kind (`REDIS_HOST`, `PGHOST`), read
+/// with its port variable when one is set.
+fn is_host_variable(r: &Reference) -> bool {
+    !is_ollama(r.kind) && r.url.scheme.is_none()
+}
+
 /// Replaces one part of the URL in place, when it was written exactly there.
 pub fn edit_part(r: &Reference, part: Part, content: impl Into<String>) -> Option<Edit> {
     let content = content.into();
@@ -123,6 +145,11 @@ pub fn edit_part(r: &Reference, part: Part, content: impl Into<String>) -> Optio
         && value.get(range.end) == Some(&b']')
     {
         range = range.start - 1..range.end + 1;
+    }
+    // A host variable (`REDIS_HOST`) holds no port: the port it lacks belongs in its port
+    // variable, which is not written.
+    if range.is_empty() && part == Part::Port && is_host_variable(r) {
+        return None;
     }
     let span = if range.is_empty() {
         // Inserting (a port after the host, past an IPv6 literal's `]`): an empty span there.
@@ -140,14 +167,14 @@ pub fn edit_part(r: &Reference, part: Part, content: impl Into<String>) -> Optio
 
 /// Why the help names Ollama service `name` for a reference that reaches no Ollama, when the
 /// client could reach several: said after the help's URL.
-pub fn likely_why(ctx: &Context, name: &str, likely: Likely) -> String {
+pub fn likely_why(ctx: &Context, name: &str, likely: Likely, kind: &str) -> String {
     match likely {
         Likely::Sole => String::new(),
         Likely::DependedOn => {
-            format!(" (`{name}` runs Ollama and is in this service's `depends_on`)")
+            format!(" (`{name}` runs {kind} and is in this service's `depends_on`)")
         }
         Likely::Unused => format!(
-            " (`{name}` runs Ollama and no other {} of the project uses it)",
+            " (`{name}` runs {kind} and no other {} of the project uses it)",
             Dialect::of(ctx.project).unit()
         ),
     }
@@ -168,6 +195,17 @@ pub fn safe_fix(message: String, edits: Vec<Option<Edit>>) -> Option<Fix> {
 /// client's scheme and path kept (the path rule is another finding's business).
 pub fn working_url(ctx: &Context, r: &Reference, host: &str, port: u16) -> String {
     let _ = ctx;
+    if !is_ollama(r.kind) {
+        // Another kind's URL keeps its own scheme and path (`postgres://db:5432/app`); its
+        // credentials stay where they were written, out of the message.
+        let scheme = r
+            .url
+            .scheme
+            .as_ref()
+            .map(|s| format!("{s}://"))
+            .unwrap_or_default();
+        return format!("{scheme}{host}:{port}{}", r.url.path);
+    }
     // A scheme-less `host:port` stays scheme-less where the client accepts that.
     let scheme = if r.url.scheme.is_none()
         && r.expect.scheme != crate::knowledge::client::SchemeRule::Required

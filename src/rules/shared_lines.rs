@@ -15,7 +15,7 @@ use crate::compose::model::{EnvSource, Project};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::ollama::{Evidence, Reference, Servers, Written};
 use crate::reachability::Verdict;
-use crate::source::Span;
+use crate::source::{FileKind, Sources, Span};
 
 use super::Context;
 
@@ -105,6 +105,7 @@ pub fn merge(diagnostics: Vec<Diagnostic>, ctx: &Context) -> Vec<Diagnostic> {
     let mut loaded: HashMap<&str, Vec<Span>> = HashMap::new();
     for (r, _) in references
         .iter()
+        .chain(ctx.net_references)
         .filter(|(r, _)| r.evidence == Evidence::Loaded)
     {
         if let Some(line) = env_file_line(r) {
@@ -147,21 +148,27 @@ pub fn merge(diagnostics: Vec<Diagnostic>, ctx: &Context) -> Vec<Diagnostic> {
             }
         }
     }
-    for (i, names) in others {
-        let d = &mut kept[i];
+    for (i, names) in &others {
+        let d = &mut kept[*i];
+        if d.code.starts_with("NET") {
+            withdraw_if_loaded_elsewhere(d, names, project);
+        }
         d.message = format!(
             "{} (likewise for {})",
             d.message.expose_unredacted(),
-            services(&names)
+            services(names)
         )
         .into();
         // Each service would get its own edit of the one line: only one that serves them all
         // is a fix.
-        if !same_fix.get(&i).copied().unwrap_or(true) {
+        if !same_fix.get(i).copied().unwrap_or(true) {
             d.fix = None;
         }
     }
     for d in &mut kept {
+        if d.code.starts_with("NET") {
+            withdraw_if_project_env(d, ctx.sources);
+        }
         if rests_on_loaded(d) {
             lower_to_unproven(d);
         }
@@ -182,6 +189,55 @@ pub fn merge(diagnostics: Vec<Diagnostic>, ctx: &Context) -> Vec<Diagnostic> {
         }
     }
     kept
+}
+
+/// Withdraws the fix of a finding for several services when it edits an env file that
+/// another service loads too: the one line would change for that service as well, and the
+/// fixed value cannot be written into each service's own `environment:` at once.
+fn withdraw_if_loaded_elsewhere(d: &mut Diagnostic, names: &[String], project: &Project) {
+    let Some(fix) = &d.fix else { return };
+    let covered =
+        |name: &str| d.service.as_deref() == Some(name) || names.iter().any(|n| n == name);
+    let other = project.services.iter().find(|s| {
+        !covered(&s.name)
+            && s.environment.iter().any(|v| {
+                matches!(v.source, EnvSource::EnvFile { file, .. }
+                    if fix.edits.iter().any(|e| e.span.file == file))
+            })
+    });
+    if let Some(other) = other {
+        let note = format!(
+            "no fix is offered: `{}` loads the same env file, and the line would change for it too; set the value in each service's own `environment:`",
+            other.name
+        );
+        d.fix = None;
+        d.add_help(&note);
+    }
+}
+
+/// Withdraws the fix of another kind's finding when it edits the project's `.env`: the
+/// other compose files beside it read the same file (each a project of its own), and what the
+/// line means to them is not judged here. Ollama's findings have their own answer to that
+/// (the fixer writes the value where the service uses it, [`super::inline_fix`]).
+fn withdraw_if_project_env(d: &mut Diagnostic, sources: &Sources) {
+    let Some(fix) = &d.fix else { return };
+    let env = fix
+        .edits
+        .iter()
+        .find(|e| sources.get(e.span.file).kind() == Some(FileKind::ProjectEnv));
+    if let Some(edit) = env {
+        let note = format!(
+            "no fix is offered: the value comes from `{}`, which every compose file beside it reads; set it in the service's own `environment:`",
+            sources
+                .get(edit.span.file)
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        );
+        d.fix = None;
+        d.add_help(&note);
+    }
 }
 
 fn lower_to_unproven(d: &mut Diagnostic) {

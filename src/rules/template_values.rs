@@ -15,7 +15,10 @@ pub fn lower_template_findings(diagnostics: &mut [Diagnostic], ctx: &Context) {
     if templates.is_empty() {
         return;
     }
-    for d in diagnostics.iter_mut().filter(|d| d.code.starts_with("OLL")) {
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| d.code.starts_with("OLL") || d.code.starts_with("NET"))
+    {
         let Some(primary) = d.primary else { continue };
         let path = &ctx.sources.get(primary.file).path;
         let Some(used) = templates.iter().find(|t| &t.template == path) else {

@@ -1,0 +1,373 @@
+//! References to servers of the other families ([`super::kinds`]): the values a container
+//! connects with. Only values that say which family they mean are taken:
+//! - a URL whose scheme names the family (`postgres://`, `redis://`, `jdbc:mysql://`);
+//! - an `http(s)://` URL naming a service that runs an HTTP server of the family, or under a
+//!   variable whose name names it (`QDRANT_URL`);
+//! - a host variable with its port variable (`REDIS_HOST` + `REDIS_PORT`, `PGHOST` +
+//!   `PGPORT`, `DB_HOST` + `DB_PORT=5432`).
+//!
+//! Left alone, because they say nothing about a connection this container makes: the
+//! family's own servers (their settings describe themselves), values the browser uses
+//! (`NEXT_PUBLIC_*`, `*_PUBLIC_*`, redirect and callback URLs) and advertised addresses
+//! (Kafka's `ADVERTISED_LISTENERS` are handed to clients, not dialled).
+
+use std::collections::{HashMap, HashSet};
+
+use super::kinds::{Family, families, family, family_of_scheme, is_http};
+use crate::compose::model::{EnvSource, EnvVar, Project, Service};
+use crate::knowledge::client::{Api, PathKind, SchemeRule};
+use crate::knowledge::{Side, TargetUrl, generic};
+use crate::ollama::{Evidence, Expectation, Reference, Servers, Written, env_file_loaders};
+use crate::text::{Origin, Text};
+
+/// Words of a variable name that name a family (`REDIS_HOST`, `DB_POSTGRESDB_HOST`). Short
+/// words must match a whole word of the name; longer ones may begin one (`MONGODB`).
+const NAME_WORDS: &[(&str, &[&str])] = &[
+    ("postgres", &["POSTGRES", "POSTGRESQL", "PG", "PSQL"]),
+    ("mysql", &["MYSQL", "MARIADB"]),
+    ("redis", &["REDIS", "VALKEY", "KEYDB"]),
+    ("mongodb", &["MONGO"]),
+    ("amqp", &["RABBITMQ", "RABBIT", "AMQP"]),
+    ("kafka", &["KAFKA"]),
+    ("nats", &["NATS"]),
+    ("mqtt", &["MQTT", "MOSQUITTO"]),
+    ("memcached", &["MEMCACHED", "MEMCACHE"]),
+    ("elasticsearch", &["ELASTICSEARCH", "ELASTIC", "ES"]),
+    ("opensearch", &["OPENSEARCH"]),
+    ("meilisearch", &["MEILI", "MEILISEARCH"]),
+    ("typesense", &["TYPESENSE"]),
+    ("qdrant", &["QDRANT"]),
+    ("chroma", &["CHROMA", "CHROMADB"]),
+    ("weaviate", &["WEAVIATE"]),
+    ("milvus", &["MILVUS"]),
+    ("searxng", &["SEARXNG", "SEARX"]),
+    ("minio", &["MINIO"]),
+    ("clickhouse", &["CLICKHOUSE"]),
+    ("vllm", &["VLLM"]),
+    ("localai", &["LOCALAI"]),
+    ("litellm", &["LITELLM"]),
+    ("tgi", &["TGI"]),
+];
+
+/// Words of a variable name that mark a value other programs use, not this container.
+const NOT_DIALLED: &[&str] = &[
+    "PUBLIC",
+    "EXTERNAL",
+    "BROWSER",
+    "REDIRECT",
+    "CALLBACK",
+    "ADVERTISED",
+    "ORIGIN",
+    "ORIGINS",
+    "CORS",
+];
+
+/// The family a variable name names, among `candidates` (`None`: any).
+fn family_in_name(words: &[&str]) -> Option<&'static Family> {
+    NAME_WORDS.iter().find_map(|(key, names)| {
+        let named = words.iter().any(|w| {
+            names
+                .iter()
+                .any(|n| *w == *n || (n.len() >= 5 && w.starts_with(n)))
+        });
+        if named { family(key) } else { None }
+    })
+}
+
+fn name_words(name: &str) -> Vec<String> {
+    name.to_ascii_uppercase()
+        .split(['_', '-', '.'])
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every reference to a server of a family other than Ollama. `kinds`: the project's servers
+/// per family; `claimed`: the (service, variable) pairs already judged as Ollama references.
+pub fn references(
+    project: &Project,
+    kinds: &[Servers],
+    claimed: &HashSet<(usize, String)>,
+) -> Vec<Reference> {
+    let loaders = env_file_loaders(project);
+    // The names of the services that run a server of a family: `http://qdrant:6333` or
+    // `DB_HOST=db` says which family only through the name.
+    let mut server_names: HashMap<String, &'static str> = HashMap::new();
+    for servers in kinds.iter().filter(|s| family(s.kind).is_some()) {
+        for &i in &servers.indices {
+            for name in names_of(&project.services[i]) {
+                server_names.insert(name, servers.kind);
+            }
+        }
+    }
+    let http_names: HashMap<String, &'static str> = server_names
+        .iter()
+        .filter(|(_, kind)| family(kind).is_some_and(|f| is_http(f.protocol)))
+        .map(|(name, kind)| (name.clone(), *kind))
+        .collect();
+    let mut out = Vec::new();
+    for (i, service) in project.services.iter().enumerate() {
+        // The families whose image this is: their settings describe the server itself, even
+        // where this container runs a client of it (`psql` in the Postgres image).
+        let own: Vec<&str> = service
+            .image
+            .as_ref()
+            .map(|image| {
+                families()
+                    .iter()
+                    .filter(|f| {
+                        f.profiles
+                            .iter()
+                            .any(|p| p.matches_image(&image.value).is_some())
+                    })
+                    .map(|f| f.key)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let first = out.len();
+        for var in &service.environment {
+            if claimed.contains(&(i, var.key.clone())) {
+                continue;
+            }
+            let Some(text) = var.value.as_ref().filter(|t| !t.value.trim().is_empty()) else {
+                continue;
+            };
+            let words = name_words(&var.key);
+            if generic::browser_prefix(&var.key).is_some()
+                || words.iter().any(|w| NOT_DIALLED.contains(&w.as_str()))
+            {
+                continue;
+            }
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            let found = scheme_url(&text.value)
+                .map(|(url, family)| (url, family, text.clone()))
+                .or_else(|| {
+                    http_url(&text.value, &words, &http_names).map(|(u, f)| (u, f, text.clone()))
+                })
+                .or_else(|| host_pair(service, var, &words, &server_names));
+            let Some((url, family, text)) = found else {
+                continue;
+            };
+            if own.contains(&family) {
+                continue;
+            }
+            // A host variable an env file hands over for a kind the project does not run is
+            // no evidence of a connection: a framework's `.env` lists `REDIS_HOST` whether or
+            // not its cache uses Redis (Firefly III's, with `CACHE_DRIVER=file`).
+            let from_env_file = matches!(var.source, EnvSource::EnvFile { .. });
+            let runs_kind = kinds.iter().any(|s| s.kind == family && s.any());
+            if from_env_file && url.scheme.is_none() && !runs_kind {
+                continue;
+            }
+            let evidence = match var.source {
+                EnvSource::EnvFile { file, .. } if loaders.get(&file).is_some_and(|&n| n > 1) => {
+                    Evidence::Loaded
+                }
+                _ => Evidence::Read,
+            };
+            out.push(reference(i, var, family, text, url, evidence));
+        }
+        // One reference per family and value: `DATABASE_URL` and `DB_HOST` often say the
+        // same thing twice.
+        let mut seen: HashSet<(&str, String, Option<u16>)> = HashSet::new();
+        let mut index = first;
+        while index < out.len() {
+            let r = &out[index];
+            if seen.insert((r.kind, r.url.host.to_ascii_lowercase(), r.url.port)) {
+                index += 1;
+            } else {
+                out.remove(index);
+            }
+        }
+    }
+    out
+}
+
+fn reference(
+    client: usize,
+    var: &EnvVar,
+    kind: &'static str,
+    text: Text,
+    url: TargetUrl,
+    evidence: Evidence,
+) -> Reference {
+    Reference {
+        kind,
+        client,
+        written: Written::Env {
+            key: var.key.clone(),
+            source: var.source.clone(),
+        },
+        text,
+        url,
+        expect: Expectation {
+            scheme: SchemeRule::Unknown,
+            api: Api::Ollama,
+            path: PathKind::Unknown,
+            side: Side::Server,
+            firm: false,
+        },
+        profile: None,
+        setting: None,
+        ignored_var: None,
+        loopback_rewrite: None,
+        evidence,
+        misnamed: None,
+    }
+}
+
+/// Lowercase DNS names a service answers to.
+fn names_of(service: &Service) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(service.name.as_str())
+        .chain(service.container_name.iter().map(|c| c.value.as_str()))
+        .chain(service.hostname.iter().map(|c| c.value.as_str()))
+        .chain(
+            service
+                .networks
+                .iter()
+                .flat_map(|n| n.aliases.iter().map(|a| a.value.as_str())),
+        )
+        .map(str::to_ascii_lowercase)
+}
+
+/// A URL whose scheme names a family, with the scheme's default port written into it when
+/// the URL leaves the port out (so the port judged is the one the client dials).
+fn scheme_url(value: &str) -> Option<(TargetUrl, &'static str)> {
+    let value_lower = value.get(..5).map(str::to_ascii_lowercase);
+    // `jdbc:postgresql://…`: the part after `jdbc:` is a URL of its own.
+    let skip = if value_lower.as_deref() == Some("jdbc:") {
+        5
+    } else {
+        0
+    };
+    let mut url = TargetUrl::parse(&value[skip..])?;
+    let scheme = url.scheme.clone()?;
+    let full_scheme = if skip > 0 {
+        format!("jdbc:{scheme}")
+    } else {
+        scheme
+    };
+    let (family, _) = family_of_scheme(&full_scheme)?;
+    if skip > 0 {
+        url.scheme = Some(full_scheme);
+        url.scheme_range = Some(0..url.scheme_range.map_or(0, |r| r.end + skip));
+        url.host_range = url.host_range.start + skip..url.host_range.end + skip;
+        url.port_range = url.port_range.map(|r| r.start + skip..r.end + skip);
+        url.path_range = url.path_range.start + skip..url.path_range.end + skip;
+    }
+    Some((url, family.key))
+}
+
+/// An `http(s)://` URL to a service that runs an HTTP server of a family, or under a
+/// variable that names one.
+fn http_url(
+    value: &str,
+    words: &[&str],
+    http_names: &HashMap<String, &'static str>,
+) -> Option<(TargetUrl, &'static str)> {
+    let url = TargetUrl::parse(value)?;
+    if !matches!(url.scheme.as_deref(), Some("http" | "https")) {
+        return None;
+    }
+    if let Some(kind) = http_names.get(&url.host.to_ascii_lowercase()) {
+        return Some((url, kind));
+    }
+    let family = family_in_name(words)?;
+    is_http(family.protocol).then_some((url, family.key))
+}
+
+/// `X_HOST` (or `X_HOSTNAME`, `PGHOST`) with `X_PORT`: the host text, `:`, and the port
+/// text, as one `host:port` whose parts keep the places they were written.
+fn host_pair(
+    service: &Service,
+    var: &EnvVar,
+    words: &[&str],
+    server_names: &HashMap<String, &'static str>,
+) -> Option<(TargetUrl, &'static str, Text)> {
+    let upper = var.key.to_ascii_uppercase();
+    let prefix = if upper == "PGHOST" {
+        "PG"
+    } else {
+        upper
+            .strip_suffix("_HOSTNAME")
+            .or_else(|| upper.strip_suffix("_HOST"))?
+    };
+    let port_key = if upper == "PGHOST" {
+        "PGPORT".to_string()
+    } else {
+        format!("{}_PORT", &var.key[..prefix.len()])
+    };
+    let host_text = var.value.as_ref()?;
+    // A URL or a list in a host variable is not a host.
+    if host_text.value.contains("://") || host_text.value.contains(',') {
+        return None;
+    }
+    let port_var = service
+        .environment
+        .iter()
+        .find(|v| v.key.eq_ignore_ascii_case(&port_key))
+        .and_then(|v| v.value.as_ref())
+        .filter(|t| !t.value.trim().is_empty());
+    let prefix_words = &words[..words.len() - 1];
+    let family = family_in_name(if upper == "PGHOST" {
+        &["PG"]
+    } else {
+        prefix_words
+    })
+    .or_else(|| {
+        // The host names a service of the project that runs a server of a family.
+        let host = host_text.value.split(':').next().unwrap_or_default();
+        server_names
+            .get(&host.trim().to_ascii_lowercase())
+            .and_then(|kind| family(kind))
+    })
+    .or_else(|| database_family(service, prefix, port_var))?;
+    let mut text = host_text.clone();
+    if let Some(port) = port_var
+        && !host_text.value.contains(':')
+    {
+        text.push_str(":", Origin::Synthetic);
+        text.push_text(port);
+    }
+    let url = TargetUrl::parse_lenient(&text.value)?;
+    Some((url, family.key, text))
+}
+
+/// The family a generic database host (`DB_HOST`, `DATABASE_HOST`) means: named by a
+/// `DB_TYPE`-like variable, or by its port when that is one family's default.
+fn database_family(
+    service: &Service,
+    prefix: &str,
+    port: Option<&Text>,
+) -> Option<&'static Family> {
+    if !matches!(prefix, "DB" | "DATABASE" | "SQL") {
+        return None;
+    }
+    for suffix in [
+        "TYPE",
+        "DRIVER",
+        "ENGINE",
+        "CONNECTION",
+        "DIALECT",
+        "CLIENT",
+        "VENDOR",
+    ] {
+        let key = format!("{prefix}_{suffix}");
+        if let Some(value) = service
+            .environment
+            .iter()
+            .find(|v| v.key.eq_ignore_ascii_case(&key))
+            .and_then(|v| v.value.as_ref())
+        {
+            let words = name_words(&value.value);
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            return family_in_name(&words);
+        }
+    }
+    let port: u16 = port?.value.trim().parse().ok()?;
+    let mut matching = families()
+        .iter()
+        .filter(|f| f.default_port == port && !is_http(f.protocol));
+    let only = matching.next()?;
+    matching.next().is_none().then_some(only)
+}

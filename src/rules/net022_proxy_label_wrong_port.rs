@@ -1,0 +1,183 @@
+use super::reference_report::safe_fix;
+use super::{Context, declare_rule};
+use crate::diagnostic::{Diagnostic, Edit};
+use crate::net::Namespace;
+use crate::reach::kind_name;
+
+declare_rule! {
+    /// A Traefik label sends requests to a port the container does not listen on, usually
+    /// the port it publishes on the Docker host.
+    ///
+    /// ## What it does
+    /// Reads `traefik.http.services.NAME.loadbalancer.server.port` (and the `tcp` form) on
+    /// every service and reports a port that is the service's published host port while its
+    /// container listens on another (the mapping's container port), or, for a server whose
+    /// port is known (Postgres, Ollama, Meilisearch, …), a port where it does not listen.
+    ///
+    /// ## Why is this bad?
+    /// Traefik connects to the container's own address on its network, so only container
+    /// ports count. With `ports: ["8080:80"]` and `loadbalancer.server.port=8080`, Traefik
+    /// dials port 8080 of the container, where nothing listens, and answers every request
+    /// with "502 Bad Gateway".
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     image: nginx
+    ///     ports: ["8080:80"]
+    ///     labels:
+    ///       - traefik.http.services.web.loadbalancer.server.port=8080
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     image: nginx
+    ///     labels:
+    ///       - traefik.http.services.web.loadbalancer.server.port=80
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Safe where the port meant is certain: the container port of the mapping that
+    /// publishes the label's port, or the only port the server listens on. The published
+    /// port is left alone (something else may use it).
+    ///
+    /// ## Exceptions
+    /// A port the container also publishes or exposes as a container port, or any port of a
+    /// service whose listening ports are not known, is not judged. Services with host
+    /// networking are left alone: Traefik reaches them on the host's ports.
+    pub static RULE = {
+        code: "NET022",
+        name: "proxy-label-wrong-port",
+        severity: Error,
+        fix: Safe,
+        check: check,
+    };
+}
+
+/// Whether `key` is the label that sets the port Traefik connects to.
+fn is_traefik_port(key: &str) -> bool {
+    let Some(rest) = key
+        .strip_prefix("traefik.http.services.")
+        .or_else(|| key.strip_prefix("traefik.tcp.services."))
+    else {
+        return false;
+    };
+    rest.split_once('.')
+        .is_some_and(|(name, tail)| !name.is_empty() && tail == "loadbalancer.server.port")
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, service) in ctx.project.services.iter().enumerate() {
+        if service.labels.is_empty() || *ctx.net.namespace(i) == Namespace::Host {
+            continue;
+        }
+        let server = ctx
+            .kinds
+            .all
+            .iter()
+            .find_map(|s| s.get(i).map(|server| (s.kind, server)))
+            .filter(|(_, s)| s.port_known && !s.listen.port_invalid);
+        for label in service.labels.iter().filter(|l| is_traefik_port(&l.key)) {
+            let Ok(port) = label.value.value.trim().parse::<u16>() else {
+                continue;
+            };
+            let listening: Vec<u16> = server
+                .map(|(_, s)| {
+                    std::iter::once(s.listen.port)
+                        .chain(s.other_ports.iter().copied())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let container_port = |p: u16| {
+                listening.contains(&p)
+                    || service
+                        .ports
+                        .iter()
+                        .any(|m| m.mapping.target == u32::from(p))
+                    || service
+                        .expose
+                        .iter()
+                        .any(|e| e.value.split(['/', '-']).next() == Some(&p.to_string()))
+            };
+            if container_port(port) {
+                continue;
+            }
+            let published = service.ports.iter().find(|m| {
+                m.mapping.published.as_deref() == Some(port.to_string().as_str())
+                    && m.mapping.protocol == "tcp"
+            });
+            let name = &service.name;
+            let (message, target, related) = match (published, server) {
+                (Some(m), _) => (
+                    format!(
+                        "Traefik connects to port {port} of the `{name}` container, but {port} is the port `{name}` publishes on the Docker host; the container listens on {}",
+                        m.mapping.target
+                    ),
+                    u16::try_from(m.mapping.target).ok(),
+                    Some((m.span, format!("host port {port} is published here"))),
+                ),
+                (None, Some((kind, s))) => (
+                    format!(
+                        "Traefik connects to port {port} of the `{name}` container, where nothing listens; {} listens on {}",
+                        kind_name(kind),
+                        s.listen.port
+                    ),
+                    (listening.len() == 1).then_some(s.listen.port),
+                    None,
+                ),
+                (None, None) => continue,
+            };
+            let primary = label
+                .value
+                .exact_span(0..label.value.value.len())
+                .unwrap_or(label.span);
+            let mut d = RULE
+                .diagnostic(message, Some(primary))
+                .with_service(name.as_str());
+            if let Some((span, text)) = related {
+                d = d.with_related(span, text);
+            }
+            if let Some(target) = target {
+                d = d.with_help(format!("use the container port: `{}={target}`", label.key));
+                let edit = label
+                    .value
+                    .exact_span(0..label.value.value.len())
+                    .map(|span| Edit {
+                        span,
+                        content: target.to_string(),
+                    });
+                if let Some(fix) = safe_fix(format!("use container port {target}"), vec![edit]) {
+                    d = d.with_fix(fix);
+                }
+            }
+            out.push(d);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_traefik_port;
+
+    #[test]
+    fn only_the_server_port_label_is_read() {
+        assert!(is_traefik_port(
+            "traefik.http.services.web.loadbalancer.server.port"
+        ));
+        assert!(is_traefik_port(
+            "traefik.tcp.services.db.loadbalancer.server.port"
+        ));
+        assert!(!is_traefik_port("traefik.http.routers.web.rule"));
+        assert!(!is_traefik_port(
+            "traefik.http.services..loadbalancer.server.port"
+        ));
+        assert!(!is_traefik_port(
+            "traefik.http.services.web.loadbalancer.server.scheme"
+        ));
+    }
+}
