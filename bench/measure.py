@@ -7,6 +7,11 @@ environment bench/run sets (BENCH_*). Each (tool, input) is first run once under
 memory, and warms the file cache. Then hyperfine times it, unless that single run already
 took longer than BENCH_SLOW_SECONDS, in which case its wall time is the measurement (noted as
 "1 run") so that a slow peer does not hold the benchmark for many minutes.
+
+Start-up (issue 16) is measured as CPU time, not wall time: `composelint fixtures/demo`
+against `composelint --version`, the floor of starting the process. `measure.py startup`
+(what `bench/run startup` calls) measures only that and rewrites only the "Start-up" section
+of bench/RESULTS.md.
 """
 
 import datetime
@@ -31,6 +36,12 @@ RESULTS = os.environ.get("BENCH_RESULTS", os.path.join(ROOT, "bench", "RESULTS.m
 WORK = os.path.join(CACHE, "work")
 
 TOOLS = ["composelint", "dclint", "compose-lint"]
+
+STARTUP_RUNS = int(os.environ.get("BENCH_STARTUP_RUNS", "300"))
+# Another build to measure in the same run, e.g. the one before a change, and what it is.
+STARTUP_BASELINE = os.environ.get("BENCH_STARTUP_BASELINE", "")
+STARTUP_BASELINE_LABEL = os.environ.get("BENCH_STARTUP_BASELINE_LABEL", "baseline")
+STARTUP_TARGET = 2.0
 
 
 def compose_files(directory):
@@ -161,6 +172,83 @@ def measure(case, target):
     return results
 
 
+def cpu_seconds(argv):
+    """User plus system CPU time of one run, from the kernel's accounting of the child."""
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_utime + usage.ru_stime
+
+
+def startup():
+    """CPU time of `composelint fixtures/demo` and of `composelint --version` (and of the same
+    two for the baseline build, if one is given), STARTUP_RUNS runs each, interleaved so that
+    all see the same machine."""
+    load_before = sh("cat /proc/loadavg")
+    builds = [("composelint", COMPOSELINT)]
+    if STARTUP_BASELINE:
+        builds.append((STARTUP_BASELINE_LABEL, STARTUP_BASELINE))
+    argvs = {(name, what): [binary] + args for name, binary in builds
+             for what, args in (("demo", [os.path.join("fixtures", "demo")]), ("version", ["--version"]))}
+    times = {key: [] for key in argvs}
+    for i in range(STARTUP_RUNS + 5):
+        for key, argv in argvs.items():
+            t = cpu_seconds(argv)
+            if i >= 5:  # the first runs warm the file cache
+                times[key].append(t)
+    load = f"{' '.join(load_before.split()[:3])} before, {' '.join(sh('cat /proc/loadavg').split()[:3])} after"
+    out = []
+    for name, _ in builds:
+        demo, version = times[(name, "demo")], times[(name, "version")]
+        out.append({"build": name, "runs": STARTUP_RUNS, "load": load,
+                    "demo": {"mean": sum(demo) / len(demo), "median": sorted(demo)[len(demo) // 2]},
+                    "version": {"mean": sum(version) / len(version), "median": sorted(version)[len(version) // 2]}})
+    return out
+
+
+def startup_section(rows):
+    """The "Start-up" section of the report, as lines."""
+    lines = [
+        "## Start-up",
+        "",
+        "CPU time (user + system, from the kernel's accounting of each child process, `wait4`) of",
+        "linting the demo project, the pre-commit case, against `composelint --version`, the floor",
+        "of starting this process (loading and relocating the binary, reading the arguments). Runs",
+        f"alternate between the commands; {rows[0]['runs']} runs each, after 5 that warm the file cache.",
+        f"Target: the demo costs at most {STARTUP_TARGET:.0f}× `--version`, by the means. Measured",
+        f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, load average (1, 5, 15 min) {rows[0]['load']}",
+        "(the runs alternate, so other work on the shared cores falls on both commands).",
+        "",
+        "| build | `composelint fixtures/demo` mean (median) | `composelint --version` mean (median) | ratio of means (medians) | met |",
+        "| --- | ---: | ---: | ---: | :---: |",
+    ]
+    for r in rows:
+        d, v = r["demo"], r["version"]
+        ratio_mean, ratio_median = d["mean"] / v["mean"], d["median"] / v["median"]
+        lines.append(f"| {r['build']} | {d['mean'] * 1e3:.2f} ms ({d['median'] * 1e3:.2f} ms) | "
+                     f"{v['mean'] * 1e3:.2f} ms ({v['median'] * 1e3:.2f} ms) | "
+                     f"{ratio_mean:.2f}× ({ratio_median:.2f}×) | {'yes' if ratio_mean <= STARTUP_TARGET else '**no**'} |")
+    return lines + [""]
+
+
+def startup_only():
+    """Measures start-up and rewrites the "Start-up" section of RESULTS (added before
+    "Targets" if it has none)."""
+    section = "\n".join(startup_section(startup())) + "\n"
+    with open(RESULTS, encoding="utf-8") as f:
+        text = f.read()
+    start = text.find("## Start-up\n")
+    if start >= 0:
+        end = text.find("\n## ", start)
+        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
+    else:
+        at = text.find("## Targets\n")
+        text = text[:at] + section + text[at:] if at >= 0 else text + "\n" + section
+    with open(RESULTS, "w", encoding="utf-8") as f:
+        f.write(text)
+    print(f"wrote the start-up section of {os.path.relpath(RESULTS, ROOT)}", file=sys.stderr)
+
+
 def sh(cmd):
     try:
         return subprocess.run(cmd, capture_output=True, text=True, shell=True).stdout.strip()
@@ -194,11 +282,13 @@ def main():
     for case, target, _ in cases:
         print(f"{case}:", file=sys.stderr, flush=True)
         data[case] = measure(case, target)
+    print("start-up:", file=sys.stderr, flush=True)
+    starts = startup()
     load_after = sh("cat /proc/loadavg")
     with open(os.path.join(WORK, "results.json"), "w", encoding="utf-8") as f:
         json.dump({c: {t: {k: v for k, v in r.items() if k not in ("stdout", "stderr")}
                        for t, r in d.items()} for c, d in data.items()}, f, indent=1)
-    write_report(cases, data, load_before, load_after)
+    write_report(cases, data, starts, load_before, load_after)
 
 
 def refused(r):
@@ -226,7 +316,7 @@ def net_per_service(data, synthetic, n):
     return (t - t0) / (n - n0)
 
 
-def write_report(cases, data, load_before, load_after):
+def write_report(cases, data, starts, load_before, load_after):
     cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-") or platform.processor()
     lines = []
     w = lines.append
@@ -287,6 +377,7 @@ def write_report(cases, data, load_before, load_after):
     for case, _, title in cases:
         w(f"| {title} | {' | '.join(fmt_mb(data[case][t]['rss_kb']) for t in TOOLS)} |")
     w("")
+    lines.extend(startup_section(starts))
     w("## Targets")
     w("")
     targets = []
@@ -306,6 +397,9 @@ def write_report(cases, data, load_before, load_after):
                         "(start-up taken out; at most 2× apart)",
                         f"{per[min(per)] * 1e6:.0f} → {per[max(per)] * 1e6:.0f} µs ({growth:.2f}×)",
                         max(per.values()) <= 2 * min(per.values())))
+    start = starts[0]["demo"]["mean"] / starts[0]["version"]["mean"]
+    targets.append((f"start-up: the demo ≤ {STARTUP_TARGET:.0f}× `--version` in CPU time", f"{start:.2f}×",
+                    start <= STARTUP_TARGET))
     if "corpus" in data:
         kb = data["corpus"]["composelint"]["rss_kb"]
         targets.append(("peak memory on the corpus < 30 MB", fmt_mb(kb), kb is not None and kb < 30 * 1024))
@@ -342,4 +436,7 @@ def write_report(cases, data, load_before, load_after):
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["startup"]:
+        startup_only()
+    else:
+        main()

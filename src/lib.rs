@@ -499,9 +499,11 @@ fn contribution_of(
 
 /// `f` of each item, across the available cores, in the items' order.
 pub fn in_parallel<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
+    // Asking for the cores reads cgroup files: not worth it for one item.
+    let workers = match items.len() {
+        0 | 1 => 1,
+        n => std::thread::available_parallelism().map_or(1, |cores| cores.get().min(n)),
+    };
     if workers <= 1 {
         return items.iter().map(f).collect();
     }

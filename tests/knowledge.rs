@@ -34,6 +34,94 @@ fn compiled_in_tables_load_and_are_consistent() {
     assert!(k.clients.len() >= 30);
 }
 
+/// `build.rs` compiles the YAML tables to JSON without knowing their types; what a run reads
+/// must be exactly what the YAML says when read by the program's own reader.
+#[test]
+fn compiled_in_tables_are_their_yaml_sources() {
+    let source = |name: &str| {
+        let path = format!(
+            "{}/src/knowledge/data/{name}.yaml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let from_yaml =
+        Knowledge::from_yaml(&source("servers"), &source("clients"), &source("generic"))
+            .expect("the YAML sources read");
+    let compiled = Knowledge::load().expect("tables load");
+    assert_eq!(format!("{compiled:#?}"), format!("{from_yaml:#?}"));
+}
+
+/// A lookup reads only the profiles with an image whose name ends like the image's; its
+/// answer (profile and image entry) is the one a scan of every profile gives.
+#[test]
+fn lookups_find_what_a_scan_of_every_profile_finds() {
+    let k = knowledge::knowledge();
+    let repositories = k
+        .servers
+        .iter()
+        .flat_map(|s| s.images.iter().map(|i| i.repository.clone()))
+        .chain(
+            k.clients
+                .iter()
+                .flat_map(|c| c.images.iter().map(|i| i.repository.clone())),
+        );
+    let mut images: Vec<String> = ["nginx", "", "ollama", "library/ollama", "x/y/z"]
+        .map(String::from)
+        .to_vec();
+    for repo in repositories {
+        images.extend([
+            format!("{repo}:latest"),
+            format!("docker.io/{repo}:1"),
+            format!("mirror.example.com/hub/{repo}"),
+            format!("someone/{repo}"),
+            repo.to_uppercase(),
+            repo,
+        ]);
+    }
+    let found = |m: Option<knowledge::ServerMatch>| {
+        m.map(|m| {
+            (
+                m.server.id.clone(),
+                m.image.repository.clone(),
+                m.image.tags.clone(),
+            )
+        })
+    };
+    let (mut clients, mut servers) = (0, 0);
+    for image in &images {
+        let scan = ImageRef::parse(image)
+            .and_then(|r| k.clients.iter().find_map(|p| p.match_image(&r)))
+            .map(|m| {
+                (
+                    m.profile.id.clone(),
+                    m.image.repository.clone(),
+                    m.image.tags.clone(),
+                )
+            });
+        let looked_up = client_match(image).map(|m| {
+            (
+                m.profile.id.clone(),
+                m.image.repository.clone(),
+                m.image.tags.clone(),
+            )
+        });
+        clients += usize::from(scan.is_some());
+        assert_eq!(looked_up, scan, "{image}");
+        let scan = found(k.servers.iter().find_map(|s| s.matches_image(image)));
+        servers += usize::from(scan.is_some());
+        assert_eq!(found(server_kind_for_image(image)), scan, "{image}");
+        let scan = found(
+            k.servers
+                .iter()
+                .filter(|s| s.speaks_ollama())
+                .find_map(|s| s.matches_image(image)),
+        );
+        assert_eq!(found(server_for_image(image)), scan, "{image}");
+    }
+    assert!(clients > 100 && servers > 100, "{clients} {servers}");
+}
+
 #[test]
 fn every_client_has_images_and_distinct_url_settings() {
     for client in &knowledge::knowledge().clients {

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::client::{Api, PathKind, SchemeRule};
-use super::{Confidence, Side, knowledge};
+use super::{Confidence, Side, generic_patterns};
 
 /// The name lists of `data/generic.yaml`.
 #[derive(Clone, Debug, Deserialize)]
@@ -55,7 +55,7 @@ pub struct GenericVar {
 /// Classifies a variable name (case-insensitively). `None`: the name does not say it holds
 /// an Ollama or OpenAI-compatible URL.
 pub fn classify(name: &str) -> Option<GenericVar> {
-    classify_with(&knowledge().generic, name)
+    classify_with(generic_patterns(), name)
 }
 
 /// The kind of URL a variable name says it holds.
@@ -65,7 +65,7 @@ pub fn is_ollama_url_var(name: &str) -> Option<VarKind> {
 
 /// The browser prefix a name starts with.
 pub fn browser_prefix(name: &str) -> Option<&'static str> {
-    let patterns = &knowledge().generic;
+    let patterns = generic_patterns();
     let upper = name.to_ascii_uppercase();
     patterns
         .browser_prefixes

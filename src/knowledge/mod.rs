@@ -1,7 +1,8 @@
 //! What composelint knows about the servers and clients at either end of a reference, as data.
 //!
 //! The network engine knows Docker only; everything it needs to know about Ollama comes from
-//! here, and everything here comes from compiled-in tables (`data/*.yaml`, parsed once):
+//! here, and everything here comes from compiled-in tables (`data/*.yaml`, turned into JSON by
+//! `build.rs` and read on first use):
 //!
 //! - [`servers`]: one profile per kind of server ([`ServerProfile`]: Ollama, Postgres, Redis,
 //!   vLLM, …): images, ports, URL schemes, where it listens and what moves that
@@ -20,6 +21,7 @@
 //! research marked as inferred or unverified are marked so here too.
 
 pub mod client;
+mod compiled;
 pub mod config_file;
 pub mod dockerfile;
 pub mod extensions;
@@ -193,10 +195,6 @@ pub struct Knowledge {
     pub generic: generic::Patterns,
 }
 
-const SERVERS_YAML: &str = include_str!("data/servers.yaml");
-const CLIENTS_YAML: &str = include_str!("data/clients.yaml");
-const GENERIC_YAML: &str = include_str!("data/generic.yaml");
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ServersFile {
@@ -212,26 +210,46 @@ struct ClientsFile {
 }
 
 impl Knowledge {
-    /// Parses and checks the compiled-in tables. Errors name the file and the problem.
+    /// Reads and checks the compiled-in tables. Errors name the file and the problem.
     pub fn load() -> Result<Knowledge, String> {
-        let servers: ServersFile =
-            yaml::de::from_str(SERVERS_YAML).map_err(|e| format!("servers.yaml:{e}"))?;
-        let clients: ClientsFile =
-            yaml::de::from_str(CLIENTS_YAML).map_err(|e| format!("clients.yaml:{e}"))?;
-        let generic: generic::Patterns =
-            yaml::de::from_str(GENERIC_YAML).map_err(|e| format!("generic.yaml:{e}"))?;
-        let knowledge = Knowledge {
-            servers: servers.servers,
-            clients: clients.clients,
-            unmatched: clients.unmatched,
-            generic,
-        };
+        let knowledge = Knowledge::compiled()?;
         let problems = knowledge.problems();
         if problems.is_empty() {
             Ok(knowledge)
         } else {
             Err(problems.join("\n"))
         }
+    }
+
+    /// The compiled-in tables, unchecked: `tests/knowledge.rs` checks them once, at test time,
+    /// rather than every run. Each profile is a copy of the one the lookups
+    /// ([`client_match`], [`server`], …) return.
+    fn compiled() -> Result<Knowledge, String> {
+        let unmatched = serde_json::from_str(compiled::unmatched_json())
+            .map_err(|e| format!("clients.yaml: unmatched: {e}"))?;
+        Ok(Knowledge {
+            servers: compiled::servers().cloned().collect(),
+            clients: compiled::clients().cloned().collect(),
+            unmatched,
+            generic: compiled::generic().clone(),
+        })
+    }
+
+    /// The tables read from the text of their YAML sources with the program's own YAML reader,
+    /// unchecked: what the compiled-in tables must equal.
+    pub fn from_yaml(servers: &str, clients: &str, generic: &str) -> Result<Knowledge, String> {
+        let servers: ServersFile =
+            yaml::de::from_str(servers).map_err(|e| format!("servers.yaml:{e}"))?;
+        let clients: ClientsFile =
+            yaml::de::from_str(clients).map_err(|e| format!("clients.yaml:{e}"))?;
+        let generic: generic::Patterns =
+            yaml::de::from_str(generic).map_err(|e| format!("generic.yaml:{e}"))?;
+        Ok(Knowledge {
+            servers: servers.servers,
+            clients: clients.clients,
+            unmatched: clients.unmatched,
+            generic,
+        })
     }
 
     /// Consistency problems in the tables (empty when they are sound).
@@ -295,20 +313,32 @@ fn shared_scheme_problems(servers: &[ServerProfile]) -> Vec<String> {
     problems
 }
 
-/// The compiled-in tables, parsed on first use.
+/// All compiled-in tables at once (for tests and documentation; a run looks profiles up
+/// with the functions below, which read only the profiles they meet). Its profiles are copies:
+/// compare them with looked-up ones by id.
 pub fn knowledge() -> &'static Knowledge {
     static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
-    // The tables are part of the program, not input; `tests/knowledge.rs` proves they load.
-    KNOWLEDGE.get_or_init(|| match Knowledge::load() {
+    // The tables are part of the program, not input; `tests/knowledge.rs` proves they load
+    // and are consistent.
+    KNOWLEDGE.get_or_init(|| match Knowledge::compiled() {
         Ok(k) => k,
         Err(e) => panic!("compiled-in knowledge tables are invalid: {e}"),
     })
 }
 
+/// Every server profile, in table order (each read on first use, once for the run).
+pub fn servers() -> impl Iterator<Item = &'static ServerProfile> {
+    compiled::servers()
+}
+
+/// The name patterns for variables of services no client profile knows.
+pub fn generic_patterns() -> &'static generic::Patterns {
+    compiled::generic()
+}
+
 /// The Ollama server profile.
 pub fn ollama() -> &'static ServerProfile {
-    let k = knowledge();
-    match k.servers.iter().find(|s| s.id == OLLAMA_ID) {
+    match compiled::server(OLLAMA_ID) {
         Some(server) => server,
         // `Knowledge::load` refuses tables without it.
         None => panic!("compiled-in knowledge has no {OLLAMA_ID} server profile"),
@@ -318,19 +348,14 @@ pub fn ollama() -> &'static ServerProfile {
 /// The server an image runs, official or bundled, among the servers that answer Ollama's API
 /// (Ollama, LightRAG): other kinds are never taken for an Ollama.
 pub fn server_for_image(image: &str) -> Option<ServerMatch> {
-    knowledge()
-        .servers
-        .iter()
+    compiled::servers_for(&ImageRef::parse(image)?)
         .filter(|s| s.speaks_ollama())
         .find_map(|s| s.matches_image(image))
 }
 
 /// The server an image runs, of any kind (Postgres, Redis, vLLM, Ollama, …).
 pub fn server_kind_for_image(image: &str) -> Option<ServerMatch> {
-    knowledge()
-        .servers
-        .iter()
-        .find_map(|s| s.matches_image(image))
+    compiled::servers_for(&ImageRef::parse(image)?).find_map(|s| s.matches_image(image))
 }
 
 /// The client profile of an image.
@@ -342,20 +367,17 @@ pub fn client_for_image(image: &str) -> Option<&'static ClientProfile> {
 /// environment differs between tags, e.g. Open WebUI `:ollama`).
 pub fn client_match(image: &str) -> Option<ClientMatch> {
     let image = ImageRef::parse(image)?;
-    knowledge()
-        .clients
-        .iter()
-        .find_map(|profile| profile.match_image(&image))
+    compiled::clients_for(&image).find_map(|profile| profile.match_image(&image))
 }
 
 /// A client profile by id (`open-webui`, `anythingllm`, …).
 pub fn client(id: &str) -> Option<&'static ClientProfile> {
-    knowledge().clients.iter().find(|c| c.id == id)
+    compiled::client(id)
 }
 
 /// A server profile by id (`ollama`, `lightrag`, `postgres`, …).
 pub fn server(id: &str) -> Option<&'static ServerProfile> {
-    knowledge().servers.iter().find(|s| s.id == id)
+    compiled::server(id)
 }
 
 #[cfg(test)]

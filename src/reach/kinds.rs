@@ -71,11 +71,7 @@ pub fn families() -> &'static [Family] {
     static FAMILIES: OnceLock<Vec<Family>> = OnceLock::new();
     FAMILIES.get_or_init(|| {
         let mut out: Vec<Family> = Vec::new();
-        for profile in knowledge::knowledge()
-            .servers
-            .iter()
-            .filter(|p| !p.speaks_ollama())
-        {
+        for profile in knowledge::servers().filter(|p| !p.speaks_ollama()) {
             let key: &'static str = if is_http(profile.protocol) {
                 &profile.id
             } else {
