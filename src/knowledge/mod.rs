@@ -331,6 +331,12 @@ pub fn servers() -> impl Iterator<Item = &'static ServerProfile> {
     compiled::servers()
 }
 
+/// The server profiles an image may belong to (those that list an image with its last
+/// name), in table order: the few an image lookup needs to try.
+pub fn servers_for_image(image: &ImageRef) -> impl Iterator<Item = &'static ServerProfile> {
+    compiled::servers_for(image)
+}
+
 /// The name patterns for variables of services no client profile knows.
 pub fn generic_patterns() -> &'static generic::Patterns {
     compiled::generic()

@@ -274,11 +274,15 @@ impl ServerProfile {
     /// The image entry that recognises `image` (official images first, then bundles, in table
     /// order).
     pub fn matches_image(&'static self, image: &str) -> Option<ServerMatch> {
-        let image = ImageRef::parse(image)?;
+        self.matches_image_ref(&ImageRef::parse(image)?)
+    }
+
+    /// [`ServerProfile::matches_image`] for an image reference already read.
+    pub fn matches_image_ref(&'static self, image: &ImageRef) -> Option<ServerMatch> {
         self.images
             .iter()
             .filter(|i| i.kind != ImageKind::Installed)
-            .find(|i| i.pattern().matches(&image))
+            .find(|i| i.pattern().matches(image))
             .map(|i| ServerMatch {
                 server: self,
                 image: i,

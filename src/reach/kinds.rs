@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use crate::compose::model::{Project, Service};
+use crate::knowledge::image::ImageRef;
 use crate::knowledge::ollama_host::ListenAddress;
 use crate::knowledge::server::{ListenSyntax, Protocol, ServerImage, ServerProfile};
 use crate::knowledge::{self, ServerMatch};
@@ -95,6 +96,23 @@ pub fn families() -> &'static [Family] {
     })
 }
 
+/// The family of a server profile (none for the Ollama-speaking ones).
+fn family_of_profile(profile: &ServerProfile) -> Option<&'static Family> {
+    families()
+        .iter()
+        .find(|f| f.profiles.iter().any(|p| p.id == profile.id))
+}
+
+/// The family of server an image is, and its image entry. The image is read once and
+/// compared only with the profiles that list an image of its name.
+pub fn image_family(image: &str) -> Option<(&'static Family, ServerMatch)> {
+    let parsed = ImageRef::parse(image)?;
+    knowledge::servers_for_image(&parsed)
+        .filter(|p| !p.speaks_ollama())
+        .find_map(|p| p.matches_image_ref(&parsed))
+        .and_then(|m| family_of_profile(m.server).map(|f| (f, m)))
+}
+
 /// The family named `key`.
 pub fn family(key: &str) -> Option<&'static Family> {
     families().iter().find(|f| f.key == key)
@@ -146,13 +164,7 @@ pub fn servers_of(project: &Project) -> Vec<Servers> {
 /// The family of server a service's image runs, and where it listens. Services built from a
 /// Dockerfile are not recognised: what they run is not known.
 fn detect(service: &Service) -> Option<(&'static Family, OllamaServer)> {
-    let image = &service.image.as_ref()?.value;
-    let (family, matched) = families().iter().find_map(|f| {
-        f.profiles
-            .iter()
-            .find_map(|p| p.matches_image(image))
-            .map(|m| (f, m))
-    })?;
+    let (family, matched) = image_family(&service.image.as_ref()?.value)?;
     if !runs_server(service, matched.image) {
         return None;
     }

@@ -13,7 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::kinds::{Family, families, family, family_of_scheme, is_http};
+use super::kinds::{Family, families, family, family_of_scheme, image_family, is_http};
 use crate::compose::model::{EnvSource, EnvVar, Project, Service};
 use crate::knowledge::client::{Api, PathKind, SchemeRule};
 use crate::knowledge::{Side, TargetUrl, generic};
@@ -62,7 +62,26 @@ const NOT_DIALLED: &[&str] = &[
     "CORS",
 ];
 
-/// The family a variable name names, among `candidates` (`None`: any).
+/// Whether a variable can be a reference at all, asked before anything costs: a URL, a host
+/// variable, or a list of servers. A large project has many variables and few of these.
+fn may_refer(key: &str, value: &str) -> bool {
+    let has = |haystack: &str, needle: &str| {
+        haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    let ends = |suffix: &str| {
+        key.len() >= suffix.len()
+            && key.as_bytes()[key.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    value.contains("://")
+        || ends("HOST")
+        || ends("HOSTNAME")
+        || LIST_WORDS.iter().any(|w| has(key, w))
+}
+
+/// The family a variable name names.
 fn family_in_name(words: &[&str]) -> Option<&'static Family> {
     NAME_WORDS.iter().find_map(|(key, names)| {
         let named = words.iter().any(|w| {
@@ -109,29 +128,19 @@ pub fn references(
     for (i, service) in project.services.iter().enumerate() {
         // The families whose image this is: their settings describe the server itself, even
         // where this container runs a client of it (`psql` in the Postgres image).
-        let own: Vec<&str> = service
+        let own: Option<&str> = service
             .image
             .as_ref()
-            .map(|image| {
-                families()
-                    .iter()
-                    .filter(|f| {
-                        f.profiles
-                            .iter()
-                            .any(|p| p.matches_image(&image.value).is_some())
-                    })
-                    .map(|f| f.key)
-                    .collect()
-            })
-            .unwrap_or_default();
+            .and_then(|image| image_family(&image.value))
+            .map(|(f, _)| f.key);
         let first = out.len();
         for var in &service.environment {
-            if claimed.contains(&(i, var.key.clone())) {
-                continue;
-            }
             let Some(text) = var.value.as_ref().filter(|t| !t.value.trim().is_empty()) else {
                 continue;
             };
+            if !may_refer(&var.key, &text.value) || claimed.contains(&(i, var.key.clone())) {
+                continue;
+            }
             let words = name_words(&var.key);
             if generic::browser_prefix(&var.key).is_some()
                 || words.iter().any(|w| NOT_DIALLED.contains(&w.as_str()))
@@ -152,7 +161,7 @@ pub fn references(
                     .collect(),
             };
             for (url, family, text) in found {
-                if own.contains(&family) || switched_off(service, family) {
+                if own == Some(family) || switched_off(service, family) {
                     continue;
                 }
                 // A host variable an env file hands over for a kind the project does not run
