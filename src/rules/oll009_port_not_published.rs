@@ -83,13 +83,6 @@ pub(super) fn check_in(
     let mut out = Vec::new();
     for (r, verdict) in references {
         let servers = ctx.servers_of(r);
-        // Which service was meant is certain when the project runs one server of the kind.
-        let own_servers = servers
-            .by_service
-            .iter()
-            .flatten()
-            .filter(|s| !s.server.is_bundled())
-            .count();
         let Verdict::PortNotPublished {
             server,
             loopback_only,
@@ -160,8 +153,16 @@ pub(super) fn check_in(
             d = d.with_related(m.span, "published here");
         }
         // Which service was meant is certain when its port mapping is the one in question, or
-        // when the project runs no other Ollama of its own.
-        let certain = loopback_only || !mappings.is_empty() || own_servers == 1;
+        // when the project runs no other server of the kind.
+        let own_servers = || {
+            servers
+                .indices
+                .iter()
+                .filter(|&&i| servers.get(i).is_some_and(|s| !s.server.is_bundled()))
+                .take(2)
+                .count()
+        };
+        let certain = loopback_only || !mappings.is_empty() || own_servers() == 1;
         let direct = matches!(ctx.net.resolve(r.client, name), Resolution::Sibling { .. });
         if direct {
             d = d.with_help(format!(
