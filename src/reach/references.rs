@@ -206,13 +206,21 @@ fn switched_off(service: &Service, kind: &str) -> bool {
     let Some((_, names)) = NAME_WORDS.iter().find(|(key, _)| *key == kind) else {
         return false;
     };
+    let is = |key: &str, name: &str| key.eq_ignore_ascii_case(name);
     service.environment.iter().any(|v| {
-        let key = v.key.to_ascii_uppercase();
+        let key = v.key.as_str();
         let names_it = names.iter().any(|n| {
-            key == format!("{n}_ENABLED")
-                || key == format!("{n}_ENABLE")
-                || key == format!("ENABLE_{n}")
-                || key == format!("USE_{n}")
+            let before = |suffix: &str| {
+                key.len() == n.len() + suffix.len()
+                    && key.get(..n.len()).is_some_and(|p| is(p, n))
+                    && key.get(n.len()..).is_some_and(|rest| is(rest, suffix))
+            };
+            let after = |prefix: &str| {
+                key.len() == n.len() + prefix.len()
+                    && key.get(..prefix.len()).is_some_and(|p| is(p, prefix))
+                    && key.get(prefix.len()..).is_some_and(|rest| is(rest, n))
+            };
+            before("_ENABLED") || before("_ENABLE") || after("ENABLE_") || after("USE_")
         });
         names_it
             && v.value.as_ref().is_some_and(|t| {
