@@ -112,7 +112,9 @@ pub fn references(
     // The names of the services that run a server of a family: `http://qdrant:6333` or
     // `DB_HOST=db` says which family only through the name.
     let mut server_names: HashMap<String, &'static str> = HashMap::new();
-    for servers in kinds.iter().filter(|s| family(s.kind).is_some()) {
+    // Every kind but Ollama's is a family (asking `family` of Ollama's would read every
+    // profile, which a project of Ollama and its clients never needs).
+    for servers in kinds.iter().filter(|s| !crate::reach::is_ollama(s.kind)) {
         for &i in &servers.indices {
             for name in names_of(&project.services[i]) {
                 server_names.insert(name, servers.kind);
