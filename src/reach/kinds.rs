@@ -12,7 +12,7 @@ use crate::compose::model::{Project, Service};
 use crate::knowledge::image::ImageRef;
 use crate::knowledge::ollama_host::ListenAddress;
 use crate::knowledge::server::{ListenSyntax, Protocol, ServerImage, ServerProfile};
-use crate::knowledge::{self, ServerMatch};
+use crate::knowledge::{self, Confidence, ServerMatch};
 use crate::ollama::{OllamaServer, Servers, container_env};
 
 /// Servers a client cannot tell apart.
@@ -247,6 +247,14 @@ fn listening(service: &Service, matched: ServerMatch) -> OllamaServer {
             .any(|name| name.to_ascii_lowercase().contains("console"));
         let value = if let Some(var) = &setting.env {
             known_env.push(var);
+            // What an image's own environment sets is only as sure as the entry that says
+            // so: an unread Dockerfile's `PORT=80` (TGI's) decides nothing.
+            let from_image = !service.environment.iter().any(|v| v.key == *var)
+                && matched.image.env.contains_key(var);
+            if from_image && matched.listen_confidence() == Confidence::Unverified {
+                port_known = false;
+                continue;
+            }
             env.get(var).cloned()
         } else if let Some(flag) = &setting.flag {
             flag_value(&words, flag, &mut known_words)
