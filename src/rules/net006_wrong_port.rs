@@ -40,9 +40,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Safe: the port the server listens on is written in place of the one used (inserted
-    /// after the host when the URL left it out). A host variable without its port variable
-    /// gets no fix: the port belongs in a variable that is not written.
+    /// Safe where the server listens on one port: that port is written in place of the one
+    /// used (inserted after the host when the URL left it out). A server with several ports
+    /// (MinIO's API and console, ClickHouse's HTTP and native ports) gets no fix: the help
+    /// lists them, since which one was meant is not certain. A host variable without its
+    /// port variable gets no fix either: the port belongs in a variable that is not
+    /// written.
     ///
     /// ## Exceptions
     /// A port the server also listens on (RabbitMQ's management UI, MinIO's console,

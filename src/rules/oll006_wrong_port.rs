@@ -215,6 +215,22 @@ pub(super) fn check_in(
                     .get(server)
                     .map_or(11434, |s| s.server.server.default_port)
             ));
+        } else if let Some(others) = ctx
+            .servers_of(r)
+            .get(server)
+            .map(|s| s.other_ports.as_slice())
+            .filter(|others| !others.is_empty())
+        {
+            // A server with several ports (an API and a console, AMQP and its management
+            // UI): which one was meant is not certain, so the help names them all.
+            let ports: Vec<String> = std::iter::once(listening)
+                .chain(others.iter().copied())
+                .map(|p| working_url(ctx, r, &r.url.host, p))
+                .collect();
+            d = d.with_help(format!(
+                "use a port it listens on: {}",
+                quoted_list(&ports, "or")
+            ));
         } else {
             d = use_port(ctx, r, d, listening);
         }
