@@ -4,12 +4,15 @@
 //! - an `http(s)://` URL naming a service that runs an HTTP server of the family, or under a
 //!   variable whose name names it (`QDRANT_URL`);
 //! - a host variable with its port variable (`REDIS_HOST` + `REDIS_PORT`, `PGHOST` +
-//!   `PGPORT`, `DB_HOST` + `DB_PORT=5432`).
+//!   `PGPORT`, `DB_HOST` + `DB_PORT=5432`);
+//! - each server of a list a variable names (`KAFKA_BOOTSTRAP_SERVERS=kafka:9092,kafka2:9092`).
 //!
 //! Left alone, because they say nothing about a connection this container makes: the
 //! family's own servers (their settings describe themselves), values the browser uses
-//! (`NEXT_PUBLIC_*`, `*_PUBLIC_*`, redirect and callback URLs) and advertised addresses
-//! (Kafka's `ADVERTISED_LISTENERS` are handed to clients, not dialled).
+//! (`NEXT_PUBLIC_*`, `*_PUBLIC_*`, redirect and callback URLs), advertised addresses
+//! (Kafka's `ADVERTISED_LISTENERS` are handed to clients, not dialled), a kind the service
+//! switches off (`KAFKA_ENABLED=false`), and a host variable an env file hands over for a
+//! kind the project does not run.
 
 use std::collections::{HashMap, HashSet};
 
@@ -32,7 +35,8 @@ const NAME_WORDS: &[(&str, &[&str])] = &[
     ("nats", &["NATS"]),
     ("mqtt", &["MQTT", "MOSQUITTO"]),
     ("memcached", &["MEMCACHED", "MEMCACHE"]),
-    ("elasticsearch", &["ELASTICSEARCH", "ELASTIC", "ES"]),
+    // Not `ELASTIC` alone: `ELASTIC_APM_SERVER_URL` is Elastic's APM server.
+    ("elasticsearch", &["ELASTICSEARCH", "ES"]),
     ("opensearch", &["OPENSEARCH"]),
     ("meilisearch", &["MEILI", "MEILISEARCH"]),
     ("typesense", &["TYPESENSE"]),
@@ -128,7 +132,7 @@ pub fn references(
         .collect();
     let mut out = Vec::new();
     for (i, service) in project.services.iter().enumerate() {
-        // The families whose image this is: their settings describe the server itself, even
+        // The family whose image this is: its settings describe the server itself, even
         // where this container runs a client of it (`psql` in the Postgres image).
         let own: Option<&str> = service
             .image
