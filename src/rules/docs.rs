@@ -66,31 +66,6 @@ pub fn markdown_table(docs_dir: &str) -> String {
     out
 }
 
-/// The plain-text listing `composelint rules` prints: code, name, default severity, fixes.
-pub fn text_table() -> String {
-    let header = ["code", "name", "severity", "fix"];
-    let rows: Vec<[&str; 4]> = RULES
-        .iter()
-        .map(|r| [r.code, r.name, r.severity.as_str(), r.fix.as_str()])
-        .collect();
-    let mut widths = header.map(str::len);
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.len());
-        }
-    }
-    let mut out = String::new();
-    for row in std::iter::once(&header).chain(&rows) {
-        let mut line = String::new();
-        for (cell, width) in row.iter().zip(widths) {
-            line.push_str(&format!("{cell:<width$}  "));
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,15 +94,7 @@ mod tests {
     }
 
     #[test]
-    fn the_tables_have_one_row_per_rule() {
-        let text = text_table();
-        assert_eq!(text.lines().count(), RULES.len() + 1);
-        assert!(text.starts_with("code    name"));
-        assert!(text.contains("\nOLL007  no-shared-network "));
-        assert!(
-            text.lines()
-                .any(|l| l.starts_with("OLL003") && l.ends_with("warning   safe"))
-        );
+    fn the_markdown_table_has_one_row_per_rule() {
         let md = markdown_table("docs/rules");
         assert_eq!(md.lines().count(), RULES.len() + 2);
         assert!(md.contains(
