@@ -285,6 +285,39 @@ pub enum Evidence {
 }
 
 impl Reference {
+    /// A reference no app profile describes: nothing is known of the scheme or the path the
+    /// client expects, so only where it leads is judged.
+    pub fn unprofiled(
+        kind: &'static str,
+        client: usize,
+        written: Written,
+        text: Text,
+        url: TargetUrl,
+        side: Side,
+        evidence: Evidence,
+    ) -> Reference {
+        Reference {
+            kind,
+            client,
+            written,
+            text,
+            url,
+            expect: Expectation {
+                scheme: SchemeRule::Unknown,
+                api: Api::Ollama,
+                path: PathKind::Unknown,
+                side,
+                firm: false,
+            },
+            profile: None,
+            setting: None,
+            ignored_var: None,
+            loopback_rewrite: None,
+            evidence,
+            misnamed: None,
+        }
+    }
+
     /// The file span of the URL part `range` (bytes of `url`), if it was written in a file.
     pub fn span_of(&self, range: Range<usize>) -> Option<Span> {
         if let Written::AppDefault { .. } = self.written {
@@ -599,29 +632,18 @@ pub fn references_with(
                     }
                     let side =
                         generic::browser_prefix(&var.key).map_or(Side::Server, |_| Side::Browser);
-                    out.push(Reference {
-                        kind: OLLAMA,
-                        client: i,
-                        written: Written::Env {
+                    out.push(Reference::unprofiled(
+                        OLLAMA,
+                        i,
+                        Written::Env {
                             key: var.key.clone(),
                             source: var.source.clone(),
                         },
-                        text: text.clone(),
+                        text.clone(),
                         url,
-                        expect: Expectation {
-                            scheme: SchemeRule::Unknown,
-                            api: Api::Ollama,
-                            path: PathKind::Unknown,
-                            side,
-                            firm: false,
-                        },
-                        profile: None,
-                        setting: None,
-                        ignored_var: None,
-                        loopback_rewrite: None,
-                        evidence: Evidence::Read,
-                        misnamed: None,
-                    });
+                        side,
+                        Evidence::Read,
+                    ));
                 }
                 None => {}
             }
@@ -648,26 +670,15 @@ pub fn references_with(
                 if !looks_like_ollama(&url) {
                     continue;
                 }
-                out.push(Reference {
-                    kind: OLLAMA,
-                    client: i,
-                    written: Written::Command { index },
-                    text: word.slice(offset..word.value.len()),
+                out.push(Reference::unprofiled(
+                    OLLAMA,
+                    i,
+                    Written::Command { index },
+                    word.slice(offset..word.value.len()),
                     url,
-                    expect: Expectation {
-                        scheme: SchemeRule::Unknown,
-                        api: Api::Ollama,
-                        path: PathKind::Unknown,
-                        side: Side::Server,
-                        firm: false,
-                    },
-                    profile: None,
-                    setting: None,
-                    ignored_var: None,
-                    loopback_rewrite: None,
-                    evidence: Evidence::Read,
-                    misnamed: None,
-                });
+                    Side::Server,
+                    Evidence::Read,
+                ));
             }
         }
     }
@@ -793,13 +804,7 @@ fn push_config_file_urls(
     service: &Service,
     client: &ClientMatch,
 ) {
-    let words: Vec<&str> = service
-        .entrypoint
-        .iter()
-        .flatten()
-        .chain(service.command.iter().flatten())
-        .map(|t| t.value.as_str())
-        .collect();
+    let words: Vec<&str> = service.command_words().collect();
     for setting in client.profile.external_settings() {
         let Some(reader) = setting.config_reader else {
             continue;

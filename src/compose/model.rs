@@ -241,6 +241,15 @@ impl Service {
         }
     }
 
+    /// The words the container starts with: `entrypoint:`, then `command:`.
+    pub fn command_words(&self) -> impl Iterator<Item = &str> {
+        self.entrypoint
+            .iter()
+            .flatten()
+            .chain(self.command.iter().flatten())
+            .map(|t| t.value.as_str())
+    }
+
     pub fn env(&self, key: &str) -> Option<&EnvVar> {
         self.environment.iter().find(|e| e.key == key)
     }

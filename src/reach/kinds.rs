@@ -165,28 +165,26 @@ pub fn servers_of(project: &Project) -> Vec<Servers> {
 /// Dockerfile are not recognised: what they run is not known.
 fn detect(service: &Service) -> Option<(&'static Family, OllamaServer)> {
     let (family, matched) = image_family(&service.image.as_ref()?.value)?;
-    if !runs_server(service, matched.image) {
+    // A word of a string command may hold several (`command: redis-server --port 6380`).
+    let words: Vec<&str> = service
+        .command_words()
+        .flat_map(str::split_whitespace)
+        .collect();
+    if !runs_server(service, matched.image, &words) {
         return None;
     }
-    Some((family, listening(service, matched)))
+    Some((family, listening(service, matched, &words)))
 }
 
 /// Whether the container's process is the server: the image's own command, flags handed to
 /// it, or a command that names its program. `psql`, `redis-cli` or `mongosh` in a server's
 /// image is a client.
-fn runs_server(service: &Service, image: &ServerImage) -> bool {
+fn runs_server(service: &Service, image: &ServerImage, words: &[&str]) -> bool {
     let program = image
         .command
         .first()
         .or(image.entrypoint.first())
         .map(|p| basename(p));
-    let words: Vec<&str> = service
-        .entrypoint
-        .iter()
-        .flatten()
-        .chain(service.command.iter().flatten())
-        .map(|t| t.value.as_str())
-        .collect();
     if words.is_empty() {
         return true;
     }
@@ -213,7 +211,7 @@ fn basename(path: &str) -> &str {
 /// that may move it (a mounted configuration file, a variable or flag the table does not
 /// know) leaves the port unknown. The bind address is taken as every interface unless a
 /// setting says loopback: a server's image is made to be reached from outside it.
-fn listening(service: &Service, matched: ServerMatch) -> OllamaServer {
+fn listening(service: &Service, matched: ServerMatch, words: &[&str]) -> OllamaServer {
     let profile = matched.server;
     let (default_host, default_port) = split_host_port(&profile.listen.binary_default);
     let mut host: Option<String> = None;
@@ -221,13 +219,6 @@ fn listening(service: &Service, matched: ServerMatch) -> OllamaServer {
     let mut port_known = port.is_some();
     let mut env = matched.image.env.clone();
     env.extend(container_env(service));
-    let words: Vec<&str> = service
-        .entrypoint
-        .iter()
-        .flatten()
-        .chain(service.command.iter().flatten())
-        .flat_map(|t| t.value.split_whitespace())
-        .collect();
     let mut known_env: Vec<&str> = Vec::new();
     let mut known_words: Vec<usize> = Vec::new();
     // Variables first, then flags: a program's command line overrides its environment
@@ -257,7 +248,7 @@ fn listening(service: &Service, matched: ServerMatch) -> OllamaServer {
             }
             env.get(var).cloned()
         } else if let Some(flag) = &setting.flag {
-            flag_value(&words, flag, &mut known_words)
+            flag_value(words, flag, &mut known_words)
         } else {
             None
         };

@@ -18,9 +18,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::kinds::{Family, families, family, family_of_scheme, image_family, is_http};
 use crate::compose::model::{EnvSource, EnvVar, Project, Service};
-use crate::knowledge::client::{Api, PathKind, SchemeRule};
 use crate::knowledge::{Side, TargetUrl, generic};
-use crate::ollama::{Evidence, Expectation, Reference, Servers, Written, env_file_loaders};
+use crate::ollama::{Evidence, Reference, Servers, Written, env_file_loaders};
 use crate::text::{Origin, Text};
 
 /// Words of a variable name that name a family (`REDIS_HOST`, `DB_POSTGRESDB_HOST`). Short
@@ -187,7 +186,18 @@ pub fn references(
                     }
                     _ => Evidence::Read,
                 };
-                out.push(reference(i, var, family, text, url, evidence));
+                out.push(Reference::unprofiled(
+                    family,
+                    i,
+                    Written::Env {
+                        key: var.key.clone(),
+                        source: var.source.clone(),
+                    },
+                    text,
+                    url,
+                    Side::Server,
+                    evidence,
+                ));
             }
         }
         // One reference per family and value: `DATABASE_URL` and `DB_HOST` often say the
@@ -236,39 +246,6 @@ fn switched_off(service: &Service, kind: &str) -> bool {
                 )
             })
     })
-}
-
-fn reference(
-    client: usize,
-    var: &EnvVar,
-    kind: &'static str,
-    text: Text,
-    url: TargetUrl,
-    evidence: Evidence,
-) -> Reference {
-    Reference {
-        kind,
-        client,
-        written: Written::Env {
-            key: var.key.clone(),
-            source: var.source.clone(),
-        },
-        text,
-        url,
-        expect: Expectation {
-            scheme: SchemeRule::Unknown,
-            api: Api::Ollama,
-            path: PathKind::Unknown,
-            side: Side::Server,
-            firm: false,
-        },
-        profile: None,
-        setting: None,
-        ignored_var: None,
-        loopback_rewrite: None,
-        evidence,
-        misnamed: None,
-    }
 }
 
 /// Lowercase DNS names a service answers to.
