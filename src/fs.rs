@@ -16,6 +16,13 @@ pub enum EntryKind {
 pub trait FileSystem: Sync {
     /// The bytes of a regular file (following symlinks).
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// At most the first `limit` bytes of a regular file: enough to tell a script by its
+    /// shebang without reading what may be a large binary.
+    fn read_head(&self, path: &Path, limit: usize) -> io::Result<Vec<u8>> {
+        let mut bytes = self.read(path)?;
+        bytes.truncate(limit);
+        Ok(bytes)
+    }
     /// What is at `path` (following symlinks), or None when nothing is.
     fn kind(&self, path: &Path) -> Option<EntryKind>;
     /// The entries of a directory, sorted by name.
@@ -54,6 +61,13 @@ impl FileSystem for OsFs {
         // Through `Take`: `File`'s own `read_to_end` asks the size again (`fstat`, `lseek`),
         // which `meta` already told.
         Read::take(&mut file, u64::MAX).read_to_end(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    fn read_head(&self, path: &Path, limit: usize) -> io::Result<Vec<u8>> {
+        let (mut file, _) = open_regular(path)?;
+        let mut bytes = Vec::with_capacity(limit);
+        Read::take(&mut file, limit as u64).read_to_end(&mut bytes)?;
         Ok(bytes)
     }
 

@@ -907,18 +907,31 @@ mod tests {
             "/r/start",
             "#!/usr/bin/env bash\ndocker run -d ollama/ollama\n",
         );
+        fs.insert("/r/LICENSE", "Permission is granted to run docker.\n");
+        fs.insert("/r/.envrc", "#!/bin/sh\ndocker run -d ollama/ollama\n");
         let found = |paths: &[&str], kinds| files_read(&fs, paths, kinds).concat();
-        // A search reads only documents that mention docker, and no file without an
-        // extension.
+        // A search reads only documents that mention docker, and a file without an extension
+        // when its shebang runs a shell.
         assert_eq!(
             found(&["/r"], CommandKinds::ALL),
-            ["/r/README.md", "/r/compose.yaml", "/r/run.sh"]
+            ["/r/README.md", "/r/compose.yaml", "/r/run.sh", "/r/start"]
         );
         let shell_only = CommandKinds {
             shell: true,
             markdown: false,
         };
-        assert_eq!(found(&["/r"], shell_only), ["/r/compose.yaml", "/r/run.sh"]);
+        assert_eq!(
+            found(&["/r"], shell_only),
+            ["/r/compose.yaml", "/r/run.sh", "/r/start"]
+        );
+        let markdown_only = CommandKinds {
+            shell: false,
+            markdown: true,
+        };
+        assert_eq!(
+            found(&["/r"], markdown_only),
+            ["/r/README.md", "/r/compose.yaml"]
+        );
         // Named, a script without an extension is one by its shebang, and is not taken for a
         // compose file when scripts are not read.
         assert_eq!(found(&["/r/start"], CommandKinds::ALL), ["/r/start"]);

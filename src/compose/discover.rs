@@ -145,10 +145,13 @@ pub fn find_directories(
         let entries: Vec<PathBuf> = marked.iter().map(|(p, _)| p.clone()).collect();
         let index = out.len();
         candidates.extend(
-            entries
+            marked
                 .iter()
-                .filter(|p| commands::kind_by_name(p).is_some_and(|k| kinds.reads(k)))
-                .map(|p| (index, p.clone())),
+                .filter(|(p, descend)| match commands::kind_by_name(p) {
+                    Some(kind) => kinds.reads(kind),
+                    None => kinds.shell && !descend && may_be_script(p),
+                })
+                .map(|(p, _)| (index, p.clone())),
         );
         out.push(group(fs, &dir, &entries));
         let mut children: Vec<PathBuf> = marked
@@ -166,17 +169,23 @@ pub fn find_directories(
         pending.extend(children);
     }
     // Only a script or document that names `docker` or `podman`, or a document with a compose
-    // block, holds something to read (a file without an extension, which may be a large
-    // binary, is read only when named on the command line). A docs tree holds thousands: they
-    // are read across the cores, each once here and the few that hold something again when
-    // loaded.
+    // block, holds something to read. A file without an extension, which may be a large
+    // binary, is first asked for its first line only: a script by its shebang. A docs tree
+    // holds thousands: they are read across the cores, each once here and the few that hold
+    // something again when loaded.
     let hold_commands = crate::in_parallel(&candidates, |(_, path)| {
+        let kind = commands::kind_by_name(path);
         // Reading refuses what is not a regular file.
-        fs.read(path).is_ok_and(|bytes| {
-            commands::mentions_docker(&bytes)
-                || (commands::kind_by_name(path) == Some(commands::CommandFile::Markdown)
-                    && commands::compose_blocks::count(&bytes) > 0)
-        })
+        let script = kind.is_some()
+            || fs
+                .read_head(path, SHEBANG_LIMIT)
+                .is_ok_and(|head| commands::shebang_is_shell(&head));
+        script
+            && fs.read(path).is_ok_and(|bytes| {
+                commands::mentions_docker(&bytes)
+                    || (kind == Some(commands::CommandFile::Markdown)
+                        && commands::compose_blocks::count(&bytes) > 0)
+            })
     });
     for ((index, path), holds) in candidates.into_iter().zip(hold_commands) {
         if let Some(files) = out.get_mut(index).filter(|_| holds) {
@@ -188,6 +197,19 @@ pub fn find_directories(
     });
     out.sort_by(|a, b| a.directory.cmp(&b.directory));
     out
+}
+
+/// How much of a file without an extension is read to find its shebang: the longest
+/// interpreter line a script is likely to have.
+const SHEBANG_LIMIT: usize = 256;
+
+/// Whether a file without an extension may be a script, to be told by its shebang. Hidden
+/// files (`.env`, `.gitignore`) are configuration, not scripts.
+fn may_be_script(path: &Path) -> bool {
+    path.extension().is_none()
+        && path
+            .file_name()
+            .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
 }
 
 /// The nearest directory at or above `start` that has a default compose file.

@@ -130,6 +130,22 @@ pub(super) fn check_in(
             )
         } else if let Some(p) = mappings.iter().find_map(|m| m.mapping.published.as_deref()) {
             format!("`{name}` publishes its port {listening} as host port {p}, not {port}")
+        } else if !mappings.is_empty() {
+            // A mapping without a host port: Docker picks a free one when the container
+            // starts.
+            format!(
+                "`{name}` publishes its port {listening} on a host port Docker picks at random, not on {port}"
+            )
+        } else if let Some(other) = target
+            .ports
+            .iter()
+            .find(|p| p.mapping.target == u32::from(listening))
+        {
+            // HTTP and the other protocols these servers speak run over TCP.
+            format!(
+                "`{name}` publishes its port {listening} for {} only",
+                other.mapping.protocol.to_uppercase()
+            )
         } else {
             format!(
                 "`{name}` publishes no port there (it has no {} for {listening})",
