@@ -143,7 +143,13 @@ pub fn references(
             let Some(text) = var.value.as_ref().filter(|t| !t.value.trim().is_empty()) else {
                 continue;
             };
-            if !may_refer(&var.key, &text.value) || claimed.contains(&(i, var.key.clone())) {
+            // An Ollama reference by its name alone (`OPENAI_BASE_URL`) that names a server
+            // of another kind is that server's: the Ollama rules judge only what reaches an
+            // Ollama.
+            let claimed = claimed.contains(&(i, var.key.clone()))
+                && !TargetUrl::parse(&text.value)
+                    .is_some_and(|u| server_names.contains_key(&u.host.to_ascii_lowercase()));
+            if claimed || !may_refer(&var.key, &text.value) {
                 continue;
             }
             let words = name_words(&var.key);
