@@ -52,6 +52,7 @@ mod net008_server_listens_on_loopback;
 mod net009_port_not_published;
 mod net022_proxy_label_wrong_port;
 mod net023_kafka_advertises_loopback;
+mod net024_proxy_shares_no_network;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
 mod oll003_detour_through_host;
@@ -356,6 +357,7 @@ pub static RULES: &[&Rule] = &[
     &net009_port_not_published::RULE,
     &net022_proxy_label_wrong_port::RULE,
     &net023_kafka_advertises_loopback::RULE,
+    &net024_proxy_shares_no_network::RULE,
     &oll001_loopback_in_container::RULE,
     &oll002_unspecified_address::RULE,
     &oll003_detour_through_host::RULE,

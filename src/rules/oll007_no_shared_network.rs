@@ -375,7 +375,8 @@ fn published_port(ctx: &Context, server: usize, port: u16) -> Option<u16> {
         .find_map(|p| p.mapping.published.as_deref()?.parse::<u16>().ok())
 }
 
-fn list(networks: &[String]) -> String {
+/// The networks named for a message: "`a`, `b`", or "no network".
+pub(super) fn list(networks: &[String]) -> String {
     if networks.is_empty() {
         return "no network".to_string();
     }
