@@ -169,6 +169,18 @@ pub struct Network<'p> {
 
 const LOOPBACK_NAMES: [&str; 3] = ["localhost", "localhost.localdomain", "ip6-localhost"];
 
+/// Whether `host` (a name or an address, IPv6 in brackets or not) is the loopback of whoever
+/// dials it.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        || LOOPBACK_NAMES.contains(&host.as_str())
+}
+
 impl<'p> Network<'p> {
     pub fn new(project: &'p Project, catalog: &dyn ServerCatalog) -> Self {
         let namespaces: Vec<Namespace> = (0..project.services.len())

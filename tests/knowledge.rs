@@ -551,7 +551,13 @@ fn every_server_kind_has_identity_source_ports_and_valid_images() {
                 server.id
             );
         }
-        assert!(!server.images.is_empty(), "{}: no images", server.id);
+        // Only a server Docker itself serves on the host runs from no image of a project.
+        assert_eq!(
+            server.images.is_empty(),
+            server.on_host,
+            "{}: images and on_host",
+            server.id
+        );
         for image in &server.images {
             assert!(
                 !image.source.trim().is_empty(),

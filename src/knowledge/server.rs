@@ -28,6 +28,10 @@ pub struct ServerProfile {
     /// absent when not known.
     #[serde(default)]
     pub tls: Option<bool>,
+    /// Served by Docker itself on the host (Docker Model Runner), not by an image a project
+    /// runs: it has no images.
+    #[serde(default)]
+    pub on_host: bool,
     /// The main port in the container, where the program listens unless told otherwise.
     pub default_port: u16,
     /// Further ports the server opens (a management UI, a native protocol beside HTTP).
@@ -357,8 +361,12 @@ impl ServerProfile {
         if self.source.trim().is_empty() {
             problems.push(at("empty source"));
         }
-        if self.images.is_empty() {
-            problems.push(at("no images"));
+        if self.images.is_empty() != self.on_host {
+            problems.push(at(if self.on_host {
+                "images, though on the host"
+            } else {
+                "no images"
+            }));
         }
         for setting in &self.listen.settings {
             let places = [

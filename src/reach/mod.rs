@@ -26,7 +26,10 @@ pub struct Found {
 impl Found {
     pub fn of(project: &Project, sources: &Sources, extensions: &Extensions) -> Found {
         let mut kinds = Kinds::new(Servers::of_with(project, sources, extensions), project);
-        let ollama = references_with(project, kinds.ollama(), extensions);
+        let mut ollama = references_with(project, kinds.ollama(), extensions);
+        // Docker Model Runner's API answers under a path no Ollama has: such a URL is not an
+        // Ollama reference, whatever its variable says (the other kinds' references take it).
+        ollama.retain(|r| !references::is_model_runner_url(&r.url));
         let claimed: HashSet<(usize, String)> = ollama
             .iter()
             .map(|r| (r.client, r.var_name().to_string()))

@@ -147,8 +147,10 @@ pub fn references(
             // of another kind is that server's: the Ollama rules judge only what reaches an
             // Ollama.
             let claimed = claimed.contains(&(i, var.key.clone()))
-                && !TargetUrl::parse(&text.value)
-                    .is_some_and(|u| server_names.contains_key(&u.host.to_ascii_lowercase()));
+                && !TargetUrl::parse(&text.value).is_some_and(|u| {
+                    server_names.contains_key(&u.host.to_ascii_lowercase())
+                        || is_model_runner_url(&u)
+                });
             if claimed || !may_refer(&var.key, &text.value) {
                 continue;
             }
@@ -163,6 +165,9 @@ pub fn references(
                 Some(items) => items,
                 None => scheme_url(&text.value)
                     .map(|(url, family)| (url, family, text.clone()))
+                    .or_else(|| {
+                        model_runner_url(&text.value).map(|u| (u, MODEL_RUNNER, text.clone()))
+                    })
                     .or_else(|| {
                         http_url(&text.value, &words, &http_names)
                             .map(|(u, f)| (u, f, text.clone()))
@@ -294,6 +299,25 @@ fn scheme_url(value: &str) -> Option<(TargetUrl, &'static str)> {
         url.path_range = url.path_range.start + skip..url.path_range.end + skip;
     }
     Some((url, family.key))
+}
+
+/// Docker Model Runner's kind: a server of the Docker host, not of the project.
+pub const MODEL_RUNNER: &str = "docker-model-runner";
+
+/// Whether `url` is Docker Model Runner's API: every path of it starts with `/engines/`, and
+/// none of Ollama's does (facts F-KIND-DMR), whatever the variable is called.
+pub fn is_model_runner_url(url: &TargetUrl) -> bool {
+    matches!(url.scheme.as_deref(), Some("http" | "https"))
+        && (url.path == "/engines" || url.path.starts_with("/engines/"))
+}
+
+/// An `http(s)://` URL of Docker Model Runner's API aimed at the container's own loopback:
+/// the mistake of copying the host's address (`localhost:12434`) into a container. Other
+/// hosts are left alone: `model-runner.docker.internal` is a name Docker Desktop provides,
+/// which the network model does not know.
+fn model_runner_url(value: &str) -> Option<TargetUrl> {
+    let url = TargetUrl::parse(value)?;
+    (is_model_runner_url(&url) && crate::net::is_loopback_host(&url.host)).then_some(url)
 }
 
 /// An `http(s)://` URL to a service that runs an HTTP server of a family, or under a

@@ -7,6 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::net::Platform;
 use crate::ollama::Reference;
 use crate::reach::is_ollama;
+use crate::reach::references::MODEL_RUNNER;
 use crate::reachability::{Verdict, likely_server};
 
 declare_rule! {
@@ -102,6 +103,11 @@ pub(super) fn check_in(
                     safe_fix(format!("point at {unit} `{name}`"), edits),
                 )
             }
+            // Not a container at all: Docker serves it on the host (facts F-KIND-DMR).
+            None if r.kind == MODEL_RUNNER => (
+                "on Docker Desktop a container reaches Docker Model Runner at `http://model-runner.docker.internal/engines/v1`; or declare the model under the top-level `models:` and give the service `models:`, and Compose hands it the URL in a variable".to_string(),
+                None,
+            ),
             None if !is_ollama(r.kind) => (
                 format!(
                     "for a {kind} in another container use its service name; for one on the Docker host use `host.docker.internal` and {}",
