@@ -529,6 +529,36 @@ fn ollama_profile_keeps_its_values() {
 }
 
 #[test]
+fn missing_programs_follow_the_tag_variant() {
+    let k = knowledge::knowledge();
+    let lacks = |image: &str, program: &str| {
+        let parsed = ImageRef::parse(image).unwrap();
+        let entry = k
+            .servers
+            .iter()
+            .find_map(|s| s.matches_image_ref(&parsed))
+            .unwrap_or_else(|| panic!("{image}"))
+            .image;
+        entry.lacks_program(&parsed, program)
+    };
+    // facts F-KIND-PG-TOOLS: Debian tags have neither; Alpine tags keep busybox wget; the
+    // 2014 builds kept curl.
+    assert!(lacks("postgres", "curl"));
+    assert!(lacks("postgres:17-bookworm", "wget"));
+    assert!(lacks("postgres:16-alpine", "curl"));
+    assert!(!lacks("postgres:16-alpine", "wget"));
+    assert!(!lacks("postgres:alpine3.22", "wget"));
+    assert!(!lacks("postgres:9.6", "curl"));
+    assert!(!lacks("postgres", "pg_isready"));
+    assert!(lacks("docker.io/library/redis:8.2-alpine", "curl"));
+    assert!(!lacks("redis:8.2-alpine", "wget"));
+    assert!(!lacks("redis:2.8", "curl"));
+    assert!(lacks("qdrant/qdrant:v1.12.4", "wget"));
+    assert!(!lacks("qdrant/qdrant:v1.13.0-gpu-nvidia", "curl"));
+    assert!(!lacks("bitnami/redis:7.2", "curl"));
+}
+
+#[test]
 fn every_server_kind_has_identity_source_ports_and_valid_images() {
     let k = knowledge::knowledge();
     let mut ids = BTreeSet::new();

@@ -55,10 +55,10 @@ pub fn is_document(project: &Project, sources: &Sources) -> bool {
 /// The rules that judge a project read from commands, or a compose document written in a
 /// Markdown document (an example, often partial): the reference rules and suppression. Left
 /// out those that speak only of compose settings: `depends_on` (OLL012), volumes (OLL013),
-/// healthchecks (OLL018) and the compose file's own checks (CMP001-CMP019: a snippet's
+/// healthchecks (OLL018, NET018) and the compose file's own checks (CMP001-CMP019: a snippet's
 /// variables, env files and services are often the reader's to fill in).
 pub fn rule_applies(code: &str) -> bool {
-    !matches!(code, "OLL012" | "OLL013" | "OLL018")
+    !matches!(code, "OLL012" | "OLL013" | "OLL018" | "NET018")
         && (code.starts_with("OLL")
             || code.starts_with("NET")
             || matches!(code, "CMP900" | "CMP901"))

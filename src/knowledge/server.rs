@@ -228,7 +228,12 @@ pub struct ServerImage {
     /// Tag globs whose builds `lacks` is not known for (an older base image).
     #[serde(default)]
     pub lacks_not_known_for: Vec<String>,
-    /// A healthcheck `test` the image can run that fails while the server does not answer.
+    /// Variants that ship some of `lacks` after all: the Alpine tags, whose busybox has
+    /// `wget`, beside Debian tags with neither `curl` nor `wget`.
+    #[serde(default)]
+    pub ships: Vec<TagPrograms>,
+    /// A healthcheck `test` the image can run that fails while the server does not answer,
+    /// where one is known.
     #[serde(default)]
     pub probe: Vec<String>,
     /// That the image runs the server at all.
@@ -237,6 +242,15 @@ pub struct ServerImage {
     #[serde(default)]
     pub listen_confidence: Option<Confidence>,
     pub source: String,
+}
+
+/// Programs the builds of some tags have.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagPrograms {
+    /// Tag globs (never empty).
+    pub tags: Vec<String>,
+    pub programs: Vec<String>,
 }
 
 impl ServerImage {
@@ -256,9 +270,19 @@ impl ServerImage {
         };
         // A digest alone may name any build, an old one from another base image too.
         let unknown_build = image.tag.is_none() && image.digest.is_some();
+        let tag = image.tag.as_deref();
+        let shipped = self.ships.iter().any(|variant| {
+            variant.programs.iter().any(|p| p == program)
+                && ImagePattern {
+                    repository: &self.repository,
+                    tags: &variant.tags,
+                }
+                .matches_tag(tag)
+        });
         self.lacks.iter().any(|p| p == program)
             && !unknown_build
-            && (self.lacks_not_known_for.is_empty() || !not_known.matches_tag(image.tag.as_deref()))
+            && !shipped
+            && (self.lacks_not_known_for.is_empty() || !not_known.matches_tag(tag))
     }
 }
 
@@ -435,16 +459,28 @@ impl ServerProfile {
                 }
                 _ => {}
             }
-            if !image.lacks.is_empty()
+            if !image.probe.is_empty()
                 && !matches!(
                     image.probe.first().map(String::as_str),
                     Some("CMD" | "CMD-SHELL")
                 )
             {
                 problems.push(at(&format!(
-                    "image {} lacks programs but has no CMD or CMD-SHELL probe",
+                    "image {} has a probe that is not a CMD or CMD-SHELL test",
                     image.repository
                 )));
+            }
+            for variant in &image.ships {
+                // No tags would mean every tag: write the program out of `lacks` instead.
+                if variant.tags.is_empty()
+                    || variant.programs.is_empty()
+                    || !variant.programs.iter().all(|p| image.lacks.contains(p))
+                {
+                    problems.push(at(&format!(
+                        "image {} ships programs it does not lack, or on no tag",
+                        image.repository
+                    )));
+                }
             }
         }
         problems

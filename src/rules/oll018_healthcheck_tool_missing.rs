@@ -1,10 +1,10 @@
 use super::reference_report::safe_fix;
-use super::{Context, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::compose::model::{HealthTest, Service};
 use crate::diagnostic::{Diagnostic, Edit, Severity};
 use crate::knowledge::image::ImageRef;
 use crate::knowledge::server::ServerImage;
-use crate::ollama::OllamaServer;
+use crate::ollama::{OllamaServer, Servers};
 use crate::source::Span;
 use crate::yaml::{NodeKind, ScalarStyle};
 
@@ -56,8 +56,8 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe: the whole `test` value is replaced by the image's probe
-    /// (`["CMD", "ollama", "list"]`). Offered only when `test` is written in the service's
-    /// own mapping, not brought in by an anchor, a `<<` merge, `extends` or another file, and
+    /// (`["CMD", "ollama", "list"]`). Offered only when the service keeps the image's command
+    /// (`serve`), `test` is written in the service's own mapping, not brought in by an anchor, a `<<` merge, `extends` or another file, and
     /// no other service shares it.
     ///
     /// ## Exceptions
@@ -78,9 +78,14 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
+    check_in(ctx, &RULE, ctx.servers)
+}
+
+/// The healthchecks of `servers` that call a program their image lacks, reported as `rule`.
+pub(super) fn check_in(ctx: &Context, rule: &'static Rule, servers: &Servers) -> Vec<Diagnostic> {
     let judge = |i: usize| {
         let service = ctx.project.services.get(i)?;
-        let server = ctx.servers.get(i)?;
+        let server = servers.get(i)?;
         let image = official_image(service, server)?;
         let health = service.healthcheck.as_deref().filter(|h| !h.disable)?;
         let test = health.test.as_ref()?;
@@ -90,20 +95,16 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 .is_some_and(|name| entry.lacks_program(&image, name) && !mounted(service, name))
         };
         let program = failing_program(test, &lacking)?;
-        Some(report(ctx, service, entry, test, &program))
+        Some(report(ctx, rule, service, entry, test, &program))
     };
-    ctx.servers
-        .indices
-        .iter()
-        .filter_map(|&i| judge(i))
-        .collect()
+    servers.indices.iter().filter_map(|&i| judge(i)).collect()
 }
 
 /// The image reference when the service runs the official server image as published: not
-/// built, not a bundle, not an in-house image the configuration maps to it, and with the
-/// image's own entrypoint.
+/// built (`image:` beside `build:` names the result of the build), not a bundle, not an
+/// in-house image the configuration maps to it, and with the image's own entrypoint.
 pub(super) fn official_image(service: &Service, server: &OllamaServer) -> Option<ImageRef> {
-    if server.built || server.server.is_bundled() {
+    if server.built || service.build.is_some() || server.server.is_bundled() {
         return None;
     }
     let image = ImageRef::parse(&service.image.as_ref()?.value)?;
@@ -279,6 +280,7 @@ fn or_list(script: &str) -> Option<Vec<Vec<String>>> {
 
 fn report(
     ctx: &Context,
+    rule: &'static Rule,
     service: &Service,
     image: &ServerImage,
     test: &HealthTest,
@@ -305,8 +307,7 @@ fn report(
             super::wording::quoted_list(&many.iter().map(|(s, _)| *s).collect::<Vec<_>>(), "and")
         ),
     };
-    let probe = probe_yaml(&image.probe);
-    let mut d = RULE
+    let mut d = rule
         .diagnostic(
             format!(
                 "the healthcheck of service `{}` runs `{program}`, which the `{}` image does not ship: it can never pass, and {consequence}",
@@ -315,10 +316,27 @@ fn report(
             Some(test.span),
         )
         .with_service(&service.name)
-        .with_label(format!("`{program}` is not in the image"))
-        .with_help(format!(
+        .with_label(format!("`{program}` is not in the image"));
+    let probe = (!image.probe.is_empty()).then(|| probe_yaml(&image.probe));
+    // The probe asks the server where the image's own command makes it listen, without a
+    // password: another command may move it or require one.
+    let own_command = service.command.as_ref().is_none_or(|words| {
+        words
+            .iter()
+            .map(|w| w.value.as_str())
+            .eq(image.command.iter().map(String::as_str))
+    });
+    d = d.with_help(match &probe {
+        Some(probe) if own_command => format!(
             "use a probe the image has: `test: {probe}`, which fails while the server does not answer"
-        ));
+        ),
+        Some(probe) => format!(
+            "use a probe the image has: `test: {probe}` for the image's own command, with the port or password this service's `command` sets"
+        ),
+        None => format!(
+            "probe the server with a program the image has (its shell), or run an image that adds `{program}`"
+        ),
+    });
     if !waiting.is_empty() {
         d.severity = Severity::Error;
     }
@@ -328,10 +346,12 @@ fn report(
             format!("`{name}` waits here for `{}` to be healthy", service.name),
         );
     }
-    if let Some(fix) = safe_fix(
-        format!("use `{probe}` as the healthcheck"),
-        vec![replace_test(ctx, service, test, &probe)],
-    ) {
+    if let Some(probe) = probe.filter(|_| own_command)
+        && let Some(fix) = safe_fix(
+            format!("use `{probe}` as the healthcheck"),
+            vec![replace_test(ctx, service, test, &probe)],
+        )
+    {
         d = d.with_fix(fix);
     }
     d

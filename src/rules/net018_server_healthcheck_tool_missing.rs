@@ -1,0 +1,81 @@
+use super::{Context, declare_rule};
+use crate::diagnostic::Diagnostic;
+
+declare_rule! {
+    /// A database or other server's healthcheck that calls a program its image does not ship.
+    ///
+    /// ## What it does
+    /// Reports a healthcheck on a service running an official server image other than
+    /// Ollama's whose `test` can only fail because the program it calls is not in the image:
+    /// `["CMD", "curl", …]`, or a shell command made of nothing but such calls joined by `||`,
+    /// optionally ending in `exit 1` or `false`. The images whose contents are known: `postgres`
+    /// and `redis` (neither `curl` nor `wget` on the Debian tags; `curl` missing on the Alpine
+    /// tags, which have busybox `wget`), `memcached` (likewise) and `qdrant/qdrant` (neither,
+    /// on every CPU tag).
+    ///
+    /// ## Why is this bad?
+    /// The check fails on every run (`executable file not found`, or `curl: not found` from
+    /// the shell), whether the server answers or not: the container is marked `unhealthy`
+    /// forever, and every service that waits on it with `condition: service_healthy` never
+    /// starts (an error then; a warning otherwise). The official images install `curl` or
+    /// `wget` only to fetch what they build and remove it in the same step; Qdrant's adds no
+    /// HTTP client at all (facts F-KIND-PG-TOOLS, F-KIND-REDIS-TOOLS, F-KIND-QDRANT-TOOLS and
+    /// F-KIND-MEMCACHED-TOOLS in `docs/knowledge/facts.md`).
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   db:
+    ///     image: postgres:17
+    ///     environment:
+    ///       POSTGRES_PASSWORD: example
+    ///     healthcheck:
+    ///       test: ["CMD", "curl", "-f", "http://localhost:5432"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   db:
+    ///     image: postgres:17
+    ///     environment:
+    ///       POSTGRES_PASSWORD: example
+    ///     healthcheck:
+    ///       test: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -U \"$${POSTGRES_USER:-postgres}\" -d postgres"]
+    /// ```
+    /// `pg_isready` succeeds only while Postgres accepts connections; over TCP it also fails
+    /// while the image's entrypoint initialises the database with a server on the Unix socket
+    /// alone. For Redis, `["CMD", "redis-cli", "ping"]`.
+    ///
+    /// ## Fix safety
+    /// Safe where the image has a probe of its own (`pg_isready`, `redis-cli ping`): the
+    /// whole `test` value is replaced by it. Offered only when the service runs the image's
+    /// own command (another may move the port or require a password), `test` is written in
+    /// the service's own mapping, not brought in by an anchor, a `<<` merge, `extends` or
+    /// another file, and no other service shares it. Qdrant's and Memcached's images have no
+    /// client to probe with: no fix, the help says what to do.
+    ///
+    /// ## Exceptions
+    /// Services built from a Dockerfile, images of another publisher (`bitnami/…`), in-house
+    /// images, tags whose builds may have the program (Postgres `9.*` and Redis `2.*` tags,
+    /// built in 2014 with `curl`; Memcached `1.4*`; Qdrant GPU tags, built on NVIDIA and ROCm
+    /// images), `wget` on Alpine tags (busybox has it), images pinned by digest alone,
+    /// services that replace the image's entrypoint or mount something at a `bin` directory or
+    /// at the program's name. A shell command with anything besides `||` between simple
+    /// commands (`;`, `&&`, pipes, `$…`, `sh -c`, `if`) is not judged.
+    pub static RULE = {
+        code: "NET018",
+        name: "server-healthcheck-tool-missing",
+        severity: Warning,
+        fix: Safe,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context) -> Vec<Diagnostic> {
+    ctx.kinds
+        .others()
+        .iter()
+        .flat_map(|servers| super::oll018_healthcheck_tool_missing::check_in(ctx, &RULE, servers))
+        .collect()
+}
