@@ -10,6 +10,7 @@ pub mod comments;
 pub mod compose;
 pub mod diagnostic;
 pub mod dotenv;
+pub mod exit;
 pub mod fix;
 pub mod fs;
 pub mod go_format;
