@@ -40,6 +40,11 @@ pub enum Command {
         /// A rule code such as CMP004, or its name.
         code: String,
     },
+    /// Run the language server (LSP over standard input and output) for editors.
+    ///
+    /// The `.composelint.yaml` found from each file upward applies; the client may pass
+    /// `platform`, `select`, `ignore` and `unsafeFixes` as initialization options.
+    Server,
 }
 
 /// How to find and load projects; shared by `check` and `config`.

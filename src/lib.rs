@@ -26,6 +26,7 @@ pub mod reach;
 pub mod reachability;
 pub mod redact;
 pub mod rules;
+pub mod server;
 pub mod shared_networks;
 pub mod source;
 pub mod suppress;

@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         Some(Command::Config(args)) => config(&args),
         Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Rule { code }) => show_rule(&code),
+        Some(Command::Server) => serve(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -614,6 +615,17 @@ fn show_rule(code: &str) -> Result<u8, String> {
     let rule = rules::find(code)
         .ok_or_else(|| format!("unknown rule `{code}` (see `composelint rules`)"))?;
     print(&rules::docs::page(rule))?;
+    Ok(0)
+}
+
+/// `composelint server`: the language server on standard input and output, until the
+/// client says `exit`.
+fn serve() -> Result<u8, String> {
+    let (connection, io_threads) = lsp_server::Connection::stdio();
+    composelint::server::run(&connection, std::sync::Arc::new(OsFs))?;
+    // The writer thread ends once every sender is gone.
+    drop(connection);
+    io_threads.join().map_err(|e| e.to_string())?;
     Ok(0)
 }
 
