@@ -622,11 +622,12 @@ fn show_rule(code: &str) -> Result<u8, String> {
 /// client says `exit`.
 fn serve() -> Result<u8, String> {
     let (connection, io_threads) = lsp_server::Connection::stdio();
-    composelint::server::run(&connection, std::sync::Arc::new(OsFs))?;
-    // The writer thread ends once every sender is gone.
+    let ended = composelint::server::run(&connection, std::sync::Arc::new(OsFs))?;
+    // The writer thread ends once every sender is gone; the reader once the input does.
     drop(connection);
-    io_threads.join().map_err(|e| e.to_string())?;
-    Ok(0)
+    let _ = io_threads.join();
+    // The protocol's exit codes: 0 after `shutdown`, 1 without.
+    Ok(u8::from(ended != composelint::server::Ended::Cleanly))
 }
 
 /// Writes to stdout; a closed pipe (`composelint | head`) is not an error.

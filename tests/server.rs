@@ -348,3 +348,12 @@ fn a_yaml_file_that_is_no_compose_file_is_left_alone() {
     );
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn exit_without_shutdown_is_exit_code_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = Client::start(dir.path(), &["utf-16"], None);
+    assert_eq!(client.exit_at_once().code(), Some(1));
+    let client = Client::start(dir.path(), &["utf-16"], None);
+    assert_eq!(client.shutdown().code(), Some(0));
+}

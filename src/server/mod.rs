@@ -33,9 +33,9 @@ use lsp_types::{
 };
 
 pub use analysis::ClientOptions;
-pub use worker::DEBOUNCE;
 use documents::{Document, Documents};
 use position::Encoding;
+pub use worker::DEBOUNCE;
 use worker::Job;
 
 use crate::fs::FileSystem;
@@ -92,8 +92,11 @@ impl Shared {
 }
 
 /// Serves one client on `connection` until it says `exit` or goes away, reading files from
-/// `disk` where no document is open.
-pub fn run(connection: &Connection, disk: Arc<dyn FileSystem + Send + Sync>) -> Result<(), String> {
+/// `disk` where no document is open. An error is a failed start (no `initialize`).
+pub fn run(
+    connection: &Connection,
+    disk: Arc<dyn FileSystem + Send + Sync>,
+) -> Result<Ended, String> {
     let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
     let params: InitializeParams =
         serde_json::from_value(params).map_err(|e| format!("initialize: {e}"))?;
@@ -145,10 +148,10 @@ pub fn run(connection: &Connection, disk: Arc<dyn FileSystem + Send + Sync>) -> 
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || worker::run(shared, queue))
     };
-    let outcome = main_loop(connection, &shared, &jobs);
+    let ended = main_loop(connection, &shared, &jobs);
     drop(jobs);
     let _ = lint_thread.join();
-    outcome
+    Ok(ended)
 }
 
 fn capabilities(encoding: Encoding) -> ServerCapabilities {
@@ -204,33 +207,45 @@ fn register_watchers(shared: &Shared) {
     let _ = shared.sender.send(Message::Request(request));
 }
 
-fn main_loop(
-    connection: &Connection,
-    shared: &Arc<Shared>,
-    jobs: &mpsc::Sender<Job>,
-) -> Result<(), String> {
+/// How a session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// `shutdown`, then `exit` (or the client closing the connection after `shutdown`).
+    Cleanly,
+    /// `exit` or a closed connection without `shutdown` first: the protocol's exit code 1.
+    WithoutShutdown,
+}
+
+fn main_loop(connection: &Connection, shared: &Arc<Shared>, jobs: &mpsc::Sender<Job>) -> Ended {
+    let mut shut_down = false;
     for message in &connection.receiver {
         match message {
-            Message::Request(request) => {
-                if connection
-                    .handle_shutdown(&request)
-                    .map_err(|e| e.to_string())?
-                {
-                    return Ok(());
-                }
-                handle_request(shared, request);
+            Message::Request(request) if request.method == "shutdown" => {
+                shut_down = true;
+                let _ = shared
+                    .sender
+                    .send(Message::Response(Response::new_ok(request.id, ())));
             }
-            Message::Notification(notification) => {
-                if notification.method == "exit" {
-                    return Ok(());
-                }
-                handle_notification(shared, jobs, notification);
+            Message::Request(request) if shut_down => {
+                let response = Response::new_err(
+                    request.id,
+                    ErrorCode::InvalidRequest as i32,
+                    "the server is shutting down".into(),
+                );
+                let _ = shared.sender.send(Message::Response(response));
             }
+            Message::Request(request) => handle_request(shared, request),
+            Message::Notification(notification) if notification.method == "exit" => break,
+            Message::Notification(notification) => handle_notification(shared, jobs, notification),
             // The answer to our registration: nothing to do either way.
             Message::Response(_) => {}
         }
     }
-    Ok(())
+    if shut_down {
+        Ended::Cleanly
+    } else {
+        Ended::WithoutShutdown
+    }
 }
 
 fn handle_request(shared: &Arc<Shared>, request: Request) {

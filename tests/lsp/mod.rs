@@ -198,6 +198,11 @@ impl Client {
     pub fn shutdown(mut self) -> ExitStatus {
         let result = self.request("shutdown", Value::Null);
         assert_eq!(result, Value::Null);
+        self.exit_at_once()
+    }
+
+    /// Says `exit` (without `shutdown` first, unless it was said); the exit status.
+    pub fn exit_at_once(mut self) -> ExitStatus {
         self.notify("exit", Value::Null);
         let deadline = Instant::now() + PATIENCE;
         loop {
