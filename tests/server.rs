@@ -357,3 +357,56 @@ fn exit_without_shutdown_is_exit_code_1() {
     let client = Client::start(dir.path(), &["utf-16"], None);
     assert_eq!(client.shutdown().code(), Some(0));
 }
+
+#[test]
+fn an_env_file_of_any_name_is_linted_through_the_project_that_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let compose = dir.path().join("compose.yaml");
+    let settings = dir.path().join("settings.txt");
+    std::fs::write(
+        &compose,
+        "services:\n  ollama:\n    image: ollama/ollama\n    volumes: [models:/root/.ollama]\n  web:\n    image: ghcr.io/open-webui/open-webui:main\n    env_file: settings.txt\n    depends_on: [ollama]\nvolumes:\n  models: {}\n",
+    )
+    .unwrap();
+    let text = "OLLAMA_BASE_URL=http://localhost:11434\n";
+    std::fs::write(&settings, text).unwrap();
+    let mut client = Client::start(dir.path(), &["utf-16"], None);
+    // Opened alone, a file of another name names no project: it is not linted as one.
+    client.open(&settings, "plaintext", 1, text);
+    client.drain(Duration::from_millis(300));
+    assert!(
+        client
+            .unread()
+            .all(|m| m["params"]["uri"] != uri(&settings))
+    );
+    // Once its project is known, the file's findings and its changes are the project's.
+    let compose_text = std::fs::read_to_string(&compose).unwrap();
+    client.open(&compose, "yaml.docker-compose", 1, &compose_text);
+    let published = client.diagnostics(&uri(&settings), |p| p["version"] == 1);
+    assert_eq!(codes(&published), ["OLL001"]);
+    client.change(&settings, 2, "OLLAMA_BASE_URL=http://ollama:11434\n");
+    let published = client.diagnostics(&uri(&settings), |p| p["version"] == 2);
+    assert_eq!(codes(&published), Vec::<String>::new());
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn a_configuration_that_does_not_load_is_shown_to_the_user() {
+    let dir = demo();
+    let compose = dir.path().join("compose.yaml");
+    std::fs::write(dir.path().join(".composelint.yaml"), "selct: [CMP]\n").unwrap();
+    let mut client = Client::start(dir.path(), &["utf-16"], None);
+    let text = std::fs::read_to_string(&compose).unwrap();
+    client.open(&compose, "yaml.docker-compose", 1, &text);
+    client.drain(Duration::from_millis(500));
+    let shown: Vec<&Value> = client
+        .unread()
+        .filter(|m| m["method"] == "window/showMessage")
+        .collect();
+    assert_eq!(shown.len(), 1, "{shown:#?}");
+    assert_eq!(shown[0]["params"]["type"], 1);
+    let message = shown[0]["params"]["message"].as_str().unwrap();
+    assert!(message.contains("selct"), "{message}");
+    assert!(client.shutdown().success());
+}

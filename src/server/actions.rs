@@ -163,7 +163,7 @@ fn quick_fix(
             .entry(file.path.clone())
             .or_default()
             .push(TextEdit {
-                range: encoding.range(&file.text, edit.span.start, edit.span.end),
+                range: encoding.range_in(file, edit.span.start, edit.span.end),
                 new_text: edit.content.clone(),
             });
     }

@@ -28,16 +28,19 @@ pub struct ClientOptions {
 /// The languages clients give compose files whose names do not say it.
 const COMPOSE_LANGUAGES: [&str; 3] = ["dockercompose", "yaml.docker-compose", "compose"];
 
-/// Whether a file is one the server lints when it is opened or changed: a compose or env
-/// file by its name or its language, a script or Markdown document, or the configuration.
+/// Whether a file names the projects to lint by itself: a compose or env file by its name or
+/// its language, a script or a Markdown document. (Any other file is linted through the
+/// projects that read it.)
 pub fn is_linted(fs: &dyn FileSystem, path: &Path, language: &str) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
+    if is_configuration(path) {
+        return false;
+    }
     is_compose_file_name(&name)
         || is_env_file_name(&name)
-        || is_configuration(path)
         || COMPOSE_LANGUAGES.contains(&language)
         || crate::commands::kind_of(fs, path).is_some()
 }

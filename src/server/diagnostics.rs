@@ -28,8 +28,7 @@ const UNNECESSARY: [&str; 2] = ["CMP901", "OLL020"];
 
 /// The protocol's range of `span` in the text the project read.
 pub fn span_range(project: &LintedProject, span: Span, encoding: Encoding) -> Range {
-    let text = &project.sources.get(span.file).text;
-    encoding.range(text, span.start, span.end)
+    encoding.range_in(project.sources.get(span.file), span.start, span.end)
 }
 
 /// The file a finding is shown in: where its primary span is, else the project's first file

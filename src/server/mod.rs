@@ -52,6 +52,8 @@ pub struct Shared {
     results: Mutex<analysis::Results>,
     /// The connection's sending side, which every thread clones.
     sender: crossbeam_channel::Sender<Message>,
+    /// The error shown last.
+    last_error: Mutex<Option<String>>,
 }
 
 impl Shared {
@@ -62,8 +64,11 @@ impl Shared {
     }
 
     /// Whether a change to `path` is linted: a file the server lints by its name or language,
-    /// or one a project it keeps reads.
+    /// the configuration, or a file a project it keeps reads.
     fn lints(&self, path: &std::path::Path, language: &str) -> bool {
+        if analysis::is_configuration(path) {
+            return true;
+        }
         let by_kind = {
             let documents = self.documents();
             let fs = documents.over(&*self.disk);
@@ -78,8 +83,20 @@ impl Shared {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Tells the user something went wrong (a configuration that does not load).
+    /// Tells the user something went wrong (a configuration that does not load), once while
+    /// it stays the same: a broken configuration would otherwise be reported at every
+    /// keystroke.
     fn show_error(&self, message: &str) {
+        {
+            let mut last = self
+                .last_error
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if last.as_deref() == Some(message) {
+                return;
+            }
+            *last = Some(message.to_string());
+        }
         let params = ShowMessageParams {
             typ: MessageType::ERROR,
             message: format!("composelint: {message}"),
@@ -136,6 +153,7 @@ pub fn run(
         documents: Mutex::default(),
         results: Mutex::default(),
         sender: connection.sender.clone(),
+        last_error: Mutex::default(),
     });
     if let Some(message) = bad_options {
         shared.show_error(&message);
@@ -184,6 +202,7 @@ fn register_watchers(shared: &Shared) {
         "**/*.env",
         "**/.env.*",
         "**/*.{sh,bash,zsh,md,mdx,markdown}",
+        "**/{.composelint,composelint}.{yml,yaml}",
     ]
     .into_iter()
     .map(|glob| FileSystemWatcher {

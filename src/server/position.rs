@@ -4,6 +4,8 @@
 
 use lsp_types::{Position, PositionEncodingKind, Range};
 
+use crate::source::SourceFile;
+
 /// How a position's character counts the text before it on its line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Encoding {
@@ -66,6 +68,26 @@ impl Encoding {
 
     pub fn range(self, text: &str, start: usize, end: usize) -> Range {
         Range::new(self.position(text, start), self.position(text, end))
+    }
+
+    /// [`Encoding::position`] in a file the loader read, whose line index finds the line: a
+    /// project's hundreds of findings each cost their line, not the text before them.
+    pub fn position_in(self, file: &SourceFile, offset: usize) -> Position {
+        let line = file.line_col(offset).line;
+        let start = file.line_start(line);
+        let mut offset = offset.clamp(start, file.text.len());
+        while !file.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let character = file.text[start..offset]
+            .chars()
+            .map(|c| self.width(c))
+            .sum();
+        Position::new((line - 1) as u32, character)
+    }
+
+    pub fn range_in(self, file: &SourceFile, start: usize, end: usize) -> Range {
+        Range::new(self.position_in(file, start), self.position_in(file, end))
     }
 
     /// The byte offset of `position` in `text`. A line past the end is the end of the text; a
@@ -146,6 +168,20 @@ mod tests {
                 encoding.offset(TEXT, encoding.position(TEXT, TEXT.len())),
                 TEXT.len()
             );
+        }
+    }
+
+    #[test]
+    fn the_line_index_finds_the_same_positions() {
+        let file = SourceFile::new(crate::source::FileId(0), "/p/x".into(), TEXT.to_string());
+        for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            for offset in 0..=TEXT.len() + 1 {
+                assert_eq!(
+                    encoding.position_in(&file, offset),
+                    encoding.position(TEXT, offset),
+                    "{encoding:?} {offset}"
+                );
+            }
         }
     }
 

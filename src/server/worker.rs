@@ -5,19 +5,20 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
+use std::time::{Duration, Instant};
 
 use lsp_server::{Message, Notification};
 use lsp_types::PublishDiagnosticsParams;
 use lsp_types::notification::{Notification as _, PublishDiagnostics};
 
-use super::analysis::{Linted, Target, settings_for, targets_of};
+use super::analysis::{Linted, Target, is_linted, settings_for, targets_of};
 use super::{Shared, diagnostics, uri};
 use crate::fs::{EntryKind, FileSystem};
 
-/// How long the thread waits for more changes before it lints: keystrokes closer together
-/// than this are linted once.
+/// How long the thread waits for more changes before it lints while the editor is typing:
+/// keystrokes closer together than this are linted once. A change after a pause is linted at
+/// once.
 pub const DEBOUNCE: Duration = Duration::from_millis(15);
 
 /// What to lint.
@@ -31,6 +32,7 @@ pub enum Job {
 
 /// Runs until the sending side is dropped.
 pub fn run(shared: Arc<Shared>, jobs: Receiver<Job>) {
+    let mut last_change = Instant::now() - DEBOUNCE;
     while let Ok(first) = jobs.recv() {
         let mut paths = BTreeSet::new();
         let mut everything = false;
@@ -39,9 +41,24 @@ pub fn run(shared: Arc<Shared>, jobs: Receiver<Job>) {
             Job::Everything => everything = true,
         };
         take(first);
+        // Typing (a change soon after the one before): wait until it pauses. What came in
+        // while the last lint ran is taken with it either way.
+        let typing = last_change.elapsed() < DEBOUNCE;
+        last_change = Instant::now();
         loop {
-            match jobs.recv_timeout(DEBOUNCE) {
-                Ok(job) => take(job),
+            let next = if typing {
+                jobs.recv_timeout(DEBOUNCE)
+            } else {
+                jobs.try_recv().map_err(|e| match e {
+                    TryRecvError::Empty => RecvTimeoutError::Timeout,
+                    TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+                })
+            };
+            match next {
+                Ok(job) => {
+                    last_change = Instant::now();
+                    take(job);
+                }
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
@@ -59,6 +76,13 @@ fn lint(shared: &Shared, paths: &BTreeSet<PathBuf>, everything: bool) {
     if everything {
         wanted.extend(documents.paths().cloned());
     }
+    // Only a file linted for what it is names projects by itself: any other file (an
+    // `env_file: secrets.txt`) would be taken for a compose file; the projects that read it
+    // are the known ones.
+    wanted.retain(|path| {
+        let language = documents.get(path).map_or("", |d| d.language.as_str());
+        is_linted(&fs, path, language)
+    });
     let mut targets: BTreeMap<Vec<PathBuf>, Target> = BTreeMap::new();
     let known: Vec<Target> = {
         let results = shared.results();
