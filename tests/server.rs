@@ -410,3 +410,45 @@ fn a_configuration_that_does_not_load_is_shown_to_the_user() {
     assert!(message.contains("selct"), "{message}");
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn a_directive_that_suppresses_nothing_is_marked_unnecessary() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let compose = dir.path().join("compose.yaml");
+    let text = "services:\n  web:\n    image: nginx  # composelint: disable=OLL001 -- reason\n";
+    let mut client = Client::start(dir.path(), &["utf-16"], None);
+    client.open(&compose, "yaml.docker-compose", 1, text);
+    let published = client.diagnostics(&uri(&compose), |_| true);
+    assert_eq!(codes(&published), ["CMP901"]);
+    // DiagnosticTag.Unnecessary is 1.
+    assert_eq!(published["diagnostics"][0]["tags"], json!([1]));
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn the_server_answers_while_a_slow_lint_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let compose = dir.path().join("compose.yaml");
+    let mut text = String::from("services:\n");
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "  client-{i}:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n      OLLAMA_BASE_URL: http://localhost:11434\n"
+        ));
+    }
+    let mut client = Client::start(dir.path(), &["utf-16"], None);
+    client.open(&compose, "yaml.docker-compose", 1, &text);
+    // A request the main loop answers itself: it comes back before the lint is done.
+    let response = client.request_raw("composelint/unknown", json!({}));
+    assert!(response.get("error").is_some(), "{response}");
+    assert!(
+        client
+            .unread()
+            .all(|m| m["method"] != "textDocument/publishDiagnostics"),
+        "the diagnostics came first"
+    );
+    let published = client.diagnostics(&uri(&compose), |_| true);
+    assert_eq!(published["diagnostics"].as_array().unwrap().len(), 3000);
+    assert!(client.shutdown().success());
+}

@@ -96,12 +96,17 @@ impl Client {
     /// Sends a request and waits for its result (an error response fails the test). Requests
     /// from the server met on the way are answered with `null`.
     pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request_raw(method, params);
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    /// Sends a request and waits for the whole response, error or result.
+    pub fn request_raw(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        let response = self.wait_for(|m| m["id"] == id && m.get("method").is_none());
-        assert!(response.get("error").is_none(), "{method}: {response}");
-        response["result"].clone()
+        self.wait_for(|m| m["id"] == id && m.get("method").is_none())
     }
 
     /// The next message `wanted` accepts, after the ones already read.
