@@ -110,7 +110,7 @@ impl Client {
     }
 
     /// The next message `wanted` accepts, after the ones already read.
-    fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+    pub fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
         if let Some(i) = self.unread.iter().position(&wanted) {
             return self.unread.remove(i).expect("found");
         }
@@ -154,6 +154,11 @@ impl Client {
     /// Every message read and not yet taken.
     pub fn unread(&self) -> impl Iterator<Item = &Value> {
         self.unread.iter()
+    }
+
+    /// Forgets the messages read and not taken (those that came before what is awaited next).
+    pub fn forget_unread(&mut self) {
+        self.unread.clear();
     }
 
     /// Reads what arrives within `wait` into the unread messages.
