@@ -11,7 +11,8 @@ took longer than BENCH_SLOW_SECONDS, in which case its wall time is the measurem
 Start-up (issue 16) is measured as CPU time, not wall time: `composelint fixtures/demo`
 against `composelint --version`, the floor of starting the process. `measure.py startup`
 (what `bench/run startup` calls) measures only that and rewrites only the "Start-up" section
-of bench/RESULTS.md.
+of bench/RESULTS.md. `measure.py server` (`bench/run server`) runs the language server's
+examples and rewrites only the "Language server" section, which the full run keeps.
 """
 
 import datetime
@@ -231,13 +232,12 @@ def startup_section(rows):
     return lines + [""]
 
 
-def startup_only():
-    """Measures start-up and rewrites the "Start-up" section of RESULTS (added before
-    "Targets" if it has none)."""
-    section = "\n".join(startup_section(startup())) + "\n"
+def replace_section(title, section):
+    """Rewrites the section `## title` of RESULTS with `section` (added before "Targets" if
+    it has none)."""
     with open(RESULTS, encoding="utf-8") as f:
         text = f.read()
-    start = text.find("## Start-up\n")
+    start = text.find(f"## {title}\n")
     if start >= 0:
         end = text.find("\n## ", start)
         text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
@@ -246,7 +246,54 @@ def startup_only():
         text = text[:at] + section + text[at:] if at >= 0 else text + "\n" + section
     with open(RESULTS, "w", encoding="utf-8") as f:
         f.write(text)
-    print(f"wrote the start-up section of {os.path.relpath(RESULTS, ROOT)}", file=sys.stderr)
+    print(f"wrote the {title} section of {os.path.relpath(RESULTS, ROOT)}", file=sys.stderr)
+
+
+def startup_only():
+    """Measures start-up and rewrites the "Start-up" section of RESULTS."""
+    replace_section("Start-up", "\n".join(startup_section(startup())) + "\n")
+
+
+SERVER_TITLE = "Language server"
+
+
+def server_section():
+    """The "Language server" section (issue 15): what the examples `lsp_keystroke` (a
+    keystroke on a 200-service file until its diagnostics arrive, against the library linting
+    the same file) and `lsp_memory` (heap and resident set over 1,000 edits) print."""
+    lines = [f"## {SERVER_TITLE}", "",
+             f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
+             f"load average before: {sh('cat /proc/loadavg')}",
+             "",
+             "`bench/run server` runs `cargo run --release --example lsp_keystroke` and "
+             "`--example lsp_memory`; each runs the server's loop (the one `composelint server` "
+             "runs over stdio) on a thread of its own process, over an in-memory connection.",
+             ""]
+    for example in ["lsp_keystroke", "lsp_memory"]:
+        out = subprocess.run(["cargo", "run", "--release", "--quiet", "--example", example],
+                             cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        lines += [f"`{example}`:", "", "```", out.rstrip(), "```", ""]
+    return lines
+
+
+def server_only():
+    """Measures the language server and rewrites its section of RESULTS."""
+    replace_section(SERVER_TITLE, "\n".join(server_section()) + "\n")
+
+
+def kept_section(title):
+    """The section `## title` of the RESULTS written before, to carry into a new report:
+    the full benchmark does not measure it."""
+    try:
+        with open(RESULTS, encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        return []
+    start = text.find(f"## {title}\n")
+    if start < 0:
+        return []
+    end = text.find("\n## ", start)
+    return text[start:end + 1 if end >= 0 else len(text)].rstrip("\n").split("\n") + [""]
 
 
 def sh(cmd):
@@ -378,6 +425,7 @@ def write_report(cases, data, starts, load_before, load_after):
         w(f"| {title} | {' | '.join(fmt_mb(data[case][t]['rss_kb']) for t in TOOLS)} |")
     w("")
     lines.extend(startup_section(starts))
+    lines.extend(kept_section(SERVER_TITLE))
     w("## Targets")
     w("")
     targets = []
@@ -438,5 +486,7 @@ def write_report(cases, data, starts, load_before, load_after):
 if __name__ == "__main__":
     if sys.argv[1:] == ["startup"]:
         startup_only()
+    elif sys.argv[1:] == ["server"]:
+        server_only()
     else:
         main()

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use composelint::output::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,6 +40,11 @@ pub enum Command {
         /// A rule code such as CMP004, or its name.
         code: String,
     },
+    /// Run the language server (LSP over standard input and output) for editors.
+    ///
+    /// The `.composelint.yaml` found from each file upward applies; the client may pass
+    /// `platform`, `select`, `ignore` and `unsafeFixes` as initialization options.
+    Server,
 }
 
 /// How to find and load projects; shared by `check` and `config`.
@@ -89,7 +96,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
     /// Output format (`--output-format`, ruff's name, is the same flag).
-    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = Format::Human)]
+    #[arg(long, visible_alias = "output-format", value_parser = format_parser(), default_value = "human")]
     pub format: Format,
     /// The path standard input stands for, with `-` as PATH (default: compose.yaml); it is
     /// linted as if written there, beside the files on disk.
@@ -169,25 +176,6 @@ pub enum SeverityChoice {
     Info,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Format {
-    /// Findings drawn with their source lines.
-    #[default]
-    Human,
-    /// One line per finding: `path:line:col: severity CODE message`.
-    Concise,
-    /// A JSON array of findings.
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning.
-    Sarif,
-    /// GitHub Actions workflow commands (annotations).
-    Github,
-    /// The GitLab Code Quality report.
-    Gitlab,
-    /// JUnit XML.
-    Junit,
-}
-
 /// How `composelint rules` prints the rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum RulesFormat {
@@ -223,6 +211,14 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// `--format`: the library's formats, each with its description.
+fn format_parser() -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(
+        Format::ALL.map(|f| PossibleValue::new(f.name()).help(f.description())),
+    )
+    .map(|name| Format::from_name(&name).unwrap_or_default())
 }
 
 fn parse_key_value(s: &str) -> Result<(String, String), String> {

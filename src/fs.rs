@@ -273,6 +273,94 @@ impl FileSystem for MemFs {
     }
 }
 
+/// A file system that serves some files from memory over another: an editor's open buffers,
+/// or standard input at the path it stands for. A file in memory need not exist underneath,
+/// nor its directory (an unsaved buffer). Paths must be absolute and normalized, as the
+/// loader's are.
+pub struct OverlayFs<'a> {
+    inner: &'a dyn FileSystem,
+    files: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+impl<'a> OverlayFs<'a> {
+    pub fn new(inner: &'a dyn FileSystem) -> Self {
+        OverlayFs {
+            inner,
+            files: BTreeMap::new(),
+        }
+    }
+
+    /// Serves `contents` at `path`, over what is there.
+    pub fn insert(&mut self, path: impl Into<PathBuf>, contents: impl Into<Vec<u8>>) {
+        self.files.insert(path.into(), contents.into());
+    }
+
+    /// What is served from memory at `path`.
+    pub fn get(&self, path: &Path) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    /// Serves `path` from underneath again; what was in memory there.
+    pub fn remove(&mut self, path: &Path) -> Option<Vec<u8>> {
+        self.files.remove(path)
+    }
+
+    /// The files served from memory.
+    pub fn into_files(self) -> BTreeMap<PathBuf, Vec<u8>> {
+        self.files
+    }
+
+    /// Whether something in memory lies below `dir`.
+    fn holds_below(&self, dir: &Path) -> bool {
+        self.files.keys().any(|p| p != dir && p.starts_with(dir))
+    }
+}
+
+impl FileSystem for OverlayFs<'_> {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        match self.files.get(path) {
+            Some(bytes) => Ok(bytes.clone()),
+            None => self.inner.read(path),
+        }
+    }
+
+    fn kind(&self, path: &Path) -> Option<EntryKind> {
+        if self.files.contains_key(path) {
+            return Some(EntryKind::File);
+        }
+        match self.inner.kind(path) {
+            None if self.holds_below(path) => Some(EntryKind::Dir),
+            kind => kind,
+        }
+    }
+
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>> {
+        let mut entries = match self.inner.read_dir(path) {
+            Ok(entries) => entries,
+            Err(_) if self.holds_below(path) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        // The files in memory, and the directories on the way to them that may exist only
+        // here.
+        for file in self.files.keys() {
+            if let Ok(rest) = file.strip_prefix(path)
+                && let Some(first) = rest.components().next()
+            {
+                let entry = path.join(first);
+                if !entries.contains(&entry) {
+                    entries.push(entry);
+                }
+            }
+        }
+        entries.sort();
+        Ok(entries)
+    }
+
+    fn is_symlink(&self, path: &Path) -> bool {
+        !self.files.contains_key(path) && self.inner.is_symlink(path)
+    }
+}
+
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;

@@ -12,14 +12,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use cli::{CheckArgs, Cli, ColorChoice, Command, ConfigArgs, Format, ProjectArgs};
+use cli::{CheckArgs, Cli, ColorChoice, Command, ConfigArgs, ProjectArgs};
 use composelint::commands::CommandKinds;
 use composelint::compose::load::LoadOptions;
 use composelint::compose::profiles::Selection;
 use composelint::diagnostic::Severity;
+use composelint::exit::{self, FixExit};
 use composelint::fs::{FileSystem, OsFs};
 use composelint::lint_config::{self, ConfigError, LintOptions, Overrides, Resolved};
 use composelint::net::Platform;
+use composelint::output::report::{self, ReportOptions};
 use composelint::output::{self, OutputOptions};
 use composelint::workspace::NoProject;
 use composelint::{LintedProject, Settings, rules};
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Some(Command::Config(args)) => config(&args),
         Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Rule { code }) => show_rule(&code),
+        Some(Command::Server) => serve(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -251,30 +254,15 @@ fn render_report_to(
     cwd: &Path,
     stream_is_terminal: bool,
 ) -> Result<String, String> {
-    let output_file = args.config.output_file.as_deref();
-    if args.config.statistics {
-        return statistics(projects, args.format, args.config.quiet);
-    }
-    let to_terminal = output_file.is_none() && stream_is_terminal;
+    let to_terminal = args.config.output_file.is_none() && stream_is_terminal;
     let options = output_options(&args.project, cwd.to_path_buf(), to_terminal);
-    let mut text = match args.format {
-        Format::Human => output::human::render(projects, &options),
-        Format::Concise => output::concise::render(projects, &options),
-        Format::Json => output::json::render(projects, &options),
-        Format::Sarif => output::sarif::render(projects, &options),
-        Format::Github => output::github::render(projects, &options),
-        Format::Gitlab => output::gitlab::render(projects, &options),
-        Format::Junit => output::junit::render(projects, &options),
+    let shown = ReportOptions {
+        format: args.format,
+        statistics: args.config.statistics,
+        quiet: args.config.quiet,
+        unsafe_fixes: args.fix.unsafe_fixes,
     };
-    if args.config.quiet {
-        text = quiet(text, projects, args.format);
-    } else if matches!(args.format, Format::Human | Format::Concise)
-        && let Some(line) = output::fix_summary(projects, args.fix.unsafe_fixes)
-    {
-        text.push_str(&line);
-        text.push('\n');
-    }
-    Ok(text)
+    Ok(report::report(projects, &shown, &options))
 }
 
 /// With `-` (or `--stdin-filename`), the arguments naming the path standard input stands
@@ -353,28 +341,20 @@ fn check_and_fix(
     if !written.errors.is_empty() {
         return Ok(2);
     }
-    Ok(fix_exit_code(
-        &args.fix,
+    Ok(exit::after_fix(
+        fix_exit(&args.fix, &args.config),
         changed_files,
-        &args.config,
         || check_exit_code(&projects, resolved, &args.config),
     ))
 }
 
-/// The exit code of `--fix` and `--fix-only`, as ruff has it: `--fix` says whether findings
-/// remain, `--fix-only` exits 0 whatever remains; `--exit-non-zero-on-fix` makes both exit 1
-/// when a file was changed, and `--exit-zero` makes both exit 0.
-fn fix_exit_code(
-    fix: &cli::FixArgs,
-    changed_files: bool,
-    flags: &ConfigArgs,
-    remaining: impl FnOnce() -> u8,
-) -> u8 {
-    if flags.exit_zero {
-        return 0;
+/// How `--fix` and `--fix-only` end (see [`exit::after_fix`]).
+fn fix_exit(fix: &cli::FixArgs, flags: &ConfigArgs) -> FixExit {
+    FixExit {
+        fix_only: fix.fix_only,
+        exit_non_zero_on_fix: fix.exit_non_zero_on_fix,
+        exit_zero: flags.exit_zero,
     }
-    let remains = if fix.fix_only { 0 } else { remaining() };
-    remains.max(u8::from(fix.exit_non_zero_on_fix && changed_files))
 }
 
 /// `--fix` or `--fix-only` on standard input, as ruff does it: the fixed text (or the text
@@ -439,10 +419,9 @@ fn fix_stdin(
         (Some(report), None) => eprint!("{report}"),
         (None, _) => {}
     }
-    Ok(fix_exit_code(
-        &args.fix,
+    Ok(exit::after_fix(
+        fix_exit(&args.fix, &args.config),
         fixed_count > 0,
-        &args.config,
         || check_exit_code(&run.projects, resolved, &args.config),
     ))
 }
@@ -529,51 +508,7 @@ fn command_kinds(chosen: &[cli::SourceChoice]) -> CommandKinds {
 
 /// 1 when a finding at or above the threshold remains, unless `--exit-zero`.
 fn check_exit_code(projects: &[LintedProject], resolved: &Resolved, flags: &ConfigArgs) -> u8 {
-    u8::from(!flags.exit_zero && lint_config::fails(projects, resolved.fail_on))
-}
-
-/// `--statistics`: one line per rule, `count  code  name`, most frequent first (a JSON array
-/// with `--format json`).
-fn statistics(projects: &[LintedProject], format: Format, quiet: bool) -> Result<String, String> {
-    let rows = lint_config::statistics(projects);
-    if format == Format::Json {
-        let mut text = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?;
-        text.push('\n');
-        return Ok(text);
-    }
-    let width = rows
-        .iter()
-        .map(|r| r.count.to_string().len())
-        .max()
-        .unwrap_or(1);
-    let mut text = String::new();
-    for row in &rows {
-        text.push_str(&format!(
-            "{:>width$}  {:<6}  {}\n",
-            row.count, row.code, row.name
-        ));
-    }
-    if !quiet && rows.is_empty() {
-        text.push_str(&output::summary(projects));
-        text.push('\n');
-    }
-    Ok(text)
-}
-
-/// `--quiet`: the text formats lose their summary line, and print nothing without findings.
-/// Machine formats are left whole: their readers expect a complete document.
-fn quiet(text: String, projects: &[LintedProject], format: Format) -> String {
-    if !matches!(format, Format::Human | Format::Concise | Format::Github) {
-        return text;
-    }
-    if projects.iter().all(|p| p.diagnostics.is_empty()) {
-        return String::new();
-    }
-    let summary = format!("{}\n", output::summary(projects));
-    match text.strip_suffix(&summary) {
-        Some(rest) => rest.to_string(),
-        None => text,
-    }
+    exit::after_check(projects, resolved.fail_on, flags.exit_zero)
 }
 
 /// Writes the report to `--output-file` (its directory created if needed) or stdout.
@@ -681,6 +616,18 @@ fn show_rule(code: &str) -> Result<u8, String> {
         .ok_or_else(|| format!("unknown rule `{code}` (see `composelint rules`)"))?;
     print(&rules::docs::page(rule))?;
     Ok(0)
+}
+
+/// `composelint server`: the language server on standard input and output, until the
+/// client says `exit`.
+fn serve() -> Result<u8, String> {
+    let (connection, io_threads) = lsp_server::Connection::stdio();
+    let ended = composelint::server::run(&connection, std::sync::Arc::new(OsFs))?;
+    // The writer thread ends once every sender is gone; the reader once the input does.
+    drop(connection);
+    let _ = io_threads.join();
+    // The protocol's exit codes: 0 after `shutdown`, 1 without.
+    Ok(u8::from(ended != composelint::server::Ended::Cleanly))
 }
 
 /// Writes to stdout; a closed pipe (`composelint | head`) is not an error.

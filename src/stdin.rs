@@ -15,18 +15,18 @@ pub const STDIN_PATH: &str = "-";
 pub const DEFAULT_STDIN_FILENAME: &str = "compose.yaml";
 
 /// A file system that serves one file from memory and everything else from `inner`: the
-/// text read from standard input at the path it stands for. The file need not exist on disk,
-/// nor its directory (an editor's unsaved buffer).
+/// text read from standard input at the path it stands for.
 pub struct OverlayFs<'a> {
-    inner: &'a dyn FileSystem,
+    fs: composelint::fs::OverlayFs<'a>,
     path: PathBuf,
-    text: Vec<u8>,
 }
 
 impl<'a> OverlayFs<'a> {
     /// `path` must be absolute and normalized, as the loader's paths are.
     pub fn new(inner: &'a dyn FileSystem, path: PathBuf, text: Vec<u8>) -> Self {
-        OverlayFs { inner, path, text }
+        let mut fs = composelint::fs::OverlayFs::new(inner);
+        fs.insert(path.clone(), text);
+        OverlayFs { fs, path }
     }
 
     /// The path standard input stands for.
@@ -36,54 +36,25 @@ impl<'a> OverlayFs<'a> {
 
     /// What was read from standard input.
     pub fn text(&self) -> &[u8] {
-        &self.text
+        self.fs.get(&self.path).unwrap_or_default()
     }
 }
 
 impl FileSystem for OverlayFs<'_> {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        if path == self.path {
-            return Ok(self.text.clone());
-        }
-        self.inner.read(path)
+        self.fs.read(path)
     }
 
     fn kind(&self, path: &Path) -> Option<EntryKind> {
-        if path == self.path {
-            return Some(EntryKind::File);
-        }
-        match self.inner.kind(path) {
-            None if self.path.starts_with(path) => Some(EntryKind::Dir),
-            kind => kind,
-        }
+        self.fs.kind(path)
     }
 
     fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>> {
-        let inside = self.path.parent() == Some(path);
-        let mut entries = match self.inner.read_dir(path) {
-            Ok(entries) => entries,
-            Err(_) if self.path.starts_with(path) => Vec::new(),
-            Err(e) => return Err(e),
-        };
-        if inside && !entries.contains(&self.path) {
-            entries.push(self.path.clone());
-            entries.sort();
-        } else if !inside
-            && let Ok(rest) = self.path.strip_prefix(path)
-            && let Some(first) = rest.components().next()
-        {
-            // A directory on the way to the file that exists only in the overlay.
-            let dir = path.join(first);
-            if !entries.contains(&dir) {
-                entries.push(dir);
-                entries.sort();
-            }
-        }
-        Ok(entries)
+        self.fs.read_dir(path)
     }
 
     fn is_symlink(&self, path: &Path) -> bool {
-        path != self.path && self.inner.is_symlink(path)
+        self.fs.is_symlink(path)
     }
 }
 

@@ -464,9 +464,7 @@ fn control_and_bidi_characters_from_values_never_reach_the_output_raw() {
         json_out.stdout
     );
     let mut bad = Vec::new();
-    for format in [
-        "human", "concise", "json", "sarif", "github", "gitlab", "junit",
-    ] {
+    for format in composelint::output::Format::ALL.map(|f| f.name()) {
         let r = run(dir.path(), &["--format", format]);
         assert_eq!(r.code, 1, "--format {format}");
         let raw = raw_controls(&r.stdout);

@@ -31,9 +31,8 @@ use std::time::Duration;
 
 mod common;
 
-const FORMATS: [&str; 7] = [
-    "human", "concise", "json", "sarif", "github", "gitlab", "junit",
-];
+use composelint::output::Format;
+
 const TIMEOUT: Duration = Duration::from_secs(60);
 const ADDRESS_SPACE_LIMIT: u64 = 2 << 30;
 
@@ -354,10 +353,10 @@ fn check_case(case: &Path) -> Result<(), String> {
         wanted.extend(expect.if_unreadable.iter().cloned());
     }
     wanted.sort();
-    let formats: &[&str] = if big || expect.json_only {
-        &["json"]
+    let formats: Vec<&str> = if big || expect.json_only {
+        vec![Format::Json.name()]
     } else {
-        &FORMATS
+        Format::ALL.iter().map(|f| f.name()).collect()
     };
     let mut problems = Vec::new();
     for format in formats {
@@ -372,7 +371,7 @@ fn check_case(case: &Path) -> Result<(), String> {
             ));
             continue;
         }
-        if *format == "json" && exit != 2 {
+        if format == Format::Json.name() && exit != 2 {
             let actual = findings(&r);
             if actual != wanted {
                 problems.push(format!("findings {actual:?} instead of {wanted:?}"));

@@ -129,17 +129,11 @@ fn what_the_check_command_keeps_renders_every_format_identically() {
         color: false,
         width: 100,
     };
-    type Render = fn(&[LintedProject], &OutputOptions) -> String;
-    let formats: [(&str, Render); 7] = [
-        ("human", output::human::render),
-        ("concise", output::concise::render),
-        ("json", output::json::render),
-        ("sarif", output::sarif::render),
-        ("github", output::github::render),
-        ("gitlab", output::gitlab::render),
-        ("junit", output::junit::render),
-    ];
-    for (name, render) in formats {
-        assert_eq!(render(&kept, &options), render(&full, &options), "{name}");
+    for format in output::Format::ALL {
+        assert_eq!(
+            format.render(&kept, &options),
+            format.render(&full, &options),
+            "{format:?}"
+        );
     }
 }

@@ -3,9 +3,12 @@
 //! any of them. (`composelint config` prints values on purpose, like `docker compose config`,
 //! and is not checked here.)
 
-const FORMATS: [&str; 7] = [
-    "human", "concise", "json", "sarif", "github", "gitlab", "junit",
-];
+use composelint::output::Format;
+
+/// The name of every output format.
+fn formats() -> impl Iterator<Item = &'static str> {
+    Format::ALL.into_iter().map(Format::name)
+}
 
 /// Secret values, each unlikely to occur by chance in output; each is the whole value of a
 /// variable or, for URLs, the credentials inside it.
@@ -117,7 +120,7 @@ fn no_secret_appears_in_any_output_format() {
 /// lists each marker any of them shows, on either stream, with its line.
 fn leaks_in_every_format(dir: &std::path::Path, markers: &[&str]) -> Vec<String> {
     let mut leaks = Vec::new();
-    for format in FORMATS {
+    for format in formats() {
         for extra in [&[][..], &["--unsafe-fixes"][..]] {
             let mut args = vec!["--format", format];
             args.extend_from_slice(extra);
@@ -429,7 +432,7 @@ fn an_env_file_linked_to_the_process_environment_is_not_read() {
     std::os::unix::fs::symlink("/proc/self/environ", dir.path().join(".env")).unwrap();
     std::os::unix::fs::symlink("/proc/self/environ", dir.path().join("app.env")).unwrap();
     let mut shown = Vec::new();
-    for format in FORMATS {
+    for format in formats() {
         let r = common::run_with_env(
             dir.path(),
             &["--format", format],

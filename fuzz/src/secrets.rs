@@ -20,19 +20,14 @@ pub const MARKER: &str = "S3cr3tMarker";
 /// Names that say a variable holds a secret (upper-case, as environment variables are written).
 const SECRET_NAMES: [&str; 4] = ["PASSWORD", "SECRET", "TOKEN", "API_KEY"];
 
-/// Every report the binary can print for a run (`src/main.rs`, `render_report`: each
-/// `--format`, and the summary lines the text formats end with), by name.
+/// Every report the binary can print for a run (`output::report`: each `--format`, and the
+/// summary lines the text formats end with), by name.
 pub fn reports(projects: &[LintedProject], options: &OutputOptions) -> Vec<(&'static str, String)> {
-    let mut reports = vec![
-        ("human", output::human::render(projects, options)),
-        ("concise", output::concise::render(projects, options)),
-        ("json", output::json::render(projects, options)),
-        ("sarif", output::sarif::render(projects, options)),
-        ("github", output::github::render(projects, options)),
-        ("gitlab", output::gitlab::render(projects, options)),
-        ("junit", output::junit::render(projects, options)),
-        ("summary", output::summary(projects)),
-    ];
+    let mut reports: Vec<(&'static str, String)> = output::Format::ALL
+        .into_iter()
+        .map(|format| (format.name(), format.render(projects, options)))
+        .collect();
+    reports.push(("summary", output::summary(projects)));
     for unsafe_shown in [false, true] {
         if let Some(line) = output::fix_summary(projects, unsafe_shown) {
             reports.push(("fix summary", line));

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use crate::comments::Comments;
 use crate::compose::load::{LoadError, LoadOptions, load_project};
 use crate::compose::model::Project;
-use crate::fix::overlay::Overlay;
 use crate::fs::FileSystem;
+use crate::fs::OverlayFs;
 use crate::source::Sources;
 
 use super::markdown;
@@ -63,8 +63,8 @@ pub fn load(
         path: doc.to_path_buf(),
         message: format!("no compose block {}", index + 1),
     })?;
-    let mut blanked = Overlay::new(fs);
-    blanked.set(
+    let mut blanked = OverlayFs::new(fs);
+    blanked.insert(
         doc.to_path_buf(),
         blank_outside(&text, block.content.clone()).into_bytes(),
     );

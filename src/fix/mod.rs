@@ -10,12 +10,11 @@
 //! use of a shared value is tried again written at its one use
 //! ([`crate::rules::inline_fix`]).
 //!
-//! Nothing here writes to disk: each round is loaded through an [`overlay::Overlay`] of the
+//! Nothing here writes to disk: each round is loaded through an [`OverlayFs`] of the
 //! fixed texts, and the result is the list of changed files. The binary writes them with
 //! [`write::replace_file`] or prints them as a diff.
 
 pub mod edits;
-pub(crate) mod overlay;
 mod verify;
 pub mod write;
 
@@ -23,11 +22,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
-use crate::fs::FileSystem;
+use crate::fs::{FileSystem, OverlayFs as Overlay};
 use crate::workspace::projects_for_paths;
 use crate::{LintedProject, RunError, Settings, project_files};
 use edits::{PathEdit, Take, Taken, apply, at_path};
-use overlay::Overlay;
 use verify::{Checked, FindingKey, ProjectKey, Rejection, judge, key_of, project_key};
 
 /// Rounds before giving up: each round takes every fix that touches no other, so a project
@@ -290,7 +288,7 @@ fn fix_with(
         round.settle(&shared, &mut overlay, &mut world, &mut state)?;
     }
     let changes = overlay
-        .into_changed()
+        .into_files()
         .into_iter()
         .filter_map(|(path, fixed)| {
             let original = originals.remove(&path)?;
@@ -409,8 +407,8 @@ impl<'c> Round<'c> {
                 });
                 break;
             };
-            previous.push((path.clone(), overlay.changed(path).map(<[u8]>::to_vec)));
-            overlay.set(path.clone(), fixed.into_bytes());
+            previous.push((path.clone(), overlay.get(path).map(<[u8]>::to_vec)));
+            overlay.insert(path.clone(), fixed.into_bytes());
         }
         if problem.is_none() {
             let after = world.relint(overlay, &touched)?;
@@ -444,7 +442,12 @@ impl<'c> Round<'c> {
             }
         }
         for (path, bytes) in previous {
-            overlay.restore(&path, bytes);
+            match bytes {
+                Some(bytes) => overlay.insert(path, bytes),
+                None => {
+                    overlay.remove(&path);
+                }
+            }
         }
         Ok(Err(problem.unwrap_or_else(|| Rejection {
             reason: "unknown".into(),

@@ -7,6 +7,7 @@ pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod report;
 pub mod rules;
 pub mod sarif;
 
@@ -17,6 +18,81 @@ pub use finding::Finding;
 use crate::LintedProject;
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::source::{FileKind, LineCol, SourceFile, Sources, Span};
+
+/// An output format of the check command.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Format {
+    #[default]
+    Human,
+    Concise,
+    Json,
+    Sarif,
+    Github,
+    Gitlab,
+    Junit,
+}
+
+impl Format {
+    /// Every format, in the order the command line lists them.
+    pub const ALL: [Format; 7] = [
+        Format::Human,
+        Format::Concise,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Gitlab,
+        Format::Junit,
+    ];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Concise => "concise",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Gitlab => "gitlab",
+            Format::Junit => "junit",
+        }
+    }
+
+    /// What the format is, for the command line's help.
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Human => "Findings drawn with their source lines",
+            Format::Concise => "One line per finding: `path:line:col: severity CODE message`",
+            Format::Json => "A JSON array of findings",
+            Format::Sarif => "SARIF 2.1.0, for GitHub code scanning",
+            Format::Github => "GitHub Actions workflow commands (annotations)",
+            Format::Gitlab => "The GitLab Code Quality report",
+            Format::Junit => "JUnit XML",
+        }
+    }
+
+    /// The format `--format` names.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// A format for people, which ends with what is fixable.
+    pub fn is_text(self) -> bool {
+        matches!(self, Format::Human | Format::Concise)
+    }
+
+    /// The findings of `projects` in this format.
+    pub fn render(self, projects: &[LintedProject], options: &OutputOptions) -> String {
+        match self {
+            Format::Human => human::render(projects, options),
+            Format::Concise => concise::render(projects, options),
+            Format::Json => json::render(projects, options),
+            Format::Sarif => sarif::render(projects, options),
+            Format::Github => github::render(projects, options),
+            Format::Gitlab => gitlab::render(projects, options),
+            Format::Junit => junit::render(projects, options),
+        }
+    }
+}
 
 /// What the presentation needs to know about the terminal and the working directory.
 #[derive(Clone, Debug)]
@@ -449,6 +525,14 @@ mod tests {
                 "1 fixable with --fix --unsafe-fixes."
             );
         }
+    }
+
+    #[test]
+    fn every_format_is_found_by_its_name() {
+        for format in Format::ALL {
+            assert_eq!(Format::from_name(format.name()), Some(format));
+        }
+        assert_eq!(Format::from_name("xml"), None);
     }
 
     #[test]
