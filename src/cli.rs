@@ -38,6 +38,10 @@ pub enum Command {
         /// A rule code such as CMP004, or its name.
         code: String,
     },
+    /// Draw who reaches whom: services, the Docker host, networks, each reference an edge.
+    Graph(crate::graph_command::GraphArgs),
+    /// Judge a URL as if SERVICE's container used it (exit 0 works, 1 does not).
+    Explain(crate::graph_command::ExplainArgs),
 }
 
 /// How to find and load projects; shared by `check` and `config`.

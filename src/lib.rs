@@ -13,6 +13,7 @@ pub mod dotenv;
 pub mod fix;
 pub mod fs;
 pub mod go_format;
+pub mod graph;
 pub mod interpolate;
 pub mod knowledge;
 pub mod lint_config;
@@ -543,6 +544,14 @@ pub fn in_parallel<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) ->
     slots.into_iter().flatten().collect()
 }
 
+/// The platform a project is judged on: the one the user chose, else where its own files
+/// say it runs ([`commands::platform`]), else anywhere.
+pub fn run_platform(project: &Project, chosen: Option<net::Platform>) -> net::Platform {
+    chosen
+        .or_else(|| commands::platform(project))
+        .unwrap_or_default()
+}
+
 /// Runs the rules over one loaded project, on `platform` (None: where the project says it
 /// runs, else anywhere).
 pub fn lint_loaded(loaded: LoadedProject, platform: Option<net::Platform>) -> LintedProject {
@@ -576,9 +585,7 @@ pub fn lint_loaded_in(
             service.platform = None;
         }
     }
-    let platform = platform
-        .or_else(|| commands::platform(&project))
-        .unwrap_or_default();
+    let platform = run_platform(&project, platform);
     let secrets = redact::Secrets::collect(&project, &sources);
     let (mut diagnostics, suppressions) = suppress::apply(
         rules::check_project_in(&project, &sources, platform, &options.ollama, run),

@@ -1,0 +1,653 @@
+//! `composelint explain URL --from SERVICE`: a URL typed into an app's settings page, judged
+//! as if SERVICE's container used it. The URL becomes one more reference of the project
+//! (written in the app's own configuration), judged and reported by the same engine and
+//! rules as the project's own; the answer is where it leads, what listens there, how it
+//! stands on each platform, and the URL the rules' fixes make of it.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::Status;
+use super::build::{concerns, status_of};
+use crate::compose::model::Project;
+use crate::compose::profiles;
+use crate::diagnostic::Diagnostic;
+use crate::fs::FileSystem;
+use crate::knowledge::{Side, TargetUrl};
+use crate::net::{BindScope, HostRoute, Namespace, Network, Platform, Resolution};
+use crate::ollama::{Evidence, OLLAMA, Reference, Written};
+use crate::reach::{Catalog, Found, kind_name, kinds};
+use crate::redact::{Secrets, credential_ranges};
+use crate::rules;
+use crate::shared_networks::SharedNetworks;
+use crate::source::{Sources, Span};
+use crate::text::Text;
+use crate::{LoadedProject, RunError, Settings};
+
+/// The name the URL is reported under: what the app calls it is not known.
+const SETTING: &str = "URL";
+/// How many times the rules' fixes are applied to find the URL to use instead.
+const FIX_ROUNDS: usize = 4;
+
+/// The answer about one URL.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Explanation {
+    /// The URL, its password hidden.
+    pub url: String,
+    pub from: String,
+    pub project: String,
+    /// The kind of server it is taken to be aimed at (`ollama`, `postgres`, …).
+    pub server: &'static str,
+    pub leads_to: Leads,
+    /// What listens where it leads: `Ollama on 11434`, `ollama publishes 11434 → 11434`.
+    pub listening: Vec<String>,
+    /// How it stands on Docker Engine on Linux and on Docker Desktop.
+    pub platforms: Platforms,
+    /// How it stands on the platform the project is judged on.
+    pub status: Status,
+    pub works: bool,
+    pub findings: Vec<ExplainFinding>,
+    /// The URL the rules' fixes make of it, when they change it.
+    pub instead: Option<String>,
+}
+
+/// Where the URL's host leads from the client.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Leads {
+    /// `itself`, `service`, `unreachable-service`, `other-project`, `host`, `external`,
+    /// `unknown`, `nowhere`.
+    pub kind: &'static str,
+    /// The service, container or address it reaches.
+    pub target: Option<String>,
+    /// The network the name is resolved on.
+    pub network: Option<String>,
+    /// How it reaches the Docker host.
+    pub route: Option<&'static str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Platforms {
+    pub linux: OnPlatform,
+    pub desktop: OnPlatform,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OnPlatform {
+    pub status: Status,
+    pub codes: Vec<&'static str>,
+}
+
+/// A finding on the URL, its text redacted.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExplainFinding {
+    pub code: &'static str,
+    pub severity: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Why a URL cannot be explained (exit 2).
+#[derive(Debug)]
+pub enum ExplainError {
+    NotAnAddress(String),
+    NoSuchService {
+        service: String,
+        known: Vec<String>,
+    },
+    SeveralProjects {
+        service: String,
+        projects: Vec<String>,
+    },
+    Run(RunError),
+}
+
+impl std::fmt::Display for ExplainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExplainError::NotAnAddress(url) => write!(f, "`{url}` is not a URL or host:port"),
+            ExplainError::NoSuchService { service, known } if known.is_empty() => {
+                write!(f, "no project here has a service `{service}`")
+            }
+            ExplainError::NoSuchService { service, known } => write!(
+                f,
+                "no project here has a service `{service}` (services: {})",
+                known.join(", ")
+            ),
+            ExplainError::SeveralProjects { service, projects } => write!(
+                f,
+                "several projects have a service `{service}` ({}): name the one you mean",
+                projects.join(", ")
+            ),
+            ExplainError::Run(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<RunError> for ExplainError {
+    fn from(e: RunError) -> Self {
+        ExplainError::Run(e)
+    }
+}
+
+/// Explains `url` as used by service `from` of the project `settings` names.
+pub fn explain(
+    fs: &dyn FileSystem,
+    settings: &Settings,
+    url: &str,
+    from: &str,
+) -> Result<Explanation, ExplainError> {
+    let parsed = TargetUrl::parse(url)
+        .filter(|u| !u.host.is_empty())
+        .ok_or_else(|| ExplainError::NotAnAddress(url.to_string()))?;
+    let run = crate::shared_networks_of(fs, settings)?;
+    let loaded = crate::load(fs, settings)?;
+    let mut known: Vec<String> = Vec::new();
+    let mut found: Vec<LoadedProject> = Vec::new();
+    for p in loaded {
+        if p.project.services.iter().any(|s| s.name == from) {
+            found.push(p);
+        } else {
+            known.extend(p.project.services.iter().map(|s| s.name.clone()));
+        }
+    }
+    let mut one = match found.len() {
+        1 => found.remove(0),
+        0 => {
+            known.sort();
+            known.dedup();
+            return Err(ExplainError::NoSuchService {
+                service: from.to_string(),
+                known,
+            });
+        }
+        _ => {
+            return Err(ExplainError::SeveralProjects {
+                service: from.to_string(),
+                projects: found.iter().map(|p| project_place(&p.project)).collect(),
+            });
+        }
+    };
+    // A platform the user chose is every container's, as in `lint`.
+    if settings.platform.is_some() {
+        for service in &mut one.project.services {
+            service.platform = None;
+        }
+    }
+    let mut secrets = Secrets::collect(&one.project, &one.sources);
+    for (start, end) in credential_ranges(url) {
+        secrets.add(&url[start..end]);
+    }
+    let asker = Asker {
+        settings,
+        run: &run,
+        from,
+    };
+    let on = crate::run_platform(&one.project, settings.platform);
+    let first = asker.ask(&mut one, url, &parsed, on, true);
+    let mut instead = None;
+    let mut current = first.fixed.clone();
+    for _ in 0..FIX_ROUNDS {
+        let Some(next) = current.take() else { break };
+        if Some(&next) == instead.as_ref() || next == url {
+            break;
+        }
+        let Some(next_parsed) = TargetUrl::parse(&next) else {
+            break;
+        };
+        current = asker.ask(&mut one, &next, &next_parsed, on, false).fixed;
+        instead = Some(next);
+    }
+    // The platforms side by side, whatever the client's own commands say it runs on.
+    for service in &mut one.project.services {
+        service.platform = None;
+    }
+    let linux = asker.ask(&mut one, url, &parsed, Platform::Linux, false);
+    let desktop = asker.ask(&mut one, url, &parsed, Platform::Desktop, false);
+    let status = status_of(&first.findings);
+    let findings = first
+        .findings
+        .iter()
+        .map(|d| ExplainFinding {
+            code: d.code,
+            severity: d.severity.as_str(),
+            message: d.message.redacted(&secrets).into_string(),
+            help: d.help.as_ref().map(|h| h.redacted(&secrets).into_string()),
+        })
+        .collect();
+    Ok(Explanation {
+        url: secrets.redact(url).into_string(),
+        from: from.to_string(),
+        project: one.project.name.clone(),
+        server: first.kind,
+        leads_to: first.leads,
+        listening: first.listening,
+        platforms: Platforms {
+            linux: linux.on_platform(),
+            desktop: desktop.on_platform(),
+        },
+        status,
+        works: status != Status::Broken && status != Status::Warning,
+        findings,
+        instead: instead.map(|u| secrets.redact(&u).into_string()),
+    })
+}
+
+fn project_place(project: &Project) -> String {
+    format!("{} in {}", project.name, project.directory.display())
+}
+
+struct Asker<'a> {
+    settings: &'a Settings,
+    run: &'a SharedNetworks,
+    from: &'a str,
+}
+
+/// What the engine and rules make of the URL on one platform.
+struct Answer {
+    kind: &'static str,
+    leads: Leads,
+    listening: Vec<String>,
+    findings: Vec<Diagnostic>,
+    /// The URL after the first fix that edits it.
+    fixed: Option<String>,
+}
+
+impl Answer {
+    fn on_platform(&self) -> OnPlatform {
+        let mut codes: Vec<&'static str> = self.findings.iter().map(|d| d.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        OnPlatform {
+            status: status_of(&self.findings),
+            codes,
+        }
+    }
+}
+
+impl Asker<'_> {
+    /// Judges `url` as a reference of the client in `loaded`, in the first profile selection
+    /// that starts the client. The URL is added to `loaded.sources` as a file of its own, so
+    /// that the findings on it and the fixes' edits point into it.
+    fn ask(
+        &self,
+        loaded: &mut LoadedProject,
+        url: &str,
+        parsed: &TargetUrl,
+        platform: Platform,
+        describe: bool,
+    ) -> Answer {
+        let file = loaded
+            .sources
+            .add(PathBuf::from(format!("<{SETTING}>")), url.to_string());
+        let project = &loaded.project;
+        let sources = &loaded.sources;
+        let selections = profiles::selections(project);
+        let starts = |p: &Project| p.services.iter().any(|s| s.name == self.from);
+        let selected = selections
+            .iter()
+            .filter_map(|s| match profiles::select(project, s) {
+                None => Some(None),
+                Some(p) if starts(&p) => Some(Some(p)),
+                Some(_) => None,
+            })
+            .next()
+            .flatten();
+        let project = selected.as_ref().unwrap_or(project);
+        let client = project
+            .services
+            .iter()
+            .position(|s| s.name == self.from)
+            .unwrap_or_default();
+        let extensions = &self.settings.options.ollama;
+        let kind = kind_of(project, sources, extensions, client, parsed);
+        let text = Text::from_file(url, Span::new(file, 0, url.len()), true);
+        let reference = Reference::unprofiled(
+            kind,
+            client,
+            Written::ConfigFile {
+                key: SETTING.to_string(),
+            },
+            text,
+            parsed.clone(),
+            Side::Server,
+            Evidence::Read,
+        );
+        let mut answer = rules::with_context(
+            project,
+            sources,
+            platform,
+            extensions,
+            self.run,
+            vec![reference.clone()],
+            |ctx| {
+                let mut findings: Vec<Diagnostic> = rules::check(ctx)
+                    .into_iter()
+                    .filter(|d| concerns(d, &reference, project))
+                    .collect();
+                self.settings.options.apply(&mut findings);
+                let (leads, listening) = if describe {
+                    where_it_leads(ctx.net, &reference)
+                } else {
+                    (Leads::nowhere(), Vec::new())
+                };
+                Answer {
+                    kind,
+                    leads,
+                    listening,
+                    findings,
+                    fixed: None,
+                }
+            },
+        );
+        answer.fixed = answer.findings.iter().find_map(|d| fixed_url(d, url, file));
+        answer
+    }
+}
+
+/// `url` with the edits of `d`'s fix that fall in it, when it has any.
+fn fixed_url(d: &Diagnostic, url: &str, file: crate::source::FileId) -> Option<String> {
+    let mut edits: Vec<_> = d
+        .fix
+        .as_ref()?
+        .edits
+        .iter()
+        .filter(|e| e.span.file == file && e.span.end <= url.len())
+        .collect();
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+    let mut out = url.to_string();
+    for e in edits {
+        out.replace_range(e.span.start..e.span.end, &e.content);
+    }
+    Some(out)
+}
+
+/// The kind of server the URL is taken to be aimed at: the family its scheme names; else
+/// the server that listens on its port where its host leads; else Ollama's when the port is
+/// one an Ollama uses; else the family of the project whose server listens on that port;
+/// else Ollama's, judged for where it leads only.
+fn kind_of(
+    project: &Project,
+    sources: &Sources,
+    extensions: &crate::knowledge::Extensions,
+    client: usize,
+    url: &TargetUrl,
+) -> &'static str {
+    if let Some((family, _)) = url.scheme.as_deref().and_then(kinds::family_of_scheme) {
+        return family.key;
+    }
+    let found = Found::of(project, sources, extensions);
+    let catalog = Catalog {
+        kinds: &found.kinds.all,
+    };
+    let net = Network::new(project, &catalog);
+    let port = url.port;
+    let at_port = |listeners: &[crate::net::Listener]| {
+        listeners
+            .iter()
+            .find(|l| Some(l.port) == port)
+            .or(listeners.first())
+            .map(|l| l.kind)
+    };
+    let target = match net.resolve(client, &url.host) {
+        Resolution::Sibling { service, .. } | Resolution::Unreachable { service, .. } => {
+            at_port(net.listeners(service))
+        }
+        Resolution::Loopback(namespace) => {
+            let members = net.members(&namespace);
+            let listeners: Vec<_> = members
+                .iter()
+                .flat_map(|&i| net.listeners(i).iter().cloned())
+                .collect();
+            at_port(&listeners)
+        }
+        _ => None,
+    };
+    if let Some(kind) = target {
+        return kind;
+    }
+    let Some(port) = port else { return OLLAMA };
+    let ollama = found.kinds.ollama();
+    if port == ollama.default_port || ollama.ports.contains(&port) {
+        return OLLAMA;
+    }
+    found
+        .kinds
+        .others()
+        .iter()
+        .find(|s| s.ports.contains(&port) || s.default_port == port)
+        .map_or(OLLAMA, |s| s.kind)
+}
+
+impl Leads {
+    fn nowhere() -> Leads {
+        Leads {
+            kind: "nowhere",
+            target: None,
+            network: None,
+            route: None,
+        }
+    }
+}
+
+/// Where the reference leads from its client, and what listens there.
+fn where_it_leads(net: &Network, r: &Reference) -> (Leads, Vec<String>) {
+    let services = &net.project().services;
+    let listening_in = |members: Vec<usize>| -> Vec<String> {
+        members
+            .into_iter()
+            .flat_map(|i| {
+                net.listeners(i).iter().map(move |l| {
+                    let scope = match l.scope {
+                        BindScope::All => "",
+                        BindScope::Loopback => " (its loopback only)",
+                    };
+                    format!(
+                        "{} in `{}` on {}{scope}",
+                        kind_name(l.kind),
+                        services[i].name,
+                        l.port
+                    )
+                })
+            })
+            .collect()
+    };
+    let leads = |kind, target: Option<String>, network, route| Leads {
+        kind,
+        target,
+        network,
+        route,
+    };
+    match crate::reachability::resolve(r, net) {
+        Resolution::Loopback(namespace) | Resolution::Unspecified(namespace) => match namespace {
+            Namespace::Host => host(net, r, leads("host", None, None, Some("host network"))),
+            Namespace::Own { service, .. } | Namespace::DefaultBridge { service }
+                if service == r.client =>
+            {
+                let members = net.members(&namespace);
+                (
+                    leads("itself", Some(services[service].name.clone()), None, None),
+                    listening_in(members),
+                )
+            }
+            Namespace::Own { service, .. } | Namespace::DefaultBridge { service } => {
+                let members = net.members(&namespace);
+                (
+                    leads("service", Some(services[service].name.clone()), None, None),
+                    listening_in(members),
+                )
+            }
+            Namespace::ForeignContainer(name) => (
+                leads("external", Some(format!("container {name}")), None, None),
+                Vec::new(),
+            ),
+            Namespace::Disconnected | Namespace::Broken => (Leads::nowhere(), Vec::new()),
+        },
+        Resolution::Sibling {
+            service, network, ..
+        } => (
+            leads(
+                "service",
+                Some(services[service].name.clone()),
+                Some(network),
+                None,
+            ),
+            listening_in(vec![service]),
+        ),
+        Resolution::Unreachable { service, .. } => (
+            leads(
+                "unreachable-service",
+                Some(services[service].name.clone()),
+                None,
+                None,
+            ),
+            listening_in(vec![service]),
+        ),
+        Resolution::OtherProject { provider, network } => {
+            let listening = provider
+                .listeners
+                .iter()
+                .map(|l| format!("{} on {}", kind_name(l.kind), l.port))
+                .collect();
+            (
+                leads(
+                    "other-project",
+                    Some(format!(
+                        "{} (project {})",
+                        provider.service, provider.project
+                    )),
+                    Some(network),
+                    None,
+                ),
+                listening,
+            )
+        }
+        Resolution::Host { route, .. } => {
+            let route = match route {
+                HostRoute::DockerInternal => "host.docker.internal",
+                HostRoute::ContainersInternal => "host.containers.internal",
+                HostRoute::GatewayAddress => "the default bridge's gateway address",
+                HostRoute::ExtraHostGateway => "an extra_hosts host-gateway mapping",
+            };
+            host(net, r, leads("host", None, None, Some(route)))
+        }
+        Resolution::MappedAddress(address) => (
+            leads("external", Some(address), None, Some("extra_hosts")),
+            Vec::new(),
+        ),
+        Resolution::External => (
+            leads("external", Some(r.url.host.clone()), None, None),
+            Vec::new(),
+        ),
+        Resolution::Unknown { .. } => (
+            leads("unknown", Some(r.url.host.clone()), None, None),
+            Vec::new(),
+        ),
+    }
+}
+
+/// The Docker host: what the project publishes on the port there.
+fn host(net: &Network, r: &Reference, leads: Leads) -> (Leads, Vec<String>) {
+    let services = &net.project().services;
+    let listening = net
+        .published_on(r.port())
+        .into_iter()
+        .map(|p| {
+            let only = if p.loopback_only {
+                " on 127.0.0.1 only"
+            } else {
+                ""
+            };
+            format!(
+                "`{}` publishes {} → {}{only}",
+                services[p.service].name,
+                r.port(),
+                p.port.mapping.target
+            )
+        })
+        .collect();
+    (leads, listening)
+}
+
+/// The explanation as JSON, ending with a line break.
+pub fn render_json(e: &Explanation) -> String {
+    // Plain data with string keys: serialising it cannot fail.
+    let mut text = serde_json::to_string_pretty(e).expect("the explanation serialises");
+    text.push('\n');
+    text
+}
+
+/// The explanation for a reader.
+pub fn render_human(e: &Explanation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "`{}` from `{}` (project `{}`), taken as a URL of {}:",
+        e.url,
+        e.from,
+        e.project,
+        kind_name(e.server)
+    );
+    let target = e.leads_to.target.as_deref().unwrap_or_default();
+    let leads = match e.leads_to.kind {
+        "itself" => format!("the `{target}` container itself"),
+        "service" => match &e.leads_to.network {
+            Some(network) => format!("service `{target}`, on network `{network}`"),
+            None => format!("service `{target}`, whose network namespace it shares"),
+        },
+        "unreachable-service" => {
+            format!("service `{target}`, which it shares no network with")
+        }
+        "other-project" => format!(
+            "{target}, on network `{}`",
+            e.leads_to.network.as_deref().unwrap_or_default()
+        ),
+        "host" => format!(
+            "the Docker host, through {}",
+            e.leads_to.route.unwrap_or("its gateway")
+        ),
+        "external" => format!("`{target}`, outside the project"),
+        "unknown" => format!("nothing: no container resolves `{target}`"),
+        _ => "nowhere: the container has no network".to_string(),
+    };
+    let _ = writeln!(out, "  leads to:   {leads}");
+    if e.listening.is_empty() {
+        let _ = writeln!(out, "  listening:  nothing the project runs");
+    } else {
+        let _ = writeln!(out, "  listening:  {}", e.listening.join("; "));
+    }
+    for (name, on) in [
+        ("Linux:     ", &e.platforms.linux),
+        ("Desktop:   ", &e.platforms.desktop),
+    ] {
+        let codes = if on.codes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", on.codes.join(", "))
+        };
+        let _ = writeln!(out, "  {name} {}{codes}", on.status.as_str());
+    }
+    for f in &e.findings {
+        let _ = writeln!(out, "  {} {}: {}", f.code, f.severity, f.message);
+        if let Some(help) = &f.help {
+            let _ = writeln!(out, "    help: {help}");
+        }
+    }
+    if let Some(instead) = &e.instead {
+        let _ = writeln!(out, "  use instead: {instead}");
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        if e.works {
+            "It works."
+        } else {
+            "It does not work."
+        }
+    );
+    out
+}
