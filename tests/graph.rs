@@ -81,15 +81,17 @@ fn settings(case: &Path) -> Settings {
 
 /// The graph of a case, without the projects of its `fixed/` directory.
 fn case_graph(case: &Path) -> Graph {
-    let mut graph = graph::graph(&OsFs, &settings(case), case).expect("the case loads");
-    graph.projects.retain(|p| {
-        !p.edges.iter().chain(&[]).any(|e| {
-            e.location
-                .as_ref()
-                .is_some_and(|l| l.file.starts_with("fixed/"))
-        }) && !p.nodes.is_empty()
-    });
-    graph
+    let settings = settings(case);
+    let run = composelint::shared_networks_of(&OsFs, &settings).expect("the case loads");
+    let fixed = case.join("fixed");
+    let projects = composelint::lint(&OsFs, &settings)
+        .expect("the case loads")
+        .iter()
+        .filter(|p| !p.sources.iter().any(|f| f.path.starts_with(&fixed)))
+        .map(|p| graph::project_graph(p, settings.platform, &settings.options.ollama, &run, case))
+        .filter(|p| !p.nodes.is_empty())
+        .collect();
+    Graph { projects }
 }
 
 fn expected_codes(case: &Path) -> Vec<String> {

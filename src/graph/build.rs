@@ -105,13 +105,17 @@ pub fn service_id(name: &str) -> String {
 
 pub const HOST_ID: &str = "host";
 
+/// What makes a reference the same one in several profile selections: its client, its
+/// variable, where its value is written and the value.
+type EdgeKey = (String, String, Option<(String, usize, usize)>, String);
+
 struct Builder<'a> {
     linted: &'a LintedProject,
     cwd: &'a Path,
     nodes: Vec<Node>,
     index: HashMap<String, usize>,
     edges: Vec<Edge>,
-    seen: HashSet<(String, String, Option<(String, usize, usize)>, String)>,
+    seen: HashSet<EdgeKey>,
     uses_host: bool,
 }
 
