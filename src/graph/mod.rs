@@ -8,6 +8,7 @@ pub mod dot;
 pub mod explain;
 pub mod json;
 pub mod mermaid;
+pub mod pictures;
 
 use serde::Serialize;
 
