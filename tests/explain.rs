@@ -110,6 +110,14 @@ fn explain_exits_0_when_the_url_works_1_when_not_2_when_it_cannot_tell() {
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(value["leads_to"]["kind"], "itself");
     assert_eq!(value["instead"], "http://ollama:11434");
+    let detour = composelint(&[
+        "explain",
+        "http://host.docker.internal:11434",
+        "--from",
+        "n8n",
+        "fixtures/explain/detour-through-host",
+    ]);
+    assert_eq!(detour.status.code(), Some(1));
     let nobody = composelint(&["explain", "http://ollama:11434", "--from", "nobody", case]);
     assert_eq!(nobody.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&nobody.stderr).contains("services: n8n, ollama"));

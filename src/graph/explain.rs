@@ -1,6 +1,6 @@
 //! `composelint explain URL --from SERVICE`: a URL typed into an app's settings page, judged
 //! as if SERVICE's container used it. The URL becomes one more reference of the project
-//! (written in the app's own configuration), judged and reported by the same engine and
+//! (typed into the app's settings), judged and reported by the same engine and
 //! rules as the project's own; the answer is where it leads, what listens there, how it
 //! stands on each platform, and the URL the rules' fixes make of it.
 
@@ -26,8 +26,8 @@ use crate::source::{Sources, Span};
 use crate::text::Text;
 use crate::{LoadedProject, RunError, Settings};
 
-/// The name the URL is reported under: what the app calls it is not known.
-const SETTING: &str = "URL";
+/// The name of the file the URL is held in while it is judged: it is in no file.
+const URL_FILE: &str = "<URL>";
 /// How many times the rules' fixes are applied to find the URL to use instead.
 const FIX_ROUNDS: usize = 4;
 
@@ -47,6 +47,7 @@ pub struct Explanation {
     pub platforms: Platforms,
     /// How it stands on the platform the project is judged on.
     pub status: Status,
+    /// Nothing fails or warns: what `check` passes with its default `--fail-on warning`.
     pub works: bool,
     pub findings: Vec<ExplainFinding>,
     /// The URL the rules' fixes make of it, when they change it.
@@ -228,7 +229,7 @@ pub fn explain(
             desktop: desktop.on_platform(),
         },
         status,
-        works: status != Status::Broken && status != Status::Warning,
+        works: status == Status::Ok,
         findings,
         instead: instead.map(|u| secrets.redact(&u).into_string()),
     })
@@ -278,9 +279,7 @@ impl Asker<'_> {
         platform: Platform,
         describe: bool,
     ) -> Answer {
-        let file = loaded
-            .sources
-            .add(PathBuf::from(format!("<{SETTING}>")), url.to_string());
+        let file = loaded.sources.add(PathBuf::from(URL_FILE), url.to_string());
         let project = &loaded.project;
         let sources = &loaded.sources;
         let selections = profiles::selections(project);
@@ -306,9 +305,7 @@ impl Asker<'_> {
         let reference = Reference::unprofiled(
             kind,
             client,
-            Written::ConfigFile {
-                key: SETTING.to_string(),
-            },
+            Written::Typed,
             text,
             parsed.clone(),
             Side::Server,
@@ -643,10 +640,10 @@ pub fn render_human(e: &Explanation) -> String {
     let _ = writeln!(
         out,
         "{}",
-        if e.works {
-            "It works."
-        } else {
-            "It does not work."
+        match e.status {
+            Status::Ok => "It works.",
+            Status::Warning => "It works only by a detour or with a caveat: see the warning.",
+            Status::Broken => "It does not work.",
         }
     );
     out

@@ -100,3 +100,32 @@ fn text(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{Node, ProjectGraph};
+
+    #[test]
+    fn labels_cannot_close_their_quotes_or_start_an_entity() {
+        assert_eq!(text("a\"b<c>#d\ne"), "a#quot;b#lt;c#gt;#35;d e");
+        let graph = Graph {
+            projects: vec![ProjectGraph {
+                name: "x\"]\nflowchart".into(),
+                nodes: vec![Node {
+                    id: "service:a".into(),
+                    kind: NodeKind::Service,
+                    label: "a\"] --> b[\"".into(),
+                    published: Vec::new(),
+                    members: Vec::new(),
+                }],
+                edges: Vec::new(),
+            }],
+        };
+        let out = render(&graph);
+        // Each line holds its own quotes only: the two that open and close its label.
+        for line in out.lines().skip(1).filter(|l| l.contains('"')) {
+            assert_eq!(line.matches('"').count(), 2, "{line}");
+        }
+    }
+}
