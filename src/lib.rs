@@ -364,14 +364,33 @@ pub fn lint_map_discovered<T: Send>(
     file_sets: &[Vec<PathBuf>],
     keep: impl Fn(LintedProject) -> T + Sync,
 ) -> Result<Vec<T>, RunError> {
+    lint_map_discovered_in(fs, settings, file_sets, |linted, _| keep(linted))
+}
+
+/// [`lint_map`] whose `keep` also sees what the other projects of the run provide on the
+/// networks the project was linted with (empty for a project that does not look beyond
+/// itself): what the graph needs to resolve names as the rules did.
+pub fn lint_map_in_run<T: Send>(
+    fs: &dyn FileSystem,
+    settings: &Settings,
+    keep: impl Fn(LintedProject, &SharedNetworks) -> T + Sync,
+) -> Result<Vec<T>, RunError> {
+    let file_sets = project_file_sets(fs, settings)?;
+    lint_map_discovered_in(fs, settings, &file_sets, keep)
+}
+
+fn lint_map_discovered_in<T: Send>(
+    fs: &dyn FileSystem,
+    settings: &Settings,
+    file_sets: &[Vec<PathBuf>],
+    keep: impl Fn(LintedProject, &SharedNetworks) -> T + Sync,
+) -> Result<Vec<T>, RunError> {
     let alone = file_sets.len() <= 1;
     let lint_in = |loaded: LoadedProject, run: &SharedNetworks| {
-        keep(lint_loaded_in(
-            loaded,
-            settings.platform,
-            &settings.options,
+        keep(
+            lint_loaded_in(loaded, settings.platform, &settings.options, run),
             run,
-        ))
+        )
     };
     // Projects see each other on the networks they share: a project that may look beyond
     // itself waits until every project of the run is loaded and the directory of what each

@@ -300,3 +300,19 @@ fn dot_quotes_what_it_cannot_take_bare() {
     graph.projects[0].nodes[0].label = "x\"y\\".into();
     render_svg(&dot, &graph::dot::render(&graph)).unwrap();
 }
+
+/// `graph::graph` (what the binary prints) draws what the checks above read, for every case
+/// without a `fixed/` directory (whose projects the checks leave out).
+#[test]
+fn the_run_draws_what_the_checks_read() {
+    let mut compared = 0;
+    for case in cases().into_iter().filter(|c| !c.join("fixed").exists()) {
+        let Ok(mut drawn) = graph::graph(&OsFs, &settings(&case), &case) else {
+            continue;
+        };
+        drawn.projects.retain(|p| !p.nodes.is_empty());
+        assert_eq!(drawn, case_graph(&case), "{}", case.display());
+        compared += 1;
+    }
+    assert!(compared > 100, "only {compared} cases compared");
+}

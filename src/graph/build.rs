@@ -22,13 +22,12 @@ use crate::{LintedProject, RunError, Settings};
 /// The graph of every project `settings` names, in the order `lint` reports them; paths are
 /// shown relative to `cwd` when they lie below it. Nothing is written: the graph is read-only.
 pub fn graph(fs: &dyn FileSystem, settings: &Settings, cwd: &Path) -> Result<Graph, RunError> {
-    let run = crate::shared_networks_of(fs, settings)?;
-    let projects = crate::lint_map(fs, settings, |linted| {
+    let projects = crate::lint_map_in_run(fs, settings, |linted, run| {
         project_graph(
             &linted,
             settings.platform,
             &settings.options.ollama,
-            &run,
+            run,
             cwd,
         )
     })?;
