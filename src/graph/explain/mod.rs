@@ -1,10 +1,12 @@
 //! `composelint explain URL --from SERVICE`: a URL typed into an app's settings page, judged
-//! as if SERVICE's container used it. The URL becomes one more reference of the project
-//! (typed into the app's settings), judged and reported by the same engine and
-//! rules as the project's own; the answer is where it leads, what listens there, how it
-//! stands on each platform, and the URL the rules' fixes make of it.
+//! as if SERVICE's container used it. The URL becomes one more reference of the project,
+//! judged and reported by the same engine and rules as the project's own; the answer is where
+//! it leads ([`leads`]), what listens there, how it stands on each platform, and the URL the
+//! rules' fixes make of it ([`render`] prints it).
 
-use std::fmt::Write;
+mod leads;
+mod render;
+
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -16,15 +18,17 @@ use crate::compose::profiles;
 use crate::diagnostic::Diagnostic;
 use crate::fs::FileSystem;
 use crate::knowledge::{Side, TargetUrl};
-use crate::net::{BindScope, HostRoute, Namespace, Network, Platform, Resolution};
+use crate::net::{Network, Platform, Resolution};
 use crate::ollama::{Evidence, OLLAMA, Reference, Written};
-use crate::reach::{Catalog, Found, kind_name, kinds};
+use crate::reach::{Catalog, Found, kinds};
 use crate::redact::{Secrets, credential_ranges};
 use crate::rules;
 use crate::shared_networks::SharedNetworks;
 use crate::source::{Sources, Span};
 use crate::text::Text;
 use crate::{LoadedProject, RunError, Settings};
+
+pub use render::{render_human, render_json};
 
 /// The name of the file the URL is held in while it is judged: it is in no file.
 const URL_FILE: &str = "<URL>";
@@ -325,7 +329,7 @@ impl Asker<'_> {
                     .collect();
                 self.settings.options.apply(&mut findings);
                 let (leads, listening) = if describe {
-                    where_it_leads(ctx.net, &reference)
+                    leads::where_it_leads(ctx.net, &reference)
                 } else {
                     (Leads::nowhere(), Vec::new())
                 };
@@ -418,233 +422,4 @@ fn kind_of(
         .iter()
         .find(|s| s.ports.contains(&port) || s.default_port == port)
         .map_or(OLLAMA, |s| s.kind)
-}
-
-impl Leads {
-    fn nowhere() -> Leads {
-        Leads {
-            kind: "nowhere",
-            target: None,
-            network: None,
-            route: None,
-        }
-    }
-}
-
-/// Where the reference leads from its client, and what listens there.
-fn where_it_leads(net: &Network, r: &Reference) -> (Leads, Vec<String>) {
-    let services = &net.project().services;
-    let listening_in = |members: Vec<usize>| -> Vec<String> {
-        members
-            .into_iter()
-            .flat_map(|i| {
-                net.listeners(i).iter().map(move |l| {
-                    let scope = match l.scope {
-                        BindScope::All => "",
-                        BindScope::Loopback => " (its loopback only)",
-                    };
-                    format!(
-                        "{} in `{}` on {}{scope}",
-                        kind_name(l.kind),
-                        services[i].name,
-                        l.port
-                    )
-                })
-            })
-            .collect()
-    };
-    let leads = |kind, target: Option<String>, network, route| Leads {
-        kind,
-        target,
-        network,
-        route,
-    };
-    match crate::reachability::resolve(r, net) {
-        Resolution::Loopback(namespace) | Resolution::Unspecified(namespace) => match namespace {
-            Namespace::Host => host(net, r, leads("host", None, None, Some("host network"))),
-            Namespace::Own { service, .. } | Namespace::DefaultBridge { service }
-                if service == r.client =>
-            {
-                let members = net.members(&namespace);
-                (
-                    leads("itself", Some(services[service].name.clone()), None, None),
-                    listening_in(members),
-                )
-            }
-            Namespace::Own { service, .. } | Namespace::DefaultBridge { service } => {
-                let members = net.members(&namespace);
-                (
-                    leads("service", Some(services[service].name.clone()), None, None),
-                    listening_in(members),
-                )
-            }
-            Namespace::ForeignContainer(name) => (
-                leads("external", Some(format!("container {name}")), None, None),
-                Vec::new(),
-            ),
-            Namespace::Disconnected | Namespace::Broken => (Leads::nowhere(), Vec::new()),
-        },
-        Resolution::Sibling {
-            service, network, ..
-        } => (
-            leads(
-                "service",
-                Some(services[service].name.clone()),
-                Some(network),
-                None,
-            ),
-            listening_in(vec![service]),
-        ),
-        Resolution::Unreachable { service, .. } => (
-            leads(
-                "unreachable-service",
-                Some(services[service].name.clone()),
-                None,
-                None,
-            ),
-            listening_in(vec![service]),
-        ),
-        Resolution::OtherProject { provider, network } => {
-            let listening = provider
-                .listeners
-                .iter()
-                .map(|l| format!("{} on {}", kind_name(l.kind), l.port))
-                .collect();
-            (
-                leads(
-                    "other-project",
-                    Some(format!(
-                        "{} (project {})",
-                        provider.service, provider.project
-                    )),
-                    Some(network),
-                    None,
-                ),
-                listening,
-            )
-        }
-        Resolution::Host { route, .. } => {
-            let route = match route {
-                HostRoute::DockerInternal => "host.docker.internal",
-                HostRoute::ContainersInternal => "host.containers.internal",
-                HostRoute::GatewayAddress => "the default bridge's gateway address",
-                HostRoute::ExtraHostGateway => "an extra_hosts host-gateway mapping",
-            };
-            host(net, r, leads("host", None, None, Some(route)))
-        }
-        Resolution::MappedAddress(address) => (
-            leads("external", Some(address), None, Some("extra_hosts")),
-            Vec::new(),
-        ),
-        Resolution::External => (
-            leads("external", Some(r.url.host.clone()), None, None),
-            Vec::new(),
-        ),
-        Resolution::Unknown { .. } => (
-            leads("unknown", Some(r.url.host.clone()), None, None),
-            Vec::new(),
-        ),
-    }
-}
-
-/// The Docker host: what the project publishes on the port there.
-fn host(net: &Network, r: &Reference, leads: Leads) -> (Leads, Vec<String>) {
-    let services = &net.project().services;
-    let listening = net
-        .published_on(r.port())
-        .into_iter()
-        .map(|p| {
-            let only = if p.loopback_only {
-                " on 127.0.0.1 only"
-            } else {
-                ""
-            };
-            format!(
-                "`{}` publishes {} → {}{only}",
-                services[p.service].name,
-                r.port(),
-                p.port.mapping.target
-            )
-        })
-        .collect();
-    (leads, listening)
-}
-
-/// The explanation as JSON, ending with a line break.
-pub fn render_json(e: &Explanation) -> String {
-    // Plain data with string keys: serialising it cannot fail.
-    let mut text = serde_json::to_string_pretty(e).expect("the explanation serialises");
-    text.push('\n');
-    text
-}
-
-/// The explanation for a reader.
-pub fn render_human(e: &Explanation) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "`{}` from `{}` (project `{}`), taken as a URL of {}:",
-        e.url,
-        e.from,
-        e.project,
-        kind_name(e.server)
-    );
-    let target = e.leads_to.target.as_deref().unwrap_or_default();
-    let leads = match e.leads_to.kind {
-        "itself" => format!("the `{target}` container itself"),
-        "service" => match &e.leads_to.network {
-            Some(network) => format!("service `{target}`, on network `{network}`"),
-            None => format!("service `{target}`, whose network namespace it shares"),
-        },
-        "unreachable-service" => {
-            format!("service `{target}`, which it shares no network with")
-        }
-        "other-project" => format!(
-            "{target}, on network `{}`",
-            e.leads_to.network.as_deref().unwrap_or_default()
-        ),
-        "host" => format!(
-            "the Docker host, through {}",
-            e.leads_to.route.unwrap_or("its gateway")
-        ),
-        "external" => format!("`{target}`, outside the project"),
-        "unknown" => format!("nothing: no container resolves `{target}`"),
-        _ => "nowhere: the container has no network".to_string(),
-    };
-    let _ = writeln!(out, "  leads to:   {leads}");
-    if e.listening.is_empty() {
-        let _ = writeln!(out, "  listening:  nothing the project runs");
-    } else {
-        let _ = writeln!(out, "  listening:  {}", e.listening.join("; "));
-    }
-    for (name, on) in [
-        ("Linux:     ", &e.platforms.linux),
-        ("Desktop:   ", &e.platforms.desktop),
-    ] {
-        let codes = if on.codes.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", on.codes.join(", "))
-        };
-        let _ = writeln!(out, "  {name} {}{codes}", on.status.as_str());
-    }
-    for f in &e.findings {
-        let _ = writeln!(out, "  {} {}: {}", f.code, f.severity, f.message);
-        if let Some(help) = &f.help {
-            let _ = writeln!(out, "    help: {help}");
-        }
-    }
-    if let Some(instead) = &e.instead {
-        let _ = writeln!(out, "  use instead: {instead}");
-    }
-    let _ = writeln!(
-        out,
-        "{}",
-        match e.status {
-            Status::Ok => "It works.",
-            Status::Warning => "It works only by a detour or with a caveat: see the warning.",
-            Status::Broken => "It does not work.",
-        }
-    );
-    out
 }
