@@ -45,6 +45,10 @@ pub enum Command {
     /// The `.composelint.yaml` found from each file upward applies; the client may pass
     /// `platform`, `select`, `ignore` and `unsafeFixes` as initialization options.
     Server,
+    /// Draw who reaches whom: services, the Docker host, networks, each reference an edge.
+    Graph(crate::graph_command::GraphArgs),
+    /// Judge a URL as if SERVICE's container used it (exit 0 works, 1 does not).
+    Explain(crate::graph_command::ExplainArgs),
 }
 
 /// How to find and load projects; shared by `check` and `config`.

@@ -14,6 +14,7 @@ pub mod exit;
 pub mod fix;
 pub mod fs;
 pub mod go_format;
+pub mod graph;
 pub mod interpolate;
 pub mod knowledge;
 pub mod lint_config;
@@ -365,14 +366,33 @@ pub fn lint_map_discovered<T: Send>(
     file_sets: &[Vec<PathBuf>],
     keep: impl Fn(LintedProject) -> T + Sync,
 ) -> Result<Vec<T>, RunError> {
+    lint_map_discovered_in(fs, settings, file_sets, |linted, _| keep(linted))
+}
+
+/// [`lint_map`] whose `keep` also sees what the other projects of the run provide on the
+/// networks the project was linted with (empty for a project that does not look beyond
+/// itself): what the graph needs to resolve names as the rules did.
+pub fn lint_map_in_run<T: Send>(
+    fs: &dyn FileSystem,
+    settings: &Settings,
+    keep: impl Fn(LintedProject, &SharedNetworks) -> T + Sync,
+) -> Result<Vec<T>, RunError> {
+    let file_sets = project_file_sets(fs, settings)?;
+    lint_map_discovered_in(fs, settings, &file_sets, keep)
+}
+
+fn lint_map_discovered_in<T: Send>(
+    fs: &dyn FileSystem,
+    settings: &Settings,
+    file_sets: &[Vec<PathBuf>],
+    keep: impl Fn(LintedProject, &SharedNetworks) -> T + Sync,
+) -> Result<Vec<T>, RunError> {
     let alone = file_sets.len() <= 1;
     let lint_in = |loaded: LoadedProject, run: &SharedNetworks| {
-        keep(lint_loaded_in(
-            loaded,
-            settings.platform,
-            &settings.options,
+        keep(
+            lint_loaded_in(loaded, settings.platform, &settings.options, run),
             run,
-        ))
+        )
     };
     // Projects see each other on the networks they share: a project that may look beyond
     // itself waits until every project of the run is loaded and the directory of what each
@@ -545,6 +565,14 @@ pub fn in_parallel<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) ->
     slots.into_iter().flatten().collect()
 }
 
+/// The platform a project is judged on: the one the user chose, else where its own files
+/// say it runs ([`commands::platform`]), else anywhere.
+pub fn run_platform(project: &Project, chosen: Option<net::Platform>) -> net::Platform {
+    chosen
+        .or_else(|| commands::platform(project))
+        .unwrap_or_default()
+}
+
 /// Runs the rules over one loaded project, on `platform` (None: where the project says it
 /// runs, else anywhere).
 pub fn lint_loaded(loaded: LoadedProject, platform: Option<net::Platform>) -> LintedProject {
@@ -578,9 +606,7 @@ pub fn lint_loaded_in(
             service.platform = None;
         }
     }
-    let platform = platform
-        .or_else(|| commands::platform(&project))
-        .unwrap_or_default();
+    let platform = run_platform(&project, platform);
     let secrets = redact::Secrets::collect(&project, &sources);
     let (mut diagnostics, suppressions) = suppress::apply(
         rules::check_project_in(&project, &sources, platform, &options.ollama, run),

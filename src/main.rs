@@ -5,6 +5,7 @@
 
 mod cli;
 mod fixing;
+mod graph_command;
 mod stdin;
 
 use std::io::{IsTerminal, Write};
@@ -42,6 +43,8 @@ fn main() -> ExitCode {
         Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Rule { code }) => show_rule(&code),
         Some(Command::Server) => serve(),
+        Some(Command::Graph(args)) => graph_command::graph(&args),
+        Some(Command::Explain(args)) => graph_command::explain(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

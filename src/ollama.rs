@@ -209,6 +209,9 @@ pub enum Written {
     /// A value in an app's own config file mounted into the container (LiteLLM's
     /// `api_base`); the reference's text points into that file.
     ConfigFile { key: String },
+    /// A URL typed into the app's own settings (`composelint explain`), in no file of the
+    /// project; the reference's text points into a file of its own holding the URL.
+    Typed,
 }
 
 /// What a client expects of the URL.
@@ -361,6 +364,7 @@ impl Reference {
             Written::Command { .. } => "command",
             Written::AppDefault { var } => var,
             Written::ConfigFile { key } => key,
+            Written::Typed => "URL",
         }
     }
 }

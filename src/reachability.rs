@@ -80,14 +80,8 @@ pub enum Verdict {
 /// than one of the project's (through a published port or host networking).
 pub fn aims_at_host_ollama(reference: &Reference, net: &Network, servers: &Servers) -> bool {
     let port = reference.port();
-    matches!(
-        after_rewrite(
-            reference,
-            net,
-            net.resolve(reference.client, &reference.url.host)
-        ),
-        Resolution::Host { .. }
-    ) && through_host(net, servers, port, false).is_none()
+    matches!(resolve(reference, net), Resolution::Host { .. })
+        && through_host(net, servers, port, false).is_none()
 }
 
 /// "Did you mean …?" for a name nothing resolves.
@@ -235,7 +229,7 @@ fn judge_target(
     let expect = reference.expect;
     let port = reference.port();
     let ollama = reference.kind == OLLAMA;
-    let resolution = after_rewrite(reference, net, net.resolve(reference.client, &url.host));
+    let resolution = resolve(reference, net);
 
     if expect.side == Side::Browser {
         // Names only containers resolve. The literal gateway address is not a name: a
@@ -441,6 +435,16 @@ fn reference_path_fits(reference: &Reference) -> Option<bool> {
         return Some(true);
     }
     reference.expect.path.accepts(path)
+}
+
+/// What the reference's host reaches from its client, as the judge sees it: after the app's
+/// own loopback rewrite, if it makes one.
+pub fn resolve(reference: &Reference, net: &Network) -> Resolution {
+    after_rewrite(
+        reference,
+        net,
+        net.resolve(reference.client, &reference.url.host),
+    )
 }
 
 /// The app's own loopback rewrite (bolt.diy, OpenMemory): it swaps a loopback host of its

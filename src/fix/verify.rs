@@ -430,7 +430,7 @@ impl<'a> Allowed<'a> {
                     // Ollama through it (a misnamed variable renamed to this one).
                     Written::AppDefault { var } => var.clone(),
                     // A URL in a mounted config file is no compose setting.
-                    Written::ConfigFile { .. } => continue,
+                    Written::ConfigFile { .. } | Written::Typed => continue,
                 };
                 let vars = out.entry(p.services[r.client].name.clone()).or_default();
                 vars.insert(var);

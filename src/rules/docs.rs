@@ -23,10 +23,15 @@ pub fn page(rule: &Rule) -> String {
 
 /// The page as the file `docs/rules/CODE.md`: the page, marked as generated.
 pub fn page_file(rule: &Rule) -> String {
+    let mut page = page(rule);
+    // The graphs are for a Markdown reader; `composelint rule` prints the page without them.
+    if let Some(wiring) = crate::graph::pictures::before_after(rule) {
+        page.push('\n');
+        page.push_str(&wiring);
+    }
     format!(
         "<!-- Generated from {} by `UPDATE_DOCS=1 cargo test --test rule_docs`; edit the rule's doc comment, not this file. -->\n\n{}",
-        rule.source,
-        page(rule)
+        rule.source, page
     )
 }
 

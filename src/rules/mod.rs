@@ -178,11 +178,43 @@ fn check_selection(
     extensions: &Extensions,
     run: &SharedNetworks,
 ) -> Vec<Diagnostic> {
+    with_context(
+        project,
+        sources,
+        platform,
+        extensions,
+        run,
+        Vec::new(),
+        check,
+    )
+}
+
+/// Hands `f` what the rules see of `project` (one profile selection): its servers, its
+/// network and every reference with its verdict. `extra` references (a URL `composelint
+/// explain` asks about) are judged and seen like the project's own. The graph and `explain`
+/// read the wiring through it, so that they follow the rules' engine and no copy of it.
+pub fn with_context<R>(
+    project: &Project,
+    sources: &Sources,
+    platform: Platform,
+    extensions: &Extensions,
+    run: &SharedNetworks,
+    extra: Vec<Reference>,
+    f: impl FnOnce(&Context) -> R,
+) -> R {
     let Found {
-        kinds,
-        ollama: ollama_references,
-        others: other_references,
+        mut kinds,
+        ollama: mut ollama_references,
+        others: mut other_references,
     } = Found::of(project, sources, extensions);
+    kinds.cover(extra.iter().map(|r| r.kind), project.services.len());
+    for r in extra {
+        if crate::reach::is_ollama(r.kind) {
+            ollama_references.push(r);
+        } else {
+            other_references.push(r);
+        }
+    }
     let catalog = Catalog { kinds: &kinds.all };
     let net = Network::new(project, &catalog).with_run(run);
     let judge_all = |references: Vec<Reference>| -> Vec<(Reference, Verdict)> {
@@ -208,7 +240,7 @@ fn check_selection(
         references: &judged,
         net_references: &net_judged,
     };
-    check(&ctx)
+    f(&ctx)
 }
 
 pub struct Rule {

@@ -287,5 +287,6 @@ fn how(r: &Reference) -> String {
         Written::ConfigFile { key } => {
             format!("`{key}: {}` in its config file", &r.text.value)
         }
+        Written::Typed => format!("`{}` in its settings", &r.text.value),
     }
 }

@@ -77,6 +77,7 @@ pub fn subject(ctx: &Context, r: &Reference) -> String {
         Written::ConfigFile { key } => {
             format!("`{key}: {value}` in the config file of {unit} `{service}`")
         }
+        Written::Typed => format!("`{value}` in the settings of {unit} `{service}`"),
     }
 }
 
