@@ -18,6 +18,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::kinds::{Family, families, family, family_of_scheme, image_family, is_http};
 use crate::compose::model::{EnvSource, EnvVar, Project, Service};
+use crate::knowledge::client::LoopbackRewrite;
 use crate::knowledge::{Side, TargetUrl, generic};
 use crate::ollama::{Evidence, Reference, Servers, Written, env_file_loaders};
 use crate::text::{Origin, Text};
@@ -50,6 +51,8 @@ const NAME_WORDS: &[(&str, &[&str])] = &[
     ("localai", &["LOCALAI"]),
     ("litellm", &["LITELLM"]),
     ("tgi", &["TGI"]),
+    // `LM_STUDIO_URL` too: two words of a name are also read as one.
+    ("lmstudio", &["LMSTUDIO"]),
 ];
 
 /// Words of a variable name that mark a value other programs use, not this container.
@@ -86,6 +89,12 @@ fn may_refer(key: &str, value: &str) -> bool {
 
 /// The family a variable name names.
 fn family_in_name(words: &[&str]) -> Option<&'static Family> {
+    let joined: Vec<String> = words.windows(2).map(|w| w.concat()).collect();
+    let words: Vec<&str> = words
+        .iter()
+        .copied()
+        .chain(joined.iter().map(String::as_str))
+        .collect();
     NAME_WORDS.iter().find_map(|(key, names)| {
         let named = words.iter().any(|w| {
             names
@@ -139,6 +148,7 @@ pub fn references(
             .and_then(|image| image_family(&image.value))
             .map(|(f, _)| f.key);
         let first = out.len();
+        let rewrite = app_loopback_rewrite(service);
         for var in &service.environment {
             let Some(text) = var.value.as_ref().filter(|t| !t.value.trim().is_empty()) else {
                 continue;
@@ -197,7 +207,7 @@ pub fn references(
                     }
                     _ => Evidence::Read,
                 };
-                out.push(Reference::unprofiled(
+                let mut reference = Reference::unprofiled(
                     family,
                     i,
                     Written::Env {
@@ -208,7 +218,9 @@ pub fn references(
                     url,
                     Side::Server,
                     evidence,
-                ));
+                );
+                reference.loopback_rewrite = rewrite;
+                out.push(reference);
             }
         }
         // One reference per family and value: `DATABASE_URL` and `DB_HOST` often say the
@@ -225,6 +237,25 @@ pub fn references(
         }
     }
     out
+}
+
+/// The rewrite of loopback hosts the service's app applies to the URLs it is given, where
+/// the client table records one and its conditions hold: bolt.diy's providers all pass their
+/// base URL through one `resolveDockerUrl` (its LM Studio provider included), which turns
+/// `localhost` into `host.docker.internal` when `RUNNING_IN_DOCKER=true`.
+fn app_loopback_rewrite(service: &Service) -> Option<&'static LoopbackRewrite> {
+    let matched = crate::knowledge::client_match(&service.image.as_ref()?.value)?;
+    let compose: Vec<(String, String)> = service
+        .environment
+        .iter()
+        .filter_map(|v| Some((v.key.clone(), v.value.as_ref()?.value.clone())))
+        .collect();
+    let env = matched.env(&compose);
+    matched.profile.url_vars().find_map(|v| {
+        v.loopback_rewrite
+            .as_ref()
+            .filter(|r| crate::knowledge::all_hold(&r.when, &env))
+    })
 }
 
 /// Whether the service turns its use of the family off (`KAFKA_ENABLED=false`,
@@ -300,6 +331,9 @@ fn scheme_url(value: &str) -> Option<(TargetUrl, &'static str)> {
     }
     Some((url, family.key))
 }
+
+/// LM Studio's kind: a desktop application on the Docker host.
+pub const LM_STUDIO: &str = "lmstudio";
 
 /// Docker Model Runner's kind: a server of the Docker host, not of the project.
 pub const MODEL_RUNNER: &str = "docker-model-runner";

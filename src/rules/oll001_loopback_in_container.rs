@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::net::Platform;
 use crate::ollama::Reference;
 use crate::reach::is_ollama;
-use crate::reach::references::MODEL_RUNNER;
+use crate::reach::references::{LM_STUDIO, MODEL_RUNNER};
 use crate::reachability::{Verdict, likely_server};
 
 declare_rule! {
@@ -106,6 +106,13 @@ pub(super) fn check_in(
             // Not a container at all: Docker serves it on the host (facts F-KIND-DMR).
             None if r.kind == MODEL_RUNNER => (
                 "on Docker Desktop a container reaches Docker Model Runner at `http://model-runner.docker.internal/engines/v1`; or declare the model under the top-level `models:` and give the service `models:`, and Compose hands it the URL in a variable".to_string(),
+                None,
+            ),
+            None if r.kind == LM_STUDIO => (
+                format!(
+                    "LM Studio runs on the Docker host: use `http://host.docker.internal:1234/v1` and {}; on Linux, LM Studio must also serve on the local network (`lms server start --bind 0.0.0.0`), since it binds localhost by default",
+                    Dialect::of(ctx.project).add_host_gateway("host.docker.internal", service)
+                ),
                 None,
             ),
             None if !is_ollama(r.kind) => (
