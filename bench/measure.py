@@ -316,6 +316,19 @@ def net_per_service(data, synthetic, n):
     return (t - t0) / (n - n0)
 
 
+def kept_sections(generated):
+    """The sections of the report this script does not write (bench/build-weight's, and
+    records of bench/compare runs), kept as they are, in their order."""
+    try:
+        with open(RESULTS, encoding="utf-8") as f:
+            old = f.read()
+    except FileNotFoundError:
+        return []
+    titles = {line for line in generated if line.startswith("## ")} | {"## Targets", "## What each tool did on each input"}
+    return [line for part in re.split(r"(?m)^(?=## )", old)[1:]
+            if part.splitlines()[0] not in titles for line in part.rstrip("\n").split("\n") + [""]]
+
+
 def write_report(cases, data, starts, load_before, load_after):
     cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-") or platform.processor()
     lines = []
@@ -378,6 +391,7 @@ def write_report(cases, data, starts, load_before, load_after):
         w(f"| {title} | {' | '.join(fmt_mb(data[case][t]['rss_kb']) for t in TOOLS)} |")
     w("")
     lines.extend(startup_section(starts))
+    lines.extend(kept_sections(lines))
     w("## Targets")
     w("")
     targets = []
