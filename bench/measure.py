@@ -281,21 +281,6 @@ def server_only():
     replace_section(SERVER_TITLE, "\n".join(server_section()) + "\n")
 
 
-def kept_section(title):
-    """The section `## title` of the RESULTS written before, to carry into a new report:
-    the full benchmark does not measure it."""
-    try:
-        with open(RESULTS, encoding="utf-8") as f:
-            text = f.read()
-    except OSError:
-        return []
-    start = text.find(f"## {title}\n")
-    if start < 0:
-        return []
-    end = text.find("\n## ", start)
-    return text[start:end + 1 if end >= 0 else len(text)].rstrip("\n").split("\n") + [""]
-
-
 def sh(cmd):
     try:
         return subprocess.run(cmd, capture_output=True, text=True, shell=True).stdout.strip()
@@ -363,6 +348,19 @@ def net_per_service(data, synthetic, n):
     return (t - t0) / (n - n0)
 
 
+def kept_sections(generated):
+    """The sections of the report this script does not write (bench/build-weight's, and
+    records of bench/compare runs), kept as they are, in their order."""
+    try:
+        with open(RESULTS, encoding="utf-8") as f:
+            old = f.read()
+    except FileNotFoundError:
+        return []
+    titles = {line for line in generated if line.startswith("## ")} | {"## Targets", "## What each tool did on each input"}
+    return [line for part in re.split(r"(?m)^(?=## )", old)[1:]
+            if part.splitlines()[0] not in titles for line in part.rstrip("\n").split("\n") + [""]]
+
+
 def write_report(cases, data, starts, load_before, load_after):
     cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-") or platform.processor()
     lines = []
@@ -425,7 +423,7 @@ def write_report(cases, data, starts, load_before, load_after):
         w(f"| {title} | {' | '.join(fmt_mb(data[case][t]['rss_kb']) for t in TOOLS)} |")
     w("")
     lines.extend(startup_section(starts))
-    lines.extend(kept_section(SERVER_TITLE))
+    lines.extend(kept_sections(lines))
     w("## Targets")
     w("")
     targets = []

@@ -10,6 +10,9 @@
 //! `cargo run --release --example docs_scale [DOCUMENTS [PROJECTS [EVERY]]]` (default: 5000
 //! documents, 40 projects, one document in 50 with docker commands)
 
+// An example reports its measurements.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

@@ -7,6 +7,9 @@
 //!
 //! `cargo run --release --example fix_scale [N…]` (default: 100 400 1600)
 
+// An example reports its measurements.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -6,6 +6,9 @@
 //!
 //! `cargo run --release --example lsp_keystroke [SERVICES] [KEYSTROKES]` (default: 200 100)
 
+// An example prints what it measured.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::time::{Duration, Instant};
 
 use composelint::fs::OsFs;

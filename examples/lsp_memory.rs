@@ -6,6 +6,9 @@
 //!
 //! `cargo run --release --example lsp_memory [EDITS]` (default: 1000)
 
+// An example prints what it measured.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 // Its `mb` is for larger numbers than these.
 #[allow(dead_code)]
 #[path = "support/counting_alloc.rs"]

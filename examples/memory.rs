@@ -4,6 +4,9 @@
 //!
 //! `cargo run --release --example memory [DIR]` (default: ../shared/corpus)
 
+// An example reports its measurements.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::path::PathBuf;
 
 use composelint::fs::OsFs;

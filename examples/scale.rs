@@ -4,6 +4,9 @@
 //!
 //! `cargo run --release --example scale [N…]` (default: 100 1000 4000)
 
+// An example reports its measurements.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::path::PathBuf;
 use std::time::Instant;
 

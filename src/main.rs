@@ -2,6 +2,8 @@
 //! and exits 0 (clean), 1 (findings) or 2 (the run itself failed).
 
 #![forbid(unsafe_code)]
+// The binary is where composelint prints.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
 mod fixing;

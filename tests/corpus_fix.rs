@@ -9,6 +9,9 @@
 //! (`../shared/corpus`) where it exists, and with `COMPOSELINT_REQUIRE_SHARED_CORPUS=1` (set
 //! by `.ci/run`) its absence is a failure.
 
+// A test says what it skipped and why.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 

@@ -2,6 +2,9 @@
 //! (items 5, 6, 7, 10 and 11). Some of these tests need root, to make files owned by another
 //! user and to run composelint as one; elsewhere they say so and pass without checking.
 
+// A test says what it skipped and why.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 

@@ -5,6 +5,9 @@
 //! Without `nvim` on the PATH the test says so and passes; with
 //! `COMPOSELINT_REQUIRE_NEOVIM=1` (set by `.ci/run`, which installs it) its absence fails.
 
+// A test says what it skipped and why.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -18,6 +18,9 @@
 //! `COMPOSELINT_REQUIRE_SHARED_CORPUS=1` its absence is a failure. Setups change an in-memory
 //! copy, never the corpus.
 
+// A test says what it skipped and why.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

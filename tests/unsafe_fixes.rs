@@ -3,6 +3,9 @@
 //! finding, and has no finding it did not have before (a network attached but undeclared is
 //! a CMP010 Docker Compose refuses; an edit in a merged anchor reaches other services).
 
+// A test says what it skipped and why.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::path::{Path, PathBuf};
 
 use composelint::diagnostic::{Applicability, Severity};

@@ -1,6 +1,8 @@
 //! What several integration tests need: running the binary, copying a tree, and the shared
 //! corpus, which `.ci/run` requires. Each test crate uses part of it.
 #![allow(dead_code)]
+// A test says what it skipped and why.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
