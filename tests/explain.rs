@@ -10,17 +10,6 @@ use composelint::Settings;
 use composelint::fs::OsFs;
 use composelint::graph::explain::{Explanation, explain};
 
-fn cases() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/explain");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    out.sort();
-    out
-}
-
 fn field<'a>(spec: &'a str, key: &str) -> Option<&'a str> {
     spec.lines()
         .find_map(|l| l.strip_prefix(key)?.strip_prefix(' '))
@@ -156,4 +145,11 @@ fn graph_is_read_only_with_fix() {
         assert!(!plain.stdout.is_empty());
     }
     assert_eq!(std::fs::read(dir.path().join(".env")).unwrap(), before);
+}
+
+#[path = "support/fixture_cases.rs"]
+mod fixture_cases;
+
+fn cases() -> Vec<PathBuf> {
+    fixture_cases::case_dirs(&fixture_cases::fixtures_root().join("explain"))
 }

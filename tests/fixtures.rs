@@ -28,6 +28,9 @@ use libtest_mimic::{Arguments, Failed, Trial};
 
 #[path = "support/expect_file.rs"]
 mod expect_file;
+#[path = "support/fixture_cases.rs"]
+mod fixture_cases;
+use fixture_cases::rule_cases as cases;
 
 /// The files of a case that are not project files.
 const HARNESS_FILES: [&str; 5] = ["expect", "args", "changes", CONCISE_FILE, HUMAN_FILE];
@@ -83,30 +86,6 @@ fn case_name(case: &Path) -> String {
             .unwrap_or_default()
     };
     format!("{}/{}", part(case.parent()), part(Some(case)))
-}
-
-fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-fn cases() -> Vec<PathBuf> {
-    let root = fixtures_root();
-    let mut out = Vec::new();
-    for rule in std::fs::read_dir(&root).unwrap() {
-        let rule = rule.unwrap().path();
-        let name = rule.file_name().unwrap().to_string_lossy().into_owned();
-        if !rule.is_dir() || !name.chars().next().unwrap().is_ascii_uppercase() {
-            continue;
-        }
-        for case in std::fs::read_dir(&rule).unwrap() {
-            let case = case.unwrap().path();
-            if case.is_dir() {
-                out.push(case);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Settings to lint `dir` with the case's `args` (file arguments relative to `dir`).

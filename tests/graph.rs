@@ -11,6 +11,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+#[path = "support/fixture_cases.rs"]
+mod fixture_cases;
+use fixture_cases::{fixtures_root, rule_cases as cases};
+
 use composelint::compose::load::LoadOptions;
 use composelint::fs::OsFs;
 use composelint::graph::{self, Graph, Status};
@@ -24,30 +28,6 @@ const REFERENCE_CODES: &[&str] = &[
     "OLL011", "OLL014", "OLL015", "OLL016", "NET001", "NET002", "NET003", "NET004", "NET005",
     "NET006", "NET007", "NET009",
 ];
-
-fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-/// Every `fixtures/CODE/case`.
-fn cases() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for rule in std::fs::read_dir(fixtures_root()).unwrap() {
-        let rule = rule.unwrap().path();
-        let name = rule.file_name().unwrap().to_string_lossy().into_owned();
-        if !rule.is_dir() || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
-            continue;
-        }
-        for case in std::fs::read_dir(&rule).unwrap() {
-            let case = case.unwrap().path();
-            if case.is_dir() {
-                out.push(case);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 /// The case's settings, from its `args` file as the fixture harness reads it.
 fn settings(case: &Path) -> Settings {

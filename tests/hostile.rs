@@ -330,17 +330,6 @@ fn findings(run: &Run) -> Vec<String> {
     out
 }
 
-fn cases() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    out.sort();
-    out
-}
-
 fn check_case(case: &Path) -> Result<(), String> {
     let expect = read_expect(case);
     let temp = tempfile::tempdir().unwrap();
@@ -467,4 +456,11 @@ fn every_hostile_input_ends_in_a_diagnostic_or_an_error() {
         cases.len(),
         failures.join("\n")
     );
+}
+
+#[path = "support/fixture_cases.rs"]
+mod fixture_cases;
+
+fn cases() -> Vec<PathBuf> {
+    fixture_cases::case_dirs(&fixture_cases::fixtures_root().join("hostile"))
 }
