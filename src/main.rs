@@ -9,8 +9,9 @@ mod cli;
 mod fixing;
 mod graph_command;
 mod stdin;
+mod terminal;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -28,6 +29,7 @@ use composelint::output::report::{self, ReportOptions};
 use composelint::output::{self, OutputOptions};
 use composelint::workspace::NoProject;
 use composelint::{LintedProject, Settings, rules};
+use terminal::Stream;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -138,18 +140,20 @@ fn platform(choice: cli::PlatformChoice) -> Platform {
     }
 }
 
-fn output_options(args: &ProjectArgs, cwd: PathBuf, stream_is_terminal: bool) -> OutputOptions {
+/// How to draw a report written to `stream`, or to a file (`None`).
+fn output_options(args: &ProjectArgs, cwd: PathBuf, stream: Option<Stream>) -> OutputOptions {
+    let terminal = stream.filter(|s| s.is_terminal());
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            terminal.is_some() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
     OutputOptions {
         cwd,
         color,
-        width: 100,
+        width: terminal.and_then(Stream::wrap_width),
     }
 }
 
@@ -248,19 +252,18 @@ fn render_report(
     projects: &[LintedProject],
     cwd: &Path,
 ) -> Result<String, String> {
-    render_report_to(args, projects, cwd, std::io::stdout().is_terminal())
+    render_report_to(args, projects, cwd, Stream::Stdout)
 }
 
-/// The report, for standard output or standard error (whose `is_terminal` is given), or for
-/// `--output-file`.
+/// The report, for `stream` or for `--output-file`.
 fn render_report_to(
     args: &CheckArgs,
     projects: &[LintedProject],
     cwd: &Path,
-    stream_is_terminal: bool,
+    stream: Stream,
 ) -> Result<String, String> {
-    let to_terminal = args.config.output_file.is_none() && stream_is_terminal;
-    let options = output_options(&args.project, cwd.to_path_buf(), to_terminal);
+    let stream = Some(stream).filter(|_| args.config.output_file.is_none());
+    let options = output_options(&args.project, cwd.to_path_buf(), stream);
     let shown = ReportOptions {
         format: args.format,
         statistics: args.config.statistics,
@@ -410,12 +413,7 @@ fn fix_stdin(
     let report = if args.fix.fix_only {
         None
     } else {
-        Some(render_report_to(
-            args,
-            &run.projects,
-            cwd,
-            std::io::stderr().is_terminal(),
-        )?)
+        Some(render_report_to(args, &run.projects, cwd, Stream::Stderr)?)
     };
     print_bytes(text)?;
     print_messages(&messages, &shown);
@@ -562,7 +560,7 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
             composelint::lint_loaded_with(p, settings.platform, &settings.options)
         })
         .collect();
-    let options = output_options(args, cwd, std::io::stderr().is_terminal());
+    let options = output_options(args, cwd, Some(Stream::Stderr));
     // Like `docker compose config`: diagnostics about loading go to stderr; a project that
     // cannot be loaded prints nothing on stdout.
     let fatal = linted.iter().any(|p| {

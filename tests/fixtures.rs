@@ -226,7 +226,7 @@ fn rendered(case: &Path, projects: Vec<LintedProject>) -> (String, String) {
     let options = OutputOptions {
         cwd: case.to_path_buf(),
         color: false,
-        width: WIDTH,
+        width: Some(WIDTH),
     };
     let fixable = output::fix_summary(&projects, wants_unsafe_fixes(case))
         .map(|line| line + "\n")

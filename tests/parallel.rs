@@ -51,7 +51,7 @@ fn json(projects: &[LintedProject]) -> String {
     let options = OutputOptions {
         cwd: PathBuf::from("/ws"),
         color: false,
-        width: 100,
+        width: Some(100),
     };
     output::json::render(projects, &options)
 }
@@ -127,7 +127,7 @@ fn what_the_check_command_keeps_renders_every_format_identically() {
     let options = OutputOptions {
         cwd: root,
         color: false,
-        width: 100,
+        width: Some(100),
     };
     for format in output::Format::ALL {
         assert_eq!(

@@ -3,7 +3,12 @@
 //! releases and licences holds.
 
 use std::path::Path;
-use std::process::Command;
+
+#[path = "support/terminal.rs"]
+mod terminal;
+
+/// The width of the terminal the README's examples are shown in.
+const COLUMNS: usize = 100;
 
 /// The path each example lints, as its prompt line shows it.
 const EXAMPLES: [&str; 3] = [
@@ -21,14 +26,9 @@ fn the_readme_examples_are_current() {
         let start = readme.find(&prompt).expect("the README shows the run") + prompt.len();
         let shown = &readme[start..];
         let shown = &shown[..shown.find("```").expect("the block ends")];
-        let out = Command::new(env!("CARGO_BIN_EXE_composelint"))
-            .args([path, "--color", "never"])
-            .current_dir(root)
-            .env_remove("NO_COLOR")
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1));
-        let actual = String::from_utf8(out.stdout).unwrap();
+        // As a reader would see it at a terminal: wrapped to its width.
+        let (code, actual) = terminal::run_on_terminal(root, &[path, "--color", "never"], COLUMNS);
+        assert_eq!(code, Some(1));
         assert!(
             shown == actual,
             "the README's output of `composelint {path}` is stale; it is now:\n{actual}"

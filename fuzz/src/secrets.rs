@@ -170,6 +170,6 @@ pub fn options() -> OutputOptions {
     OutputOptions {
         cwd: PathBuf::from(super::PROJECT_DIR),
         color: false,
-        width: 80,
+        width: Some(80),
     }
 }

@@ -24,8 +24,16 @@ pub fn render(projects: &[LintedProject], options: &OutputOptions) -> String {
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(options.width)
-        .with_links(false);
+        .with_links(false)
+        // Lines break at spaces only, and a word longer than the line stays whole: a URL or
+        // a name cut in two could not be copied, or searched for.
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false);
+    let handler = match options.width {
+        Some(width) => handler.with_width(width),
+        None => handler.with_wrap_lines(false),
+    };
     let mut out = String::new();
     for project in projects {
         let mut shown = ShownFiles::default();

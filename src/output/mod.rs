@@ -100,7 +100,9 @@ pub struct OutputOptions {
     /// Paths below it are shown relative to it.
     pub cwd: PathBuf,
     pub color: bool,
-    pub width: usize,
+    /// The columns human output wraps its messages to; `None` does not wrap (output that is
+    /// not read on a terminal: a file, a pipe, CI's log).
+    pub width: Option<usize>,
 }
 
 /// `path` relative to `cwd` when it lies below it.
@@ -393,7 +395,7 @@ pub(crate) mod testing {
         OutputOptions {
             cwd: PathBuf::from("/repo"),
             color: false,
-            width: 100,
+            width: Some(100),
         }
     }
 

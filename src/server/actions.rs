@@ -147,7 +147,7 @@ fn quick_fix(
     let options = OutputOptions {
         cwd: PathBuf::new(),
         color: false,
-        width: 100,
+        width: None,
     };
     let message = Finding::new(d, project, &options).fix()?.message;
     let title = match fix.applicability {

@@ -66,7 +66,7 @@ pub fn convert(
     let options = OutputOptions {
         cwd: PathBuf::new(),
         color: false,
-        width: 100,
+        width: None,
     };
     let finding = Finding::new(d, project, &options);
     let range = d
