@@ -4,7 +4,7 @@
 //! of the project, so output can show it only redacted (see [`crate::redact`]).
 
 use crate::redact::Sensitive;
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -95,9 +95,19 @@ pub struct Diagnostic {
     /// The finding rests on an app's own default, not on a value the project wrote: the app
     /// may take another from its settings page (see [`crate::rules::app_defaults`]).
     pub app_default: bool,
+    /// The place of another finding this one is said beside: OLL012 says beside the finding
+    /// of a reference that does not reach its Ollama yet that the client does not wait for
+    /// it either. It is shown only while a finding is shown there, so suppressing or
+    /// disabling that finding takes this one along.
+    pub beside: Option<Span>,
 }
 
 impl Diagnostic {
+    pub fn said_beside(mut self, place: Span) -> Self {
+        self.beside = Some(place);
+        self
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(Sensitive::new(help.into()));
         self
@@ -133,4 +143,29 @@ impl Diagnostic {
         self.fix = Some(fix);
         self
     }
+}
+
+/// Drops each finding said beside another ([`Diagnostic::beside`]) when no finding is left
+/// whose place lies within that place: the other was suppressed, or its rule turned off.
+pub fn drop_findings_beside_nothing(diagnostics: &mut Vec<Diagnostic>) {
+    if diagnostics.iter().all(|d| d.beside.is_none()) {
+        return;
+    }
+    // The places of the findings that stand on their own, by file and start.
+    let mut shown: Vec<(FileId, usize, usize)> = diagnostics
+        .iter()
+        .filter(|d| d.beside.is_none())
+        .filter_map(|d| d.primary)
+        .map(|s| (s.file, s.start, s.end))
+        .collect();
+    shown.sort_unstable();
+    let within = |place: Span| {
+        let first =
+            shown.partition_point(|&(file, start, _)| (file, start) < (place.file, place.start));
+        shown[first..]
+            .iter()
+            .take_while(|&&(file, start, _)| file == place.file && start <= place.end)
+            .any(|&(_, _, end)| end <= place.end)
+    };
+    diagnostics.retain(|d| d.beside.is_none_or(within));
 }

@@ -615,6 +615,7 @@ pub fn lint_loaded_in(
         &|code: &str| options.is_enabled(code),
     );
     options.apply(&mut diagnostics);
+    diagnostic::drop_findings_beside_nothing(&mut diagnostics);
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             d.primary

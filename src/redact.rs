@@ -342,10 +342,14 @@ pub fn credential_ranges(text: &str) -> Vec<(usize, usize)> {
             continue;
         }
         // The authority ends at the path, query or fragment, a line break or a backquote
-        // (messages quote values in them); a password may hold spaces and quotes.
+        // (messages quote values in them); a password may hold spaces and quotes, also a
+        // quote escaped in a double-quoted YAML string (`\"`: there a backslash is no path).
         let limit = (start + MAX_CREDENTIAL).min(text.len());
         let end = (start..limit)
-            .find(|&j| matches!(bytes[j], b'/' | b'?' | b'#' | b'\n' | b'\r' | b'`' | b'\\'))
+            .find(|&j| match bytes[j] {
+                b'\\' => bytes.get(j + 1) != Some(&b'"'),
+                b => matches!(b, b'/' | b'?' | b'#' | b'\n' | b'\r' | b'`'),
+            })
             .unwrap_or(limit);
         let Some(at) = text[start..end].rfind('@') else {
             continue;
@@ -562,6 +566,11 @@ mod tests {
             ),
             ("`http://admin:p\"w@host:1`", "`http://admin:***@host:1`"),
             ("`http://admin:p w@host:1` x", "`http://admin:***@host:1` x"),
+            // The quote escaped, as a double-quoted YAML string writes it in the source.
+            (
+                "U: \"http://admin:p\\\"w@host:1\"",
+                "U: \"http://admin:***@host:1\"",
+            ),
             (
                 "HTTP_PROXY=http://user:password@proxy:3128",
                 "HTTP_PROXY=http://user:***@proxy:3128",

@@ -87,7 +87,8 @@ fn an_editor_session_on_the_demo_project() {
 
     let compose_diagnostics = client.diagnostics(&compose_uri, |_| true);
     assert_eq!(compose_diagnostics["version"], 1);
-    assert_eq!(codes(&compose_diagnostics), ["CMP009", "OLL001"]);
+    // OLL012 beside `.env`'s OLL009: Open WebUI does not depend on the Ollama it means.
+    assert_eq!(codes(&compose_diagnostics), ["CMP009", "OLL001", "OLL012"]);
 
     // The quick fix in `.env`, a file the editor has not open: no version.
     let actions = client.code_actions(&env, range((1, 30), (1, 30)), None);
@@ -259,9 +260,10 @@ fn a_change_to_an_open_env_file_relints_the_project_that_reads_it() {
     client.open(&env, "dotenv", 1, &env_text);
     let published = client.diagnostics(&uri(&env), |p| p["version"] == 1);
     assert_eq!(codes(&published), ["OLL009"]);
-    // The compose file is not open; its findings are published all the same.
+    // The compose file is not open; its findings are published all the same (OLL012:
+    // `open-webui` does not depend on the Ollama the `.env` URL is meant to reach).
     let compose_published = client.diagnostics(&uri(&compose), |_| true);
-    assert_eq!(codes(&compose_published), ["CMP009", "OLL001"]);
+    assert_eq!(codes(&compose_published), ["CMP009", "OLL001", "OLL012"]);
     // The buffer, not the file on disk, is what the project reads.
     client.change(&env, 2, &env_text.replace("host.docker.internal", "ollama"));
     let published = client.diagnostics(&uri(&env), |p| p["version"] == 2);
@@ -322,7 +324,7 @@ fn the_configuration_and_the_client_s_options_choose_the_rules() {
     client.open(&compose, "yaml.docker-compose", 1, &text);
     assert_eq!(
         codes(&client.diagnostics(&uri(&compose), |_| true)),
-        ["OLL001"]
+        ["OLL001", "OLL012"]
     );
     assert!(client.shutdown().success());
 

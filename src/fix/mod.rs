@@ -602,6 +602,7 @@ mod tests {
             profiles: Vec::new(),
             projects: Vec::new(),
             app_default: false,
+            beside: None,
         }
     }
 

@@ -445,6 +445,7 @@ pub(crate) mod testing {
             profiles: Vec::new(),
             projects: Vec::new(),
             app_default: false,
+            beside: None,
         }
     }
 }

@@ -134,7 +134,18 @@ pub fn withdraw_conflicting_fixes(diagnostics: &mut [Diagnostic], sources: &Sour
     for (i, d) in diagnostics.iter().enumerate() {
         let Some(fix) = &d.fix else { continue };
         for e in &fix.edits {
-            let line = sources.get(e.span.file).line_col(e.span.start).line;
+            let file = sources.get(e.span.file);
+            let at = file.line_col(e.span.start);
+            // Whole lines inserted between others (a `depends_on:` at the end of one
+            // service, a top-level `volumes:` at the end of the file) change no value that
+            // anyone shares: each service's addition stands, and the fixer applies one and
+            // computes the next again.
+            let inserts_lines =
+                e.span.start == e.span.end && at.column == 1 && e.content.ends_with('\n');
+            if inserts_lines {
+                continue;
+            }
+            let line = at.line;
             let (edits, findings) = lines
                 .entry((e.span.file, line))
                 .or_default()

@@ -274,6 +274,7 @@ impl Rule {
             profiles: Vec::new(),
             projects: Vec::new(),
             app_default: false,
+            beside: None,
         }
     }
 

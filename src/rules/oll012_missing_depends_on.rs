@@ -7,15 +7,17 @@ use crate::compose::profiles::inactive_answering;
 use crate::diagnostic::Diagnostic;
 use crate::net::Resolution;
 use crate::ollama::{Reference, Written};
-use crate::reachability::Verdict;
+use crate::reachability::{Verdict, likely_server};
 
 declare_rule! {
     /// A client of a sibling Ollama without `depends_on`.
     ///
     /// ## What it does
-    /// Reports a service that uses an Ollama service of the same project — by a URL that
-    /// works — but does not list it under `depends_on` (directly or through the services it
-    /// depends on).
+    /// Reports a service that uses an Ollama service of the same project but does not list
+    /// it under `depends_on` (directly or through the services it depends on). A URL that
+    /// does not reach that Ollama yet, and whose own finding points it there, gets this one
+    /// beside its own: the start order does not depend on how the URL is fixed, so both are
+    /// said at once rather than one after the other.
     ///
     /// ## Why is this bad?
     /// Without `depends_on`, Compose starts both containers at the same time. A client that
@@ -61,8 +63,10 @@ declare_rule! {
     /// says how to list each with `required: false`).
     ///
     /// ## Exceptions
-    /// Reported only for a reference that otherwise works and names a sibling Ollama service;
-    /// a broken reference has its own finding first. `links` and `network_mode:
+    /// Reported for a reference that names a sibling Ollama service, or one whose own finding
+    /// points it at one (through the host, a wrong port or name, the client's own loopback);
+    /// when that finding is suppressed or its rule turned off, this one goes with it. `links`
+    /// and `network_mode:
     /// service:ollama` imply the dependency, and so does depending on a service that itself
     /// depends on Ollama (an init container that pulls the models). Clients that retry
     /// until Ollama answers do not strictly need it; the finding is informational.
@@ -100,16 +104,32 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let unverified = r
             .setting
             .is_some_and(|v| v.confidence == crate::knowledge::Confidence::Unverified);
-        if *verdict != Verdict::Works || unverified {
+        if unverified {
             continue;
         }
-        let Resolution::Sibling {
-            service: server, ..
-        } = ctx.net.resolve(r.client, &r.url.host)
-        else {
+        let Some((server, aim)) = aimed_at(ctx, r, verdict) else {
             continue;
         };
+        // Said beside the reference's own finding, which must have a place to be beside.
+        let beside = match aim {
+            Aim::Uses => None,
+            Aim::Meant => match r.value_span() {
+                Some(span) => Some(span),
+                None => continue,
+            },
+        };
         if server == r.client || ctx.servers.get(server).is_none() {
+            continue;
+        }
+        // A URL meant for an Ollama that only some profiles start is a choice between
+        // servers (the host's by default, the project's with a profile), not yet a client
+        // of that one: its own finding speaks for each selection.
+        if aim == Aim::Meant
+            && !client_starts_it(
+                &ctx.project.services[r.client],
+                &ctx.project.services[server],
+            )
+        {
             continue;
         }
         // Services sharing the name (alternatives in profiles with one `container_name`),
@@ -173,16 +193,22 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 client.name
             )
         };
+        let it = if by_profile { "any of them" } else { "it" };
+        let message = match aim {
+            Aim::Uses => format!(
+                "service `{}` uses {used} ({}) but does not depend on {it}: Compose may start it before Ollama listens",
+                client.name,
+                how(r),
+            ),
+            // Said now, beside the reference's own finding, rather than after its fix.
+            Aim::Meant => format!(
+                "service `{}` is meant to reach {used} with {}, and does not depend on {it} either: Compose may start it before Ollama listens",
+                client.name,
+                how(r),
+            ),
+        };
         let mut d = RULE
-            .diagnostic(
-                format!(
-                    "service `{}` uses {used} ({}) but does not depend on {it}: Compose may start it before Ollama listens",
-                    client.name,
-                    how(r),
-                    it = if by_profile { "any of them" } else { "it" },
-                ),
-                Some(client.key_span),
-            )
+            .diagnostic(message, Some(client.key_span))
             .with_service(&client.name)
             .with_label(if by_profile {
                 "no `depends_on` on any of them".to_string()
@@ -190,11 +216,15 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
                 format!("no `depends_on: [{server_name}]`")
             })
             .with_help(help);
+        if let Some(place) = beside {
+            d = d.said_beside(place);
+        }
         if let Some(span) = r.value_span() {
-            let used_here = if by_profile {
-                format!("`{}` is used here", r.url.host)
-            } else {
-                format!("`{server_name}` is used here")
+            let used_here = match aim {
+                Aim::Meant if by_profile => "meant to reach them".to_string(),
+                Aim::Meant => format!("meant to reach `{server_name}`"),
+                Aim::Uses if by_profile => format!("`{}` is used here", r.url.host),
+                Aim::Uses => format!("`{server_name}` is used here"),
             };
             d = d.with_related(span, used_here);
         }
@@ -213,6 +243,55 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         out.push(d);
     }
     out
+}
+
+/// How a reference is aimed at the Ollama service it is reported for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Aim {
+    /// It reaches it as written.
+    Uses,
+    /// It does not reach it as written, and its own finding (and fix) points it there.
+    Meant,
+}
+
+/// The sibling Ollama service a reference uses or is meant to use: the one it reaches by
+/// name, or, for a reference that reaches no Ollama as written, the service its own finding
+/// points it at. Whether the client starts after that service does not depend on how the
+/// URL is fixed, so it is said at once (issue 19: it used to appear only after the fix).
+fn aimed_at(ctx: &Context, r: &Reference, verdict: &Verdict) -> Option<(usize, Aim)> {
+    let by_name = || match ctx.net.resolve(r.client, &r.url.host) {
+        Resolution::Sibling { service, .. } => Some(service),
+        _ => None,
+    };
+    match verdict {
+        Verdict::Works => by_name().map(|s| (s, Aim::Uses)),
+        // Named, but the scheme, the path, a proxy is wrong.
+        Verdict::WrongScheme { .. }
+        | Verdict::WrongPath { .. }
+        | Verdict::ProxyIntercepts { .. } => by_name().map(|s| (s, Aim::Meant)),
+        // Named, but at the wrong port, from another network, or listening on its loopback;
+        // or reached through the Docker host.
+        Verdict::WrongPort { server, .. }
+        | Verdict::NoSharedNetwork { server }
+        | Verdict::ServerOnLoopback { server }
+        | Verdict::DetourThroughHost { server }
+        | Verdict::PortNotPublished { server, .. }
+        | Verdict::HostGatewayUnmapped {
+            detour: Some(server),
+            ..
+        } => Some((*server, Aim::Meant)),
+        Verdict::Loopback => likely_server(ctx.net, ctx.servers, ctx.references, r.client)
+            .map(|(server, ..)| (server, Aim::Meant)),
+        Verdict::UnknownHost {
+            suggestion: Some(suggestion),
+            ..
+        } if suggestion.elsewhere.is_none() => ctx
+            .project
+            .service_index
+            .get(&suggestion.name)
+            .map(|&s| (s, Aim::Meant)),
+        _ => None,
+    }
 }
 
 /// Whether every profile selection that starts `client` starts `server` too, so that a
