@@ -477,9 +477,13 @@ fn configure(
             Some(parent) if !path.is_dir() => parent,
             _ => path,
         };
-        configs
-            .in_directory(&OsFs, dir)
-            .map_err(|e| config_error(e, cwd))?;
+        // An excluded path's own file is never read (a vendored project's may be anything).
+        let excluded = configs.is_excluded(&OsFs, path);
+        if !excluded.map_err(|e| config_error(e, cwd))? {
+            configs
+                .in_directory(&OsFs, dir)
+                .map_err(|e| config_error(e, cwd))?;
+        }
     }
     settings.configs = Some(std::sync::Arc::new(configs));
     Ok(())

@@ -15,25 +15,8 @@ use composelint::net::Platform;
 use composelint::rules::RULES;
 use composelint::{LintedProject, Settings, lint};
 
-/// Open WebUI aimed at its own `localhost` (OLL001, an error) and an unset variable in a
-/// label (CMP004, a warning).
-const PROJECT: &str = r#"services:
-  ollama:
-    image: ollama/ollama:0.5.7
-    volumes:
-      - models:/root/.ollama
-  web:
-    image: ghcr.io/open-webui/open-webui:main
-    labels:
-      team: "${TEAM}"
-    environment:
-      OLLAMA_BASE_URL: http://localhost:11434
-    depends_on:
-      - ollama
-
-volumes:
-  models:
-"#;
+mod common;
+use common::CONFIGURED as PROJECT;
 
 fn memfs(files: &[(&str, &str)]) -> MemFs {
     let mut fs = MemFs::new();

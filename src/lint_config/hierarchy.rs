@@ -287,6 +287,62 @@ mod tests {
         );
     }
 
+    /// A file system that counts the reads of each file.
+    struct Counting {
+        fs: MemFs,
+        reads: Mutex<HashMap<PathBuf, usize>>,
+    }
+
+    impl FileSystem for Counting {
+        fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+            *self
+                .reads
+                .lock()
+                .unwrap()
+                .entry(path.to_path_buf())
+                .or_default() += 1;
+            self.fs.read(path)
+        }
+        fn kind(&self, path: &Path) -> Option<crate::fs::EntryKind> {
+            self.fs.kind(path)
+        }
+        fn read_dir(&self, path: &Path) -> std::io::Result<Vec<PathBuf>> {
+            self.fs.read_dir(path)
+        }
+        fn is_symlink(&self, path: &Path) -> bool {
+            self.fs.is_symlink(path)
+        }
+    }
+
+    #[test]
+    fn each_file_is_read_once_in_a_run() {
+        let project = "services:\n  web:\n    image: nginx\n";
+        let fs = Counting {
+            fs: memfs(&[
+                ("/r/.git/HEAD", ""),
+                ("/r/.composelint.yaml", "exclude: [old]\n"),
+                ("/r/a/compose.yaml", project),
+                ("/r/a/b/compose.yaml", project),
+                ("/r/a/b/c/compose.yaml", project),
+                ("/r/sub/.composelint.yaml", "ignore: [OLL]\n"),
+                ("/r/sub/compose.yaml", project),
+                ("/r/sub/x/compose.yaml", project),
+                ("/r/old/compose.yaml", project),
+            ]),
+            reads: Mutex::default(),
+        };
+        let settings = Settings {
+            paths: vec![PathBuf::from("/r")],
+            configs: Some(Arc::new(Hierarchy::new(Overrides::default(), None))),
+            ..Settings::default()
+        };
+        let linted = crate::lint(&fs, &settings).unwrap();
+        assert_eq!(linted.len(), 5);
+        let reads = fs.reads.lock().unwrap();
+        assert_eq!(reads.get(Path::new("/r/.composelint.yaml")), Some(&1));
+        assert_eq!(reads.get(Path::new("/r/sub/.composelint.yaml")), Some(&1));
+    }
+
     #[test]
     fn a_bad_file_is_an_error_naming_it() {
         let fs = memfs(&[

@@ -72,7 +72,10 @@ pub fn settings_for(
         Some(parent) if fs.kind(path) != Some(EntryKind::Dir) => parent,
         _ => path,
     };
-    configs.in_directory(fs, dir).map_err(|e| e.to_string())?;
+    // An excluded path's own file is never read.
+    if !configs.is_excluded(fs, path).map_err(|e| e.to_string())? {
+        configs.in_directory(fs, dir).map_err(|e| e.to_string())?;
+    }
     Ok(Settings {
         paths: vec![path.to_path_buf()],
         configs: Some(Arc::new(configs)),
