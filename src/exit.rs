@@ -2,12 +2,12 @@
 //! a changed file, when asked), 2 the run itself failed (decided where it fails).
 
 use crate::LintedProject;
-use crate::diagnostic::Severity;
 use crate::lint_config;
 
-/// 1 when a finding at or above `fail_on` remains, unless `exit_zero`.
-pub fn after_check(projects: &[LintedProject], fail_on: Severity, exit_zero: bool) -> u8 {
-    u8::from(!exit_zero && lint_config::fails(projects, fail_on))
+/// 1 when a project has a finding at or above its own configuration's `fail-on`, unless
+/// `exit_zero`.
+pub fn after_check(projects: &[LintedProject], exit_zero: bool) -> u8 {
+    u8::from(!exit_zero && lint_config::fails(projects))
 }
 
 /// How a run that fixed files asks to end.

@@ -60,6 +60,11 @@ pub struct Settings {
     /// What the configuration file and flags change: rules, severities, excluded paths,
     /// in-house Ollama images and variables.
     pub options: lint_config::LintOptions,
+    /// When set, each project takes the configuration file nearest to it, with the flags
+    /// over it, in place of `options`, `platform` and `load.env_files`
+    /// ([`Settings::for_project`]); what is excluded and which command files are read
+    /// follow it too ([`lint_config::hierarchy`]).
+    pub configs: Option<std::sync::Arc<lint_config::hierarchy::Hierarchy>>,
 }
 
 /// A run that cannot go on (exit 2).
@@ -67,6 +72,8 @@ pub struct Settings {
 pub enum RunError {
     Path(PathError),
     Load(LoadError),
+    /// A configuration file that cannot be read or is not valid.
+    Config(lint_config::ConfigError),
 }
 
 impl std::fmt::Display for RunError {
@@ -74,6 +81,7 @@ impl std::fmt::Display for RunError {
         match self {
             RunError::Path(e) => e.fmt(f),
             RunError::Load(e) => e.fmt(f),
+            RunError::Config(e) => e.fmt(f),
         }
     }
 }
@@ -87,6 +95,18 @@ pub struct LoadedProject {
     pub sources: Sources,
 }
 
+impl LoadedProject {
+    /// The project's own files (its compose files, or its script or document), in order:
+    /// what [`Settings::for_project`] takes.
+    pub fn files(&self) -> Vec<PathBuf> {
+        self.project
+            .files
+            .iter()
+            .map(|&id| self.sources.get(id).path.clone())
+            .collect()
+    }
+}
+
 /// A linted project: what was loaded and what is wrong with it, sorted by place.
 #[derive(Debug)]
 pub struct LintedProject {
@@ -97,6 +117,8 @@ pub struct LintedProject {
     pub suppressions: suppress::Suppressions,
     /// The values the project marks as secret, which no output shows.
     pub secrets: redact::Secrets,
+    /// Its configuration's `fail-on`: a finding at or above it fails the run.
+    pub fail_on: diagnostic::Severity,
 }
 
 impl LintedProject {
@@ -112,6 +134,7 @@ impl LintedProject {
             diagnostics,
             suppressions,
             secrets,
+            fail_on,
         } = self;
         let mut shown = vec![false; sources.iter().count()];
         let spans = diagnostics.iter().flat_map(|d| {
@@ -161,6 +184,7 @@ impl LintedProject {
             diagnostics,
             suppressions,
             secrets,
+            fail_on,
         }
     }
 }
@@ -168,8 +192,18 @@ impl LintedProject {
 /// Shows a finding once when several projects of the run find it in the same place with the
 /// same words (overlay projects share their base file, so each would report its lines): the
 /// first project keeps it, and it records the compose files of every project it holds in.
+/// Projects configured differently keep their own: a finding merges only with one of the
+/// same severity that fails, or passes, both projects' runs alike.
 pub fn merge_repeated_findings(projects: &mut [LintedProject]) {
-    type Key = (&'static str, PathBuf, usize, usize, redact::Sensitive);
+    type Key = (
+        &'static str,
+        PathBuf,
+        usize,
+        usize,
+        redact::Sensitive,
+        diagnostic::Severity,
+        bool,
+    );
     let project_files = |p: &LintedProject| -> Vec<PathBuf> {
         p.project
             .files
@@ -183,6 +217,7 @@ pub fn merge_repeated_findings(projects: &mut [LintedProject]) {
     for (pi, p) in projects.iter_mut().enumerate() {
         let files = project_files(p);
         let sources = &p.sources;
+        let fail_on = p.fail_on;
         let mut kept = Vec::with_capacity(p.diagnostics.len());
         for d in std::mem::take(&mut p.diagnostics) {
             let Some(span) = d.primary else {
@@ -195,6 +230,8 @@ pub fn merge_repeated_findings(projects: &mut [LintedProject]) {
                 span.start,
                 span.end,
                 d.message.clone(),
+                d.severity,
+                d.severity >= fail_on,
             );
             match first.get(&key) {
                 Some(&at) => repeats.push((at, files.clone())),
@@ -220,7 +257,7 @@ pub fn merge_repeated_findings(projects: &mut [LintedProject]) {
 pub fn load(fs: &dyn FileSystem, settings: &Settings) -> Result<Vec<LoadedProject>, RunError> {
     project_file_sets(fs, settings)?
         .iter()
-        .map(|files| load_one(fs, files, settings))
+        .map(|files| load_one(fs, files, &*settings.for_project(fs, files)?))
         .collect()
 }
 
@@ -250,26 +287,33 @@ pub fn discover(fs: &dyn FileSystem, settings: &Settings) -> Result<Discovered, 
             without_projects: Vec::new(),
         });
     }
-    let found = workspace::discover(fs, &settings.paths, settings.options.sources)
-        .map_err(RunError::Path)?;
-    let file_sets = found
-        .projects
-        .into_iter()
-        .map(|p| p.files)
-        // A project is excluded by its main file; `-f` files are linted as named.
-        .filter(|files| {
-            files
-                .first()
-                .is_none_or(|f| !settings.options.exclude.is_excluded(f))
+    // The first configuration that cannot be read stops the run once the search is over.
+    let failed = std::cell::RefCell::new(None);
+    let reads = |dir: &std::path::Path| {
+        settings.reads_in(fs, dir).unwrap_or_else(|e| {
+            failed.borrow_mut().get_or_insert(e);
+            None
         })
-        .collect();
+    };
+    let found = workspace::discover(fs, &settings.paths, &reads).map_err(RunError::Path)?;
+    if let Some(e) = failed.into_inner() {
+        return Err(e);
+    }
+    let mut file_sets = Vec::with_capacity(found.projects.len());
+    for files in found.projects.into_iter().map(|p| p.files) {
+        // A project is excluded by its main file; `-f` files are linted as named.
+        match files.first() {
+            Some(main) if settings.is_excluded(fs, main)? => {}
+            _ => file_sets.push(files),
+        }
+    }
     Ok(Discovered {
         file_sets,
         without_projects: found.without_projects,
     })
 }
 
-/// Loads the project made of `files`.
+/// Loads the project made of `files`, with its own settings ([`Settings::for_project`]).
 fn load_one(
     fs: &dyn FileSystem,
     files: &[PathBuf],
@@ -306,8 +350,17 @@ fn load_one(
     match load_project(fs, files, &settings.load) {
         Ok((mut project, mut sources)) => {
             if !explicit {
-                let excluded = |p: &std::path::Path| settings.options.exclude.is_excluded(p);
+                let failed = std::cell::RefCell::new(None);
+                let excluded = |p: &std::path::Path| {
+                    settings.is_excluded(fs, p).unwrap_or_else(|e| {
+                        failed.borrow_mut().get_or_insert(e);
+                        false
+                    })
+                };
                 workspace::note_ignored_files(fs, &mut project, &mut sources, &excluded);
+                if let Some(e) = failed.into_inner() {
+                    return Err(e);
+                }
             }
             Ok(LoadedProject { project, sources })
         }
@@ -366,16 +419,17 @@ pub fn lint_map_discovered<T: Send>(
     file_sets: &[Vec<PathBuf>],
     keep: impl Fn(LintedProject) -> T + Sync,
 ) -> Result<Vec<T>, RunError> {
-    lint_map_discovered_in(fs, settings, file_sets, |linted, _| keep(linted))
+    lint_map_discovered_in(fs, settings, file_sets, |linted, _, _| keep(linted))
 }
 
-/// [`lint_map`] whose `keep` also sees what the other projects of the run provide on the
-/// networks the project was linted with (empty for a project that does not look beyond
-/// itself): what the graph needs to resolve names as the rules did.
+/// [`lint_map`] whose `keep` also sees the project's own settings and what the other
+/// projects of the run provide on the networks the project was linted with (empty for a
+/// project that does not look beyond itself): what the graph needs to resolve names as the
+/// rules did.
 pub fn lint_map_in_run<T: Send>(
     fs: &dyn FileSystem,
     settings: &Settings,
-    keep: impl Fn(LintedProject, &SharedNetworks) -> T + Sync,
+    keep: impl Fn(LintedProject, &Settings, &SharedNetworks) -> T + Sync,
 ) -> Result<Vec<T>, RunError> {
     let file_sets = project_file_sets(fs, settings)?;
     lint_map_discovered_in(fs, settings, &file_sets, keep)
@@ -385,12 +439,14 @@ fn lint_map_discovered_in<T: Send>(
     fs: &dyn FileSystem,
     settings: &Settings,
     file_sets: &[Vec<PathBuf>],
-    keep: impl Fn(LintedProject, &SharedNetworks) -> T + Sync,
+    keep: impl Fn(LintedProject, &Settings, &SharedNetworks) -> T + Sync,
 ) -> Result<Vec<T>, RunError> {
     let alone = file_sets.len() <= 1;
-    let lint_in = |loaded: LoadedProject, run: &SharedNetworks| {
+    // Each project with its own settings.
+    let lint_in = |loaded: LoadedProject, settings: &Settings, run: &SharedNetworks| {
         keep(
             lint_loaded_in(loaded, settings.platform, &settings.options, run),
+            settings,
             run,
         )
     };
@@ -399,15 +455,16 @@ fn lint_map_discovered_in<T: Send>(
     // provides there is built; every other one is linted at once (and let go).
     let nobody = SharedNetworks::default();
     let first = in_parallel(file_sets, |files| {
-        let loaded = load_one(fs, files, settings)?;
+        let settings = settings.for_project(fs, files)?;
+        let loaded = load_one(fs, files, &settings)?;
         if alone {
-            return Ok((Stage::Done(lint_in(loaded, &nobody)), None));
+            return Ok((Stage::Done(lint_in(loaded, &settings, &nobody)), None));
         }
-        let contribution = contribution_of(&loaded, settings);
+        let contribution = contribution_of(&loaded, &settings);
         let stage = if shared_networks::looks_beyond(&loaded.project) {
-            Stage::Waiting(Box::new(loaded))
+            Stage::Waiting(Box::new((loaded, settings.into_owned())))
         } else {
-            Stage::Done(lint_in(loaded, &nobody))
+            Stage::Done(lint_in(loaded, &settings, &nobody))
         };
         Ok((stage, contribution))
     });
@@ -430,12 +487,13 @@ fn lint_map_discovered_in<T: Send>(
     }
     let run = SharedNetworks::join(contributions);
     let mut second = in_parallel(&waiting, |slot| {
-        let loaded = slot
+        let waiting = slot
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take()
             .expect("each waiting project is linted once");
-        lint_in(*loaded, &run)
+        let (loaded, settings) = *waiting;
+        lint_in(loaded, &settings, &run)
     })
     .into_iter();
     stages
@@ -450,8 +508,8 @@ fn lint_map_discovered_in<T: Send>(
 /// Where a project of a run is after the first pass of [`lint_map`].
 enum Stage<T> {
     Done(T),
-    /// Loaded, linted once the run's shared networks are known.
-    Waiting(Box<LoadedProject>),
+    /// Loaded, linted with its settings once the run's shared networks are known.
+    Waiting(Box<(LoadedProject, Settings)>),
 }
 
 /// The compose files of each project `settings` names, in the order [`lint`] reports them.
@@ -479,7 +537,8 @@ pub fn lint_files_in(
     settings: &Settings,
     run: &SharedNetworks,
 ) -> Result<LintedProject, RunError> {
-    load_one(fs, files, settings)
+    let settings = settings.for_project(fs, files)?;
+    load_one(fs, files, &settings)
         .map(|loaded| lint_loaded_in(loaded, settings.platform, &settings.options, run))
 }
 
@@ -494,7 +553,8 @@ pub fn shared_networks_of(
         return Ok(SharedNetworks::default());
     }
     let contributions = in_parallel(&file_sets, |files| {
-        load_one(fs, files, settings).map(|loaded| contribution_of(&loaded, settings))
+        let settings = settings.for_project(fs, files)?;
+        load_one(fs, files, &settings).map(|loaded| contribution_of(&loaded, &settings))
     })
     .into_iter()
     // A project that does not load provides nothing; `lint` reports it.
@@ -630,5 +690,6 @@ pub fn lint_loaded_in(
         diagnostics,
         suppressions,
         secrets,
+        fail_on: options.fail_on,
     }
 }

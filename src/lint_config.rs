@@ -3,7 +3,10 @@
 //!
 //! Like ruff's and hadolint's, the file is looked for in the linted directory and upward, up
 //! to the repository root (a directory holding `.git`). Everything here goes through the
-//! [`FileSystem`] trait; the binary reports the errors.
+//! [`FileSystem`] trait; the binary reports the errors. Each project of a run takes the file
+//! nearest to it ([`hierarchy`]).
+
+pub mod hierarchy;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -33,7 +36,7 @@ pub const CONFIG_FILE_NAMES: [&str; 4] = [
 ];
 
 /// What the configuration changes about linting; the default changes nothing.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct LintOptions {
     /// Rule codes not reported.
     pub disabled: BTreeSet<&'static str>,
@@ -45,6 +48,21 @@ pub struct LintOptions {
     pub exclude: Exclude,
     /// The kinds of file read for Docker commands besides compose projects.
     pub sources: CommandKinds,
+    /// A finding at or above it fails the run (exit 1).
+    pub fail_on: Severity,
+}
+
+impl Default for LintOptions {
+    fn default() -> LintOptions {
+        LintOptions {
+            disabled: BTreeSet::new(),
+            severity: BTreeMap::new(),
+            ollama: Extensions::default(),
+            exclude: Exclude::default(),
+            sources: CommandKinds::default(),
+            fail_on: Severity::Warning,
+        }
+    }
 }
 
 impl LintOptions {
@@ -91,17 +109,17 @@ impl Exclude {
     /// Whether `path` or a directory it lies in matches a glob. Paths outside the base
     /// directory are never excluded.
     pub fn is_excluded(&self, path: &Path) -> bool {
+        self.set.is_some() && path.ancestors().any(|p| self.matches(p))
+    }
+
+    /// Whether `path` itself (not a directory above it) matches a glob.
+    pub fn matches(&self, path: &Path) -> bool {
         let Some(set) = &self.set else {
             return false;
         };
         let path = crate::paths::normalize(path);
-        let Ok(relative) = path.strip_prefix(&self.base) else {
-            return false;
-        };
-        relative
-            .ancestors()
-            .filter(|p| !p.as_os_str().is_empty())
-            .any(|p| set.is_match(p))
+        path.strip_prefix(&self.base)
+            .is_ok_and(|relative| !relative.as_os_str().is_empty() && set.is_match(relative))
     }
 }
 
@@ -427,11 +445,8 @@ impl LoadedConfig {
 /// or a directory above, stopping after the repository root (a directory holding `.git`).
 pub fn discover(fs: &dyn FileSystem, start: &Path) -> Option<PathBuf> {
     for dir in start.ancestors() {
-        for name in CONFIG_FILE_NAMES {
-            let candidate = dir.join(name);
-            if fs.kind(&candidate) == Some(EntryKind::File) {
-                return Some(candidate);
-            }
+        if let Some(file) = file_in(fs, dir) {
+            return Some(file);
         }
         if crate::fs::is_repository_root(fs, dir) {
             return None;
@@ -440,30 +455,12 @@ pub fn discover(fs: &dyn FileSystem, start: &Path) -> Option<PathBuf> {
     None
 }
 
-/// The directory discovery starts from for a run over `paths` (absolute): the deepest
-/// directory holding them all, so one file covers the whole run.
-pub fn discovery_start(fs: &dyn FileSystem, paths: &[PathBuf]) -> Option<PathBuf> {
-    let dirs = paths.iter().map(|p| {
-        if fs.kind(p) == Some(EntryKind::Dir) {
-            crate::paths::normalize(p)
-        } else {
-            p.parent()
-                .map(crate::paths::normalize)
-                .unwrap_or_else(|| PathBuf::from("."))
-        }
-    });
-    let mut common: Option<PathBuf> = None;
-    for dir in dirs {
-        common = Some(match common {
-            None => dir,
-            Some(c) => c
-                .ancestors()
-                .find(|a| dir.starts_with(a))
-                .map(PathBuf::from)
-                .unwrap_or_default(),
-        });
-    }
-    common
+/// The configuration file in directory `dir` itself, if it holds one.
+pub fn file_in(fs: &dyn FileSystem, dir: &Path) -> Option<PathBuf> {
+    CONFIG_FILE_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|candidate| fs.kind(candidate) == Some(EntryKind::File))
 }
 
 /// Reads and checks the file at `path`.
@@ -601,30 +598,17 @@ pub struct Overrides {
     pub sources: Option<CommandKinds>,
 }
 
-/// The configuration in force for a run.
-#[derive(Clone, Debug)]
+/// The configuration in force for a project: one file (or none) with the flags over it.
+#[derive(Clone, Debug, Default)]
 pub struct Resolved {
+    /// The rules, severities, exclusions, sources, extensions and `fail-on`.
     pub options: LintOptions,
-    /// A finding at or above it fails the run (exit 1).
-    pub fail_on: Severity,
     /// The platform the flag or the file chose; None when neither did.
     pub platform: Option<Platform>,
     /// Env files to read instead of each project's `.env` (absolute).
     pub env_files: Vec<PathBuf>,
     /// The file the configuration came from.
     pub file: Option<PathBuf>,
-}
-
-impl Default for Resolved {
-    fn default() -> Resolved {
-        Resolved {
-            options: LintOptions::default(),
-            fail_on: Severity::Warning,
-            platform: None,
-            env_files: Vec::new(),
-            file: None,
-        }
-    }
 }
 
 impl Resolved {
@@ -717,7 +701,7 @@ pub fn resolve(
         }
     }
 
-    resolved.fail_on = overrides
+    resolved.options.fail_on = overrides
         .fail_on
         .or(config.fail_on.map(Severity::from))
         .unwrap_or(Severity::Warning);
@@ -786,12 +770,12 @@ fn select_level(
         .collect()
 }
 
-/// Whether a finding at or above `fail_on` remains.
-pub fn fails(projects: &[LintedProject], fail_on: Severity) -> bool {
+/// Whether a project has a finding at or above its own configuration's `fail-on` (each
+/// project fails the run by the file that governs it).
+pub fn fails(projects: &[LintedProject]) -> bool {
     projects
         .iter()
-        .flat_map(|p| &p.diagnostics)
-        .any(|d| d.severity >= fail_on)
+        .any(|p| p.diagnostics.iter().any(|d| d.severity >= p.fail_on))
 }
 
 /// How often one rule fired (`--statistics`).

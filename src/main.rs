@@ -23,12 +23,13 @@ use composelint::compose::profiles::Selection;
 use composelint::diagnostic::Severity;
 use composelint::exit::{self, FixExit};
 use composelint::fs::{FileSystem, OsFs};
-use composelint::lint_config::{self, ConfigError, LintOptions, Overrides, Resolved};
+use composelint::lint_config::hierarchy::Hierarchy;
+use composelint::lint_config::{ConfigError, LintOptions, Overrides};
 use composelint::net::Platform;
 use composelint::output::report::{self, ReportOptions};
 use composelint::output::{self, OutputOptions};
 use composelint::workspace::NoProject;
-use composelint::{LintedProject, Settings, rules};
+use composelint::{LintedProject, RunError, Settings, rules};
 use terminal::Stream;
 
 fn main() -> ExitCode {
@@ -129,6 +130,7 @@ fn settings(args: &ProjectArgs, cwd: &Path) -> Settings {
         },
         platform: args.platform.map(platform),
         options: LintOptions::default(),
+        configs: None,
     }
 }
 
@@ -169,9 +171,10 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         None => &OsFs,
     };
     let mut settings = settings(&args.project, &cwd);
-    let resolved = configure(&mut settings, &args.project, &args.config, &cwd)?;
-    // One search serves the warnings and the run: a large docs tree is walked once.
-    let discovered = composelint::discover(fs, &settings).map_err(|e| e.to_string())?;
+    configure(&mut settings, &args.project, &args.config, &cwd)?;
+    // One search serves the warnings and the run: a large docs tree is walked once. It reads
+    // the configuration of every directory it meets: a bad file stops the run here.
+    let discovered = composelint::discover(fs, &settings).map_err(|e| run_error(e, &cwd))?;
     let (nothing_here, nothing_at_all) =
         warn_paths_without_projects(&discovered.without_projects, &settings, &cwd);
     if nothing_here && nothing_at_all {
@@ -181,10 +184,8 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         let code = match &overlay {
             // Standard input is fixed as ruff fixes it: the fixed text on stdout, nothing
             // written to disk.
-            Some(overlay) if !args.fix.diff => {
-                fix_stdin(args, &settings, &resolved, overlay, &cwd)?
-            }
-            _ => check_and_fix(fs, args, &settings, &resolved, &cwd)?,
+            Some(overlay) if !args.fix.diff => fix_stdin(args, &settings, overlay, &cwd)?,
+            _ => check_and_fix(fs, args, &settings, &cwd)?,
         };
         return Ok(if nothing_here { 2 } else { code });
     }
@@ -201,7 +202,7 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     let code = if nothing_here {
         2
     } else {
-        check_exit_code(&projects, &resolved, &args.config)
+        check_exit_code(&projects, &args.config)
     };
     // The process ends with this run: its memory goes back with the process, faster than
     // freeing it node by node (issue 16, start-up).
@@ -293,7 +294,6 @@ fn check_and_fix(
     fs: &dyn FileSystem,
     args: &CheckArgs,
     settings: &Settings,
-    resolved: &Resolved,
     cwd: &Path,
 ) -> Result<u8, String> {
     let mut run = fixing::compute(fs, &args.fix, settings)?;
@@ -352,7 +352,7 @@ fn check_and_fix(
     Ok(exit::after_fix(
         fix_exit(&args.fix, &args.config),
         changed_files,
-        || check_exit_code(&projects, resolved, &args.config),
+        || check_exit_code(&projects, &args.config),
     ))
 }
 
@@ -372,7 +372,6 @@ fn fix_exit(fix: &cli::FixArgs, flags: &ConfigArgs) -> FixExit {
 fn fix_stdin(
     args: &CheckArgs,
     settings: &Settings,
-    resolved: &Resolved,
     stdin: &stdin::OverlayFs<'_>,
     cwd: &Path,
 ) -> Result<u8, String> {
@@ -425,7 +424,7 @@ fn fix_stdin(
     Ok(exit::after_fix(
         fix_exit(&args.fix, &args.config),
         fixed_count > 0,
-        || check_exit_code(&run.projects, resolved, &args.config),
+        || check_exit_code(&run.projects, &args.config),
     ))
 }
 
@@ -444,41 +443,15 @@ fn print_messages(messages: &[String], shown_fixes: &[String]) {
 
 // --- Configuration and the flags over it (issue 5) ---------------------------------------
 
-/// Reads the configuration (`--config`, or the file found from the linted paths upward),
-/// merges the flags over it and puts the result into `settings`.
+/// Puts the configuration into `settings`: each project takes the file nearest to it (or
+/// the one `--config` names) with the flags over it. The files that govern the named paths
+/// are read now, so that a bad one, or a bad flag, stops even a run that finds nothing.
 fn configure(
     settings: &mut Settings,
     project: &ProjectArgs,
     flags: &ConfigArgs,
     cwd: &Path,
-) -> Result<Resolved, String> {
-    let shown = |e: ConfigError| {
-        let path = e.path.as_deref().map(|p| output::display_path(p, cwd));
-        match path {
-            Some(path) => ConfigError {
-                path: Some(PathBuf::from(path)),
-                ..e
-            }
-            .to_string(),
-            None => e.to_string(),
-        }
-    };
-    let path = match &flags.config {
-        Some(file) => Some(absolute(file, cwd)),
-        None => {
-            let linted: &[PathBuf] = if settings.compose_files.is_empty() {
-                &settings.paths
-            } else {
-                &settings.compose_files
-            };
-            lint_config::discovery_start(&OsFs, linted)
-                .and_then(|start| lint_config::discover(&OsFs, &start))
-        }
-    };
-    let file = match path {
-        Some(path) => Some(lint_config::load_config(&OsFs, &path).map_err(shown)?),
-        None => None,
-    };
+) -> Result<(), String> {
     let overrides = Overrides {
         select: flags.select.clone(),
         ignore: flags.ignore.clone(),
@@ -491,9 +464,48 @@ fn configure(
         env_files: settings.load.env_files.clone(),
         sources: project.sources.as_deref().map(command_kinds),
     };
-    let resolved = lint_config::resolve(file.as_ref(), &overrides).map_err(shown)?;
-    resolved.apply_to(settings);
-    Ok(resolved)
+    let configs = Hierarchy::new(overrides, flags.config.as_ref().map(|f| absolute(f, cwd)));
+    let named: &[PathBuf] = if settings.compose_files.is_empty() {
+        &settings.paths
+    } else {
+        &settings.compose_files
+    };
+    for path in named {
+        let dir = match path.parent() {
+            Some(parent) if !path.is_dir() => parent,
+            _ => path,
+        };
+        // An excluded path's own file is never read (a vendored project's may be anything).
+        let excluded = configs.is_excluded(&OsFs, path);
+        if !excluded.map_err(|e| config_error(e, cwd))? {
+            configs
+                .in_directory(&OsFs, dir)
+                .map_err(|e| config_error(e, cwd))?;
+        }
+    }
+    settings.configs = Some(std::sync::Arc::new(configs));
+    Ok(())
+}
+
+/// A configuration error, its file shown as the other paths are.
+fn config_error(e: ConfigError, cwd: &Path) -> String {
+    let path = e.path.as_deref().map(|p| output::display_path(p, cwd));
+    match path {
+        Some(path) => ConfigError {
+            path: Some(PathBuf::from(path)),
+            ..e
+        }
+        .to_string(),
+        None => e.to_string(),
+    }
+}
+
+/// A failed run's message (a configuration file shown as [`config_error`] shows it).
+fn run_error(e: RunError, cwd: &Path) -> String {
+    match e {
+        RunError::Config(e) => config_error(e, cwd),
+        e => e.to_string(),
+    }
 }
 
 /// The kinds of command file `--sources` names.
@@ -509,9 +521,10 @@ fn command_kinds(chosen: &[cli::SourceChoice]) -> CommandKinds {
     kinds
 }
 
-/// 1 when a finding at or above the threshold remains, unless `--exit-zero`.
-fn check_exit_code(projects: &[LintedProject], resolved: &Resolved, flags: &ConfigArgs) -> u8 {
-    exit::after_check(projects, resolved.fail_on, flags.exit_zero)
+/// 1 when a project has a finding at or above its configuration's `fail-on`, unless
+/// `--exit-zero`.
+fn check_exit_code(projects: &[LintedProject], flags: &ConfigArgs) -> u8 {
+    exit::after_check(projects, flags.exit_zero)
 }
 
 /// Writes the report to `--output-file` (its directory created if needed) or stdout.
@@ -557,9 +570,11 @@ fn config(args: &ProjectArgs) -> Result<u8, String> {
             p.project
                 .enabled_profiles
                 .get_or_insert_with(|| Selection::default_selection().profiles);
-            composelint::lint_loaded_with(p, settings.platform, &settings.options)
+            let own = settings.for_project(&OsFs, &p.files())?;
+            Ok(composelint::lint_loaded_with(p, own.platform, &own.options))
         })
-        .collect();
+        .collect::<Result<_, RunError>>()
+        .map_err(|e| run_error(e, &cwd))?;
     let options = output_options(args, cwd, Some(Stream::Stderr));
     // Like `docker compose config`: diagnostics about loading go to stderr; a project that
     // cannot be loaded prints nothing on stdout.

@@ -3,10 +3,11 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::commands::{CommandFile, CommandKinds, compose_blocks};
+use crate::commands::{CommandFile, compose_blocks};
 use crate::compose::discover::OVERRIDE_FILES;
 use crate::compose::discover::{
-    DirectoryFiles, directory_files, find_directories, is_compose_file_name, is_env_file_name,
+    DirectoryFiles, Reads, directory_files, find_directories, is_compose_file_name,
+    is_env_file_name,
 };
 use crate::compose::issues::LoadIssue;
 use crate::compose::model::Project;
@@ -41,9 +42,9 @@ impl std::fmt::Display for PathError {
 pub fn projects_for_paths(
     fs: &dyn FileSystem,
     paths: &[PathBuf],
-    kinds: CommandKinds,
+    reads: &dyn Reads,
 ) -> Result<Vec<ProjectFiles>, PathError> {
-    discover(fs, paths, kinds).map(|d| d.projects)
+    discover(fs, paths, reads).map(|d| d.projects)
 }
 
 /// What a search over the command line's paths found.
@@ -60,7 +61,7 @@ pub struct Discovery {
 pub fn discover(
     fs: &dyn FileSystem,
     paths: &[PathBuf],
-    kinds: CommandKinds,
+    reads: &dyn Reads,
 ) -> Result<Discovery, PathError> {
     let mut summaries = Summaries::new(fs);
     let mut out = BTreeSet::new();
@@ -68,7 +69,11 @@ pub fn discover(
     for path in paths {
         match fs.kind(path) {
             Some(EntryKind::Dir) => {
-                let dirs = find_directories(fs, path, kinds);
+                // An excluded directory named on the command line is not missing anything.
+                if reads.reads_in(path).is_none() {
+                    continue;
+                }
+                let dirs = find_directories(fs, path, reads);
                 if dirs.is_empty() {
                     without_projects.push(NoProject::Directory(path.clone()));
                 }
@@ -100,7 +105,7 @@ pub fn discover(
                     // A script or document: its commands are a project of their own, when
                     // the run reads its kind (a script without an extension by its shebang).
                     Named::Commands(kind) => {
-                        if kinds.reads(kind) {
+                        if reads.reads_in(parent).is_some_and(|k| k.reads(kind)) {
                             out.extend(command_projects(fs, path));
                         }
                     }
@@ -403,12 +408,12 @@ impl NoProject {
 pub fn paths_without_projects(
     fs: &dyn FileSystem,
     paths: &[PathBuf],
-    kinds: CommandKinds,
+    reads: &dyn Reads,
 ) -> Vec<NoProject> {
     let mut out = Vec::new();
     for path in paths {
         if matches!(fs.kind(path), Some(EntryKind::Dir | EntryKind::File))
-            && let Ok(found) = discover(fs, std::slice::from_ref(path), kinds)
+            && let Ok(found) = discover(fs, std::slice::from_ref(path), reads)
         {
             out.extend(found.without_projects);
         }
@@ -589,6 +594,7 @@ fn strings(node: &crate::yaml::Node) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::CommandKinds;
     use crate::fs::MemFs;
 
     #[test]
@@ -620,7 +626,7 @@ mod tests {
             "include: [compose.base.yaml]\nservices:\n  x:\n    image: x\n",
         );
         fs.insert("/p/.env", "A=1\n");
-        let projects = projects_for_paths(&fs, &[PathBuf::from("/p")], CommandKinds::ALL).unwrap();
+        let projects = projects_for_paths(&fs, &[PathBuf::from("/p")], &CommandKinds::ALL).unwrap();
         let files: Vec<Vec<&str>> = projects
             .iter()
             .map(|p| p.files.iter().map(|f| f.to_str().unwrap()).collect())
@@ -639,7 +645,7 @@ mod tests {
         // to every project that reads it; a changed .env to every project of its directory.
         let count = |paths: &[&str]| {
             let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-            projects_for_paths(&fs, &paths, CommandKinds::ALL)
+            projects_for_paths(&fs, &paths, &CommandKinds::ALL)
                 .unwrap()
                 .len()
         };
@@ -663,7 +669,7 @@ mod tests {
     /// The files of each project `paths` name in a run that reads the command files `kinds`.
     fn files_read(fs: &MemFs, paths: &[&str], kinds: CommandKinds) -> Vec<Vec<String>> {
         let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-        projects_for_paths(fs, &paths, kinds)
+        projects_for_paths(fs, &paths, &kinds)
             .unwrap()
             .into_iter()
             .map(|p| {
@@ -739,7 +745,7 @@ mod tests {
             paths_without_projects(
                 &fs,
                 &[PathBuf::from("/home/u/repo/frontend/.env")],
-                CommandKinds::ALL
+                &CommandKinds::ALL
             ),
             vec![NoProject::EnvFile(PathBuf::from(
                 "/home/u/repo/frontend/.env"
@@ -879,7 +885,7 @@ mod tests {
         .map(PathBuf::from)
         .collect();
         assert_eq!(
-            paths_without_projects(&fs, &paths, CommandKinds::ALL),
+            paths_without_projects(&fs, &paths, &CommandKinds::ALL),
             vec![
                 NoProject::Directory(PathBuf::from("/r/docs")),
                 NoProject::EnvFile(PathBuf::from("/r/web/.env")),
@@ -890,7 +896,7 @@ mod tests {
     #[test]
     fn a_missing_path_is_an_error() {
         let fs = MemFs::new();
-        assert!(projects_for_paths(&fs, &[PathBuf::from("/nope")], CommandKinds::ALL).is_err());
+        assert!(projects_for_paths(&fs, &[PathBuf::from("/nope")], &CommandKinds::ALL).is_err());
     }
 
     #[test]
@@ -939,16 +945,16 @@ mod tests {
         assert_eq!(found(&["/r/README.md"], shell_only), Vec::<String>::new());
         // A directory with nothing the run reads yields no project.
         assert_eq!(
-            paths_without_projects(&fs, &[PathBuf::from("/r")], CommandKinds::NONE),
+            paths_without_projects(&fs, &[PathBuf::from("/r")], &CommandKinds::NONE),
             []
         );
         let mut docs = MemFs::new();
         docs.insert("/d/README.md", "```sh\ndocker run -d ollama/ollama\n```\n");
         assert!(
-            paths_without_projects(&docs, &[PathBuf::from("/d")], CommandKinds::ALL).is_empty()
+            paths_without_projects(&docs, &[PathBuf::from("/d")], &CommandKinds::ALL).is_empty()
         );
         assert_eq!(
-            paths_without_projects(&docs, &[PathBuf::from("/d")], CommandKinds::NONE),
+            paths_without_projects(&docs, &[PathBuf::from("/d")], &CommandKinds::NONE),
             [NoProject::Directory(PathBuf::from("/d"))]
         );
     }
@@ -963,7 +969,7 @@ mod tests {
         fs.insert("/d/PROSE.md", "Docker is mentioned, nothing runs.\n");
         fs.insert("/d/COMPOSE.md", "```yaml\nservices:\n  a: {}\n```\n");
         let blocks: Vec<(String, Option<usize>)> =
-            projects_for_paths(&fs, &[PathBuf::from("/d")], CommandKinds::ALL)
+            projects_for_paths(&fs, &[PathBuf::from("/d")], &CommandKinds::ALL)
                 .unwrap()
                 .into_iter()
                 .map(|p| {

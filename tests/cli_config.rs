@@ -2,27 +2,7 @@
 //! messages that point into the file, `--statistics`, `--quiet`, `--output-file`.
 
 mod common;
-use common::run;
-
-/// Open WebUI aimed at its own `localhost` (OLL001, error, line 11 column 31) and an unset
-/// variable in a label (CMP004, warning, line 9 column 14).
-const PROJECT: &str = r#"services:
-  ollama:
-    image: ollama/ollama:0.5.7
-    volumes:
-      - models:/root/.ollama
-  web:
-    image: ghcr.io/open-webui/open-webui:main
-    labels:
-      team: "${TEAM}"
-    environment:
-      OLLAMA_BASE_URL: http://localhost:11434
-    depends_on:
-      - ollama
-
-volumes:
-  models:
-"#;
+use common::{CONFIGURED as PROJECT, run};
 
 const OLL001_AT: &str = "compose.yaml:11:31: error OLL001 ";
 const CMP004_AT: &str = "compose.yaml:9:14: warning CMP004 ";

@@ -403,7 +403,7 @@ fn compare(oracle: &Path, case: &Case, scratch: &Path) -> Verdict {
 /// `depth` levels below `root`.
 fn cases_under(root: &Path, depth: usize) -> Vec<Case> {
     // Docker Compose reads compose files only.
-    projects_for_paths(&OsFs, &[root.to_path_buf()], CommandKinds::NONE)
+    projects_for_paths(&OsFs, &[root.to_path_buf()], &CommandKinds::NONE)
         .unwrap()
         .into_iter()
         .map(|p| Case::new(p.files, root, depth))

@@ -9,32 +9,14 @@ use composelint::commands::CommandKinds;
 use composelint::diagnostic::Severity;
 use composelint::fs::{MemFs, OsFs};
 use composelint::lint_config::{
-    Overrides, Resolved, discover, discovery_start, fails, load_config, parse_config, resolve,
-    statistics,
+    Overrides, Resolved, discover, fails, load_config, parse_config, resolve, statistics,
 };
 use composelint::net::Platform;
 use composelint::rules::RULES;
 use composelint::{LintedProject, Settings, lint};
 
-/// Open WebUI aimed at its own `localhost` (OLL001, an error) and an unset variable in a
-/// label (CMP004, a warning).
-const PROJECT: &str = r#"services:
-  ollama:
-    image: ollama/ollama:0.5.7
-    volumes:
-      - models:/root/.ollama
-  web:
-    image: ghcr.io/open-webui/open-webui:main
-    labels:
-      team: "${TEAM}"
-    environment:
-      OLLAMA_BASE_URL: http://localhost:11434
-    depends_on:
-      - ollama
-
-volumes:
-  models:
-"#;
+mod common;
+use common::CONFIGURED as PROJECT;
 
 fn memfs(files: &[(&str, &str)]) -> MemFs {
     let mut fs = MemFs::new();
@@ -162,31 +144,11 @@ fn discovery_stops_at_the_repository_root() {
 }
 
 #[test]
-fn discovery_starts_where_all_linted_paths_meet() {
-    let fs = memfs(&[
-        ("/r/a/compose.yaml", PROJECT),
-        ("/r/b/x/compose.yaml", PROJECT),
-    ]);
-    assert_eq!(
-        discovery_start(&fs, &[PathBuf::from("/r/a/compose.yaml")]),
-        Some(PathBuf::from("/r/a"))
-    );
-    assert_eq!(
-        discovery_start(
-            &fs,
-            &[PathBuf::from("/r/a/compose.yaml"), PathBuf::from("/r/b/x")]
-        ),
-        Some(PathBuf::from("/r"))
-    );
-    assert_eq!(discovery_start(&fs, &[]), None);
-}
-
-#[test]
 fn without_a_file_everything_is_on() {
     let fs = memfs(&[("/r/compose.yaml", PROJECT)]);
     let (settings, resolved) = configured(&fs, "/r", &Overrides::default());
     assert_eq!(resolved.file, None);
-    assert_eq!(resolved.fail_on, Severity::Warning);
+    assert_eq!(resolved.options.fail_on, Severity::Warning);
     assert_eq!(resolved.platform, None, "no platform chosen");
     let projects = lint(&fs, &settings).unwrap();
     assert_eq!(
@@ -196,7 +158,7 @@ fn without_a_file_everything_is_on() {
             ("/r/compose.yaml".into(), 11, "OLL001", Severity::Error),
         ]
     );
-    assert!(fails(&projects, resolved.fail_on));
+    assert!(fails(&projects));
 }
 
 #[test]
@@ -265,7 +227,7 @@ fn flags_override_the_file() {
 
     let fs = memfs(&[("/r/.composelint.yaml", file)]);
     let (_, from_file) = configured(&fs, "/r", &Overrides::default());
-    assert_eq!(from_file.fail_on, Severity::Info);
+    assert_eq!(from_file.options.fail_on, Severity::Info);
     assert_eq!(from_file.platform, Some(Platform::Desktop));
     // Relative to the configuration file's directory.
     assert_eq!(from_file.env_files, vec![PathBuf::from("/r/ci.env")]);
@@ -278,7 +240,7 @@ fn flags_override_the_file() {
         ..Overrides::default()
     };
     let (settings, resolved) = configured(&fs, "/r", &flags);
-    assert_eq!(resolved.fail_on, Severity::Error);
+    assert_eq!(resolved.options.fail_on, Severity::Error);
     assert_eq!(resolved.platform, Some(Platform::Linux));
     assert_eq!(settings.platform, Some(Platform::Linux));
     assert_eq!(
@@ -345,8 +307,8 @@ fn severity_overrides_and_fail_on() {
             "severity:\n  OLL: warning\n  CMP004: info\nfail-on: error\n",
         ),
     ]);
-    let (settings, resolved) = configured(&fs, "/r", &Overrides::default());
-    let projects = lint(&fs, &settings).unwrap();
+    let (settings, _) = configured(&fs, "/r", &Overrides::default());
+    let mut projects = lint(&fs, &settings).unwrap();
     assert_eq!(
         findings(&projects),
         vec![
@@ -355,9 +317,10 @@ fn severity_overrides_and_fail_on() {
         ]
     );
     // Nothing at error level is left, so the run passes; at warning it would not.
-    assert!(!fails(&projects, resolved.fail_on));
-    assert!(fails(&projects, Severity::Warning));
-    assert!(fails(&projects, Severity::Info));
+    assert_eq!(projects[0].fail_on, Severity::Error);
+    assert!(!fails(&projects));
+    projects[0].fail_on = Severity::Warning;
+    assert!(fails(&projects));
 
     // The most specific key decides.
     let fs = memfs(&[

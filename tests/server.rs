@@ -339,6 +339,39 @@ fn the_configuration_and_the_client_s_options_choose_the_rules() {
     assert!(client.shutdown().success());
 }
 
+/// A project lints by the configuration nearest to it, not to the document opened: an env
+/// file in a directory of its own configuration is linted as part of the project above it.
+#[test]
+fn a_project_takes_its_own_configuration_whichever_of_its_files_is_open() {
+    let dir = repository();
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(app.join("env")).unwrap();
+    std::fs::write(
+        app.join("compose.yaml"),
+        "services:\n  web:\n    image: ghcr.io/open-webui/open-webui:main\n    env_file: env/llm.env\n",
+    )
+    .unwrap();
+    let env = app.join("env/llm.env");
+    let env_text = "OLLAMA_BASE_URL=http://localhost:11434\n";
+    std::fs::write(&env, env_text).unwrap();
+    // Not the project's: it governs only what lies in `env/`.
+    std::fs::write(app.join("env/.composelint.yaml"), "ignore: [OLL001]\n").unwrap();
+    let mut client = Client::start(dir.path(), &["utf-16"], None);
+    client.open(&env, "dotenv", 1, env_text);
+    let published = client.diagnostics(&uri(&env), |p| p["version"] == 1);
+    assert_eq!(codes(&published), ["OLL001"]);
+    assert!(client.shutdown().success());
+
+    // The project's own file applies, whichever file is open.
+    std::fs::write(app.join(".composelint.yaml"), "ignore: [OLL001]\n").unwrap();
+    std::fs::remove_file(app.join("env/.composelint.yaml")).unwrap();
+    let mut client = Client::start(dir.path(), &["utf-16"], None);
+    client.open(&env, "dotenv", 1, env_text);
+    let published = client.diagnostics(&uri(&env), |p| p["version"] == 1);
+    assert_eq!(codes(&published), Vec::<String>::new());
+    assert!(client.shutdown().success());
+}
+
 #[test]
 fn a_yaml_file_that_is_no_compose_file_is_left_alone() {
     let dir = repository();

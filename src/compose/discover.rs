@@ -128,19 +128,41 @@ fn group(fs: &dyn FileSystem, directory: &Path, entries: &[PathBuf]) -> Director
     }
 }
 
+/// What a search reads in each directory it meets: the kinds of command file besides compose
+/// files, or nothing at all (a directory the configuration excludes, not searched).
+pub trait Reads {
+    fn reads_in(&self, dir: &Path) -> Option<CommandKinds>;
+}
+
+impl Reads for CommandKinds {
+    fn reads_in(&self, _dir: &Path) -> Option<CommandKinds> {
+        Some(*self)
+    }
+}
+
+impl<F: Fn(&Path) -> Option<CommandKinds>> Reads for F {
+    fn reads_in(&self, dir: &Path) -> Option<CommandKinds> {
+        self(dir)
+    }
+}
+
 /// Every directory under `root` (itself included) that holds compose files, or command files
-/// of the `kinds` read, in sorted order. Skips `.git`, `node_modules`, `target`, `vendor`,
-/// hidden directories below the root, and linked directories (which could loop).
+/// of the kinds `reads` reads there, in sorted order. Skips `.git`, `node_modules`, `target`,
+/// `vendor`, hidden directories below the root, linked directories (which could loop), and
+/// the directories `reads` reads nothing in.
 pub fn find_directories(
     fs: &dyn FileSystem,
     root: &Path,
-    kinds: CommandKinds,
+    reads: &dyn Reads,
 ) -> Vec<DirectoryFiles> {
     let mut out = Vec::new();
     // Scripts and documents by name, with the index of their directory in `out`.
     let mut candidates: Vec<(usize, PathBuf)> = Vec::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(dir) = pending.pop() {
+        let Some(kinds) = reads.reads_in(&dir) else {
+            continue;
+        };
         let marked = fs.read_dir_marked(&dir).unwrap_or_default();
         let entries: Vec<PathBuf> = marked.iter().map(|(p, _)| p.clone()).collect();
         let index = out.len();
@@ -278,7 +300,7 @@ mod tests {
             "/r/.hidden/compose.yaml",
             "/r/target/compose.yaml",
         ]);
-        let dirs: Vec<PathBuf> = find_directories(&fs, Path::new("/r"), CommandKinds::ALL)
+        let dirs: Vec<PathBuf> = find_directories(&fs, Path::new("/r"), &CommandKinds::ALL)
             .into_iter()
             .map(|d| d.directory)
             .collect();

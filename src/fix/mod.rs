@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::fs::{FileSystem, OverlayFs as Overlay};
+use crate::knowledge::Extensions;
 use crate::workspace::projects_for_paths;
 use crate::{LintedProject, RunError, Settings, project_files};
 use edits::{PathEdit, Take, Taken, apply, at_path};
@@ -155,6 +156,12 @@ impl World<'_> {
         settings
     }
 
+    /// The in-house Ollama images and variables of project `i`'s configuration.
+    fn extensions_of(&self, fs: &dyn FileSystem, i: usize) -> Result<Extensions, RunError> {
+        let settings = self.settings.for_project(fs, &self.files[i])?;
+        Ok(settings.options.ollama.clone())
+    }
+
     /// The projects that read one of `touched`, linted over `fs`: their indexes and results.
     fn relint(
         &self,
@@ -189,9 +196,10 @@ impl World<'_> {
             .collect();
         for dir in dirs {
             self.searched.insert(dir.clone());
-            // A directory with no project below it is no error here.
-            let sources = self.settings.options.sources;
-            let Ok(found) = projects_for_paths(fs, std::slice::from_ref(&dir), sources) else {
+            // A directory with no project below it is no error here, nor one whose
+            // configuration does not load: its projects would not load either.
+            let searched = |d: &Path| self.settings.reads_in(fs, d).ok().flatten();
+            let Ok(found) = projects_for_paths(fs, std::slice::from_ref(&dir), &searched) else {
                 continue;
             };
             for files in found.into_iter().map(|p| p.files) {
@@ -415,6 +423,10 @@ impl<'c> Round<'c> {
             let before: Vec<&LintedProject> =
                 after.iter().map(|(i, _)| &world.projects[*i]).collect();
             let after_projects: Vec<&LintedProject> = after.iter().map(|(_, p)| p).collect();
+            let extensions = after
+                .iter()
+                .map(|(i, _)| world.extensions_of(overlay, *i))
+                .collect::<Result<Vec<_>, _>>()?;
             let checked: Vec<Checked> = set
                 .iter()
                 .map(|c| Checked {
@@ -425,13 +437,7 @@ impl<'c> Round<'c> {
                     edits: &c.edits,
                 })
                 .collect();
-            match judge(
-                &checked,
-                &touched,
-                &before,
-                &after_projects,
-                &world.settings.options.ollama,
-            ) {
+            match judge(&checked, &touched, &before, &after_projects, &extensions) {
                 Ok(()) => {
                     for (i, p) in after {
                         world.projects[i] = p;
@@ -467,7 +473,7 @@ fn candidates(
 ) -> Vec<Candidate> {
     let mut editable: HashMap<PathBuf, bool> = HashMap::new();
     let mut out = Vec::new();
-    for p in &world.projects[..world.named] {
+    for (i, p) in world.projects[..world.named].iter().enumerate() {
         // A project with a file that does not parse is not fixed at all: the model built
         // from the rest is partial, so its fixes could be wrong.
         if p.diagnostics.iter().any(|d| d.code == "CMP001") {
@@ -502,7 +508,10 @@ fn candidates(
                 }
                 if !fallback_tried {
                     fallback_tried = true;
-                    fix = inline(p, d, &world.settings);
+                    fix = world
+                        .extensions_of(overlay, i)
+                        .ok()
+                        .and_then(|extensions| inline(p, d, &extensions));
                 }
             }
         }
@@ -512,8 +521,8 @@ fn candidates(
 
 /// The fix of `d` written where its service uses the value, for when its own fix would
 /// change other uses of a shared value.
-fn inline(p: &LintedProject, d: &Diagnostic, settings: &Settings) -> Option<Fix> {
-    crate::rules::inline_fix::inline_fix(&p.project, &p.sources, d, &settings.options.ollama)
+fn inline(p: &LintedProject, d: &Diagnostic, extensions: &Extensions) -> Option<Fix> {
+    crate::rules::inline_fix::inline_fix(&p.project, &p.sources, d, extensions)
 }
 
 fn fix_id(key: &FindingKey, fix: &Fix) -> FixId {

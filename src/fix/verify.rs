@@ -134,13 +134,14 @@ impl Tally {
     }
 }
 
-/// Checks fixes applied together to the files `touched`, on the projects before and after.
+/// Checks fixes applied together to the files `touched`, on the projects before and after;
+/// `extensions` are the in-house Ollama images and variables of each project of `before`.
 pub fn judge(
     fixes: &[Checked],
     touched: &BTreeSet<PathBuf>,
     before: &[&LintedProject],
     after: &[&LintedProject],
-    extensions: &Extensions,
+    extensions: &[Extensions],
 ) -> Result<(), Rejection> {
     let (was, is) = (Tally::of(before), Tally::of(after));
     for path in touched {
@@ -224,11 +225,11 @@ fn meaning_kept(
     touched: &BTreeSet<PathBuf>,
     before: &[&LintedProject],
     after: &[&LintedProject],
-    extensions: &Extensions,
+    extensions: &[Extensions],
 ) -> Result<(), Rejection> {
     let after: HashMap<ProjectKey, &LintedProject> =
         after.iter().map(|p| (project_key(p), *p)).collect();
-    for old in before {
+    for (old, extensions) in before.iter().zip(extensions) {
         if !old.sources.iter().any(|f| touched.contains(&f.path)) {
             continue;
         }

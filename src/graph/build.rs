@@ -22,7 +22,8 @@ use crate::{LintedProject, RunError, Settings};
 /// The graph of every project `settings` names, in the order `lint` reports them; paths are
 /// shown relative to `cwd` when they lie below it. Nothing is written: the graph is read-only.
 pub fn graph(fs: &dyn FileSystem, settings: &Settings, cwd: &Path) -> Result<Graph, RunError> {
-    let projects = crate::lint_map_in_run(fs, settings, |linted, run| {
+    // Each project with its own configuration's platform and extensions, as it was linted.
+    let projects = crate::lint_map_in_run(fs, settings, |linted, settings, run| {
         project_graph(
             &linted,
             settings.platform,

@@ -414,6 +414,7 @@ pub(crate) mod testing {
             diagnostics: Vec::new(),
             suppressions: Default::default(),
             secrets: Default::default(),
+            fail_on: crate::diagnostic::Severity::Warning,
         }
     }
 

@@ -1,15 +1,17 @@
 //! What a change in the editor makes the server lint: the projects that read the file, each
-//! with the configuration (`.composelint.yaml`) found from it upward and the client's
-//! options over it, read through the open documents.
+//! with the configuration (`.composelint.yaml`) nearest to it and the client's options over
+//! it, read through the open documents.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 use crate::compose::discover::{is_compose_file_name, is_env_file_name};
-use crate::fs::FileSystem;
-use crate::lint_config::{self, CONFIG_FILE_NAMES, Overrides, PlatformName};
+use crate::fs::{EntryKind, FileSystem};
+use crate::lint_config::hierarchy::Hierarchy;
+use crate::lint_config::{CONFIG_FILE_NAMES, Overrides, PlatformName};
 use crate::{LintedProject, Settings};
 
 /// What the client may set in `initializationOptions`: the command line's `--platform`,
@@ -51,32 +53,34 @@ pub fn is_configuration(path: &Path) -> bool {
         .is_some_and(|n| CONFIG_FILE_NAMES.iter().any(|c| n == *c))
 }
 
-/// The settings a lint of `path` runs with: the configuration found from it upward (an open
-/// buffer of it counts), under the client's options.
+/// The settings a lint of `path` runs with: each project takes the configuration nearest to
+/// it (an open buffer of it counts), under the client's options, as on the command line. The
+/// file that governs `path` is read now: one that does not load is the error.
 pub fn settings_for(
     fs: &dyn FileSystem,
     path: &Path,
     options: &ClientOptions,
 ) -> Result<Settings, String> {
-    let mut settings = Settings {
-        paths: vec![path.to_path_buf()],
-        ..Settings::default()
-    };
-    let config = lint_config::discovery_start(fs, &settings.paths)
-        .and_then(|start| lint_config::discover(fs, &start));
-    let file = match config {
-        Some(path) => Some(lint_config::load_config(fs, &path).map_err(|e| e.to_string())?),
-        None => None,
-    };
     let overrides = Overrides {
         select: options.select.clone(),
         ignore: options.ignore.clone(),
         platform: options.platform.map(Into::into),
         ..Overrides::default()
     };
-    let resolved = lint_config::resolve(file.as_ref(), &overrides).map_err(|e| e.to_string())?;
-    resolved.apply_to(&mut settings);
-    Ok(settings)
+    let configs = Hierarchy::new(overrides, None);
+    let dir = match path.parent() {
+        Some(parent) if fs.kind(path) != Some(EntryKind::Dir) => parent,
+        _ => path,
+    };
+    // An excluded path's own file is never read.
+    if !configs.is_excluded(fs, path).map_err(|e| e.to_string())? {
+        configs.in_directory(fs, dir).map_err(|e| e.to_string())?;
+    }
+    Ok(Settings {
+        paths: vec![path.to_path_buf()],
+        configs: Some(Arc::new(configs)),
+        ..Settings::default()
+    })
 }
 
 /// A project the server keeps linted: its files, and the settings of the lint.

@@ -30,6 +30,27 @@ volumes:
   models:
 ";
 
+/// Open WebUI aimed at its own `localhost` (OLL001, an error, line 11 column 31, with a safe
+/// fix) and an unset variable in a label (CMP004, a warning, line 9 column 14): what the
+/// configuration tests select, ignore and re-grade.
+pub const CONFIGURED: &str = r#"services:
+  ollama:
+    image: ollama/ollama:0.5.7
+    volumes:
+      - models:/root/.ollama
+  web:
+    image: ghcr.io/open-webui/open-webui:main
+    labels:
+      team: "${TEAM}"
+    environment:
+      OLLAMA_BASE_URL: http://localhost:11434
+    depends_on:
+      - ollama
+
+volumes:
+  models:
+"#;
+
 /// Runs composelint in `dir` without colour; a panic (exit 101) fails the test.
 pub fn run(dir: &Path, args: &[&str]) -> Run {
     run_as(dir, args, None)

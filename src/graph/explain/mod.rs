@@ -174,6 +174,8 @@ pub fn explain(
             });
         }
     };
+    // The project's own configuration, as in `lint`.
+    let settings = &*settings.for_project(fs, &one.files())?;
     // A platform the user chose is every container's, as in `lint`.
     if settings.platform.is_some() {
         for service in &mut one.project.services {
