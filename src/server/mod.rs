@@ -277,10 +277,21 @@ fn handle_request(shared: &Arc<Shared>, request: Request) {
                     let shared = Arc::clone(shared);
                     let id = request.id;
                     std::thread::spawn(move || {
-                        let actions = actions::code_actions(&shared, &params);
-                        let _ = shared
-                            .sender
-                            .send(Message::Response(Response::new_ok(id, actions)));
+                        // The editor waits for an answer to every request: a panic is
+                        // answered with an error rather than never.
+                        let actions =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                actions::code_actions(&shared, &params)
+                            }));
+                        let response = match actions {
+                            Ok(actions) => Response::new_ok(id, actions),
+                            Err(_) => Response::new_err(
+                                id,
+                                ErrorCode::InternalError as i32,
+                                worker::INTERNAL_ERROR.to_string(),
+                            ),
+                        };
+                        let _ = shared.sender.send(Message::Response(response));
                     });
                     return;
                 }

@@ -63,9 +63,21 @@ pub fn run(shared: Arc<Shared>, jobs: Receiver<Job>) {
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
-        lint(&shared, &paths, everything);
+        // A bug met while linting must not end the thread silently: the server would go on
+        // taking changes and never publish again. The editor is told instead; the next change
+        // is linted afresh.
+        let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            lint(&shared, &paths, everything)
+        }));
+        if linted.is_err() {
+            shared.show_error(INTERNAL_ERROR);
+        }
     }
 }
+
+/// What the editor is told when linting panicked (the panic's own message goes to the
+/// server's standard error, which editors keep in their log).
+pub const INTERNAL_ERROR: &str = "linting failed with an internal error (a bug; the server's log has the details): the diagnostics shown may be out of date";
 
 /// Lints the projects that read `paths` (every project, and every open document's, when
 /// `everything`), and publishes the diagnostics that changed.
