@@ -171,6 +171,10 @@ pub struct ConfigArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
+    /// List each project the paths yield, with the files it is made of and the configuration
+    /// file it takes, and lint nothing.
+    #[arg(long, conflicts_with_all = ["fix", "fix_only", "diff", "statistics"])]
+    pub show_files: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -8,6 +8,7 @@
 mod cli;
 mod fixing;
 mod graph_command;
+mod show_files;
 mod stdin;
 mod terminal;
 
@@ -179,6 +180,12 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         warn_paths_without_projects(&discovered.without_projects, &settings, &cwd);
     if nothing_here && nothing_at_all {
         return Ok(2);
+    }
+    if args.config.show_files {
+        let loaded = composelint::load(fs, &settings).map_err(|e| run_error(e, &cwd))?;
+        let listing = show_files::render(fs, &settings, &loaded, &cwd);
+        emit(&listing, args.config.output_file.as_deref(), &cwd)?;
+        return Ok(if nothing_here { 2 } else { 0 });
     }
     if args.fix.fixing() {
         let code = match &overlay {

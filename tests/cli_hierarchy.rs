@@ -445,3 +445,46 @@ fn the_graph_shows_each_project_by_its_own_configuration() {
         )
     );
 }
+
+/// `--show-files` lists each project with the files it is made of and the configuration it
+/// takes (issue 19: "no list of the files each project is made of"), and lints nothing.
+#[test]
+fn show_files_lists_each_project_its_files_and_its_configuration() {
+    let dir = repository();
+    let root = dir.path();
+    write(
+        root,
+        "sub/compose.yaml",
+        "services:\n  app:\n    image: app\n    env_file: app.env\n    environment:\n      LEVEL: ${LEVEL}\n",
+    );
+    write(root, "sub/app.env", "TZ=UTC\n");
+    write(root, "sub/.env", "LEVEL=debug\n");
+    let listed = run(root, &["--show-files", "sub", "calm"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert_eq!(
+        listed.stdout,
+        "\
+project `calm` in calm (configuration: calm/.composelint.yaml)
+  calm/compose.yaml  compose file
+project `sub` in sub (configuration: sub/.composelint.yaml)
+  sub/compose.yaml  compose file
+  sub/.env          env file (the project's variables)
+  sub/app.env       env_file of a service
+"
+    );
+    // `--config` names one file for every project.
+    let listed = run(
+        root,
+        &["--show-files", "--config", ".composelint.yaml", "sub"],
+    );
+    assert!(
+        listed
+            .stdout
+            .starts_with("project `sub` in sub (configuration: .composelint.yaml)\n"),
+        "{}",
+        listed.stdout
+    );
+    // A directory without a project is still no silent pass.
+    std::fs::create_dir(root.join("empty")).unwrap();
+    assert_eq!(run(root, &["--show-files", "empty"]).code, 2);
+}
