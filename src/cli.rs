@@ -27,7 +27,9 @@ pub enum Command {
     /// Print the resolved, merged project as `docker compose config --format json` would.
     ///
     /// Like Compose, it prints one profile selection: the `--profile` flags, else
-    /// `COMPOSE_PROFILES`, else Compose's default (the services without profiles).
+    /// `COMPOSE_PROFILES`, else Compose's default (the services without profiles). As with
+    /// Compose, what is wrong with the project goes to standard error, as composelint's
+    /// findings; a project Compose would refuse prints nothing on standard output and exits 1.
     Config(ProjectArgs),
     /// List every rule: code, name, default severity, fixes and what it finds.
     Rules {
