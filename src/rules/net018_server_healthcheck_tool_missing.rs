@@ -8,10 +8,11 @@ declare_rule! {
     /// Reports a healthcheck on a service running an official server image other than
     /// Ollama's whose `test` can only fail because the program it calls is not in the image:
     /// `["CMD", "curl", …]`, or a shell command made of nothing but such calls joined by `||`,
-    /// optionally ending in `exit 1` or `false`. The images whose contents are known: `postgres`
-    /// and `redis` (neither `curl` nor `wget` on the Debian tags; `curl` missing on the Alpine
-    /// tags, which have busybox `wget`), `memcached` (likewise) and `qdrant/qdrant` (neither,
-    /// on every CPU tag).
+    /// optionally ending in `exit 1` or `false`. The images whose contents are known:
+    /// `postgres`, `redis`, `valkey/valkey`, `rabbitmq` (its `-management` tags too) and
+    /// `memcached` (neither `curl` nor `wget` on the Debian and Ubuntu tags; `curl` missing on
+    /// the Alpine tags, which have busybox `wget`), `mariadb` (neither, on the Ubuntu tags),
+    /// `mongo` (neither, from 6.0) and `qdrant/qdrant` (neither, on every CPU tag).
     ///
     /// ## Why is this bad?
     /// The check fails on every run (`executable file not found`, or `curl: not found` from
@@ -19,8 +20,9 @@ declare_rule! {
     /// forever, and every service that waits on it with `condition: service_healthy` never
     /// starts (an error then; a warning otherwise). The official images install `curl` or
     /// `wget` only to fetch what they build and remove it in the same step; Qdrant's adds no
-    /// HTTP client at all (facts F-KIND-PG-TOOLS, F-KIND-REDIS-TOOLS, F-KIND-QDRANT-TOOLS and
-    /// F-KIND-MEMCACHED-TOOLS in `docs/knowledge/facts.md`).
+    /// HTTP client at all (facts F-KIND-PG-TOOLS, F-KIND-REDIS-TOOLS, F-KIND-VALKEY-TOOLS,
+    /// F-KIND-MARIADB-TOOLS, F-KIND-MONGO-TOOLS, F-KIND-RABBITMQ-TOOLS, F-KIND-QDRANT-TOOLS
+    /// and F-KIND-MEMCACHED-TOOLS in `docs/knowledge/facts.md`).
     ///
     /// ## Example
     /// ```yaml
@@ -45,10 +47,13 @@ declare_rule! {
     /// ```
     /// `pg_isready` succeeds only while Postgres accepts connections; over TCP it also fails
     /// while the image's entrypoint initialises the database with a server on the Unix socket
-    /// alone. For Redis, `["CMD", "redis-cli", "ping"]`.
+    /// alone. For Redis, `["CMD", "redis-cli", "ping"]` (Valkey: `valkey-cli`); for MariaDB,
+    /// `["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"]`; for MongoDB,
+    /// `["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"]`; for RabbitMQ,
+    /// `["CMD", "rabbitmq-diagnostics", "-q", "check_port_connectivity"]`.
     ///
     /// ## Fix safety
-    /// Safe where the image has a probe of its own (`pg_isready`, `redis-cli ping`): the
+    /// Safe where the image has a probe of its own (`pg_isready`, `redis-cli ping`, …): the
     /// whole `test` value is replaced by it. Offered only when the service runs the image's
     /// own command (another may move the port or require a password), `test` is written in
     /// the service's own mapping, not brought in by an anchor, a `<<` merge, `extends` or
@@ -58,8 +63,10 @@ declare_rule! {
     /// ## Exceptions
     /// Services built from a Dockerfile, images of another publisher (`bitnami/…`), in-house
     /// images, tags whose builds may have the program (Postgres `9.*` and Redis `2.*` tags,
-    /// built in 2014 with `curl`; Memcached `1.4*`; Qdrant GPU tags, built on NVIDIA and ROCm
-    /// images), `wget` on Alpine tags (busybox has it), images pinned by digest alone,
+    /// built in 2014 with `curl`; Memcached `1.4*`; RabbitMQ before 3.8; MariaDB's UBI tags,
+    /// whose base image has `curl`; Qdrant GPU tags, built on NVIDIA and ROCm images), tags
+    /// built before the probe the fix offers (MariaDB before 2022, MongoDB before 6.0),
+    /// `wget` on Alpine tags (busybox has it), images pinned by digest alone,
     /// services that replace the image's entrypoint or mount something at a `bin` directory or
     /// at the program's name. A shell command with anything besides `||` between simple
     /// commands (`;`, `&&`, pipes, `$…`, `sh -c`, `if`) is not judged.
