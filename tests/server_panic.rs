@@ -52,8 +52,18 @@ fn notification(method: &str, params: Value) -> Message {
     Message::Notification(Notification::new(method.into(), params))
 }
 
-#[test]
-fn a_panic_while_linting_is_reported_and_the_next_change_is_linted() {
+/// A project whose `.env` the server reads, the server started on it over `disk`, and the
+/// client's end of the connection, initialized, with the compose file opened.
+#[allow(clippy::type_complexity)]
+fn start(
+    disk: Arc<PanicsOnce>,
+) -> (
+    tempfile::TempDir,
+    String,
+    &'static str,
+    Connection,
+    std::thread::JoinHandle<Result<composelint::server::Ended, String>>,
+) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     let compose = dir.path().join("compose.yaml");
@@ -63,9 +73,6 @@ fn a_panic_while_linting_is_reported_and_the_next_change_is_linted() {
     let uri = format!("file://{}", compose.display());
 
     let (server, client) = Connection::memory();
-    let disk = Arc::new(PanicsOnce {
-        armed: AtomicBool::new(true),
-    });
     let running = std::thread::spawn(move || composelint::server::run(&server, disk));
     let init = Request::new(
         RequestId::from(1),
@@ -84,6 +91,32 @@ fn a_panic_while_linting_is_reported_and_the_next_change_is_linted() {
         .sender
         .send(notification("textDocument/didOpen", open))
         .unwrap();
+    (dir, uri, text, client, running)
+}
+
+fn stop(
+    client: &Connection,
+    running: std::thread::JoinHandle<Result<composelint::server::Ended, String>>,
+) {
+    let shutdown = Request::new(RequestId::from(2), "shutdown".into(), Value::Null);
+    client.sender.send(Message::Request(shutdown)).unwrap();
+    next(
+        client,
+        |m| matches!(m, Message::Response(r) if r.id == RequestId::from(2)),
+    );
+    client
+        .sender
+        .send(notification("exit", Value::Null))
+        .unwrap();
+    running.join().unwrap().unwrap();
+}
+
+#[test]
+fn a_panic_while_linting_is_reported_and_the_next_change_is_linted() {
+    let disk = Arc::new(PanicsOnce {
+        armed: AtomicBool::new(true),
+    });
+    let (_dir, uri, text, client, running) = start(disk);
     let shown = next(
         &client,
         |m| matches!(m, Message::Notification(n) if n.method == "window/showMessage"),
@@ -115,12 +148,45 @@ fn a_panic_while_linting_is_reported_and_the_next_change_is_linted() {
     );
     assert!(matches!(published, Message::Notification(_)));
 
-    let shutdown = Request::new(RequestId::from(2), "shutdown".into(), Value::Null);
-    client.sender.send(Message::Request(shutdown)).unwrap();
-    next(&client, |m| matches!(m, Message::Response(_)));
-    client
-        .sender
-        .send(notification("exit", Value::Null))
-        .unwrap();
-    running.join().unwrap().unwrap();
+    stop(&client, running);
+}
+
+#[test]
+fn a_code_action_that_panics_is_answered_with_an_error() {
+    let disk = Arc::new(PanicsOnce {
+        armed: AtomicBool::new(false),
+    });
+    let (_dir, uri, _, client, running) = start(Arc::clone(&disk));
+    next(
+        &client,
+        |m| matches!(m, Message::Notification(n) if n.method == "textDocument/publishDiagnostics"),
+    );
+    // Fix-all runs the fixer, which reads `.env` again: this time it panics.
+    disk.armed.store(true, Ordering::SeqCst);
+    let fix_all = Request::new(
+        RequestId::from(7),
+        "textDocument/codeAction".into(),
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [], "only": ["source.fixAll.composelint"]}
+        }),
+    );
+    client.sender.send(Message::Request(fix_all)).unwrap();
+    let answer = next(
+        &client,
+        |m| matches!(m, Message::Response(r) if r.id == RequestId::from(7)),
+    );
+    let Message::Response(answer) = answer else {
+        unreachable!()
+    };
+    let error = answer.response_result.expect_err("an error, not actions");
+    assert_eq!(error.code, lsp_server::ErrorCode::InternalError as i32);
+    assert!(
+        error.message.contains("internal error"),
+        "{}",
+        error.message
+    );
+    assert!(!disk.armed.load(Ordering::SeqCst), "the fixer read .env");
+    stop(&client, running);
 }
