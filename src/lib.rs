@@ -255,7 +255,16 @@ pub fn merge_repeated_findings(projects: &mut [LintedProject]) {
 
 /// Loads every project `settings` names.
 pub fn load(fs: &dyn FileSystem, settings: &Settings) -> Result<Vec<LoadedProject>, RunError> {
-    project_file_sets(fs, settings)?
+    load_discovered(fs, settings, &project_file_sets(fs, settings)?)
+}
+
+/// Loads the projects made of `file_sets`, as [`discover`] found them.
+pub fn load_discovered(
+    fs: &dyn FileSystem,
+    settings: &Settings,
+    file_sets: &[Vec<PathBuf>],
+) -> Result<Vec<LoadedProject>, RunError> {
+    file_sets
         .iter()
         .map(|files| load_one(fs, files, &*settings.for_project(fs, files)?))
         .collect()

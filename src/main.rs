@@ -156,7 +156,7 @@ fn output_options(args: &ProjectArgs, cwd: PathBuf, stream: Option<Stream>) -> O
     OutputOptions {
         cwd,
         color,
-        width: terminal.and_then(Stream::wrap_width),
+        width: terminal.map(Stream::wrap_width),
     }
 }
 
@@ -182,7 +182,8 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         return Ok(2);
     }
     if args.config.show_files {
-        let loaded = composelint::load(fs, &settings).map_err(|e| run_error(e, &cwd))?;
+        let loaded = composelint::load_discovered(fs, &settings, &discovered.file_sets)
+            .map_err(|e| run_error(e, &cwd))?;
         let listing = show_files::render(fs, &settings, &loaded, &cwd);
         emit(&listing, args.config.output_file.as_deref(), &cwd)?;
         return Ok(if nothing_here { 2 } else { 0 });

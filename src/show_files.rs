@@ -24,7 +24,8 @@ pub fn render(
         let configuration = settings
             .configs
             .as_ref()
-            .and_then(|c| c.file_of_project(fs, &p.files()))
+            .and_then(|c| c.of_project(fs, &p.files()).ok())
+            .and_then(|resolved| resolved.file.clone())
             .map_or_else(|| "the defaults, no file".to_string(), |f| shown(&f));
         let _ = writeln!(
             out,

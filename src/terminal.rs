@@ -27,15 +27,12 @@ impl Stream {
         size.map(|(terminal_size::Width(columns), _)| columns)
     }
 
-    /// The columns human output wraps to: none unless the stream is a terminal (a file, a
-    /// pipe or a CI log keeps each message on one line, for grep and for the reader's own
-    /// wrapping); on a terminal its width.
-    pub fn wrap_width(self) -> Option<usize> {
-        if !self.is_terminal() {
-            return None;
-        }
+    /// The columns human output wraps to on this stream, a terminal (output that is not on
+    /// one is not wrapped: a file, a pipe or a CI log keeps each message on one line, for grep
+    /// and for the reader's own wrapping).
+    pub fn wrap_width(self) -> usize {
         let columns = std::env::var_os("COLUMNS");
-        Some(terminal_width(columns.as_deref(), self.measured_columns()))
+        terminal_width(columns.as_deref(), self.measured_columns())
     }
 }
 

@@ -79,14 +79,6 @@ impl Hierarchy {
         self.in_directory(fs, &project_directory(files))
     }
 
-    /// The configuration file the project made of `files` takes (None: the defaults).
-    pub fn file_of_project(&self, fs: &dyn FileSystem, files: &[PathBuf]) -> Option<PathBuf> {
-        match &self.fixed {
-            Some(file) => Some(file.clone()),
-            None => nearest(fs, &mut self.cache(), &project_directory(files)),
-        }
-    }
-
     /// Whether `path` (absolute), or a directory it lies in, is excluded by the file that
     /// governs the directory holding it. Directories are judged from the top down, so no
     /// file inside an excluded directory is read.
