@@ -174,24 +174,26 @@ pub fn references(
                 continue;
             }
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
-            let found: Vec<(TargetUrl, &'static str, Text)> = match list_of(text, &words) {
-                Some(items) => items,
-                None => match scheme_urls(&text.value) {
-                    Some(urls) => urls
-                        .into_iter()
-                        .map(|(url, family)| (url, family, text.clone()))
-                        .collect(),
-                    None => model_runner_url(&text.value)
-                        .map(|u| (u, MODEL_RUNNER, text.clone()))
-                        .or_else(|| {
-                            http_url(&text.value, &words, &http_names)
-                                .map(|(u, f)| (u, f, text.clone()))
-                        })
-                        .or_else(|| host_pair(service, var, &words, &server_names))
-                        .into_iter()
-                        .collect(),
-                },
-            };
+            let list_family = list_family(&words).or_else(|| app_list(service, &var.key));
+            let found: Vec<(TargetUrl, &'static str, Text)> =
+                match list_family.and_then(|family| list_of(text, family)) {
+                    Some(items) => items,
+                    None => match scheme_urls(&text.value) {
+                        Some(urls) => urls
+                            .into_iter()
+                            .map(|(url, family)| (url, family, text.clone()))
+                            .collect(),
+                        None => model_runner_url(&text.value)
+                            .map(|u| (u, MODEL_RUNNER, text.clone()))
+                            .or_else(|| {
+                                http_url(&text.value, &words, &http_names)
+                                    .map(|(u, f)| (u, f, text.clone()))
+                            })
+                            .or_else(|| host_pair(service, var, &words, &server_names))
+                            .into_iter()
+                            .collect(),
+                    },
+                };
             for (url, family, text) in found {
                 if own == Some(family) || switched_off(service, family) {
                     continue;
@@ -392,19 +394,66 @@ fn http_url(
 /// (`KAFKA_BOOTSTRAP_SERVERS`, `ELASTICSEARCH_HOSTS`).
 const LIST_WORDS: &[&str] = &["BOOTSTRAP", "SERVERS", "BROKERS", "HOSTS", "NODES"];
 
-/// The servers of a list variable of a family: `kafka:9092,kafka2:9092` (a single item
-/// too), or a JSON or YAML flow list (`["http://es01:9200","http://es02:9200"]`, the form
-/// Kibana's image documents for `ELASTICSEARCH_HOSTS`, facts F-KIND-SEARCH-LISTS), each
-/// item with its own place in the text. None when the name names no family or no list, or
-/// when a bracketed value is not a list of plain items.
-fn list_of(text: &Text, words: &[&str]) -> Option<Vec<(TargetUrl, &'static str, Text)>> {
+/// The family of a list variable: its name names a family and a list
+/// (`KAFKA_BOOTSTRAP_SERVERS`, `ELASTICSEARCH_HOSTS`).
+fn list_family(words: &[&str]) -> Option<&'static Family> {
     let family = family_in_name(words)?;
-    if !words
+    words
         .iter()
         .any(|w| LIST_WORDS.iter().any(|l| w.starts_with(l)))
-    {
-        return None;
-    }
+        .then_some(family)
+}
+
+/// A variable an app reads as a list of servers though its name says no list.
+struct AppList {
+    /// Repositories of the app's images (any registry, any tag).
+    images: &'static [&'static str],
+    var: &'static str,
+    family: &'static str,
+    /// The variable that must name the family among its comma-separated values for the app
+    /// to connect at all (its default names another storage).
+    when: &'static str,
+}
+
+/// Jaeger 1.x splits `--es.server-urls` (`ES_SERVER_URLS`, flags read from the environment
+/// with `-` and `.` as `_`) at commas, and uses it only when `SPAN_STORAGE_TYPE` names
+/// Elasticsearch (facts F-APP-JAEGER). Jaeger 2 (`jaegertracing/jaeger`) is configured by a file, not by these.
+const APP_LISTS: &[AppList] = &[AppList {
+    images: &[
+        "jaegertracing/all-in-one",
+        "jaegertracing/jaeger-collector",
+        "jaegertracing/jaeger-query",
+    ],
+    var: "ES_SERVER_URLS",
+    family: "elasticsearch",
+    when: "SPAN_STORAGE_TYPE",
+}];
+
+/// The family of a variable the service's app reads as a list of servers ([`APP_LISTS`]).
+fn app_list(service: &Service, key: &str) -> Option<&'static Family> {
+    let image = crate::knowledge::ImageRef::parse(&service.image.as_ref()?.value)?;
+    let entry = APP_LISTS
+        .iter()
+        .find(|a| a.var.eq_ignore_ascii_case(key) && a.images.iter().any(|i| image.path == *i))?;
+    let value = service
+        .environment
+        .iter()
+        .find(|v| v.key == entry.when)
+        .and_then(|v| v.value.as_ref())?;
+    value
+        .value
+        .split(',')
+        .any(|v| v.trim().eq_ignore_ascii_case(entry.family))
+        .then(|| family(entry.family))
+        .flatten()
+}
+
+/// The servers of a list variable of `family`: `kafka:9092,kafka2:9092` (a single item
+/// too), or a JSON or YAML flow list (`["http://es01:9200","http://es02:9200"]`, the form
+/// Kibana's image documents for `ELASTICSEARCH_HOSTS`, facts F-KIND-SEARCH-LISTS), each
+/// item with its own place in the text. None when a bracketed value is not a list of plain
+/// items.
+fn list_of(text: &Text, family: &'static Family) -> Option<Vec<(TargetUrl, &'static str, Text)>> {
     let value = &text.value;
     let items = if value.trim_start().starts_with('[') {
         flow_items(value)?
