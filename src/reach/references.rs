@@ -5,7 +5,10 @@
 //!   variable whose name names it (`QDRANT_URL`);
 //! - a host variable with its port variable (`REDIS_HOST` + `REDIS_PORT`, `PGHOST` +
 //!   `PGPORT`, `DB_HOST` + `DB_PORT=5432`);
-//! - each server of a list a variable names (`KAFKA_BOOTSTRAP_SERVERS=kafka:9092,kafka2:9092`).
+//! - each server of a list a variable names (`KAFKA_BOOTSTRAP_SERVERS=kafka:9092,kafka2:9092`,
+//!   `ELASTICSEARCH_HOSTS='["http://es01:9200","http://es02:9200"]'`), or that a known app
+//!   splits (Jaeger's `ES_SERVER_URLS`);
+//! - each host of a URL that lists several (`mongodb://mongo1:27017,mongo2:27017/app`).
 //!
 //! Left alone, because they say nothing about a connection this container makes: the
 //! family's own servers (their settings describe themselves), values the browser uses
