@@ -452,9 +452,9 @@ fn app_list(service: &Service, key: &str) -> Option<&'static Family> {
 }
 
 /// The servers of a list variable of `family`: `kafka:9092,kafka2:9092` (a single item
-/// too), or a JSON or YAML flow list (`["http://es01:9200","http://es02:9200"]`, the form
+/// too), or a JSON list (`["http://es01:9200","http://es02:9200"]`, the form
 /// Kibana's image documents for `ELASTICSEARCH_HOSTS`, facts F-KIND-SEARCH-LISTS), each
-/// item with its own place in the text. None when a bracketed value is not a list of plain
+/// item with its own place in the text. None when a bracketed value is not a list of quoted
 /// items.
 fn list_of(text: &Text, family: &'static Family) -> Option<Vec<(TargetUrl, &'static str, Text)>> {
     let value = &text.value;
@@ -488,10 +488,11 @@ fn comma_items(value: &str, range: Range<usize>) -> Vec<Range<usize>> {
     out
 }
 
-/// The ranges of the items of a one-line JSON or YAML flow list of strings: double-quoted
-/// strings without escapes (the range inside the quotes) or plain scalars that a YAML flow
-/// reader takes as written. None for anything else (single quotes, escapes, nested lists or
-/// maps, empty items), which is left unread rather than guessed at.
+/// The ranges of the items of a one-line JSON list of strings: double-quoted strings
+/// without escapes (the range inside the quotes), the form the images document. None for
+/// anything else (plain or single-quoted items, which no image is documented to read as a
+/// list, escapes, nested lists or maps, empty items), which is left unread rather than
+/// guessed at.
 fn flow_items(value: &str) -> Option<Vec<Range<usize>>> {
     let open = value.find('[')?;
     let close = value.rfind(']')?;
@@ -511,15 +512,8 @@ fn flow_items(value: &str) -> Option<Vec<Range<usize>>> {
         .into_iter()
         .map(|range| {
             let item = &value[range.clone()];
-            if let Some(quoted) = item.strip_prefix('"') {
-                let body = quoted.strip_suffix('"')?;
-                return (!body.contains(['"', '\\'])).then(|| range.start + 1..range.end - 1);
-            }
-            let plain = !item.starts_with(|c: char| "'&*!|>%@`#{}[]-?:".contains(c))
-                && !item.contains(['"', '\'', '[', ']', '{', '}', '#'])
-                && !item.contains(": ")
-                && !item.ends_with(':');
-            plain.then_some(range)
+            let body = item.strip_prefix('"')?.strip_suffix('"')?;
+            (!body.contains(['"', '\\'])).then(|| range.start + 1..range.end - 1)
         })
         .collect()
 }
@@ -629,18 +623,19 @@ mod tests {
     }
 
     #[test]
-    fn flow_lists_give_each_plain_item_its_own_range() {
+    fn json_lists_give_each_quoted_item_its_own_range() {
         assert_eq!(
             items(r#"["http://es01:9200", "http://es02:9200"]"#),
             Some(vec!["http://es01:9200", "http://es02:9200"])
         );
         assert_eq!(
-            items("[ http://es01:9200 ,es02:9200 ]"),
+            items(r#"[ "http://es01:9200" ,"es02:9200" ]"#),
             Some(vec!["http://es01:9200", "es02:9200"])
         );
         assert_eq!(items("[]"), Some(vec![]));
-        // Anything a reader could take otherwise is not read.
+        // Anything a reader could take otherwise, or that no image documents, is not read.
         for unread in [
+            "[ http://es01:9200 ,es02:9200 ]",
             r#"["http://es01:9200", 'http://es02:9200']"#,
             r#"["http://es01:9200\u002f"]"#,
             r#"["http://a:9200,http://b:9200"]"#,
