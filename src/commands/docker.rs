@@ -472,6 +472,20 @@ fn option(args: &[Text], i: usize) -> Option<(String, Option<Text>, usize)> {
     Some((w.to_string(), None, 1))
 }
 
+/// Whether option word `w` is `-P`/`--publish-all`, alone or in a bundle of short flags
+/// (`-dP`, `-dPe X`): the flags before the first that takes a value.
+fn publishes_all(w: &str) -> bool {
+    if let Some(long) = w.strip_prefix("--") {
+        return long == "publish-all" || long == "publish-all=true";
+    }
+    w.strip_prefix('-').is_some_and(|shorts| {
+        shorts
+            .chars()
+            .take_while(|c| SHORT_FLAGS.contains(*c))
+            .any(|c| c == 'P')
+    })
+}
+
 /// A `docker run`/`create` command being read.
 struct Launch<'a> {
     command: &'a Command,
@@ -536,6 +550,9 @@ fn container(
             }
             (_, Some(value)) => apply(&mut service, &name, value, entry, &mut pending, run),
             (_, None) => {}
+        }
+        if publishes_all(args[i].as_str()) {
+            service.publish_all = Some(spans[i]);
         }
         i += taken;
     }
@@ -791,6 +808,24 @@ mod tests {
     use crate::source::SourceFile;
 
     type Vars = Vec<(String, Option<String>)>;
+
+    #[test]
+    fn publish_all_is_read_alone_bundled_and_long() {
+        for yes in [
+            "-P",
+            "-dP",
+            "-Pd",
+            "-dPe",
+            "--publish-all",
+            "--publish-all=true",
+        ] {
+            assert!(publishes_all(yes), "{yes}");
+        }
+        // `-eP` is `-e P`: a variable named P. `-p` publishes one port.
+        for no in ["-p", "-eP", "-d", "--publish", "--publish-all=false", "P"] {
+            assert!(!publishes_all(no), "{no}");
+        }
+    }
 
     /// The environment of each container `script` starts, and whether it is partial, with
     /// `env` as the file every `--env-file` names (`None`: it cannot be read).

@@ -146,6 +146,9 @@ pub struct Service {
     /// has no `network_mode`.
     pub networks: Vec<ServiceNetwork>,
     pub ports: Vec<Port>,
+    /// `docker run -P` (`--publish-all`): the ports the image exposes are published on host
+    /// ports Docker picks at random. Compose has no such setting.
+    pub publish_all: Option<Span>,
     pub expose: Vec<Text>,
     /// The container's environment after `env_file` and `environment` are combined.
     pub environment: Vec<EnvVar>,
@@ -219,6 +222,7 @@ impl Service {
             network_mode: None,
             networks: Vec::new(),
             ports: Vec::new(),
+            publish_all: None,
             expose: Vec::new(),
             environment: Vec::new(),
             labels: Vec::new(),

@@ -8,8 +8,11 @@ use crate::commands::edit::{add_option, insert_command_after, insert_command_bef
 use crate::compose::model::{RunLine, Service};
 use crate::diagnostic::Edit;
 
-/// The network a fix creates for two containers on the default bridge.
-pub const NEW_NETWORK: &str = "ollama-net";
+/// The network a fix creates for a client and a server of `kind` on the default bridge,
+/// named after the kind (`ollama-net`, `postgres-net`).
+pub fn new_network(kind: &str) -> String {
+    format!("{kind}-net")
+}
 
 /// `--add-host=NAME:host-gateway` on the container's `docker run` line. Docker refuses a host
 /// mapping for a container in another one's network namespace (`--network container:X`).
@@ -57,7 +60,12 @@ pub fn attach_to_network(ctx: &Context, service: &str, network: &str) -> Option<
 
 /// A user-defined network for two containers on the default bridge: `docker network create`
 /// before the first of their commands, and `--network` on both.
-pub fn share_network(ctx: &Context, client: &str, server: &str) -> Vec<Option<Edit>> {
+pub fn share_network(
+    ctx: &Context,
+    client: &str,
+    server: &str,
+    network: &str,
+) -> Vec<Option<Edit>> {
     let (Some(c), Some(s)) = (ctx.project.service(client), ctx.project.service(server)) else {
         return vec![None];
     };
@@ -73,12 +81,12 @@ pub fn share_network(ctx: &Context, client: &str, server: &str) -> Vec<Option<Ed
     } else {
         (s, server_run)
     };
-    let create = match ctx.project.network(NEW_NETWORK) {
+    let create = match ctx.project.network(network) {
         None => Some(insert_command_before(
             &ctx.sources.get(file).text,
             first.key_span.start,
             &first_run,
-            &format!("network create {NEW_NETWORK}"),
+            &format!("network create {network}"),
         )),
         // Created before both (a fix of an alternative's line made it): joined as it is.
         Some(n)
@@ -89,7 +97,7 @@ pub fn share_network(ctx: &Context, client: &str, server: &str) -> Vec<Option<Ed
         }
         Some(_) => return vec![None],
     };
-    let join = |run: &RunLine| add_option(run, &["--network", NEW_NETWORK]);
+    let join = |run: &RunLine| add_option(run, &["--network", network]);
     let mut edits = vec![join(&client_run), join(&server_run)];
     if let Some(create) = create {
         edits.insert(0, create);

@@ -1,4 +1,4 @@
-use super::command_fix::NEW_NETWORK;
+use super::command_fix::new_network;
 use super::reference_report::{
     Part, join_network, kind_name, report, retarget, safe_fix, subject, working_url,
 };
@@ -305,12 +305,13 @@ pub(super) fn check_in(
                     service: server_owner,
                 },
             ) if *owner == r.client && *server_owner == server => {
+                let network = new_network(r.kind);
                 fix = unsafe_fix(
                     format!(
-                        "create network `{NEW_NETWORK}` and run `{}` and `{name}` on it",
+                        "create network `{network}` and run `{}` and `{name}` on it",
                         client.name
                     ),
-                    share_network(ctx, &client.name, name),
+                    share_network(ctx, &client.name, name, &network),
                 );
             }
             _ => {}

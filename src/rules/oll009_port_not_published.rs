@@ -146,6 +146,12 @@ pub(super) fn check_in(
                 "`{name}` publishes its port {listening} for {} only",
                 other.mapping.protocol.to_uppercase()
             )
+        } else if target.publish_all.is_some() {
+            // `-P` publishes what the image exposes, each on a free host port: never on a
+            // port a client could have written down.
+            format!(
+                "`{name}` is run with `-P`, which publishes the ports its image exposes on host ports Docker picks at random, not on {port}"
+            )
         } else {
             format!(
                 "`{name}` publishes no port there (it has no {} for {listening})",
@@ -167,6 +173,9 @@ pub(super) fn check_in(
         );
         for m in &mappings {
             d = d.with_related(m.span, "published here");
+        }
+        if let Some(all) = target.publish_all.filter(|_| mappings.is_empty()) {
+            d = d.with_related(all, "every exposed port, each on a random host port");
         }
         // Which service was meant is certain when its port mapping is the one in question, or
         // when the project runs no other server of the kind.

@@ -92,6 +92,7 @@ pub fn join_network(ctx: &Context, r: &Reference, server: usize) -> String {
         &ctx.project.services[r.client].name,
         &ctx.project.services[server].name,
         network,
+        r.kind,
     )
 }
 

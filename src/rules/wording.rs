@@ -1,6 +1,6 @@
 //! How findings word what they list.
 
-use super::command_fix::NEW_NETWORK;
+use super::command_fix::new_network;
 use std::fmt::Display;
 
 /// The items in backticks, as a sentence lists them: "`a`", "`a` and `b`", "`a`, `b` and
@@ -59,13 +59,22 @@ impl Dialect {
     }
 
     /// The help, in commands' words, that puts container `client` on a network with
-    /// `server`: the one `server` is on (`server_network`), or a new one for both.
-    pub fn join_network(client: &str, server: &str, server_network: Option<&str>) -> String {
+    /// `server`: the one `server` is on (`server_network`), or a new one for both, named
+    /// after the server's kind.
+    pub fn join_network(
+        client: &str,
+        server: &str,
+        server_network: Option<&str>,
+        kind: &str,
+    ) -> String {
         match server_network {
             Some(network) => format!("run `{client}` with `--network {network}`"),
-            None => format!(
-                "create a network (`docker network create {NEW_NETWORK}`) and run both `{client}` and `{server}` with `--network {NEW_NETWORK}`"
-            ),
+            None => {
+                let new = new_network(kind);
+                format!(
+                    "create a network (`docker network create {new}`) and run both `{client}` and `{server}` with `--network {new}`"
+                )
+            }
         }
     }
 
