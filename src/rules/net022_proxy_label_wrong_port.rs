@@ -2,6 +2,7 @@ use super::reference_report::safe_fix;
 use super::{Context, declare_rule};
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::net::Namespace;
+use crate::proxies::route_ports;
 use crate::reach::kind_name;
 
 declare_rule! {
@@ -57,22 +58,12 @@ declare_rule! {
     };
 }
 
-/// Whether `key` is the label that sets the port Traefik connects to.
-fn is_traefik_port(key: &str) -> bool {
-    let Some(rest) = key
-        .strip_prefix("traefik.http.services.")
-        .or_else(|| key.strip_prefix("traefik.tcp.services."))
-    else {
-        return false;
-    };
-    rest.split_once('.')
-        .is_some_and(|(name, tail)| !name.is_empty() && tail == "loadbalancer.server.port")
-}
-
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (i, service) in ctx.project.services.iter().enumerate() {
-        if service.labels.is_empty() || *ctx.net.namespace(i) == Namespace::Host {
+    for setting in route_ports(ctx.project, ctx.net) {
+        let i = setting.target;
+        let service = &ctx.project.services[i];
+        if *ctx.net.namespace(i) == Namespace::Host {
             continue;
         }
         let server = ctx
@@ -81,103 +72,76 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
             .iter()
             .find_map(|s| s.get(i).map(|server| (s.kind, server)))
             .filter(|(_, s)| s.port_known && !s.listen.port_invalid);
-        for label in service.labels.iter().filter(|l| is_traefik_port(&l.key)) {
-            let Ok(port) = label.value.value.trim().parse::<u16>() else {
-                continue;
-            };
-            let listening: Vec<u16> = server
-                .map(|(_, s)| {
-                    std::iter::once(s.listen.port)
-                        .chain(s.other_ports.iter().copied())
-                        .collect()
-                })
-                .unwrap_or_default();
-            let container_port = |p: u16| {
-                listening.contains(&p)
-                    || service
-                        .ports
-                        .iter()
-                        .any(|m| m.mapping.target == u32::from(p))
-                    || service
-                        .expose
-                        .iter()
-                        .any(|e| e.value.split(['/', '-']).next() == Some(&p.to_string()))
-            };
-            if container_port(port) {
-                continue;
-            }
-            let published = service.ports.iter().find(|m| {
-                m.mapping.published.as_deref() == Some(port.to_string().as_str())
-                    && m.mapping.protocol == "tcp"
-            });
-            let name = &service.name;
-            let (message, target, related) = match (published, server) {
-                (Some(m), _) => (
-                    format!(
-                        "Traefik connects to port {port} of the `{name}` container, but {port} is the port `{name}` publishes on the Docker host; the container listens on {}",
-                        m.mapping.target
-                    ),
-                    u16::try_from(m.mapping.target).ok(),
-                    Some((m.span, format!("host port {port} is published here"))),
-                ),
-                (None, Some((kind, s))) => (
-                    format!(
-                        "Traefik connects to port {port} of the `{name}` container, where nothing listens; {} listens on {}",
-                        kind_name(kind),
-                        s.listen.port
-                    ),
-                    (listening.len() == 1).then_some(s.listen.port),
-                    None,
-                ),
-                (None, None) => continue,
-            };
-            let primary = label
-                .value
-                .exact_span(0..label.value.value.len())
-                .unwrap_or(label.span);
-            let mut d = RULE
-                .diagnostic(message, Some(primary))
-                .with_service(name.as_str());
-            if let Some((span, text)) = related {
-                d = d.with_related(span, text);
-            }
-            if let Some(target) = target {
-                d = d.with_help(format!("use the container port: `{}={target}`", label.key));
-                let edit = label
-                    .value
-                    .exact_span(0..label.value.value.len())
-                    .map(|span| Edit {
-                        span,
-                        content: target.to_string(),
-                    });
-                if let Some(fix) = safe_fix(format!("use container port {target}"), vec![edit]) {
-                    d = d.with_fix(fix);
-                }
-            }
-            out.push(d);
+        let port = setting.port;
+        let listening: Vec<u16> = server
+            .map(|(_, s)| {
+                std::iter::once(s.listen.port)
+                    .chain(s.other_ports.iter().copied())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let container_port = |p: u16| {
+            listening.contains(&p)
+                || service
+                    .ports
+                    .iter()
+                    .any(|m| m.mapping.target == u32::from(p))
+                || service
+                    .expose
+                    .iter()
+                    .any(|e| e.value.split(['/', '-']).next() == Some(&p.to_string()))
+        };
+        if container_port(port) {
+            continue;
         }
+        let published = service.ports.iter().find(|m| {
+            m.mapping.published.as_deref() == Some(port.to_string().as_str())
+                && m.mapping.protocol == "tcp"
+        });
+        let name = &service.name;
+        let proxy = setting.proxy.name();
+        let implied = setting
+            .implied
+            .map(|why| format!(" ({why})"))
+            .unwrap_or_default();
+        let (message, target, related) = match (published, server) {
+            (Some(m), _) => (
+                format!(
+                    "{proxy} connects to port {port} of the `{name}` container{implied}, but {port} is the port `{name}` publishes on the Docker host; the container listens on {}",
+                    m.mapping.target
+                ),
+                u16::try_from(m.mapping.target).ok(),
+                Some((m.span, format!("host port {port} is published here"))),
+            ),
+            (None, Some((kind, s))) => (
+                format!(
+                    "{proxy} connects to port {port} of the `{name}` container{implied}, where nothing listens; {} listens on {}",
+                    kind_name(kind),
+                    s.listen.port
+                ),
+                (listening.len() == 1).then_some(s.listen.port),
+                None,
+            ),
+            (None, None) => continue,
+        };
+        let mut d = RULE
+            .diagnostic(message, Some(setting.place))
+            .with_service(ctx.project.services[setting.labelled].name.as_str());
+        if let Some((span, text)) = related {
+            d = d.with_related(span, text);
+        }
+        if let Some(target) = target {
+            let (before, after) = &setting.shape;
+            d = d.with_help(format!("use the container port: `{before}{target}{after}`"));
+            let edit = setting.edit.as_ref().map(|e| Edit {
+                span: e.span,
+                content: e.content(target),
+            });
+            if let Some(fix) = safe_fix(format!("use container port {target}"), vec![edit]) {
+                d = d.with_fix(fix);
+            }
+        }
+        out.push(d);
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_traefik_port;
-
-    #[test]
-    fn only_the_server_port_label_is_read() {
-        assert!(is_traefik_port(
-            "traefik.http.services.web.loadbalancer.server.port"
-        ));
-        assert!(is_traefik_port(
-            "traefik.tcp.services.db.loadbalancer.server.port"
-        ));
-        assert!(!is_traefik_port("traefik.http.routers.web.rule"));
-        assert!(!is_traefik_port(
-            "traefik.http.services..loadbalancer.server.port"
-        ));
-        assert!(!is_traefik_port(
-            "traefik.http.services.web.loadbalancer.server.scheme"
-        ));
-    }
 }
