@@ -86,7 +86,10 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for route in routes(ctx.project, ctx.net) {
         let proxies = proxies(ctx.project, ctx.net, route.proxy);
-        if proxies.is_empty() || proxies.contains(&route.service) {
+        // A proxy's labels on its own container route to itself (Traefik's dashboard), not
+        // through a network; a name they write is looked up like any other.
+        let own = proxies.contains(&route.service) && matches!(route.via, Via::Address { .. });
+        if proxies.is_empty() || own {
             continue;
         }
         let d = match &route.via {
@@ -139,15 +142,19 @@ fn address_route(
     let kind = route.proxy.name();
     if !(0..proxies.len()).any(reaches) {
         let shares = networks.iter().any(|n| on_network(ctx, proxy, n));
-        let message = match (&allowed[0], shares) {
-            (Some(names), true) => format!(
-                "{kind} routes to `{}` by its labels, but connects to containers only over {}, and `{proxy_name}` and `{}` ({}) share none of them: {}",
+        let message = match (&allowed[0], shares, network) {
+            (Some(_), true, Some(n)) => format!(
+                "{kind} routes to `{}` by its labels, but its `{CADDY_NETWORK_LABEL}` label names `{n}`, and no network `{proxy_name}` and `{}` share has that Docker name (`{}` is on {}): {}",
                 service.name,
-                match network {
-                    Some(n) =>
-                        format!("the network its `{CADDY_NETWORK_LABEL}` label names (`{n}`)"),
-                    None => format!("its ingress networks ({})", list(names)),
-                },
+                service.name,
+                service.name,
+                list(&networks),
+                consequence(route.proxy),
+            ),
+            (Some(names), true, None) => format!(
+                "{kind} routes to `{}` by its labels, but connects to containers only over its ingress networks ({}), and `{proxy_name}` and `{}` ({}) share none of them: {}",
+                service.name,
+                list(names),
                 service.name,
                 list(&networks),
                 consequence(route.proxy),
@@ -166,9 +173,23 @@ fn address_route(
                 consequence(route.proxy),
             ),
         };
+        let shared = networks.iter().find(|n| on_network(ctx, proxy, n));
+        // When a network is shared, what is wrong is the label that names another.
+        let place = service
+            .labels
+            .iter()
+            .find(|l| l.key == CADDY_NETWORK_LABEL && shared.is_some())
+            .map_or(route.place, |l| l.span);
         let mut d = RULE
-            .diagnostic(message, Some(route.place))
+            .diagnostic(message, Some(place))
             .with_service(service.name.as_str());
+        if let (Some(_), Some(shared)) = (network, shared) {
+            d = d.with_help(format!(
+                "name a network both are on by its Docker name: `{CADDY_NETWORK_LABEL}: {}`",
+                docker_name(ctx, shared)
+            ));
+            return Some(d);
+        }
         let attach = proxy_networks.iter().find(|n| {
             allowed[0]
                 .as_ref()
