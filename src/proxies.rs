@@ -44,9 +44,13 @@ pub fn proxy_of(service: &Service) -> Option<Proxy> {
 
 /// The proxies of `kind` the project runs, each with a network namespace of its own and
 /// reading the routes this module reads: a Traefik told to use published ports
-/// (`useBindPortIP`) and a caddy-docker-proxy told another label prefix are left out, and
-/// so is a proxy in the host's namespace, which reaches every container's address.
+/// (`useBindPortIP`) and a caddy-docker-proxy told another label prefix are left out (every
+/// caddy-docker-proxy where one runs as a controller or server), and so is a proxy in the
+/// host's namespace, which reaches every container's address.
 pub fn proxies(project: &Project, net: &Network, kind: Proxy) -> Vec<usize> {
+    if kind == Proxy::Caddy && project.services.iter().any(distributed_caddy) {
+        return Vec::new();
+    }
     project
         .services
         .iter()
@@ -91,6 +95,20 @@ fn other_label_prefix(service: &Service) -> bool {
         || service
             .command_words()
             .any(|w| w.trim_start_matches('-').starts_with("label-prefix"))
+}
+
+/// Whether a caddy-docker-proxy runs as a controller or a server (`CADDY_DOCKER_MODE`,
+/// `-mode`): then one container generates the configuration and others serve it, and which
+/// networks each uses is not read here.
+fn distributed_caddy(service: &Service) -> bool {
+    proxy_of(service) == Some(Proxy::Caddy)
+        && (service.env("CADDY_DOCKER_MODE").is_some_and(|m| {
+            m.value
+                .as_ref()
+                .is_none_or(|v| v.value.trim() != "standalone")
+        }) || service
+            .command_words()
+            .any(|w| w.starts_with('-') && w.trim_start_matches('-').starts_with("mode")))
 }
 
 /// The networks caddy-docker-proxy connects to containers over, by Docker name: those

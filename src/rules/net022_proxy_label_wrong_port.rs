@@ -6,18 +6,30 @@ use crate::proxies::route_ports;
 use crate::reach::kind_name;
 
 declare_rule! {
-    /// A Traefik label sends requests to a port the container does not listen on, usually
-    /// the port it publishes on the Docker host.
+    /// A reverse proxy's label or variable sends requests to a port the container does not
+    /// listen on, usually the port it publishes on the Docker host.
     ///
     /// ## What it does
-    /// Reads `traefik.http.services.NAME.loadbalancer.server.port` (and the `tcp` form) on
-    /// every service and reports a port that is the service's published host port while its
-    /// container listens on another (the mapping's container port), or, for a server whose
-    /// port is known (Postgres, Ollama, Meilisearch, …), a port where it does not listen.
+    /// Reads the port each reverse proxy that configures itself from containers connects to:
+    /// - Traefik: `traefik.http.services.NAME.loadbalancer.server.port` (and the `tcp` form)
+    ///   on every service;
+    /// - caddy-docker-proxy (`lucaslorentz/caddy-docker-proxy`, when the project runs it):
+    ///   the upstreams of a `reverse_proxy` label in a site block (`caddy: example.com`,
+    ///   `caddy_0`, `caddy.handle_path.0_reverse_proxy`): `{{upstreams 8080}}` and
+    ///   `{{upstreams http 8080}}` (the container's own address), `{{upstreams}}` (Caddy's
+    ///   default, 80, or 443 for `https`), and `app:8080`, a service named from Caddy's
+    ///   container;
+    /// - nginx-proxy (`nginxproxy/nginx-proxy`, `jwilder/nginx-proxy`, when the project runs
+    ///   it): `VIRTUAL_PORT` of a service with `VIRTUAL_HOST`.
+    ///
+    /// It reports a port that is the service's published host port while its container
+    /// listens on another (the mapping's container port), or, for a server whose port is
+    /// known (Postgres, Ollama, Meilisearch, …), a port where it does not listen.
     ///
     /// ## Why is this bad?
-    /// Traefik connects to the container's own address on its network, so only container
-    /// ports count. With `ports: ["8080:80"]` and `loadbalancer.server.port=8080`, Traefik
+    /// These proxies connect to the container's own address on its network (or, for a named
+    /// upstream, to the name as Caddy's container resolves it), so only container ports
+    /// count (facts F-PROXY-1, F-PROXY-3, F-PROXY-6). With `ports: ["8080:80"]` and `loadbalancer.server.port=8080`, Traefik
     /// dials port 8080 of the container, where nothing listens, and answers every request
     /// with "502 Bad Gateway".
     ///
@@ -47,7 +59,12 @@ declare_rule! {
     ///
     /// ## Exceptions
     /// A port the container also publishes or exposes as a container port, or any port of a
-    /// service whose listening ports are not known, is not judged. Services with host
+    /// service whose listening ports are not known, is not judged. caddy-docker-proxy's and
+    /// nginx-proxy's settings are judged only when the project runs that proxy (not in
+    /// caddy-docker-proxy's distributed mode, nor with another label prefix), and a
+    /// `reverse_proxy` value holding anything else than the forms above (another template,
+    /// a placeholder, a domain) is not read. An unset `VIRTUAL_PORT` (nginx-proxy then takes
+    /// the image's only exposed port, or 80) is not judged. Services with host
     /// networking are left alone: Traefik reaches them on the host's ports.
     pub static RULE = {
         code: "NET022",

@@ -9,13 +9,24 @@ use crate::proxies::{
 };
 
 declare_rule! {
-    /// A service Traefik routes to by its labels that shares no network with Traefik.
+    /// A service a reverse proxy routes to by its labels or variables that shares no network
+    /// with the proxy.
     ///
     /// ## What it does
     /// Reports a service with Traefik labels (`traefik.enable=true`, a router or a service)
     /// when the project runs Traefik (`traefik` image) and the two share no network. Also,
     /// as a warning, a routed service on several networks, some of which Traefik is not on,
     /// with nothing that says which one Traefik must use.
+    ///
+    /// The same for the other proxies that read containers, when the project runs them:
+    /// - caddy-docker-proxy (`lucaslorentz/caddy-docker-proxy`): a service whose
+    ///   `reverse_proxy` label uses `{{upstreams …}}` and that is on none of the proxy's
+    ///   ingress networks (`CADDY_INGRESS_NETWORKS`, else the networks of Caddy's own
+    ///   container) that Caddy is on, or whose `caddy_ingress_network` label names no network
+    ///   both share (it takes the Docker name); and an upstream written as a name
+    ///   (`app:8080`) of a service Caddy's container shares no network with;
+    /// - nginx-proxy (`nginxproxy/nginx-proxy`, `jwilder/nginx-proxy`): a service with
+    ///   `VIRTUAL_HOST` that shares no network with it.
     ///
     /// ## Why is this bad?
     /// Traefik's Docker provider forwards a request to the container's IP address on one of
@@ -25,7 +36,10 @@ declare_rule! {
     /// them unless the label `traefik.docker.network` or the provider's `network` option
     /// names it; taking one Traefik is not on fails the same way, and which one it takes can
     /// change when the configuration is refreshed (traefik/traefik#979, facts F-PROXY-2 in
-    /// `docs/knowledge/facts.md`).
+    /// `docs/knowledge/facts.md`). caddy-docker-proxy gives the container's addresses on its
+    /// ingress networks only, and with none left, no upstream ("Container is not in same
+    /// network as caddy", F-PROXY-4); nginx-proxy writes an upstream only for a network its
+    /// own container is on (F-PROXY-6).
     ///
     /// ## Example
     /// ```yaml
@@ -71,8 +85,9 @@ declare_rule! {
     /// Not reported when Traefik uses published ports instead of container addresses
     /// (`useBindPortIP`), runs in the host's network namespace (it then reaches every
     /// container's address), or, for the warning, when a mounted Traefik configuration file
-    /// may name the network. A Traefik of another project, reached through an external
-    /// network, is not seen here.
+    /// may name the network. A proxy of another project, reached through an external
+    /// network, is not seen here; nor is caddy-docker-proxy in distributed mode, told another
+    /// label prefix, or told ingress networks by a value that cannot be read.
     pub static RULE = {
         code: "NET024",
         name: "proxy-shares-no-network",
