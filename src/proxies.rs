@@ -111,33 +111,43 @@ fn distributed_caddy(service: &Service) -> bool {
             .any(|w| w.starts_with('-') && w.trim_start_matches('-').starts_with("mode")))
 }
 
-/// The networks caddy-docker-proxy connects to containers over, by Docker name: those
-/// `CADDY_INGRESS_NETWORKS` or `-ingress-networks` lists, else (None) every network of its
-/// own container (F-PROXY-4). `Err` when the setting cannot be read (an unresolved variable).
-pub fn caddy_ingress_networks(service: &Service) -> Result<Option<Vec<String>>, ()> {
-    let listed = |value: &str| -> Vec<String> {
-        value
-            .split(',')
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_string)
-            .collect()
+/// The networks caddy-docker-proxy connects to containers over (F-PROXY-4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ingress {
+    /// Every network of its own container.
+    Own,
+    /// Those `CADDY_INGRESS_NETWORKS` or `-ingress-networks` lists, by Docker name.
+    Named(Vec<String>),
+    /// Set by a value that cannot be read (an unresolved variable).
+    Unknown,
+}
+
+pub fn caddy_ingress_networks(service: &Service) -> Ingress {
+    let listed = |value: &str| {
+        Ingress::Named(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+                .collect(),
+        )
     };
     let mut words = service.command_words();
     while let Some(word) = words.next() {
         let flag = word.trim_start_matches('-');
         if let Some(value) = flag.strip_prefix("ingress-networks=") {
-            return Ok(Some(listed(value)));
+            return listed(value);
         }
         if flag == "ingress-networks" && word.starts_with('-') {
-            return words.next().map(|v| Some(listed(v))).ok_or(());
+            return words.next().map_or(Ingress::Unknown, listed);
         }
     }
     match service.env("CADDY_INGRESS_NETWORKS") {
-        None => Ok(None),
+        None => Ingress::Own,
         Some(var) => match &var.value {
-            Some(v) if !v.value.trim().is_empty() => Ok(Some(listed(&v.value))),
-            _ => Err(()),
+            Some(v) if !v.value.trim().is_empty() => listed(&v.value),
+            _ => Ingress::Unknown,
         },
     }
 }
@@ -654,7 +664,10 @@ mod tests {
         ));
     }
 
-    fn upstreams(value: &str) -> Option<Vec<(Option<String>, Option<u16>, u16, String)>> {
+    /// An upstream as read: host, port, default port, text.
+    type Read = (Option<String>, Option<u16>, u16, String);
+
+    fn upstreams(value: &str) -> Option<Vec<Read>> {
         read_reverse_proxy(value).map(|all| {
             all.into_iter()
                 .map(|u| {

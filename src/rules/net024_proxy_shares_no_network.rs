@@ -4,7 +4,7 @@ use crate::compose::model::Service;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::net::Resolution;
 use crate::proxies::{
-    CADDY_NETWORK_LABEL, Proxy, Route, TRAEFIK_NETWORK_LABEL as NETWORK_LABEL, Via,
+    CADDY_NETWORK_LABEL, Ingress, Proxy, Route, TRAEFIK_NETWORK_LABEL as NETWORK_LABEL, Via,
     caddy_ingress_networks, own_networks, proxies, routes,
 };
 
@@ -133,7 +133,11 @@ fn address_route(
     let mut allowed = Vec::new();
     for &p in proxies {
         let ingress = match route.proxy {
-            Proxy::Caddy => caddy_ingress_networks(&ctx.project.services[p]).ok()?,
+            Proxy::Caddy => match caddy_ingress_networks(&ctx.project.services[p]) {
+                Ingress::Own => None,
+                Ingress::Named(names) => Some(names),
+                Ingress::Unknown => return None,
+            },
             _ => None,
         };
         allowed.push(network.map(|n| vec![n.to_string()]).or(ingress));
