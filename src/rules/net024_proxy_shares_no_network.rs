@@ -171,7 +171,7 @@ fn address_route(
                 consequence(route.proxy),
             ),
             (Some(names), true, None) => format!(
-                "{kind} routes to `{}` by its labels, but connects to containers only over its ingress networks ({}), and `{proxy_name}` and `{}` ({}) share none of them: {}",
+                "{kind} routes to `{}` by its labels, but connects to containers only over its ingress networks ({}, by Docker name), and `{proxy_name}` and `{}` ({}) share none of them: {}",
                 service.name,
                 list(names),
                 service.name,
@@ -206,6 +206,22 @@ fn address_route(
             d = d.with_help(format!(
                 "name a network both are on by its Docker name: `{CADDY_NETWORK_LABEL}: {}`",
                 docker_name(ctx, shared)
+            ));
+            return Some(d);
+        }
+        // An ingress network listed by its key in this file, where Docker knows it by another
+        // name: no network matches, and every route fails alike.
+        let by_key = allowed[0].as_ref().and_then(|names| {
+            networks.iter().find(|n| {
+                on_network(ctx, proxy, n)
+                    && names.contains(n)
+                    && !names.contains(&docker_name(ctx, n))
+            })
+        });
+        if let Some(n) = by_key {
+            d = d.with_help(format!(
+                "the ingress networks are Docker names: list `{}` in place of `{n}`",
+                docker_name(ctx, n)
             ));
             return Some(d);
         }
