@@ -146,7 +146,7 @@ fn address_route(
         on_network(ctx, proxies[k], n)
             && allowed[k]
                 .as_ref()
-                .is_none_or(|names| names.contains(&docker_name(ctx, n)))
+                .is_none_or(|names| names.iter().any(|l| may_be_named(ctx, n, l)))
     };
     let reaches = |k: usize| match allowed[k] {
         None => matches!(
@@ -215,7 +215,7 @@ fn address_route(
             networks.iter().find(|n| {
                 on_network(ctx, proxy, n)
                     && names.contains(n)
-                    && !names.contains(&docker_name(ctx, n))
+                    && !names.iter().any(|l| may_be_named(ctx, n, l))
             })
         });
         if let Some(n) = by_key {
@@ -228,7 +228,7 @@ fn address_route(
         let attach = proxy_networks.iter().find(|n| {
             allowed[0]
                 .as_ref()
-                .is_none_or(|names| names.contains(&docker_name(ctx, n)))
+                .is_none_or(|names| names.iter().any(|l| may_be_named(ctx, n, l)))
         });
         if let Some(network) = attach {
             // Attached to one more network, the service is on several: Traefik's label says
@@ -341,6 +341,15 @@ fn docker_name(ctx: &Context, key: &str) -> String {
     ctx.project
         .network(key)
         .map_or_else(|| format!("{}_{key}", ctx.project.name), |n| n.name.clone())
+}
+
+/// Whether `listed`, a Docker network name, may be the project's network `key`: its own
+/// name when set (`name:`, external), else the project's prefix and the key, and since the
+/// project's name may be given when Compose runs (`-p`), any prefix.
+fn may_be_named(ctx: &Context, key: &str, listed: &str) -> bool {
+    let docker = docker_name(ctx, key);
+    let prefixed = format!("{}_{key}", ctx.project.name);
+    listed == docker || (docker == prefixed && listed.ends_with(&format!("_{key}")))
 }
 
 /// The label that sends Traefik to `network`, by its Docker name.
