@@ -722,9 +722,69 @@ mod tests {
             "{env.UPSTREAM}",
             "https://app:8443",
             "example.com:80",
+            "{{",
+            "{{}}",
+            "{{ }} app:80",
+            ":80",
+            "app:",
+            "app:99999",
+            "é {{upstreams}}",
         ] {
             assert_eq!(upstreams(unread), None, "{unread}");
         }
+    }
+
+    fn service(yaml: &str) -> Service {
+        use crate::compose::load::{LoadOptions, load_project};
+        let mut fs = crate::fs::MemFs::new();
+        fs.insert("/p/compose.yaml", yaml);
+        let paths = [std::path::PathBuf::from("/p/compose.yaml")];
+        let (project, ..) = load_project(&fs, &paths, &LoadOptions::default()).unwrap();
+        project.services.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn caddy_ingress_networks_come_from_the_flag_or_the_variable() {
+        let caddy = |rest: &str| {
+            service(&format!(
+                "services:\n  caddy:\n    image: lucaslorentz/caddy-docker-proxy\n{rest}"
+            ))
+        };
+        let named = |names: &[&str]| Ingress::Named(names.iter().map(|n| n.to_string()).collect());
+        assert_eq!(caddy_ingress_networks(&caddy("")), Ingress::Own);
+        assert_eq!(
+            caddy_ingress_networks(&caddy(
+                "    environment:\n      CADDY_INGRESS_NETWORKS: a, b\n"
+            )),
+            named(&["a", "b"])
+        );
+        assert_eq!(
+            caddy_ingress_networks(&caddy("    command: docker-proxy --ingress-networks=a\n")),
+            named(&["a"])
+        );
+        assert_eq!(
+            caddy_ingress_networks(&caddy("    command: docker-proxy -ingress-networks a,b\n")),
+            named(&["a", "b"])
+        );
+        assert_eq!(
+            caddy_ingress_networks(&caddy("    command: docker-proxy -ingress-networks\n")),
+            Ingress::Unknown
+        );
+        assert_eq!(
+            caddy_ingress_networks(&caddy(
+                "    environment:\n      CADDY_INGRESS_NETWORKS: \"\"\n"
+            )),
+            Ingress::Unknown
+        );
+        assert!(other_label_prefix(&caddy(
+            "    environment:\n      CADDY_DOCKER_LABEL_PREFIX: web\n"
+        )));
+        assert!(distributed_caddy(&caddy(
+            "    command: docker-proxy -mode controller\n"
+        )));
+        assert!(!distributed_caddy(&caddy(
+            "    environment:\n      CADDY_DOCKER_MODE: standalone\n"
+        )));
     }
 
     #[test]
