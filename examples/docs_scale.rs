@@ -3,9 +3,12 @@
 //! one where some documents hold `docker run` lines; lints each as `composelint .` does
 //! (search, load, lint, keep what the output shows), and prints, from one run, the time and
 //! peak heap of each, their ratios to the repository without docs, the time each document
-//! adds, and that time against reading every document once and doing nothing else (the floor
-//! any search that must look inside the documents has). The pre-filter reads a document once and lets it go unless it names `docker` or
-//! `podman`: what remains is that read.
+//! adds, and that time against reading every document once with `std::fs::read` and doing
+//! nothing else (the floor any search that must look inside the documents has). The
+//! pre-filter reads a document once and lets it go unless it names `docker` or `podman`.
+//! The docs tree without docker is also linted with `sources: none`, as the search was
+//! before it read commands (it walks the docs tree all the same, for compose files): the
+//! ratio of the two is what reading commands costs a repository whose docs hold none.
 //!
 //! `cargo run --release --example docs_scale [DOCUMENTS [PROJECTS [EVERY]]]` (default: 5000
 //! documents, 40 projects, one document in 50 with docker commands)
@@ -16,6 +19,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use composelint::commands::CommandKinds;
 use composelint::fs::OsFs;
 use composelint::{LintedProject, Settings, lint_map};
 
@@ -94,11 +98,12 @@ fn generate(root: &Path, projects: usize, documents: usize, every: usize) -> usi
 
 /// Lints `root` as `composelint .` does; the time, the peak heap above what was in use, and
 /// the projects and findings.
-fn lint_once(root: &Path) -> (Duration, usize, usize, usize) {
-    let settings = Settings {
+fn lint_once(root: &Path, sources: CommandKinds) -> (Duration, usize, usize, usize) {
+    let mut settings = Settings {
         paths: vec![root.to_path_buf()],
         ..Settings::default()
     };
+    settings.options.sources = sources;
     let base = current();
     reset_peak();
     let start = Instant::now();
@@ -118,24 +123,41 @@ fn main() {
     // The same compose projects three times: alone, beside a docs tree none of whose
     // documents names docker (what the pre-filter alone costs), and beside one where one
     // document in `every` holds `docker run` lines (each such document is a project).
-    let cases: [(&str, PathBuf, usize, usize); 3] = [
-        ("without docs", tmp.path().join("without-docs"), 0, 0),
+    let none = CommandKinds {
+        shell: false,
+        markdown: false,
+    };
+    let all = CommandKinds::ALL;
+    let cases: [(&str, PathBuf, usize, usize, CommandKinds); 4] = [
+        ("without docs", tmp.path().join("without-docs"), 0, 0, all),
+        (
+            "docs, sources off",
+            tmp.path().join("docs-no-docker"),
+            documents,
+            0,
+            none,
+        ),
         (
             "docs, no docker",
             tmp.path().join("docs-no-docker"),
             documents,
             0,
+            all,
         ),
         (
             "docs, some docker",
             tmp.path().join("docs-docker"),
             documents,
             every,
+            all,
         ),
     ];
     let mut bytes = 0;
-    for (_, root, documents, every) in &cases {
-        bytes = bytes.max(generate(root, projects, *documents, *every));
+    for (k, (_, root, documents, every, _)) in cases.iter().enumerate() {
+        // The tree "sources off" lints is the next case's.
+        if k != 1 {
+            bytes = bytes.max(generate(root, projects, *documents, *every));
+        }
     }
     println!(
         "{projects} compose projects; docs tree: {documents} Markdown documents ({:.1} MB), of which none, or {} (one in {every}), hold docker commands",
@@ -144,15 +166,18 @@ fn main() {
     );
 
     // The floor: reading every document of the docs tree once, across the cores, as the
-    // search does, and nothing else.
-    let documents_of_tree = markdown_files(&cases[1].1);
+    // search does, and nothing else. Beside it, what a cache of what each document held,
+    // keyed by its size and modification time, would still cost: asking each for those.
+    let documents_of_tree = markdown_files(&cases[2].1);
     let read_all = || {
-        let start = Instant::now();
-        let sizes = composelint::in_parallel(&documents_of_tree, |path| {
-            std::fs::read(path).map_or(0, |b| b.len())
-        });
-        std::hint::black_box(sizes);
-        start.elapsed()
+        each_document(&documents_of_tree, |p| {
+            std::fs::read(p).map(|b| b.len() as u64)
+        })
+    };
+    let stat_all = || {
+        each_document(&documents_of_tree, |p| {
+            std::fs::metadata(p).map(|m| m.len())
+        })
     };
 
     // Alternate the cases, after one warm-up each (the page cache), and keep the median time
@@ -162,13 +187,16 @@ fn main() {
     let mut peaks = vec![0usize; cases.len()];
     let mut counts = vec![(0, 0); cases.len()];
     let mut reads = Vec::new();
+    let mut stats = Vec::new();
     for run in 0..=RUNS {
         let read = read_all();
+        let stat = stat_all();
         if run > 0 {
             reads.push(read);
+            stats.push(stat);
         }
-        for (k, (_, root, _, _)) in cases.iter().enumerate() {
-            let (time, heap, linted, findings) = lint_once(root);
+        for (k, (_, root, _, _, sources)) in cases.iter().enumerate() {
+            let (time, heap, linted, findings) = lint_once(root, *sources);
             if run > 0 {
                 times[k].push(time);
                 peaks[k] = peaks[k].max(heap);
@@ -185,7 +213,7 @@ fn main() {
         })
         .collect();
     println!("                    projects  findings  time (median of {RUNS})    peak heap");
-    for (k, (name, _, _, _)) in cases.iter().enumerate() {
+    for (k, (name, _, _, _, _)) in cases.iter().enumerate() {
         println!(
             "{name:<18} {:>9} {:>9} {:>13.1} ms {:>12}",
             counts[k].0,
@@ -195,12 +223,14 @@ fn main() {
         );
     }
     reads.sort();
+    stats.sort();
     let floor = ms(reads[reads.len() / 2]);
     println!(
-        "reading the {} documents once, nothing else: {floor:.1} ms",
-        documents_of_tree.len()
+        "reading the {} documents once, nothing else: {floor:.1} ms; asking each for its size and time only: {:.1} ms",
+        documents_of_tree.len(),
+        ms(stats[stats.len() / 2])
     );
-    for (k, (name, _, _, _)) in cases.iter().enumerate().skip(1) {
+    for (k, (name, _, _, _, _)) in cases.iter().enumerate().skip(1) {
         println!(
             "ratio {name} / without docs: time {:.2}, peak heap {:.2}; {:.1} µs more a document; the docs' added time / reading them once: {:.2}",
             medians[k] / medians[0],
@@ -209,6 +239,22 @@ fn main() {
             (medians[k] - medians[0]) / floor
         );
     }
+    println!(
+        "ratio docs, no docker / docs, sources off (what reading commands costs docs that hold none): time {:.2}; {:.1} µs a document",
+        medians[2] / medians[1],
+        (medians[2] - medians[1]) * 1e3 / documents as f64
+    );
+}
+
+/// How long `f` takes over every document, across the cores.
+fn each_document(
+    documents: &[PathBuf],
+    f: impl Fn(&Path) -> std::io::Result<u64> + Sync,
+) -> Duration {
+    let start = Instant::now();
+    let sizes = composelint::in_parallel(documents, |path| f(path).unwrap_or(0));
+    std::hint::black_box(sizes);
+    start.elapsed()
 }
 
 /// Every Markdown document under `root`.

@@ -2,6 +2,7 @@
 //! choosing and tests can load projects from memory.
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
@@ -29,18 +30,52 @@ pub trait FileSystem: Sync {
     fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>>;
     /// Whether `path` itself is a symbolic link (discovery does not follow linked directories).
     fn is_symlink(&self, path: &Path) -> bool;
-    /// The entries of a directory, sorted by name, each with whether it is a directory and
-    /// not a symbolic link: what a search descends into.
-    fn read_dir_marked(&self, path: &Path) -> io::Result<Vec<(PathBuf, bool)>> {
+    /// The entries of a directory, sorted by name, each with what the listing says it is: a
+    /// search descends into `Dir`s and looks into `File`s without a call per entry.
+    fn read_dir_listed(&self, path: &Path) -> io::Result<Vec<(PathBuf, Listed)>> {
         Ok(self
             .read_dir(path)?
             .into_iter()
             .map(|p| {
-                let descend = self.kind(&p) == Some(EntryKind::Dir) && !self.is_symlink(&p);
-                (p, descend)
+                let listed = match self.kind(&p) {
+                    _ if self.is_symlink(&p) => Listed::Other,
+                    Some(EntryKind::Dir) => Listed::Dir,
+                    Some(EntryKind::File) => Listed::File,
+                    _ => Listed::Other,
+                };
+                (p, listed)
             })
             .collect())
     }
+    /// Reads each of `names`, entries its listing of `dir` called `Listed::File`, and hands
+    /// `each` the name's index and the bytes (or why they could not be read). For a search's
+    /// pre-filter, which looks into thousands of documents and shows nothing of what it reads:
+    /// what it keeps is read again by `read`, with every check.
+    fn read_listed(
+        &self,
+        dir: &Path,
+        names: &[OsString],
+        each: &mut dyn FnMut(usize, io::Result<&[u8]>),
+    ) {
+        for (i, name) in names.iter().enumerate() {
+            match self.read(&dir.join(name)) {
+                Ok(bytes) => each(i, Ok(&bytes)),
+                Err(e) => each(i, Err(e)),
+            }
+        }
+    }
+}
+
+/// What a directory listing says an entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listed {
+    /// A directory, not a link to one: what a search descends into (a linked directory
+    /// could loop).
+    Dir,
+    /// A regular file, not a link to one.
+    File,
+    /// A link, a FIFO, socket or device, or what the listing could not tell.
+    Other,
 }
 
 /// Whether `dir` is the root of a repository: it holds `.git` (a directory, or a file in a
@@ -98,19 +133,99 @@ impl FileSystem for OsFs {
 
     /// The kinds come with the entries (`d_type`): a search walks every entry of a docs tree
     /// without a call per entry.
-    fn read_dir_marked(&self, path: &Path) -> io::Result<Vec<(PathBuf, bool)>> {
+    fn read_dir_listed(&self, path: &Path) -> io::Result<Vec<(PathBuf, Listed)>> {
         let mut entries = std::fs::read_dir(path)?
             .filter_map(|e| {
                 let e = e.ok()?;
                 // A link's own type: linked directories are not descended into.
-                let descend = e.file_type().is_ok_and(|t| t.is_dir());
-                Some((e.path(), descend))
+                let listed = match e.file_type() {
+                    Ok(t) if t.is_dir() => Listed::Dir,
+                    Ok(t) if t.is_file() => Listed::File,
+                    _ => Listed::Other,
+                };
+                Some((e.path(), listed))
             })
             .collect::<Vec<_>>();
-        entries.sort();
+        // One directory's entries differ only in their names: comparing those alone is the
+        // same order as comparing whole paths, for less.
+        entries.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
         Ok(entries)
     }
+
+    /// Each file is opened relative to the directory (one path lookup of one name), without
+    /// asking first what it is (the listing said: a regular file, and `O_NOFOLLOW` holds it
+    /// to that), and read with one call when it is smaller than the buffer: a regular file
+    /// gives back less than was asked for only at its end. Three calls a document where
+    /// `read` makes five, each looking up the whole path.
+    #[cfg(unix)]
+    fn read_listed(
+        &self,
+        dir: &Path,
+        names: &[OsString],
+        each: &mut dyn FnMut(usize, io::Result<&[u8]>),
+    ) {
+        use rustix::fs::{Mode, OFlags};
+        let directory = match rustix::fs::open(
+            dir,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        ) {
+            Ok(fd) => fd,
+            Err(e) => {
+                for i in 0..names.len() {
+                    each(i, Err(e.into()));
+                }
+                return;
+            }
+        };
+        let mut buffer = vec![0u8; LISTED_READ_BUFFER];
+        let mut larger = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let file = rustix::fs::openat(
+                &directory,
+                name.as_os_str(),
+                // Non-blocking: a FIFO put in the file's place since the listing must not
+                // hang the search.
+                OFlags::RDONLY
+                    | OFlags::NOFOLLOW
+                    | OFlags::NONBLOCK
+                    | OFlags::NOCTTY
+                    | OFlags::CLOEXEC,
+                Mode::empty(),
+            );
+            let file = match file {
+                Ok(fd) => fd,
+                Err(e) => {
+                    each(i, Err(e.into()));
+                    continue;
+                }
+            };
+            let read = loop {
+                match rustix::io::read(&file, &mut buffer[..]) {
+                    Err(rustix::io::Errno::INTR) => continue,
+                    read => break read,
+                }
+            };
+            match read {
+                Ok(n) if n < buffer.len() => each(i, Ok(&buffer[..n])),
+                Ok(n) => {
+                    larger.clear();
+                    larger.extend_from_slice(&buffer[..n]);
+                    match std::fs::File::from(file).read_to_end(&mut larger) {
+                        Ok(_) => each(i, Ok(&larger)),
+                        Err(e) => each(i, Err(e)),
+                    }
+                }
+                Err(e) => each(i, Err(e.into())),
+            }
+        }
+    }
 }
+
+/// The buffer a search's pre-filter reads documents into: larger than most documents, so
+/// most take one read.
+#[cfg(unix)]
+const LISTED_READ_BUFFER: usize = 64 * 1024;
 
 /// Whether a file that looks regular is a view into the running system, once links are
 /// followed: under `/proc`, `/sys` or `/dev`. A `.env` linked to `/proc/self/environ` would
@@ -394,5 +509,59 @@ mod tests {
         assert_eq!(OsFs.read(&file).unwrap(), b"docker run x\n");
         assert!(OsFs.read(dir.path()).is_err());
         assert!(OsFs.read(&dir.path().join("missing")).is_err());
+    }
+
+    #[test]
+    fn listed_files_are_read_whole_and_links_fifos_and_missing_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = b"docker run x\n".to_vec();
+        // Larger than the buffer: read on past it, to the end.
+        let large: Vec<u8> = (0..LISTED_READ_BUFFER * 2 + 7)
+            .map(|i| b'a' + (i % 26) as u8)
+            .collect();
+        std::fs::write(dir.path().join("small.md"), &small).unwrap();
+        std::fs::write(dir.path().join("large.md"), &large).unwrap();
+        std::fs::write(dir.path().join("empty.md"), b"").unwrap();
+        std::os::unix::fs::symlink("small.md", dir.path().join("link.md")).unwrap();
+        let fifo = dir.path().join("fifo.md");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let names: Vec<OsString> = [
+            "small.md", "large.md", "empty.md", "link.md", "fifo.md", "gone.md",
+        ]
+        .map(OsString::from)
+        .to_vec();
+        let mut got: Vec<Option<Vec<u8>>> = vec![None; names.len()];
+        OsFs.read_listed(dir.path(), &names, &mut |i, bytes| {
+            // A FIFO opens (without blocking) and reads as empty, or is refused: either way
+            // nothing waits for a writer.
+            got[i] = bytes.ok().map(<[u8]>::to_vec);
+        });
+        assert_eq!(got[0].as_deref(), Some(&small[..]));
+        assert_eq!(got[1].as_deref(), Some(&large[..]));
+        assert_eq!(got[2].as_deref(), Some(&b""[..]));
+        assert_eq!(got[3], None, "a link is not followed");
+        assert!(got[4].as_deref().is_none_or(<[u8]>::is_empty));
+        assert_eq!(got[5], None);
+        // The listing says which entries may be read that way.
+        let listed = OsFs.read_dir_listed(dir.path()).unwrap();
+        let what = |name: &str| {
+            listed
+                .iter()
+                .find(|(p, _)| p.file_name().unwrap() == name)
+                .map(|(_, l)| *l)
+        };
+        assert_eq!(what("small.md"), Some(Listed::File));
+        assert_eq!(what("link.md"), Some(Listed::Other));
+        assert_eq!(what("fifo.md"), Some(Listed::Other));
+        let names: Vec<_> = listed.iter().map(|(p, _)| p.clone()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
     }
 }

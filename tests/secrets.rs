@@ -137,7 +137,7 @@ fn leaks_in_every_format(dir: &std::path::Path, markers: &[&str]) -> Vec<String>
 // --- Credentials in every position, every rule, every format (issue 18, item 8) ----------
 
 /// Marker passwords: none may appear in any output. Each is planted in one position.
-const MARKERS: [&str; 16] = [
+const MARKERS: [&str; 17] = [
     "Zq7pw-url",      // scheme://user:pw@host in .env (OLL001)
     "Zq7pw-inline",   // scheme://user:pw@host written in the compose file (OLL003)
     "Zq7pw-bare",     // user:pw@host:port without a scheme (OLL010, scheme missing)
@@ -154,6 +154,7 @@ const MARKERS: [&str; 16] = [
     "Zq7pw-key",      // the value of an API key, quoted by a rule as the value it judges
     "Zq7pw-svcenv",   // a secret in a service's env_file next to a finding
     "Zq7pw-onlykey",  // the value of a *_TOKEN variable used in a command
+    "Zq7pw-seeds",    // mongodb://user:pw@a:27017,b:27017/ (NET001 on one host, its help)
 ];
 
 fn write_all(root: &std::path::Path, files: &[(&str, &str)]) {
@@ -273,6 +274,18 @@ services:
                 "OPENAI_API_KEY=Zq7pw-included\nOLLAMA_BASE_URL=http://localhost:11434\nSESSION_SECRET=Zq7pw-included\n",
             ),
             (
+                "seeds/compose.yaml",
+                "\
+services:
+  mongo:
+    image: mongo:8
+  api:
+    image: example/api
+    environment:
+      MONGO_URL: mongodb://app:Zq7pw-seeds@mongo:27017,localhost:27017/app?replicaSet=rs0
+",
+            ),
+            (
                 "keyed/compose.yaml",
                 "\
 services:
@@ -325,6 +338,7 @@ fn the_positions_have_real_findings() {
             "OLL001 envfile/webui.env",
             "OLL001 included/sub/.env",
             "OLL001 keyed/compose.yaml",
+            "NET001 seeds/compose.yaml",
         ],
     );
 }

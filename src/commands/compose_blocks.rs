@@ -42,12 +42,15 @@ pub fn block_of(files: &[PathBuf]) -> Option<(&Path, usize)> {
 
 /// How many compose blocks document `text` holds (none when it is not UTF-8 text).
 pub fn count(text: &[u8]) -> usize {
-    // Every compose block has this key: a document without it is not parsed.
-    let has_services = memchr::memmem::find(text, b"services:").is_some();
-    match std::str::from_utf8(text) {
-        Ok(text) if has_services => markdown::read(text).compose.len(),
-        _ => 0,
+    // Every compose block has this key: a document without it is not parsed (nor checked
+    // for UTF-8). The searcher is built once: building it costs more than searching a page.
+    static SERVICES: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    let services = SERVICES.get_or_init(|| memchr::memmem::Finder::new(b"services:"));
+    if services.find(text).is_none() {
+        return 0;
     }
+    std::str::from_utf8(text).map_or(0, |text| markdown::read(text).compose.len())
 }
 
 /// Loads the `index`th compose block of document `doc` as a compose project.

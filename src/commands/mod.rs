@@ -150,17 +150,22 @@ pub fn shebang_is_shell(text: &[u8]) -> bool {
 /// command to read. The search is memchr's vectorised substring search.
 pub fn mentions_docker(text: &[u8]) -> bool {
     // Each name as it is written in lowercase, capitalised or uppercase: searched for by its
-    // tail, which is the same in the first two, then its first letter in any case.
-    [
-        ("ocker", b'd'),
-        ("OCKER", b'd'),
-        ("odman", b'p'),
-        ("ODMAN", b'p'),
-    ]
-    .iter()
-    .any(|&(tail, first)| {
-        memchr::memmem::find_iter(text, tail.as_bytes())
-            .any(|at| at > 0 && text[at - 1].eq_ignore_ascii_case(&first))
+    // tail, which is the same in the first two, then its first letter in any case. The
+    // searchers are built once: building one costs more than searching a page with it.
+    static TAILS: std::sync::OnceLock<[(memchr::memmem::Finder<'static>, u8); 4]> =
+        std::sync::OnceLock::new();
+    let tails = TAILS.get_or_init(|| {
+        [
+            ("ocker", b'd'),
+            ("OCKER", b'd'),
+            ("odman", b'p'),
+            ("ODMAN", b'p'),
+        ]
+        .map(|(tail, first)| (memchr::memmem::Finder::new(tail.as_bytes()), first))
+    });
+    tails.iter().any(|(tail, first)| {
+        tail.find_iter(text)
+            .any(|at| at > 0 && text[at - 1].eq_ignore_ascii_case(first))
     })
 }
 

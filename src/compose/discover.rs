@@ -2,10 +2,11 @@
 //! and the projects that files named on the command line belong to.
 
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::commands::{self, CommandKinds};
-use crate::fs::{EntryKind, FileSystem};
+use crate::fs::{EntryKind, FileSystem, Listed};
 
 /// Compose's default files, in priority order (the legacy name prefers `.yml`).
 pub const DEFAULT_FILES: [&str; 4] = [
@@ -156,34 +157,54 @@ pub fn find_directories(
     reads: &dyn Reads,
 ) -> Vec<DirectoryFiles> {
     let mut out = Vec::new();
-    // Scripts and documents by name, with the index of their directory in `out`.
-    let mut candidates: Vec<(usize, PathBuf)> = Vec::new();
+    // What may hold commands, with the index of its directory in `out`.
+    let mut candidates: Vec<Candidate> = Vec::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(dir) = pending.pop() {
         let Some(kinds) = reads.reads_in(&dir) else {
             continue;
         };
-        let marked = fs.read_dir_marked(&dir).unwrap_or_default();
-        let entries: Vec<PathBuf> = marked.iter().map(|(p, _)| p.clone()).collect();
+        let listed = fs.read_dir_listed(&dir).unwrap_or_default();
+        let entries: Vec<PathBuf> = listed.iter().map(|(p, _)| p.clone()).collect();
         let index = out.len();
-        candidates.extend(
-            marked
-                .iter()
-                .filter(|(p, descend)| match commands::kind_by_name(p) {
-                    Some(kind) => kinds.reads(kind),
-                    None => kinds.shell && !descend && may_be_script(p),
-                })
-                .map(|(p, _)| (index, p.clone())),
-        );
+        let mut batch = Batch::default();
+        for (path, what) in &listed {
+            match (commands::kind_by_name(path), what) {
+                (Some(kind), _) if !kinds.reads(kind) => {}
+                // Read through the listing, in batches: a docs tree holds thousands.
+                (Some(kind), Listed::File) => {
+                    if let Some(name) = path.file_name() {
+                        batch.names.push(name.to_os_string());
+                        batch.kinds.push(kind);
+                    }
+                    if batch.names.len() == LISTED_BATCH {
+                        let full = std::mem::take(&mut batch);
+                        candidates.push(Candidate::Listed(index, dir.clone(), full));
+                    }
+                }
+                (Some(_), _) => candidates.push(Candidate::Path(index, path.clone())),
+                (None, Listed::Dir) => {}
+                (None, _) => {
+                    if kinds.shell && may_be_script(path) {
+                        candidates.push(Candidate::Path(index, path.clone()));
+                    }
+                }
+            }
+        }
+        if !batch.names.is_empty() {
+            candidates.push(Candidate::Listed(index, dir.clone(), batch));
+        }
         out.push(group(fs, &dir, &entries));
-        let mut children: Vec<PathBuf> = marked
+        let mut children: Vec<PathBuf> = listed
             .into_iter()
-            .filter(|(p, descend)| {
+            .filter(|(p, what)| {
                 let name = p
                     .file_name()
                     .map(|n| n.to_string_lossy())
                     .unwrap_or_default();
-                *descend && !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref())
+                *what == Listed::Dir
+                    && !name.starts_with('.')
+                    && !SKIPPED_DIRS.contains(&name.as_ref())
             })
             .map(|(p, _)| p)
             .collect();
@@ -195,30 +216,68 @@ pub fn find_directories(
     // binary, is first asked for its first line only: a script by its shebang. A docs tree
     // holds thousands: they are read across the cores, each once here and the few that hold
     // something again when loaded.
-    let hold_commands = crate::in_parallel(&candidates, |(_, path)| {
-        let kind = commands::kind_by_name(path);
-        // Reading refuses what is not a regular file.
-        let script = kind.is_some()
-            || fs
-                .read_head(path, SHEBANG_LIMIT)
-                .is_ok_and(|head| commands::shebang_is_shell(&head));
-        script
-            && fs.read(path).is_ok_and(|bytes| {
-                commands::mentions_docker(&bytes)
-                    || (kind == Some(commands::CommandFile::Markdown)
-                        && commands::compose_blocks::count(&bytes) > 0)
-            })
+    let holding = crate::in_parallel(&candidates, |candidate| match candidate {
+        Candidate::Listed(index, dir, batch) => {
+            let mut holds = Vec::new();
+            fs.read_listed(dir, &batch.names, &mut |i, bytes| {
+                if bytes.is_ok_and(|b| holds_something(Some(batch.kinds[i]), b)) {
+                    holds.push((*index, dir.join(&batch.names[i])));
+                }
+            });
+            holds
+        }
+        Candidate::Path(index, path) => {
+            let kind = commands::kind_by_name(path);
+            // Reading refuses what is not a regular file.
+            let script = kind.is_some()
+                || fs
+                    .read_head(path, SHEBANG_LIMIT)
+                    .is_ok_and(|head| commands::shebang_is_shell(&head));
+            let holds = script && fs.read(path).is_ok_and(|b| holds_something(kind, &b));
+            holds.then(|| (*index, path.clone())).into_iter().collect()
+        }
     });
-    for ((index, path), holds) in candidates.into_iter().zip(hold_commands) {
-        if let Some(files) = out.get_mut(index).filter(|_| holds) {
+    for (index, path) in holding.into_iter().flatten() {
+        if let Some(files) = out.get_mut(index) {
             files.commands.push(path);
         }
+    }
+    // In name order, whichever way each was read.
+    for files in &mut out {
+        files.commands.sort();
     }
     out.retain(|files| {
         files.default.is_some() || !files.others.is_empty() || !files.commands.is_empty()
     });
     out.sort_by(|a, b| a.directory.cmp(&b.directory));
     out
+}
+
+/// A file a search may find commands in, with the index of its directory's files.
+enum Candidate {
+    /// Files its directory listed as regular ones (at most `LISTED_BATCH`).
+    Listed(usize, PathBuf, Batch),
+    /// A link, or a file without an extension (a script only by its shebang).
+    Path(usize, PathBuf),
+}
+
+/// Files of one directory, by name, with the kind of each.
+#[derive(Default)]
+struct Batch {
+    names: Vec<OsString>,
+    kinds: Vec<commands::CommandFile>,
+}
+
+/// How many documents of one directory a core reads in one go: the directory is opened once
+/// for them, and a directory of thousands is still spread over the cores.
+const LISTED_BATCH: usize = 64;
+
+/// Whether a script or document holds something to read: a `docker` or `podman` command, or
+/// for a Markdown document, a compose block.
+fn holds_something(kind: Option<commands::CommandFile>, bytes: &[u8]) -> bool {
+    commands::mentions_docker(bytes)
+        || (kind == Some(commands::CommandFile::Markdown)
+            && commands::compose_blocks::count(bytes) > 0)
 }
 
 /// How much of a file without an extension is read to find its shebang: the longest

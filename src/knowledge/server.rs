@@ -105,6 +105,10 @@ pub struct Scheme {
     /// The scheme means TLS (`rediss`, `amqps`).
     #[serde(default)]
     pub tls: bool,
+    /// A URL of the scheme may list several hosts, each of which the client dials
+    /// (MongoDB's seed list: `mongodb://mongo1:27017,mongo2:27017/`).
+    #[serde(default)]
+    pub host_list: bool,
 }
 
 /// Path prefixes of the server's APIs.

@@ -127,6 +127,14 @@ pub fn family_of_scheme(scheme: &str) -> Option<(&'static Family, u16)> {
     })
 }
 
+/// Whether a URL of the scheme may list several hosts, each of which the client dials
+/// (`mongodb://mongo1:27017,mongo2:27017/`).
+pub fn scheme_lists_hosts(scheme: &str) -> bool {
+    knowledge::servers()
+        .flat_map(|p| &p.schemes)
+        .any(|s| s.host_list && s.scheme.eq_ignore_ascii_case(scheme))
+}
+
 /// The servers of every family some service of the project runs, one [`Servers`] each.
 pub fn servers_of(project: &Project) -> Vec<Servers> {
     let mut by_family: BTreeMap<&'static str, Vec<Option<OllamaServer>>> = BTreeMap::new();

@@ -5,7 +5,10 @@
 //!   variable whose name names it (`QDRANT_URL`);
 //! - a host variable with its port variable (`REDIS_HOST` + `REDIS_PORT`, `PGHOST` +
 //!   `PGPORT`, `DB_HOST` + `DB_PORT=5432`);
-//! - each server of a list a variable names (`KAFKA_BOOTSTRAP_SERVERS=kafka:9092,kafka2:9092`).
+//! - each server of a list a variable names (`KAFKA_BOOTSTRAP_SERVERS=kafka:9092,kafka2:9092`,
+//!   `ELASTICSEARCH_HOSTS='["http://es01:9200","http://es02:9200"]'`), or that a known app
+//!   splits (Jaeger's `ES_SERVER_URLS`);
+//! - each host of a URL that lists several (`mongodb://mongo1:27017,mongo2:27017/app`).
 //!
 //! Left alone, because they say nothing about a connection this container makes: the
 //! family's own servers (their settings describe themselves), values the browser uses
@@ -15,8 +18,11 @@
 //! kind the project does not run.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
-use super::kinds::{Family, families, family, family_of_scheme, image_family, is_http};
+use super::kinds::{
+    Family, families, family, family_of_scheme, image_family, is_http, scheme_lists_hosts,
+};
 use crate::compose::model::{EnvSource, EnvVar, Project, Service};
 use crate::knowledge::client::LoopbackRewrite;
 use crate::knowledge::{Side, TargetUrl, generic};
@@ -171,21 +177,26 @@ pub fn references(
                 continue;
             }
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
-            let found: Vec<(TargetUrl, &'static str, Text)> = match list_of(text, &words) {
-                Some(items) => items,
-                None => scheme_url(&text.value)
-                    .map(|(url, family)| (url, family, text.clone()))
-                    .or_else(|| {
-                        model_runner_url(&text.value).map(|u| (u, MODEL_RUNNER, text.clone()))
-                    })
-                    .or_else(|| {
-                        http_url(&text.value, &words, &http_names)
-                            .map(|(u, f)| (u, f, text.clone()))
-                    })
-                    .or_else(|| host_pair(service, var, &words, &server_names))
-                    .into_iter()
-                    .collect(),
-            };
+            let list_family = list_family(&words).or_else(|| app_list(service, &var.key));
+            let found: Vec<(TargetUrl, &'static str, Text)> =
+                match list_family.and_then(|family| list_of(text, family)) {
+                    Some(items) => items,
+                    None => match scheme_urls(&text.value) {
+                        Some(urls) => urls
+                            .into_iter()
+                            .map(|(url, family)| (url, family, text.clone()))
+                            .collect(),
+                        None => model_runner_url(&text.value)
+                            .map(|u| (u, MODEL_RUNNER, text.clone()))
+                            .or_else(|| {
+                                http_url(&text.value, &words, &http_names)
+                                    .map(|(u, f)| (u, f, text.clone()))
+                            })
+                            .or_else(|| host_pair(service, var, &words, &server_names))
+                            .into_iter()
+                            .collect(),
+                    },
+                };
             for (url, family, text) in found {
                 if own == Some(family) || switched_off(service, family) {
                     continue;
@@ -304,9 +315,10 @@ fn names_of(service: &Service) -> impl Iterator<Item = String> + '_ {
         .map(str::to_ascii_lowercase)
 }
 
-/// A URL whose scheme names a family, with the scheme's default port written into it when
-/// the URL leaves the port out (so the port judged is the one the client dials).
-fn scheme_url(value: &str) -> Option<(TargetUrl, &'static str)> {
+/// The URLs a value whose scheme names a family holds, each with the family: one, or one per
+/// host of a scheme that lists hosts (`mongodb://mongo1:27017,mongo2:27017/db`). None when
+/// the scheme names no family or a host is not an address.
+fn scheme_urls(value: &str) -> Option<Vec<(TargetUrl, &'static str)>> {
     let value_lower = value.get(..5).map(str::to_ascii_lowercase);
     // `jdbc:postgresql://…`: the part after `jdbc:` is a URL of its own.
     let skip = if value_lower.as_deref() == Some("jdbc:") {
@@ -314,22 +326,31 @@ fn scheme_url(value: &str) -> Option<(TargetUrl, &'static str)> {
     } else {
         0
     };
-    let mut url = TargetUrl::parse(&value[skip..])?;
-    let scheme = url.scheme.clone()?;
+    let rest = &value[skip..];
+    let scheme = rest[..rest.find("://")?].to_ascii_lowercase();
     let full_scheme = if skip > 0 {
         format!("jdbc:{scheme}")
     } else {
         scheme
     };
     let (family, _) = family_of_scheme(&full_scheme)?;
-    if skip > 0 {
-        url.scheme = Some(full_scheme);
-        url.scheme_range = Some(0..url.scheme_range.map_or(0, |r| r.end + skip));
-        url.host_range = url.host_range.start + skip..url.host_range.end + skip;
-        url.port_range = url.port_range.map(|r| r.start + skip..r.end + skip);
-        url.path_range = url.path_range.start + skip..url.path_range.end + skip;
-    }
-    Some((url, family.key))
+    let urls = if scheme_lists_hosts(&full_scheme) {
+        TargetUrl::parse_hosts(rest)?
+    } else {
+        vec![TargetUrl::parse(rest)?]
+    };
+    let shift = |r: std::ops::Range<usize>| r.start + skip..r.end + skip;
+    let urls = urls.into_iter().map(|mut url| {
+        if skip > 0 {
+            url.scheme = Some(full_scheme.clone());
+            url.scheme_range = Some(0..url.scheme_range.map_or(0, |r| r.end + skip));
+            url.host_range = shift(url.host_range);
+            url.port_range = url.port_range.map(shift);
+            url.path_range = shift(url.path_range);
+        }
+        (url, family.key)
+    });
+    Some(urls.collect())
 }
 
 /// LM Studio's kind: a desktop application on the Docker host.
@@ -376,39 +397,125 @@ fn http_url(
 /// (`KAFKA_BOOTSTRAP_SERVERS`, `ELASTICSEARCH_HOSTS`).
 const LIST_WORDS: &[&str] = &["BOOTSTRAP", "SERVERS", "BROKERS", "HOSTS", "NODES"];
 
-/// The servers of a list variable of a family: `kafka:9092,kafka2:9092` (a single item
-/// too), each item with its own place in the text. None when the name names no family or no
-/// list.
-fn list_of(text: &Text, words: &[&str]) -> Option<Vec<(TargetUrl, &'static str, Text)>> {
+/// The family of a list variable: its name names a family and a list
+/// (`KAFKA_BOOTSTRAP_SERVERS`, `ELASTICSEARCH_HOSTS`).
+fn list_family(words: &[&str]) -> Option<&'static Family> {
     let family = family_in_name(words)?;
-    if !words
+    words
         .iter()
         .any(|w| LIST_WORDS.iter().any(|l| w.starts_with(l)))
-    {
-        return None;
-    }
+        .then_some(family)
+}
+
+/// A variable an app reads as a list of servers though its name says no list.
+struct AppList {
+    /// Repositories of the app's images (any registry, any tag).
+    images: &'static [&'static str],
+    var: &'static str,
+    family: &'static str,
+    /// The variable that must name the family among its comma-separated values for the app
+    /// to connect at all (its default names another storage).
+    when: &'static str,
+}
+
+/// Jaeger 1.x splits `--es.server-urls` (`ES_SERVER_URLS`, flags read from the environment
+/// with `-` and `.` as `_`) at commas, and uses it only when `SPAN_STORAGE_TYPE` names
+/// Elasticsearch (facts F-APP-JAEGER). Jaeger 2 (`jaegertracing/jaeger`) is configured by a file, not by these.
+const APP_LISTS: &[AppList] = &[AppList {
+    images: &[
+        "jaegertracing/all-in-one",
+        "jaegertracing/jaeger-collector",
+        "jaegertracing/jaeger-query",
+    ],
+    var: "ES_SERVER_URLS",
+    family: "elasticsearch",
+    when: "SPAN_STORAGE_TYPE",
+}];
+
+/// The family of a variable the service's app reads as a list of servers ([`APP_LISTS`]).
+fn app_list(service: &Service, key: &str) -> Option<&'static Family> {
+    let image = crate::knowledge::ImageRef::parse(&service.image.as_ref()?.value)?;
+    let entry = APP_LISTS
+        .iter()
+        .find(|a| a.var.eq_ignore_ascii_case(key) && a.images.iter().any(|i| image.path == *i))?;
+    let value = service
+        .environment
+        .iter()
+        .find(|v| v.key == entry.when)
+        .and_then(|v| v.value.as_ref())?;
+    value
+        .value
+        .split(',')
+        .any(|v| v.trim().eq_ignore_ascii_case(entry.family))
+        .then(|| family(entry.family))
+        .flatten()
+}
+
+/// The servers of a list variable of `family`: `kafka:9092,kafka2:9092` (a single item
+/// too), or a JSON list (`["http://es01:9200","http://es02:9200"]`, the form
+/// Kibana's image documents for `ELASTICSEARCH_HOSTS`, facts F-KIND-SEARCH-LISTS), each
+/// item with its own place in the text. None when a bracketed value is not a list of quoted
+/// items.
+fn list_of(text: &Text, family: &'static Family) -> Option<Vec<(TargetUrl, &'static str, Text)>> {
     let value = &text.value;
-    // A JSON or YAML list (`["http://es:9200"]`) is not read.
-    if value.trim_start().starts_with('[') {
+    let items = if value.trim_start().starts_with('[') {
+        flow_items(value)?
+    } else {
+        comma_items(value, 0..value.len())
+    };
+    let out = items
+        .into_iter()
+        .filter_map(|range| {
+            let url = TargetUrl::parse(&value[range.clone()])?;
+            Some((url, family.key, text.slice(range)))
+        })
+        .collect();
+    Some(out)
+}
+
+/// The ranges of the non-empty items of the comma list in `range` of `value`, each trimmed.
+fn comma_items(value: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = range.start;
+    for item in value[range].split(',') {
+        let offset = start + (item.len() - item.trim_start().len());
+        let trimmed = item.trim();
+        start += item.len() + 1;
+        if !trimmed.is_empty() {
+            out.push(offset..offset + trimmed.len());
+        }
+    }
+    out
+}
+
+/// The ranges of the items of a one-line JSON list of strings: double-quoted strings
+/// without escapes (the range inside the quotes), the form the images document. None for
+/// anything else (plain or single-quoted items, which no image is documented to read as a
+/// list, escapes, nested lists or maps, empty items), which is left unread rather than
+/// guessed at.
+fn flow_items(value: &str) -> Option<Vec<Range<usize>>> {
+    let open = value.find('[')?;
+    let close = value.rfind(']')?;
+    if close < open || !value[close + 1..].trim().is_empty() || value.contains('\n') {
         return None;
     }
-    let mut out = Vec::new();
-    let mut start = 0;
-    for item in value.split(',') {
-        let end = start + item.len();
-        let trimmed = item.trim();
-        let offset = start + (item.len() - item.trim_start().len());
-        start = end + 1;
-        if trimmed.is_empty() {
-            continue;
-        }
-        let Some(url) = TargetUrl::parse(trimmed) else {
-            continue;
-        };
-        let item_text = text.slice(offset..offset + trimmed.len());
-        out.push((url, family.key, item_text));
+    let inner = open + 1..close;
+    if value[inner.clone()].trim().is_empty() {
+        return Some(Vec::new());
     }
-    Some(out)
+    let items = comma_items(value, inner.clone());
+    // An empty item (`[a,,b]`) is dropped by the split: compare the commas with the items.
+    if items.len() != value[inner].matches(',').count() + 1 {
+        return None;
+    }
+    items
+        .into_iter()
+        .map(|range| {
+            let item = &value[range.clone()];
+            let body = item.strip_prefix('"')?.strip_suffix('"')?;
+            (!body.contains(['"', '\\'])).then(|| range.start + 1..range.end - 1)
+        })
+        .collect()
 }
 
 /// `X_HOST` (or `X_HOSTNAME`, `PGHOST`) with `X_PORT`: the host text, `:`, and the port
@@ -505,4 +612,40 @@ fn database_family(
         .filter(|f| f.default_port == port && !is_http(f.protocol));
     let only = matching.next()?;
     matching.next().is_none().then_some(only)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(value: &str) -> Option<Vec<&str>> {
+        flow_items(value).map(|ranges| ranges.into_iter().map(|r| &value[r]).collect())
+    }
+
+    #[test]
+    fn json_lists_give_each_quoted_item_its_own_range() {
+        assert_eq!(
+            items(r#"["http://es01:9200", "http://es02:9200"]"#),
+            Some(vec!["http://es01:9200", "http://es02:9200"])
+        );
+        assert_eq!(
+            items(r#"[ "http://es01:9200" ,"es02:9200" ]"#),
+            Some(vec!["http://es01:9200", "es02:9200"])
+        );
+        assert_eq!(items("[]"), Some(vec![]));
+        // Anything a reader could take otherwise, or that no image documents, is not read.
+        for unread in [
+            "[ http://es01:9200 ,es02:9200 ]",
+            r#"["http://es01:9200", 'http://es02:9200']"#,
+            r#"["http://es01:9200\u002f"]"#,
+            r#"["http://a:9200,http://b:9200"]"#,
+            r#"["http://es01:9200",,"http://es02:9200"]"#,
+            r#"[{"url": "http://es01:9200"}]"#,
+            r#"[["http://es01:9200"]]"#,
+            r#"["http://es01:9200"] trailing"#,
+            "[key: value]",
+        ] {
+            assert_eq!(items(unread), None, "{unread}");
+        }
+    }
 }

@@ -205,7 +205,8 @@ pub fn working_url(ctx: &Context, r: &Reference, host: &str, port: u16) -> Strin
             .as_ref()
             .map(|s| format!("{s}://"))
             .unwrap_or_default();
-        return format!("{scheme}{host}:{port}{}", r.url.path);
+        let (before, after) = other_hosts(r);
+        return format!("{scheme}{before}{host}:{port}{after}{}", r.url.path);
     }
     // A scheme-less `host:port` stays scheme-less where the client accepts that.
     let scheme = if r.url.scheme.is_none()
@@ -222,6 +223,29 @@ pub fn working_url(ctx: &Context, r: &Reference, host: &str, port: u16) -> Strin
         _ => r.url.path.clone(),
     };
     format!("{scheme}{host}:{port}{path}")
+}
+
+/// The hosts written before and after the reference's own in a URL that lists several
+/// (`mongo1:27017,` and `,mongo3:27017` of `mongodb://mongo1:27017,mongo2:27018,mongo3:27017/`),
+/// so a suggested URL keeps them; empty for a URL of one host.
+fn other_hosts(r: &Reference) -> (&str, &str) {
+    let value = &r.text.value;
+    let authority = r.url.scheme_range.as_ref().map_or(0, |s| s.end + 3)..r.url.path_range.start;
+    let Some(written) = value.get(authority.clone()) else {
+        return ("", "");
+    };
+    let hosts = authority.start + written.rfind('@').map_or(0, |i| i + 1)..authority.end;
+    if !value[hosts.clone()].contains(',') {
+        return ("", "");
+    }
+    let bracket = usize::from(value.as_bytes().get(r.url.host_range.end) == Some(&b']'));
+    let start = r.url.host_range.start - bracket;
+    let end = r
+        .url
+        .port_range
+        .as_ref()
+        .map_or(r.url.host_range.end + bracket, |p| p.end);
+    (&value[hosts.start..start], &value[end..hosts.end])
 }
 
 /// The edits that point a reference at `host:port`: the host, and the port when it differs
