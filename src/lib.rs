@@ -23,6 +23,7 @@ pub mod net;
 pub mod ollama;
 pub mod output;
 pub mod paths;
+pub mod proxies;
 pub mod reach;
 pub mod reachability;
 pub mod redact;

@@ -2,17 +2,31 @@ use super::oll007_no_shared_network::list;
 use super::{Context, declare_rule};
 use crate::compose::model::Service;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::knowledge::image::ImageRef;
-use crate::net::{Namespace, Resolution};
+use crate::net::Resolution;
+use crate::proxies::{
+    CADDY_NETWORK_LABEL, Ingress, Proxy, Route, TRAEFIK_NETWORK_LABEL as NETWORK_LABEL, Via,
+    caddy_ingress_networks, own_networks, proxies, routes,
+};
 
 declare_rule! {
-    /// A service Traefik routes to by its labels that shares no network with Traefik.
+    /// A service a reverse proxy routes to by its labels or variables that shares no network
+    /// with the proxy.
     ///
     /// ## What it does
     /// Reports a service with Traefik labels (`traefik.enable=true`, a router or a service)
     /// when the project runs Traefik (`traefik` image) and the two share no network. Also,
     /// as a warning, a routed service on several networks, some of which Traefik is not on,
     /// with nothing that says which one Traefik must use.
+    ///
+    /// The same for the other proxies that read containers, when the project runs them:
+    /// - caddy-docker-proxy (`lucaslorentz/caddy-docker-proxy`): a service whose
+    ///   `reverse_proxy` label uses `{{upstreams …}}` and that is on none of the proxy's
+    ///   ingress networks (`CADDY_INGRESS_NETWORKS`, else the networks of Caddy's own
+    ///   container) that Caddy is on, or whose `caddy_ingress_network` label names no network
+    ///   both share (it takes the Docker name); and an upstream written as a name
+    ///   (`app:8080`) of a service Caddy's container shares no network with;
+    /// - nginx-proxy (`nginxproxy/nginx-proxy`, `jwilder/nginx-proxy`): a service with
+    ///   `VIRTUAL_HOST` that shares no network with it.
     ///
     /// ## Why is this bad?
     /// Traefik's Docker provider forwards a request to the container's IP address on one of
@@ -22,7 +36,10 @@ declare_rule! {
     /// them unless the label `traefik.docker.network` or the provider's `network` option
     /// names it; taking one Traefik is not on fails the same way, and which one it takes can
     /// change when the configuration is refreshed (traefik/traefik#979, facts F-PROXY-2 in
-    /// `docs/knowledge/facts.md`).
+    /// `docs/knowledge/facts.md`). caddy-docker-proxy gives the container's addresses on its
+    /// ingress networks only, and with none left, no upstream ("Container is not in same
+    /// network as caddy", F-PROXY-4); nginx-proxy writes an upstream only for a network its
+    /// own container is on (F-PROXY-6).
     ///
     /// ## Example
     /// ```yaml
@@ -68,8 +85,9 @@ declare_rule! {
     /// Not reported when Traefik uses published ports instead of container addresses
     /// (`useBindPortIP`), runs in the host's network namespace (it then reaches every
     /// container's address), or, for the warning, when a mounted Traefik configuration file
-    /// may name the network. A Traefik of another project, reached through an external
-    /// network, is not seen here.
+    /// may name the network. A proxy of another project, reached through an external
+    /// network, is not seen here; nor is caddy-docker-proxy in distributed mode, told another
+    /// label prefix, or told ingress networks by a value that cannot be read.
     pub static RULE = {
         code: "NET024",
         name: "proxy-shares-no-network",
@@ -79,125 +97,264 @@ declare_rule! {
     };
 }
 
-/// The label that names the network Traefik connects to a container on.
-const NETWORK_LABEL: &str = "traefik.docker.network";
-
 fn check(ctx: &Context) -> Vec<Diagnostic> {
-    let proxies: Vec<usize> = ctx
-        .project
-        .services
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| is_traefik(s) && !uses_bind_port_ip(s) && own_networks(ctx, *i).is_some())
-        .map(|(i, _)| i)
-        .collect();
     let mut out = Vec::new();
-    if proxies.is_empty() {
-        return out;
-    }
-    for (i, service) in ctx.project.services.iter().enumerate() {
-        let Some(label) = routing_label(service) else {
-            continue;
-        };
-        if proxies.contains(&i) || service.labels.iter().any(|l| l.key == NETWORK_LABEL) {
+    for route in routes(ctx.project, ctx.net) {
+        let proxies = proxies(ctx.project, ctx.net, route.proxy);
+        // A proxy's labels on its own container route to itself (Traefik's dashboard), not
+        // through a network; a name they write is looked up like any other.
+        let own = proxies.contains(&route.service) && matches!(route.via, Via::Address { .. });
+        if proxies.is_empty() || own {
             continue;
         }
-        let Some(networks) = own_networks(ctx, i) else {
-            continue;
+        let d = match &route.via {
+            Via::Address { network } => address_route(ctx, &route, &proxies, network.as_deref()),
+            Via::Name { host, target } => name_route(ctx, &route, &proxies, host, *target),
         };
-        let shares = |p: usize| {
-            matches!(
-                ctx.net.resolve(p, &service.name),
-                Resolution::Sibling { .. }
-            )
-        };
-        let proxy = proxies[0];
-        let proxy_name = &ctx.project.services[proxy].name;
-        let proxy_networks = own_networks(ctx, proxy).unwrap_or_default();
-        if !proxies.iter().any(|&p| shares(p)) {
-            let message = format!(
-                "Traefik routes to `{}` by its labels, but `{proxy_name}` ({}) and `{}` ({}) share no network: Traefik cannot reach the container's address, and requests time out (504)",
-                service.name,
-                list(&proxy_networks),
-                service.name,
-                list(&networks),
-            );
-            let mut d = RULE
-                .diagnostic(message, Some(label))
-                .with_service(service.name.as_str());
-            if let Some(network) = proxy_networks.first() {
-                // Attached to one more network, the service is on several: the label says
-                // which one Traefik must use.
-                let label = if networks.is_empty() {
-                    String::new()
-                } else {
-                    format!(", and label it `{}`", network_label(ctx, network))
-                };
-                d = d.with_help(format!(
-                    "attach `{}` to network `{network}`{label}",
-                    service.name
-                ));
-            }
-            out.push(d);
-            continue;
-        }
-        // Several networks, some of them not Traefik's, and nothing naming the one to use.
-        let unshared: Vec<&String> = networks
-            .iter()
-            .filter(|n| !proxies.iter().any(|&p| on_network(ctx, p, n)))
-            .collect();
-        let chooses = proxies
-            .iter()
-            .any(|&p| names_network(&ctx.project.services[p]));
-        if networks.len() > 1 && !unshared.is_empty() && !chooses {
-            let shared = networks.iter().find(|n| !unshared.contains(n));
-            let message = format!(
-                "Traefik routes to `{}`, which is on several networks ({}), but `{proxy_name}` is not on `{}`: nothing names the network Traefik must use (`{NETWORK_LABEL}`), and it may pick that one, where requests time out",
-                service.name,
-                list(&networks),
-                unshared[0],
-            );
-            let mut d = RULE
-                .diagnostic(message, Some(label))
-                .with_service(service.name.as_str());
-            d.severity = Severity::Warning;
-            if let Some(shared) = shared {
-                d = d.with_help(format!(
-                    "name the network Traefik shares with it: `{}`",
-                    network_label(ctx, shared)
-                ));
-            }
-            out.push(d);
-        }
+        out.extend(d);
     }
     out
 }
 
-/// The label that sends Traefik to `network`: it takes the network's Docker name, which
-/// Compose prefixes with the project's name unless the network sets `name:`.
-fn network_label(ctx: &Context, network: &str) -> String {
-    let name = ctx.project.network(network).map_or_else(
-        || format!("{}_{network}", ctx.project.name),
-        |n| n.name.clone(),
+/// A route to the container's own address: the proxy must share a network with it that it
+/// may use.
+fn address_route(
+    ctx: &Context,
+    route: &Route,
+    proxies: &[usize],
+    network: Option<&str>,
+) -> Option<Diagnostic> {
+    let service = &ctx.project.services[route.service];
+    if route.proxy == Proxy::Traefik && service.labels.iter().any(|l| l.key == NETWORK_LABEL) {
+        return None;
+    }
+    let networks = own_networks(ctx.net, route.service)?;
+    // The networks each proxy may connect over (Docker names); None: any it is on.
+    let mut allowed = Vec::new();
+    for &p in proxies {
+        let ingress = match route.proxy {
+            Proxy::Caddy => match caddy_ingress_networks(&ctx.project.services[p]) {
+                Ingress::Own => None,
+                Ingress::Named(names) => Some(names),
+                Ingress::Unknown => return None,
+            },
+            _ => None,
+        };
+        allowed.push(network.map(|n| vec![n.to_string()]).or(ingress));
+    }
+    let usable = |k: usize, n: &String| {
+        on_network(ctx, proxies[k], n)
+            && allowed[k]
+                .as_ref()
+                .is_none_or(|names| names.iter().any(|l| may_be_named(ctx, n, l)))
+    };
+    let reaches = |k: usize| match allowed[k] {
+        None => matches!(
+            ctx.net.resolve(proxies[k], &service.name),
+            Resolution::Sibling { .. }
+        ),
+        Some(_) => networks.iter().any(|n| usable(k, n)),
+    };
+    let proxy = proxies[0];
+    let proxy_name = &ctx.project.services[proxy].name;
+    let proxy_networks = own_networks(ctx.net, proxy).unwrap_or_default();
+    let kind = route.proxy.name();
+    if !(0..proxies.len()).any(reaches) {
+        let shares = networks.iter().any(|n| on_network(ctx, proxy, n));
+        let message = match (&allowed[0], shares, network) {
+            (Some(_), true, Some(n)) => format!(
+                "{kind} routes to `{}` by its labels, but its `{CADDY_NETWORK_LABEL}` label names `{n}`, and no network `{proxy_name}` and `{}` share has that Docker name (`{}` is on {}): {}",
+                service.name,
+                service.name,
+                service.name,
+                list(&networks),
+                consequence(route.proxy),
+            ),
+            (Some(names), true, None) => format!(
+                "{kind} routes to `{}` by its labels, but connects to containers only over its ingress networks ({}, by Docker name), and `{proxy_name}` and `{}` ({}) share none of them: {}",
+                service.name,
+                list(names),
+                service.name,
+                list(&networks),
+                consequence(route.proxy),
+            ),
+            _ => format!(
+                "{kind} routes to `{}` by its {}, but `{proxy_name}` ({}) and `{}` ({}) share no network: {}",
+                service.name,
+                if route.proxy == Proxy::NginxProxy {
+                    "`VIRTUAL_HOST`"
+                } else {
+                    "labels"
+                },
+                list(&proxy_networks),
+                service.name,
+                list(&networks),
+                consequence(route.proxy),
+            ),
+        };
+        let shared = networks.iter().find(|n| on_network(ctx, proxy, n));
+        // When a network is shared, what is wrong is the label that names another.
+        let place = service
+            .labels
+            .iter()
+            .find(|l| l.key == CADDY_NETWORK_LABEL && shared.is_some())
+            .map_or(route.place, |l| l.span);
+        let mut d = RULE
+            .diagnostic(message, Some(place))
+            .with_service(service.name.as_str());
+        if let (Some(_), Some(shared)) = (network, shared) {
+            d = d.with_help(format!(
+                "name a network both are on by its Docker name: `{CADDY_NETWORK_LABEL}: {}`",
+                docker_name(ctx, shared)
+            ));
+            return Some(d);
+        }
+        // An ingress network listed by its key in this file, where Docker knows it by another
+        // name: no network matches, and every route fails alike.
+        let by_key = allowed[0].as_ref().and_then(|names| {
+            networks.iter().find(|n| {
+                on_network(ctx, proxy, n)
+                    && names.contains(n)
+                    && !names.iter().any(|l| may_be_named(ctx, n, l))
+            })
+        });
+        if let Some(n) = by_key {
+            d = d.with_help(format!(
+                "the ingress networks are Docker names: list `{}` in place of `{n}`",
+                docker_name(ctx, n)
+            ));
+            return Some(d);
+        }
+        let attach = proxy_networks.iter().find(|n| {
+            allowed[0]
+                .as_ref()
+                .is_none_or(|names| names.iter().any(|l| may_be_named(ctx, n, l)))
+        });
+        if let Some(network) = attach {
+            // Attached to one more network, the service is on several: Traefik's label says
+            // which one it must use.
+            let label = if networks.is_empty() || route.proxy != Proxy::Traefik {
+                String::new()
+            } else {
+                format!(", and label it `{}`", network_label(ctx, network))
+            };
+            d = d.with_help(format!(
+                "attach `{}` to network `{network}`{label}",
+                service.name
+            ));
+        }
+        return Some(d);
+    }
+    if route.proxy != Proxy::Traefik {
+        // caddy-docker-proxy and nginx-proxy connect over every network they may use.
+        return None;
+    }
+    // Several networks, some of them not Traefik's, and nothing naming the one to use.
+    let unshared: Vec<&String> = networks
+        .iter()
+        .filter(|n| !proxies.iter().any(|&p| on_network(ctx, p, n)))
+        .collect();
+    let chooses = proxies
+        .iter()
+        .any(|&p| names_network(&ctx.project.services[p]));
+    if networks.len() > 1 && !unshared.is_empty() && !chooses {
+        let shared = networks.iter().find(|n| !unshared.contains(n));
+        let message = format!(
+            "Traefik routes to `{}`, which is on several networks ({}), but `{proxy_name}` is not on `{}`: nothing names the network Traefik must use (`{NETWORK_LABEL}`), and it may pick that one, where requests time out",
+            service.name,
+            list(&networks),
+            unshared[0],
+        );
+        let mut d = RULE
+            .diagnostic(message, Some(route.place))
+            .with_service(service.name.as_str());
+        d.severity = Severity::Warning;
+        if let Some(shared) = shared {
+            d = d.with_help(format!(
+                "name the network Traefik shares with it: `{}`",
+                network_label(ctx, shared)
+            ));
+        }
+        return Some(d);
+    }
+    None
+}
+
+/// A route to a name written in the route (`reverse_proxy app:8080`): the proxy must share
+/// a network with the service the name stands for.
+fn name_route(
+    ctx: &Context,
+    route: &Route,
+    proxies: &[usize],
+    host: &str,
+    target: usize,
+) -> Option<Diagnostic> {
+    let resolves = proxies
+        .iter()
+        .any(|&p| matches!(ctx.net.resolve(p, host), Resolution::Sibling { .. }));
+    if resolves {
+        return None;
+    }
+    let proxy_name = &ctx.project.services[proxies[0]].name;
+    let proxy_networks = own_networks(ctx.net, proxies[0]).unwrap_or_default();
+    let target_service = &ctx.project.services[target];
+    let target_networks = own_networks(ctx.net, target)?;
+    let labelled = &ctx.project.services[route.service];
+    let message = format!(
+        "{} sends requests to `{host}` (an upstream in the labels of `{}`), but `{proxy_name}` ({}) and `{}` ({}) share no network: the name does not resolve in the proxy's container",
+        route.proxy.name(),
+        labelled.name,
+        list(&proxy_networks),
+        target_service.name,
+        list(&target_networks),
     );
-    format!("{NETWORK_LABEL}={name}")
+    let mut d = RULE
+        .diagnostic(message, Some(route.place))
+        .with_service(labelled.name.as_str());
+    if let Some(network) = proxy_networks.first() {
+        d = d.with_help(format!(
+            "attach `{}` to network `{network}`",
+            target_service.name
+        ));
+    }
+    Some(d)
 }
 
-/// A Traefik of the project: the `traefik` image (Docker Hub's official one).
-fn is_traefik(service: &Service) -> bool {
-    service
-        .image
-        .as_ref()
-        .and_then(|i| ImageRef::parse(&i.value))
-        .is_some_and(|i| i.path == "traefik")
+/// What the user sees when the proxy cannot reach the container.
+fn consequence(proxy: Proxy) -> &'static str {
+    match proxy {
+        Proxy::Traefik => {
+            "Traefik cannot reach the container's address, and requests time out (504)"
+        }
+        Proxy::Caddy => {
+            "caddy-docker-proxy finds no address of the container to send requests to (\"Container is not in same network as caddy\" in its log)"
+        }
+        Proxy::NginxProxy => {
+            "nginx-proxy finds no network to reach the container on, and the site gets no upstream that answers"
+        }
+    }
 }
 
-/// Whether Traefik is told to use the host's published ports rather than container
-/// addresses (`--providers.docker.useBindPortIP=true`).
-fn uses_bind_port_ip(service: &Service) -> bool {
-    service
-        .command_words()
-        .any(|w| w.to_ascii_lowercase().contains("usebindportip"))
+/// The Docker name of the project's network `key`: Compose prefixes it with the project's
+/// name unless the network sets `name:`.
+fn docker_name(ctx: &Context, key: &str) -> String {
+    ctx.project
+        .network(key)
+        .map_or_else(|| format!("{}_{key}", ctx.project.name), |n| n.name.clone())
+}
+
+/// Whether `listed`, a Docker network name, may be the project's network `key`: its own
+/// name when set (`name:`, external), else the project's prefix and the key, and since the
+/// project's name may be given when Compose runs (`-p`), any prefix.
+fn may_be_named(ctx: &Context, key: &str, listed: &str) -> bool {
+    let docker = docker_name(ctx, key);
+    let prefixed = format!("{}_{key}", ctx.project.name);
+    listed == docker || (docker == prefixed && listed.ends_with(&format!("_{key}")))
+}
+
+/// The label that sends Traefik to `network`, by its Docker name.
+fn network_label(ctx: &Context, network: &str) -> String {
+    format!("{NETWORK_LABEL}={}", docker_name(ctx, network))
 }
 
 /// Whether Traefik may be told the network to use: the provider's `network` option, or a
@@ -215,40 +372,6 @@ fn names_network(service: &Service) -> bool {
         })
 }
 
-/// The label that makes Traefik route to the service: `traefik.enable=true`, or any router
-/// or service definition (with the provider's default `exposedByDefault`).
-fn routing_label(service: &Service) -> Option<crate::source::Span> {
-    let disabled = service
-        .labels
-        .iter()
-        .any(|l| l.key == "traefik.enable" && l.value.value.trim().eq_ignore_ascii_case("false"));
-    if disabled {
-        return None;
-    }
-    service
-        .labels
-        .iter()
-        .find(|l| {
-            (l.key == "traefik.enable" && l.value.value.trim().eq_ignore_ascii_case("true"))
-                || ["traefik.http.", "traefik.tcp.", "traefik.udp."]
-                    .iter()
-                    .any(|p| l.key.starts_with(p))
-        })
-        .map(|l| l.span)
-}
-
-/// The networks of a service with a network namespace of its own; None for the host's,
-/// another container's, or none.
-fn own_networks(ctx: &Context, service: usize) -> Option<Vec<String>> {
-    match ctx.net.namespace(service) {
-        Namespace::Own {
-            service: owner,
-            networks,
-        } if *owner == service => Some(networks.clone()),
-        _ => None,
-    }
-}
-
 fn on_network(ctx: &Context, service: usize, network: &str) -> bool {
-    own_networks(ctx, service).is_some_and(|n| n.iter().any(|x| x == network))
+    own_networks(ctx.net, service).is_some_and(|n| n.iter().any(|x| x == network))
 }
