@@ -59,7 +59,8 @@ pub fn attach_to_network(ctx: &Context, service: &str, network: &str) -> Option<
 }
 
 /// A user-defined network for two containers on the default bridge: `docker network create`
-/// before the first of their commands, and `--network` on both.
+/// before the first of their commands, and `--network` on both. A compose service there has
+/// `network_mode: bridge` written, which is the author's choice to undo: no fix.
 pub fn share_network(
     ctx: &Context,
     client: &str,
@@ -67,6 +68,9 @@ pub fn share_network(
     network: &str,
 ) -> Vec<Option<Edit>> {
     let (Some(c), Some(s)) = (ctx.project.service(client), ctx.project.service(server)) else {
+        return vec![None];
+    };
+    if !ctx.project.from_commands {
         return vec![None];
     };
     let (Some(client_run), Some(server_run)) = (movable(ctx, c), movable(ctx, s)) else {

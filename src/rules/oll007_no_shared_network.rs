@@ -1,8 +1,8 @@
-use super::command_fix::new_network;
+use super::command_fix::{new_network, share_network};
 use super::reference_report::{
     Part, join_network, kind_name, report, retarget, safe_fix, subject, working_url,
 };
-use super::structural_fix::{attach_to_network, share_network, unsafe_fix};
+use super::structural_fix::{attach_to_network, unsafe_fix};
 use super::wording::Dialect;
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};

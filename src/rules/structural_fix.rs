@@ -207,18 +207,3 @@ pub fn attach_to_network(ctx: &Context, service: &str, network: &str) -> Option<
     let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     insert_key(text, file, node, "networks", &lines)
 }
-
-/// A network of their own for `client` and `server`, both on Docker's default bridge, where no
-/// name resolves. A compose service there has `network_mode: bridge` written, which is the
-/// author's choice to undo: no fix.
-pub fn share_network(
-    ctx: &Context,
-    client: &str,
-    server: &str,
-    network: &str,
-) -> Vec<Option<Edit>> {
-    if ctx.project.from_commands {
-        return command_fix::share_network(ctx, client, server, network);
-    }
-    vec![None]
-}
