@@ -14,8 +14,8 @@ declare_rule! {
     /// the Alpine tags, which have busybox `wget`), `mariadb` (neither, on the Ubuntu tags),
     /// `mysql` (neither, on the Debian variant's tags), `mongo` (neither, from 6.0),
     /// `qdrant/qdrant` (neither, on every CPU tag), `chromadb/chroma` (neither, from 1.0), and
-    /// `clickhouse/clickhouse-server` (from 25), `searxng/searxng` and `eclipse-mosquitto`
-    /// (no `curl`; they have `wget`). `vllm/vllm-openai` and `localai/localai` have both.
+    /// `clickhouse` and `clickhouse/clickhouse-server` (from 25), `searxng/searxng` and
+    /// `eclipse-mosquitto` (no `curl`; they have `wget`). `vllm/vllm-openai` and `localai/localai` have both.
     ///
     /// ## Why is this bad?
     /// The check fails on every run (`executable file not found`, or `curl: not found` from
