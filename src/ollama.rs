@@ -46,6 +46,9 @@ pub struct OllamaServer {
     /// and nothing is judged on them.
     pub port_known: bool,
     pub scope_known: bool,
+    /// Its main port serves plaintext for certain: the profile says no TLS there and the
+    /// service gives no setting that turns TLS on (F-OLL-7, F-KIND-TLS).
+    pub plaintext: bool,
 }
 
 /// The Ollama server a service runs: by image, or by the final stage of its Dockerfile.
@@ -102,6 +105,7 @@ pub fn ollama_server_with(
     Some(OllamaServer {
         listen: server.server.listen_address(server.image, &env),
         models_dir: server.server.models_dir(server.image, &env),
+        plaintext: server.server.tls == Some(false),
         server,
         built,
         other_ports: Vec::new(),
