@@ -346,8 +346,14 @@ impl Reference {
         if self.kind == OLLAMA {
             return self.url.effective_port(self.expect.scheme);
         }
-        if let Some(port) = self.url.port {
-            return port;
+        self.url.port.unwrap_or_else(|| self.scheme_port())
+    }
+
+    /// The port the scheme implies when the URL writes none (`https`: 443, `amqps`: 5671);
+    /// for Ollama, what the client's own parser implies.
+    pub fn scheme_port(&self) -> u16 {
+        if self.kind == OLLAMA {
+            return self.url.scheme_port(self.expect.scheme);
         }
         match self.url.scheme.as_deref() {
             Some("https") => 443,

@@ -370,14 +370,15 @@ fn judge_target(
         },
     };
     // `https://ollama` without a port goes to 443, `amqps://rabbitmq` to 5671, because of the
-    // scheme: at a server that serves plaintext, the scheme is the mistake (its fix also
-    // writes the port).
+    // scheme; `https://qdrant:443` writes that port out. At a server that serves plaintext,
+    // the scheme is the mistake (its fix also writes the port).
     let scheme_moved_the_port = match &verdict {
         Verdict::WrongPort {
             server,
-            port_left_out: true,
+            used,
+            port_left_out,
             ..
-        } => plaintext(*server),
+        } => plaintext(*server) && (*port_left_out || *used == reference.scheme_port()),
         Verdict::WrongPortInOtherProject {
             port_left_out: true,
             ..

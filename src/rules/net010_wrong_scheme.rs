@@ -44,7 +44,8 @@ declare_rule! {
     /// ## Fix safety
     /// Safe: the scheme becomes the same protocol's plain one (`https` → `http`, `rediss` →
     /// `redis`, `amqps` → `amqp`), the port kept; a port left out, which the TLS scheme made
-    /// its own default (`https`: 443, `amqps`: 5671), becomes the port the server listens on.
+    /// its own default (`https`: 443, `amqps`: 5671), or that default written out
+    /// (`amqps://rabbitmq:5671`), becomes the port the server listens on.
     ///
     /// ## Exceptions
     /// A URL through the Docker host, to a domain or to another service (a TLS-terminating

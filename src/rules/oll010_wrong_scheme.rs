@@ -101,17 +101,22 @@ fn tls_finding(ctx: &Context, rule: &'static Rule, r: &Reference) -> Diagnostic 
         )
     } else {
         let listening = port.unwrap_or(servers.default_port);
-        let opening = match r.url.port {
-            None if r.port() != listening => format!(
-                "`{written}://` without a port makes the client start a TLS handshake at port {}",
-                r.port()
-            ),
-            _ => format!("`{written}://` makes the client start a TLS handshake"),
+        let used = r.port();
+        let without = if r.url.port.is_none() {
+            " without a port"
+        } else {
+            ""
         };
-        format!(
-            "{}: {opening}, but {kind} serves no TLS on port {listening} (none is configured); the connection fails",
-            subject(ctx, r),
-        )
+        let why = if used == listening {
+            format!(
+                "`{written}://` makes the client start a TLS handshake, but {kind} serves no TLS on port {listening} (none is configured)"
+            )
+        } else {
+            format!(
+                "`{written}://`{without} makes the client start a TLS handshake at port {used}, but {kind} serves no TLS (none is configured) and listens on {listening}"
+            )
+        };
+        format!("{}: {why}; the connection fails", subject(ctx, r))
     };
     let mut d = report(ctx, rule, r, Part::Scheme, message);
     // `OLLAMA_HOST=https://…` on the server only changes what its own CLI expects.
@@ -152,6 +157,17 @@ fn tls_finding(ctx: &Context, rule: &'static Rule, r: &Reference) -> Diagnostic 
                 servers.default_port
             )
         }
+        // The TLS scheme's own port written out (`https://qdrant:443`).
+        (Some(used), Some(p)) if used != p => {
+            edits.push(edit_part(r, Part::Port, p.to_string()));
+            let port_start = r.url.port_range.as_ref().map_or(host_end, |p| p.start);
+            let port_end = r.url.port_range.as_ref().map_or(host_end, |p| p.end);
+            format!(
+                "{plain}://{}{p}{}",
+                value.get(after_scheme..port_start).unwrap_or(""),
+                value.get(port_end..).unwrap_or("")
+            )
+        }
         (Some(_), _) => format!("{plain}://{}", value.get(after_scheme..).unwrap_or("")),
     };
     d = d.with_help(if ollama {
@@ -160,8 +176,8 @@ fn tls_finding(ctx: &Context, rule: &'static Rule, r: &Reference) -> Diagnostic 
         )
     } else {
         // The URL is not repeated: it may hold credentials.
-        let port_part = match (r.url.port, port) {
-            (None, Some(p)) => format!(" and port {p}, where {kind} listens"),
+        let port_part = match port {
+            Some(p) if r.url.port != Some(p) => format!(" and port {p}, where {kind} listens"),
             _ => String::new(),
         };
         format!(
