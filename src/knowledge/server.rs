@@ -162,18 +162,15 @@ pub struct ListenSetting {
     pub confidence: Option<Confidence>,
 }
 
-/// The settings that may turn a server's TLS on, each enough alone.
+/// The settings that may turn a server's TLS on, each enough alone; any may be left out.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct TlsSwitches {
     /// Variables; one set to anything but `false` may turn TLS on.
-    #[serde(default)]
     pub env: Vec<String>,
     /// Command-line flags of the server program (`--tls-port`).
-    #[serde(default)]
     pub flags: Vec<String>,
     /// Keys of configuration files; a mounted configuration file may set one.
-    #[serde(default)]
     pub config: Vec<ConfigKey>,
 }
 

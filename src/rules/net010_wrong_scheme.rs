@@ -61,5 +61,10 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
-    super::oll010_wrong_scheme::check_in(ctx, &RULE, ctx.net_references)
+    use super::oll010_wrong_scheme::{tls_finding, wrong_schemes};
+    // Another kind's reference is judged for a TLS scheme only.
+    wrong_schemes(ctx.net_references)
+        .filter(|(_, tls)| *tls)
+        .map(|(r, _)| tls_finding(ctx, &RULE, r))
+        .collect()
 }

@@ -65,29 +65,32 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
-    check_in(ctx, &RULE, ctx.references)
-}
-
-/// The wrong-scheme findings among `references`, as `rule` (OLL010 for Ollama's, NET010 for
-/// the other kinds'). Only Ollama's references are judged for a missing scheme.
-pub(super) fn check_in(
-    ctx: &Context,
-    rule: &'static Rule,
-    references: &[(Reference, Verdict)],
-) -> Vec<Diagnostic> {
-    references
-        .iter()
-        .filter_map(|(r, verdict)| match verdict {
-            Verdict::WrongScheme { tls: true } => Some(tls_finding(ctx, rule, r)),
-            Verdict::WrongScheme { tls: false } => Some(missing_finding(ctx, r)),
-            _ => None,
+    wrong_schemes(ctx.references)
+        .map(|(r, tls)| {
+            if tls {
+                tls_finding(ctx, &RULE, r)
+            } else {
+                missing_finding(ctx, r)
+            }
         })
         .collect()
 }
 
-/// A TLS scheme at a server that serves plaintext there: the scheme becomes its plain one,
-/// and a port the TLS scheme's default chose becomes the server's.
-fn tls_finding(ctx: &Context, rule: &'static Rule, r: &Reference) -> Diagnostic {
+/// The references judged to have the wrong scheme, each with whether a TLS scheme is the
+/// mistake (else a missing scheme, which only Ollama's references are judged for).
+pub(super) fn wrong_schemes(
+    judged: &[(Reference, Verdict)],
+) -> impl Iterator<Item = (&Reference, bool)> {
+    judged.iter().filter_map(|(r, verdict)| match verdict {
+        Verdict::WrongScheme { tls } => Some((r, *tls)),
+        _ => None,
+    })
+}
+
+/// A TLS scheme at a server that serves plaintext there, reported as `rule` (OLL010 for
+/// Ollama's references, NET010 for the other kinds'): the scheme becomes its plain one, and
+/// a port the TLS scheme's default chose becomes the server's.
+pub(super) fn tls_finding(ctx: &Context, rule: &'static Rule, r: &Reference) -> Diagnostic {
     let servers = ctx.servers_of(r);
     let port = listening_port(ctx, r);
     let written = r.url.scheme.as_deref().unwrap_or_default();
