@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use crate::compose::model::{Project, Service};
 use crate::knowledge::image::ImageRef;
 use crate::knowledge::ollama_host::ListenAddress;
-use crate::knowledge::server::{ListenSyntax, Protocol, ServerImage, ServerProfile};
+use crate::knowledge::server::{ImageKind, ListenSyntax, Protocol, ServerImage, ServerProfile};
 use crate::knowledge::{self, Confidence, ServerMatch};
 use crate::ollama::{OllamaServer, Servers, container_env};
 
@@ -303,7 +303,9 @@ fn listening(service: &Service, matched: ServerMatch, words: &[&str]) -> OllamaS
     let host = host.unwrap_or(default_host);
     let port = port.unwrap_or(profile.default_port);
     let other_ports = profile.other_ports.iter().map(|p| p.port).collect();
+    // Another party's build may turn TLS on its own way (bitnami's `REDIS_TLS_ENABLED`).
     let plaintext = profile.tls == Some(false)
+        && matched.image.kind == ImageKind::Official
         && port_known
         && !turns_tls_on(profile, &env, words, config_mounted);
     OllamaServer {

@@ -9,10 +9,10 @@ declare_rule! {
     /// Reports a URL for a server other than Ollama whose scheme makes the client open with
     /// a TLS handshake, aimed by name at a service whose server serves no TLS on that port:
     /// `https://qdrant:6333`, `rediss://redis:6379` to a stock Redis, `amqps://rabbitmq:5672`.
-    /// Only servers whose TLS is known are judged (Redis, RabbitMQ, Qdrant), and only when
-    /// the service gives no setting that may turn TLS on: a TLS flag or variable (Redis's
-    /// `--tls-port`, `QDRANT__SERVICE__ENABLE_TLS`), or a mounted configuration file, whose
-    /// contents are not read.
+    /// Only servers whose TLS is known are judged (Redis, RabbitMQ, Qdrant), run from the
+    /// project's own image, and only when the service gives no setting that may turn TLS on:
+    /// a TLS flag or variable (Redis's `--tls-port`, `QDRANT__SERVICE__ENABLE_TLS`), or a
+    /// mounted configuration file, whose contents are not read.
     ///
     /// ## Why is this bad?
     /// The server reads the TLS `ClientHello` as a request of its own protocol and drops
@@ -49,7 +49,8 @@ declare_rule! {
     ///
     /// ## Exceptions
     /// A URL through the Docker host, to a domain or to another service (a TLS-terminating
-    /// proxy) is not judged: something else may answer there with TLS. To keep TLS, turn it
+    /// proxy) is not judged: something else may answer there with TLS. Nor is a server run
+    /// from another party's image (`bitnami/redis`), which has TLS switches of its own. To keep TLS, turn it
     /// on in the server or put a proxy in front of it and point the URL at the proxy.
     pub static RULE = {
         code: "NET010",
