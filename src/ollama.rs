@@ -46,6 +46,9 @@ pub struct OllamaServer {
     /// and nothing is judged on them.
     pub port_known: bool,
     pub scope_known: bool,
+    /// Its main port serves plaintext for certain: the profile says no TLS there and the
+    /// service gives no setting that turns TLS on (F-OLL-7, F-KIND-TLS).
+    pub plaintext: bool,
 }
 
 /// The Ollama server a service runs: by image, or by the final stage of its Dockerfile.
@@ -102,6 +105,7 @@ pub fn ollama_server_with(
     Some(OllamaServer {
         listen: server.server.listen_address(server.image, &env),
         models_dir: server.server.models_dir(server.image, &env),
+        plaintext: server.server.tls == Some(false),
         server,
         built,
         other_ports: Vec::new(),
@@ -342,8 +346,14 @@ impl Reference {
         if self.kind == OLLAMA {
             return self.url.effective_port(self.expect.scheme);
         }
-        if let Some(port) = self.url.port {
-            return port;
+        self.url.port.unwrap_or_else(|| self.scheme_port())
+    }
+
+    /// The port the scheme implies when the URL writes none (`https`: 443, `amqps`: 5671);
+    /// for Ollama, what the client's own parser implies.
+    pub fn scheme_port(&self) -> u16 {
+        if self.kind == OLLAMA {
+            return self.url.scheme_port(self.expect.scheme);
         }
         match self.url.scheme.as_deref() {
             Some("https") => 443,

@@ -63,8 +63,9 @@ pub enum Verdict {
         /// Published, but on `127.0.0.1` only.
         loopback_only: bool,
     },
-    /// OLL010: `https://` to Ollama, or no scheme where the client needs one.
-    WrongScheme { https: bool },
+    /// OLL010, NET010: a TLS scheme (`https`, `rediss`, `amqps`) to a server that serves
+    /// plaintext there (`tls`), or no scheme where an Ollama client needs one.
+    WrongScheme { tls: bool },
     /// OLL011: the path does not fit the client.
     WrongPath { expected: PathKind },
     /// OLL015: a proxy variable sends the request to a proxy.
@@ -248,7 +249,19 @@ fn judge_target(
     // Scheme and path are judged only where an Ollama answers for certain; elsewhere a TLS
     // proxy or a path prefix may be deliberate.
     let aimed_at_ollama = ollama && aimed_at_ollama(net, servers, &resolution, url.port);
-    let https = url.scheme.as_deref() == Some("https");
+    // A TLS scheme (`https`, `rediss`, `amqps`) makes the client open with a TLS handshake.
+    let tls = url
+        .scheme
+        .as_deref()
+        .and_then(crate::knowledge::plain_scheme)
+        .is_some();
+    // Every Ollama serves plaintext (F-OLL-7); another kind's server only where its profile
+    // and its settings say so, and only reached straight by name (a host route may lead to
+    // anything, a TLS proxy included).
+    let plaintext = |server: usize| servers.get(server).is_some_and(|s| ollama || s.plaintext);
+    let aimed_at_plaintext = aimed_at_ollama
+        || matches!(&resolution, Resolution::Sibling { service, .. }
+            if servers.get(*service).is_some_and(|s| s.plaintext && s.listen.port == port));
 
     // A forward proxy reaches public names; only names and addresses that exist inside Docker
     // (or the client's own loopback) are lost when the request goes through it (F-502-2).
@@ -356,22 +369,24 @@ fn judge_target(
             maybe_external,
         },
     };
-    // `https://ollama` without a port goes to 443 because of the scheme: the scheme is the
-    // mistake (its fix also writes the port).
-    if https
-        && ollama
-        && matches!(
-            verdict,
-            Verdict::WrongPort {
-                port_left_out: true,
-                ..
-            } | Verdict::WrongPortInOtherProject {
-                port_left_out: true,
-                ..
-            }
-        )
-    {
-        return Verdict::WrongScheme { https: true };
+    // `https://ollama` without a port goes to 443, `amqps://rabbitmq` to 5671, because of the
+    // scheme; `https://qdrant:443` writes that port out. At a server that serves plaintext,
+    // the scheme is the mistake (its fix also writes the port).
+    let scheme_moved_the_port = match &verdict {
+        Verdict::WrongPort {
+            server,
+            used,
+            port_left_out,
+            ..
+        } => plaintext(*server) && (*port_left_out || *used == reference.scheme_port()),
+        Verdict::WrongPortInOtherProject {
+            port_left_out: true,
+            ..
+        } => ollama,
+        _ => false,
+    };
+    if tls && scheme_moved_the_port {
+        return Verdict::WrongScheme { tls: true };
     }
     // An address that reaches no Ollama is the first thing to fix. A detour, or a host name
     // only some platforms provide, still reaches one: a wrong scheme or path, which fails
@@ -383,16 +398,16 @@ fn judge_target(
     if !reaches {
         return verdict;
     }
+    if tls && aimed_at_plaintext {
+        return Verdict::WrongScheme { tls: true };
+    }
     if aimed_at_ollama {
-        if https {
-            return Verdict::WrongScheme { https: true };
-        }
         let needs_scheme = matches!(
             expect.scheme,
             SchemeRule::Required | SchemeRule::HttpsIfMissing
         );
         if url.scheme.is_none() && needs_scheme && expect.firm {
-            return Verdict::WrongScheme { https: false };
+            return Verdict::WrongScheme { tls: false };
         }
         if expect.firm && reference_path_fits(reference) == Some(false) {
             return Verdict::WrongPath {

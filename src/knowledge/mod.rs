@@ -266,6 +266,7 @@ impl Knowledge {
             problems.extend(server.problems(&self.clients));
         }
         problems.extend(shared_scheme_problems(&self.servers));
+        problems.extend(tls_scheme_problems(&self.servers));
         for client in &self.clients {
             if !ids.insert(format!("client:{}", client.id)) {
                 problems.push(format!("duplicate client id {}", client.id));
@@ -282,6 +283,39 @@ const OLLAMA_ID: &str = "ollama";
 /// Schemes several kinds speak: `http://db:6333` says nothing about which server is there.
 /// Every other scheme names one kind.
 pub const SHARED_SCHEMES: [&str; 2] = ["http", "https"];
+
+/// The scheme of the same protocol without TLS, for a scheme that means TLS (`https`:
+/// `http`, `rediss`: `redis`); None for any other.
+pub fn plain_scheme(scheme: &str) -> Option<&'static str> {
+    if scheme.eq_ignore_ascii_case("https") {
+        return Some("http");
+    }
+    servers()
+        .flat_map(|p| &p.schemes)
+        .find(|s| s.tls && s.scheme.eq_ignore_ascii_case(scheme))
+        .and_then(|s| s.plain.as_deref())
+}
+
+/// A TLS scheme without its plain counterpart among its server's schemes, or a plain
+/// counterpart given to a scheme that is not TLS.
+fn tls_scheme_problems(servers: &[ServerProfile]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for server in servers {
+        for scheme in &server.schemes {
+            let plain_listed =
+                |plain: &str| server.schemes.iter().any(|s| !s.tls && s.scheme == plain);
+            match (&scheme.plain, scheme.tls) {
+                (Some(plain), true) if plain_listed(plain) => {}
+                (None, false) => {}
+                _ => problems.push(format!(
+                    "scheme {} of server {}: a TLS scheme names its plain scheme, listed beside it, and no other does",
+                    scheme.scheme, server.id
+                )),
+            }
+        }
+    }
+    problems
+}
 
 /// A scheme listed by two kinds (unless shared), or listed with two default ports.
 fn shared_scheme_problems(servers: &[ServerProfile]) -> Vec<String> {
@@ -413,6 +447,22 @@ mod tests {
             ["scheme http means port 80 for server a but 3 for c"]
         );
         assert!(shared_scheme_problems(&[a]).is_empty());
+    }
+
+    #[test]
+    fn a_tls_scheme_names_its_plain_scheme_beside_it() {
+        let good = server("r", 1, "[{scheme: r}, {scheme: rs, tls: true, plain: r}]");
+        assert!(tls_scheme_problems(&[good]).is_empty());
+        let unlisted = server("r", 1, "[{scheme: rs, tls: true, plain: r}]");
+        let missing = server("r", 1, "[{scheme: r}, {scheme: rs, tls: true}]");
+        let stray = server("r", 1, "[{scheme: r, plain: q}]");
+        for broken in [unlisted, missing, stray] {
+            assert_eq!(tls_scheme_problems(&[broken]).len(), 1);
+        }
+        assert_eq!(plain_scheme("HTTPS"), Some("http"));
+        assert_eq!(plain_scheme("rediss"), Some("redis"));
+        assert_eq!(plain_scheme("amqps"), Some("amqp"));
+        assert_eq!(plain_scheme("redis"), None);
     }
 
     fn cond(yaml: &str) -> Condition {

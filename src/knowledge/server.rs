@@ -28,6 +28,11 @@ pub struct ServerProfile {
     /// absent when not known.
     #[serde(default)]
     pub tls: Option<bool>,
+    /// What turns TLS on where `tls` says it is off (Redis's `--tls-port`, Qdrant's
+    /// `QDRANT__SERVICE__ENABLE_TLS`): a service that gives one is not known to serve
+    /// plaintext. A key of a configuration file counts as given when the service mounts one.
+    #[serde(default)]
+    pub tls_on: TlsSwitches,
     /// Served by Docker itself on the host (Docker Model Runner), not by an image a project
     /// runs: it has no images.
     #[serde(default)]
@@ -105,6 +110,9 @@ pub struct Scheme {
     /// The scheme means TLS (`rediss`, `amqps`).
     #[serde(default)]
     pub tls: bool,
+    /// For a TLS scheme, the scheme of the same protocol without TLS (`rediss`: `redis`).
+    #[serde(default)]
+    pub plain: Option<String>,
     /// A URL of the scheme may list several hosts, each of which the client dials
     /// (MongoDB's seed list: `mongodb://mongo1:27017,mongo2:27017/`).
     #[serde(default)]
@@ -152,6 +160,18 @@ pub struct ListenSetting {
     /// When less sure than the profile.
     #[serde(default)]
     pub confidence: Option<Confidence>,
+}
+
+/// The settings that may turn a server's TLS on, each enough alone; any may be left out.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TlsSwitches {
+    /// Variables; one set to anything but `false` may turn TLS on.
+    pub env: Vec<String>,
+    /// Command-line flags of the server program (`--tls-port`).
+    pub flags: Vec<String>,
+    /// Keys of configuration files; a mounted configuration file may set one.
+    pub config: Vec<ConfigKey>,
 }
 
 /// A configuration file key.

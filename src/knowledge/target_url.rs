@@ -114,9 +114,11 @@ impl TargetUrl {
     /// The port a client connects to: the written one, else the scheme's default (Ollama's
     /// own parsers use 11434 when there is no scheme either).
     pub fn effective_port(&self, scheme_rule: SchemeRule) -> u16 {
-        if let Some(p) = self.port {
-            return p;
-        }
+        self.port.unwrap_or_else(|| self.scheme_port(scheme_rule))
+    }
+
+    /// The port an Ollama client dials when the URL writes none.
+    pub fn scheme_port(&self, scheme_rule: SchemeRule) -> u16 {
         match self.scheme.as_deref() {
             Some("https") => 443,
             Some(_) => 80,

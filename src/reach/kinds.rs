@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use crate::compose::model::{Project, Service};
 use crate::knowledge::image::ImageRef;
 use crate::knowledge::ollama_host::ListenAddress;
-use crate::knowledge::server::{ListenSyntax, Protocol, ServerImage, ServerProfile};
+use crate::knowledge::server::{ImageKind, ListenSyntax, Protocol, ServerImage, ServerProfile};
 use crate::knowledge::{self, Confidence, ServerMatch};
 use crate::ollama::{OllamaServer, Servers, container_env};
 
@@ -303,6 +303,11 @@ fn listening(service: &Service, matched: ServerMatch, words: &[&str]) -> OllamaS
     let host = host.unwrap_or(default_host);
     let port = port.unwrap_or(profile.default_port);
     let other_ports = profile.other_ports.iter().map(|p| p.port).collect();
+    // Another party's build may turn TLS on its own way (bitnami's `REDIS_TLS_ENABLED`).
+    let plaintext = profile.tls == Some(false)
+        && matched.image.kind == ImageKind::Official
+        && port_known
+        && !turns_tls_on(profile, &env, words, config_mounted);
     OllamaServer {
         server: matched,
         listen: ListenAddress {
@@ -326,7 +331,32 @@ fn listening(service: &Service, matched: ServerMatch, words: &[&str]) -> OllamaS
         other_ports,
         port_known,
         scope_known,
+        plaintext,
     }
+}
+
+/// Whether the service gives a setting that may turn TLS on: a variable of the table set to
+/// anything but `false`, a flag of the table on the command line, or a mounted
+/// configuration file where the table names a key of one (its contents are not read).
+fn turns_tls_on(
+    profile: &ServerProfile,
+    env: &BTreeMap<String, String>,
+    words: &[&str],
+    config_mounted: bool,
+) -> bool {
+    let on = &profile.tls_on;
+    let by_env = on.env.iter().any(|var| {
+        env.get(var)
+            .is_some_and(|v| !v.trim().eq_ignore_ascii_case("false"))
+    });
+    let by_flag = on.flags.iter().any(|flag| {
+        words.iter().any(|w| {
+            w == flag
+                || w.strip_prefix(flag.as_str())
+                    .is_some_and(|rest| rest.starts_with('='))
+        })
+    });
+    by_env || by_flag || (config_mounted && !on.config.is_empty())
 }
 
 /// The value of `flag` in the words (`--port 5433`, `--port=5433`, `-c listen_addresses=*`
@@ -420,6 +450,30 @@ mod tests {
         assert!(family_of_scheme("mongodb+srv").is_none());
         assert!(family("ollama").is_none());
         assert!(family("qdrant").is_some());
+    }
+
+    #[test]
+    fn a_tls_setting_given_leaves_tls_unknown() {
+        let redis = family("redis").unwrap().profiles[0];
+        let none = BTreeMap::new();
+        assert!(!turns_tls_on(
+            redis,
+            &none,
+            &["redis-server", "--appendonly", "yes"],
+            false
+        ));
+        assert!(turns_tls_on(
+            redis,
+            &none,
+            &["redis-server", "--tls-port=6380"],
+            false
+        ));
+        assert!(turns_tls_on(redis, &none, &["redis-server"], true));
+        let qdrant = family("qdrant").unwrap().profiles[0];
+        let env =
+            |v: &str| BTreeMap::from([("QDRANT__SERVICE__ENABLE_TLS".to_string(), v.to_string())]);
+        assert!(turns_tls_on(qdrant, &env("true"), &[], false));
+        assert!(!turns_tls_on(qdrant, &env(" false"), &[], false));
     }
 
     #[test]

@@ -50,6 +50,7 @@ mod net006_wrong_port;
 mod net007_no_shared_network;
 mod net008_server_listens_on_loopback;
 mod net009_port_not_published;
+mod net010_wrong_scheme;
 mod net018_server_healthcheck_tool_missing;
 mod net022_proxy_label_wrong_port;
 mod net023_kafka_advertises_loopback;
@@ -389,6 +390,7 @@ pub static RULES: &[&Rule] = &[
     &net007_no_shared_network::RULE,
     &net008_server_listens_on_loopback::RULE,
     &net009_port_not_published::RULE,
+    &net010_wrong_scheme::RULE,
     &net018_server_healthcheck_tool_missing::RULE,
     &net022_proxy_label_wrong_port::RULE,
     &net023_kafka_advertises_loopback::RULE,

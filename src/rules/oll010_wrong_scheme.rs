@@ -1,11 +1,13 @@
 use super::reference_report::{
-    Part, edit_part, env_value_span, insert_at, listen_var, report, safe_fix, subject,
+    Part, edit_part, env_value_span, insert_at, kind_name, listen_var_of, report, safe_fix, subject,
 };
-use super::{Context, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::knowledge::client::SchemeRule;
+use crate::knowledge::plain_scheme;
 use crate::net::Resolution;
-use crate::ollama::{OLLAMA, Reference};
+use crate::ollama::Reference;
+use crate::reach::is_ollama;
 use crate::reachability::Verdict;
 
 declare_rule! {
@@ -63,31 +65,66 @@ declare_rule! {
 }
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (r, verdict) in ctx.references {
-        let Verdict::WrongScheme { https } = *verdict else {
-            continue;
-        };
-        let d = if https {
-            https_finding(ctx, r)
-        } else {
-            missing_finding(ctx, r)
-        };
-        out.push(d);
-    }
-    out
+    wrong_schemes(ctx.references)
+        .map(|(r, tls)| {
+            if tls {
+                tls_finding(ctx, &RULE, r)
+            } else {
+                missing_finding(ctx, r)
+            }
+        })
+        .collect()
 }
 
-fn https_finding(ctx: &Context, r: &Reference) -> Diagnostic {
+/// The references judged to have the wrong scheme, each with whether a TLS scheme is the
+/// mistake (else a missing scheme, which only Ollama's references are judged for).
+pub(super) fn wrong_schemes(
+    judged: &[(Reference, Verdict)],
+) -> impl Iterator<Item = (&Reference, bool)> {
+    judged.iter().filter_map(|(r, verdict)| match verdict {
+        Verdict::WrongScheme { tls } => Some((r, *tls)),
+        _ => None,
+    })
+}
+
+/// A TLS scheme at a server that serves plaintext there, reported as `rule` (OLL010 for
+/// Ollama's references, NET010 for the other kinds'): the scheme becomes its plain one, and
+/// a port the TLS scheme's default chose becomes the server's.
+pub(super) fn tls_finding(ctx: &Context, rule: &'static Rule, r: &Reference) -> Diagnostic {
+    let servers = ctx.servers_of(r);
     let port = listening_port(ctx, r);
-    let message = format!(
-        "{}: Ollama serves plain HTTP only; a TLS handshake with it fails (`wrong version number`)",
-        subject(ctx, r)
-    );
-    let mut d = report(ctx, &RULE, r, Part::Scheme, message);
+    let written = r.url.scheme.as_deref().unwrap_or_default();
+    let plain = plain_scheme(written).unwrap_or("http");
+    let kind = kind_name(r);
+    let ollama = is_ollama(r.kind);
+    let message = if ollama {
+        format!(
+            "{}: Ollama serves plain HTTP only; a TLS handshake with it fails (`wrong version number`)",
+            subject(ctx, r)
+        )
+    } else {
+        let listening = port.unwrap_or(servers.default_port);
+        let used = r.port();
+        let without = if r.url.port.is_none() {
+            " without a port"
+        } else {
+            ""
+        };
+        let why = if used == listening {
+            format!(
+                "`{written}://` makes the client start a TLS handshake, but {kind} serves no TLS on port {listening} (none is configured)"
+            )
+        } else {
+            format!(
+                "`{written}://`{without} makes the client start a TLS handshake at port {used}, but {kind} serves no TLS (none is configured) and listens on {listening}"
+            )
+        };
+        format!("{}: {why}; the connection fails", subject(ctx, r))
+    };
+    let mut d = report(ctx, rule, r, Part::Scheme, message);
     // `OLLAMA_HOST=https://…` on the server only changes what its own CLI expects.
     if let Resolution::Sibling { service, .. } = ctx.net.resolve(r.client, &r.url.host)
-        && let Some(var) = listen_var(ctx, service)
+        && let Some(var) = listen_var_of(ctx, servers, service)
         && var
             .value
             .as_ref()
@@ -95,35 +132,62 @@ fn https_finding(ctx: &Context, r: &Reference) -> Diagnostic {
     {
         d = d.with_related(
             env_value_span(var),
-            "`https://` here does not make Ollama serve TLS",
+            format!("`https://` here does not make {kind} serve TLS"),
         );
     }
-    let mut edits = vec![edit_part(r, Part::Scheme, "http")];
+    let mut edits = vec![edit_part(r, Part::Scheme, plain)];
     let value = &r.text.value;
     let after_scheme = r.url.scheme_range.as_ref().map_or(0, |s| s.end + 3);
     // After the host, and after the `]` of an IPv6 literal.
     let host_end =
         r.url.host_range.end + usize::from(value[r.url.host_range.end..].starts_with(']'));
     let fixed = match (r.url.port, port) {
-        // `https://` without a port meant 443; plain `http://` would mean 80.
+        // The TLS scheme without a port meant its own default (`https`: 443); the plain one
+        // means another (`http`: 80).
         (None, Some(p)) => {
             edits.push(edit_part(r, Part::Port, format!(":{p}")));
             format!(
-                "http://{}:{p}{}",
+                "{plain}://{}:{p}{}",
                 value.get(after_scheme..host_end).unwrap_or(""),
                 value.get(host_end..).unwrap_or("")
             )
         }
         (None, None) => {
             edits.push(None);
-            format!("http://{}:11434", value.get(after_scheme..).unwrap_or(""))
+            format!(
+                "{plain}://{}:{}",
+                value.get(after_scheme..).unwrap_or(""),
+                servers.default_port
+            )
         }
-        (Some(_), _) => format!("http://{}", value.get(after_scheme..).unwrap_or("")),
+        // The TLS scheme's own port written out (`https://qdrant:443`).
+        (Some(used), Some(p)) if used != p => {
+            edits.push(edit_part(r, Part::Port, p.to_string()));
+            let port_start = r.url.port_range.as_ref().map_or(host_end, |p| p.start);
+            let port_end = r.url.port_range.as_ref().map_or(host_end, |p| p.end);
+            format!(
+                "{plain}://{}{p}{}",
+                value.get(after_scheme..port_start).unwrap_or(""),
+                value.get(port_end..).unwrap_or("")
+            )
+        }
+        (Some(_), _) => format!("{plain}://{}", value.get(after_scheme..).unwrap_or("")),
     };
-    d = d.with_help(format!(
-        "use `{fixed}`; for TLS put a reverse proxy in front of Ollama and point `https://` at the proxy"
-    ));
-    if let Some(fix) = safe_fix("use `http`".to_string(), edits) {
+    d = d.with_help(if ollama {
+        format!(
+            "use `{fixed}`; for TLS put a reverse proxy in front of Ollama and point `https://` at the proxy"
+        )
+    } else {
+        // The URL is not repeated: it may hold credentials.
+        let port_part = match port {
+            Some(p) if r.url.port != Some(p) => format!(" and port {p}, where {kind} listens"),
+            _ => String::new(),
+        };
+        format!(
+            "use `{plain}://` in place of `{written}://`{port_part}; for TLS, turn it on in {kind} or point `{written}://` at a TLS proxy in front of it"
+        )
+    });
+    if let Some(fix) = safe_fix(format!("use `{plain}`"), edits) {
         d = d.with_fix(fix);
     }
     d
@@ -149,13 +213,15 @@ fn missing_finding(ctx: &Context, r: &Reference) -> Diagnostic {
     d
 }
 
-/// The port the Ollama behind the reference listens on, when the address names one.
+/// The port the server behind the reference listens on, when the address names one.
 fn listening_port(ctx: &Context, r: &Reference) -> Option<u16> {
     match ctx.net.resolve(r.client, &r.url.host) {
-        Resolution::Sibling { service, .. } => ctx.servers.get(service).map(|s| s.listen.port),
+        Resolution::Sibling { service, .. } => {
+            ctx.servers_of(r).get(service).map(|s| s.listen.port)
+        }
         Resolution::Loopback(namespace) => ctx
             .net
-            .listeners_in(&namespace, OLLAMA)
+            .listeners_in(&namespace, r.kind)
             .first()
             .map(|(_, l)| l.port),
         _ => None,
