@@ -1,5 +1,6 @@
 //! Reverse proxies that read their routes from the containers they route to: Traefik's and
-//! caddy-docker-proxy's labels, nginx-proxy's `VIRTUAL_HOST`/`VIRTUAL_PORT`. Which service
+//! caddy-docker-proxy's labels, nginx-proxy's `VIRTUAL_HOST`/`VIRTUAL_PORT`; and Caddy told
+//! its upstreams on its command line (`caddy reverse-proxy --to app:8080`). Which service
 //! each route sends requests to, the port it names, and the networks it may take; what is
 //! wrong with them is the rules' (NET022, NET024). Facts: F-PROXY in
 //! `docs/knowledge/facts.md`.
@@ -18,6 +19,8 @@ pub enum Proxy {
     Caddy,
     /// `nginxproxy/nginx-proxy` (formerly `jwilder/nginx-proxy`).
     NginxProxy,
+    /// The `caddy` image running `caddy reverse-proxy --to UPSTREAM…` (F-PROXY-7).
+    CaddyCommand,
 }
 
 impl Proxy {
@@ -27,6 +30,7 @@ impl Proxy {
             Proxy::Traefik => "Traefik",
             Proxy::Caddy => "caddy-docker-proxy",
             Proxy::NginxProxy => "nginx-proxy",
+            Proxy::CaddyCommand => "Caddy",
         }
     }
 }
@@ -38,6 +42,7 @@ pub fn proxy_of(service: &Service) -> Option<Proxy> {
         "traefik" => Some(Proxy::Traefik),
         "lucaslorentz/caddy-docker-proxy" => Some(Proxy::Caddy),
         "nginxproxy/nginx-proxy" | "jwilder/nginx-proxy" => Some(Proxy::NginxProxy),
+        "caddy" if !caddy_command_upstreams(service).is_empty() => Some(Proxy::CaddyCommand),
         _ => None,
     }
 }
@@ -61,7 +66,7 @@ pub fn proxies(project: &Project, net: &Network, kind: Proxy) -> Vec<usize> {
                 && match kind {
                     Proxy::Traefik => !uses_bind_port_ip(s),
                     Proxy::Caddy => !other_label_prefix(s),
-                    Proxy::NginxProxy => true,
+                    Proxy::NginxProxy | Proxy::CaddyCommand => true,
                 }
         })
         .map(|(i, _)| i)
@@ -192,6 +197,7 @@ impl PortEdit {
 /// Every port the project's routes name.
 pub fn route_ports(project: &Project, net: &Network) -> Vec<RoutePort> {
     let caddies = proxies(project, net, Proxy::Caddy);
+    let command_caddies = proxies(project, net, Proxy::CaddyCommand);
     let nginx_proxy = !proxies(project, net, Proxy::NginxProxy).is_empty();
     let mut out = Vec::new();
     for (i, service) in project.services.iter().enumerate() {
@@ -212,7 +218,44 @@ pub fn route_ports(project: &Project, net: &Network) -> Vec<RoutePort> {
         }
         if !caddies.is_empty() {
             for upstream in caddy_upstreams(service) {
-                out.extend(caddy_port(project, net, &caddies, i, &upstream));
+                let label = &service.labels[upstream.label];
+                let key = format!("{}: ", label.key);
+                let setting = Setting {
+                    text: &label.value,
+                    whole: label.span,
+                    key: &key,
+                };
+                out.extend(upstream_port(
+                    net,
+                    Proxy::Caddy,
+                    &caddies,
+                    i,
+                    &setting,
+                    &upstream,
+                ));
+            }
+        }
+        if command_caddies.contains(&i) {
+            for (word, upstream) in caddy_command_upstreams(service) {
+                let Some(words) = &service.command else { break };
+                let text = &words[word];
+                let setting = Setting {
+                    text,
+                    whole: text.primary_span().unwrap_or(service.key_span),
+                    key: if text.value.starts_with('-') {
+                        ""
+                    } else {
+                        "--to "
+                    },
+                };
+                out.extend(upstream_port(
+                    net,
+                    Proxy::CaddyCommand,
+                    &[i],
+                    i,
+                    &setting,
+                    &upstream,
+                ));
             }
         }
         if nginx_proxy
@@ -266,15 +309,25 @@ fn written_port(
     }
 }
 
-fn caddy_port(
-    project: &Project,
+/// Where an upstream is written: a label's value or a command word, the span to point at
+/// when the upstream's own bytes cannot be told, and what the help writes before the text.
+struct Setting<'a> {
+    text: &'a Text,
+    whole: Span,
+    key: &'a str,
+}
+
+/// The port Caddy connects to for `upstream`, written in `setting` on service `service`;
+/// a named upstream is looked up from `caddies`.
+fn upstream_port(
     net: &Network,
+    proxy: Proxy,
     caddies: &[usize],
     service: usize,
+    setting: &Setting,
     upstream: &CaddyUpstream,
 ) -> Option<RoutePort> {
-    let label = &project.services[service].labels[upstream.label];
-    let text = &label.value;
+    let text = setting.text;
     let target = match &upstream.host {
         None => service,
         Some(host) => caddies.iter().find_map(|&p| match net.resolve(p, host) {
@@ -282,12 +335,12 @@ fn caddy_port(
             _ => None,
         })?,
     };
-    // The label as the help writes it, the upstream's port left out.
+    // The setting as the help writes it, the upstream's port left out.
     let shape = |before: &str, after: &str| {
         (
             format!(
-                "{}: {}{before}",
-                label.key,
+                "{}{}{before}",
+                setting.key,
                 &text.value[..upstream.range.start]
             ),
             format!("{after}{}", &text.value[upstream.range.end..]),
@@ -301,12 +354,12 @@ fn caddy_port(
                 &text.value[range.end..upstream.range.end],
             ),
             ..written_port(
-                Proxy::Caddy,
+                proxy,
                 service,
                 port,
                 text,
                 range.clone(),
-                label.span,
+                setting.whole,
                 (String::new(), String::new()),
             )
         }),
@@ -321,11 +374,11 @@ fn caddy_port(
             };
             let exact = text.exact_span(upstream.range.clone());
             Some(RoutePort {
-                proxy: Proxy::Caddy,
+                proxy,
                 labelled: service,
                 target,
                 port: upstream.default_port,
-                place: exact.unwrap_or(label.span),
+                place: exact.unwrap_or(setting.whole),
                 implied: Some("the upstream names no port, and Caddy takes its scheme's default"),
                 shape: shape(&before, &after),
                 edit: exact.map(|span| PortEdit {
@@ -394,6 +447,49 @@ pub fn caddy_upstreams(service: &Service) -> Vec<CaddyUpstream> {
                     .map(|u| CaddyUpstream { label: index, ..u }),
             );
         }
+    }
+    out
+}
+
+/// The upstreams of `caddy reverse-proxy` in a service's command, each with the index of the
+/// word it is written in: every `--to`/`-t` value (repeated, or comma-separated: the flag is
+/// a list), read as `[http://]name[:port]` (F-PROXY-7). A value naming an IP address, a
+/// domain or another scheme gives none for itself; the others are still read.
+pub fn caddy_command_upstreams(service: &Service) -> Vec<(usize, CaddyUpstream)> {
+    let Some(words) = &service.command else {
+        return Vec::new();
+    };
+    let program = words.first().map(|w| w.value.as_str()).unwrap_or("");
+    let caddy = program == "caddy" || program.ends_with("/caddy");
+    if !caddy || words.get(1).map(|w| w.value.as_str()) != Some("reverse-proxy") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut i = 2;
+    while i < words.len() {
+        let word = words[i].value.as_str();
+        // The value's word and where the value starts in it.
+        let value = match word {
+            "--to" | "-t" => Some((i + 1, 0)),
+            _ => ["--to=", "-t="]
+                .iter()
+                .find(|p| word.starts_with(*p))
+                .map(|p| (i, p.len())),
+        };
+        if let Some((at, start)) = value
+            && let Some(text) = words.get(at)
+        {
+            let mut offset = start;
+            for item in text.value[start..].split(',') {
+                let range = offset..offset + item.len();
+                offset = range.end + 1;
+                if let Some(upstream) = read_address(&text.value, range) {
+                    out.push((at, upstream));
+                }
+            }
+            i = at;
+        }
+        i += 1;
     }
     out
 }
@@ -553,6 +649,7 @@ pub enum Via {
 /// Every route the project's services carry, for the proxies the project runs.
 pub fn routes(project: &Project, net: &Network) -> Vec<Route> {
     let caddies = proxies(project, net, Proxy::Caddy);
+    let command_caddies = proxies(project, net, Proxy::CaddyCommand);
     let nginx_proxy = !proxies(project, net, Proxy::NginxProxy).is_empty();
     let mut out = Vec::new();
     for (i, service) in project.services.iter().enumerate() {
@@ -593,6 +690,28 @@ pub fn routes(project: &Project, net: &Network) -> Vec<Route> {
                         via: Via::Name { host, target },
                     });
                 }
+            }
+        }
+        if command_caddies.contains(&i)
+            && let Some(words) = &service.command
+        {
+            for (word, upstream) in caddy_command_upstreams(service) {
+                let Some(host) = upstream.host else { continue };
+                let target = match net.resolve(i, &host) {
+                    Resolution::Sibling { service, .. }
+                    | Resolution::Unreachable { service, .. } => service,
+                    _ => continue,
+                };
+                let text = &words[word];
+                out.push(Route {
+                    proxy: Proxy::CaddyCommand,
+                    service: i,
+                    place: text
+                        .exact_span(upstream.range.clone())
+                        .or_else(|| text.primary_span())
+                        .unwrap_or(service.key_span),
+                    via: Via::Name { host, target },
+                });
             }
         }
         if nginx_proxy && is_nginx_proxied(service) {
@@ -646,6 +765,41 @@ fn traefik_routing_label(service: &Service) -> Option<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn caddy_reverse_proxy_upstreams_are_every_to_value_and_list_item() {
+        let mut service = Service::named("caddy", Span::new(crate::source::FileId(0), 0, 0));
+        let words = |ws: &[&str]| Some(ws.iter().map(|w| Text::synthetic(*w)).collect());
+        service.command = words(&[
+            "caddy",
+            "reverse-proxy",
+            "--from",
+            "example.com",
+            "--to",
+            "web:8080",
+            "--to=api,http://app:3000",
+            "-t",
+            "10.0.0.5:80",
+            "--change-host-header",
+        ]);
+        let got: Vec<(usize, Option<String>, Option<u16>)> = caddy_command_upstreams(&service)
+            .into_iter()
+            .map(|(w, u)| (w, u.host, u.port.map(|(p, _)| p)))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (5, Some("web".into()), Some(8080)),
+                (6, Some("api".into()), None),
+                (6, Some("app".into()), Some(3000)),
+            ]
+        );
+        // Another command of the image, or another program, holds no upstreams.
+        service.command = words(&["caddy", "run", "--config", "/etc/caddy/Caddyfile"]);
+        assert!(caddy_command_upstreams(&service).is_empty());
+        service.command = words(&["sh", "-c", "caddy reverse-proxy --to web:80"]);
+        assert!(caddy_command_upstreams(&service).is_empty());
+    }
 
     #[test]
     fn only_the_server_port_label_is_read() {

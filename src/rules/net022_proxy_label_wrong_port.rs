@@ -20,7 +20,10 @@ declare_rule! {
     ///   default, 80, or 443 for `https`), and `app:8080`, a service named from Caddy's
     ///   container;
     /// - nginx-proxy (`nginxproxy/nginx-proxy`, `jwilder/nginx-proxy`, when the project runs
-    ///   it): `VIRTUAL_PORT` of a service with `VIRTUAL_HOST`.
+    ///   it): `VIRTUAL_PORT` of a service with `VIRTUAL_HOST`;
+    /// - Caddy (`caddy`) run as `caddy reverse-proxy`: each `--to`/`-t` upstream written as
+    ///   `[http://]name[:port]` in its `command:` (F-PROXY-7), a service named from Caddy's
+    ///   container.
     ///
     /// It reports a port that is the service's published host port while its container
     /// listens on another (the mapping's container port), or, for a server whose port is

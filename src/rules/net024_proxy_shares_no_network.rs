@@ -26,7 +26,9 @@ declare_rule! {
     ///   both share (it takes the Docker name); and an upstream written as a name
     ///   (`app:8080`) of a service Caddy's container shares no network with;
     /// - nginx-proxy (`nginxproxy/nginx-proxy`, `jwilder/nginx-proxy`): a service with
-    ///   `VIRTUAL_HOST` that shares no network with it.
+    ///   `VIRTUAL_HOST` that shares no network with it;
+    /// - Caddy run as `caddy reverse-proxy`: a `--to` upstream naming a service Caddy's
+    ///   container shares no network with (F-PROXY-7).
     ///
     /// ## Why is this bad?
     /// Traefik's Docker provider forwards a request to the container's IP address on one of
@@ -100,7 +102,11 @@ declare_rule! {
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for route in routes(ctx.project, ctx.net) {
-        let proxies = proxies(ctx.project, ctx.net, route.proxy);
+        // Caddy's command routes from that Caddy alone.
+        let proxies = match route.proxy {
+            Proxy::CaddyCommand => vec![route.service],
+            kind => proxies(ctx.project, ctx.net, kind),
+        };
         // A proxy's labels on its own container route to itself (Traefik's dashboard), not
         // through a network; a name they write is looked up like any other.
         let own = proxies.contains(&route.service) && matches!(route.via, Via::Address { .. });
@@ -300,10 +306,13 @@ fn name_route(
     let target_service = &ctx.project.services[target];
     let target_networks = own_networks(ctx.net, target)?;
     let labelled = &ctx.project.services[route.service];
+    let written = match route.proxy {
+        Proxy::CaddyCommand => "in its command".to_string(),
+        _ => format!("in the labels of `{}`", labelled.name),
+    };
     let message = format!(
-        "{} sends requests to `{host}` (an upstream in the labels of `{}`), but `{proxy_name}` ({}) and `{}` ({}) share no network: the name does not resolve in the proxy's container",
+        "{} sends requests to `{host}` (an upstream {written}), but `{proxy_name}` ({}) and `{}` ({}) share no network: the name does not resolve in the proxy's container",
         route.proxy.name(),
-        labelled.name,
         list(&proxy_networks),
         target_service.name,
         list(&target_networks),
@@ -331,6 +340,9 @@ fn consequence(proxy: Proxy) -> &'static str {
         }
         Proxy::NginxProxy => {
             "nginx-proxy finds no network to reach the container on, and the site gets no upstream that answers"
+        }
+        Proxy::CaddyCommand => {
+            "Caddy cannot look the name up, and answers every request with 502 Bad Gateway"
         }
     }
 }
