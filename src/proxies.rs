@@ -194,11 +194,31 @@ impl PortEdit {
     }
 }
 
+/// The proxies a project runs whose routes are read beside the routed services (Traefik's
+/// labels are read whether or not Traefik runs).
+struct Running {
+    caddies: Vec<usize>,
+    command_caddies: Vec<usize>,
+    nginx_proxy: bool,
+}
+
+impl Running {
+    fn in_project(project: &Project, net: &Network) -> Self {
+        Running {
+            caddies: proxies(project, net, Proxy::Caddy),
+            command_caddies: proxies(project, net, Proxy::CaddyCommand),
+            nginx_proxy: !proxies(project, net, Proxy::NginxProxy).is_empty(),
+        }
+    }
+}
+
 /// Every port the project's routes name.
 pub fn route_ports(project: &Project, net: &Network) -> Vec<RoutePort> {
-    let caddies = proxies(project, net, Proxy::Caddy);
-    let command_caddies = proxies(project, net, Proxy::CaddyCommand);
-    let nginx_proxy = !proxies(project, net, Proxy::NginxProxy).is_empty();
+    let Running {
+        caddies,
+        command_caddies,
+        nginx_proxy,
+    } = Running::in_project(project, net);
     let mut out = Vec::new();
     for (i, service) in project.services.iter().enumerate() {
         for label in &service.labels {
@@ -648,9 +668,11 @@ pub enum Via {
 
 /// Every route the project's services carry, for the proxies the project runs.
 pub fn routes(project: &Project, net: &Network) -> Vec<Route> {
-    let caddies = proxies(project, net, Proxy::Caddy);
-    let command_caddies = proxies(project, net, Proxy::CaddyCommand);
-    let nginx_proxy = !proxies(project, net, Proxy::NginxProxy).is_empty();
+    let Running {
+        caddies,
+        command_caddies,
+        nginx_proxy,
+    } = Running::in_project(project, net);
     let mut out = Vec::new();
     for (i, service) in project.services.iter().enumerate() {
         if let Some(place) = traefik_routing_label(service) {
