@@ -1,12 +1,14 @@
 //! Reverse proxies that read their routes from the containers they route to: Traefik's and
 //! caddy-docker-proxy's labels, nginx-proxy's `VIRTUAL_HOST`/`VIRTUAL_PORT`; and Caddy told
-//! its upstreams on its command line (`caddy reverse-proxy --to app:8080`). Which service
-//! each route sends requests to, the port it names, and the networks it may take; what is
-//! wrong with them is the rules' (NET022, NET024). Facts: F-PROXY in
-//! `docs/knowledge/facts.md`.
+//! its upstreams on its command line (`caddy reverse-proxy --to app:8080`); and nginx told
+//! its upstreams in a configuration file mounted into its container (`proxy_pass
+//! http://app:8080`). Which service each route sends requests to, the port it names, and
+//! the networks it may take; what is wrong with them is the rules' (NET022, NET024). Facts:
+//! F-PROXY in `docs/knowledge/facts.md`.
 
 use crate::compose::model::{Label, Project, Service};
 use crate::knowledge::image::ImageRef;
+use crate::knowledge::nginx;
 use crate::net::{Namespace, Network, Resolution};
 use crate::source::Span;
 use crate::text::Text;
@@ -21,6 +23,9 @@ pub enum Proxy {
     NginxProxy,
     /// The `caddy` image running `caddy reverse-proxy --to UPSTREAM…` (F-PROXY-7).
     CaddyCommand,
+    /// nginx's official images with a configuration file mounted where they read it
+    /// (F-PROXY-8).
+    Nginx,
 }
 
 impl Proxy {
@@ -31,7 +36,14 @@ impl Proxy {
             Proxy::Caddy => "caddy-docker-proxy",
             Proxy::NginxProxy => "nginx-proxy",
             Proxy::CaddyCommand => "Caddy",
+            Proxy::Nginx => "nginx",
         }
+    }
+
+    /// Whether the proxy's routes are written in its own container's settings (a command, a
+    /// mounted file) and go from that container alone, rather than on the routed services.
+    pub fn routes_itself(self) -> bool {
+        matches!(self, Proxy::CaddyCommand | Proxy::Nginx)
     }
 }
 
@@ -43,6 +55,9 @@ pub fn proxy_of(service: &Service) -> Option<Proxy> {
         "lucaslorentz/caddy-docker-proxy" => Some(Proxy::Caddy),
         "nginxproxy/nginx-proxy" | "jwilder/nginx-proxy" => Some(Proxy::NginxProxy),
         "caddy" if !caddy_command_upstreams(service).is_empty() => Some(Proxy::CaddyCommand),
+        path if nginx::is_nginx_image(path) && !service.nginx_configs.is_empty() => {
+            Some(Proxy::Nginx)
+        }
         _ => None,
     }
 }
@@ -66,7 +81,7 @@ pub fn proxies(project: &Project, net: &Network, kind: Proxy) -> Vec<usize> {
                 && match kind {
                     Proxy::Traefik => !uses_bind_port_ip(s),
                     Proxy::Caddy => !other_label_prefix(s),
-                    Proxy::NginxProxy | Proxy::CaddyCommand => true,
+                    Proxy::NginxProxy | Proxy::CaddyCommand | Proxy::Nginx => true,
                 }
         })
         .map(|(i, _)| i)
@@ -200,6 +215,7 @@ struct Running {
     caddies: Vec<usize>,
     command_caddies: Vec<usize>,
     nginx_proxy: bool,
+    nginxes: Vec<usize>,
 }
 
 impl Running {
@@ -208,6 +224,7 @@ impl Running {
             caddies: proxies(project, net, Proxy::Caddy),
             command_caddies: proxies(project, net, Proxy::CaddyCommand),
             nginx_proxy: !proxies(project, net, Proxy::NginxProxy).is_empty(),
+            nginxes: proxies(project, net, Proxy::Nginx),
         }
     }
 }
@@ -218,9 +235,28 @@ pub fn route_ports(project: &Project, net: &Network) -> Vec<RoutePort> {
         caddies,
         command_caddies,
         nginx_proxy,
+        nginxes,
     } = Running::in_project(project, net);
     let mut out = Vec::new();
     for (i, service) in project.services.iter().enumerate() {
+        if nginxes.contains(&i) {
+            for (argument, directive, upstream) in nginx_upstreams(service) {
+                let key = format!("{directive} ");
+                let setting = Setting {
+                    text: &argument,
+                    whole: argument.primary_span().unwrap_or(service.key_span),
+                    key: &key,
+                };
+                out.extend(upstream_port(
+                    net,
+                    Proxy::Nginx,
+                    &[i],
+                    i,
+                    &setting,
+                    &upstream,
+                ));
+            }
+        }
         for label in &service.labels {
             if is_traefik_port(&label.key)
                 && let Ok(port) = label.value.value.trim().parse::<u16>()
@@ -399,7 +435,12 @@ fn upstream_port(
                 target,
                 port: upstream.default_port,
                 place: exact.unwrap_or(setting.whole),
-                implied: Some("the upstream names no port, and Caddy takes its scheme's default"),
+                implied: Some(match proxy {
+                    Proxy::Nginx => {
+                        "the address names no port, and nginx takes its scheme's default"
+                    }
+                    _ => "the upstream names no port, and Caddy takes its scheme's default",
+                }),
                 shape: shape(&before, &after),
                 edit: exact.map(|span| PortEdit {
                     span,
@@ -637,6 +678,126 @@ fn read_address(value: &str, range: std::ops::Range<usize>) -> Option<CaddyUpstr
     })
 }
 
+/// The upstreams nginx sends requests to that name a service, in the configuration files
+/// mounted into its container (F-PROXY-8): each with the directive's argument it is written
+/// in and the directive's name. An address naming an IP address, a domain or a variable
+/// gives none.
+pub fn nginx_upstreams(service: &Service) -> Vec<(Text, &'static str, CaddyUpstream)> {
+    let mut out = Vec::new();
+    for config in &service.nginx_configs {
+        for address in nginx::upstream_addresses(&config.value) {
+            let argument = config.slice(address.argument.clone());
+            if let Some(upstream) = read_address(&argument.value, address.address.clone()) {
+                let upstream = CaddyUpstream {
+                    default_port: address.default_port,
+                    ..upstream
+                };
+                out.push((argument, address.directive, upstream));
+            }
+        }
+    }
+    out
+}
+
+/// An address an nginx configuration sends requests to that is nginx's own container
+/// (`localhost`, `127.0.0.1`, `[::1]`) on a port nothing there listens on.
+#[derive(Debug, Clone)]
+pub struct LoopbackUpstream {
+    /// The nginx service.
+    pub proxy: usize,
+    /// The directive's argument it is written in, and the directive.
+    pub argument: Text,
+    pub directive: &'static str,
+    /// The `host[:port]` part of the argument.
+    pub address: std::ops::Range<usize>,
+    pub port: u16,
+    /// The ports the files' `listen` directives open.
+    pub listens: Vec<u16>,
+}
+
+/// The loopback upstreams of each nginx the project runs, where the files read are all that
+/// can open a port in its container: nginx runs alone there (its own command, no service
+/// sharing its network namespace), every file mounted under `/etc/nginx` is one it reads or
+/// a certificate or key, and those files include nothing else that could hold a `listen`.
+pub fn nginx_loopback_upstreams(project: &Project, net: &Network) -> Vec<LoopbackUpstream> {
+    let mut out = Vec::new();
+    for i in proxies(project, net, Proxy::Nginx) {
+        let service = &project.services[i];
+        let shared = (0..project.services.len()).any(|j| {
+            j != i
+                && matches!(net.namespace(j), Namespace::Own { service: owner, .. } if *owner == i)
+        });
+        let own_program = service.entrypoint.is_none()
+            && service.command.as_ref().is_none_or(|words| {
+                words
+                    .first()
+                    .is_some_and(|w| matches!(w.value.as_str(), "nginx" | "nginx-debug"))
+            });
+        let unread_mount = service.volumes.iter().any(|m| {
+            m.target.starts_with("/etc/nginx")
+                && !nginx::reads_file(&m.target)
+                && nginx::reads_in_directory(&m.target).is_none()
+                && ![".crt", ".pem", ".key", ".htpasswd"]
+                    .iter()
+                    .any(|ext| m.target.ends_with(ext))
+        });
+        if shared || !own_program || unread_mount {
+            continue;
+        }
+        let configs = &service.nginx_configs;
+        if !configs.iter().all(|c| nginx::includes_only_known(&c.value)) {
+            continue;
+        }
+        let Some(mut listens) = configs
+            .iter()
+            .map(|c| nginx::listen_ports(&c.value))
+            .collect::<Option<Vec<Vec<u16>>>>()
+            .map(|ports| ports.concat())
+        else {
+            continue;
+        };
+        listens.sort_unstable();
+        listens.dedup();
+        // The image's own `conf.d/default.conf` (port 80; 8080 unprivileged) may still be read.
+        let default_port = nginx::image_default_port(&service_image_path(service));
+        for config in configs {
+            for address in nginx::upstream_addresses(&config.value) {
+                let argument = config.slice(address.argument.clone());
+                let written = &argument.value[address.address.clone()];
+                let (host, port) = match written.rsplit_once(':') {
+                    Some((host, port)) if !host.ends_with(':') => (host, port.parse().ok()),
+                    _ => (written, Some(address.default_port)),
+                };
+                let loopback = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+                let Some(port) =
+                    port.filter(|p| loopback && !listens.contains(p) && *p != default_port)
+                else {
+                    continue;
+                };
+                out.push(LoopbackUpstream {
+                    proxy: i,
+                    argument,
+                    directive: address.directive,
+                    address: address.address,
+                    port,
+                    listens: listens.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A service's image repository path (`nginx` for `nginx:1.27-alpine`), or "".
+fn service_image_path(service: &Service) -> String {
+    service
+        .image
+        .as_ref()
+        .and_then(|i| ImageRef::parse(&i.value))
+        .map(|i| i.path)
+        .unwrap_or_default()
+}
+
 /// Whether nginx-proxy routes to the service: a `VIRTUAL_HOST` with a value (F-PROXY-6).
 fn is_nginx_proxied(service: &Service) -> bool {
     service
@@ -672,9 +833,22 @@ pub fn routes(project: &Project, net: &Network) -> Vec<Route> {
         caddies,
         command_caddies,
         nginx_proxy,
+        nginxes,
     } = Running::in_project(project, net);
     let mut out = Vec::new();
     for (i, service) in project.services.iter().enumerate() {
+        if nginxes.contains(&i) {
+            for (argument, _, upstream) in nginx_upstreams(service) {
+                out.extend(own_name_route(
+                    net,
+                    Proxy::Nginx,
+                    i,
+                    service,
+                    &argument,
+                    upstream,
+                ));
+            }
+        }
         if let Some(place) = traefik_routing_label(service) {
             out.push(Route {
                 proxy: Proxy::Traefik,
@@ -718,22 +892,15 @@ pub fn routes(project: &Project, net: &Network) -> Vec<Route> {
             && let Some(words) = &service.command
         {
             for (word, upstream) in caddy_command_upstreams(service) {
-                let Some(host) = upstream.host else { continue };
-                let target = match net.resolve(i, &host) {
-                    Resolution::Sibling { service, .. }
-                    | Resolution::Unreachable { service, .. } => service,
-                    _ => continue,
-                };
                 let text = &words[word];
-                out.push(Route {
-                    proxy: Proxy::CaddyCommand,
-                    service: i,
-                    place: text
-                        .exact_span(upstream.range.clone())
-                        .or_else(|| text.primary_span())
-                        .unwrap_or(service.key_span),
-                    via: Via::Name { host, target },
-                });
+                out.extend(own_name_route(
+                    net,
+                    Proxy::CaddyCommand,
+                    i,
+                    service,
+                    text,
+                    upstream,
+                ));
             }
         }
         if nginx_proxy && is_nginx_proxied(service) {
@@ -753,6 +920,33 @@ pub fn routes(project: &Project, net: &Network) -> Vec<Route> {
         }
     }
     out
+}
+
+/// The route a proxy told its upstreams in its own settings (`service`, index `proxy_index`)
+/// takes to an upstream written by name in `text`: to the service the name resolves to from
+/// the proxy's container, reachable or not; None for a name that is no service's.
+fn own_name_route(
+    net: &Network,
+    proxy: Proxy,
+    proxy_index: usize,
+    service: &Service,
+    text: &Text,
+    upstream: CaddyUpstream,
+) -> Option<Route> {
+    let host = upstream.host?;
+    let target = match net.resolve(proxy_index, &host) {
+        Resolution::Sibling { service, .. } | Resolution::Unreachable { service, .. } => service,
+        _ => return None,
+    };
+    Some(Route {
+        proxy,
+        service: proxy_index,
+        place: text
+            .exact_span(upstream.range.clone())
+            .or_else(|| text.primary_span())
+            .unwrap_or(service.key_span),
+        via: Via::Name { host, target },
+    })
 }
 
 fn label<'a>(service: &'a Service, key: &str) -> Option<&'a Label> {

@@ -44,7 +44,8 @@ fn blocks_after(docs: &str, heading: &str, language: &str) -> Vec<String> {
 /// The project of an example: its compose files (name, text) and its env file (name, text).
 /// A ```yaml block is `compose.yaml`, unless its first line is a comment naming another
 /// compose file (`# docker-compose.yml`), for rules about which files Compose loads; a
-/// ```dotenv block is `.env`, unless its first line names another file (`# .env.example`).
+/// ```dotenv block is `.env`, unless its first line names another file (`# .env.example`);
+/// a ```sh block is `example.sh`, and an ```nginx block the `.conf` file its first line names.
 type Example = (Vec<(String, String)>, Option<(String, String)>);
 
 /// The name a block's first line gives it (`# name`), if it is one of `suffixes`.
@@ -79,6 +80,15 @@ fn example(docs: &str, heading: &str) -> Option<Example> {
         blocks_after(docs, heading, "sh")
             .into_iter()
             .map(|text| ("example.sh".to_string(), text)),
+    );
+    // A rule about a proxy's configuration shows the file, named on its first line.
+    files.extend(
+        blocks_after(docs, heading, "nginx")
+            .into_iter()
+            .map(|text| {
+                let name = named(&text, &[".conf"]);
+                (name.unwrap_or_else(|| "nginx.conf".into()), text)
+            }),
     );
     if files.is_empty() {
         dotenv.as_ref()?;

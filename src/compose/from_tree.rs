@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::go_format::go_float;
+use crate::knowledge::nginx;
 use crate::source::{FileKind, Span};
 use crate::text::Text;
 use crate::yaml::{Entry, Node, NodeKind, ScalarValue};
@@ -684,18 +685,36 @@ impl Builder<'_, '_> {
         }
     }
 
-    /// The YAML files the service's bind mounts put into the container, read and parsed:
-    /// an app may take its Ollama URL from one (LiteLLM's `--config /app/config.yaml`).
+    /// The config files the service's bind mounts put into the container: YAML files, read
+    /// and parsed, since an app may take its Ollama URL from one (LiteLLM's `--config
+    /// /app/config.yaml`); and the files (or directories of files) nginx reads its
+    /// configuration from, as text.
     fn mounted_configs(&mut self, service: &mut Service) {
         for mount in &service.volumes {
             let is_yaml = mount.target.ends_with(".yaml") || mount.target.ends_with(".yml");
             let Some(source) = mount.source.as_deref() else {
                 continue;
             };
-            if mount.kind != "bind" || !is_yaml || source.starts_with('~') {
+            let nginx = nginx::reads_file(&mount.target)
+                || nginx::reads_in_directory(&mount.target).is_some();
+            if mount.kind != "bind" || !(is_yaml || nginx) || source.starts_with('~') {
                 continue;
             }
             let path = crate::paths::resolve(self.directory, source);
+            if nginx::reads_file(&mount.target) {
+                service
+                    .nginx_configs
+                    .extend(self.files.mounted_text(&path, nginx::comment_starts));
+                continue;
+            }
+            if let Some(suffix) = nginx::reads_in_directory(&mount.target) {
+                for file in self.files.mounted_directory(&path, suffix) {
+                    service
+                        .nginx_configs
+                        .extend(self.files.mounted_text(&file, nginx::comment_starts));
+                }
+                continue;
+            }
             if let Some(root) = self.files.mounted_config(&path) {
                 service.mounted_configs.push(MountedConfig {
                     target: mount.target.clone(),

@@ -176,6 +176,9 @@ pub struct Service {
     /// YAML files bind-mounted into the container (an app's own config file, such as
     /// LiteLLM's `config.yaml`), parsed, for the URLs an app reads from them.
     pub mounted_configs: Vec<MountedConfig>,
+    /// Files bind-mounted where nginx's official images read their configuration, as
+    /// written, for the upstreams nginx sends requests to (F-PROXY-8).
+    pub nginx_configs: Vec<Text>,
     /// The `docker run`/`create` command that starts the container, for a project read from
     /// commands: where fixes add options.
     pub run_line: Option<RunLine>,
@@ -240,6 +243,7 @@ impl Service {
             healthcheck: None,
             partial: false,
             mounted_configs: Vec::new(),
+            nginx_configs: Vec::new(),
             run_line: None,
             platform: None,
         }

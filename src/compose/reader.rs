@@ -204,6 +204,52 @@ impl Reader<'_> {
     /// [`MAX_MOUNTED_CONFIG_BYTES`], parsed without errors: its first document. The file is
     /// the app's, not the project's, so nothing about it is reported.
     pub fn mounted_config(&mut self, path: &Path) -> Option<crate::yaml::Node> {
+        let id = self.mounted_file(path, |_| Comments::Unknown)?;
+        let parsed = crate::yaml::parse(
+            id,
+            &self.sources.get(id).text,
+            crate::yaml::Limits::default(),
+        );
+        if !parsed.errors.is_empty() {
+            return None;
+        }
+        parsed.documents.into_iter().next()
+    }
+
+    /// A file bind-mounted into a service, as [`Reader::mounted_config`] reads it, as text;
+    /// `comments` finds where its comments start, for suppression comments in it.
+    pub fn mounted_text(&mut self, path: &Path, comments: fn(&str) -> Vec<usize>) -> Option<Text> {
+        let id = self.mounted_file(path, |text| Comments::At(comments(text)))?;
+        let text = &self.sources.get(id).text;
+        Some(Text::from_file(
+            text.clone(),
+            Span::new(id, 0, text.len()),
+            true,
+        ))
+    }
+
+    /// The files directly in a directory bind-mounted into a service whose names end with
+    /// `suffix`, in name order; none when it is not a directory.
+    pub fn mounted_directory(&self, path: &Path, suffix: &str) -> Vec<PathBuf> {
+        if self.fs.kind(path) != Some(EntryKind::Dir) {
+            return Vec::new();
+        }
+        self.fs
+            .read_dir(path)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(suffix))
+            })
+            .collect()
+    }
+
+    /// A mounted file's id, read once: a readable UTF-8 file of at most
+    /// [`MAX_MOUNTED_CONFIG_BYTES`] that the project reads as nothing else, with its
+    /// comments as `comments` finds them.
+    fn mounted_file(&mut self, path: &Path, comments: impl Fn(&str) -> Comments) -> Option<FileId> {
         let id = match self.sources.find(path) {
             Some(id) => id,
             None => {
@@ -215,24 +261,13 @@ impl Reader<'_> {
                     return None;
                 }
                 let text = String::from_utf8(bytes).ok()?;
+                let found = comments(&text);
                 let id = self.sources.add(path.to_path_buf(), text);
-                self.sources
-                    .record(id, FileKind::MountedConfig, Comments::Unknown);
+                self.sources.record(id, FileKind::MountedConfig, found);
                 id
             }
         };
-        if self.sources.get(id).kind() != Some(FileKind::MountedConfig) {
-            return None;
-        }
-        let parsed = crate::yaml::parse(
-            id,
-            &self.sources.get(id).text,
-            crate::yaml::Limits::default(),
-        );
-        if !parsed.errors.is_empty() {
-            return None;
-        }
-        parsed.documents.into_iter().next()
+        (self.sources.get(id).kind() == Some(FileKind::MountedConfig)).then_some(id)
     }
 }
 

@@ -28,6 +28,7 @@ pub mod extensions;
 pub mod generic;
 pub mod image;
 pub mod installed_ollama;
+pub mod nginx;
 pub mod ollama_host;
 pub mod proxy;
 pub mod server;

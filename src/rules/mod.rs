@@ -55,6 +55,7 @@ mod net018_server_healthcheck_tool_missing;
 mod net022_proxy_label_wrong_port;
 mod net023_kafka_advertises_loopback;
 mod net024_proxy_shares_no_network;
+mod net025_proxy_upstream_loopback;
 mod oll001_loopback_in_container;
 mod oll002_unspecified_address;
 mod oll003_detour_through_host;
@@ -395,6 +396,7 @@ pub static RULES: &[&Rule] = &[
     &net022_proxy_label_wrong_port::RULE,
     &net023_kafka_advertises_loopback::RULE,
     &net024_proxy_shares_no_network::RULE,
+    &net025_proxy_upstream_loopback::RULE,
     &oll001_loopback_in_container::RULE,
     &oll002_unspecified_address::RULE,
     &oll003_detour_through_host::RULE,

@@ -24,6 +24,12 @@ declare_rule! {
     /// - Caddy (`caddy`) run as `caddy reverse-proxy`: each `--to`/`-t` upstream written as
     ///   `[http://]name[:port]` in its `command:` (F-PROXY-7), a service named from Caddy's
     ///   container.
+    /// - nginx (`nginx`, `nginxinc/nginx-unprivileged`) with its configuration bind-mounted
+    ///   where the image reads it (`/etc/nginx/nginx.conf`, `/etc/nginx/conf.d/*.conf`, a
+    ///   `*.conf.template` in `/etc/nginx/templates`, or those directories whole): each
+    ///   `proxy_pass http://name[:port]` (80, or 443 for `https://`, when it writes none) and
+    ///   each `server name[:port]` of the `upstream` block a `proxy_pass` names, a service
+    ///   named from nginx's container (F-PROXY-8).
     ///
     /// It reports a port that is the service's published host port while its container
     /// listens on another (the mapping's container port), or, for a server whose port is
@@ -31,7 +37,7 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// These proxies connect to the container's own address on its network (or, for a named
-    /// upstream, to the name as Caddy's container resolves it), so only container ports
+    /// upstream, to the name as the proxy's container resolves it), so only container ports
     /// count (facts F-PROXY-1, F-PROXY-3, F-PROXY-6). With `ports: ["8080:80"]` and `loadbalancer.server.port=8080`, Traefik
     /// dials port 8080 of the container, where nothing listens, and answers every request
     /// with "502 Bad Gateway".
@@ -66,7 +72,10 @@ declare_rule! {
     /// nginx-proxy's settings are judged only when the project runs that proxy (not in
     /// caddy-docker-proxy's distributed mode, nor with another label prefix), and a
     /// `reverse_proxy` value holding anything else than the forms above (another template,
-    /// a placeholder, a domain) is not read. An unset `VIRTUAL_PORT` (nginx-proxy then takes
+    /// a placeholder, a domain) is not read. In an nginx file, an address holding a variable
+    /// (resolved per request), an IP address, a domain, a `unix:` socket and the `stream`
+    /// module's addresses are not read, nor are files the image does not include
+    /// (`sites-enabled/`). An unset `VIRTUAL_PORT` (nginx-proxy then takes
     /// the image's only exposed port, or 80) is not judged. Services with host
     /// networking are left alone: Traefik reaches them on the host's ports.
     pub static RULE = {

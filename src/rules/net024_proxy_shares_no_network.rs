@@ -28,7 +28,12 @@ declare_rule! {
     /// - nginx-proxy (`nginxproxy/nginx-proxy`, `jwilder/nginx-proxy`): a service with
     ///   `VIRTUAL_HOST` that shares no network with it;
     /// - Caddy run as `caddy reverse-proxy`: a `--to` upstream naming a service Caddy's
-    ///   container shares no network with (F-PROXY-7).
+    ///   container shares no network with (F-PROXY-7);
+    /// - nginx (`nginx`, `nginxinc/nginx-unprivileged`) with its configuration bind-mounted
+    ///   where the image reads it: a `proxy_pass http://name…`, or a `server` of the
+    ///   `upstream` block it names, naming a service nginx's container shares no network
+    ///   with. nginx resolves these names when it starts and exits on one it cannot (`host
+    ///   not found in upstream`, F-PROXY-8).
     ///
     /// ## Why is this bad?
     /// Traefik's Docker provider forwards a request to the container's IP address on one of
@@ -102,9 +107,9 @@ declare_rule! {
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for route in routes(ctx.project, ctx.net) {
-        // Caddy's command routes from that Caddy alone.
+        // A proxy told its routes in its own settings routes from that container alone.
         let proxies = match route.proxy {
-            Proxy::CaddyCommand => vec![route.service],
+            kind if kind.routes_itself() => vec![route.service],
             kind => proxies(ctx.project, ctx.net, kind),
         };
         // A proxy's labels on its own container route to itself (Traefik's dashboard), not
@@ -308,10 +313,16 @@ fn name_route(
     let labelled = &ctx.project.services[route.service];
     let written = match route.proxy {
         Proxy::CaddyCommand => "in its command".to_string(),
+        Proxy::Nginx => "in its configuration".to_string(),
         _ => format!("in the labels of `{}`", labelled.name),
     };
+    // Where it stops nginx as a whole, that is said (other proxies answer 502 for the route).
+    let consequence = match route.proxy {
+        Proxy::Nginx => format!("; {}", consequence(route.proxy)),
+        _ => String::new(),
+    };
     let message = format!(
-        "{} sends requests to `{host}` (an upstream {written}), but `{proxy_name}` ({}) and `{}` ({}) share no network: the name does not resolve in the proxy's container",
+        "{} sends requests to `{host}` (an upstream {written}), but `{proxy_name}` ({}) and `{}` ({}) share no network: the name does not resolve in the proxy's container{consequence}",
         route.proxy.name(),
         list(&proxy_networks),
         target_service.name,
@@ -343,6 +354,10 @@ fn consequence(proxy: Proxy) -> &'static str {
         }
         Proxy::CaddyCommand => {
             "Caddy cannot look the name up, and answers every request with 502 Bad Gateway"
+        }
+        // nginx resolves the names it proxies to when it starts (F-PROXY-8).
+        Proxy::Nginx => {
+            "nginx cannot look the name up when it starts, and exits with `host not found in upstream`"
         }
     }
 }
