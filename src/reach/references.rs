@@ -61,8 +61,11 @@ const NAME_WORDS: &[(&str, &[&str])] = &[
     ("lmstudio", &["LMSTUDIO"]),
 ];
 
-/// Words of a variable name that mark a value other programs use, not this container.
+/// Words of a variable name that mark a value other programs use, not this container: JMX's
+/// host name (`KAFKA_JMX_HOSTNAME`, the `java.rmi.server.hostname` Confluent's images hand
+/// to JMX clients, facts F-KIND-KAFKA) names the container itself for its own monitoring.
 const NOT_DIALLED: &[&str] = &[
+    "JMX",
     "PUBLIC",
     "EXTERNAL",
     "BROWSER",
