@@ -201,7 +201,10 @@ pub fn references(
                     },
                 };
             for (url, family, text) in found {
-                if own == Some(family) || switched_off(service, family) {
+                if own == Some(family)
+                    || switched_off(service, family)
+                    || store_not_chosen(service, family)
+                {
                     continue;
                 }
                 // A host variable an env file hands over for a kind the project does not run
@@ -302,6 +305,52 @@ fn switched_off(service: &Service, kind: &str) -> bool {
                 )
             })
     })
+}
+
+/// Variables an app reads to choose the one vector store it uses among the several it has
+/// settings for: Dify's `VECTOR_STORE` (its compose file hands the API every store's host,
+/// `CHROMA_HOST=127.0.0.1` and `MILVUS_HOST=127.0.0.1` included, and it connects only to the
+/// one chosen), Open WebUI's `VECTOR_DB`, RAGFlow's `DOC_ENGINE` (facts F-APP-STORE-CHOICE).
+const STORE_CHOICES: &[&str] = &[
+    "VECTOR_STORE",
+    "VECTOR_STORE_TYPE",
+    "VECTOR_DB",
+    "VECTOR_DB_TYPE",
+    "VECTOR_DATABASE",
+    "VECTORDB",
+    "DOC_ENGINE",
+];
+
+/// The families such a choice picks among.
+const STORE_FAMILIES: &[&str] = &[
+    "qdrant",
+    "chroma",
+    "weaviate",
+    "milvus",
+    "elasticsearch",
+    "opensearch",
+    "typesense",
+    "meilisearch",
+];
+
+/// Whether the service chooses its vector store, and not one of `kind`: its settings for
+/// `kind` are then not used (`VECTOR_STORE=weaviate` beside `CHROMA_HOST=127.0.0.1`).
+fn store_not_chosen(service: &Service, kind: &str) -> bool {
+    if !STORE_FAMILIES.contains(&kind) {
+        return false;
+    }
+    let Some(choice) = service
+        .environment
+        .iter()
+        .find(|v| STORE_CHOICES.iter().any(|c| v.key.eq_ignore_ascii_case(c)))
+        .and_then(|v| v.value.as_ref())
+        .filter(|t| !t.value.trim().is_empty())
+    else {
+        return false;
+    };
+    let words = name_words(&choice.value);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    family_in_name(&words).is_none_or(|chosen| chosen.key != kind)
 }
 
 /// Lowercase DNS names a service answers to.
