@@ -415,14 +415,21 @@ fn split_host_port(value: &str) -> (String, Option<u16>) {
 }
 
 /// Whether every address of a listen setting is loopback (`127.0.0.1`, `localhost`, `::1`,
-/// also as a list: `127.0.0.1 ::1`, `localhost,127.0.0.1`).
+/// also as a list: `127.0.0.1 ::1`, `localhost,127.0.0.1`, and Kafka's named listeners
+/// `PLAINTEXT://localhost:9092,CONTROLLER://127.0.0.1:9093`).
 fn all_loopback(value: &str) -> bool {
     let mut any = false;
-    for address in value
+    for item in value
         .split([',', ' '])
-        .map(|a| a.trim().trim_matches(['\'', '"', '[', ']']))
+        .map(|a| a.trim().trim_matches(['\'', '"']))
         .filter(|a| !a.is_empty())
     {
+        // A listener's name and port say nothing of where it binds.
+        let address = match item.split_once("://") {
+            Some((_, rest)) => split_host_port(rest).0,
+            None => item.to_string(),
+        };
+        let address = address.trim_matches(['[', ']']);
         any = true;
         let loopback = address.eq_ignore_ascii_case("localhost")
             || address == "::1"
@@ -495,6 +502,10 @@ mod tests {
         );
         assert_eq!(split_host_port(":9000"), ("".into(), Some(9000)));
         assert!(all_loopback("127.0.0.1 ::1"));
+        assert!(all_loopback("PLAINTEXT://localhost:9092"));
+        assert!(all_loopback("PLAINTEXT://127.0.0.1:9092,CONTROLLER://[::1]:9093"));
+        assert!(!all_loopback("PLAINTEXT://localhost:9092,EXTERNAL://0.0.0.0:29092"));
+        assert!(!all_loopback("PLAINTEXT://:9092"));
         assert!(!all_loopback("*"));
         assert!(!all_loopback(""));
     }
