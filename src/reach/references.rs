@@ -216,9 +216,12 @@ pub fn references(
                 if from_env_file && url.scheme.is_none() && !runs_kind {
                     continue;
                 }
+                // A service that waits for a server of the family uses it: Mastodon's web,
+                // streaming and sidekiq share `.env.production`, and each depends on `redis`.
                 let evidence = match var.source {
                     EnvSource::EnvFile { file, .. }
-                        if loaders.get(&file).is_some_and(|&n| n > 1) =>
+                        if loaders.get(&file).is_some_and(|&n| n > 1)
+                            && !waits_for(project, service, kinds, family) =>
                     {
                         Evidence::Loaded
                     }
@@ -254,6 +257,23 @@ pub fn references(
         }
     }
     out
+}
+
+/// Whether the service's written `depends_on` names a service that runs a server of `kind`.
+fn waits_for(project: &Project, service: &Service, kinds: &[Servers], kind: &str) -> bool {
+    let Some(servers) = kinds.iter().find(|s| s.kind == kind) else {
+        return false;
+    };
+    service
+        .depends_on
+        .iter()
+        .filter(|d| !d.implicit)
+        .any(|d| {
+            servers
+                .indices
+                .iter()
+                .any(|&j| project.services[j].name == d.service)
+        })
 }
 
 /// The rewrite of loopback hosts the service's app applies to the URLs it is given, where
