@@ -405,7 +405,12 @@ fn scheme_urls(value: &str) -> Option<Vec<(TargetUrl, &'static str)>> {
     } else {
         scheme
     };
-    let (family, _) = family_of_scheme(&full_scheme)?;
+    let (family, _) = family_of_scheme(&full_scheme).or_else(|| {
+        let (family, port) = family_of_scheme(sql_dialect(&full_scheme)?)?;
+        SQL_DIALECT_FAMILIES
+            .contains(&family.key)
+            .then_some((family, port))
+    })?;
     let urls = if scheme_lists_hosts(&full_scheme) {
         TargetUrl::parse_hosts(rest)?
     } else {
@@ -423,6 +428,23 @@ fn scheme_urls(value: &str) -> Option<Vec<(TargetUrl, &'static str)>> {
         (url, family.key)
     });
     Some(urls.collect())
+}
+
+/// The families whose URLs SQLAlchemy and Celery write with a driver: the host and port are
+/// the database's whatever the driver.
+const SQL_DIALECT_FAMILIES: &[&str] = &["postgres", "mysql"];
+
+/// The dialect of SQLAlchemy's `dialect+driver` scheme (`postgresql+psycopg2`,
+/// `mysql+pymysql`), or of Celery's database result backend `db+dialect`
+/// (`db+postgresql`), as Airflow's compose file writes them (facts F-APP-SQL-URLS).
+fn sql_dialect(scheme: &str) -> Option<&str> {
+    let (first, rest) = scheme.split_once('+')?;
+    let dialect = if first == "db" {
+        rest.split('+').next()?
+    } else {
+        first
+    };
+    (!dialect.is_empty()).then_some(dialect)
 }
 
 /// LM Studio's kind: a desktop application on the Docker host.
