@@ -77,6 +77,15 @@ const NOT_DIALLED: &[&str] = &[
     "CORS",
 ];
 
+/// Whether the variable is the name a site is served under, written as a URL: a host-name
+/// variable holds a host, and a scheme in it is a site address, such as searxng-docker's
+/// `SEARXNG_HOSTNAME=http://localhost`, which its Caddyfile takes as `{$SEARXNG_HOSTNAME}`
+/// (facts F-APP-SITE-NAME). Caddy serves that name; it does not connect to it.
+fn is_site_name(key: &str, value: &str) -> bool {
+    let key = key.to_ascii_uppercase();
+    (key.ends_with("HOSTNAME") || key.ends_with("HOST_NAME")) && value.contains("://")
+}
+
 /// Whether a variable can be a reference at all, asked before anything costs: a URL, a host
 /// variable, or a list of servers. A large project has many variables and few of these.
 fn may_refer(key: &str, value: &str) -> bool {
@@ -176,6 +185,7 @@ pub fn references(
             let words = name_words(&var.key);
             if generic::browser_prefix(&var.key).is_some()
                 || words.iter().any(|w| NOT_DIALLED.contains(&w.as_str()))
+                || is_site_name(&var.key, &text.value)
             {
                 continue;
             }
