@@ -503,8 +503,12 @@ mod tests {
         assert_eq!(split_host_port(":9000"), ("".into(), Some(9000)));
         assert!(all_loopback("127.0.0.1 ::1"));
         assert!(all_loopback("PLAINTEXT://localhost:9092"));
-        assert!(all_loopback("PLAINTEXT://127.0.0.1:9092,CONTROLLER://[::1]:9093"));
-        assert!(!all_loopback("PLAINTEXT://localhost:9092,EXTERNAL://0.0.0.0:29092"));
+        assert!(all_loopback(
+            "PLAINTEXT://127.0.0.1:9092,CONTROLLER://[::1]:9093"
+        ));
+        assert!(!all_loopback(
+            "PLAINTEXT://localhost:9092,EXTERNAL://0.0.0.0:29092"
+        ));
         assert!(!all_loopback("PLAINTEXT://:9092"));
         assert!(!all_loopback("*"));
         assert!(!all_loopback(""));

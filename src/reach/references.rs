@@ -274,16 +274,12 @@ fn waits_for(project: &Project, service: &Service, kinds: &[Servers], kind: &str
     let Some(servers) = kinds.iter().find(|s| s.kind == kind) else {
         return false;
     };
-    service
-        .depends_on
-        .iter()
-        .filter(|d| !d.implicit)
-        .any(|d| {
-            servers
-                .indices
-                .iter()
-                .any(|&j| project.services[j].name == d.service)
-        })
+    service.depends_on.iter().filter(|d| !d.implicit).any(|d| {
+        servers
+            .indices
+            .iter()
+            .any(|&j| project.services[j].name == d.service)
+    })
 }
 
 /// The rewrite of loopback hosts the service's app applies to the URLs it is given, where
