@@ -188,6 +188,12 @@ fn detect(service: &Service) -> Option<(&'static Family, OllamaServer)> {
 /// it, or a command that names its program. `psql`, `redis-cli` or `mongosh` in a server's
 /// image is a client.
 fn runs_server(service: &Service, image: &ServerImage, words: &[&str]) -> bool {
+    if !image.server_args.is_empty() {
+        return service.entrypoint.is_none()
+            && words
+                .first()
+                .is_some_and(|w| image.server_args.iter().any(|a| a == w));
+    }
     let program = image
         .command
         .first()
@@ -298,7 +304,10 @@ fn listening(service: &Service, matched: ServerMatch, words: &[&str]) -> OllamaS
     if unknown_var || unknown_word || config_mounted {
         port_known = false;
     }
-    let explicit_loopback = host.as_deref().is_some_and(all_loopback);
+    let explicit_loopback = match host.as_deref() {
+        Some(host) => all_loopback(host),
+        None => matched.image.binary_default_holds && all_loopback(&default_host),
+    };
     let scope_known = explicit_loopback;
     let host = host.unwrap_or(default_host);
     let port = port.unwrap_or(profile.default_port);
