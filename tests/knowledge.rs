@@ -707,9 +707,14 @@ fn new_kinds_are_recognised_by_image_but_never_as_ollama() {
         assert_eq!(found.server.id, kind, "{image}");
         assert!(!found.is_bundled(), "{image}");
     }
-    // llama.cpp's `:full` and `:light` images run no server unless told.
-    assert!(server_kind_for_image("ghcr.io/ggml-org/llama.cpp:full").is_none());
+    // llama.cpp's `:light` image runs no server; `:full` runs one only when told: its
+    // tools.sh starts llama-server for a first argument `--server` or `-s`, on the binary's
+    // own 127.0.0.1.
     assert!(server_kind_for_image("ghcr.io/ggml-org/llama.cpp:light").is_none());
+    let full = server_kind_for_image("ghcr.io/ggml-org/llama.cpp:full").unwrap();
+    assert_eq!(full.image.server_args, ["--server", "-s"]);
+    assert!(full.image.binary_default_holds);
+    assert!(full.image.env.is_empty());
 }
 
 #[test]

@@ -243,6 +243,16 @@ pub struct ServerImage {
     pub entrypoint: Vec<String>,
     #[serde(default)]
     pub command: Vec<String>,
+    /// The first words of the command that make the image's entrypoint start the server,
+    /// where it runs other programs too (llama.cpp's `:full` images: `tools.sh --server`);
+    /// empty when any command does.
+    #[serde(default)]
+    pub server_args: Vec<String>,
+    /// The image changes nothing of where the program listens: its binary default holds
+    /// until a setting of the table moves it (llama.cpp's `:full` images run `llama-server`
+    /// as built, on 127.0.0.1).
+    #[serde(default)]
+    pub binary_default_holds: bool,
     /// The directory to persist (models and keys).
     #[serde(default)]
     pub data_dir: Option<String>,

@@ -188,6 +188,12 @@ fn detect(service: &Service) -> Option<(&'static Family, OllamaServer)> {
 /// it, or a command that names its program. `psql`, `redis-cli` or `mongosh` in a server's
 /// image is a client.
 fn runs_server(service: &Service, image: &ServerImage, words: &[&str]) -> bool {
+    if !image.server_args.is_empty() {
+        return service.entrypoint.is_none()
+            && words
+                .first()
+                .is_some_and(|w| image.server_args.iter().any(|a| a == w));
+    }
     let program = image
         .command
         .first()
@@ -298,7 +304,10 @@ fn listening(service: &Service, matched: ServerMatch, words: &[&str]) -> OllamaS
     if unknown_var || unknown_word || config_mounted {
         port_known = false;
     }
-    let explicit_loopback = host.as_deref().is_some_and(all_loopback);
+    let explicit_loopback = match host.as_deref() {
+        Some(host) => all_loopback(host),
+        None => matched.image.binary_default_holds && all_loopback(&default_host),
+    };
     let scope_known = explicit_loopback;
     let host = host.unwrap_or(default_host);
     let port = port.unwrap_or(profile.default_port);
@@ -415,14 +424,21 @@ fn split_host_port(value: &str) -> (String, Option<u16>) {
 }
 
 /// Whether every address of a listen setting is loopback (`127.0.0.1`, `localhost`, `::1`,
-/// also as a list: `127.0.0.1 ::1`, `localhost,127.0.0.1`).
+/// also as a list: `127.0.0.1 ::1`, `localhost,127.0.0.1`, and Kafka's named listeners
+/// `PLAINTEXT://localhost:9092,CONTROLLER://127.0.0.1:9093`).
 fn all_loopback(value: &str) -> bool {
     let mut any = false;
-    for address in value
+    for item in value
         .split([',', ' '])
-        .map(|a| a.trim().trim_matches(['\'', '"', '[', ']']))
+        .map(|a| a.trim().trim_matches(['\'', '"']))
         .filter(|a| !a.is_empty())
     {
+        // A listener's name and port say nothing of where it binds.
+        let address = match item.split_once("://") {
+            Some((_, rest)) => split_host_port(rest).0,
+            None => item.to_string(),
+        };
+        let address = address.trim_matches(['[', ']']);
         any = true;
         let loopback = address.eq_ignore_ascii_case("localhost")
             || address == "::1"
@@ -495,6 +511,14 @@ mod tests {
         );
         assert_eq!(split_host_port(":9000"), ("".into(), Some(9000)));
         assert!(all_loopback("127.0.0.1 ::1"));
+        assert!(all_loopback("PLAINTEXT://localhost:9092"));
+        assert!(all_loopback(
+            "PLAINTEXT://127.0.0.1:9092,CONTROLLER://[::1]:9093"
+        ));
+        assert!(!all_loopback(
+            "PLAINTEXT://localhost:9092,EXTERNAL://0.0.0.0:29092"
+        ));
+        assert!(!all_loopback("PLAINTEXT://:9092"));
         assert!(!all_loopback("*"));
         assert!(!all_loopback(""));
     }

@@ -61,8 +61,11 @@ const NAME_WORDS: &[(&str, &[&str])] = &[
     ("lmstudio", &["LMSTUDIO"]),
 ];
 
-/// Words of a variable name that mark a value other programs use, not this container.
+/// Words of a variable name that mark a value other programs use, not this container: JMX's
+/// host name (`KAFKA_JMX_HOSTNAME`, the `java.rmi.server.hostname` Confluent's images hand
+/// to JMX clients, facts F-KIND-KAFKA) names the container itself for its own monitoring.
 const NOT_DIALLED: &[&str] = &[
+    "JMX",
     "PUBLIC",
     "EXTERNAL",
     "BROWSER",
@@ -73,6 +76,15 @@ const NOT_DIALLED: &[&str] = &[
     "ORIGINS",
     "CORS",
 ];
+
+/// Whether the variable is the name a site is served under, written as a URL: a host-name
+/// variable holds a host, and a scheme in it is a site address, such as searxng-docker's
+/// `SEARXNG_HOSTNAME=http://localhost`, which its Caddyfile takes as `{$SEARXNG_HOSTNAME}`
+/// (facts F-APP-SITE-NAME). Caddy serves that name; it does not connect to it.
+fn is_site_name(key: &str, value: &str) -> bool {
+    let key = key.to_ascii_uppercase();
+    (key.ends_with("HOSTNAME") || key.ends_with("HOST_NAME")) && value.contains("://")
+}
 
 /// Whether a variable can be a reference at all, asked before anything costs: a URL, a host
 /// variable, or a list of servers. A large project has many variables and few of these.
@@ -173,6 +185,7 @@ pub fn references(
             let words = name_words(&var.key);
             if generic::browser_prefix(&var.key).is_some()
                 || words.iter().any(|w| NOT_DIALLED.contains(&w.as_str()))
+                || is_site_name(&var.key, &text.value)
             {
                 continue;
             }
@@ -198,7 +211,10 @@ pub fn references(
                     },
                 };
             for (url, family, text) in found {
-                if own == Some(family) || switched_off(service, family) {
+                if own == Some(family)
+                    || switched_off(service, family)
+                    || store_not_chosen(service, family)
+                {
                     continue;
                 }
                 // A host variable an env file hands over for a kind the project does not run
@@ -210,9 +226,12 @@ pub fn references(
                 if from_env_file && url.scheme.is_none() && !runs_kind {
                     continue;
                 }
+                // A service that waits for a server of the family uses it: Mastodon's web,
+                // streaming and sidekiq share `.env.production`, and each depends on `redis`.
                 let evidence = match var.source {
                     EnvSource::EnvFile { file, .. }
-                        if loaders.get(&file).is_some_and(|&n| n > 1) =>
+                        if loaders.get(&file).is_some_and(|&n| n > 1)
+                            && !waits_for(project, service, kinds, family) =>
                     {
                         Evidence::Loaded
                     }
@@ -248,6 +267,19 @@ pub fn references(
         }
     }
     out
+}
+
+/// Whether the service's written `depends_on` names a service that runs a server of `kind`.
+fn waits_for(project: &Project, service: &Service, kinds: &[Servers], kind: &str) -> bool {
+    let Some(servers) = kinds.iter().find(|s| s.kind == kind) else {
+        return false;
+    };
+    service.depends_on.iter().filter(|d| !d.implicit).any(|d| {
+        servers
+            .indices
+            .iter()
+            .any(|&j| project.services[j].name == d.service)
+    })
 }
 
 /// The rewrite of loopback hosts the service's app applies to the URLs it is given, where
@@ -301,6 +333,52 @@ fn switched_off(service: &Service, kind: &str) -> bool {
     })
 }
 
+/// Variables an app reads to choose the one vector store it uses among the several it has
+/// settings for: Dify's `VECTOR_STORE` (its compose file hands the API every store's host,
+/// `CHROMA_HOST=127.0.0.1` and `MILVUS_HOST=127.0.0.1` included, and it connects only to the
+/// one chosen), Open WebUI's `VECTOR_DB`, RAGFlow's `DOC_ENGINE` (facts F-APP-STORE-CHOICE).
+const STORE_CHOICES: &[&str] = &[
+    "VECTOR_STORE",
+    "VECTOR_STORE_TYPE",
+    "VECTOR_DB",
+    "VECTOR_DB_TYPE",
+    "VECTOR_DATABASE",
+    "VECTORDB",
+    "DOC_ENGINE",
+];
+
+/// The families such a choice picks among.
+const STORE_FAMILIES: &[&str] = &[
+    "qdrant",
+    "chroma",
+    "weaviate",
+    "milvus",
+    "elasticsearch",
+    "opensearch",
+    "typesense",
+    "meilisearch",
+];
+
+/// Whether the service chooses its vector store, and not one of `kind`: its settings for
+/// `kind` are then not used (`VECTOR_STORE=weaviate` beside `CHROMA_HOST=127.0.0.1`).
+fn store_not_chosen(service: &Service, kind: &str) -> bool {
+    if !STORE_FAMILIES.contains(&kind) {
+        return false;
+    }
+    let Some(choice) = service
+        .environment
+        .iter()
+        .find(|v| STORE_CHOICES.iter().any(|c| v.key.eq_ignore_ascii_case(c)))
+        .and_then(|v| v.value.as_ref())
+        .filter(|t| !t.value.trim().is_empty())
+    else {
+        return false;
+    };
+    let words = name_words(&choice.value);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    family_in_name(&words).is_none_or(|chosen| chosen.key != kind)
+}
+
 /// Lowercase DNS names a service answers to.
 fn names_of(service: &Service) -> impl Iterator<Item = String> + '_ {
     std::iter::once(service.name.as_str())
@@ -333,7 +411,12 @@ fn scheme_urls(value: &str) -> Option<Vec<(TargetUrl, &'static str)>> {
     } else {
         scheme
     };
-    let (family, _) = family_of_scheme(&full_scheme)?;
+    let (family, _) = family_of_scheme(&full_scheme).or_else(|| {
+        let (family, port) = family_of_scheme(sql_dialect(&full_scheme)?)?;
+        SQL_DIALECT_FAMILIES
+            .contains(&family.key)
+            .then_some((family, port))
+    })?;
     let urls = if scheme_lists_hosts(&full_scheme) {
         TargetUrl::parse_hosts(rest)?
     } else {
@@ -351,6 +434,23 @@ fn scheme_urls(value: &str) -> Option<Vec<(TargetUrl, &'static str)>> {
         (url, family.key)
     });
     Some(urls.collect())
+}
+
+/// The families whose URLs SQLAlchemy and Celery write with a driver: the host and port are
+/// the database's whatever the driver.
+const SQL_DIALECT_FAMILIES: &[&str] = &["postgres", "mysql"];
+
+/// The dialect of SQLAlchemy's `dialect+driver` scheme (`postgresql+psycopg2`,
+/// `mysql+pymysql`), or of Celery's database result backend `db+dialect`
+/// (`db+postgresql`), as Airflow's compose file writes them (facts F-APP-SQL-URLS).
+fn sql_dialect(scheme: &str) -> Option<&str> {
+    let (first, rest) = scheme.split_once('+')?;
+    let dialect = if first == "db" {
+        rest.split('+').next()?
+    } else {
+        first
+    };
+    (!dialect.is_empty()).then_some(dialect)
 }
 
 /// LM Studio's kind: a desktop application on the Docker host.

@@ -152,6 +152,9 @@ pub(super) fn check_in(
             None if server.server.image.kind == ImageKind::Installed => {
                 " (the Ollama its Dockerfile installs binds loopback unless `OLLAMA_HOST` says otherwise)".to_string()
             }
+            None if !ollama && server.server.image.binary_default_holds => {
+                " (its default: neither the image nor the service sets a host)".to_string()
+            }
             None => String::new(),
         };
         let whose = if host_network {
