@@ -169,13 +169,10 @@ impl Secrets {
                 }
             }
         }
-        let names: Vec<&str> = project
-            .services
-            .iter()
-            .chain(&project.inactive)
-            .map(|s| s.name.as_str())
-            .collect();
-        secrets.values.retain(|v| !names.contains(&v.as_str()));
+        let public = public_words(project);
+        secrets
+            .values
+            .retain(|v| !public.contains(&v.to_ascii_lowercase()));
         secrets.matcher = OnceLock::new();
         secrets
     }
@@ -245,6 +242,36 @@ impl Secrets {
             })
             .as_ref()
     }
+}
+
+/// The words the project and the messages write in the open, lowercased: service names and
+/// their words (`airflow` of `airflow-scheduler`), the names and words of images, and the
+/// server kinds messages name (`Milvus`). A secret equal to one of them is still hidden
+/// where it is written as one (a URL's password, `POSTGRES_PASSWORD=…`), but not elsewhere:
+/// masking the word everywhere would garble the messages ("where no *** listens") and tell
+/// the reader the secret by where the masks fall.
+fn public_words(project: &Project) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut add = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        out.extend(
+            name.split(['-', '_', '.', '/', ':'])
+                .filter(|w| !w.is_empty())
+                .map(str::to_string),
+        );
+        out.insert(name);
+    };
+    for service in project.services.iter().chain(&project.inactive) {
+        add(&service.name);
+        if let Some(image) = &service.image {
+            add(&image.value);
+        }
+    }
+    for profile in crate::knowledge::servers() {
+        add(&profile.name);
+        add(&profile.id);
+    }
+    out
 }
 
 /// Whether a variable's name says its value is secret: a word of it (split at `_`, `-`, `.`)

@@ -709,3 +709,37 @@ fn findings_in_scripts_and_documents_in_every_format() {
         "{human}"
     );
 }
+
+/// A password that is also a word the project writes in the open (Airflow's `airflow`, the
+/// name of its services and image; Milvus's default `Milvus`, the kind the messages name) is
+/// hidden where it is written as a password, and nowhere else: masking it in
+/// `airflow-scheduler` or in "where no Milvus listens" would garble the messages and show
+/// the reader which word the password is.
+#[test]
+fn a_password_that_is_a_public_word_is_masked_only_where_it_is_a_password() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  airflow-scheduler:\n    image: apache/airflow:2.10.4\n    environment:\n      AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: postgresql+psycopg2://airflow:airflow@localhost/airflow\n      MILVUS_PASSWORD: Milvus\n      MILVUS_URI: http://localhost:19530\n  postgres:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: airflow\n  milvus:\n    image: milvusdb/milvus:v2.4.0\n",
+    )
+    .expect("written");
+    let out = run(dir.path(), &["--format", "json"]).stdout;
+    let findings = json(&out);
+    let messages: Vec<&str> = findings
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    let postgres = messages
+        .iter()
+        .find(|m| m.contains("Postgres"))
+        .unwrap_or_else(|| panic!("a finding about Postgres in {messages:?}"));
+    assert!(postgres.contains("`airflow-scheduler`"), "{postgres}");
+    assert!(postgres.contains("airflow:***@localhost"), "{postgres}");
+    let milvus = messages
+        .iter()
+        .find(|m| m.contains("MILVUS_URI"))
+        .unwrap_or_else(|| panic!("a finding about Milvus in {messages:?}"));
+    assert!(milvus.contains("no Milvus listens"), "{milvus}");
+}
