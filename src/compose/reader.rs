@@ -19,13 +19,15 @@ use crate::text::Text;
 use super::issues::LoadIssue;
 use super::model::TemplateUse;
 
-/// Files that stand in for a missing `.env` (repositories commit these instead).
-pub const ENV_TEMPLATES: [&str; 5] = [
+/// Files that stand in for a missing `.env` (repositories commit these instead; mattermost's
+/// docker repository has its users `cp env.example .env`).
+pub const ENV_TEMPLATES: [&str; 6] = [
     ".env.example",
     ".env.sample",
     "example.env",
     ".env.template",
     ".env.dist",
+    "env.example",
 ];
 
 /// The most an env file may hold. Real ones are a few kilobytes; a larger one is a mistake

@@ -7,7 +7,7 @@ declare_rule! {
     ///
     /// ## What it does
     /// Reports each env file that does not exist but has a template beside it (`.env.example`,
-    /// `.env.sample`, `example.env`, `.env.template`, `.env.dist` for `.env`;
+    /// `.env.sample`, `example.env`, `.env.template`, `.env.dist`, `env.example` for `.env`;
     /// `web.env.example` and the like for `web.env`), which composelint reads in its place:
     /// the project's `.env` and `--env-file`, an included project's `.env`, and a service's
     /// `env_file`.
