@@ -367,7 +367,7 @@ fn load_one(
                         false
                     })
                 };
-                workspace::note_ignored_files(fs, &mut project, &mut sources, &excluded);
+                workspace::note_directory_files(fs, &mut project, &mut sources, &excluded);
                 if let Some(e) = failed.into_inner() {
                     return Err(e);
                 }

@@ -334,8 +334,9 @@ fn add_directory(
 /// Records, in a project found by discovery, the files beside its default or override file
 /// that Compose ignores (it loads only the first of each in its order, and warns): each gets
 /// a finding at its start, unless `excluded` says the user excluded it. Only the directory's
-/// main project reports them, once.
-pub fn note_ignored_files(
+/// main project reports them, once. Every project of the directory also gets the services
+/// the directory's other compose files define ([`Project::sibling_services`]).
+pub fn note_directory_files(
     fs: &dyn FileSystem,
     project: &mut Project,
     sources: &mut Sources,
@@ -350,6 +351,21 @@ pub fn note_ignored_files(
         return;
     };
     let dir = directory_files(fs, parent);
+    let mut summaries = Summaries::new(fs);
+    for sibling in dir
+        .default
+        .iter()
+        .chain(&dir.override_file)
+        .chain(&dir.others)
+        .chain(&dir.ignored)
+        .filter(|f| !files.contains(f))
+    {
+        if let Some(summary) = summaries.get(sibling) {
+            project
+                .sibling_services
+                .extend(summary.services.iter().map(|(name, _)| name.clone()));
+        }
+    }
     if dir.main_project().as_deref() != Some(files.as_slice()) {
         return;
     }

@@ -46,6 +46,11 @@ pub struct Project {
     pub enabled_profiles: Option<Vec<String>>,
     /// An `include` file could not be read (see [`Project::is_partial`]).
     pub partial: bool,
+    /// The services other compose files in the project's directory define, that this project
+    /// does not load (`ollama` of a `docker-compose.ollama.yml` beside the default file).
+    /// Compose names a project after its directory, so run with this one (`-f` both, or each
+    /// `up` under that name) they join its default network, and their names resolve.
+    pub sibling_services: Vec<String>,
     /// Read from the Docker commands of a script or document (`docker run`, …), not from
     /// compose files: each service is a container, and findings speak of flags.
     pub from_commands: bool,
