@@ -485,7 +485,7 @@ pub fn references_with(
                 push_stand_in(&mut out, i, var, client, setting, &resolved, &env);
             }
             if !is_server {
-                push_config_file_urls(&mut out, i, service, client);
+                push_config_file_urls(&mut out, i, service, client, &env);
             }
             let stood_in_for = stand_in.map(|(_, setting)| setting.name.as_str());
             for r in resolved {
@@ -817,13 +817,15 @@ fn push_config_file_urls(
     client_index: usize,
     service: &Service,
     client: &ClientMatch,
+    env: &BTreeMap<String, String>,
 ) {
     let words: Vec<&str> = service.command_words().collect();
+    let var = |name: &str| env.get(name).cloned();
     for setting in client.profile.external_settings() {
         let Some(reader) = setting.config_reader else {
             continue;
         };
-        let Some(path) = reader.path_in(&words) else {
+        let Some(path) = reader.path_in(&words, &var) else {
             continue;
         };
         let Some(config) = service
@@ -841,7 +843,7 @@ fn push_config_file_urls(
                 kind: OLLAMA,
                 client: client_index,
                 written: Written::ConfigFile {
-                    key: "api_base".to_string(),
+                    key: reader.url_key().to_string(),
                 },
                 text: text.clone(),
                 url,

@@ -450,18 +450,19 @@ struct FileSummary {
 }
 
 impl FileSummary {
-    /// An overlay only amends the base: every service it names is the base's, and at least
-    /// one of them does not say what it runs (`ollama: {deploy: …}` in a GPU overlay). A file
-    /// none of whose services says what it runs cannot stand alone either, even when the
+    /// An overlay amends the base: at least one of its services does not say what it runs
+    /// (`ollama: {deploy: …}` in a GPU overlay), and every such service is the base's. It may
+    /// add services that do say what they run beside them: `docker-compose.ollama.yml` adds
+    /// `ollama` and points the base's `app` at it (`app: {environment: …, depends_on:
+    /// [ollama]}`), to be run with `-f docker-compose.yml -f docker-compose.ollama.yml`. A
+    /// file none of whose services says what it runs cannot stand alone either, even when the
     /// services it amends come from a file the base includes (`kong: {ports: !reset null}`).
-    /// A file that redefines every service with an image is an alternative, linted on its own.
+    /// A file whose every service says what it runs is an alternative, linted on its own.
     fn amends(&self, base: &FileSummary) -> bool {
+        let mut amended = self.services.iter().filter(|(_, runs)| !runs).peekable();
         let runs_nothing = self.services.iter().all(|(_, runs)| !runs);
-        let amends_base = self
-            .services
-            .iter()
-            .all(|(name, _)| base.services.iter().any(|(b, _)| b == name))
-            && self.services.iter().any(|(_, runs)| !runs);
+        let amends_base = amended.peek().is_some()
+            && amended.all(|(name, _)| base.services.iter().any(|(b, _)| b == name));
         !self.services.is_empty() && (runs_nothing || amends_base)
     }
 }
@@ -641,6 +642,14 @@ mod tests {
             "/p/compose.main.yaml",
             "include: [compose.base.yaml]\nservices:\n  x:\n    image: x\n",
         );
+        fs.insert(
+            "/p/compose.webui.yaml",
+            "services:\n  ollama:\n    environment: [OLLAMA_KEEP_ALIVE=1h]\n  webui:\n    image: ghcr.io/open-webui/open-webui\n",
+        );
+        fs.insert(
+            "/p/compose.stray.yaml",
+            "services:\n  app:\n    environment: [A=1]\n  web:\n    image: nginx\n",
+        );
         fs.insert("/p/.env", "A=1\n");
         let projects = projects_for_paths(&fs, &[PathBuf::from("/p")], &CommandKinds::ALL).unwrap();
         let files: Vec<Vec<&str>> = projects
@@ -653,8 +662,10 @@ mod tests {
                 vec!["/p/compose.alt.yaml"],
                 vec!["/p/compose.main.yaml"],
                 vec!["/p/compose.other.yaml"],
+                vec!["/p/compose.stray.yaml"],
                 vec!["/p/compose.yaml", "/p/compose.gpu.yaml"],
                 vec!["/p/compose.yaml", "/p/compose.override.yml"],
+                vec!["/p/compose.yaml", "/p/compose.webui.yaml"],
             ]
         );
         // A changed override file maps to the main project only; a changed default file
@@ -670,8 +681,8 @@ mod tests {
             count(&["/p/compose.override.yml", "/p/compose.gpu.yaml"]),
             2
         );
-        assert_eq!(count(&["/p/compose.yaml"]), 2);
-        assert_eq!(count(&["/p/.env"]), 5);
+        assert_eq!(count(&["/p/compose.yaml"]), 3);
+        assert_eq!(count(&["/p/.env"]), 7);
         // An included file is part of the project that includes it: a change to it re-lints
         // that project.
         assert_eq!(count(&["/p/compose.base.yaml"]), 1);
