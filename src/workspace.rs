@@ -334,8 +334,11 @@ fn add_directory(
 /// Records, in a project found by discovery, the files beside its default or override file
 /// that Compose ignores (it loads only the first of each in its order, and warns): each gets
 /// a finding at its start, unless `excluded` says the user excluded it. Only the directory's
-/// main project reports them, once. Every project of the directory also gets the services
-/// the directory's other compose files define ([`Project::sibling_services`]).
+/// main project reports them, once. Each project of the directory also gets the services
+/// other compose files there define ([`Project::sibling_services`]): the main project those
+/// of every other file, another project those of the main project's files (a file that adds
+/// a service to the main project, or one the main project's services call). Each file is
+/// read once for the directory that way, however many files it holds.
 pub fn note_directory_files(
     fs: &dyn FileSystem,
     project: &mut Project,
@@ -351,22 +354,22 @@ pub fn note_directory_files(
         return;
     };
     let dir = directory_files(fs, parent);
+    let main = dir.main_project();
+    let is_main = main.as_deref() == Some(files.as_slice());
+    let siblings: Vec<&PathBuf> = if is_main {
+        dir.others.iter().chain(&dir.ignored).collect()
+    } else {
+        main.iter().flatten().collect()
+    };
     let mut summaries = Summaries::new(fs);
-    for sibling in dir
-        .default
-        .iter()
-        .chain(&dir.override_file)
-        .chain(&dir.others)
-        .chain(&dir.ignored)
-        .filter(|f| !files.contains(f))
-    {
+    for sibling in siblings.into_iter().filter(|f| !files.contains(f)) {
         if let Some(summary) = summaries.get(sibling) {
             project
                 .sibling_services
                 .extend(summary.services.iter().map(|(name, _)| name.clone()));
         }
     }
-    if dir.main_project().as_deref() != Some(files.as_slice()) {
+    if !is_main {
         return;
     }
     for ignored in dir.ignored.iter().filter(|i| !excluded(i)) {
