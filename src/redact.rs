@@ -169,10 +169,8 @@ impl Secrets {
                 }
             }
         }
-        let public = public_words(project);
-        secrets
-            .values
-            .retain(|v| !public.contains(&v.to_ascii_lowercase()));
+        let public = public_values(&secrets.values, project);
+        secrets.values.retain(|v| !public.contains(v));
         secrets.matcher = OnceLock::new();
         secrets
     }
@@ -244,34 +242,42 @@ impl Secrets {
     }
 }
 
-/// The words the project and the messages write in the open, lowercased: service names and
-/// their words (`airflow` of `airflow-scheduler`), the names and words of images, and the
-/// server kinds messages name (`Milvus`). A secret equal to one of them is still hidden
-/// where it is written as one (a URL's password, `POSTGRES_PASSWORD=…`), but not elsewhere:
-/// masking the word everywhere would garble the messages ("where no *** listens") and tell
-/// the reader the secret by where the masks fall.
-fn public_words(project: &Project) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut add = |name: &str| {
-        let name = name.to_ascii_lowercase();
-        out.extend(
-            name.split(['-', '_', '.', '/', ':'])
-                .filter(|w| !w.is_empty())
-                .map(str::to_string),
-        );
-        out.insert(name);
+/// The secret values that are also words the project and the messages write in the open,
+/// compared without case: service names and their words (`airflow` of `airflow-scheduler`),
+/// the names and words of images, and the server kinds messages name (`Milvus`). Such a
+/// secret is still hidden where it is written as one (a URL's password,
+/// `POSTGRES_PASSWORD=…`), but not elsewhere: masking the word everywhere would garble the
+/// messages ("where no *** listens") and tell the reader the secret by where the masks fall.
+fn public_values(values: &BTreeSet<String>, project: &Project) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    if values.is_empty() {
+        return found;
+    }
+    // Few values, many words: a word is lowercased only when a value has its length.
+    let by_lowercase: std::collections::HashMap<String, &String> =
+        values.iter().map(|v| (v.to_ascii_lowercase(), v)).collect();
+    let lengths: BTreeSet<usize> = values.iter().map(String::len).collect();
+    let mut visit = |name: &str| {
+        let words = name.split(['-', '_', '.', '/', ':']);
+        for word in std::iter::once(name).chain(words) {
+            if lengths.contains(&word.len())
+                && let Some(value) = by_lowercase.get(&word.to_ascii_lowercase())
+            {
+                found.insert((*value).clone());
+            }
+        }
     };
     for service in project.services.iter().chain(&project.inactive) {
-        add(&service.name);
+        visit(&service.name);
         if let Some(image) = &service.image {
-            add(&image.value);
+            visit(&image.value);
         }
     }
     for profile in crate::knowledge::servers() {
-        add(&profile.name);
-        add(&profile.id);
+        visit(&profile.name);
+        visit(&profile.id);
     }
-    out
+    found
 }
 
 /// Whether a variable's name says its value is secret: a word of it (split at `_`, `-`, `.`)
