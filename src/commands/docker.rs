@@ -259,7 +259,11 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
                     .and_then(|i| args.get(2 + i + 1).cloned());
                 if let [net, target, ..] = positional.as_slice() {
                     let (net, target) = (rest[*net], rest[*target]);
-                    match containers.iter_mut().find(|c| c.service.name == target) {
+                    match containers
+                        .iter_mut()
+                        .rev()
+                        .find(|c| c.service.name == target)
+                    {
                         Some(c) => {
                             networks.insert(net.to_string());
                             attach(&mut c.service, net, None, alias.into_iter().collect());
@@ -312,22 +316,80 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
 /// Containers started under one name are alternatives (docs list the command for a GPU and
 /// for a CPU, or for each way to reach Ollama): they never run together. Each gets a profile
 /// of its own, named after its line, so that each is judged with the containers that have no
-/// alternative and without the others; the name resolves to the last one, and the earlier
-/// ones are named after their line.
+/// alternative and without the others; the last is known by the name, the earlier ones by
+/// the name and their line, and each answers to the name as its container's name.
+///
+/// The commands run in order: a container started after some of a name's alternatives runs
+/// beside the latest of them (a docs page that starts `some-mariadb` for each example pairs
+/// each client with the server just before it), not beside one started further on, so it is
+/// judged with that one alone (and, unless it runs inside it, without any); an `exec` into the
+/// name or a `--link` to it is into that one.
 fn mark_alternatives(containers: &mut [Container], src: &str) {
     let names: Vec<String> = containers.iter().map(|c| c.service.name.clone()).collect();
+    let grouped = |i: usize| names.iter().filter(|n| **n == names[i]).count() > 1;
+    let mut known_as: Vec<String> = names.clone();
+    let mut profile: Vec<Option<String>> = vec![None; containers.len()];
     for (i, c) in containers.iter_mut().enumerate() {
-        let same = names.iter().filter(|n| **n == names[i]).count();
-        if same < 2 {
+        if !grouped(i) {
             continue;
         }
         let line = line_of(src, c.service.key_span.start);
+        profile[i] = Some(format!("line {line}"));
         c.service.profiles = vec![Text::synthetic(format!("line {line}"))];
-        let last = names.iter().rposition(|n| *n == names[i]) == Some(i);
-        if !last {
-            c.service.name = format!("{} (line {line})", c.service.name);
-            c.service.container_name = None;
+        if names.iter().rposition(|n| *n == names[i]) != Some(i) {
+            known_as[i] = format!("{} (line {line})", c.service.name);
+            c.service.name.clone_from(&known_as[i]);
         }
+    }
+    for (i, c) in containers.iter_mut().enumerate() {
+        if grouped(i) {
+            continue;
+        }
+        // The latest alternative of each name started before this container.
+        let latest = |name: &str| {
+            (0..i)
+                .rev()
+                .find(|&j| names[j] == name && grouped(j) && profile[j].is_some())
+        };
+        let mut inside = false;
+        let mut with: BTreeSet<String> = BTreeSet::new();
+        let exec_target = c
+            .service
+            .network_mode
+            .as_ref()
+            .and_then(|m| m.value.strip_prefix("service:").map(str::to_string));
+        if let Some(target) = exec_target
+            && let Some(j) = latest(&target)
+        {
+            c.service.network_mode = Some(Text::synthetic(format!("service:{}", known_as[j])));
+            with.extend(profile[j].clone());
+            inside = true;
+        }
+        for link in &mut c.service.links {
+            if let Some(j) = latest(&link.service) {
+                link.alias.get_or_insert_with(|| link.service.clone());
+                link.service.clone_from(&known_as[j]);
+                with.extend(profile[j].clone());
+                inside = true;
+            }
+        }
+        let before: BTreeSet<String> = (0..i)
+            .filter(|&j| grouped(j) && latest(&names[j]) == Some(j))
+            .filter_map(|j| profile[j].clone())
+            .collect();
+        let profiles: Vec<Text> = if inside {
+            // Only where what it runs in, or is linked to, runs.
+            with.into_iter().map(Text::synthetic).collect()
+        } else if before.is_empty() {
+            continue;
+        } else {
+            // Also in Compose's default selection, where none of the alternatives runs.
+            std::iter::once(String::new())
+                .chain(before)
+                .map(Text::synthetic)
+                .collect()
+        };
+        c.service.profiles = profiles;
     }
 }
 
