@@ -8,6 +8,7 @@
 //! words' provenance ([`words`]). Commands written only for a Windows shell run on Docker
 //! Desktop for Windows unless the user chose a platform ([`platform`]).
 
+mod branches;
 mod cmd;
 pub mod compose_blocks;
 pub mod config;
