@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::words::Variables;
+use crate::text::Text;
 
 /// The assignments made inside the constructs open at this point of the text, innermost
 /// last.
@@ -28,8 +28,8 @@ struct Construct {
 struct Assigned {
     /// The value it held before the construct, if any.
     before: Option<String>,
-    /// Every value assigned to it inside, in order.
-    values: Vec<String>,
+    /// Every value assigned to it inside, in order (None: one the reader cannot know).
+    values: Vec<Option<String>>,
 }
 
 impl Branches {
@@ -47,8 +47,9 @@ impl Branches {
         self.open.last().is_some_and(|c| c.case)
     }
 
-    /// Records `name=value` inside the innermost construct, before `vars` takes it.
-    pub(super) fn assigning(&mut self, vars: &Variables, name: &str, value: &str) {
+    /// Records that `name` (as the shell looks it up), which held `before`, is given `value`
+    /// inside the innermost construct (None: a value the reader cannot know).
+    pub(super) fn assigning(&mut self, name: &str, before: Option<&Text>, value: Option<&str>) {
         let Some(construct) = self.open.last_mut() else {
             return;
         };
@@ -56,16 +57,17 @@ impl Branches {
             .assigned
             .entry(name.to_string())
             .or_insert_with(|| Assigned {
-                before: vars.get(name).map(|v| v.value.clone()),
+                before: before.map(|v| v.value.clone()),
                 values: Vec::new(),
             })
             .values
-            .push(value.to_string());
+            .push(value.map(str::to_string));
     }
 
-    /// The innermost construct ends (`fi`, `done`, `esac`, the end of the command after `&&`):
-    /// each name it assigned keeps its value only when no path through it can leave another.
-    pub(super) fn close(&mut self, vars: &mut Variables) {
+    /// The innermost construct ends (`fi`, `done`, `esac`, `}`, `)`, the end of the command
+    /// after `&&`): each name it assigned keeps its value only when no path through it can
+    /// leave another; `forget` is given the others.
+    pub(super) fn close(&mut self, mut forget: impl FnMut(&str)) {
         let Some(construct) = self.open.pop() else {
             return;
         };
@@ -74,7 +76,7 @@ impl Branches {
             let certain =
                 assigned.before.is_none() && assigned.values.iter().all(|v| Some(v) == first);
             if !certain {
-                vars.unset(&name);
+                forget(&name);
             }
             if let Some(outer) = self.open.last_mut() {
                 let entry = outer.assigned.entry(name).or_insert_with(|| Assigned {

@@ -161,7 +161,7 @@ impl Reader<'_, '_, Posix> {
         }
         self.command_words(words, spans, out);
         if conditional {
-            self.shell.branches.close(self.vars);
+            self.shell.branches.close(|name| self.vars.unset(name));
         }
     }
 
@@ -182,7 +182,7 @@ impl Reader<'_, '_, Posix> {
                     self.shell.branches.open(false);
                     return words.len();
                 }
-                "fi" | "done" | "esac" => self.shell.branches.close(self.vars),
+                "fi" | "done" | "esac" => self.shell.branches.close(|name| self.vars.unset(name)),
                 "then" | "else" | "elif" | "do" | "!" | "{" | "}" | "time" => {}
                 pattern
                     if self.shell.branches.in_case()
@@ -217,9 +217,10 @@ impl Reader<'_, '_, Posix> {
         {
             for w in assignments {
                 if let Some((name, value)) = assignment(w) {
+                    let before = self.vars.get(&name);
                     self.shell
                         .branches
-                        .assigning(self.vars, &name, value.as_str());
+                        .assigning(&name, before, Some(value.as_str()));
                 }
                 match assignment(w) {
                     Some((name, value)) if exports => self.vars.export(name, Some(value)),

@@ -233,7 +233,14 @@ pub fn reading(
     let input = Input::File { file, src };
     match shell {
         Shell::Posix => read(input, region, layout, vars, shell, posix::Posix::default()),
-        Shell::PowerShell => read(input, region, layout, vars, shell, powershell::PowerShell),
+        Shell::PowerShell => read(
+            input,
+            region,
+            layout,
+            vars,
+            shell,
+            powershell::PowerShell::default(),
+        ),
         Shell::Cmd => read(input, region, layout, vars, shell, cmd::Cmd::new(file, src)),
     }
 }
