@@ -29,7 +29,9 @@ use crate::source::{FileId, Span};
 use crate::text::Text;
 
 use super::branches::Branches;
-use super::words::{Command, Cursor, Input, Layout, Made, ReadCommand, Reader, Variables};
+use super::words::{
+    Command, Cursor, Input, Layout, Made, ReadCommand, Reader, Variables, placeholder_len,
+};
 
 /// cmd's reader ([`Reader`] of `Cmd`): the file it reads, how many blocks (`(`) are open
 /// across lines, whether delayed expansion is on, and what each open `setlocal` saved.
@@ -422,6 +424,10 @@ fn split(line: &Made, depth: &mut usize) -> Vec<Piece> {
                 i += 1;
                 finish(&mut out, &mut current, &mut started);
             }
+            '<' if let Some(len) = placeholder_len(&s[i..]) => {
+                current.push_from(line, i..i + len);
+                i += len;
+            }
             '<' | '>' => i = skip_redirection(line, &mut current, i),
             _ => {
                 current.push_from(line, i..i + len);
@@ -632,6 +638,14 @@ mod tests {
         assert_eq!(
             words(src).last().unwrap(),
             &split("docker|run|-e|A=%U%|-e|B=dflt|img")
+        );
+    }
+
+    #[test]
+    fn a_placeholder_is_text_not_a_redirection() {
+        assert_eq!(
+            words("docker run -e K=<your-key> ^\r\n -e U=http://x:1 img >out.txt\r\n"),
+            vec![split("docker|run|-e|K=<your-key>|-e|U=http://x:1|img")]
         );
     }
 

@@ -14,7 +14,7 @@ use crate::source::Span;
 use crate::text::Text;
 
 use super::branches::Branches;
-use super::words::{Command, Layout, ReadCommand, Reader, is_name, matching};
+use super::words::{Command, Layout, ReadCommand, Reader, is_name, matching, placeholder_len};
 
 /// The POSIX shell's reader ([`Reader`] of `Posix`): the here-documents whose bodies start
 /// after the current line, in the order their operators were read; the conditionals and loops
@@ -82,6 +82,15 @@ impl ReadCommand for Reader<'_, '_, Posix> {
                     self.finish(words, spans, out);
                     self.skip_here_documents();
                     return true;
+                }
+                Some('<') if placeholder_len(self.cur.rest()).is_some() => {
+                    let start = self.cur.at;
+                    let (word, stop) = self.word();
+                    spans.push(self.cur.span(start, self.cur.at));
+                    words.push(word);
+                    if stop == Stop::CommandEnd {
+                        continue;
+                    }
                 }
                 Some('>' | '<') => {
                     // A redirection: the operator and its target are no words of the command,
@@ -295,6 +304,11 @@ impl Reader<'_, '_, Posix> {
                 return (word, Stop::CommandEnd);
             };
             match c {
+                '<' if let Some(len) = placeholder_len(self.cur.rest()) => {
+                    let start = self.cur.at;
+                    self.cur.copy(&mut word, start, start + len);
+                    self.cur.at += len;
+                }
                 ' ' | '\t' | '\r' | '>' | '<' => return (word, Stop::Blank),
                 '\n' | ';' | '&' | '|' => return (word, Stop::CommandEnd),
                 '\\' => {
@@ -550,6 +564,18 @@ mod tests {
                 split("docker|run|b"),
                 split("docker|run|c")
             ]
+        );
+    }
+
+    #[test]
+    fn a_placeholder_is_text_not_a_redirection() {
+        assert_eq!(
+            words(
+                "docker run -e H=<POSTGRES_HOST> \\\n -e U=http://<your-ip>:1 img <cmd> <in >out 2>&1\n"
+            ),
+            vec![split(
+                "docker|run|-e|H=<POSTGRES_HOST>|-e|U=http://<your-ip>:1|img|<cmd>"
+            )]
         );
     }
 

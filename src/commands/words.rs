@@ -580,6 +580,23 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// The length of a docs placeholder at the start of `rest` (`<POSTGRES_HOST>`,
+/// `<your-server-ip>`, `<container>`): `<`, a name with no blank, `>`, and no redirection
+/// after it. Docs write these for the reader to fill in; the shell would take them for
+/// redirections, but no script writes `<file>` against its neighbours. Kept as text, they are
+/// values nothing resolves.
+pub(super) fn placeholder_len(rest: &str) -> Option<usize> {
+    let inner = rest.strip_prefix('<')?;
+    let close = inner.find('>')?;
+    let name = &inner[..close];
+    let named = name.chars().any(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '/'));
+    let after = inner[close + 1..].chars().next();
+    (named && !matches!(after, Some('>' | '&' | '|'))).then_some(close + 2)
+}
+
 /// Whether `s` is a variable name: a letter or `_`, then letters, digits and `_`.
 pub(super) fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
