@@ -78,7 +78,7 @@ pub fn read(text: &str) -> Document {
         offset += line.len();
         if open.is_none() {
             let indent = line.len() - line.trim_start_matches(' ').len();
-            if let Some(column) = list_item(line) {
+            if let Some(column) = list_item(line).or_else(|| container(line)) {
                 list = Some(column);
             } else if indent == 0 && !line.trim().is_empty() {
                 list = None;
@@ -200,6 +200,19 @@ fn list_item(line: &str) -> Option<usize> {
     let content = after.trim_start_matches(' ');
     ((1..=4).contains(&blanks) && !content.trim().is_empty() && indent <= 3)
         .then_some(indent + marker + blanks)
+}
+
+/// Where the content of the MkDocs container `line` opens starts, if it opens one: an
+/// admonition (`!!! note`), a collapsible one (`??? Commands`, `???+ note`) or a content tab
+/// (`=== "Linux"`), whose content is indented four spaces (Python-Markdown's admonition
+/// extension, pymdownx `details` and `tabbed`; vLLM's docs put their commands in them).
+fn container(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = line[indent..].trim_end();
+    let marker = ["!!! ", "???+ ", "??? ", "=== "]
+        .into_iter()
+        .find(|m| rest.starts_with(m))?;
+    (rest.len() > marker.len()).then_some(indent + 4)
 }
 
 /// The block of commands `content` of `text` is, by its info string and its lines.
@@ -342,6 +355,11 @@ fn kind(info: &str, content: &str) -> Option<(Shell, Layout)> {
                 .into_iter()
                 .find(|s| prompted(*s))
                 .unwrap_or(Shell::Posix);
+            // Many docs label plain commands `console` (vLLM's): with no prompt on any line,
+            // lines that run docker are commands, not output.
+            if !prompted(shell) && lines().any(runs_docker) {
+                return Some((Shell::Posix, Layout::Script));
+            }
             Some((shell, Layout::Console))
         }
         "powershell" | "ps1" | "pwsh" | "posh" => script_or_session(Shell::PowerShell),
@@ -357,7 +375,7 @@ fn kind(info: &str, content: &str) -> Option<(Shell, Layout)> {
             if let Some(shell) = session {
                 return Some((shell, Layout::Console));
             }
-            if !lines().any(|l| l.starts_with("docker ") || l.starts_with("podman ")) {
+            if !lines().any(runs_docker) {
                 return None;
             }
             // The continuation character tells the shell: a backtick is PowerShell's, a
@@ -379,6 +397,11 @@ fn kind(info: &str, content: &str) -> Option<(Shell, Layout)> {
         }
         _ => None,
     }
+}
+
+/// Whether a block's line (its indentation removed) runs docker or podman.
+fn runs_docker(line: &str) -> bool {
+    line.starts_with("docker ") || line.starts_with("podman ")
 }
 
 #[cfg(test)]
@@ -529,6 +552,23 @@ mod tests {
         assert_eq!(
             heading_platform("Using Docker with WSL (Windows Subsystem for Linux)"),
             None
+        );
+    }
+
+    #[test]
+    fn a_console_block_without_prompts_and_mkdocs_containers() {
+        let text = "```console\ndocker network create n\n```\n\n??? Commands\n\n    ```console\n    docker ps\n    ```\n\n```console\nINFO: running on http://0.0.0.0:8000\n```\n\n    ```sh\n    docker ps\n    ```\n";
+        assert_eq!(
+            blocks(text),
+            vec![
+                ("docker network create n\n", Shell::Posix, Layout::Script),
+                ("    docker ps\n", Shell::Posix, Layout::Script),
+                (
+                    "INFO: running on http://0.0.0.0:8000\n",
+                    Shell::Posix,
+                    Layout::Console
+                ),
+            ]
         );
     }
 
