@@ -11,6 +11,7 @@
 
 use std::ops::Range;
 
+use super::tabs::Tabs;
 use super::words::{Layout, Shell};
 use crate::net::Platform;
 
@@ -72,6 +73,7 @@ pub fn read(text: &str) -> Document {
     // The column where the content of the list item the text is in starts: a fence there may
     // be indented up to three more (CommonMark §5.2).
     let mut list: Option<usize> = None;
+    let mut tabs = Tabs::default();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let line_start = offset;
@@ -95,9 +97,13 @@ pub fn read(text: &str) -> Document {
             in_comment = !line[at..].contains("-->");
             continue;
         }
+        if open.is_none() {
+            tabs.line(line);
+        }
         if open.is_none()
             && let Some((level, title)) = heading(line)
         {
+            tabs.heading();
             headings.retain(|(l, _)| *l < level);
             let platform = heading_platform(title);
             desktop_heading |= platform == Some(Platform::Desktop)
@@ -110,8 +116,10 @@ pub fn read(text: &str) -> Document {
         };
         match &open {
             None => {
-                // The innermost section that names a platform.
-                let platform = headings.iter().rev().find_map(|(_, p)| *p);
+                // The tab the fence is in, else the innermost section, that names a platform.
+                let platform = tabs
+                    .platform()
+                    .or_else(|| headings.iter().rev().find_map(|(_, p)| *p));
                 let opened = (
                     fence_char,
                     len,

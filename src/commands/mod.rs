@@ -18,6 +18,7 @@ mod make;
 pub mod markdown;
 mod posix;
 mod powershell;
+mod tabs;
 pub mod words;
 
 use std::collections::HashMap;
