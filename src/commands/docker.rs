@@ -244,7 +244,10 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
                 }
             }
             ["network", "create", rest @ ..] => {
-                if let Some(name) = rest.iter().rposition(|w| !w.starts_with('-')) {
+                let name = (0..rest.len())
+                    .rev()
+                    .find(|&i| !rest[i].starts_with('-') && !is_network_create_value(rest, i));
+                if let Some(name) = name {
                     let i = 2 + name;
                     created.push((args[i].value.clone(), spans[i]));
                 }
@@ -485,6 +488,30 @@ fn is_assignment(w: &str) -> bool {
 }
 
 /// Whether word `i` of `rest` is the value of the option before it (`--alias A`).
+/// Whether `rest[i]` is the value of the option before it in `docker network create`
+/// (docker CLI 28 `docker network create --help`: `docker network create app-tier --driver
+/// bridge`, as Bitnami's READMEs write it, names `app-tier`).
+fn is_network_create_value(rest: &[&str], i: usize) -> bool {
+    i > 0
+        && matches!(
+            rest[i - 1],
+            "--driver"
+                | "-d"
+                | "--subnet"
+                | "--gateway"
+                | "--ip-range"
+                | "--opt"
+                | "-o"
+                | "--label"
+                | "--ipam-driver"
+                | "--ipam-opt"
+                | "--aux-address"
+                | "--scope"
+                | "--config-from"
+                | "--interface-name"
+        )
+}
+
 fn is_option_value(rest: &[&str], i: usize) -> bool {
     i > 0
         && matches!(
@@ -921,6 +948,27 @@ mod tests {
 
     fn var(key: &str, value: Option<&str>) -> (String, Option<String>) {
         (key.to_string(), value.map(str::to_string))
+    }
+
+    #[test]
+    fn network_create_names_its_network_before_or_after_its_options() {
+        let script = "docker network create app-tier --driver bridge\ndocker network create -d bridge --subnet 10.0.0.0/24 back\n";
+        let cmds = commands(
+            FileId(0),
+            script,
+            0..script.len(),
+            Shell::Posix,
+            Layout::Script,
+            &mut Variables::new(),
+        );
+        let mut project = Project::default();
+        build(&mut project, script, &cmds, &mut |_: &str| None);
+        let created: Vec<(&str, bool)> = project
+            .networks
+            .iter()
+            .map(|n| (n.name.as_str(), n.external))
+            .collect();
+        assert_eq!(created, vec![("app-tier", false), ("back", false)]);
     }
 
     #[test]
