@@ -357,7 +357,22 @@ fn kind(info: &str, content: &str) -> Option<(Shell, Layout)> {
         Some((shell, layout))
     };
     match language.as_str() {
-        "sh" | "bash" | "shell" | "zsh" => Some((Shell::Posix, Layout::Script)),
+        // A session when a line starts with a user's `$ ` prompt (`$ docker run …` in a
+        // `bash` block); a `# ` line there is a comment as often as a root prompt, and alone
+        // says nothing.
+        "sh" | "bash" | "shell" | "zsh" => {
+            let dollar_prompt = |l: &str| {
+                Shell::Posix
+                    .prompt_len(l)
+                    .is_some_and(|len| l[..len].trim_end().ends_with('$'))
+            };
+            let layout = if lines().any(dollar_prompt) {
+                Layout::Console
+            } else {
+                Layout::Script
+            };
+            Some((Shell::Posix, layout))
+        }
         "console" | "shell-session" | "shellsession" => {
             let shell = [Shell::PowerShell, Shell::Cmd]
                 .into_iter()
@@ -576,6 +591,18 @@ mod tests {
                     Shell::Posix,
                     Layout::Console
                 ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bash_block_is_a_session_when_a_line_has_a_user_prompt() {
+        let text = "```bash\n$ docker ps\n```\n```sh\n# docker ps\ndocker ps\n```\n";
+        assert_eq!(
+            blocks(text),
+            vec![
+                ("$ docker ps\n", Shell::Posix, Layout::Console),
+                ("# docker ps\ndocker ps\n", Shell::Posix, Layout::Script),
             ]
         );
     }
