@@ -446,6 +446,11 @@ fn docker_args(command: &Command) -> Option<DockerArgs> {
                 inherited.extend(assigned.drain());
                 sudo_resets |= word == "sudo";
             }
+            // Programs that run the command after them as it is (`exec docker run …` ends
+            // many wrapper scripts), environment and all.
+            "exec" | "nohup" | "command" | "time" => {
+                inherited.extend(assigned.drain());
+            }
             "-E" | "--preserve-env" => sudo_resets = false,
             "-i" | "--ignore-environment" if words[..i].iter().any(|w| w.as_str() == "env") => {
                 inherited.clear();
