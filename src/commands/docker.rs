@@ -179,6 +179,9 @@ const SHORT_VALUES: &str = "acehlmpuvw";
 /// One container the commands start.
 struct Container {
     service: Service,
+    /// In a Markdown document, the sections its command stands in (where each heading above
+    /// it starts, the outermost first).
+    sections: std::sync::Arc<Vec<usize>>,
 }
 
 /// Reads the env file a `--env-file` names (its path as written): the file and its entries,
@@ -288,7 +291,10 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
                 if let Some(service) =
                     exec(&args[skip..], &spans[skip..], command, containers.len()).filter(started)
                 {
-                    containers.push(Container { service });
+                    containers.push(Container {
+                        service,
+                        sections: command.sections.clone(),
+                    });
                 }
             }
             _ => {}
@@ -329,6 +335,8 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
 /// name or a `--link` to it is into that one.
 fn mark_alternatives(containers: &mut [Container], src: &str) {
     let names: Vec<String> = containers.iter().map(|c| c.service.name.clone()).collect();
+    let sections: Vec<std::sync::Arc<Vec<usize>>> =
+        containers.iter().map(|c| c.sections.clone()).collect();
     let grouped = |i: usize| names.iter().filter(|n| **n == names[i]).count() > 1;
     let mut known_as: Vec<String> = names.clone();
     let mut profile: Vec<Option<String>> = vec![None; containers.len()];
@@ -380,7 +388,17 @@ fn mark_alternatives(containers: &mut [Container], src: &str) {
             .filter(|&j| grouped(j) && latest(&names[j]) == Some(j))
             .filter_map(|j| profile[j].clone())
             .collect();
-        let profiles: Vec<Text> = if inside {
+        let setup = same_section(&sections, &names, i, &grouped);
+        let profiles: Vec<Text> = if !setup.is_empty() && !inside {
+            // Started in the section of one of a name's alternatives, and not in the others':
+            // part of that setup (docs: "Option A: Ollama in Docker", "Option B: Ollama on
+            // the host"), never run with another.
+            setup
+                .into_iter()
+                .filter_map(|j| profile[j].clone())
+                .map(Text::synthetic)
+                .collect()
+        } else if inside {
             // Only where what it runs in, or is linked to, runs.
             with.into_iter().map(Text::synthetic).collect()
         } else if before.is_empty() {
@@ -394,6 +412,43 @@ fn mark_alternatives(containers: &mut [Container], src: &str) {
         };
         c.service.profiles = profiles;
     }
+}
+
+/// The alternatives container `i` (itself none) belongs with by its section: for each name
+/// with alternatives, those under the innermost heading above container `i` that holds some of
+/// them, unless it holds them all (then the section is shared by every setup, as is a page
+/// without headings).
+fn same_section(
+    sections: &[std::sync::Arc<Vec<usize>>],
+    names: &[String],
+    i: usize,
+    grouped: &dyn Fn(usize) -> bool,
+) -> Vec<usize> {
+    let mut setup = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for j in (0..names.len()).filter(|&j| grouped(j)) {
+        if seen.contains(&names[j].as_str()) {
+            continue;
+        }
+        seen.push(&names[j]);
+        let members: Vec<usize> = (0..names.len()).filter(|&k| names[k] == names[j]).collect();
+        let under = |heading: usize, k: usize| sections[k].contains(&heading);
+        let innermost = sections[i]
+            .iter()
+            .rev()
+            .find(|&&heading| members.iter().any(|&k| under(heading, k)));
+        if let Some(&heading) = innermost {
+            let inside: Vec<usize> = members
+                .iter()
+                .copied()
+                .filter(|&k| under(heading, k))
+                .collect();
+            if inside.len() < members.len() {
+                setup.extend(inside);
+            }
+        }
+    }
+    setup
 }
 
 /// The last component of an image reference's path, without tag or digest:
@@ -685,7 +740,10 @@ fn container(
             name => attach(&mut service, name, Some(span), pending.aliases),
         },
     }
-    Some(Container { service })
+    Some(Container {
+        service,
+        sections: run.command.sections.clone(),
+    })
 }
 
 /// The variables of the env file `path` names, added to those of the files before it.

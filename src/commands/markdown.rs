@@ -37,6 +37,19 @@ pub struct Document {
     /// Each `yaml`/`yml` block that holds a compose document (a top-level `services:`), in
     /// order.
     pub compose: Vec<Fenced>,
+    /// Where each heading starts, and its level, in order.
+    pub headings: Vec<(usize, usize)>,
+}
+
+/// The sections byte `at` of a document with `headings` ([`Document::headings`]) stands in:
+/// where each heading above it starts, the outermost first.
+pub fn sections_at(headings: &[(usize, usize)], at: usize) -> Vec<usize> {
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    for &(start, level) in headings.iter().take_while(|(start, _)| *start < at) {
+        open.retain(|(_, l)| *l < level);
+        open.push((start, level));
+    }
+    open.into_iter().map(|(start, _)| start).collect()
 }
 
 /// A fenced block: its content (between the fence lines), and the whole block, from its
@@ -109,6 +122,7 @@ pub fn read(text: &str) -> Document {
             desktop_heading |= platform == Some(Platform::Desktop)
                 && title.to_ascii_lowercase().contains("docker desktop");
             headings.push((level, platform));
+            out.headings.push((line_start, level));
             continue;
         }
         let Some((fence_char, len, info)) = fence(line, list) else {
@@ -347,6 +361,23 @@ fn kind(info: &str, content: &str) -> Option<(Shell, Layout)> {
             .filter(|l| !l.is_empty())
     };
     let prompted = |shell: Shell| lines().any(|l| shell.prompt_len(l).is_some());
+    // The continuation character tells the shell: a backtick is PowerShell's, a caret cmd's,
+    // a backslash (or none) the POSIX shell's.
+    let continued_shell = || {
+        let ends = |suffix: &str| {
+            lines().any(|l| {
+                let l = l.trim_end();
+                l.ends_with(suffix) && l[..l.len() - 1].ends_with([' ', '\t'])
+            })
+        };
+        if ends("`") {
+            Shell::PowerShell
+        } else if ends("^") {
+            Shell::Cmd
+        } else {
+            Shell::Posix
+        }
+    };
     // A script, or a session when its lines start with the shell's prompt.
     let script_or_session = |shell: Shell| {
         let layout = if prompted(shell) {
@@ -371,7 +402,9 @@ fn kind(info: &str, content: &str) -> Option<(Shell, Layout)> {
             } else {
                 Layout::Script
             };
-            Some((Shell::Posix, layout))
+            // Windows commands labelled `shell` (or `bash`) keep their own continuation
+            // character, which no POSIX script ends a line with.
+            Some((continued_shell(), layout))
         }
         "console" | "shell-session" | "shellsession" => {
             let shell = [Shell::PowerShell, Shell::Cmd]
@@ -401,22 +434,7 @@ fn kind(info: &str, content: &str) -> Option<(Shell, Layout)> {
             if !lines().any(runs_docker) {
                 return None;
             }
-            // The continuation character tells the shell: a backtick is PowerShell's, a
-            // caret cmd's, a backslash (or none) the POSIX shell's.
-            let ends = |suffix: &str| {
-                lines().any(|l| {
-                    let l = l.trim_end();
-                    l.ends_with(suffix) && l[..l.len() - 1].ends_with([' ', '\t'])
-                })
-            };
-            let shell = if ends("`") {
-                Shell::PowerShell
-            } else if ends("^") {
-                Shell::Cmd
-            } else {
-                Shell::Posix
-            };
-            Some((shell, Layout::Script))
+            Some((continued_shell(), Layout::Script))
         }
         _ => None,
     }
@@ -605,6 +623,35 @@ mod tests {
                 ("# docker ps\ndocker ps\n", Shell::Posix, Layout::Script),
             ]
         );
+    }
+
+    #[test]
+    fn a_shell_block_continued_with_a_backtick_or_a_caret_is_windows() {
+        let text = "```shell\ndocker run -d `\n  img\n```\n```bash\ndocker run -d ^\n  img\n```\n";
+        assert_eq!(
+            blocks(text),
+            vec![
+                (
+                    "docker run -d `\n  img\n",
+                    Shell::PowerShell,
+                    Layout::Script
+                ),
+                ("docker run -d ^\n  img\n", Shell::Cmd, Layout::Script),
+            ]
+        );
+    }
+
+    #[test]
+    fn sections_are_the_headings_above_a_point() {
+        let text = "# A\n## B\nx\n## C\n### D\ny\n# E\nz\n";
+        let headings = read(text).headings;
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert_eq!(sections_at(&headings, at("x")), vec![at("# A"), at("## B")]);
+        assert_eq!(
+            sections_at(&headings, at("y")),
+            vec![at("# A"), at("## C"), at("### D")]
+        );
+        assert_eq!(sections_at(&headings, at("z")), vec![at("# E")]);
     }
 
     #[test]

@@ -258,6 +258,7 @@ pub fn read(id: FileId, src: &str, kind: CommandFile) -> (Vec<(Shell, Vec<Comman
         CommandFile::Script(shell) => vec![read(shell, start..src.len(), Layout::Script)],
         CommandFile::Markdown => {
             let document = markdown::read(src);
+            let headings = document.headings;
             html_comments = document.comments;
             elsewhere = document.compose.into_iter().map(|b| b.fenced).collect();
             document
@@ -265,9 +266,12 @@ pub fn read(id: FileId, src: &str, kind: CommandFile) -> (Vec<(Shell, Vec<Comman
                 .into_iter()
                 .map(|b| {
                     blocks.push(b.fenced.clone());
+                    let sections = markdown::sections_at(&headings, b.fenced.start);
+                    let sections = std::sync::Arc::new(sections);
                     let (shell, mut reading) = read(b.shell, b.content, b.layout);
                     for command in &mut reading.commands {
                         command.platform = b.platform;
+                        command.sections = sections.clone();
                     }
                     (shell, reading)
                 })

@@ -39,6 +39,9 @@ pub struct Command {
     pub exported: Arc<HashMap<String, Text>>,
     /// The platform the text says the command runs on (a Markdown section's title), if any.
     pub platform: Option<Platform>,
+    /// In a Markdown document, the sections the command stands in: where each heading above
+    /// it starts, the outermost first.
+    pub sections: Arc<Vec<usize>>,
 }
 
 impl Command {
@@ -65,6 +68,7 @@ impl Command {
             layout,
             exported: Arc::clone(&vars.exported),
             platform: None,
+            sections: Arc::default(),
         })
     }
 }
