@@ -92,7 +92,7 @@ pub fn read(text: &str) -> Document {
         let line_start = offset;
         offset += line.len();
         if open.is_none() {
-            let indent = line.len() - line.trim_start_matches(' ').len();
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
             if let Some(column) = list_item(line).or_else(|| container(line)) {
                 list = Some(column);
             } else if indent == 0 && !line.trim().is_empty() {
@@ -218,10 +218,23 @@ fn list_item(line: &str) -> Option<usize> {
         _ => return None,
     };
     let after = &rest[marker..];
-    let blanks = after.len() - after.trim_start_matches(' ').len();
-    let content = after.trim_start_matches(' ');
-    ((1..=4).contains(&blanks) && !content.trim().is_empty() && indent <= 3)
-        .then_some(indent + marker + blanks)
+    let blanks = after.len() - after.trim_start_matches([' ', '\t']).len();
+    let content = &after[blanks..];
+    // A tab after the marker advances to the next multiple of four (`-\tUse a custom config`).
+    let column = columns(&line[..indent + marker + blanks]);
+    let width = column - (indent + marker);
+    ((1..=4).contains(&width) && !content.trim().is_empty() && indent <= 3).then_some(column)
+}
+
+/// The column after `prefix`, a tab advancing to the next multiple of four (CommonMark §2.2).
+fn columns(prefix: &str) -> usize {
+    prefix.chars().fold(0, |column, c| {
+        if c == '\t' {
+            column / 4 * 4 + 4
+        } else {
+            column + 1
+        }
+    })
 }
 
 /// Where the content of the MkDocs container `line` opens starts, if it opens one: an
@@ -333,12 +346,15 @@ fn comment_start(line: &str) -> Option<usize> {
 /// A fence line: its character, length and info string. A fence in a list item whose content starts at column `list` may be indented up to three
 /// spaces more than that column.
 fn fence(line: &str, list: Option<usize>) -> Option<(char, usize, &str)> {
-    let indent = line.len() - line.trim_start_matches(' ').len();
+    // The indentation in columns: a tab advances to the next multiple of four (CommonMark
+    // §2.2), as in a list item's fence indented with a tab (docker-library's READMEs).
+    let blanks = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let indent = columns(&line[..blanks]);
     let in_item = list.is_some_and(|column| (column..=column + 3).contains(&indent));
     if indent > 3 && !in_item {
         return None;
     }
-    let rest = &line[indent..];
+    let rest = &line[blanks..];
     let c = rest.chars().next().filter(|c| matches!(c, '`' | '~'))?;
     let len = rest.len() - rest.trim_start_matches(c).len();
     if len < 3 {
@@ -652,6 +668,22 @@ mod tests {
             vec![at("# A"), at("## C"), at("### D")]
         );
         assert_eq!(sections_at(&headings, at("z")), vec![at("# E")]);
+    }
+
+    #[test]
+    fn a_fence_in_a_list_item_may_be_indented_with_a_tab() {
+        let text = "-\tUse a custom config file:\n\n\t```console\n\t$ docker run -d postgres\n\t```\n\n\t```sh\n\tdocker ps\n\t```\n";
+        assert_eq!(
+            blocks(text),
+            vec![
+                (
+                    "\t$ docker run -d postgres\n",
+                    Shell::Posix,
+                    Layout::Console
+                ),
+                ("\tdocker ps\n", Shell::Posix, Layout::Script),
+            ]
+        );
     }
 
     #[test]
