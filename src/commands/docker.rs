@@ -598,7 +598,7 @@ fn option(args: &[Text], i: usize) -> Option<(String, Option<Text>, usize)> {
         }
         return match inline {
             Some(v) => Some((name, Some(v), 1)),
-            None => Some((name, Some(args.get(i + 1)?.clone()), 2)),
+            None => Some((name, Some(separate_value(args, i)?), 2)),
         };
     }
     // Short options, bundled or not: flags first, then at most one that takes a value
@@ -616,9 +616,18 @@ fn option(args: &[Text], i: usize) -> Option<(String, Option<Text>, usize)> {
         if rest < shorts.len() {
             return Some((name, Some(word.slice(1 + rest..w.len())), 1));
         }
-        return Some((name, Some(args.get(i + 1)?.clone()), 2));
+        return Some((name, Some(separate_value(args, i)?), 2));
     }
     Some((w.to_string(), None, 1))
+}
+
+/// The value of the option at `args[i]` written as the next word. docker takes that word
+/// whatever it is, so `-p --network=host` (a port left out) publishes `--network=host`,
+/// which docker refuses: the command runs nothing, and None leaves it out.
+fn separate_value(args: &[Text], i: usize) -> Option<Text> {
+    args.get(i + 1)
+        .filter(|value| !value.as_str().starts_with("--"))
+        .cloned()
 }
 
 /// Whether option word `w` is `-P`/`--publish-all`, alone or in a bundle of short flags
