@@ -306,6 +306,34 @@ pub fn heading_platform(title: &str) -> Option<Platform> {
     }
 }
 
+/// The platform a comment names in the lines of block `content` of `text` just above byte
+/// `at` (a command's start), back to the first blank line: docs write one block for every
+/// system, each paragraph under a comment (`# For macOS/Windows (Docker Desktop)`, then
+/// `# For Linux`). A comment that names none (`# OR use host networking`) leaves the
+/// paragraph's.
+pub fn comment_platform(text: &str, content: Range<usize>, at: usize) -> Option<Platform> {
+    let before = text.get(content.start..at.clamp(content.start, content.end))?;
+    let before = &before[..before.rfind('\n').map_or(0, |i| i + 1)];
+    for line in before.lines().rev() {
+        let line = line.trim();
+        if line.is_empty() {
+            return None;
+        }
+        let comment = line
+            .strip_prefix('#')
+            .or_else(|| line.strip_prefix("::"))
+            .or_else(|| {
+                line.get(..4)
+                    .filter(|r| r.eq_ignore_ascii_case("rem "))
+                    .map(|_| &line[4..])
+            });
+        if let Some(platform) = comment.and_then(heading_platform) {
+            return Some(platform);
+        }
+    }
+    None
+}
+
 /// Whether a block of language `info` holding `content` is a compose document: a `yaml` or
 /// `yml` block with a `services:` key at the top level (the least indented of its lines that
 /// hold a key; comments and document markers left aside).
@@ -684,6 +712,17 @@ mod tests {
                 ("\tdocker ps\n", Shell::Posix, Layout::Script),
             ]
         );
+    }
+
+    #[test]
+    fn a_comment_above_a_paragraph_of_commands_names_its_platform() {
+        let text = "# For macOS/Windows (Docker Desktop)\ndocker run a\n\n# For Linux\ndocker run b\n# OR use host networking\ndocker run c\n\ndocker run d\n";
+        let at = |needle: &str| text.find(needle).unwrap();
+        let platform = |needle: &str| comment_platform(text, 0..text.len(), at(needle));
+        assert_eq!(platform("docker run a"), Some(Platform::Desktop));
+        assert_eq!(platform("docker run b"), Some(Platform::Linux));
+        assert_eq!(platform("docker run c"), Some(Platform::Linux));
+        assert_eq!(platform("docker run d"), None);
     }
 
     #[test]

@@ -268,9 +268,11 @@ pub fn read(id: FileId, src: &str, kind: CommandFile) -> (Vec<(Shell, Vec<Comman
                     blocks.push(b.fenced.clone());
                     let sections = markdown::sections_at(&headings, b.fenced.start);
                     let sections = std::sync::Arc::new(sections);
-                    let (shell, mut reading) = read(b.shell, b.content, b.layout);
+                    let (shell, mut reading) = read(b.shell, b.content.clone(), b.layout);
                     for command in &mut reading.commands {
-                        command.platform = b.platform;
+                        command.platform =
+                            markdown::comment_platform(src, b.content.clone(), command.span.start)
+                                .or(b.platform);
                         command.sections = sections.clone();
                     }
                     (shell, reading)
