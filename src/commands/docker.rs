@@ -182,6 +182,8 @@ struct Container {
     /// In a Markdown document, the sections its command stands in (where each heading above
     /// it starts, the outermost first).
     sections: std::sync::Arc<Vec<usize>>,
+    /// The Podman pod it joins (`--pod`), whose network namespace its containers share.
+    pod: Option<Text>,
 }
 
 /// Reads the env file a `--env-file` names (its path as written): the file and its entries,
@@ -193,6 +195,7 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
     let mut containers: Vec<Container> = Vec::new();
     let mut networks: BTreeSet<String> = BTreeSet::new();
     let mut created: Vec<(String, Span)> = Vec::new();
+    let mut pods: HashMap<String, Pod> = HashMap::new();
     for command in commands {
         let Some(DockerArgs {
             program,
@@ -238,10 +241,26 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
                             let line = line_of(src, command.span.start);
                             c.service.name = format!("{short} (line {line})");
                         }
+                        if let Some(pod) = c.pod.clone()
+                            && !join_pod(&mut c, &pod, &mut pods)
+                        {
+                            // A pod made elsewhere: what it publishes is not known.
+                            project.partial = true;
+                            continue;
+                        }
                         for n in &c.service.networks {
                             networks.insert(n.name.clone());
                         }
                         containers.push(c);
+                    }
+                    None => project.partial = true,
+                }
+            }
+            ["pod", "create", rest @ ..] if podman => {
+                let (name, ports) = pod_create(rest, &args[2..], &spans[2..]);
+                match name {
+                    Some(name) => {
+                        pods.insert(name, Pod { ports, owner: None });
                     }
                     None => project.partial = true,
                 }
@@ -294,6 +313,7 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
                     containers.push(Container {
                         service,
                         sections: command.sections.clone(),
+                        pod: None,
                     });
                 }
             }
@@ -320,6 +340,91 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
             .insert(c.service.name.clone(), project.services.len());
         project.services.push(c.service);
     }
+}
+
+/// A Podman pod the commands create: the ports `podman pod create` publishes, and the
+/// container that joined it first, whose network namespace the pod's containers share (all of
+/// them share the pod's infra container's: Podman docs, `podman-pod-create(1)`; facts.md).
+struct Pod {
+    ports: Vec<Port>,
+    owner: Option<String>,
+}
+
+/// `podman pod create`'s pod name (`--name`, `-n`, or the last word that is no option's
+/// value) and the ports it publishes (`-p`, `--publish`).
+fn pod_create(rest: &[&str], args: &[Text], spans: &[Span]) -> (Option<String>, Vec<Port>) {
+    let mut name = None;
+    let mut ports = Vec::new();
+    let mut i = 0;
+    while i < rest.len() {
+        let word = rest[i];
+        let (option, inline) = match word.split_once('=') {
+            Some((o, _)) if word.starts_with('-') => {
+                (o, Some(args[i].slice(o.len() + 1..word.len())))
+            }
+            _ => (word, None),
+        };
+        let takes_value = option.starts_with('-') && !POD_CREATE_FLAGS.contains(&option);
+        let value = match (takes_value, inline) {
+            (true, Some(v)) => Some(v),
+            (true, None) => {
+                i += 1;
+                args.get(i).cloned()
+            }
+            (false, _) => None,
+        };
+        match (option, value) {
+            ("--name" | "-n", Some(v)) => name = Some(v.value),
+            ("--publish" | "-p", Some(v)) => ports.extend(published(&v, spans[i])),
+            (positional, None) if !positional.starts_with('-') => {
+                name = Some(positional.to_string());
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (name, ports)
+}
+
+/// `podman pod create` options that take no value (podman 5 `podman pod create --help`).
+const POD_CREATE_FLAGS: &[&str] = &[
+    "--exit-policy-stop",
+    "--infra",
+    "--no-hosts",
+    "--replace",
+    "--share-parent",
+    "--help",
+];
+
+/// Puts container `c` in pod `pod` (`NAME`, or `new:NAME`, which creates it): the first to
+/// join owns the pod's namespace and its published ports, the others share the owner's
+/// namespace. False when the pod was made elsewhere.
+fn join_pod(c: &mut Container, pod: &Text, pods: &mut HashMap<String, Pod>) -> bool {
+    let (name, new) = match pod.as_str().strip_prefix("new:") {
+        Some(name) => (name.to_string(), true),
+        None => (pod.value.clone(), false),
+    };
+    if new {
+        pods.entry(name.clone()).or_insert(Pod {
+            ports: Vec::new(),
+            owner: None,
+        });
+    }
+    let Some(pod) = pods.get_mut(&name) else {
+        return false;
+    };
+    match &pod.owner {
+        Some(owner) => {
+            c.service.network_mode = Some(Text::synthetic(format!("service:{owner}")));
+            c.service.networks.clear();
+            c.service.ports.clear();
+        }
+        None => {
+            pod.owner = Some(c.service.name.clone());
+            c.service.ports.extend(pod.ports.iter().cloned());
+        }
+    }
+    true
 }
 
 /// Containers started under one name are alternatives (docs list the command for a GPU and
@@ -678,6 +783,8 @@ struct Pending {
     from_files: Vec<EnvVar>,
     /// From `-e`/`--env`, in order.
     from_flags: Vec<EnvVar>,
+    /// Podman's `--pod NAME` (`new:NAME` creates it).
+    pod: Option<Text>,
 }
 
 /// The container a `docker run` starts. None when an option is not known.
@@ -752,6 +859,7 @@ fn container(
     Some(Container {
         service,
         sections: run.command.sections.clone(),
+        pod: pending.pod,
     })
 }
 
@@ -852,6 +960,27 @@ fn attach(service: &mut Service, network: &str, span: Option<Span>, aliases: Vec
     });
 }
 
+/// The ports `-p VALUE` (written at `entry`) publishes; none when docker refuses it.
+fn published(value: &Text, entry: Span) -> Vec<Port> {
+    let Ok(mappings) = parse_short(value.as_str()) else {
+        return Vec::new();
+    };
+    mappings
+        .into_iter()
+        .map(|mapping| {
+            let part =
+                |r: &Option<std::ops::Range<usize>>| r.as_ref().map(|r| value.slice(r.clone()));
+            Port {
+                published: part(&mapping.published_range),
+                target: part(&mapping.target_range),
+                host_ip: part(&mapping.host_ip_range),
+                span: entry,
+                mapping,
+            }
+        })
+        .collect()
+}
+
 /// Sets what one option says on the service.
 fn apply(
     service: &mut Service,
@@ -885,22 +1014,8 @@ fn apply(
                 source: EnvSource::Environment { span: entry },
             });
         }
-        "--publish" | "-p" => {
-            let Ok(mappings) = parse_short(value.as_str()) else {
-                return;
-            };
-            for mapping in mappings {
-                let part =
-                    |r: &Option<std::ops::Range<usize>>| r.as_ref().map(|r| value.slice(r.clone()));
-                service.ports.push(Port {
-                    published: part(&mapping.published_range),
-                    target: part(&mapping.target_range),
-                    host_ip: part(&mapping.host_ip_range),
-                    span: entry,
-                    mapping,
-                });
-            }
-        }
+        "--publish" | "-p" => service.ports.extend(published(&value, entry)),
+        "--pod" => pending.pod = Some(value),
         "--add-host" => {
             if let Ok(hosts) = parse_list_item(value.as_str()) {
                 service
