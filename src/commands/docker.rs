@@ -442,7 +442,21 @@ fn mark_alternatives(containers: &mut [Container], src: &str) {
     let names: Vec<String> = containers.iter().map(|c| c.service.name.clone()).collect();
     let sections: Vec<std::sync::Arc<Vec<usize>>> =
         containers.iter().map(|c| c.sections.clone()).collect();
-    let grouped = |i: usize| names.iter().filter(|n| **n == names[i]).count() > 1;
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for name in &names {
+        *counts.entry(name.as_str()).or_default() += 1;
+    }
+    let is_grouped: Vec<bool> = names.iter().map(|n| counts[n.as_str()] > 1).collect();
+    let grouped = |i: usize| is_grouped[i];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
+    for (i, name) in names.iter().enumerate().filter(|(i, _)| is_grouped[*i]) {
+        let g = *group_of.entry(name.as_str()).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
     let mut known_as: Vec<String> = names.clone();
     let mut profile: Vec<Option<String>> = vec![None; containers.len()];
     for (i, c) in containers.iter_mut().enumerate() {
@@ -457,16 +471,14 @@ fn mark_alternatives(containers: &mut [Container], src: &str) {
             c.service.name.clone_from(&known_as[i]);
         }
     }
+    // The latest alternative of each name started before the container at hand.
+    let mut latest_of: HashMap<&str, usize> = HashMap::new();
     for (i, c) in containers.iter_mut().enumerate() {
         if grouped(i) {
+            latest_of.insert(names[i].as_str(), i);
             continue;
         }
-        // The latest alternative of each name started before this container.
-        let latest = |name: &str| {
-            (0..i)
-                .rev()
-                .find(|&j| names[j] == name && grouped(j) && profile[j].is_some())
-        };
+        let latest = |name: &str| latest_of.get(name).copied();
         let mut inside = false;
         let mut with: BTreeSet<String> = BTreeSet::new();
         let exec_target = c
@@ -489,11 +501,11 @@ fn mark_alternatives(containers: &mut [Container], src: &str) {
                 inside = true;
             }
         }
-        let before: BTreeSet<String> = (0..i)
-            .filter(|&j| grouped(j) && latest(&names[j]) == Some(j))
-            .filter_map(|j| profile[j].clone())
+        let before: BTreeSet<String> = latest_of
+            .values()
+            .filter_map(|&j| profile[j].clone())
             .collect();
-        let setup = same_section(&sections, &names, i, &grouped);
+        let setup = same_section(&sections, &groups, i);
         let profiles: Vec<Text> = if !setup.is_empty() && !inside {
             // Started in the section of one of a name's alternatives, and not in the others':
             // part of that setup (docs: "Option A: Ollama in Docker", "Option B: Ollama on
@@ -520,23 +532,19 @@ fn mark_alternatives(containers: &mut [Container], src: &str) {
 }
 
 /// The alternatives container `i` (itself none) belongs with by its section: for each name
-/// with alternatives, those under the innermost heading above container `i` that holds some of
-/// them, unless it holds them all (then the section is shared by every setup, as is a page
-/// without headings).
+/// with alternatives (`groups`, each the indices of one name's containers), those under the
+/// innermost heading above container `i` that holds some of them, unless it holds them all
+/// (then the section is shared by every setup, as is a page without headings).
 fn same_section(
     sections: &[std::sync::Arc<Vec<usize>>],
-    names: &[String],
+    groups: &[Vec<usize>],
     i: usize,
-    grouped: &dyn Fn(usize) -> bool,
 ) -> Vec<usize> {
     let mut setup = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
-    for j in (0..names.len()).filter(|&j| grouped(j)) {
-        if seen.contains(&names[j].as_str()) {
-            continue;
-        }
-        seen.push(&names[j]);
-        let members: Vec<usize> = (0..names.len()).filter(|&k| names[k] == names[j]).collect();
+    if sections[i].is_empty() {
+        return setup;
+    }
+    for members in groups {
         let under = |heading: usize, k: usize| sections[k].contains(&heading);
         let innermost = sections[i]
             .iter()
