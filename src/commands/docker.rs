@@ -623,6 +623,16 @@ fn docker_args(command: &Command) -> Option<DockerArgs> {
             "-i" | "--ignore-environment" if words[..i].iter().any(|w| w.as_str() == "env") => {
                 inherited.clear();
             }
+            // sudo's and env's options that take the next word (sudo(8): `-u user`, `-g group`,
+            // `-C num`, `-D directory`, `-p prompt`, `-r role`, `-t type`, `-T timeout`,
+            // `-U user`; env(1): `-u name`, `-C dir`, `-S string`).
+            "-u" | "-g" | "-C" | "-D" | "-p" | "-r" | "-t" | "-T" | "-U" | "-S"
+                if words[..i]
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "sudo" | "env")) =>
+            {
+                i += 1;
+            }
             _ if word.starts_with('-') => {}
             _ => match word.split_once('=') {
                 Some((name, _)) if is_assignment(word) => {
