@@ -87,10 +87,18 @@ pub fn read(text: &str) -> Document {
     // be indented up to three more (CommonMark §5.2).
     let mut list: Option<usize> = None;
     let mut tabs = Tabs::default();
+    // The line before, when it is a line of a paragraph (where it starts, its text): a setext
+    // underline makes it a heading.
+    let mut paragraph: Option<(usize, &str)> = None;
     let mut offset = 0;
+    // YAML front matter is no text: its closing `---` underlines no heading.
+    let front_matter_end = front_matter_end(text);
     for line in text.split_inclusive('\n') {
         let line_start = offset;
         offset += line.len();
+        if line_start < front_matter_end {
+            continue;
+        }
         if open.is_none() {
             let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
             if let Some(column) = list_item(line).or_else(|| container(line)) {
@@ -113,16 +121,28 @@ pub fn read(text: &str) -> Document {
         if open.is_none() {
             tabs.line(line);
         }
-        if open.is_none()
-            && let Some((level, title)) = heading(line)
-        {
+        // A setext heading: a paragraph line underlined with `=` (level 1) or `-` (level 2).
+        let setext = paragraph
+            .filter(|_| open.is_none())
+            .and_then(|(start, title)| setext_level(line).map(|level| (level, title, start)));
+        let atx = heading(line)
+            .filter(|_| open.is_none())
+            .map(|(level, title)| (level, title, line_start));
+        paragraph = (open.is_none()
+            && atx.is_none()
+            && setext.is_none()
+            && !line.trim().is_empty()
+            && fence(line, list).is_none()
+            && list_item(line).is_none())
+        .then(|| (line_start, line.trim()));
+        if let Some((level, title, heading_start)) = atx.or(setext) {
             tabs.heading();
             headings.retain(|(l, _)| *l < level);
             let platform = heading_platform(title);
             desktop_heading |= platform == Some(Platform::Desktop)
                 && title.to_ascii_lowercase().contains("docker desktop");
             headings.push((level, platform));
-            out.headings.push((line_start, level));
+            out.headings.push((heading_start, level));
             continue;
         }
         let Some((fence_char, len, info)) = fence(line, list) else {
@@ -266,6 +286,40 @@ fn block(
         fenced,
         platform,
     })
+}
+
+/// Where the YAML front matter at the start of `text` ends (after its closing `---` or
+/// `...` line, within its first hundred lines), or 0 when it has none: a `---` that closes
+/// nothing is a thematic break.
+fn front_matter_end(text: &str) -> usize {
+    if !(text.starts_with("---\n") || text.starts_with("---\r\n")) {
+        return 0;
+    }
+    let mut offset = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate().take(100) {
+        offset += line.len();
+        if n > 0 && matches!(line.trim_end(), "---" | "...") {
+            return offset;
+        }
+    }
+    0
+}
+
+/// The level of the setext heading `line` underlines (CommonMark §4.3): `=`s make level 1,
+/// `-`s level 2, indented at most three spaces, nothing else on the line.
+fn setext_level(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = line.trim();
+    if indent > 3 || rest.is_empty() {
+        return None;
+    }
+    if rest.chars().all(|c| c == '=') {
+        Some(1)
+    } else if rest.chars().all(|c| c == '-') {
+        Some(2)
+    } else {
+        None
+    }
 }
 
 /// An ATX heading (CommonMark §4.2): its level and its text.
@@ -723,6 +777,20 @@ mod tests {
         assert_eq!(platform("docker run b"), Some(Platform::Linux));
         assert_eq!(platform("docker run c"), Some(Platform::Linux));
         assert_eq!(platform("docker run d"), None);
+    }
+
+    #[test]
+    fn setext_headings_are_headings_and_front_matter_is_not() {
+        let text = "---\ntitle: Install on Windows\n---\n\nWindows\n=======\n\n```sh\ndocker ps\n```\n\nSee also\n--------\n";
+        let document = read(text);
+        assert_eq!(
+            document.headings,
+            vec![
+                (text.find("Windows\n=").unwrap(), 1),
+                (text.find("See also").unwrap(), 2)
+            ]
+        );
+        assert_eq!(document.blocks[0].platform, Some(Platform::Desktop));
     }
 
     #[test]
