@@ -28,7 +28,10 @@ use std::ops::Range;
 use crate::source::{FileId, Span};
 use crate::text::Text;
 
-use super::words::{Command, Cursor, Input, Layout, Made, ReadCommand, Reader, Variables};
+use super::branches::Branches;
+use super::words::{
+    Command, Cursor, Input, Layout, Made, ReadCommand, Reader, Variables, placeholder_len,
+};
 
 /// cmd's reader ([`Reader`] of `Cmd`): the file it reads, how many blocks (`(`) are open
 /// across lines, whether delayed expansion is on, and what each open `setlocal` saved.
@@ -38,6 +41,8 @@ pub(super) struct Cmd<'s> {
     depth: usize,
     delayed: bool,
     scopes: Vec<Scope>,
+    /// The blocks open (`if … (`, `) else (`, `for … do (`): a `set` in one may or may not run.
+    branches: Branches,
 }
 
 /// What `setlocal` saves and the matching `endlocal` restores.
@@ -54,6 +59,7 @@ impl<'s> Cmd<'s> {
             depth: 0,
             delayed: false,
             scopes: Vec::new(),
+            branches: Branches::default(),
         }
     }
 }
@@ -92,8 +98,20 @@ impl ReadCommand for Reader<'_, '_, Cmd<'_>> {
         }
         let line = self.expand_percents(start..end);
         self.cur.at = end;
-        for command in split(&line, &mut self.shell.depth) {
-            self.command_of(command, out);
+        for piece in split(&line, &mut self.shell.depth) {
+            match piece {
+                Piece::Command(command) => self.command_of(command, out),
+                Piece::Open => self.shell.branches.open(false),
+                Piece::Close => {
+                    let mut forgotten = Vec::new();
+                    self.shell
+                        .branches
+                        .close(|name| forgotten.push(name.to_string()));
+                    for name in forgotten {
+                        self.vars.set_environment(name.clone(), &name, None);
+                    }
+                }
+            }
         }
         true
     }
@@ -256,8 +274,14 @@ impl Reader<'_, '_, Cmd<'_>> {
         let name = inner[..eq].to_ascii_uppercase();
         if let Some(option) = name.strip_prefix('/') {
             // `/A NAME=…`, `/P NAME=…`: computed or read from the user.
-            let name = option.get(1..).unwrap_or_default().trim();
-            self.vars.set_environment(name.to_string(), name, None);
+            let name = option
+                .get(1..)
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_uppercase();
+            let before = self.vars.get(&name).cloned();
+            self.shell.branches.assigning(&name, before.as_ref(), None);
+            self.vars.set_environment(name.clone(), &name, None);
             return;
         }
         if name.is_empty() {
@@ -266,6 +290,12 @@ impl Reader<'_, '_, Cmd<'_>> {
         let value = text.slice(inner_start + eq + 1..inner_start + inner.len());
         // cmd's variables are the process environment, which docker inherits.
         let value = (!value.is_empty()).then_some(value);
+        let before = self.vars.get(&name).cloned();
+        self.shell.branches.assigning(
+            &name,
+            before.as_ref(),
+            Some(value.as_ref().map_or("", |v| v.value.as_str())),
+        );
         self.vars.set_environment(name.clone(), &name, value);
     }
 }
@@ -298,10 +328,17 @@ fn logical_line_end(src: &str, at: usize, end: usize) -> usize {
     end
 }
 
+/// What phase 2 makes of a line: a command, or a block's `(` or `)` between them.
+enum Piece {
+    Command(Made),
+    Open,
+    Close,
+}
+
 /// Phase 2: the commands of the expanded line, each the text cmd passes to its program:
-/// carets dropped, quotes kept, redirections and the `@` before a command left out. `depth`
-/// counts the blocks open across lines.
-fn split(line: &Made, depth: &mut usize) -> Vec<Made> {
+/// carets dropped, quotes kept, redirections and the `@` before a command left out; and
+/// where a block opens and closes. `depth` counts the blocks open across lines.
+fn split(line: &Made, depth: &mut usize) -> Vec<Piece> {
     let s = line.text.value.as_str();
     let bytes = s.as_bytes();
     let mut out = Vec::new();
@@ -309,11 +346,11 @@ fn split(line: &Made, depth: &mut usize) -> Vec<Made> {
     let mut quoted = false;
     let mut started = false;
     let mut i = 0;
-    let mut finish = |current: &mut Made, started: &mut bool| {
+    let finish = |out: &mut Vec<Piece>, current: &mut Made, started: &mut bool| {
         if current.text.value.trim().is_empty() {
             *current = Made::default();
         } else {
-            out.push(std::mem::take(current));
+            out.push(Piece::Command(std::mem::take(current)));
         }
         *started = false;
     };
@@ -329,6 +366,7 @@ fn split(line: &Made, depth: &mut usize) -> Vec<Made> {
                 }
                 '(' => {
                     *depth += 1;
+                    out.push(Piece::Open);
                     i += 1;
                     continue;
                 }
@@ -367,22 +405,28 @@ fn split(line: &Made, depth: &mut usize) -> Vec<Made> {
                 if bytes.get(i) == Some(&(c as u8)) {
                     i += 1;
                 }
-                finish(&mut current, &mut started);
+                finish(&mut out, &mut current, &mut started);
             }
             // A block opens after a blank (`if exist x (`); elsewhere `(` is itself.
             '(' if s[..i].ends_with([' ', '\t']) => {
                 *depth += 1;
                 i += 1;
-                finish(&mut current, &mut started);
+                finish(&mut out, &mut current, &mut started);
+                out.push(Piece::Open);
             }
             ')' if *depth > 0 => {
                 *depth -= 1;
                 i += 1;
-                finish(&mut current, &mut started);
+                finish(&mut out, &mut current, &mut started);
+                out.push(Piece::Close);
             }
             '\r' | '\n' => {
                 i += 1;
-                finish(&mut current, &mut started);
+                finish(&mut out, &mut current, &mut started);
+            }
+            '<' if let Some(len) = placeholder_len(&s[i..]) => {
+                current.push_from(line, i..i + len);
+                i += len;
             }
             '<' | '>' => i = skip_redirection(line, &mut current, i),
             _ => {
@@ -391,7 +435,7 @@ fn split(line: &Made, depth: &mut usize) -> Vec<Made> {
             }
         }
     }
-    finish(&mut current, &mut started);
+    finish(&mut out, &mut current, &mut started);
     out
 }
 
@@ -585,6 +629,24 @@ mod tests {
         assert_eq!(host.start, 42, "points at the first `set`");
         let written = &src[c.word_spans[3].start..c.word_spans[3].end];
         assert_eq!(written, "U=!URL!");
+    }
+
+    #[test]
+    fn a_value_set_in_blocks_is_forgotten_after_them() {
+        let src = "if \"%1\"==\"a\" (\r\n  set U=http://one:1\r\n) else (\r\n  set U=http://two:2\r\n)\r\n\
+                   if defined X (set D=dflt)\r\ndocker run -e A=%U% -e B=%D% img\r\n";
+        assert_eq!(
+            words(src).last().unwrap(),
+            &split("docker|run|-e|A=%U%|-e|B=dflt|img")
+        );
+    }
+
+    #[test]
+    fn a_placeholder_is_text_not_a_redirection() {
+        assert_eq!(
+            words("docker run -e K=<your-key> ^\r\n -e U=http://x:1 img >out.txt\r\n"),
+            vec![split("docker|run|-e|K=<your-key>|-e|U=http://x:1|img")]
+        );
     }
 
     #[test]

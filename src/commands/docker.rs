@@ -179,6 +179,11 @@ const SHORT_VALUES: &str = "acehlmpuvw";
 /// One container the commands start.
 struct Container {
     service: Service,
+    /// In a Markdown document, the sections its command stands in (where each heading above
+    /// it starts, the outermost first).
+    sections: std::sync::Arc<Vec<usize>>,
+    /// The Podman pod it joins (`--pod`), whose network namespace its containers share.
+    pod: Option<Text>,
 }
 
 /// Reads the env file a `--env-file` names (its path as written): the file and its entries,
@@ -190,6 +195,7 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
     let mut containers: Vec<Container> = Vec::new();
     let mut networks: BTreeSet<String> = BTreeSet::new();
     let mut created: Vec<(String, Span)> = Vec::new();
+    let mut pods: HashMap<String, Pod> = HashMap::new();
     for command in commands {
         let Some(DockerArgs {
             program,
@@ -235,6 +241,13 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
                             let line = line_of(src, command.span.start);
                             c.service.name = format!("{short} (line {line})");
                         }
+                        if let Some(pod) = c.pod.clone()
+                            && !join_pod(&mut c, &pod, &mut pods)
+                        {
+                            // A pod made elsewhere: what it publishes is not known.
+                            project.partial = true;
+                            continue;
+                        }
                         for n in &c.service.networks {
                             networks.insert(n.name.clone());
                         }
@@ -243,8 +256,20 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
                     None => project.partial = true,
                 }
             }
+            ["pod", "create", rest @ ..] if podman => {
+                let (name, ports) = pod_create(rest, &args[2..], &spans[2..]);
+                match name {
+                    Some(name) => {
+                        pods.insert(name, Pod { ports, owner: None });
+                    }
+                    None => project.partial = true,
+                }
+            }
             ["network", "create", rest @ ..] => {
-                if let Some(name) = rest.iter().rposition(|w| !w.starts_with('-')) {
+                let name = (0..rest.len())
+                    .rev()
+                    .find(|&i| !rest[i].starts_with('-') && !is_network_create_value(rest, i));
+                if let Some(name) = name {
                     let i = 2 + name;
                     created.push((args[i].value.clone(), spans[i]));
                 }
@@ -259,7 +284,11 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
                     .and_then(|i| args.get(2 + i + 1).cloned());
                 if let [net, target, ..] = positional.as_slice() {
                     let (net, target) = (rest[*net], rest[*target]);
-                    match containers.iter_mut().find(|c| c.service.name == target) {
+                    match containers
+                        .iter_mut()
+                        .rev()
+                        .find(|c| c.service.name == target)
+                    {
                         Some(c) => {
                             networks.insert(net.to_string());
                             attach(&mut c.service, net, None, alias.into_iter().collect());
@@ -281,7 +310,11 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
                 if let Some(service) =
                     exec(&args[skip..], &spans[skip..], command, containers.len()).filter(started)
                 {
-                    containers.push(Container { service });
+                    containers.push(Container {
+                        service,
+                        sections: command.sections.clone(),
+                        pod: None,
+                    });
                 }
             }
             _ => {}
@@ -309,26 +342,226 @@ pub fn build(project: &mut Project, src: &str, commands: &[Command], env_files: 
     }
 }
 
+/// A Podman pod the commands create: the ports `podman pod create` publishes, and the
+/// container that joined it first, whose network namespace the pod's containers share (all of
+/// them share the pod's infra container's: Podman docs, `podman-pod-create(1)`; facts.md).
+struct Pod {
+    ports: Vec<Port>,
+    owner: Option<String>,
+}
+
+/// `podman pod create`'s pod name (`--name`, `-n`, or the last word that is no option's
+/// value) and the ports it publishes (`-p`, `--publish`).
+fn pod_create(rest: &[&str], args: &[Text], spans: &[Span]) -> (Option<String>, Vec<Port>) {
+    let mut name = None;
+    let mut ports = Vec::new();
+    let mut i = 0;
+    while i < rest.len() {
+        let word = rest[i];
+        let (option, inline) = match word.split_once('=') {
+            Some((o, _)) if word.starts_with('-') => {
+                (o, Some(args[i].slice(o.len() + 1..word.len())))
+            }
+            _ => (word, None),
+        };
+        let takes_value = option.starts_with('-') && !POD_CREATE_FLAGS.contains(&option);
+        let value = match (takes_value, inline) {
+            (true, Some(v)) => Some(v),
+            (true, None) => {
+                i += 1;
+                args.get(i).cloned()
+            }
+            (false, _) => None,
+        };
+        match (option, value) {
+            ("--name" | "-n", Some(v)) => name = Some(v.value),
+            ("--publish" | "-p", Some(v)) => ports.extend(published(&v, spans[i])),
+            (positional, None) if !positional.starts_with('-') => {
+                name = Some(positional.to_string());
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (name, ports)
+}
+
+/// `podman pod create` options that take no value (podman 5 `podman pod create --help`).
+const POD_CREATE_FLAGS: &[&str] = &[
+    "--exit-policy-stop",
+    "--infra",
+    "--no-hosts",
+    "--replace",
+    "--share-parent",
+    "--help",
+];
+
+/// Puts container `c` in pod `pod` (`NAME`, or `new:NAME`, which creates it): the first to
+/// join owns the pod's namespace and its published ports, the others share the owner's
+/// namespace. False when the pod was made elsewhere.
+fn join_pod(c: &mut Container, pod: &Text, pods: &mut HashMap<String, Pod>) -> bool {
+    let (name, new) = match pod.as_str().strip_prefix("new:") {
+        Some(name) => (name.to_string(), true),
+        None => (pod.value.clone(), false),
+    };
+    if new {
+        pods.entry(name.clone()).or_insert(Pod {
+            ports: Vec::new(),
+            owner: None,
+        });
+    }
+    let Some(pod) = pods.get_mut(&name) else {
+        return false;
+    };
+    match &pod.owner {
+        Some(owner) => {
+            c.service.network_mode = Some(Text::synthetic(format!("service:{owner}")));
+            c.service.networks.clear();
+            c.service.ports.clear();
+        }
+        None => {
+            pod.owner = Some(c.service.name.clone());
+            c.service.ports.extend(pod.ports.iter().cloned());
+        }
+    }
+    true
+}
+
 /// Containers started under one name are alternatives (docs list the command for a GPU and
 /// for a CPU, or for each way to reach Ollama): they never run together. Each gets a profile
 /// of its own, named after its line, so that each is judged with the containers that have no
-/// alternative and without the others; the name resolves to the last one, and the earlier
-/// ones are named after their line.
+/// alternative and without the others; the last is known by the name, the earlier ones by
+/// the name and their line, and each answers to the name as its container's name.
+///
+/// The commands run in order: a container started after some of a name's alternatives runs
+/// beside the latest of them (a docs page that starts `some-mariadb` for each example pairs
+/// each client with the server just before it), not beside one started further on, so it is
+/// judged with that one alone (and, unless it runs inside it, without any); an `exec` into the
+/// name or a `--link` to it is into that one.
 fn mark_alternatives(containers: &mut [Container], src: &str) {
     let names: Vec<String> = containers.iter().map(|c| c.service.name.clone()).collect();
+    let sections: Vec<std::sync::Arc<Vec<usize>>> =
+        containers.iter().map(|c| c.sections.clone()).collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for name in &names {
+        *counts.entry(name.as_str()).or_default() += 1;
+    }
+    let is_grouped: Vec<bool> = names.iter().map(|n| counts[n.as_str()] > 1).collect();
+    let grouped = |i: usize| is_grouped[i];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
+    for (i, name) in names.iter().enumerate().filter(|(i, _)| is_grouped[*i]) {
+        let g = *group_of.entry(name.as_str()).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    let mut known_as: Vec<String> = names.clone();
+    let mut profile: Vec<Option<String>> = vec![None; containers.len()];
     for (i, c) in containers.iter_mut().enumerate() {
-        let same = names.iter().filter(|n| **n == names[i]).count();
-        if same < 2 {
+        if !grouped(i) {
             continue;
         }
         let line = line_of(src, c.service.key_span.start);
+        profile[i] = Some(format!("line {line}"));
         c.service.profiles = vec![Text::synthetic(format!("line {line}"))];
-        let last = names.iter().rposition(|n| *n == names[i]) == Some(i);
-        if !last {
-            c.service.name = format!("{} (line {line})", c.service.name);
-            c.service.container_name = None;
+        if names.iter().rposition(|n| *n == names[i]) != Some(i) {
+            known_as[i] = format!("{} (line {line})", c.service.name);
+            c.service.name.clone_from(&known_as[i]);
         }
     }
+    // The latest alternative of each name started before the container at hand.
+    let mut latest_of: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in containers.iter_mut().enumerate() {
+        if grouped(i) {
+            latest_of.insert(names[i].as_str(), i);
+            continue;
+        }
+        let latest = |name: &str| latest_of.get(name).copied();
+        let mut inside = false;
+        let mut with: BTreeSet<String> = BTreeSet::new();
+        let exec_target = c
+            .service
+            .network_mode
+            .as_ref()
+            .and_then(|m| m.value.strip_prefix("service:").map(str::to_string));
+        if let Some(target) = exec_target
+            && let Some(j) = latest(&target)
+        {
+            c.service.network_mode = Some(Text::synthetic(format!("service:{}", known_as[j])));
+            with.extend(profile[j].clone());
+            inside = true;
+        }
+        for link in &mut c.service.links {
+            if let Some(j) = latest(&link.service) {
+                link.alias.get_or_insert_with(|| link.service.clone());
+                link.service.clone_from(&known_as[j]);
+                with.extend(profile[j].clone());
+                inside = true;
+            }
+        }
+        let before: BTreeSet<String> = latest_of
+            .values()
+            .filter_map(|&j| profile[j].clone())
+            .collect();
+        let setup = same_section(&sections, &groups, i);
+        let profiles: Vec<Text> = if !setup.is_empty() && !inside {
+            // Started in the section of one of a name's alternatives, and not in the others':
+            // part of that setup (docs: "Option A: Ollama in Docker", "Option B: Ollama on
+            // the host"), never run with another.
+            setup
+                .into_iter()
+                .filter_map(|j| profile[j].clone())
+                .map(Text::synthetic)
+                .collect()
+        } else if inside {
+            // Only where what it runs in, or is linked to, runs.
+            with.into_iter().map(Text::synthetic).collect()
+        } else if before.is_empty() {
+            continue;
+        } else {
+            // Also in Compose's default selection, where none of the alternatives runs.
+            std::iter::once(String::new())
+                .chain(before)
+                .map(Text::synthetic)
+                .collect()
+        };
+        c.service.profiles = profiles;
+    }
+}
+
+/// The alternatives container `i` (itself none) belongs with by its section: for each name
+/// with alternatives (`groups`, each the indices of one name's containers), those under the
+/// innermost heading above container `i` that holds some of them, unless it holds them all
+/// (then the section is shared by every setup, as is a page without headings).
+fn same_section(
+    sections: &[std::sync::Arc<Vec<usize>>],
+    groups: &[Vec<usize>],
+    i: usize,
+) -> Vec<usize> {
+    let mut setup = Vec::new();
+    if sections[i].is_empty() {
+        return setup;
+    }
+    for members in groups {
+        let under = |heading: usize, k: usize| sections[k].contains(&heading);
+        let innermost = sections[i]
+            .iter()
+            .rev()
+            .find(|&&heading| members.iter().any(|&k| under(heading, k)));
+        if let Some(&heading) = innermost {
+            let inside: Vec<usize> = members
+                .iter()
+                .copied()
+                .filter(|&k| under(heading, k))
+                .collect();
+            if inside.len() < members.len() {
+                setup.extend(inside);
+            }
+        }
+    }
+    setup
 }
 
 /// The last component of an image reference's path, without tag or digest:
@@ -381,9 +614,24 @@ fn docker_args(command: &Command) -> Option<DockerArgs> {
                 inherited.extend(assigned.drain());
                 sudo_resets |= word == "sudo";
             }
+            // Programs that run the command after them as it is (`exec docker run …` ends
+            // many wrapper scripts), environment and all.
+            "exec" | "nohup" | "command" | "time" => {
+                inherited.extend(assigned.drain());
+            }
             "-E" | "--preserve-env" => sudo_resets = false,
             "-i" | "--ignore-environment" if words[..i].iter().any(|w| w.as_str() == "env") => {
                 inherited.clear();
+            }
+            // sudo's and env's options that take the next word (sudo(8): `-u user`, `-g group`,
+            // `-C num`, `-D directory`, `-p prompt`, `-r role`, `-t type`, `-T timeout`,
+            // `-U user`; env(1): `-u name`, `-C dir`, `-S string`).
+            "-u" | "-g" | "-C" | "-D" | "-p" | "-r" | "-t" | "-T" | "-U" | "-S"
+                if words[..i]
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "sudo" | "env")) =>
+            {
+                i += 1;
             }
             _ if word.starts_with('-') => {}
             _ => match word.split_once('=') {
@@ -423,6 +671,30 @@ fn is_assignment(w: &str) -> bool {
 }
 
 /// Whether word `i` of `rest` is the value of the option before it (`--alias A`).
+/// Whether `rest[i]` is the value of the option before it in `docker network create`
+/// (docker CLI 28 `docker network create --help`: `docker network create app-tier --driver
+/// bridge`, as Bitnami's READMEs write it, names `app-tier`).
+fn is_network_create_value(rest: &[&str], i: usize) -> bool {
+    i > 0
+        && matches!(
+            rest[i - 1],
+            "--driver"
+                | "-d"
+                | "--subnet"
+                | "--gateway"
+                | "--ip-range"
+                | "--opt"
+                | "-o"
+                | "--label"
+                | "--ipam-driver"
+                | "--ipam-opt"
+                | "--aux-address"
+                | "--scope"
+                | "--config-from"
+                | "--interface-name"
+        )
+}
+
 fn is_option_value(rest: &[&str], i: usize) -> bool {
     i > 0
         && matches!(
@@ -449,7 +721,7 @@ fn option(args: &[Text], i: usize) -> Option<(String, Option<Text>, usize)> {
         }
         return match inline {
             Some(v) => Some((name, Some(v), 1)),
-            None => Some((name, Some(args.get(i + 1)?.clone()), 2)),
+            None => Some((name, Some(separate_value(args, i)?), 2)),
         };
     }
     // Short options, bundled or not: flags first, then at most one that takes a value
@@ -467,9 +739,18 @@ fn option(args: &[Text], i: usize) -> Option<(String, Option<Text>, usize)> {
         if rest < shorts.len() {
             return Some((name, Some(word.slice(1 + rest..w.len())), 1));
         }
-        return Some((name, Some(args.get(i + 1)?.clone()), 2));
+        return Some((name, Some(separate_value(args, i)?), 2));
     }
     Some((w.to_string(), None, 1))
+}
+
+/// The value of the option at `args[i]` written as the next word. docker takes that word
+/// whatever it is, so `-p --network=host` (a port left out) publishes `--network=host`,
+/// which docker refuses: the command runs nothing, and None leaves it out.
+fn separate_value(args: &[Text], i: usize) -> Option<Text> {
+    args.get(i + 1)
+        .filter(|value| !value.as_str().starts_with("--"))
+        .cloned()
 }
 
 /// Whether option word `w` is `-P`/`--publish-all`, alone or in a bundle of short flags
@@ -520,6 +801,8 @@ struct Pending {
     from_files: Vec<EnvVar>,
     /// From `-e`/`--env`, in order.
     from_flags: Vec<EnvVar>,
+    /// Podman's `--pod NAME` (`new:NAME` creates it).
+    pod: Option<Text>,
 }
 
 /// The container a `docker run` starts. None when an option is not known.
@@ -591,7 +874,11 @@ fn container(
             name => attach(&mut service, name, Some(span), pending.aliases),
         },
     }
-    Some(Container { service })
+    Some(Container {
+        service,
+        sections: run.command.sections.clone(),
+        pod: pending.pod,
+    })
 }
 
 /// The variables of the env file `path` names, added to those of the files before it.
@@ -691,6 +978,27 @@ fn attach(service: &mut Service, network: &str, span: Option<Span>, aliases: Vec
     });
 }
 
+/// The ports `-p VALUE` (written at `entry`) publishes; none when docker refuses it.
+fn published(value: &Text, entry: Span) -> Vec<Port> {
+    let Ok(mappings) = parse_short(value.as_str()) else {
+        return Vec::new();
+    };
+    mappings
+        .into_iter()
+        .map(|mapping| {
+            let part =
+                |r: &Option<std::ops::Range<usize>>| r.as_ref().map(|r| value.slice(r.clone()));
+            Port {
+                published: part(&mapping.published_range),
+                target: part(&mapping.target_range),
+                host_ip: part(&mapping.host_ip_range),
+                span: entry,
+                mapping,
+            }
+        })
+        .collect()
+}
+
 /// Sets what one option says on the service.
 fn apply(
     service: &mut Service,
@@ -724,22 +1032,8 @@ fn apply(
                 source: EnvSource::Environment { span: entry },
             });
         }
-        "--publish" | "-p" => {
-            let Ok(mappings) = parse_short(value.as_str()) else {
-                return;
-            };
-            for mapping in mappings {
-                let part =
-                    |r: &Option<std::ops::Range<usize>>| r.as_ref().map(|r| value.slice(r.clone()));
-                service.ports.push(Port {
-                    published: part(&mapping.published_range),
-                    target: part(&mapping.target_range),
-                    host_ip: part(&mapping.host_ip_range),
-                    span: entry,
-                    mapping,
-                });
-            }
-        }
+        "--publish" | "-p" => service.ports.extend(published(&value, entry)),
+        "--pod" => pending.pod = Some(value),
         "--add-host" => {
             if let Ok(hosts) = parse_list_item(value.as_str()) {
                 service
@@ -859,6 +1153,27 @@ mod tests {
 
     fn var(key: &str, value: Option<&str>) -> (String, Option<String>) {
         (key.to_string(), value.map(str::to_string))
+    }
+
+    #[test]
+    fn network_create_names_its_network_before_or_after_its_options() {
+        let script = "docker network create app-tier --driver bridge\ndocker network create -d bridge --subnet 10.0.0.0/24 back\n";
+        let cmds = commands(
+            FileId(0),
+            script,
+            0..script.len(),
+            Shell::Posix,
+            Layout::Script,
+            &mut Variables::new(),
+        );
+        let mut project = Project::default();
+        build(&mut project, script, &cmds, &mut |_: &str| None);
+        let created: Vec<(&str, bool)> = project
+            .networks
+            .iter()
+            .map(|n| (n.name.as_str(), n.external))
+            .collect();
+        assert_eq!(created, vec![("app-tier", false), ("back", false)]);
     }
 
     #[test]

@@ -18,6 +18,7 @@ use std::ops::Range;
 use crate::source::{FileId, Span};
 use crate::text::{Origin, Text};
 
+use super::branches::Branches;
 use super::posix::Posix;
 use super::words::{Input, Layout, Made, Reading, Shell, Variables, matching, read};
 
@@ -97,6 +98,9 @@ fn read_makefile(file: FileId, src: &str) -> Makefile {
     let mut makefile = Makefile::default();
     let mut in_rule = false;
     let mut in_define = false;
+    // The conditionals open (`ifeq` … `else` … `endif`): make takes one branch, the reader
+    // does not know which.
+    let mut branches = Branches::default();
     let mut at = 0;
     while at < src.len() {
         let end = physical_end(src, at);
@@ -126,16 +130,30 @@ fn read_makefile(file: FileId, src: &str) -> Makefile {
         } else if directive == "define" {
             in_define = true;
             in_rule = false;
-        } else if matches!(
-            directive,
-            "ifeq" | "ifneq" | "ifdef" | "ifndef" | "else" | "endif"
-        ) {
+        } else if matches!(directive, "ifeq" | "ifneq" | "ifdef" | "ifndef") {
+            branches.open(false);
+        } else if directive == "endif" {
+            let variables = &mut makefile.variables;
+            branches.close(|name| {
+                variables.remove(name);
+            });
+        } else if directive == "else" {
         } else if let Some(assignment) = assignment(src, at..logical_end) {
             in_rule = false;
             if assignment.exported {
                 makefile.exported.insert(assignment.name.clone(), true);
             }
-            if src[assignment.value.clone()].contains('\n') {
+            let before = makefile
+                .variables
+                .contains_key(&assignment.name)
+                .then(Text::default);
+            let continued = src[assignment.value.clone()].contains('\n');
+            branches.assigning(
+                &assignment.name,
+                before.as_ref(),
+                (!continued && assignment.operator != "!=").then(|| &src[assignment.value.clone()]),
+            );
+            if continued {
                 // Continued over lines, which make joins with blanks: not followed.
                 makefile.variables.remove(&assignment.name);
                 at = logical_end;
@@ -495,6 +513,15 @@ mod tests {
     fn recursive_variables_take_the_last_assignment_and_simple_ones_their_own() {
         let src = "A = one\nB := $(A)\nC = $(A)\nA = two\nA += more\nL = $(L)x\nall:\n\techo $(B) $(C) $(L) $(UNSET)\n";
         assert_eq!(words(src), vec![split("echo|one|two|more|$(L)x|$(UNSET)")]);
+    }
+
+    #[test]
+    fn a_variable_a_conditional_may_set_is_forgotten() {
+        let src = "ifeq ($(G),1)\nU := http://a:1\nelse\nU := http://b:2\nendif\nifdef X\nD = dflt\nendif\nup:\n\tdocker run -e A=$(U) -e B=$(D) img\n";
+        assert_eq!(
+            words(src),
+            vec![split("docker|run|-e|A=$(U)|-e|B=dflt|img")]
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 use std::ops::Range;
 
+use super::tabs::Tabs;
 use super::words::{Layout, Shell};
 use crate::net::Platform;
 
@@ -36,6 +37,19 @@ pub struct Document {
     /// Each `yaml`/`yml` block that holds a compose document (a top-level `services:`), in
     /// order.
     pub compose: Vec<Fenced>,
+    /// Where each heading starts, and its level, in order.
+    pub headings: Vec<(usize, usize)>,
+}
+
+/// The sections byte `at` of a document with `headings` ([`Document::headings`]) stands in:
+/// where each heading above it starts, the outermost first.
+pub fn sections_at(headings: &[(usize, usize)], at: usize) -> Vec<usize> {
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    for &(start, level) in headings.iter().take_while(|(start, _)| *start < at) {
+        open.retain(|(_, l)| *l < level);
+        open.push((start, level));
+    }
+    open.into_iter().map(|(start, _)| start).collect()
 }
 
 /// A fenced block: its content (between the fence lines), and the whole block, from its
@@ -72,13 +86,22 @@ pub fn read(text: &str) -> Document {
     // The column where the content of the list item the text is in starts: a fence there may
     // be indented up to three more (CommonMark §5.2).
     let mut list: Option<usize> = None;
+    let mut tabs = Tabs::default();
+    // The line before, when it is a line of a paragraph (where it starts, its text): a setext
+    // underline makes it a heading.
+    let mut paragraph: Option<(usize, &str)> = None;
     let mut offset = 0;
+    // YAML front matter is no text: its closing `---` underlines no heading.
+    let front_matter_end = front_matter_end(text);
     for line in text.split_inclusive('\n') {
         let line_start = offset;
         offset += line.len();
+        if line_start < front_matter_end {
+            continue;
+        }
         if open.is_none() {
-            let indent = line.len() - line.trim_start_matches(' ').len();
-            if let Some(column) = list_item(line) {
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            if let Some(column) = list_item(line).or_else(|| container(line)) {
                 list = Some(column);
             } else if indent == 0 && !line.trim().is_empty() {
                 list = None;
@@ -95,14 +118,31 @@ pub fn read(text: &str) -> Document {
             in_comment = !line[at..].contains("-->");
             continue;
         }
-        if open.is_none()
-            && let Some((level, title)) = heading(line)
-        {
+        if open.is_none() {
+            tabs.line(line);
+        }
+        // A setext heading: a paragraph line underlined with `=` (level 1) or `-` (level 2).
+        let setext = paragraph
+            .filter(|_| open.is_none())
+            .and_then(|(start, title)| setext_level(line).map(|level| (level, title, start)));
+        let atx = heading(line)
+            .filter(|_| open.is_none())
+            .map(|(level, title)| (level, title, line_start));
+        paragraph = (open.is_none()
+            && atx.is_none()
+            && setext.is_none()
+            && !line.trim().is_empty()
+            && fence(line, list).is_none()
+            && list_item(line).is_none())
+        .then(|| (line_start, line.trim()));
+        if let Some((level, title, heading_start)) = atx.or(setext) {
+            tabs.heading();
             headings.retain(|(l, _)| *l < level);
             let platform = heading_platform(title);
             desktop_heading |= platform == Some(Platform::Desktop)
                 && title.to_ascii_lowercase().contains("docker desktop");
             headings.push((level, platform));
+            out.headings.push((heading_start, level));
             continue;
         }
         let Some((fence_char, len, info)) = fence(line, list) else {
@@ -110,8 +150,10 @@ pub fn read(text: &str) -> Document {
         };
         match &open {
             None => {
-                // The innermost section that names a platform.
-                let platform = headings.iter().rev().find_map(|(_, p)| *p);
+                // The tab the fence is in, else the innermost section, that names a platform.
+                let platform = tabs
+                    .platform()
+                    .or_else(|| headings.iter().rev().find_map(|(_, p)| *p));
                 let opened = (
                     fence_char,
                     len,
@@ -196,10 +238,36 @@ fn list_item(line: &str) -> Option<usize> {
         _ => return None,
     };
     let after = &rest[marker..];
-    let blanks = after.len() - after.trim_start_matches(' ').len();
-    let content = after.trim_start_matches(' ');
-    ((1..=4).contains(&blanks) && !content.trim().is_empty() && indent <= 3)
-        .then_some(indent + marker + blanks)
+    let blanks = after.len() - after.trim_start_matches([' ', '\t']).len();
+    let content = &after[blanks..];
+    // A tab after the marker advances to the next multiple of four (`-\tUse a custom config`).
+    let column = columns(&line[..indent + marker + blanks]);
+    let width = column - (indent + marker);
+    ((1..=4).contains(&width) && !content.trim().is_empty() && indent <= 3).then_some(column)
+}
+
+/// The column after `prefix`, a tab advancing to the next multiple of four (CommonMark §2.2).
+fn columns(prefix: &str) -> usize {
+    prefix.chars().fold(0, |column, c| {
+        if c == '\t' {
+            column / 4 * 4 + 4
+        } else {
+            column + 1
+        }
+    })
+}
+
+/// Where the content of the MkDocs container `line` opens starts, if it opens one: an
+/// admonition (`!!! note`), a collapsible one (`??? Commands`, `???+ note`) or a content tab
+/// (`=== "Linux"`), whose content is indented four spaces (Python-Markdown's admonition
+/// extension, pymdownx `details` and `tabbed`; vLLM's docs put their commands in them).
+fn container(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = line[indent..].trim_end();
+    let marker = ["!!! ", "???+ ", "??? ", "=== "]
+        .into_iter()
+        .find(|m| rest.starts_with(m))?;
+    (rest.len() > marker.len()).then_some(indent + 4)
 }
 
 /// The block of commands `content` of `text` is, by its info string and its lines.
@@ -218,6 +286,40 @@ fn block(
         fenced,
         platform,
     })
+}
+
+/// Where the YAML front matter at the start of `text` ends (after its closing `---` or
+/// `...` line, within its first hundred lines), or 0 when it has none: a `---` that closes
+/// nothing is a thematic break.
+fn front_matter_end(text: &str) -> usize {
+    if !(text.starts_with("---\n") || text.starts_with("---\r\n")) {
+        return 0;
+    }
+    let mut offset = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate().take(100) {
+        offset += line.len();
+        if n > 0 && matches!(line.trim_end(), "---" | "...") {
+            return offset;
+        }
+    }
+    0
+}
+
+/// The level of the setext heading `line` underlines (CommonMark §4.3): `=`s make level 1,
+/// `-`s level 2, indented at most three spaces, nothing else on the line.
+fn setext_level(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = line.trim();
+    if indent > 3 || rest.is_empty() {
+        return None;
+    }
+    if rest.chars().all(|c| c == '=') {
+        Some(1)
+    } else if rest.chars().all(|c| c == '-') {
+        Some(2)
+    } else {
+        None
+    }
 }
 
 /// An ATX heading (CommonMark §4.2): its level and its text.
@@ -256,6 +358,34 @@ pub fn heading_platform(title: &str) -> Option<Platform> {
         (false, true) => Some(Platform::Desktop),
         _ => None,
     }
+}
+
+/// The platform a comment names in the lines of block `content` of `text` just above byte
+/// `at` (a command's start), back to the first blank line: docs write one block for every
+/// system, each paragraph under a comment (`# For macOS/Windows (Docker Desktop)`, then
+/// `# For Linux`). A comment that names none (`# OR use host networking`) leaves the
+/// paragraph's.
+pub fn comment_platform(text: &str, content: Range<usize>, at: usize) -> Option<Platform> {
+    let before = text.get(content.start..at.clamp(content.start, content.end))?;
+    let before = &before[..before.rfind('\n').map_or(0, |i| i + 1)];
+    for line in before.lines().rev() {
+        let line = line.trim();
+        if line.is_empty() {
+            return None;
+        }
+        let comment = line
+            .strip_prefix('#')
+            .or_else(|| line.strip_prefix("::"))
+            .or_else(|| {
+                line.get(..4)
+                    .filter(|r| r.eq_ignore_ascii_case("rem "))
+                    .map(|_| &line[4..])
+            });
+        if let Some(platform) = comment.and_then(heading_platform) {
+            return Some(platform);
+        }
+    }
+    None
 }
 
 /// Whether a block of language `info` holding `content` is a compose document: a `yaml` or
@@ -298,12 +428,15 @@ fn comment_start(line: &str) -> Option<usize> {
 /// A fence line: its character, length and info string. A fence in a list item whose content starts at column `list` may be indented up to three
 /// spaces more than that column.
 fn fence(line: &str, list: Option<usize>) -> Option<(char, usize, &str)> {
-    let indent = line.len() - line.trim_start_matches(' ').len();
+    // The indentation in columns: a tab advances to the next multiple of four (CommonMark
+    // §2.2), as in a list item's fence indented with a tab (docker-library's READMEs).
+    let blanks = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let indent = columns(&line[..blanks]);
     let in_item = list.is_some_and(|column| (column..=column + 3).contains(&indent));
     if indent > 3 && !in_item {
         return None;
     }
-    let rest = &line[indent..];
+    let rest = &line[blanks..];
     let c = rest.chars().next().filter(|c| matches!(c, '`' | '~'))?;
     let len = rest.len() - rest.trim_start_matches(c).len();
     if len < 3 {
@@ -326,6 +459,23 @@ fn kind(info: &str, content: &str) -> Option<(Shell, Layout)> {
             .filter(|l| !l.is_empty())
     };
     let prompted = |shell: Shell| lines().any(|l| shell.prompt_len(l).is_some());
+    // The continuation character tells the shell: a backtick is PowerShell's, a caret cmd's,
+    // a backslash (or none) the POSIX shell's.
+    let continued_shell = || {
+        let ends = |suffix: &str| {
+            lines().any(|l| {
+                let l = l.trim_end();
+                l.ends_with(suffix) && l[..l.len() - 1].ends_with([' ', '\t'])
+            })
+        };
+        if ends("`") {
+            Shell::PowerShell
+        } else if ends("^") {
+            Shell::Cmd
+        } else {
+            Shell::Posix
+        }
+    };
     // A script, or a session when its lines start with the shell's prompt.
     let script_or_session = |shell: Shell| {
         let layout = if prompted(shell) {
@@ -336,12 +486,34 @@ fn kind(info: &str, content: &str) -> Option<(Shell, Layout)> {
         Some((shell, layout))
     };
     match language.as_str() {
-        "sh" | "bash" | "shell" | "zsh" => Some((Shell::Posix, Layout::Script)),
+        // A session when a line starts with a user's `$ ` prompt (`$ docker run …` in a
+        // `bash` block); a `# ` line there is a comment as often as a root prompt, and alone
+        // says nothing.
+        "sh" | "bash" | "shell" | "zsh" => {
+            let dollar_prompt = |l: &str| {
+                Shell::Posix
+                    .prompt_len(l)
+                    .is_some_and(|len| l[..len].trim_end().ends_with('$'))
+            };
+            let layout = if lines().any(dollar_prompt) {
+                Layout::Console
+            } else {
+                Layout::Script
+            };
+            // Windows commands labelled `shell` (or `bash`) keep their own continuation
+            // character, which no POSIX script ends a line with.
+            Some((continued_shell(), layout))
+        }
         "console" | "shell-session" | "shellsession" => {
             let shell = [Shell::PowerShell, Shell::Cmd]
                 .into_iter()
                 .find(|s| prompted(*s))
                 .unwrap_or(Shell::Posix);
+            // Many docs label plain commands `console` (vLLM's): with no prompt on any line,
+            // lines that run docker are commands, not output.
+            if !prompted(shell) && lines().any(runs_docker) {
+                return Some((Shell::Posix, Layout::Script));
+            }
             Some((shell, Layout::Console))
         }
         "powershell" | "ps1" | "pwsh" | "posh" => script_or_session(Shell::PowerShell),
@@ -357,28 +529,18 @@ fn kind(info: &str, content: &str) -> Option<(Shell, Layout)> {
             if let Some(shell) = session {
                 return Some((shell, Layout::Console));
             }
-            if !lines().any(|l| l.starts_with("docker ") || l.starts_with("podman ")) {
+            if !lines().any(runs_docker) {
                 return None;
             }
-            // The continuation character tells the shell: a backtick is PowerShell's, a
-            // caret cmd's, a backslash (or none) the POSIX shell's.
-            let ends = |suffix: &str| {
-                lines().any(|l| {
-                    let l = l.trim_end();
-                    l.ends_with(suffix) && l[..l.len() - 1].ends_with([' ', '\t'])
-                })
-            };
-            let shell = if ends("`") {
-                Shell::PowerShell
-            } else if ends("^") {
-                Shell::Cmd
-            } else {
-                Shell::Posix
-            };
-            Some((shell, Layout::Script))
+            Some((continued_shell(), Layout::Script))
         }
         _ => None,
     }
+}
+
+/// Whether a block's line (its indentation removed) runs docker or podman.
+fn runs_docker(line: &str) -> bool {
+    line.starts_with("docker ") || line.starts_with("podman ")
 }
 
 #[cfg(test)]
@@ -530,6 +692,105 @@ mod tests {
             heading_platform("Using Docker with WSL (Windows Subsystem for Linux)"),
             None
         );
+    }
+
+    #[test]
+    fn a_console_block_without_prompts_and_mkdocs_containers() {
+        let text = "```console\ndocker network create n\n```\n\n??? Commands\n\n    ```console\n    docker ps\n    ```\n\n```console\nINFO: running on http://0.0.0.0:8000\n```\n\n    ```sh\n    docker ps\n    ```\n";
+        assert_eq!(
+            blocks(text),
+            vec![
+                ("docker network create n\n", Shell::Posix, Layout::Script),
+                ("    docker ps\n", Shell::Posix, Layout::Script),
+                (
+                    "INFO: running on http://0.0.0.0:8000\n",
+                    Shell::Posix,
+                    Layout::Console
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bash_block_is_a_session_when_a_line_has_a_user_prompt() {
+        let text = "```bash\n$ docker ps\n```\n```sh\n# docker ps\ndocker ps\n```\n";
+        assert_eq!(
+            blocks(text),
+            vec![
+                ("$ docker ps\n", Shell::Posix, Layout::Console),
+                ("# docker ps\ndocker ps\n", Shell::Posix, Layout::Script),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_shell_block_continued_with_a_backtick_or_a_caret_is_windows() {
+        let text = "```shell\ndocker run -d `\n  img\n```\n```bash\ndocker run -d ^\n  img\n```\n";
+        assert_eq!(
+            blocks(text),
+            vec![
+                (
+                    "docker run -d `\n  img\n",
+                    Shell::PowerShell,
+                    Layout::Script
+                ),
+                ("docker run -d ^\n  img\n", Shell::Cmd, Layout::Script),
+            ]
+        );
+    }
+
+    #[test]
+    fn sections_are_the_headings_above_a_point() {
+        let text = "# A\n## B\nx\n## C\n### D\ny\n# E\nz\n";
+        let headings = read(text).headings;
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert_eq!(sections_at(&headings, at("x")), vec![at("# A"), at("## B")]);
+        assert_eq!(
+            sections_at(&headings, at("y")),
+            vec![at("# A"), at("## C"), at("### D")]
+        );
+        assert_eq!(sections_at(&headings, at("z")), vec![at("# E")]);
+    }
+
+    #[test]
+    fn a_fence_in_a_list_item_may_be_indented_with_a_tab() {
+        let text = "-\tUse a custom config file:\n\n\t```console\n\t$ docker run -d postgres\n\t```\n\n\t```sh\n\tdocker ps\n\t```\n";
+        assert_eq!(
+            blocks(text),
+            vec![
+                (
+                    "\t$ docker run -d postgres\n",
+                    Shell::Posix,
+                    Layout::Console
+                ),
+                ("\tdocker ps\n", Shell::Posix, Layout::Script),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_comment_above_a_paragraph_of_commands_names_its_platform() {
+        let text = "# For macOS/Windows (Docker Desktop)\ndocker run a\n\n# For Linux\ndocker run b\n# OR use host networking\ndocker run c\n\ndocker run d\n";
+        let at = |needle: &str| text.find(needle).unwrap();
+        let platform = |needle: &str| comment_platform(text, 0..text.len(), at(needle));
+        assert_eq!(platform("docker run a"), Some(Platform::Desktop));
+        assert_eq!(platform("docker run b"), Some(Platform::Linux));
+        assert_eq!(platform("docker run c"), Some(Platform::Linux));
+        assert_eq!(platform("docker run d"), None);
+    }
+
+    #[test]
+    fn setext_headings_are_headings_and_front_matter_is_not() {
+        let text = "---\ntitle: Install on Windows\n---\n\nWindows\n=======\n\n```sh\ndocker ps\n```\n\nSee also\n--------\n";
+        let document = read(text);
+        assert_eq!(
+            document.headings,
+            vec![
+                (text.find("Windows\n=").unwrap(), 1),
+                (text.find("See also").unwrap(), 2)
+            ]
+        );
+        assert_eq!(document.blocks[0].platform, Some(Platform::Desktop));
     }
 
     #[test]

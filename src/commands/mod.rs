@@ -8,6 +8,7 @@
 //! words' provenance ([`words`]). Commands written only for a Windows shell run on Docker
 //! Desktop for Windows unless the user chose a platform ([`platform`]).
 
+mod branches;
 mod cmd;
 pub mod compose_blocks;
 pub mod config;
@@ -17,6 +18,7 @@ mod make;
 pub mod markdown;
 mod posix;
 mod powershell;
+mod tabs;
 pub mod words;
 
 use std::collections::HashMap;
@@ -256,6 +258,7 @@ pub fn read(id: FileId, src: &str, kind: CommandFile) -> (Vec<(Shell, Vec<Comman
         CommandFile::Script(shell) => vec![read(shell, start..src.len(), Layout::Script)],
         CommandFile::Markdown => {
             let document = markdown::read(src);
+            let headings = document.headings;
             html_comments = document.comments;
             elsewhere = document.compose.into_iter().map(|b| b.fenced).collect();
             document
@@ -263,9 +266,14 @@ pub fn read(id: FileId, src: &str, kind: CommandFile) -> (Vec<(Shell, Vec<Comman
                 .into_iter()
                 .map(|b| {
                     blocks.push(b.fenced.clone());
-                    let (shell, mut reading) = read(b.shell, b.content, b.layout);
+                    let sections = markdown::sections_at(&headings, b.fenced.start);
+                    let sections = std::sync::Arc::new(sections);
+                    let (shell, mut reading) = read(b.shell, b.content.clone(), b.layout);
                     for command in &mut reading.commands {
-                        command.platform = b.platform;
+                        command.platform =
+                            markdown::comment_platform(src, b.content.clone(), command.span.start)
+                                .or(b.platform);
+                        command.sections = sections.clone();
                     }
                     (shell, reading)
                 })

@@ -13,13 +13,17 @@
 use crate::source::Span;
 use crate::text::Text;
 
-use super::words::{Command, Layout, ReadCommand, Reader, is_name, matching};
+use super::branches::Branches;
+use super::words::{Command, Layout, ReadCommand, Reader, is_name, matching, placeholder_len};
 
 /// The POSIX shell's reader ([`Reader`] of `Posix`): the here-documents whose bodies start
-/// after the current line, in the order their operators were read.
+/// after the current line, in the order their operators were read; the conditionals and loops
+/// open; and whether the command read next runs only on a condition (after `&&` or `||`).
 #[derive(Default)]
 pub(super) struct Posix {
     here_documents: Vec<HereDocument>,
+    branches: Branches,
+    after_and_or: bool,
 }
 
 /// A here-document whose body is still to be read.
@@ -79,6 +83,15 @@ impl ReadCommand for Reader<'_, '_, Posix> {
                     self.skip_here_documents();
                     return true;
                 }
+                Some('<') if placeholder_len(self.cur.rest()).is_some() => {
+                    let start = self.cur.at;
+                    let (word, stop) = self.word();
+                    spans.push(self.cur.span(start, self.cur.at));
+                    words.push(word);
+                    if stop == Stop::CommandEnd {
+                        continue;
+                    }
+                }
                 Some('>' | '<') => {
                     // A redirection: the operator and its target are no words of the command,
                     // nor is a file descriptor number written against it (`2>&1`).
@@ -113,10 +126,14 @@ impl ReadCommand for Reader<'_, '_, Posix> {
                     }
                 }
                 Some(';' | '&' | '|') => {
+                    let operator = self.cur.at;
                     while matches!(self.cur.peek(), Some(';' | '&' | '|')) {
                         self.cur.at += 1;
                     }
+                    let and_or =
+                        matches!(&self.cur.input.as_str()[operator..self.cur.at], "&&" | "||");
                     self.finish(words, spans, out);
+                    self.shell.after_and_or = and_or;
                     return false;
                 }
                 Some(_) => {
@@ -134,9 +151,62 @@ impl ReadCommand for Reader<'_, '_, Posix> {
 }
 
 impl Reader<'_, '_, Posix> {
+    /// Ends a command: its leading reserved words open and close the constructs they name,
+    /// and what follows them is a command (after `&&` or `||`, one run on a condition).
+    fn finish(&mut self, mut words: Vec<Text>, mut spans: Vec<Span>, out: &mut Vec<Command>) {
+        if words.is_empty() {
+            return;
+        }
+        let reserved = self.reserved_words(&words);
+        if reserved == words.len() {
+            self.shell.after_and_or = false;
+            return;
+        }
+        words.drain(..reserved);
+        spans.drain(..reserved);
+        let conditional = std::mem::take(&mut self.shell.after_and_or);
+        if conditional {
+            self.shell.branches.open(false);
+        }
+        self.command_words(words, spans, out);
+        if conditional {
+            self.shell.branches.close(|name| self.vars.unset(name));
+        }
+    }
+
+    /// How many of the leading `words` are reserved words of the shell's compound commands
+    /// (bash(1) "Compound Commands", POSIX XCU §2.9.4) or a `case` arm's pattern, opening and
+    /// closing the constructs they start and end. The words of a `case` or `for` head (`case
+    /// $1 in`, `for x in a b`) are no command: all of them are counted.
+    fn reserved_words(&mut self, words: &[Text]) -> usize {
+        let mut reserved = 0;
+        while let Some(word) = words.get(reserved) {
+            match word.as_str() {
+                "if" | "while" | "until" => self.shell.branches.open(false),
+                "case" => {
+                    self.shell.branches.open(true);
+                    return words.len();
+                }
+                "for" | "select" => {
+                    self.shell.branches.open(false);
+                    return words.len();
+                }
+                "fi" | "done" | "esac" => self.shell.branches.close(|name| self.vars.unset(name)),
+                "then" | "else" | "elif" | "do" | "!" | "{" | "}" | "time" => {}
+                pattern
+                    if self.shell.branches.in_case()
+                        && pattern.ends_with(')')
+                        && !pattern.contains("$(") => {}
+                _ => break,
+            }
+            reserved += 1;
+        }
+        reserved
+    }
+
     /// Keeps a command with words; an assignment-only command (`X=1`, `export X=1`,
     /// `export X`) sets its variables instead, and `unset X` forgets one.
-    fn finish(&mut self, words: Vec<Text>, spans: Vec<Span>, out: &mut Vec<Command>) {
+    fn command_words(&mut self, words: Vec<Text>, spans: Vec<Span>, out: &mut Vec<Command>) {
         if words.first().is_some_and(|w| w.as_str() == "unset") {
             for name in words[1..].iter().filter(|w| !w.as_str().starts_with('-')) {
                 self.vars.unset(name.as_str());
@@ -155,6 +225,12 @@ impl Reader<'_, '_, Posix> {
                 .all(|w| assignment(w).is_some() || exported_name(w))
         {
             for w in assignments {
+                if let Some((name, value)) = assignment(w) {
+                    let before = self.vars.get(&name);
+                    self.shell
+                        .branches
+                        .assigning(&name, before, Some(value.as_str()));
+                }
                 match assignment(w) {
                     Some((name, value)) if exports => self.vars.export(name, Some(value)),
                     Some((name, value)) => self.vars.assign(name, value),
@@ -228,6 +304,11 @@ impl Reader<'_, '_, Posix> {
                 return (word, Stop::CommandEnd);
             };
             match c {
+                '<' if let Some(len) = placeholder_len(self.cur.rest()) => {
+                    let start = self.cur.at;
+                    self.cur.copy(&mut word, start, start + len);
+                    self.cur.at += len;
+                }
                 ' ' | '\t' | '\r' | '>' | '<' => return (word, Stop::Blank),
                 '\n' | ';' | '&' | '|' => return (word, Stop::CommandEnd),
                 '\\' => {
@@ -453,6 +534,49 @@ mod tests {
         assert_eq!(span.start, 5, "points at the assignment");
         assert_eq!(cmds[0].words[5].value, "X=dflt");
         assert_eq!(cmds[0].words[7].value, "Y=$(cat f)");
+    }
+
+    #[test]
+    fn a_value_that_depends_on_a_branch_is_forgotten() {
+        let src = "if [ \"$GPU\" ]; then\n  URL=http://ollama:11434\nelse\n  URL=http://host:11434\nfi\n\
+                   case $1 in\n  a) M=1 ;;\n  *) M=2 ;;\nesac\n\
+                   [ -z \"$D\" ] && D=dflt\nK=1\n[ \"$X\" ] && K=2\n\
+                   docker run -e A=$URL -e B=$M -e C=$D -e E=$K img\n";
+        let cmds = words(src);
+        assert_eq!(
+            cmds.last().unwrap(),
+            &split("docker|run|-e|A=$URL|-e|B=$M|-e|C=dflt|-e|E=$K|img")
+        );
+    }
+
+    #[test]
+    fn reserved_words_lead_the_command_they_start() {
+        let src =
+            "if true; then docker run a; else docker run b; fi\nwhile x; do docker run c; done\n";
+        let runs: Vec<Vec<String>> = words(src)
+            .into_iter()
+            .filter(|w| w.first().is_some_and(|w| w == "docker"))
+            .collect();
+        assert_eq!(
+            runs,
+            vec![
+                split("docker|run|a"),
+                split("docker|run|b"),
+                split("docker|run|c")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_placeholder_is_text_not_a_redirection() {
+        assert_eq!(
+            words(
+                "docker run -e H=<POSTGRES_HOST> \\\n -e U=http://<your-ip>:1 img <cmd> <in >out 2>&1\n"
+            ),
+            vec![split(
+                "docker|run|-e|H=<POSTGRES_HOST>|-e|U=http://<your-ip>:1|img|<cmd>"
+            )]
+        );
     }
 
     #[test]

@@ -26,10 +26,16 @@
 use crate::knowledge::image::glob_matches;
 use crate::text::Text;
 
+use super::branches::Branches;
 use super::words::{Command, Layout, ReadCommand, Reader, matching};
 
 /// PowerShell's reader ([`Reader`] of `PowerShell`).
-pub(super) struct PowerShell;
+#[derive(Default)]
+pub(super) struct PowerShell {
+    /// The script blocks open (`if (…) {`, `else {`, `foreach (…) {`): an assignment in one
+    /// may or may not run.
+    branches: Branches,
+}
 
 /// The length of PowerShell's prompt at the start of `line`: `PS C:\Users\me> ` or `PS> `.
 pub fn prompt_len(line: &str) -> Option<usize> {
@@ -201,6 +207,19 @@ impl ReadCommand for Reader<'_, '_, PowerShell> {
                         self.cur.at += 1;
                     }
                     finish(self, out, words, spans);
+                    match c {
+                        '{' => self.shell.branches.open(false),
+                        '}' => {
+                            let mut forgotten = Vec::new();
+                            self.shell
+                                .branches
+                                .close(|name| forgotten.push(name.to_string()));
+                            for name in forgotten {
+                                self.set(name, None);
+                            }
+                        }
+                        _ => {}
+                    }
                     return false;
                 }
                 '&' if self.cur.peek_at(1) != Some('&') && words.is_empty() => {
@@ -284,8 +303,10 @@ impl Reader<'_, '_, PowerShell> {
             return false;
         }
         let Some(key) = key else { return true };
+        let before = self.vars.get(&key).cloned();
         self.set(key.clone(), None);
         if compound.is_some() {
+            self.shell.branches.assigning(&key, before.as_ref(), None);
             return true;
         }
         self.cur.at += 1 + len + (after.len() - operator.len()) + 1;
@@ -295,6 +316,7 @@ impl Reader<'_, '_, PowerShell> {
             .peek()
             .is_some_and(|c| is_single_quote(c) || is_double_quote(c) || c.is_ascii_digit());
         if !literal {
+            self.shell.branches.assigning(&key, before.as_ref(), None);
             return true;
         }
         let value = self.word();
@@ -304,7 +326,13 @@ impl Reader<'_, '_, PowerShell> {
             Some('<') => self.cur.peek_at(1) == Some('#'),
             Some(_) => false,
         };
-        if over {
+        let known = over.then_some(value);
+        self.shell.branches.assigning(
+            &key,
+            before.as_ref(),
+            known.as_ref().map(|v| v.value.as_str()),
+        );
+        if let Some(value) = known {
             self.set(key, Some(value));
         }
         true
@@ -755,6 +783,17 @@ mod tests {
         assert_eq!(
             words("docker run --name x`\n  img\n"),
             vec![split("docker|run|--name|x\n|img")]
+        );
+    }
+
+    #[test]
+    fn a_value_set_in_script_blocks_is_forgotten_after_them() {
+        let src = "if ($a) {\n  $u = 'http://one:1'\n} else {\n  $u = 'http://two:2'\n}\n\
+                   if ($b) {\n  $d = 'dflt'\n}\n$k = 'x'\nif ($c) {\n  $k = 'y'\n}\n\
+                   docker run -e A=$u -e B=$d -e C=$k img\n";
+        assert_eq!(
+            words(src).last().unwrap(),
+            &split("docker|run|-e|A=$u|-e|B=dflt|-e|C=$k|img")
         );
     }
 

@@ -39,6 +39,9 @@ pub struct Command {
     pub exported: Arc<HashMap<String, Text>>,
     /// The platform the text says the command runs on (a Markdown section's title), if any.
     pub platform: Option<Platform>,
+    /// In a Markdown document, the sections the command stands in: where each heading above
+    /// it starts, the outermost first.
+    pub sections: Arc<Vec<usize>>,
 }
 
 impl Command {
@@ -65,6 +68,7 @@ impl Command {
             layout,
             exported: Arc::clone(&vars.exported),
             platform: None,
+            sections: Arc::default(),
         })
     }
 }
@@ -233,7 +237,14 @@ pub fn reading(
     let input = Input::File { file, src };
     match shell {
         Shell::Posix => read(input, region, layout, vars, shell, posix::Posix::default()),
-        Shell::PowerShell => read(input, region, layout, vars, shell, powershell::PowerShell),
+        Shell::PowerShell => read(
+            input,
+            region,
+            layout,
+            vars,
+            shell,
+            powershell::PowerShell::default(),
+        ),
         Shell::Cmd => read(input, region, layout, vars, shell, cmd::Cmd::new(file, src)),
     }
 }
@@ -571,6 +582,23 @@ impl<'a> Cursor<'a> {
     pub(super) fn as_written(&self, word: &mut Text, start: usize) {
         self.copy(word, start, self.at);
     }
+}
+
+/// The length of a docs placeholder at the start of `rest` (`<POSTGRES_HOST>`,
+/// `<your-server-ip>`, `<container>`): `<`, a name with no blank, `>`, and no redirection
+/// after it. Docs write these for the reader to fill in; the shell would take them for
+/// redirections, but no script writes `<file>` against its neighbours. Kept as text, they are
+/// values nothing resolves.
+pub(super) fn placeholder_len(rest: &str) -> Option<usize> {
+    let inner = rest.strip_prefix('<')?;
+    let close = inner.find('>')?;
+    let name = &inner[..close];
+    let named = name.chars().any(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '/'));
+    let after = inner[close + 1..].chars().next();
+    (named && !matches!(after, Some('>' | '&' | '|'))).then_some(close + 2)
 }
 
 /// Whether `s` is a variable name: a letter or `_`, then letters, digits and `_`.
