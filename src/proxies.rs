@@ -47,9 +47,17 @@ impl Proxy {
     }
 }
 
+/// What every image [`proxy_of`] knows names: an image without any is passed over without
+/// parsing it (most services of a large project).
+const PROXY_IMAGE_WORDS: [&str; 3] = ["traefik", "caddy", "nginx"];
+
 /// The proxy a service runs, by its image.
 pub fn proxy_of(service: &Service) -> Option<Proxy> {
-    let image = ImageRef::parse(&service.image.as_ref()?.value)?;
+    let written = &service.image.as_ref()?.value;
+    if !PROXY_IMAGE_WORDS.iter().any(|w| written.contains(w)) {
+        return None;
+    }
+    let image = ImageRef::parse(written)?;
     match image.path.as_str() {
         "traefik" => Some(Proxy::Traefik),
         "lucaslorentz/caddy-docker-proxy" => Some(Proxy::Caddy),
@@ -68,23 +76,40 @@ pub fn proxy_of(service: &Service) -> Option<Proxy> {
 /// caddy-docker-proxy where one runs as a controller or server), and so is a proxy in the
 /// host's namespace, which reaches every container's address.
 pub fn proxies(project: &Project, net: &Network, kind: Proxy) -> Vec<usize> {
-    if kind == Proxy::Caddy && project.services.iter().any(distributed_caddy) {
-        return Vec::new();
-    }
-    project
+    of_kind(&running_proxies(project, net), kind)
+}
+
+/// The proxies of every kind [`proxies`] reads, with their kinds, in one pass.
+pub fn running_proxies(project: &Project, net: &Network) -> Vec<(usize, Proxy)> {
+    let found: Vec<(usize, Proxy)> = project
         .services
         .iter()
         .enumerate()
-        .filter(|(i, s)| {
-            proxy_of(s) == Some(kind)
-                && own_networks(net, *i).is_some()
+        .filter_map(|(i, s)| proxy_of(s).map(|kind| (i, kind)))
+        .collect();
+    let distributed = found
+        .iter()
+        .any(|&(i, kind)| kind == Proxy::Caddy && distributed_caddy(&project.services[i]));
+    found
+        .into_iter()
+        .filter(|&(i, kind)| {
+            let s = &project.services[i];
+            own_networks(net, i).is_some()
                 && match kind {
                     Proxy::Traefik => !uses_bind_port_ip(s),
-                    Proxy::Caddy => !other_label_prefix(s),
+                    Proxy::Caddy => !distributed && !other_label_prefix(s),
                     Proxy::NginxProxy | Proxy::CaddyCommand | Proxy::Nginx => true,
                 }
         })
-        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The services of `running` that run a proxy of `kind`.
+pub fn of_kind(running: &[(usize, Proxy)], kind: Proxy) -> Vec<usize> {
+    running
+        .iter()
+        .filter(|(_, k)| *k == kind)
+        .map(|&(i, _)| i)
         .collect()
 }
 
@@ -118,17 +143,16 @@ fn other_label_prefix(service: &Service) -> bool {
 }
 
 /// Whether a caddy-docker-proxy runs as a controller or a server (`CADDY_DOCKER_MODE`,
-/// `-mode`): then one container generates the configuration and others serve it, and which
-/// networks each uses is not read here.
+/// `-mode`), asked of a caddy-docker-proxy: then one container generates the configuration
+/// and others serve it, and which networks each uses is not read here.
 fn distributed_caddy(service: &Service) -> bool {
-    proxy_of(service) == Some(Proxy::Caddy)
-        && (service.env("CADDY_DOCKER_MODE").is_some_and(|m| {
-            m.value
-                .as_ref()
-                .is_none_or(|v| v.value.trim() != "standalone")
-        }) || service
-            .command_words()
-            .any(|w| w.starts_with('-') && w.trim_start_matches('-').starts_with("mode")))
+    service.env("CADDY_DOCKER_MODE").is_some_and(|m| {
+        m.value
+            .as_ref()
+            .is_none_or(|v| v.value.trim() != "standalone")
+    }) || service
+        .command_words()
+        .any(|w| w.starts_with('-') && w.trim_start_matches('-').starts_with("mode"))
 }
 
 /// The networks caddy-docker-proxy connects to containers over (F-PROXY-4).
@@ -220,11 +244,12 @@ struct Running {
 
 impl Running {
     fn in_project(project: &Project, net: &Network) -> Self {
+        let running = running_proxies(project, net);
         Running {
-            caddies: proxies(project, net, Proxy::Caddy),
-            command_caddies: proxies(project, net, Proxy::CaddyCommand),
-            nginx_proxy: !proxies(project, net, Proxy::NginxProxy).is_empty(),
-            nginxes: proxies(project, net, Proxy::Nginx),
+            caddies: of_kind(&running, Proxy::Caddy),
+            command_caddies: of_kind(&running, Proxy::CaddyCommand),
+            nginx_proxy: !of_kind(&running, Proxy::NginxProxy).is_empty(),
+            nginxes: of_kind(&running, Proxy::Nginx),
         }
     }
 }

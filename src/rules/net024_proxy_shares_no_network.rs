@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::net::Resolution;
 use crate::proxies::{
     CADDY_NETWORK_LABEL, Ingress, Proxy, Route, TRAEFIK_NETWORK_LABEL as NETWORK_LABEL, Via,
-    caddy_ingress_networks, own_networks, proxies, routes,
+    caddy_ingress_networks, of_kind, own_networks, routes, running_proxies,
 };
 
 declare_rule! {
@@ -106,11 +106,17 @@ declare_rule! {
 
 fn check(ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for route in routes(ctx.project, ctx.net) {
+    let routes = routes(ctx.project, ctx.net);
+    let running = if routes.is_empty() {
+        Vec::new()
+    } else {
+        running_proxies(ctx.project, ctx.net)
+    };
+    for route in routes {
         // A proxy told its routes in its own settings routes from that container alone.
         let proxies = match route.proxy {
             kind if kind.routes_itself() => vec![route.service],
-            kind => proxies(ctx.project, ctx.net, kind),
+            kind => of_kind(&running, kind),
         };
         // A proxy's labels on its own container route to itself (Traefik's dashboard), not
         // through a network; a name they write is looked up like any other.
