@@ -16,21 +16,22 @@ struct Held {
 
 /// Merges `found` (the findings of each selection, in the order of `selections`).
 ///
-/// Identical findings become one. Findings of one rule at one place about one service that
-/// differ between selections only in what they name (each profile starts another variant of
-/// the server: `ollama-cpu`, `ollama-gpu`) become one too, worded as under the first
-/// selection, so that one line gets one finding and not one per profile.
+/// Identical findings become one. Findings of one rule at one place that differ between
+/// selections only in what they name (each profile starts another variant of the server:
+/// `ollama-cpu`, `ollama-gpu`; or another service that reads the same env file line:
+/// `app-dev`, `app-prod`) become one too, worded as under the first selection and naming the
+/// other services, so that one line gets one finding and not one per profile.
 pub fn merge(
     project: &Project,
     selections: &[Selection],
     found: Vec<Vec<Diagnostic>>,
 ) -> Vec<Diagnostic> {
     let mut merged: Vec<Vec<Held>> = Vec::new();
-    type Place = (&'static str, Option<Span>, Option<String>);
+    type Place = (&'static str, Option<Span>);
     let mut by_place: HashMap<Place, usize> = HashMap::new();
     for (i, diagnostics) in found.into_iter().enumerate() {
         for d in diagnostics {
-            let key = (d.code, d.primary, d.service.clone());
+            let key = (d.code, d.primary);
             let group = *by_place.entry(key).or_insert_with(|| {
                 merged.push(Vec::new());
                 merged.len() - 1
@@ -54,17 +55,25 @@ pub fn merge(
         .collect()
 }
 
+/// What a finding took from the findings folded into it: their selections, and the
+/// services they are about that it is not.
+#[derive(Default)]
+struct Variants {
+    selections: Vec<usize>,
+    services: Vec<String>,
+}
+
 /// Folds each member into the first one whose selections it does not share (two findings
 /// under one selection are two findings); each result keeps the selections of every member
 /// it took, first its own.
-fn combine_variants(members: Vec<Held>) -> Vec<(Held, Vec<usize>)> {
-    let mut out: Vec<(Held, Vec<usize>)> = Vec::new();
+fn combine_variants(members: Vec<Held>) -> Vec<(Held, Variants)> {
+    let mut out: Vec<(Held, Variants)> = Vec::new();
     for member in members {
         let into = out.iter_mut().find(|(base, others)| {
             !member
                 .selections
                 .iter()
-                .any(|i| base.selections.contains(i) || others.contains(i))
+                .any(|i| base.selections.contains(i) || others.selections.contains(i))
         });
         match into {
             Some((base, others)) => {
@@ -72,9 +81,15 @@ fn combine_variants(members: Vec<Held>) -> Vec<(Held, Vec<usize>)> {
                 if base.diagnostic.fix != member.diagnostic.fix {
                     base.diagnostic.fix = None;
                 }
-                others.extend(member.selections);
+                others.selections.extend(member.selections);
+                if let Some(service) = member.diagnostic.service
+                    && base.diagnostic.service.as_ref() != Some(&service)
+                    && !others.services.contains(&service)
+                {
+                    others.services.push(service);
+                }
             }
-            None => out.push((member, Vec::new())),
+            None => out.push((member, Variants::default())),
         }
     }
     out
@@ -83,7 +98,7 @@ fn combine_variants(members: Vec<Held>) -> Vec<(Held, Vec<usize>)> {
 /// Says under which selections a finding holds, unless it holds under all of them.
 fn annotate(
     held: Held,
-    variants: Vec<usize>,
+    variants: Variants,
     project: &Project,
     selections: &[Selection],
 ) -> Diagnostic {
@@ -91,6 +106,10 @@ fn annotate(
         mut diagnostic,
         selections: own,
     } = held;
+    let Variants {
+        selections: variants,
+        services: other_services,
+    } = variants;
     let mut all: Vec<usize> = own.iter().chain(&variants).copied().collect();
     all.sort_unstable();
     all.dedup();
@@ -123,7 +142,18 @@ fn annotate(
     } else {
         let mut variants = variants;
         variants.sort_unstable();
-        format!("{}; likewise {}", describe(&own), describe(&variants))
+        let whom = match other_services.as_slice() {
+            [] => String::new(),
+            [one] => format!("for service `{one}` "),
+            more => format!(
+                "for services {} ",
+                more.iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        format!("{}; likewise {whom}{}", describe(&own), describe(&variants))
     };
     // Commands' selections are alternatives, one per command line: the finding's own line
     // says which.
