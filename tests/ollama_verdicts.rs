@@ -706,13 +706,44 @@ fn findings(dir: &Path, setup: &Setup) -> Vec<Finding> {
                 }
                 None => ("-".to_string(), 0),
             };
-            out.push(Finding {
-                code: d.code,
-                file,
-                line,
-                service: d.service.clone(),
-            });
+            // One finding on a line several services read names the others after "likewise
+            // for": it is the program's verdict on each of them.
+            let others = likewise_services(d.message.expose_unredacted());
+            for service in d.service.iter().cloned().chain(others) {
+                out.push(Finding {
+                    code: d.code,
+                    file: file.clone(),
+                    line,
+                    service: Some(service),
+                });
+            }
+            if d.service.is_none() {
+                out.push(Finding {
+                    code: d.code,
+                    file,
+                    line,
+                    service: None,
+                });
+            }
         }
+    }
+    out
+}
+
+/// The services a message names after "likewise for service(s)": each `name` in backquotes
+/// up to the closing parenthesis, a semicolon, or the profiles they run with.
+fn likewise_services(message: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (at, _) in message.match_indices("likewise for service") {
+        let rest = &message[at..];
+        let end = [rest.find([')', ';']), rest.find(" with profile")]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(rest.len());
+        let mut names = rest[..end].split('`');
+        names.next();
+        out.extend(names.step_by(2).map(str::to_string));
     }
     out
 }
