@@ -416,8 +416,12 @@ pub fn credential_ranges(text: &str) -> Vec<(usize, usize)> {
         covered_to = start + at;
     }
     // Without a scheme: `user:pw@host`, the token starting at a space, quote, `=` or the like.
+    // The ranges found so far are in order and apart, and those found here end at their `@`,
+    // before any later one: only the former can hold an `@` still to come.
+    let with_scheme = out.len();
     for (at, _) in text.match_indices('@') {
-        if out.iter().any(|&(s, e)| s <= at && at <= e) {
+        let before = out[..with_scheme].partition_point(|&(s, _)| s <= at);
+        if before > 0 && out[before - 1].1 >= at {
             continue;
         }
         let from = at.saturating_sub(MAX_CREDENTIAL);
