@@ -365,14 +365,7 @@ fn judge_target(
         // An `include` file that could not be read may define the name.
         Resolution::Unknown { .. } if project.is_partial() => Verdict::Works,
         // A compose file beside the project's defines it: run together, it resolves.
-        Resolution::Unknown { .. }
-            if project
-                .sibling_services
-                .iter()
-                .any(|s| s.eq_ignore_ascii_case(&url.host)) =>
-        {
-            Verdict::Works
-        }
+        Resolution::Unknown { .. } if project.siblings.define(&url.host) => Verdict::Works,
         Resolution::Unknown { maybe_external } => Verdict::UnknownHost {
             suggestion: suggest(net, servers, reference.client, &url.host, reference.kind),
             maybe_external,

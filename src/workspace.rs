@@ -334,11 +334,11 @@ fn add_directory(
 /// Records, in a project found by discovery, the files beside its default or override file
 /// that Compose ignores (it loads only the first of each in its order, and warns): each gets
 /// a finding at its start, unless `excluded` says the user excluded it. Only the directory's
-/// main project reports them, once. Each project of the directory also gets the services
-/// other compose files there define ([`Project::sibling_services`]): the main project those
-/// of every other file, another project those of the main project's files (a file that adds
-/// a service to the main project, or one the main project's services call). Each file is
-/// read once for the directory that way, however many files it holds.
+/// main project reports them, once. Each project of the directory also gets the other compose
+/// files there ([`Project::siblings`]): the main project every other file, another project
+/// the main project's files (a file that adds a service to the main project, or one the main
+/// project's services call). Each file is read once for the directory that way, however many
+/// files it holds, and parsed only if a name nothing else resolves is looked up in it.
 pub fn note_directory_files(
     fs: &dyn FileSystem,
     project: &mut Project,
@@ -361,14 +361,12 @@ pub fn note_directory_files(
     } else {
         main.iter().flatten().collect()
     };
-    let mut summaries = Summaries::new(fs);
-    for sibling in siblings.into_iter().filter(|f| !files.contains(f)) {
-        if let Some(summary) = summaries.get(sibling) {
-            project
-                .sibling_services
-                .extend(summary.services.iter().map(|(name, _)| name.clone()));
-        }
-    }
+    let texts = siblings
+        .into_iter()
+        .filter(|f| !files.contains(f))
+        .filter_map(|f| String::from_utf8(fs.read(f).ok()?).ok())
+        .collect();
+    project.siblings = crate::compose::model::Siblings::new(texts);
     if !is_main {
         return;
     }

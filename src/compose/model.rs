@@ -46,11 +46,11 @@ pub struct Project {
     pub enabled_profiles: Option<Vec<String>>,
     /// An `include` file could not be read (see [`Project::is_partial`]).
     pub partial: bool,
-    /// The services other compose files in the project's directory define, that this project
-    /// does not load (`ollama` of a `docker-compose.ollama.yml` beside the default file).
+    /// The compose files in the project's directory that it does not load, for the services
+    /// they define (`ollama` of a `docker-compose.ollama.yml` beside the default file).
     /// Compose names a project after its directory, so run with this one (`-f` both, or each
     /// `up` under that name) they join its default network, and their names resolve.
-    pub sibling_services: Vec<String>,
+    pub siblings: Siblings,
     /// Read from the Docker commands of a script or document (`docker run`, …), not from
     /// compose files: each service is a container, and findings speak of flags.
     pub from_commands: bool,
@@ -215,6 +215,44 @@ pub struct MountedConfig {
     pub target: String,
     /// Its first document; every scalar keeps its place in the file.
     pub root: crate::yaml::Node,
+}
+
+/// Compose files beside a project's, as read. The services they define are parsed from them
+/// when first asked, which only a name that nothing else resolves does.
+#[derive(Debug, Default, Clone)]
+pub struct Siblings {
+    texts: Vec<String>,
+    services: std::sync::OnceLock<Vec<String>>,
+}
+
+impl Siblings {
+    pub fn new(texts: Vec<String>) -> Siblings {
+        Siblings {
+            texts,
+            services: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether one of the files defines a service named `name` (compared without case, as
+    /// Docker's DNS does).
+    pub fn define(&self, name: &str) -> bool {
+        self.services
+            .get_or_init(|| self.texts.iter().flat_map(|t| service_names(t)).collect())
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(name))
+    }
+}
+
+/// The keys of the top-level `services:` of each document of a compose file.
+fn service_names(text: &str) -> Vec<String> {
+    let parsed = crate::yaml::parse(FileId(0), text, crate::yaml::Limits::default());
+    parsed
+        .documents
+        .iter()
+        .filter_map(|doc| doc.get("services").and_then(Node::as_mapping))
+        .flatten()
+        .filter_map(|entry| entry.key.as_str().map(str::to_string))
+        .collect()
 }
 
 impl Service {

@@ -122,7 +122,7 @@ pub fn select(project: &Project, selection: &Selection) -> Option<Project> {
         issues,
         merged: None,
         partial: project.partial,
-        sibling_services: project.sibling_services.clone(),
+        siblings: project.siblings.clone(),
         from_commands: project.from_commands,
         windows_commands: project.windows_commands,
         document_block: project.document_block,
