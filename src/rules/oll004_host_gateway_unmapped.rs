@@ -3,7 +3,7 @@ use super::structural_fix::{map_to_host_gateway, unsafe_fix};
 use super::wording::Dialect;
 use super::{Context, Rule, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::net::{HostRoute, Platform, Resolution};
+use crate::net::{HostRoute, Namespace, Platform, Resolution};
 use crate::ollama::{Reference, Written};
 use crate::reach::is_ollama;
 use crate::reachability::Verdict;
@@ -153,7 +153,18 @@ pub(super) fn check_in(
                 }
             }
             None => {
-                let listen = if is_ollama(r.kind) {
+                // In the host's network namespace the host's own loopback is the container's:
+                // on Linux the server is reached there, even bound to 127.0.0.1 alone.
+                let host_network = *ctx.net.namespace(r.client) == Namespace::Host;
+                let listen = if host_network {
+                    let url =
+                        working_url(ctx, r, "127.0.0.1", r.url.effective_port(r.expect.scheme));
+                    format!(
+                        "the {} shares the host's network, so on Linux `{url}` reaches the host's {} directly, even where it listens on 127.0.0.1 only",
+                        dialect.unit(),
+                        kind_name(r)
+                    )
+                } else if is_ollama(r.kind) {
                     "on Linux the host's Ollama must listen on 0.0.0.0 (`OLLAMA_HOST=0.0.0.0`), not its default 127.0.0.1".to_string()
                 } else {
                     format!(
