@@ -1127,17 +1127,7 @@ mod tests {
         let file = SourceFile::new(FileId(1), "app.env".into(), env.unwrap_or("").to_string());
         let mut read =
             |_: &str| env.map(|_| (FileId(1), crate::dotenv::parse_raw(&file).unwrap().entries));
-        let cmds = commands(
-            FileId(0),
-            script,
-            0..script.len(),
-            Shell::Posix,
-            Layout::Script,
-            &mut Variables::new(),
-        );
-        let mut project = Project::default();
-        build(&mut project, script, &cmds, &mut read);
-        project
+        built(script, &mut read)
             .services
             .iter()
             .map(|s| {
@@ -1155,9 +1145,8 @@ mod tests {
         (key.to_string(), value.map(str::to_string))
     }
 
-    #[test]
-    fn network_create_names_its_network_before_or_after_its_options() {
-        let script = "docker network create app-tier --driver bridge\ndocker network create -d bridge --subnet 10.0.0.0/24 back\n";
+    /// The project a POSIX script builds, its env files read with `read`.
+    fn built(script: &str, read: &mut EnvFiles) -> Project {
         let cmds = commands(
             FileId(0),
             script,
@@ -1167,7 +1156,14 @@ mod tests {
             &mut Variables::new(),
         );
         let mut project = Project::default();
-        build(&mut project, script, &cmds, &mut |_: &str| None);
+        build(&mut project, script, &cmds, read);
+        project
+    }
+
+    #[test]
+    fn network_create_names_its_network_before_or_after_its_options() {
+        let script = "docker network create app-tier --driver bridge\ndocker network create -d bridge --subnet 10.0.0.0/24 back\n";
+        let project = built(script, &mut |_: &str| None);
         let created: Vec<(&str, bool)> = project
             .networks
             .iter()

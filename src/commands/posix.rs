@@ -83,16 +83,8 @@ impl ReadCommand for Reader<'_, '_, Posix> {
                     self.skip_here_documents();
                     return true;
                 }
-                Some('<') if placeholder_len(self.cur.rest()).is_some() => {
-                    let start = self.cur.at;
-                    let (word, stop) = self.word();
-                    spans.push(self.cur.span(start, self.cur.at));
-                    words.push(word);
-                    if stop == Stop::CommandEnd {
-                        continue;
-                    }
-                }
-                Some('>' | '<') => {
+                // A docs placeholder (`<HOST>`) is a word, not a redirection.
+                Some(c @ ('>' | '<')) if c == '>' || placeholder_len(self.cur.rest()).is_none() => {
                     // A redirection: the operator and its target are no words of the command,
                     // nor is a file descriptor number written against it (`2>&1`).
                     drop_descriptor(
