@@ -758,10 +758,12 @@ pub fn nginx_loopback_upstreams(project: &Project, net: &Network) -> Vec<Loopbac
                     .first()
                     .is_some_and(|w| matches!(w.value.as_str(), "nginx" | "nginx-debug"))
             });
+        // A named volume there holds files this does not read, whatever its target.
         let unread_mount = service.volumes.iter().any(|m| {
+            let read = m.kind == "bind"
+                && (nginx::reads_file(&m.target) || nginx::reads_in_directory(&m.target).is_some());
             m.target.starts_with("/etc/nginx")
-                && !nginx::reads_file(&m.target)
-                && nginx::reads_in_directory(&m.target).is_none()
+                && !read
                 && ![".crt", ".pem", ".key", ".htpasswd"]
                     .iter()
                     .any(|ext| m.target.ends_with(ext))
