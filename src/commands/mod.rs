@@ -58,12 +58,13 @@ pub fn is_document(project: &Project, sources: &Sources) -> bool {
 /// Markdown document (an example, often partial): the reference rules and suppression. Left
 /// out those that speak only of compose settings: `depends_on` (OLL012), volumes (OLL013),
 /// healthchecks (OLL018, NET018) and the compose file's own checks (CMP001-CMP019: a snippet's
-/// variables, env files and services are often the reader's to fill in).
+/// variables, env files and services are often the reader's to fill in), except CMP012: a
+/// `-p` beside `--network host` is discarded by `docker run` just as by Compose.
 pub fn rule_applies(code: &str) -> bool {
     !matches!(code, "OLL012" | "OLL013" | "OLL018" | "NET018")
         && (code.starts_with("OLL")
             || code.starts_with("NET")
-            || matches!(code, "CMP900" | "CMP901"))
+            || matches!(code, "CMP012" | "CMP900" | "CMP901"))
 }
 
 /// The kinds of file whose commands are read.
