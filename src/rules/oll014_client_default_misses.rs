@@ -2,7 +2,6 @@ use super::reference_report::{Part, report, working_url};
 use super::structural_fix::{set_variable, unsafe_fix};
 use super::wording::Dialect;
 use super::{Context, declare_rule};
-use crate::compose::model::EnvSource;
 use crate::diagnostic::Diagnostic;
 use crate::net::Resolution;
 use crate::ollama::Reference;
@@ -120,16 +119,6 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
         let mut d = report(ctx, &RULE, r, Part::Whole, message).with_help(help);
         if let Some(fix) = set {
             d = d.with_fix(fix);
-        }
-        let ignored_at = r
-            .ignored_var
-            .as_deref()
-            .and_then(|name| ctx.project.services[r.client].env(name))
-            .map(|v| match &v.source {
-                EnvSource::Environment { span } | EnvSource::EnvFile { span, .. } => *span,
-            });
-        if let (Some(span), Some(ignored)) = (ignored_at, &r.ignored_var) {
-            d = d.with_related(span, format!("`{ignored}` is ignored by this image"));
         }
         out.push(d);
     }

@@ -71,9 +71,12 @@ pub fn subject(ctx: &Context, r: &Reference) -> String {
     match &r.written {
         Written::Env { key, .. } => format!("`{key}={value}` in {unit} `{service}`"),
         Written::Command { .. } => format!("`{value}` in the command of {unit} `{service}`"),
-        Written::AppDefault { var } => {
-            format!("the default `{var}={value}` of {unit} `{service}`")
-        }
+        Written::AppDefault { var } => match &r.ignored_var {
+            Some(ignored) => format!(
+                "the default `{var}={value}` of {unit} `{service}` (it sets `{ignored}`, which this image ignores)"
+            ),
+            None => format!("the default `{var}={value}` of {unit} `{service}`"),
+        },
         Written::ConfigFile { key } => {
             format!("`{key}: {value}` in the config file of {unit} `{service}`")
         }
@@ -124,6 +127,19 @@ pub fn report(
     if let Written::AppDefault { var } = &r.written {
         d = d.with_label(format!("`{var}` is not set here"));
         d.app_default = true;
+        // The default applies because the variable written is one this image ignores (Open
+        // WebUI's `OLLAMA_API_BASE_URL`): the reader must see that the value they set is not
+        // the one judged.
+        let ignored_at = r
+            .ignored_var
+            .as_deref()
+            .and_then(|name| service.env(name))
+            .map(|v| match &v.source {
+                EnvSource::Environment { span } | EnvSource::EnvFile { span, .. } => *span,
+            });
+        if let (Some(span), Some(ignored)) = (ignored_at, &r.ignored_var) {
+            d = d.with_related(span, format!("`{ignored}` is ignored by this image"));
+        }
     }
     d
 }
