@@ -133,6 +133,35 @@ fn uses_bind_port_ip(service: &Service) -> bool {
         .any(|w| w.to_ascii_lowercase().contains("usebindportip"))
 }
 
+/// Whether Traefik is known to route containers that carry no `traefik.enable=true`: its
+/// Docker provider's `exposedByDefault` is true unless set, and it is set on the command
+/// line, by `TRAEFIK_PROVIDERS_DOCKER_EXPOSEDBYDEFAULT`, or in a static configuration file
+/// this does not read (`--configFile`, one mounted in `/etc/traefik` or named `traefik.*`).
+fn traefik_exposes_by_default(service: &Service) -> bool {
+    let on_command_line = service.command_words().all(|w| {
+        let w = w.to_ascii_lowercase();
+        !w.contains("exposedbydefault") || w.ends_with("exposedbydefault=true")
+    });
+    let configured_in_file = service
+        .command_words()
+        .any(|w| w.to_ascii_lowercase().starts_with("--configfile"))
+        || service.volumes.iter().any(|m| {
+            m.target.starts_with("/etc/traefik")
+                || m.target
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|name| name.starts_with("traefik."))
+        });
+    let by_variable = service
+        .env("TRAEFIK_PROVIDERS_DOCKER_EXPOSEDBYDEFAULT")
+        .is_none_or(|v| {
+            v.value
+                .as_ref()
+                .is_some_and(|t| t.value.trim().eq_ignore_ascii_case("true"))
+        });
+    on_command_line && by_variable && !configured_in_file
+}
+
 /// Whether caddy-docker-proxy reads labels with another prefix than `caddy`
 /// (`CADDY_DOCKER_LABEL_PREFIX`, `-label-prefix`): then it does not read these.
 fn other_label_prefix(service: &Service) -> bool {
@@ -709,8 +738,13 @@ fn read_address(value: &str, range: std::ops::Range<usize>) -> Option<CaddyUpstr
 /// gives none.
 pub fn nginx_upstreams(service: &Service) -> Vec<(Text, &'static str, CaddyUpstream)> {
     let mut out = Vec::new();
+    let all: Vec<&str> = service
+        .nginx_configs
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
     for config in &service.nginx_configs {
-        for address in nginx::upstream_addresses(&config.value) {
+        for address in nginx::upstream_addresses_among(&config.value, &all) {
             let argument = config.slice(address.argument.clone());
             if let Some(upstream) = read_address(&argument.value, address.address.clone()) {
                 let upstream = CaddyUpstream {
@@ -787,8 +821,9 @@ pub fn nginx_loopback_upstreams(project: &Project, net: &Network) -> Vec<Loopbac
         listens.dedup();
         // The image's own `conf.d/default.conf` (port 80; 8080 unprivileged) may still be read.
         let default_port = nginx::image_default_port(&service_image_path(service));
+        let all: Vec<&str> = configs.iter().map(|c| c.value.as_str()).collect();
         for config in configs {
-            for address in nginx::upstream_addresses(&config.value) {
+            for address in nginx::upstream_addresses_among(&config.value, &all) {
                 let argument = config.slice(address.argument.clone());
                 let written = &argument.value[address.address.clone()];
                 let (host, port) = match written.rsplit_once(':') {
@@ -823,6 +858,29 @@ fn service_image_path(service: &Service) -> String {
         .and_then(|i| ImageRef::parse(&i.value))
         .map(|i| i.path)
         .unwrap_or_default()
+}
+
+/// The label nginx-proxy's template looks for on the container that runs nginx, unless
+/// `NGINX_CONTAINER_LABEL` names another (F-PROXY-6).
+const NGINX_CONTAINER_LABEL: &str = "com.github.nginx-proxy.nginx-proxy.nginx";
+
+/// The services whose networks nginx-proxy (service `proxy`) writes upstreams for besides
+/// its own: those carrying the label it looks for on nginx's container, which its template
+/// takes in place of its own container (two containers, nginx and docker-gen, F-PROXY-6).
+/// None when `NGINX_CONTAINER_LABEL` names the label by a value that cannot be read.
+pub fn nginx_proxy_network_containers(project: &Project, proxy: usize) -> Option<Vec<usize>> {
+    let key = match project.services[proxy].env("NGINX_CONTAINER_LABEL") {
+        Some(var) => var.value.as_ref()?.value.trim().to_string(),
+        None => NGINX_CONTAINER_LABEL.to_string(),
+    };
+    if key.is_empty() || key.contains('$') {
+        return None;
+    }
+    Some(
+        (0..project.services.len())
+            .filter(|&i| i != proxy && label(&project.services[i], &key).is_some())
+            .collect(),
+    )
 }
 
 /// Whether nginx-proxy routes to the service: a `VIRTUAL_HOST` with a value (F-PROXY-6).
@@ -862,6 +920,11 @@ pub fn routes(project: &Project, net: &Network) -> Vec<Route> {
         nginx_proxy,
         nginxes,
     } = Running::in_project(project, net);
+    // Without `traefik.enable=true`, a container is routed only by a Traefik that exposes
+    // containers by default (F-PROXY-9).
+    let exposed_by_default = proxies(project, net, Proxy::Traefik)
+        .iter()
+        .all(|&t| traefik_exposes_by_default(&project.services[t]));
     let mut out = Vec::new();
     for (i, service) in project.services.iter().enumerate() {
         if nginxes.contains(&i) {
@@ -876,7 +939,11 @@ pub fn routes(project: &Project, net: &Network) -> Vec<Route> {
                 ));
             }
         }
-        if let Some(place) = traefik_routing_label(service) {
+        let enabled = label(service, "traefik.enable")
+            .is_some_and(|l| l.value.value.trim().eq_ignore_ascii_case("true"));
+        if let Some(place) = traefik_routing_label(service)
+            && (enabled || exposed_by_default)
+        {
             out.push(Route {
                 proxy: Proxy::Traefik,
                 service: i,

@@ -690,6 +690,9 @@ impl Builder<'_, '_> {
     /// /app/config.yaml`); and the files (or directories of files) nginx reads its
     /// configuration from, as text.
     fn mounted_configs(&mut self, service: &mut Service) {
+        // A mounted `nginx.conf` that includes no `conf.d` file makes nginx read that one
+        // file alone (F-PROXY-8: the image's own includes them).
+        let mut main_nginx_conf: Option<Vec<Text>> = None;
         for mount in &service.volumes {
             let is_yaml = mount.target.ends_with(".yaml") || mount.target.ends_with(".yml");
             let Some(source) = mount.source.as_deref() else {
@@ -702,9 +705,11 @@ impl Builder<'_, '_> {
             }
             let path = crate::paths::resolve(self.directory, source);
             if nginx::reads_file(&mount.target) {
-                service
-                    .nginx_configs
-                    .extend(self.files.mounted_text(&path, nginx::comment_starts));
+                let text = self.files.mounted_text(&path, nginx::comment_starts);
+                if mount.target == nginx::MAIN_CONF {
+                    main_nginx_conf = Some(text.iter().cloned().collect());
+                }
+                service.nginx_configs.extend(text);
                 continue;
             }
             if let Some(suffix) = nginx::reads_in_directory(&mount.target) {
@@ -721,6 +726,11 @@ impl Builder<'_, '_> {
                     root,
                 });
             }
+        }
+        if let Some(main) = main_nginx_conf
+            && !main.iter().any(|c| nginx::includes_conf_d(&c.value))
+        {
+            service.nginx_configs = main;
         }
     }
 

@@ -33,9 +33,37 @@ pub fn image_default_port(path: &str) -> u16 {
     }
 }
 
+/// The main configuration file, which the image's own version has include `CONF_D/*.conf`.
+pub const MAIN_CONF: &str = "/etc/nginx/nginx.conf";
+
+/// Whether a main configuration file includes files of `CONF_D` (`include conf.d/*.conf;`,
+/// relative to `/etc/nginx`, or written whole): a custom `nginx.conf` without such an
+/// `include` makes nginx read none of them, nor the templates rendered there.
+pub fn includes_conf_d(conf: &str) -> bool {
+    included_paths(conf)
+        .iter()
+        .any(|path| path.is_some_and(|p| p.starts_with("conf.d/") || p.contains('$')))
+}
+
+/// The path each `include` of the file names, relative to `/etc/nginx` where it is written
+/// whole; None for an `include` without one.
+fn included_paths(conf: &str) -> Vec<Option<&str>> {
+    let (directives, _) = read(conf);
+    directives
+        .iter()
+        .filter(|d| d.name(conf) == "include")
+        .map(|d| {
+            d.args.first().map(|arg| {
+                let path = &conf[arg.clone()];
+                path.strip_prefix("/etc/nginx/").unwrap_or(path)
+            })
+        })
+        .collect()
+}
+
 /// Whether nginx reads a file bind-mounted at `target`.
 pub fn reads_file(target: &str) -> bool {
-    target == "/etc/nginx/nginx.conf"
+    target == MAIN_CONF
         || file_in(target, CONF_D).is_some_and(|name| name.ends_with(".conf"))
         || file_in(target, TEMPLATES).is_some_and(|name| name.ends_with(CONF_TEMPLATE))
 }
@@ -72,50 +100,113 @@ pub struct UpstreamAddress {
     pub default_port: u16,
 }
 
-/// The addresses a configuration file sends requests to, in the order written.
+/// The addresses a configuration file sends requests to, in the order written, when it is
+/// the only file nginx reads.
 pub fn upstream_addresses(conf: &str) -> Vec<UpstreamAddress> {
+    upstream_addresses_among(conf, &[conf])
+}
+
+/// The addresses `conf` sends requests to, in the order written, where nginx reads it with
+/// the other files of `all` (which holds `conf`). Every file is in the one `http` context
+/// (`conf.d/*.conf` are included in `nginx.conf`'s), so an `upstream` block of one file is
+/// the group a `proxy_pass` of another names: that `proxy_pass` gives no address of its
+/// own, and the block's `server`s are given by the file that writes them.
+pub fn upstream_addresses_among(conf: &str, all: &[&str]) -> Vec<UpstreamAddress> {
     let (directives, _) = read(conf);
+    let mut groups = Vec::new();
+    let mut named = Vec::new();
+    for file in all {
+        let (directives, _) = read(file);
+        groups.extend(group_names(&directives, file));
+        named.extend(proxy_pass_urls(&directives, file).map(|url| url.host(file).to_string()));
+    }
+    let is_group = |host: &str| groups.iter().any(|g| g.eq_ignore_ascii_case(host));
     let mut out = Vec::new();
-    for directive in &directives {
-        if directive.name(conf) != "proxy_pass" || directive.args.len() != 1 {
-            continue;
-        }
-        let argument = directive.args[0].clone();
-        let url = &conf[argument.clone()];
-        if url.contains('$') {
-            continue;
-        }
-        let (scheme, rest) = match url.split_once("://") {
-            Some((scheme @ ("http" | "https"), rest)) => (scheme, rest),
-            _ => continue,
-        };
-        let start = scheme.len() + 3;
-        let end = start + rest.find('/').unwrap_or(rest.len());
-        let host = url[start..end].split(':').next().unwrap_or("");
-        let servers = group_servers(&directives, conf, host);
-        if servers.is_empty() {
+    for url in proxy_pass_urls(&directives, conf) {
+        if !is_group(url.host(conf)) {
             out.push(UpstreamAddress {
-                argument,
-                address: start..end,
+                argument: url.argument,
+                address: url.address,
                 directive: "proxy_pass",
-                default_port: if scheme == "https" { 443 } else { 80 },
+                default_port: url.default_port,
             });
-        } else {
-            // An upstream block's `server` without a port is port 80, whatever the scheme.
-            for server in servers {
-                let len = server.len();
-                out.push(UpstreamAddress {
-                    argument: server,
-                    address: 0..len,
-                    directive: "server",
-                    default_port: 80,
-                });
-            }
+        }
+    }
+    for name in group_names(&directives, conf) {
+        if !named.iter().any(|host| host.eq_ignore_ascii_case(&name)) {
+            continue;
+        }
+        // An upstream block's `server` without a port is port 80, whatever the scheme.
+        for server in group_servers(&directives, conf, &name) {
+            let len = server.len();
+            out.push(UpstreamAddress {
+                argument: server,
+                address: 0..len,
+                directive: "server",
+                default_port: 80,
+            });
         }
     }
     out.sort_by_key(|a| a.argument.start);
     out.dedup_by_key(|a| a.argument.start);
     out
+}
+
+/// A `proxy_pass` to an `http://` or `https://` address written out (no variable).
+struct ProxyPassUrl {
+    argument: Range<usize>,
+    /// The `host[:port]` part, relative to the argument.
+    address: Range<usize>,
+    default_port: u16,
+}
+
+impl ProxyPassUrl {
+    fn host<'a>(&self, conf: &'a str) -> &'a str {
+        let address = &conf[self.argument.clone()][self.address.clone()];
+        address.split(':').next().unwrap_or("")
+    }
+}
+
+fn proxy_pass_urls<'a>(
+    directives: &'a [Directive],
+    conf: &'a str,
+) -> impl Iterator<Item = ProxyPassUrl> + 'a {
+    directives.iter().filter_map(move |directive| {
+        if directive.name(conf) != "proxy_pass" || directive.args.len() != 1 {
+            return None;
+        }
+        let argument = directive.args[0].clone();
+        let url = &conf[argument.clone()];
+        if url.contains('$') {
+            return None;
+        }
+        let (scheme, rest) = match url.split_once("://") {
+            Some((scheme @ ("http" | "https"), rest)) => (scheme, rest),
+            _ => return None,
+        };
+        let start = scheme.len() + 3;
+        let end = start + rest.find('/').unwrap_or(rest.len());
+        Some(ProxyPassUrl {
+            argument,
+            address: start..end,
+            default_port: if scheme == "https" { 443 } else { 80 },
+        })
+    })
+}
+
+/// The names of the file's `upstream` blocks.
+fn group_names(directives: &[Directive], conf: &str) -> Vec<String> {
+    let mut names: Vec<String> = directives
+        .iter()
+        .filter_map(|d| match &d.block {
+            Some((block, args)) if block == "upstream" && args.len() == 1 => {
+                Some(conf[args[0].clone()].to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    names.dedup();
+    names
 }
 
 /// The ports the file's `listen` directives open (`listen 80`, `listen [::]:8080 ssl`,
@@ -139,16 +230,9 @@ pub fn listen_ports(conf: &str) -> Option<Vec<u16>> {
 /// port (`mime.types`, `*_params`) or of `conf.d/*.conf`, whose files a check reads only
 /// where they are mounted.
 pub fn includes_only_known(conf: &str) -> bool {
-    let (directives, _) = read(conf);
-    directives
-        .iter()
-        .filter(|d| d.name(conf) == "include")
-        .all(|d| {
-            d.args.first().is_some_and(|arg| {
-                let path = conf[arg.clone()].trim_start_matches("/etc/nginx/");
-                path == "mime.types" || path.ends_with("_params") || path == "conf.d/*.conf"
-            })
-        })
+    included_paths(conf).iter().all(|path| {
+        path.is_some_and(|p| p == "mime.types" || p.ends_with("_params") || p == "conf.d/*.conf")
+    })
 }
 
 /// The addresses of the `server`s of the upstream block named `name` (none, when no block
@@ -295,6 +379,21 @@ mod tests {
     }
 
     #[test]
+    fn an_upstream_block_of_another_file_is_the_group_a_proxy_pass_names() {
+        let groups = "upstream Ollama { server ollama:11434; }\nupstream unused { server x:1; }\n";
+        let site = "server { location / { proxy_pass http://ollama; } location /a { proxy_pass http://api:3000; } }\n";
+        let all = [groups, site];
+        let of = |conf: &str| -> Vec<String> {
+            upstream_addresses_among(conf, &all)
+                .into_iter()
+                .map(|a| conf[a.argument][a.address].to_string())
+                .collect()
+        };
+        assert_eq!(of(site), vec!["api:3000"]);
+        assert_eq!(of(groups), vec!["ollama:11434"]);
+    }
+
+    #[test]
     fn variables_comments_quotes_and_other_schemes_are_handled() {
         let conf = "# proxy_pass http://commented:1;\nresolver 127.0.0.11;\nset $up app;\nlocation / { proxy_pass http://$up:3000; }\nlocation /q { proxy_pass \"http://quoted:81\"; }\nlocation /g { grpc_pass grpc://g:50051; }\nstream { server { proxy_pass db:5432; } }\n";
         assert_eq!(
@@ -334,6 +433,18 @@ mod tests {
             written("location / { proxy_pass http://app:1"),
             Vec::<(&str, &str, &str, u16)>::new()
         );
+    }
+
+    #[test]
+    fn a_main_file_includes_conf_d_by_either_path() {
+        assert!(includes_conf_d(
+            "http { include /etc/nginx/conf.d/*.conf; }"
+        ));
+        assert!(includes_conf_d("http { include conf.d/*.conf; }"));
+        assert!(!includes_conf_d(
+            "http { include mime.types; server { listen 80; } }"
+        ));
+        assert!(!includes_conf_d("# include conf.d/*.conf;\nhttp { }"));
     }
 
     #[test]

@@ -5,7 +5,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::net::Resolution;
 use crate::proxies::{
     CADDY_NETWORK_LABEL, Ingress, Proxy, Route, TRAEFIK_NETWORK_LABEL as NETWORK_LABEL, Via,
-    caddy_ingress_networks, of_kind, own_networks, routes, running_proxies,
+    caddy_ingress_networks, nginx_proxy_network_containers, of_kind, own_networks, routes,
+    running_proxies,
 };
 
 declare_rule! {
@@ -26,7 +27,9 @@ declare_rule! {
     ///   both share (it takes the Docker name); and an upstream written as a name
     ///   (`app:8080`) of a service Caddy's container shares no network with;
     /// - nginx-proxy (`nginxproxy/nginx-proxy`, `jwilder/nginx-proxy`): a service with
-    ///   `VIRTUAL_HOST` that shares no network with it;
+    ///   `VIRTUAL_HOST` that shares no network with it, nor with a container labeled
+    ///   `com.github.nginx-proxy.nginx-proxy.nginx` (nginx's, when nginx and docker-gen
+    ///   run apart, as with the `-dockergen` image; `NGINX_CONTAINER_LABEL` names another);
     /// - Caddy run as `caddy reverse-proxy`: a `--to` upstream naming a service Caddy's
     ///   container shares no network with (F-PROXY-7);
     /// - nginx (`nginx`, `nginxinc/nginx-unprivileged`) with its configuration bind-mounted
@@ -92,7 +95,9 @@ declare_rule! {
     /// Not reported when Traefik uses published ports instead of container addresses
     /// (`useBindPortIP`), runs in the host's network namespace (it then reaches every
     /// container's address), or, for the warning, when a mounted Traefik configuration file
-    /// may name the network. A proxy of another project, reached through an external
+    /// may name the network; nor is a service without `traefik.enable=true` when Traefik
+    /// does not expose containers by default, or may not (its static configuration is in a
+    /// file, F-PROXY-9). A proxy of another project, reached through an external
     /// network, is not seen here; nor is caddy-docker-proxy in distributed mode, told another
     /// label prefix, or told ingress networks by a value that cannot be read.
     pub static RULE = {
@@ -114,10 +119,23 @@ fn check(ctx: &Context) -> Vec<Diagnostic> {
     };
     for route in routes {
         // A proxy told its routes in its own settings routes from that container alone.
-        let proxies = match route.proxy {
+        let mut proxies = match route.proxy {
             kind if kind.routes_itself() => vec![route.service],
             kind => of_kind(&running, kind),
         };
+        if route.proxy == Proxy::NginxProxy {
+            // nginx-proxy's template takes the networks of the container labeled as nginx's,
+            // where there is one; older templates took its own: either reaches the route.
+            let labeled: Option<Vec<Vec<usize>>> = proxies
+                .iter()
+                .map(|&p| nginx_proxy_network_containers(ctx.project, p))
+                .collect();
+            let Some(labeled) = labeled else { continue };
+            let mut labeled: Vec<usize> = labeled.concat();
+            labeled.retain(|i| !proxies.contains(i));
+            labeled.dedup();
+            proxies.splice(0..0, labeled);
+        }
         // A proxy's labels on its own container route to itself (Traefik's dashboard), not
         // through a network; a name they write is looked up like any other.
         let own = proxies.contains(&route.service) && matches!(route.via, Via::Address { .. });
