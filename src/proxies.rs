@@ -269,6 +269,7 @@ struct Running {
     command_caddies: Vec<usize>,
     nginx_proxy: bool,
     nginxes: Vec<usize>,
+    traefiks: Vec<usize>,
 }
 
 impl Running {
@@ -279,6 +280,7 @@ impl Running {
             command_caddies: of_kind(&running, Proxy::CaddyCommand),
             nginx_proxy: !of_kind(&running, Proxy::NginxProxy).is_empty(),
             nginxes: of_kind(&running, Proxy::Nginx),
+            traefiks: of_kind(&running, Proxy::Traefik),
         }
     }
 }
@@ -290,6 +292,7 @@ pub fn route_ports(project: &Project, net: &Network) -> Vec<RoutePort> {
         command_caddies,
         nginx_proxy,
         nginxes,
+        ..
     } = Running::in_project(project, net);
     let mut out = Vec::new();
     for (i, service) in project.services.iter().enumerate() {
@@ -737,25 +740,33 @@ fn read_address(value: &str, range: std::ops::Range<usize>) -> Option<CaddyUpstr
 /// in and the directive's name. An address naming an IP address, a domain or a variable
 /// gives none.
 pub fn nginx_upstreams(service: &Service) -> Vec<(Text, &'static str, CaddyUpstream)> {
-    let mut out = Vec::new();
-    let all: Vec<&str> = service
-        .nginx_configs
+    nginx_addresses(service)
+        .into_iter()
+        .filter_map(|(argument, address)| {
+            let upstream = read_address(&argument.value, address.address.clone())?;
+            let upstream = CaddyUpstream {
+                default_port: address.default_port,
+                ..upstream
+            };
+            Some((argument, address.directive, upstream))
+        })
+        .collect()
+}
+
+/// Every address the nginx configuration files of a service send requests to, each with the
+/// directive's argument it is written in (F-PROXY-8).
+fn nginx_addresses(service: &Service) -> Vec<(Text, nginx::UpstreamAddress)> {
+    let configs = &service.nginx_configs;
+    let all: Vec<&str> = configs.iter().map(|c| c.value.as_str()).collect();
+    configs
         .iter()
-        .map(|c| c.value.as_str())
-        .collect();
-    for config in &service.nginx_configs {
-        for address in nginx::upstream_addresses_among(&config.value, &all) {
-            let argument = config.slice(address.argument.clone());
-            if let Some(upstream) = read_address(&argument.value, address.address.clone()) {
-                let upstream = CaddyUpstream {
-                    default_port: address.default_port,
-                    ..upstream
-                };
-                out.push((argument, address.directive, upstream));
-            }
-        }
-    }
-    out
+        .zip(nginx::upstream_addresses_of(&all))
+        .flat_map(|(config, addresses)| {
+            addresses
+                .into_iter()
+                .map(|address| (config.slice(address.argument.clone()), address))
+        })
+        .collect()
 }
 
 /// An address an nginx configuration sends requests to that is nginx's own container
@@ -821,30 +832,26 @@ pub fn nginx_loopback_upstreams(project: &Project, net: &Network) -> Vec<Loopbac
         listens.dedup();
         // The image's own `conf.d/default.conf` (port 80; 8080 unprivileged) may still be read.
         let default_port = nginx::image_default_port(&service_image_path(service));
-        let all: Vec<&str> = configs.iter().map(|c| c.value.as_str()).collect();
-        for config in configs {
-            for address in nginx::upstream_addresses_among(&config.value, &all) {
-                let argument = config.slice(address.argument.clone());
-                let written = &argument.value[address.address.clone()];
-                let (host, port) = match written.rsplit_once(':') {
-                    Some((host, port)) if !host.ends_with(':') => (host, port.parse().ok()),
-                    _ => (written, Some(address.default_port)),
-                };
-                let loopback = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
-                let Some(port) =
-                    port.filter(|p| loopback && !listens.contains(p) && *p != default_port)
-                else {
-                    continue;
-                };
-                out.push(LoopbackUpstream {
-                    proxy: i,
-                    argument,
-                    directive: address.directive,
-                    address: address.address,
-                    port,
-                    listens: listens.clone(),
-                });
-            }
+        for (argument, address) in nginx_addresses(service) {
+            let written = &argument.value[address.address.clone()];
+            let (host, port) = match written.rsplit_once(':') {
+                Some((host, port)) if !host.ends_with(':') => (host, port.parse().ok()),
+                _ => (written, Some(address.default_port)),
+            };
+            let loopback = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+            let Some(port) =
+                port.filter(|p| loopback && !listens.contains(p) && *p != default_port)
+            else {
+                continue;
+            };
+            out.push(LoopbackUpstream {
+                proxy: i,
+                argument,
+                directive: address.directive,
+                address: address.address,
+                port,
+                listens: listens.clone(),
+            });
         }
     }
     out
@@ -919,10 +926,11 @@ pub fn routes(project: &Project, net: &Network) -> Vec<Route> {
         command_caddies,
         nginx_proxy,
         nginxes,
+        traefiks,
     } = Running::in_project(project, net);
     // Without `traefik.enable=true`, a container is routed only by a Traefik that exposes
     // containers by default (F-PROXY-9).
-    let exposed_by_default = proxies(project, net, Proxy::Traefik)
+    let exposed_by_default = traefiks
         .iter()
         .all(|&t| traefik_exposes_by_default(&project.services[t]));
     let mut out = Vec::new();

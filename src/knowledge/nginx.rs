@@ -103,53 +103,57 @@ pub struct UpstreamAddress {
 /// The addresses a configuration file sends requests to, in the order written, when it is
 /// the only file nginx reads.
 pub fn upstream_addresses(conf: &str) -> Vec<UpstreamAddress> {
-    upstream_addresses_among(conf, &[conf])
+    upstream_addresses_of(&[conf]).pop().unwrap_or_default()
 }
 
-/// The addresses `conf` sends requests to, in the order written, where nginx reads it with
-/// the other files of `all` (which holds `conf`). Every file is in the one `http` context
-/// (`conf.d/*.conf` are included in `nginx.conf`'s), so an `upstream` block of one file is
-/// the group a `proxy_pass` of another names: that `proxy_pass` gives no address of its
-/// own, and the block's `server`s are given by the file that writes them.
-pub fn upstream_addresses_among(conf: &str, all: &[&str]) -> Vec<UpstreamAddress> {
-    let (directives, _) = read(conf);
+/// The addresses each of the files nginx reads together (`all`) sends requests to, in the
+/// order written, file by file; each file is read once. Every file is in the one `http`
+/// context (`conf.d/*.conf` are included in `nginx.conf`'s), so an `upstream` block of one
+/// file is the group a `proxy_pass` of another names: that `proxy_pass` gives no address of
+/// its own, and the block's `server`s are given by the file that writes them.
+pub fn upstream_addresses_of(all: &[&str]) -> Vec<Vec<UpstreamAddress>> {
+    let read: Vec<Vec<Directive>> = all.iter().map(|conf| read(conf).0).collect();
     let mut groups = Vec::new();
     let mut named = Vec::new();
-    for file in all {
-        let (directives, _) = read(file);
-        groups.extend(group_names(&directives, file));
-        named.extend(proxy_pass_urls(&directives, file).map(|url| url.host(file).to_string()));
+    for (directives, conf) in read.iter().zip(all) {
+        groups.extend(group_names(directives, conf));
+        named.extend(proxy_pass_urls(directives, conf).map(|url| url.host(conf).to_string()));
     }
     let is_group = |host: &str| groups.iter().any(|g| g.eq_ignore_ascii_case(host));
-    let mut out = Vec::new();
-    for url in proxy_pass_urls(&directives, conf) {
-        if !is_group(url.host(conf)) {
-            out.push(UpstreamAddress {
-                argument: url.argument,
-                address: url.address,
-                directive: "proxy_pass",
-                default_port: url.default_port,
-            });
-        }
-    }
-    for name in group_names(&directives, conf) {
-        if !named.iter().any(|host| host.eq_ignore_ascii_case(&name)) {
-            continue;
-        }
-        // An upstream block's `server` without a port is port 80, whatever the scheme.
-        for server in group_servers(&directives, conf, &name) {
-            let len = server.len();
-            out.push(UpstreamAddress {
-                argument: server,
-                address: 0..len,
-                directive: "server",
-                default_port: 80,
-            });
-        }
-    }
-    out.sort_by_key(|a| a.argument.start);
-    out.dedup_by_key(|a| a.argument.start);
-    out
+    read.iter()
+        .zip(all)
+        .map(|(directives, conf)| {
+            let mut out = Vec::new();
+            for url in proxy_pass_urls(directives, conf) {
+                if !is_group(url.host(conf)) {
+                    out.push(UpstreamAddress {
+                        argument: url.argument,
+                        address: url.address,
+                        directive: "proxy_pass",
+                        default_port: url.default_port,
+                    });
+                }
+            }
+            for name in group_names(directives, conf) {
+                if !named.iter().any(|host| host.eq_ignore_ascii_case(&name)) {
+                    continue;
+                }
+                // An upstream block's `server` without a port is port 80, whatever the scheme.
+                for server in group_servers(directives, conf, &name) {
+                    let len = server.len();
+                    out.push(UpstreamAddress {
+                        argument: server,
+                        address: 0..len,
+                        directive: "server",
+                        default_port: 80,
+                    });
+                }
+            }
+            out.sort_by_key(|a| a.argument.start);
+            out.dedup_by_key(|a| a.argument.start);
+            out
+        })
+        .collect()
 }
 
 /// A `proxy_pass` to an `http://` or `https://` address written out (no variable).
@@ -383,14 +387,16 @@ mod tests {
         let groups = "upstream Ollama { server ollama:11434; }\nupstream unused { server x:1; }\n";
         let site = "server { location / { proxy_pass http://ollama; } location /a { proxy_pass http://api:3000; } }\n";
         let all = [groups, site];
-        let of = |conf: &str| -> Vec<String> {
-            upstream_addresses_among(conf, &all)
-                .into_iter()
-                .map(|a| conf[a.argument][a.address].to_string())
+        let found = upstream_addresses_of(&all);
+        let of = |i: usize| -> Vec<String> {
+            let conf = all[i];
+            found[i]
+                .iter()
+                .map(|a| conf[a.argument.clone()][a.address.clone()].to_string())
                 .collect()
         };
-        assert_eq!(of(site), vec!["api:3000"]);
-        assert_eq!(of(groups), vec!["ollama:11434"]);
+        assert_eq!(of(1), vec!["api:3000"]);
+        assert_eq!(of(0), vec!["ollama:11434"]);
     }
 
     #[test]
